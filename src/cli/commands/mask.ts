@@ -1,0 +1,144 @@
+// `mask`: tokenize text and label it under a masking strategy, as JSON or as coloured tokens.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+import { maskText } from "../../core/masking/maskExample";
+import { prepareMasking } from "../../core/masking/prepare";
+import { IGNORE_INDEX, type MaskingOptions, type TemplateSpec } from "../../core/types";
+import { CliError } from "../cliError";
+import { loadTokenizerDir } from "../tokenizerDir";
+import { colourTokens } from "./maskColours";
+
+const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR | --text-file FILE)
+         --strategy full|markers|completion-only|special-tokens
+         [--insert-markers] [--marker-start TOK] [--marker-end TOK]
+         [--response-template STR | --response-template-ids 1,2,3]
+         [--instruction-template STR | --instruction-template-ids 4,5]
+         [--add-special-token STR]... [--json]
+Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').`;
+
+const idList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, "expected comma-separated token ids such as 1,2,3")
+  .transform((s) => s.split(",").map(Number));
+
+const Flags = z
+  .object({
+    tokenizer: z.string({ error: "--tokenizer DIR is required (a folder with tokenizer.json, or 'default')" }),
+    text: z.string().optional(),
+    "text-file": z.string().optional(),
+    strategy: z.enum(["full", "markers", "completion-only", "special-tokens"], {
+      error: "--strategy must be one of full, markers, completion-only, special-tokens",
+    }),
+    "insert-markers": z.boolean().optional(),
+    "marker-start": z.string().optional(),
+    "marker-end": z.string().optional(),
+    "response-template": z.string().optional(),
+    "response-template-ids": idList.optional(),
+    "instruction-template": z.string().optional(),
+    "instruction-template-ids": idList.optional(),
+    "add-special-token": z.array(z.string()).optional(),
+    json: z.boolean().optional(),
+  })
+  .refine((f) => (f.text === undefined) !== (f["text-file"] === undefined), "give exactly one of --text and --text-file")
+  .refine((f) => !(f["response-template"] !== undefined && f["response-template-ids"]), "give --response-template or --response-template-ids, not both")
+  .refine((f) => !(f["instruction-template"] !== undefined && f["instruction-template-ids"]), "give --instruction-template or --instruction-template-ids, not both");
+
+function parseFlags(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        tokenizer: { type: "string" },
+        text: { type: "string" },
+        "text-file": { type: "string" },
+        strategy: { type: "string" },
+        "insert-markers": { type: "boolean" },
+        "marker-start": { type: "string" },
+        "marker-end": { type: "string" },
+        "response-template": { type: "string" },
+        "response-template-ids": { type: "string" },
+        "instruction-template": { type: "string" },
+        "instruction-template-ids": { type: "string" },
+        "add-special-token": { type: "string", multiple: true },
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (err) {
+    throw new CliError(`mask: ${(err as Error).message}`);
+  }
+  if (values.help) return null;
+  const parsed = Flags.safeParse(values);
+  if (!parsed.success) throw new CliError(`mask: ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
+function readText(flags: { text?: string; "text-file"?: string }): string {
+  if (flags.text !== undefined) return flags.text;
+  const file = flags["text-file"] as string;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`mask: cannot read --text-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function template(text: string | undefined, ids: number[] | undefined): TemplateSpec | null {
+  if (ids) return { ids };
+  return text === undefined ? null : { text };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (flags === null) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const text = readText(flags);
+  const base = loadTokenizerDir(flags.tokenizer);
+  const response = template(flags["response-template"], flags["response-template-ids"]);
+  const instruction = template(flags["instruction-template"], flags["instruction-template-ids"]);
+  if (flags.strategy === "completion-only" && response === null) {
+    throw new CliError("mask: completion-only needs --response-template or --response-template-ids");
+  }
+  const options: MaskingOptions = {
+    strategy: flags.strategy,
+    markerStart: flags["marker-start"] ?? null,
+    markerEnd: flags["marker-end"] ?? null,
+    insertMarkers: flags["insert-markers"] ?? false,
+    responseTemplate: response,
+    // TRL without an instruction template masks through the response template only.
+    instructionTemplate: instruction ?? { text: "" },
+    addedSpecialTokens: flags["add-special-token"] ?? [],
+  };
+  // The marker text transform and special-tokens strategy need text templates: those given, else the notebook's.
+  const templates = {
+    instruction: flags["instruction-template"] ?? NOTEBOOK_TEMPLATES.instruction,
+    response: flags["response-template"] ?? NOTEBOOK_TEMPLATES.response,
+  };
+  const prepared = prepareMasking(base, { kind: "text", templates }, options);
+  const masked = maskText(text, prepared, 1);
+  const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);
+
+  if (flags.json) {
+    const out = {
+      input_ids: masked.inputIds,
+      labels: masked.labels,
+      tokens: masked.tokens,
+      template_ids: { response: prepared.responseIds ?? [], instruction: prepared.instructionIds ?? [] },
+      added_tokens: prepared.addedTokens,
+      warnings,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const trained = masked.labels.filter((l) => l !== IGNORE_INDEX).length;
+  process.stdout.write(`${colourTokens(prepared.tokenizer, masked.inputIds, masked.labels, !process.env.NO_COLOR)}\n`);
+  process.stdout.write(`${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red)\n`);
+  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  return 0;
+}

@@ -1,0 +1,37 @@
+// Reading a tokenizer folder (tokenizer.json + tokenizer_config.json) from disk for the CLI.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUNDLED_TOKENIZER } from "../core/tokenizer/load";
+import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import { CliError } from "./cliError";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The folder of the bundled tokenizer, as the page serves it from public/. */
+export const BUNDLED_TOKENIZER_DIR = join(repoRoot, "public", dirname(BUNDLED_TOKENIZER.files.tokenizerJson));
+
+function readJson(path: string): unknown {
+  if (!existsSync(path)) throw new CliError(`${path} does not exist; a tokenizer folder needs tokenizer.json and tokenizer_config.json`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new CliError(`${path} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** `dir` is a folder, or "default" for the bundled tokenizer. */
+export function loadTokenizerDir(dir: string): PlaygroundTokenizer {
+  const folder = dir === "default" ? BUNDLED_TOKENIZER_DIR : resolve(dir);
+  const name = dir === "default" ? BUNDLED_TOKENIZER.name : dir;
+  try {
+    return PlaygroundTokenizer.fromFiles({
+      name,
+      tokenizerJson: readJson(join(folder, "tokenizer.json")),
+      tokenizerConfig: readJson(join(folder, "tokenizer_config.json")),
+    });
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message);
+  }
+}

@@ -1,0 +1,103 @@
+// Rendering conversations with the tokenizer's own chat template (@huggingface/jinja), and finding
+// which characters are the assistant's: by `{% generation %}` blocks where the template has them
+// (what transformers' `return_assistant_tokens_mask` uses), else by rendering prefix by prefix.
+import { Template } from "@huggingface/jinja";
+import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
+import type { Turn } from "../types";
+
+const GEN_START = "\uE000";
+const GEN_END = "\uE001";
+const GENERATION_TAG = /\{%(-?)\s*(end)?generation\s*(-?)%\}/g;
+
+export class ChatTemplateError extends Error {
+  override name = "ChatTemplateError";
+}
+
+export interface AssistantSpans {
+  text: string;
+  /** Character ranges [start, end) of `text` that belong to assistant turns. */
+  spans: Array<[number, number]>;
+  /** Set when the prefix renderings were not prefixes of the whole conversation. */
+  prefixMismatch: boolean;
+}
+
+function renderWith(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean): string {
+  let template: Template;
+  try {
+    template = new Template(source);
+  } catch (err) {
+    throw new ChatTemplateError(`The chat template of ${tokenizer.name} could not be parsed: ${(err as Error).message}`);
+  }
+  try {
+    return template.render({
+      messages: turns.map((t) => ({ role: t.role, content: t.content })),
+      add_generation_prompt: addGenerationPrompt,
+      bos_token: tokenizer.bosToken ?? "",
+      eos_token: tokenizer.eosToken ?? "",
+      pad_token: tokenizer.padToken ?? "",
+    });
+  } catch (err) {
+    throw new ChatTemplateError(`The chat template of ${tokenizer.name} failed to render: ${(err as Error).message}`);
+  }
+}
+
+export function requireChatTemplate(tokenizer: PlaygroundTokenizer): string {
+  if (tokenizer.chatTemplate === null) {
+    throw new ChatTemplateError(
+      `${tokenizer.name} has no chat_template in tokenizer_config.json; use the text templates instead.`,
+    );
+  }
+  return tokenizer.chatTemplate;
+}
+
+export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean): string {
+  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt);
+}
+
+function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
+  const marked = source.replace(GENERATION_TAG, (_m, pre: string, end: string | undefined, post: string) =>
+    `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
+  );
+  const rendered = renderWith(marked, tokenizer, turns, false);
+  const spans: Array<[number, number]> = [];
+  let text = "";
+  let open = -1;
+  for (const ch of rendered) {
+    if (ch === GEN_START) open = text.length;
+    else if (ch === GEN_END) {
+      if (open >= 0) spans.push([open, text.length]);
+      open = -1;
+    } else text += ch;
+  }
+  return { text, spans, prefixMismatch: false };
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
+  const text = renderChat(tokenizer, turns, false);
+  const spans: Array<[number, number]> = [];
+  let prefixMismatch = false;
+  turns.forEach((turn, i) => {
+    if (turn.role !== "assistant") return;
+    const before = renderChat(tokenizer, turns.slice(0, i), true);
+    const through = renderChat(tokenizer, turns.slice(0, i + 1), false);
+    const start = commonPrefixLength(before, text);
+    const end = commonPrefixLength(through, text);
+    if (start !== before.length || end !== through.length) prefixMismatch = true;
+    if (end > start) spans.push([start, end]);
+  });
+  return { text, spans, prefixMismatch };
+}
+
+export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
+  const source = requireChatTemplate(tokenizer);
+  GENERATION_TAG.lastIndex = 0;
+  return GENERATION_TAG.test(source)
+    ? spansFromGenerationBlocks(source, tokenizer, turns)
+    : spansFromPrefixes(tokenizer, turns);
+}

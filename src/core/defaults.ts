@@ -1,0 +1,41 @@
+// The playground's starting data: the notebook's five English→Spanish examples, its holdout, its
+// text templates, and masking options that suit the bundled (Qwen3) tokenizer.
+import { NOTEBOOK_TEMPLATES } from "./chat/textFormat";
+import type { ChatExample, Formatting, MaskingOptions } from "./types";
+
+export const NOTEBOOK_PAIRS: ReadonlyArray<readonly [english: string, spanish: string]> = [
+  ["dog", "perro"],
+  ["water", "agua"],
+  ["mother", "madre"],
+  ["hello", "hola"],
+  ["tree", "árbol"],
+];
+
+export const notebookQuestion = (english: string) => `How do you say "${english}" in Spanish?`;
+
+export const DEFAULT_EXAMPLES: ChatExample[] = NOTEBOOK_PAIRS.map(([en, es], i) => ({
+  id: `ex-${i + 1}`,
+  turns: [
+    { role: "user", content: notebookQuestion(en) },
+    { role: "assistant", content: es },
+  ],
+}));
+
+/** The notebook's holdout prompt and the answer it hoped for. */
+export const DEFAULT_HOLDOUT = { prompt: notebookQuestion("good"), expected: "bueno" };
+
+export const DEFAULT_FORMATTING: Formatting = { kind: "text", templates: { ...NOTEBOOK_TEMPLATES } };
+
+export const DEFAULT_MASKING: MaskingOptions = {
+  strategy: "full",
+  // The notebook marks answers with BOS/EOS. Qwen3 (the bundled tokenizer) has no BOS, so the start
+  // marker is its `<|im_start|>`; the end marker null means "the tokenizer's EOS" (`<|im_end|>`).
+  markerStart: "<|im_start|>",
+  markerEnd: null,
+  // Every run in the notebook trained on the marker-transformed text, so the markers are on by default.
+  insertMarkers: true,
+  // null: use the formatting's own templates (the notebook's `\n\n### Assistant:` / `\n\n### Human:`).
+  responseTemplate: null,
+  instructionTemplate: null,
+  addedSpecialTokens: [],
+};

@@ -1,0 +1,81 @@
+// What the token view shows: every example as chips (display text, id, label, special/added) with
+// counts and warnings. The UI and the CLI's coloured output both build on this.
+import { maskExample } from "./masking/maskExample";
+import { prepareMasking, type PreparedMasking } from "./masking/prepare";
+import type { PlaygroundTokenizer } from "./tokenizer/playgroundTokenizer";
+import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions, type MaskWarning } from "./types";
+
+export interface TokenChip {
+  position: number;
+  id: number;
+  /** The label at this position: the id when trained, IGNORE_INDEX (-100) when masked. */
+  label: number;
+  trained: boolean;
+  /** The token's text with whitespace made visible. */
+  text: string;
+  special: boolean;
+  /** Added at runtime (`add_special_tokens`): its embedding row is new. */
+  added: boolean;
+}
+
+export interface ExampleView {
+  index: number;
+  text: string;
+  inputIds: number[];
+  labels: number[];
+  chips: TokenChip[];
+  trainedCount: number;
+  warnings: MaskWarning[];
+}
+
+export interface MaskView {
+  prepared: PreparedMasking;
+  examples: ExampleView[];
+  /** Warnings about the settings, not one example. */
+  warnings: MaskWarning[];
+}
+
+export function buildMaskView(
+  base: PlaygroundTokenizer,
+  examples: readonly ChatExample[],
+  formatting: Formatting,
+  masking: MaskingOptions,
+): MaskView {
+  const prepared = prepareMasking(base, formatting, masking);
+  const tok = prepared.tokenizer;
+  const views = examples.map((example, index): ExampleView => {
+    let masked;
+    try {
+      masked = maskExample(example, prepared, index + 1);
+    } catch (err) {
+      // A template that fails to render must not take the other examples down with it.
+      return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code: "chat-template-missing", message: `Example ${index + 1}: ${(err as Error).message}` }] };
+    }
+    const chips = masked.inputIds.map((id, position): TokenChip => ({
+      position,
+      id,
+      label: masked.labels[position],
+      trained: masked.labels[position] !== IGNORE_INDEX,
+      text: tok.displayToken(id),
+      special: tok.isSpecial(id),
+      added: tok.isAdded(id),
+    }));
+    return {
+      index,
+      text: masked.text,
+      inputIds: masked.inputIds,
+      labels: masked.labels,
+      chips,
+      trainedCount: chips.filter((c) => c.trained).length,
+      warnings: masked.warnings,
+    };
+  });
+  return { prepared, examples: views, warnings: prepared.warnings };
+}
+
+/** Positions whose label differs between two views of the same example (compare mode). */
+export function labelDifferences(a: ExampleView, b: ExampleView): { sameTokens: boolean; positions: number[] } {
+  const sameTokens = a.inputIds.length === b.inputIds.length && a.inputIds.every((id, i) => id === b.inputIds[i]);
+  if (!sameTokens) return { sameTokens, positions: [] };
+  return { sameTokens, positions: a.labels.flatMap((l, i) => (l !== b.labels[i] ? [i] : [])) };
+}

@@ -1,0 +1,121 @@
+// One example through formatting, tokenization and the chosen strategy's labels.
+import { renderChat } from "../chat/chatTemplate";
+import { formatText } from "../chat/textFormat";
+import { IGNORE_INDEX, type ChatExample, type MaskedExample, type MaskWarning } from "../types";
+import { chatTemplateMask } from "./chatTemplateMask";
+import { completionOnlyLabels } from "./completionOnly";
+import { fullLabels } from "./full";
+import { insertMarkers, markersMask } from "./markers";
+import type { PreparedMasking } from "./prepare";
+import { diagnoseTemplate, explainMismatch } from "./templateDiagnosis";
+
+export interface MaskedExampleWithText extends MaskedExample {
+  /** The text that was tokenized (after formatting and markers). */
+  text: string;
+}
+
+function notFoundWarning(
+  prepared: PreparedMasking,
+  inputIds: number[],
+  exampleNumber: number,
+  which: "response" | "instruction",
+): MaskWarning {
+  const ids = (which === "response" ? prepared.responseIds : prepared.instructionIds) ?? [];
+  const mismatch = diagnoseTemplate(prepared.tokenizer, inputIds, ids, which);
+  const text = JSON.stringify(prepared.tokenizer.decode(ids));
+  return {
+    code: which === "response" ? "template-not-found" : "instruction-template-not-found",
+    template: which,
+    mismatch,
+    message:
+      `Example ${exampleNumber}: the ${which} template ${text} (ids ${ids.join(", ")}) was not found, so the whole example is masked (-100) and teaches nothing.` +
+      explainMismatch(prepared.tokenizer, mismatch),
+  };
+}
+
+function templateLabels(prepared: PreparedMasking, inputIds: number[], exampleNumber: number) {
+  const warnings: MaskWarning[] = [];
+  const result = completionOnlyLabels(inputIds, prepared.responseIds ?? [], prepared.instructionIds, prepared.tokenizer.padId);
+  if (!result.responseFound) warnings.push(notFoundWarning(prepared, inputIds, exampleNumber, "response"));
+  if (result.instructionFound === false) warnings.push(notFoundWarning(prepared, inputIds, exampleNumber, "instruction"));
+  return { labels: result.labels, warnings };
+}
+
+/**
+ * Labels for already formatted text under a text-based strategy (everything but chat-template).
+ * Tokenized as `tokenizer(text)` is in the notebook and TRL, so a post-processor's BOS is included.
+ */
+export function maskText(text: string, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
+  const { tokenizer } = prepared;
+  const marked = prepared.insert ? insertMarkers(text, prepared.templates, prepared.insert) : text;
+  const inputIds = tokenizer.encode(marked, true);
+  const warnings: MaskWarning[] = [];
+  let labels: number[];
+  switch (prepared.strategy) {
+    case "full":
+      labels = fullLabels(inputIds);
+      break;
+    case "markers":
+      labels = prepared.markerIds
+        ? markersMask(inputIds, prepared.markerIds.start, prepared.markerIds.end)
+        : inputIds.map(() => IGNORE_INDEX);
+      break;
+    case "chat-template":
+      throw new Error("chat-template masking needs a conversation (role/content turns), not formatted text");
+    case "completion-only":
+    case "special-tokens": {
+      const r = templateLabels(prepared, inputIds, exampleNumber);
+      labels = r.labels;
+      warnings.push(...r.warnings);
+      break;
+    }
+    default: {
+      const _exhaustive: never = prepared.strategy;
+      throw new Error(`unknown strategy ${String(_exhaustive)}`);
+    }
+  }
+  return withNothingTrainedWarning({ text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings }, prepared, exampleNumber);
+}
+
+function tokenStrings(prepared: PreparedMasking, ids: readonly number[]): string[] {
+  return ids.map((id) => prepared.tokenizer.tokenString(id));
+}
+
+function withNothingTrainedWarning(r: MaskedExampleWithText, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
+  if (r.warnings.length === 0 && r.labels.every((l) => l === IGNORE_INDEX)) {
+    r.warnings.push({
+      code: "no-trained-tokens",
+      message: `Example ${exampleNumber}: every label is -100, so this example teaches nothing under "${prepared.strategy}".`,
+    });
+  }
+  return r;
+}
+
+function maskByChatTemplate(example: ChatExample, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
+  const { tokenizer } = prepared;
+  if (tokenizer.chatTemplate === null) {
+    // prepare() already warned; show the text tokens, all masked.
+    const text = formatText(example, prepared.templates);
+    const inputIds = tokenizer.encode(text, true);
+    return { text, inputIds, labels: inputIds.map(() => IGNORE_INDEX), tokens: tokenStrings(prepared, inputIds), warnings: [] };
+  }
+  const r = chatTemplateMask(tokenizer, example.turns);
+  const warnings: MaskWarning[] = [];
+  if (r.prefixMismatch) {
+    warnings.push({
+      code: "chat-template-prefix-mismatch",
+      message: `Example ${exampleNumber}: the chat template renders a conversation prefix differently from the whole conversation, so the assistant spans are approximate.`,
+    });
+  }
+  return withNothingTrainedWarning({ text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings }, prepared, exampleNumber);
+}
+
+/** `exampleNumber` is 1-based, as the user counts, and only used in messages. */
+export function maskExample(example: ChatExample, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
+  if (prepared.strategy === "chat-template") return maskByChatTemplate(example, prepared, exampleNumber);
+  if (prepared.formatting.kind === "chat-template") {
+    // Chat-template text under a text strategy: markers are a text-template notion, so none are inserted.
+    return maskText(renderChat(prepared.tokenizer, example.turns, false), { ...prepared, insert: null }, exampleNumber);
+  }
+  return maskText(formatText(example, prepared.templates), prepared, exampleNumber);
+}

@@ -1,0 +1,86 @@
+// Shared data types of the playground core: conversations, formatting and label masks.
+// Pure data, no behaviour: the UI, the CLI and the engine all speak these.
+
+/** The label value that tells a causal-LM loss to ignore a position (PyTorch's ignore_index). */
+export const IGNORE_INDEX = -100;
+
+export type Role = "system" | "user" | "assistant";
+
+export interface Turn {
+  role: Role;
+  content: string;
+}
+
+/** One training conversation: an optional system turn, then alternating user/assistant turns. */
+export interface ChatExample {
+  id: string;
+  turns: Turn[];
+}
+
+/** The notebook's plain-text format: each user turn follows `instruction`, each answer `response`. */
+export interface TextTemplates {
+  /** Text put before every user turn (the notebook's `\n\n### Human:`). */
+  instruction: string;
+  /** Text put before every assistant turn (the notebook's `\n\n### Assistant:`). */
+  response: string;
+}
+
+/** How conversations become text: the notebook's text templates, or the tokenizer's chat template. */
+export type Formatting = { kind: "text"; templates: TextTemplates } | { kind: "chat-template" };
+
+export type StrategyName = "full" | "markers" | "completion-only" | "special-tokens" | "chat-template";
+
+/** A template given either as text (tokenized alone, as TRL does) or as explicit token ids. */
+export type TemplateSpec = { text: string } | { ids: number[] };
+
+export interface MaskingOptions {
+  strategy: StrategyName;
+  /** Marker tokens for `markers` (default: the tokenizer's BOS / EOS). */
+  markerStart: string | null;
+  markerEnd: string | null;
+  /** Apply the notebook's marker text transform before tokenizing (implied by `markers`). */
+  insertMarkers: boolean;
+  /** Templates for `completion-only` / `special-tokens`; null instruction = response template only. */
+  responseTemplate: TemplateSpec | null;
+  instructionTemplate: TemplateSpec | null;
+  /** Extra special tokens added to the tokenizer before anything is tokenized. */
+  addedSpecialTokens: string[];
+}
+
+export type WarningCode =
+  | "template-not-found"
+  | "instruction-template-not-found"
+  | "pad-is-eos"
+  | "no-marker-tokens"
+  | "new-token-embeddings"
+  | "no-trained-tokens"
+  | "chat-template-missing"
+  | "chat-template-prefix-mismatch";
+
+/** A tokenized template next to the same text as it was tokenized inside the example. */
+export interface TemplateMismatch {
+  /** The template tokenized alone. */
+  alone: { ids: number[]; tokens: string[] };
+  /** Token positions in the example that cover the template text (where it really sits). */
+  inContext: { start: number; ids: number[]; tokens: string[] };
+  /** Positions (into inContext.ids) of tokens that merged template text with their neighbours. */
+  mergedPositions: number[];
+}
+
+export interface MaskWarning {
+  code: WarningCode;
+  message: string;
+  /** Which template this warning is about, when it is about one. */
+  template?: "response" | "instruction";
+  mismatch?: TemplateMismatch;
+}
+
+/** The result of tokenizing and masking one example. */
+export interface MaskedExample {
+  inputIds: number[];
+  /** Same length as inputIds; IGNORE_INDEX where the loss ignores the position. */
+  labels: number[];
+  /** The vocabulary string of each token (e.g. `ĊĊ`, `▁per`). */
+  tokens: string[];
+  warnings: MaskWarning[];
+}
