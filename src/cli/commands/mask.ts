@@ -16,7 +16,9 @@ const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR 
          [--response-template STR | --response-template-ids 1,2,3]
          [--instruction-template STR | --instruction-template-ids 4,5]
          [--add-special-token STR]... [--json]
-Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').`;
+Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').
+--insert-markers applies the notebook's transform around its "\\n\\n### Human:" / "\\n\\n### Assistant:"
+templates; --strategy special-tokens adds those two templates as special tokens.`;
 
 const idList = z
   .string()
@@ -115,11 +117,9 @@ export async function run(argv: string[]): Promise<number> {
     instructionTemplate: instruction ?? { text: "" },
     addedSpecialTokens: flags["add-special-token"] ?? [],
   };
-  // The marker text transform and special-tokens strategy need text templates: those given, else the notebook's.
-  const templates = {
-    instruction: flags["instruction-template"] ?? NOTEBOOK_TEMPLATES.instruction,
-    response: flags["response-template"] ?? NOTEBOOK_TEMPLATES.response,
-  };
+  // The marker transform is the notebook's add_special_tokens(), written for its two templates;
+  // the collator templates above are matched separately, as in the notebook.
+  const templates = NOTEBOOK_TEMPLATES;
   const prepared = prepareMasking(base, { kind: "text", templates }, options);
   const masked = maskText(text, prepared, 1);
   const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);

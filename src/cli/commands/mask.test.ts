@@ -1,0 +1,58 @@
+// The `mask` command end to end, as the project's checks call it.
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(__dirname, "../../..");
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "mask", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+const text = '\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant: perro';
+
+describe("cli mask", () => {
+  it("prints ids, labels, template ids, added tokens and warnings as one JSON object", () => {
+    const r = cli("--tokenizer", "default", "--text", text, "--strategy", "completion-only", "--response-template", "\n\n### Assistant:", "--json");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(["input_ids", "labels", "tokens", "template_ids", "added_tokens", "warnings"]);
+    expect(out.labels.every((l: number) => l === -100)).toBe(true);
+    expect(out.template_ids).toEqual({ response: [271, 14374, 21388, 25], instruction: [] });
+    expect(out.warnings[0]).toContain("?\\n\\n");
+  });
+
+  it("adds special tokens before tokenizing and inserts markers", () => {
+    const r = cli(
+      "--tokenizer", "default", "--text", text, "--strategy", "completion-only", "--insert-markers",
+      "--marker-start", "<|im_start|>", "--add-special-token", "\n\n### Human:", "--add-special-token", "\n\n### Assistant:",
+      "--response-template", "\n\n### Assistant:<|im_start|>", "--instruction-template", "\n\n### Human:", "--json",
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.added_tokens).toEqual({ "\n\n### Human:": 151669, "\n\n### Assistant:": 151670 });
+    expect(out.template_ids.response).toEqual([151670, 151644]);
+    expect(out.input_ids[0]).toBe(151669);
+    const trained = out.labels.filter((l: number) => l !== -100);
+    expect(trained).toEqual(out.input_ids.slice(-3));
+  });
+
+  it("without --json prints coloured tokens with label and id", () => {
+    const r = cli("--tokenizer", "default", "--text", "hi", "--strategy", "full");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("hi(");
+    expect(r.stdout).toMatch(/1 tokens, 1 trained/);
+  });
+
+  it.each([
+    [["--tokenizer", "default", "--strategy", "full"], /exactly one of --text and --text-file/],
+    [["--tokenizer", "default", "--text", "x", "--strategy", "nope"], /--strategy must be one of/],
+    [["--tokenizer", "/nonexistent", "--text", "x", "--strategy", "full"], /does not exist/],
+    [["--tokenizer", "default", "--text", "x", "--strategy", "full", "--bogus"], /Unknown option '--bogus'/],
+    [["--tokenizer", "default", "--text", "x", "--strategy", "completion-only", "--response-template-ids", "1,a"], /comma-separated token ids/],
+    [["--tokenizer", "default", "--text-file", "/nonexistent.txt", "--strategy", "full"], /cannot read --text-file/],
+  ])("rejects bad input with one line and exit code 2: %j", (args, message) => {
+    const r = cli(...(args as string[]));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});
