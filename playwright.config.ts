@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 // Browser downloads are impossible on our machines, so Debian's Chromium is used when present;
 // elsewhere Playwright's own browser (`npx playwright install chromium`) is the fallback.
 const systemChromium = "/usr/bin/chromium";
+// E2E_PORT lets two e2e runs share a machine without sharing (and closing) one dev server.
+const port = Number(process.env.E2E_PORT ?? 5173);
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? (existsSync(systemChromium) ? systemChromium : undefined);
 
 export default defineConfig({
@@ -15,7 +17,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: "http://127.0.0.1:5173",
+    baseURL: `http://127.0.0.1:${port}`,
     headless: true,
     launchOptions: {
       executablePath,
@@ -31,8 +33,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx vite --host 127.0.0.1 --port 5173 --strictPort",
-    url: "http://127.0.0.1:5173",
+    command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

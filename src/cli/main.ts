@@ -7,6 +7,7 @@ const COMMANDS = {
   forward: () => import("./commands/forward"),
   generate: () => import("./commands/generate"),
   train: () => import("./commands/train"),
+  dataset: () => import("./commands/dataset"),
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
@@ -16,7 +17,8 @@ commands:
   mask      tokenize and label-mask text under a strategy (--help for flags)
   forward   logits, loss and LoRA gradients of a model
   generate  greedy generation with a model and an optional adapter
-  train     LoRA fine-tuning, headless; writes a PEFT adapter`;
+  train     LoRA fine-tuning, headless; writes a PEFT adapter
+  dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems`;
 
 function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);

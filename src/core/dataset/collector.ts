@@ -1,0 +1,107 @@
+// Accumulates a dataset read: examples, skip counts and a bounded error list, plus the pacing that
+// yields to the event loop and reports progress. One per file read.
+import type { ChatExample } from "../types";
+import {
+  DEFAULT_MAX_ERRORS,
+  DEFAULT_SLICE_MS,
+  type Container,
+  type DatasetError,
+  type DatasetResult,
+  type FileProblem,
+  type ReadOptions,
+  type RecordFormat,
+  type SkipReason,
+} from "./types";
+
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export class Collector {
+  readonly examples: ChatExample[] = [];
+  readonly errors: DatasetError[] = [];
+  readonly skipped: Partial<Record<SkipReason, number>> = {};
+  container: Container | null = null;
+  format: RecordFormat | null = null;
+  /** Where the record that fixed `format` sits, for shape-change messages. */
+  formatWhere = "";
+  records = 0;
+  turns = 0;
+  errorsOmitted = 0;
+  fatal = false;
+  bytesRead = 0;
+  private lastYield = Date.now();
+  private readonly maxErrors: number;
+  private readonly sliceMs: number;
+  private readonly yieldFn: () => Promise<void>;
+
+  constructor(
+    readonly fileName: string,
+    readonly totalBytes: number | null,
+    private readonly options: ReadOptions,
+  ) {
+    this.maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+    this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    this.yieldFn = options.yieldToEventLoop ?? macrotask;
+  }
+
+  addExample(example: ChatExample): void {
+    this.examples.push(example);
+    this.turns += example.turns.length;
+  }
+
+  /** A record that cannot be used: counted under its reason and listed (while the list has room). */
+  skip(error: DatasetError & { reason: SkipReason }): void {
+    this.skipped[error.reason] = (this.skipped[error.reason] ?? 0) + 1;
+    this.note(error);
+  }
+
+  /** The file as a whole is unusable (or reading stopped early). */
+  fail(reason: FileProblem | SkipReason, message: string, where: Partial<DatasetError> = {}): void {
+    this.fatal = true;
+    this.note({ reason, line: 1, column: 1, path: "$", message, ...where });
+  }
+
+  private note(error: DatasetError): void {
+    if (this.errors.length < this.maxErrors) this.errors.push(error);
+    else this.errorsOmitted += 1;
+  }
+
+  progress(bytesRead: number): void {
+    this.bytesRead = bytesRead;
+    this.options.onProgress?.(bytesRead, this.totalBytes);
+  }
+
+  get aborted(): boolean {
+    return this.options.signal?.aborted ?? false;
+  }
+
+  /** Yields when a slice of work is used up; cheap to call per record. */
+  async pace(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastYield < this.sliceMs) return;
+    await this.yieldFn();
+    this.lastYield = Date.now();
+  }
+
+  result(): DatasetResult {
+    return {
+      fileName: this.fileName,
+      container: this.container,
+      format: this.format,
+      examples: this.examples,
+      turns: this.turns,
+      records: this.records,
+      skipped: this.skipped,
+      errors: this.errors,
+      errorsOmitted: this.errorsOmitted,
+      fatal: this.fatal,
+      bytesRead: this.bytesRead,
+    };
+  }
+}
+
+/** `data.jsonl:3:14 $[2].messages[1].role: …`, the one-line form the UI and CLI print. */
+export function formatDatasetError(fileName: string, e: DatasetError): string {
+  const where = e.line > 0 ? `${fileName}:${e.line}:${e.column}` : fileName;
+  const row = e.row !== undefined ? ` (row ${e.row})` : "";
+  return `${where}${row} ${e.path}: ${e.message}`;
+}

@@ -1,0 +1,143 @@
+// CSV and TSV with a header row, read line by line. A record ends at a line break outside quotes
+// (RFC 4180: an even number of `"` so far), so quoted fields may span lines; papaparse splits the
+// fields. Conversations may sit in a cell as JSON (`messages` = `[{"role": …}]`).
+import Papa from "papaparse";
+import type { TextTemplates } from "../types";
+import { formatBytes, readLines, type ByteSource } from "./bytes";
+import type { Collector } from "./collector";
+import { ingestRecord } from "./ingest";
+import { notUtf8Message } from "./jsonl";
+
+const countQuotes = (s: string) => {
+  let n = 0;
+  for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
+  return n;
+};
+
+/** 1-based start column of each field on the record's first line. */
+function fieldColumns(firstLine: string, delimiter: string): number[] {
+  const cols = [1];
+  let quoted = false;
+  for (let i = 0; i < firstLine.length; i++) {
+    const ch = firstLine[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) cols.push(i + 2);
+  }
+  return cols;
+}
+
+interface CsvRecord {
+  line: number;
+  text: string;
+  firstLine: string;
+}
+
+async function* csvRecords(source: ByteSource, c: Collector, maxBytes: number): AsyncGenerator<CsvRecord | { notUtf8: string; line: number; column: number }> {
+  let over = false;
+  let open: { line: number; parts: string[]; quotes: number } | null = null;
+  for await (const ev of readLines(source, (n) => {
+    c.progress(n);
+    over = n > maxBytes;
+  })) {
+    if (over) {
+      c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examples.length} examples read`, { line: ev.line });
+      return;
+    }
+    if (c.aborted) {
+      c.fail("unreadable", `reading was cancelled before line ${ev.line}`, { line: ev.line });
+      return;
+    }
+    if (ev.kind === "not-utf8") {
+      open = null;
+      yield { notUtf8: notUtf8Message(ev.byte, ev.byteOffset), line: ev.line, column: ev.column };
+      continue;
+    }
+    if (open === null) {
+      if (ev.text.trim() === "") continue;
+      open = { line: ev.line, parts: [ev.text], quotes: countQuotes(ev.text) };
+    } else {
+      open.parts.push(ev.text);
+      open.quotes += countQuotes(ev.text);
+    }
+    if (open.quotes % 2 === 0) {
+      yield { line: open.line, text: open.parts.join("\n"), firstLine: open.parts[0] };
+      open = null;
+    }
+  }
+  if (open) yield { line: open.line, text: open.parts.join("\n"), firstLine: open.parts[0] };
+}
+
+function splitFields(text: string, delimiter: string): { fields: string[]; error: string | null } {
+  const parsed = Papa.parse<string[]>(text, { delimiter, newline: "\n", header: false, skipEmptyLines: false });
+  const error = parsed.errors[0];
+  return { fields: parsed.data[0] ?? [], error: error ? `${error.message}` : null };
+}
+
+export async function readCsv(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, delimiter: "," | "\t"): Promise<void> {
+  const name = delimiter === "\t" ? "TSV" : "CSV";
+  let header: string[] | null = null;
+  let headerLine = 0;
+  let index = 0;
+  for await (const rec of csvRecords(source, c, maxBytes)) {
+    if ("notUtf8" in rec) {
+      if (header === null) {
+        c.fail("not-utf8", rec.notUtf8, { line: rec.line, column: rec.column });
+        return;
+      }
+      c.records++;
+      c.skip({ reason: "not-utf8", line: rec.line, column: rec.column, row: index + 1, path: `$[${index++}]`, message: rec.notUtf8 });
+      continue;
+    }
+    const { fields, error } = splitFields(rec.text, delimiter);
+    if (header === null) {
+      header = fields.map((f) => f.trim());
+      headerLine = rec.line;
+      if (error !== null || header.every((h) => h === "")) {
+        c.fail("no-header", `the first line is not a ${name} header (${error ?? "no column names"}); expected column names such as instruction${delimiter}output`, { line: rec.line });
+        return;
+      }
+      continue;
+    }
+    c.records++;
+    const row = index + 1;
+    const line = rec.line;
+    if (error !== null) {
+      const unclosed = /quote/i.test(error);
+      c.skip({
+        reason: "csv-syntax",
+        line,
+        column: 1,
+        row,
+        path: `$[${index++}]`,
+        message: unclosed ? `${error}: a quote opened in this row is never closed, so the rest of the file was read as one field; expected a closing '"' (write quotes inside fields as "")` : error,
+      });
+      continue;
+    }
+    const cols = fieldColumns(rec.firstLine, delimiter);
+    if (fields.length !== header.length) {
+      const col = fields.length > header.length ? cols[header.length] ?? 1 : cols[cols.length - 1] ?? 1;
+      c.skip({
+        reason: "csv-field-count",
+        line,
+        column: col,
+        row,
+        path: `$[${index++}]`,
+        message: `the row has ${fields.length} fields but the header (line ${headerLine}) has ${header.length}; expected ${header.length} (quote fields that contain "${delimiter === "\t" ? "\\t" : delimiter}")`,
+      });
+      continue;
+    }
+    const record: Record<string, string> = Object.create(null);
+    header.forEach((h, k) => {
+      if (h !== "") record[h] = fields[k];
+    });
+    const at = header;
+    ingestRecord(
+      c,
+      { ...record },
+      { index: index++, row, where: `row ${row}`, locate: () => ({ line, column: 1 }), fieldColumn: (f) => cols[at.indexOf(f)] },
+      templates,
+    );
+    await c.pace();
+  }
+  if (header === null && !c.fatal) c.fail("empty-file", `the file is empty; expected a ${name} header line and rows`);
+}

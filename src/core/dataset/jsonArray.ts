@@ -1,0 +1,75 @@
+// A JSON array of records ([{...}, {...}]): parsed whole, so it has a lower size limit than JSON
+// Lines. Record positions are only worked out when a record has a problem to point at.
+import type { TextTemplates } from "../types";
+import { firstInvalidUtf8, formatBytes, readAll, startsWithBom, type ByteSource } from "./bytes";
+import type { Collector } from "./collector";
+import { ingestRecord } from "./ingest";
+import { findJsonSyntaxError, LineIndex } from "./jsonSyntax";
+import { notUtf8Message } from "./jsonl";
+
+export function tooLargeWholeMessage(kind: string, limit: number, size: number): string {
+  return `the file (${formatBytes(size)}) is larger than the ${formatBytes(limit)} limit for ${kind}, which must be read whole; convert it to JSON Lines (one record per line), which is streamed`;
+}
+
+/** Decodes a whole file strictly; a bad byte becomes a located, fatal problem. */
+export function decodeWhole(bytes: Uint8Array, c: Collector): string | null {
+  const body = startsWithBom(bytes) ? bytes.subarray(3) : bytes;
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    const bad = firstInvalidUtf8(body);
+    const lineStart = body.lastIndexOf(0x0a, bad - 1) + 1;
+    let line = 1;
+    for (let i = body.indexOf(0x0a); i >= 0 && i < bad; i = body.indexOf(0x0a, i + 1)) line++;
+    const column = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body.subarray(lineStart, bad)).length + 1;
+    const offset = bad + (body === bytes ? 0 : 3);
+    c.fail("not-utf8", notUtf8Message(body[bad], offset), { line, column });
+    return null;
+  }
+}
+
+export async function readJsonArray(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number): Promise<void> {
+  const bytes = await readAll(source, maxBytes, (n) => c.progress(n));
+  if (!(bytes instanceof Uint8Array)) {
+    c.fail("too-large", tooLargeWholeMessage("a JSON array", maxBytes, bytes.tooLarge));
+    return;
+  }
+  const text = decodeWhole(bytes, c);
+  if (text === null) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const err = findJsonSyntaxError(text) ?? { offset: 0, message: "not valid JSON" };
+    c.fail("not-json", `invalid JSON: ${err.message}`, new LineIndex(text).position(err.offset));
+    return;
+  }
+  if (!Array.isArray(value)) {
+    c.fail("not-json", "the file is one JSON value, not a list of records; expected a JSON array [{...}, ...] or JSON Lines");
+    return;
+  }
+  if (value.length === 0) {
+    c.fail("empty-file", "the JSON array is empty; expected records such as [{\"messages\": [...]}]");
+    return;
+  }
+  let starts: number[] | null = null;
+  let lines: LineIndex | null = null;
+  const place = (i: number) => {
+    if (starts === null || lines === null) {
+      const found: number[] = [];
+      findJsonSyntaxError(text, 0, text.length, (o) => found.push(o));
+      starts = found;
+      lines = new LineIndex(text);
+    }
+    return lines.position(starts[i] ?? 0);
+  };
+  for (let i = 0; i < value.length; i++) {
+    if (c.aborted) {
+      c.fail("unreadable", `reading was cancelled at record ${i + 1}`);
+      return;
+    }
+    c.records++;
+    ingestRecord(c, value[i], { index: i, where: `record ${i + 1}`, locate: () => place(i) }, templates);
+    await c.pace();
+  }
+}

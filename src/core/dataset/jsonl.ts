@@ -1,0 +1,49 @@
+// JSON Lines: one record per line, read as a stream so files of hundreds of MB fit.
+import type { TextTemplates } from "../types";
+import { formatBytes, readLines, type ByteSource } from "./bytes";
+import type { Collector } from "./collector";
+import { ingestRecord } from "./ingest";
+import { findJsonSyntaxError } from "./jsonSyntax";
+
+export function notUtf8Message(byte: number, byteOffset: number): string {
+  return `byte 0x${byte.toString(16).padStart(2, "0")} at byte offset ${byteOffset} is not UTF-8; expected UTF-8 text (re-save the file as UTF-8)`;
+}
+
+export async function readJsonl(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, hint = ""): Promise<void> {
+  let over = false;
+  let index = 0;
+  for await (const ev of readLines(source, (n) => {
+    c.progress(n);
+    over = n > maxBytes;
+  })) {
+    if (over) {
+      c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examples.length} examples read`, { line: ev.line });
+      return;
+    }
+    if (c.aborted) {
+      c.fail("unreadable", `reading was cancelled before line ${ev.line}`, { line: ev.line });
+      return;
+    }
+    if (ev.kind === "not-utf8") {
+      c.records++;
+      c.skip({ reason: "not-utf8", line: ev.line, column: ev.column, path: `$[${index++}]`, message: notUtf8Message(ev.byte, ev.byteOffset) });
+      continue;
+    }
+    const text = ev.text;
+    if (text.trim() === "") continue;
+    c.records++;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      const err = findJsonSyntaxError(text) ?? { offset: 0, message: "not valid JSON" };
+      c.skip({ reason: "invalid-json", line: ev.line, column: err.offset + 1, path: `$[${index++}]`, message: `invalid JSON: ${err.message}${hint}` });
+      continue;
+    }
+    const lead = text.length - text.trimStart().length;
+    const line = ev.line;
+    ingestRecord(c, value, { index: index++, where: `line ${line}`, locate: () => ({ line, column: lead + 1 }) }, templates);
+    await c.pace();
+  }
+  if (over) c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files`, { line: 0, column: 0 });
+}

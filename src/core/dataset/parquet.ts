@@ -1,0 +1,60 @@
+// Parquet, the hub's dataset format, through hyparquet. A Parquet file's index sits at its end, so
+// the file is held whole (the lower limit); rows are then read one row group at a time with a
+// yield between groups. hyparquet decodes snappy (the hub's default); other codecs are reported.
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import type { TextTemplates } from "../types";
+import { readAll, type ByteSource } from "./bytes";
+import type { Collector } from "./collector";
+import { ingestRecord } from "./ingest";
+import { tooLargeWholeMessage } from "./jsonArray";
+
+const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+
+export function hasParquetMagic(bytes: Uint8Array, at = 0): boolean {
+  return MAGIC.every((b, k) => bytes[at + k] === b);
+}
+
+export async function readParquet(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number): Promise<void> {
+  const bytes = await readAll(source, maxBytes, (n) => c.progress(n));
+  if (!(bytes instanceof Uint8Array)) {
+    c.fail("too-large", tooLargeWholeMessage("Parquet", maxBytes, bytes.tooLarge), { line: 0, column: 0 });
+    return;
+  }
+  if (bytes.length < 12 || !hasParquetMagic(bytes) || !hasParquetMagic(bytes, bytes.length - 4)) {
+    c.fail("not-parquet", `not a Parquet file (expected "PAR1" at its start and end${bytes.length < 12 ? "; the file is too short" : ""}); is the download complete?`, { line: 0, column: 0 });
+    return;
+  }
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+  let metadata;
+  try {
+    metadata = parquetMetadata(file);
+  } catch (err) {
+    c.fail("not-parquet", `the Parquet footer cannot be read (${(err as Error).message}); is the download complete?`, { line: 0, column: 0 });
+    return;
+  }
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    if (c.aborted) {
+      c.fail("unreadable", `reading was cancelled at row ${rowStart + 1}`, { line: 0, column: 0 });
+      return;
+    }
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+    } catch (err) {
+      const msg = (err as Error).message;
+      const hint = /compression codec/.test(msg) ? "; re-save it with snappy compression or as JSON Lines" : "";
+      c.fail("unreadable", `rows ${rowStart + 1}-${rowEnd} cannot be read: ${msg}${hint}`, { line: 0, column: 0, row: rowStart + 1 });
+      return;
+    }
+    for (let k = 0; k < rows.length; k++) {
+      const index = rowStart + k;
+      c.records++;
+      ingestRecord(c, rows[k], { index, row: index + 1, where: `row ${index + 1}`, locate: () => ({ line: 0, column: 0 }) }, templates);
+    }
+    rowStart = rowEnd;
+    await c.pace();
+  }
+  if (c.records === 0) c.fail("empty-file", "the Parquet file has no rows", { line: 0, column: 0 });
+}

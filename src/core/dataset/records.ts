@@ -1,0 +1,178 @@
+// One record (a parsed JSON object, CSV row or Parquet row) → turns, for each record format the
+// hub's SFT datasets use. The first recognised record fixes the file's format; see readers.
+import type { Role, TextTemplates, Turn } from "../types";
+import { checkContent, checkConversation, splitText, type RecordProblem, type SourcedTurn } from "./turns";
+import type { RecordFormat } from "./types";
+
+/** The field that announces each format, in the order they are tried. */
+const FORMAT_KEYS: ReadonlyArray<readonly [key: string, format: RecordFormat]> = [
+  ["messages", "messages"],
+  ["conversations", "conversations"],
+  ["instruction", "alpaca"],
+  ["prompt", "prompt-completion"],
+  ["text", "text"],
+];
+
+export const FORMAT_FIELDS: Record<RecordFormat, string> = {
+  messages: "messages [{role, content}]",
+  conversations: "ShareGPT conversations [{from, value}]",
+  alpaca: "alpaca instruction/input/output",
+  "prompt-completion": "prompt/completion",
+  text: "text",
+};
+
+const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function detectFormat(record: Record<string, unknown>): RecordFormat | null {
+  for (const [key, format] of FORMAT_KEYS) if (own(record, key) && record[key] !== undefined) return format;
+  return null;
+}
+
+export function unknownFormatMessage(record: Record<string, unknown>): string {
+  const keys = Object.keys(record);
+  return `no known fields (got ${keys.length ? keys.map((k) => JSON.stringify(k)).join(", ") : "an empty object"}); expected one of "messages", "conversations", "instruction"+"output", "prompt"+"completion", "text"`;
+}
+
+type Converted = { turns: SourcedTurn[] } | RecordProblem;
+
+const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+
+/** A string field; `required` false turns a missing field into "". */
+function stringField(record: Record<string, unknown>, key: string, required: boolean): string | RecordProblem {
+  const path = `.${key}`;
+  if (!own(record, key) || record[key] === undefined || (record[key] === null && !required)) {
+    return required ? { reason: "missing-field", path, message: `missing field "${key}"; expected a string` } : "";
+  }
+  const v = record[key];
+  if (typeof v !== "string") return { reason: "wrong-type", path, message: `"${key}" is ${typeName(v)}; expected a string` };
+  return v;
+}
+
+/** Message content: a string, or the multimodal list of parts where only text parts are kept. */
+function contentOf(v: unknown, path: string): string | RecordProblem {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((p) => isPlainRecord(p) && p.type === "text" && typeof p.text === "string")) {
+    return v.map((p) => (p as { text: string }).text).join("");
+  }
+  if (v === undefined) return { reason: "missing-field", path, message: "missing content; expected a string" };
+  return { reason: "wrong-type", path, message: `content is ${typeName(v)}; expected a string (or a list of {type: "text", text} parts)` };
+}
+
+/** Arrays may arrive JSON-encoded (a CSV cell holding `[{"role": …}]`). */
+function arrayField(value: unknown, path: string): unknown[] | RecordProblem {
+  let v = value;
+  if (typeof v === "string" && v.trimStart().startsWith("[")) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return { reason: "invalid-json", path, message: "the cell looks like a JSON list but does not parse; expected a JSON array of turns" };
+    }
+  }
+  if (!Array.isArray(v)) return { reason: "wrong-type", path, message: `${path.slice(1)} is ${typeName(v)}; expected an array of turns` };
+  if (v.length === 0) return { reason: "empty-field", path, message: `${path.slice(1)} is an empty list; expected at least a user and an assistant turn` };
+  return v;
+}
+
+const SHAREGPT_ROLES: Record<string, Role> = { human: "user", user: "user", gpt: "assistant", assistant: "assistant", system: "system" };
+const CHAT_ROLES: Record<string, Role> = { user: "user", assistant: "assistant", system: "system" };
+
+/** A list of turn objects; `roleKeys`/`contentKeys` are tried in order (ShareGPT uses from/value). */
+function turnList(value: unknown, path: string, roleKeys: string[], contentKeys: string[], roles: Record<string, Role>): Converted {
+  const list = arrayField(value, path);
+  if (!Array.isArray(list)) return list;
+  const turns: SourcedTurn[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const at = `${path}[${i}]`;
+    if (!isPlainRecord(item)) return { reason: "wrong-type", path: at, message: `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}` };
+    const roleKey = roleKeys.find((k) => own(item, k));
+    if (roleKey === undefined) return { reason: "missing-field", path: `${at}.${roleKeys[0]}`, message: `turn ${i + 1} has no "${roleKeys[0]}"; expected one of ${Object.keys(roles).map((r) => `"${r}"`).join(", ")}` };
+    const raw = item[roleKey];
+    const role = typeof raw === "string" && own(roles, raw) ? roles[raw] : undefined;
+    if (role === undefined) {
+      return { reason: "unknown-role", path: `${at}.${roleKey}`, message: `unknown role ${JSON.stringify(raw)}; expected one of ${Object.keys(roles).map((r) => `"${r}"`).join(", ")}` };
+    }
+    const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
+    const content = contentOf(item[contentKey], `${at}.${contentKey}`);
+    if (typeof content !== "string") return content;
+    turns.push({ role, content, path: `${at}.${contentKey}` });
+  }
+  return { turns };
+}
+
+function alpaca(record: Record<string, unknown>): Converted {
+  const fields = ["instruction", "output", "input", "system"].map((k) => stringField(record, k, k === "instruction" || k === "output"));
+  const problem = fields.find((f) => typeof f !== "string");
+  if (problem !== undefined) return problem as RecordProblem;
+  const [instruction, output, input, system] = fields as string[];
+  // Alpaca's prompt puts the input after the instruction, separated by a blank line.
+  const user = input.trim() === "" ? instruction : `${instruction}\n\n${input}`;
+  const turns: SourcedTurn[] = [];
+  if (system.trim() !== "") turns.push({ role: "system", content: system, path: ".system" });
+  turns.push({ role: "user", content: user, path: ".instruction" }, { role: "assistant", content: output, path: ".output" });
+  return { turns };
+}
+
+/** TRL's prompt/completion: both strings, or both conversational (lists of messages). */
+function promptCompletion(record: Record<string, unknown>): Converted {
+  if (!own(record, "completion")) return { reason: "missing-field", path: ".completion", message: 'missing field "completion"; expected a string (or a list of messages)' };
+  const part = (key: string, role: Role): Converted => {
+    const v = record[key];
+    if (Array.isArray(v) || (typeof v === "string" && v.trimStart().startsWith("[{"))) return turnList(v, `.${key}`, ["role"], ["content"], CHAT_ROLES);
+    const s = stringField(record, key, true);
+    return typeof s === "string" ? { turns: [{ role, content: s, path: `.${key}` }] } : s;
+  };
+  const prompt = part("prompt", "user");
+  if (!("turns" in prompt)) return prompt;
+  const completion = part("completion", "assistant");
+  if (!("turns" in completion)) return completion;
+  return { turns: [...prompt.turns, ...completion.turns] };
+}
+
+function convert(format: RecordFormat, record: Record<string, unknown>, templates: TextTemplates): Converted {
+  switch (format) {
+    case "messages":
+      return turnList(record.messages, ".messages", ["role"], ["content"], CHAT_ROLES);
+    case "conversations":
+      return turnList(record.conversations, ".conversations", ["from", "role"], ["value", "content"], SHAREGPT_ROLES);
+    case "alpaca":
+      return alpaca(record);
+    case "prompt-completion":
+      return promptCompletion(record);
+    case "text": {
+      const text = stringField(record, "text", true);
+      return typeof text === "string" ? splitText(text, templates, ".text") : text;
+    }
+    default: {
+      const _exhaustive: never = format;
+      return _exhaustive;
+    }
+  }
+}
+
+export type RecordOutcome = { turns: Turn[]; format: RecordFormat } | (RecordProblem & { format: RecordFormat | null });
+
+/**
+ * Converts one record. `fileFormat` is the format fixed by the file's first usable record (null
+ * before one is seen); a record in another format is a `shape-changed` problem.
+ */
+export function convertRecord(record: unknown, fileFormat: RecordFormat | null, fileFormatWhere: string, templates: TextTemplates): RecordOutcome {
+  if (!isPlainRecord(record)) {
+    return { format: null, reason: "not-an-object", path: "", message: `the record is ${typeName(record)}; expected an object such as {"messages": [...]}` };
+  }
+  const format = detectFormat(record);
+  if (format === null) return { format, reason: fileFormat ? "shape-changed" : "unknown-format", path: "", message: fileFormat ? `${unknownFormatMessage(record)}; the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}` : unknownFormatMessage(record) };
+  if (fileFormat !== null && format !== fileFormat) {
+    return { format, reason: "shape-changed", path: "", message: `the record has ${FORMAT_FIELDS[format]} but the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}; expected every record in one format` };
+  }
+  const converted = convert(format, record, templates);
+  if (!("turns" in converted)) return { format, ...converted };
+  const rolePath = (t: SourcedTurn) => t.path.replace(/\.(value|content)$/, (_m, k: string) => (k === "value" ? ".from" : ".role"));
+  const problem = checkContent(converted.turns) ?? checkConversation(converted.turns, rolePath);
+  if (problem) return { format, ...problem };
+  return { format, turns: converted.turns.map(({ role, content }) => ({ role, content })) };
+}

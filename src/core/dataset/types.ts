@@ -1,0 +1,98 @@
+// What reading a dataset file produces, and the knobs it takes. Plain data only, so a result can
+// cross a worker boundary by structured clone.
+import type { ChatExample, TextTemplates } from "../types";
+
+/** How a file stores its records. */
+export type Container = "jsonl" | "json" | "csv" | "tsv" | "parquet";
+
+/** How one record stores a conversation (the field names the hub's SFT datasets use). */
+export type RecordFormat = "text" | "messages" | "conversations" | "alpaca" | "prompt-completion";
+
+/** Why a record (or the whole file) could not be used; the keys of `skipped`. */
+export type SkipReason =
+  | "invalid-json"
+  | "not-utf8"
+  | "not-an-object"
+  | "unknown-format"
+  | "shape-changed"
+  | "missing-field"
+  | "wrong-type"
+  | "empty-field"
+  | "unknown-role"
+  | "roles-not-alternating"
+  | "no-assistant-turn"
+  | "template-not-found"
+  | "csv-field-count"
+  | "csv-syntax";
+
+export type FileProblem = "empty-file" | "too-large" | "unreadable" | "not-json" | "not-parquet" | "no-header";
+
+export interface DatasetError {
+  reason: SkipReason | FileProblem;
+  /** 1-based line in the file (0 when the container has no lines: Parquet). */
+  line: number;
+  /** 1-based column in UTF-16 code units, as editors count (0 when there is no text position). */
+  column: number;
+  /** 1-based data row for CSV/TSV and Parquet. */
+  row?: number;
+  /** JSON path of the offending value, e.g. `$[3].messages[1].role`; `$` for the file itself. */
+  path: string;
+  /** What is wrong and what was expected. */
+  message: string;
+}
+
+export interface DatasetResult {
+  fileName: string;
+  container: Container | null;
+  /** The record format of the first usable record; null when none was recognised. */
+  format: RecordFormat | null;
+  examples: ChatExample[];
+  /** Turns across all examples. */
+  turns: number;
+  /** Records seen (blank lines are not records). */
+  records: number;
+  /** Records that could not be used, counted by reason; never dropped silently. */
+  skipped: Partial<Record<SkipReason, number>>;
+  /** The first `maxErrors` problems in file order. */
+  errors: DatasetError[];
+  /** Problems beyond `maxErrors` (counted, not listed). */
+  errorsOmitted: number;
+  /** The file as a whole could not be read (empty, too large, unreadable): see errors[0]. */
+  fatal: boolean;
+  bytesRead: number;
+}
+
+export interface DatasetLimits {
+  /** Largest file read line by line (JSONL, CSV, TSV). */
+  maxStreamBytes: number;
+  /** Largest file that must be held whole in memory (a JSON array, Parquet). */
+  maxWholeFileBytes: number;
+}
+
+export const DEFAULT_LIMITS: DatasetLimits = {
+  maxStreamBytes: 1024 ** 3, // 1 GiB: streamed, only the examples are kept
+  maxWholeFileBytes: 256 * 1024 ** 2, // 256 MiB: bytes + decoded text + parsed values all at once
+};
+
+export interface ReadOptions {
+  /** Templates that split a `text` record into turns (default: the notebook's). */
+  templates?: TextTemplates;
+  limits?: Partial<DatasetLimits>;
+  /** Errors listed before the rest are only counted (default 100). */
+  maxErrors?: number;
+  /** Called as bytes are consumed; totalBytes is null when the size is not known up front. */
+  onProgress?: (bytesRead: number, totalBytes: number | null) => void;
+  /**
+   * Hand control back to the event loop; called when `sliceMs` of work has passed. The default
+   * (a macrotask) keeps a page responsive when parsing runs on the main thread; a worker may pass
+   * `async () => {}` to run flat out.
+   */
+  yieldToEventLoop?: () => Promise<void>;
+  /** Milliseconds of work between yields (default 25). */
+  sliceMs?: number;
+  /** Stop early: the result so far is returned with an `unreadable` error. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_ERRORS = 100;
+export const DEFAULT_SLICE_MS = 25;

@@ -1,0 +1,108 @@
+// PlaygroundState ⇄ share URL hash, JSON file and local autosave. Three carriers, one schema:
+// whatever comes in is size-capped, parsed without prototype keys and validated strictly.
+import { compressToEncodedURIComponent } from "lz-string";
+import type { PlaygroundState } from "../playgroundState";
+import { decompressUriBounded, DecompressError } from "./lzBounded";
+import { parseJsonSafely, UnsafeJsonError } from "./safeJson";
+import { describeIssue, PlaygroundStateSchema } from "./schema";
+
+export const SHARE_VERSION = 1;
+/** Hashes longer than this are refused by some browsers, chat apps and servers; offer a file instead. */
+export const MAX_SHARE_HASH_CHARS = 32_000;
+/** A share hash may decompress to at most this many characters (1 MiB) — a cap against LZ bombs. */
+export const MAX_SHARE_JSON_CHARS = 1024 * 1024;
+/** An exported playground file (examples included) may be at most this many characters (64 MiB). */
+export const MAX_STATE_FILE_CHARS = 64 * 1024 * 1024;
+/** localStorage holds about 5 MB per origin; the autosave is refused beyond this. */
+export const MAX_AUTOSAVE_CHARS = 5 * 1024 * 1024;
+
+export const STATE_FILE_KIND = "finetuning-playground";
+
+export type Decoded = { ok: true; state: PlaygroundState } | { ok: false; error: string };
+
+function validate(value: unknown, what: string): Decoded {
+  const parsed = PlaygroundStateSchema.safeParse(value);
+  return parsed.success ? { ok: true, state: parsed.data } : { ok: false, error: `${what}: ${describeIssue(parsed.error)}` };
+}
+
+function parseJson(text: string, what: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: parseJsonSafely(text) };
+  } catch (err) {
+    const why = err instanceof UnsafeJsonError ? err.message : `not valid JSON (${(err as Error).message})`;
+    return { ok: false, error: `${what}: ${why}` };
+  }
+}
+
+/** `#v1=<lz-string payload>`. */
+export function encodeShareHash(state: PlaygroundState): string {
+  return `#v${SHARE_VERSION}=${compressToEncodedURIComponent(JSON.stringify(state))}`;
+}
+
+/** Whether the state fits a share link; when not, the UI offers the JSON file. */
+export function shareLinkFits(state: PlaygroundState): { fits: boolean; hashChars: number; limit: number } {
+  const hashChars = encodeShareHash(state).length;
+  return { fits: hashChars <= MAX_SHARE_HASH_CHARS, hashChars, limit: MAX_SHARE_HASH_CHARS };
+}
+
+export function decodeShareHash(hash: string): Decoded {
+  const what = "share link";
+  const body = hash.startsWith("#") ? hash.slice(1) : hash;
+  const m = /^v(\d+)=(.*)$/s.exec(body);
+  if (!m) return { ok: false, error: `${what}: expected "#v${SHARE_VERSION}=…" after the page address` };
+  if (Number(m[1]) !== SHARE_VERSION) {
+    return { ok: false, error: `${what}: version ${m[1]} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}` };
+  }
+  // Hashes pass through chat apps that percent-encode; decode once, tolerating bad escapes.
+  let payload = m[2];
+  try {
+    payload = decodeURIComponent(payload);
+  } catch {
+    // Leave as is; the alphabet check below names the offending character.
+  }
+  if (payload.length > 4 * MAX_SHARE_HASH_CHARS) return { ok: false, error: `${what}: the link is ${payload.length} characters long, over the ${4 * MAX_SHARE_HASH_CHARS} this playground reads` };
+  let json: string;
+  try {
+    json = decompressUriBounded(payload, MAX_SHARE_JSON_CHARS);
+  } catch (err) {
+    if (err instanceof DecompressError) return { ok: false, error: `${what}: the data is damaged: ${err.message}` };
+    throw err;
+  }
+  if (json === "") return { ok: false, error: `${what}: the data is empty or damaged (was the link cut short?)` };
+  const parsed = parseJson(json, what);
+  return parsed.ok ? validate(parsed.value, what) : parsed;
+}
+
+/** The playground as a JSON file: `{"kind": "finetuning-playground", "version": 1, "state": …}`. */
+export function exportStateFile(state: PlaygroundState): string {
+  return `${JSON.stringify({ kind: STATE_FILE_KIND, version: SHARE_VERSION, state }, null, 2)}\n`;
+}
+
+function parseEnvelope(text: string, what: string, maxChars: number): Decoded {
+  if (text.length > maxChars) return { ok: false, error: `${what}: ${text.length} characters is over the ${maxChars} limit` };
+  const parsed = parseJson(text, what);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, error: `${what}: expected an object {"kind": "${STATE_FILE_KIND}", "version": ${SHARE_VERSION}, "state": …}` };
+  const env = v as Record<string, unknown>;
+  const extra = Object.keys(env).filter((k) => !["kind", "version", "state", "savedAt"].includes(k));
+  if (env.kind !== STATE_FILE_KIND) return { ok: false, error: `${what}: $.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)` };
+  if (env.version !== SHARE_VERSION) return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${JSON.stringify(env.version)}` };
+  if (env.savedAt !== undefined && typeof env.savedAt !== "string") return { ok: false, error: `${what}: $.savedAt: expected an ISO date string` };
+  if (extra.length) return { ok: false, error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}` };
+  const res = validate(env.state, what);
+  return res.ok ? res : { ok: false, error: res.error.replace(`${what}: $`, `${what}: $.state`) };
+}
+
+export function importStateFile(text: string, fileName = "file"): Decoded {
+  return parseEnvelope(text, fileName, MAX_STATE_FILE_CHARS);
+}
+
+/** The string the UI puts in localStorage (storage access stays in the UI). */
+export function serializeAutosave(state: PlaygroundState, savedAt: Date = new Date()): string {
+  return JSON.stringify({ kind: STATE_FILE_KIND, version: SHARE_VERSION, savedAt: savedAt.toISOString(), state });
+}
+
+export function parseAutosave(text: string): Decoded {
+  return parseEnvelope(text, "autosave", MAX_AUTOSAVE_CHARS);
+}
