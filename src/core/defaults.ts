@@ -27,7 +27,8 @@ export const DEFAULT_HOLDOUT = { prompt: notebookQuestion("good"), expected: "bu
 export const DEFAULT_FORMATTING: Formatting = { kind: "text", templates: { ...NOTEBOOK_TEMPLATES } };
 
 export const DEFAULT_MASKING: MaskingOptions = {
-  strategy: "full",
+  // The notebook's first fix: the first screen shows both trained and masked tokens.
+  strategy: "markers",
   // The notebook marks answers with BOS/EOS. Qwen3 (the bundled tokenizer) has no BOS, so the start
   // marker is its `<|im_start|>`; the end marker null means "the tokenizer's EOS" (`<|im_end|>`).
   markerStart: "<|im_start|>",

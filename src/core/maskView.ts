@@ -35,6 +35,30 @@ export interface MaskView {
   warnings: MaskWarning[];
 }
 
+/** One example's view under prepared settings; a failure stays inside that example. */
+export function exampleView(prepared: PreparedMasking, example: ChatExample, index: number): ExampleView {
+  const tok = prepared.tokenizer;
+  let masked;
+  try {
+    masked = maskExample(example, prepared, index + 1);
+  } catch (err) {
+    // A template that fails to render must not take the other examples down with it.
+    const message = `Example ${index + 1}: ${(err as Error).message}`;
+    return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code: "chat-template-missing", message }] };
+  }
+  const chips = masked.inputIds.map((id, position): TokenChip => ({
+    position,
+    id,
+    label: masked.labels[position],
+    trained: masked.labels[position] !== IGNORE_INDEX,
+    text: tok.displayToken(id),
+    special: tok.isSpecial(id),
+    added: tok.isAdded(id),
+  }));
+  const trainedCount = chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0);
+  return { index, text: masked.text, inputIds: masked.inputIds, labels: masked.labels, chips, trainedCount, warnings: masked.warnings };
+}
+
 export function buildMaskView(
   base: PlaygroundTokenizer,
   examples: readonly ChatExample[],
@@ -42,34 +66,7 @@ export function buildMaskView(
   masking: MaskingOptions,
 ): MaskView {
   const prepared = prepareMasking(base, formatting, masking);
-  const tok = prepared.tokenizer;
-  const views = examples.map((example, index): ExampleView => {
-    let masked;
-    try {
-      masked = maskExample(example, prepared, index + 1);
-    } catch (err) {
-      // A template that fails to render must not take the other examples down with it.
-      return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code: "chat-template-missing", message: `Example ${index + 1}: ${(err as Error).message}` }] };
-    }
-    const chips = masked.inputIds.map((id, position): TokenChip => ({
-      position,
-      id,
-      label: masked.labels[position],
-      trained: masked.labels[position] !== IGNORE_INDEX,
-      text: tok.displayToken(id),
-      special: tok.isSpecial(id),
-      added: tok.isAdded(id),
-    }));
-    return {
-      index,
-      text: masked.text,
-      inputIds: masked.inputIds,
-      labels: masked.labels,
-      chips,
-      trainedCount: chips.filter((c) => c.trained).length,
-      warnings: masked.warnings,
-    };
-  });
+  const views = examples.map((example, index) => exampleView(prepared, example, index));
   return { prepared, examples: views, warnings: prepared.warnings };
 }
 

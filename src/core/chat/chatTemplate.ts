@@ -89,7 +89,11 @@ function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[
     const start = commonPrefixLength(before, text);
     const end = commonPrefixLength(through, text);
     if (start !== before.length || end !== through.length) prefixMismatch = true;
-    if (end > start) spans.push([start, end]);
+    // The separator after the turn's end token ("<|im_end|>\n") belongs to the template, as in
+    // templates whose {% generation %} block closes right after the end token.
+    let stop = end;
+    while (stop > start && /\s/.test(text[stop - 1])) stop--;
+    if (stop > start) spans.push([start, stop]);
   });
   return { text, spans, prefixMismatch };
 }

@@ -75,5 +75,5 @@ export async function loadTokenizerFromDroppedFiles(files: ReadonlyArray<{ name:
       throw new TokenizerLoadError(`${f.name} is not valid JSON: ${(err as Error).message}`);
     }
   };
-  return PlaygroundTokenizer.fromFiles({ name: json.name.replace(/\/?tokenizer\.json$/, "") || "dropped tokenizer", tokenizerJson: await parse(json), tokenizerConfig: await parse(config) });
+  return PlaygroundTokenizer.fromFiles({ name: `${json.name} (dropped)`, tokenizerJson: await parse(json), tokenizerConfig: await parse(config) });
 }

@@ -1,0 +1,15 @@
+// Entry point: mount the app and start loading the bundled tokenizer (offline, from public/).
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { usePlayground } from "./store/playgroundStore";
+import { App } from "./ui/App";
+import "./ui/app.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element to mount the playground in.");
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+void usePlayground.getState().loadBundledTokenizer();

@@ -1,0 +1,36 @@
+// The mask view for the current state, or for another strategy (compare mode). The inputs are read
+// through useDeferredValue, so a keystroke or a click paints at once and the chips follow (a
+// strategy switch re-renders every chip; 50 examples × 200 tokens is ~10k of them).
+import { useDeferredValue, useMemo } from "react";
+import type { StrategyName } from "../core/types";
+import { computeMaskView, type MaskViewResult } from "./maskViewMemo";
+import { usePlayground } from "./playgroundStore";
+import { currentTokenizer } from "./tokenizerHolder";
+
+export interface MaskViewState {
+  /** null until a tokenizer is loaded. */
+  result: MaskViewResult | null;
+  /** The shown view lags the latest edit (it is being recomputed). */
+  pending: boolean;
+}
+
+export function useMaskView(strategy?: StrategyName): MaskViewState {
+  const live = {
+    examples: usePlayground((s) => s.examples),
+    formatting: usePlayground((s) => s.formatting),
+    masking: usePlayground((s) => s.masking),
+    version: usePlayground((s) => s.tokenizer.version),
+  };
+  const examples = useDeferredValue(live.examples);
+  const formatting = useDeferredValue(live.formatting);
+  const masking = useDeferredValue(live.masking);
+  const version = useDeferredValue(live.version);
+  const result = useMemo(() => {
+    const tokenizer = currentTokenizer();
+    if (version === 0 || tokenizer === null) return null;
+    const options = strategy === undefined ? masking : { ...masking, strategy };
+    return computeMaskView(tokenizer, examples, formatting, options);
+  }, [examples, formatting, masking, version, strategy]);
+  const pending = examples !== live.examples || formatting !== live.formatting || masking !== live.masking || version !== live.version;
+  return { result, pending };
+}

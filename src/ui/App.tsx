@@ -1,0 +1,35 @@
+// The page: header, a settings sidebar (tokenizer, formatting, strategy), and the examples with
+// their token views.
+import { usePlayground } from "../store/playgroundStore";
+import { ExampleList } from "./examples/ExampleList";
+import { HoldoutEditor } from "./examples/HoldoutEditor";
+import { FormattingPanel } from "./formatting/FormattingPanel";
+import { Header } from "./header/Header";
+import { StrategyPanel } from "./strategy/StrategyPanel";
+import { TokenizerPanel } from "./tokenizer/TokenizerPanel";
+import { CompareToolbar } from "./tokens/CompareToolbar";
+import { Legend } from "./tokens/Legend";
+
+export function App() {
+  const compare = usePlayground((s) => s.compare.enabled);
+  return (
+    <>
+      <Header />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Settings">
+          <StrategyPanel />
+          <FormattingPanel />
+          <TokenizerPanel />
+        </aside>
+        <main className="main" data-testid="mask-view">
+          <div className="view-toolbar">
+            <Legend compare={compare} />
+            <CompareToolbar />
+          </div>
+          <ExampleList />
+          <HoldoutEditor />
+        </main>
+      </div>
+    </>
+  );
+}

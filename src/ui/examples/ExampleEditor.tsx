@@ -1,0 +1,60 @@
+// Editing one conversation: each turn's role and text; add/remove turns; reorder or remove the example.
+import { memo } from "react";
+import type { ChatExample, Role } from "../../core/types";
+import { usePlayground } from "../../store/playgroundStore";
+
+const ROLES: readonly Role[] = ["system", "user", "assistant"];
+
+interface Props {
+  example: ChatExample;
+  index: number;
+  count: number;
+}
+
+export const ExampleEditor = memo(function ExampleEditor({ example, index, count }: Props) {
+  const setTurn = usePlayground((s) => s.setTurn);
+  const addTurn = usePlayground((s) => s.addTurn);
+  const removeTurn = usePlayground((s) => s.removeTurn);
+  const removeExample = usePlayground((s) => s.removeExample);
+  const moveExample = usePlayground((s) => s.moveExample);
+
+  return (
+    <div className="example-editor" data-testid={`example-editor-${index}`}>
+      {example.turns.map((turn, t) => (
+        <div className={`turn role-${turn.role}`} key={t} data-testid={`turn-${index}-${t}`}>
+          <div className="turn-head">
+            <select
+              aria-label={`Example ${index + 1}, turn ${t + 1} role`}
+              data-testid={`role-${index}-${t}`}
+              value={turn.role}
+              onChange={(e) => setTurn(index, t, { role: e.target.value as Role })}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>{r}</option>
+              ))}
+            </select>
+            <button type="button" className="icon" aria-label={`Remove turn ${t + 1} of example ${index + 1}`} title="Remove this turn" onClick={() => removeTurn(index, t)}>
+              ×
+            </button>
+          </div>
+          <textarea
+            aria-label={`Example ${index + 1}, turn ${t + 1} (${turn.role}) text`}
+            data-testid={`content-${index}-${t}`}
+            value={turn.content}
+            rows={Math.min(6, Math.max(1, turn.content.split("\n").length, Math.ceil(turn.content.length / 48)))}
+            spellCheck={false}
+            onChange={(e) => setTurn(index, t, { content: e.target.value })}
+          />
+        </div>
+      ))}
+      {example.turns.length === 0 ? <p className="hint">No turns: add one, or remove this example.</p> : null}
+      <div className="example-actions">
+        <button type="button" className="secondary small" data-testid={`add-turn-${index}`} onClick={() => addTurn(index)}>+ turn</button>
+        <span className="spacer" />
+        <button type="button" className="icon" aria-label={`Move example ${index + 1} up`} title="Move up" disabled={index === 0} onClick={() => moveExample(index, -1)}>↑</button>
+        <button type="button" className="icon" aria-label={`Move example ${index + 1} down`} title="Move down" disabled={index === count - 1} onClick={() => moveExample(index, 1)}>↓</button>
+        <button type="button" className="secondary small danger" aria-label={`Remove example ${index + 1}`} data-testid={`remove-example-${index}`} onClick={() => removeExample(index)}>Remove</button>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,81 @@
+// The working area: each example's editor beside its tokens, so an edit shows its effect on the
+// label mask right away; in compare mode each example shows both strategies.
+import type { ExampleView } from "../../core/maskView";
+import type { StrategyName } from "../../core/types";
+import { usePlayground } from "../../store/playgroundStore";
+import { useMaskView } from "../../store/useMaskView";
+import { CompareTokens, ExampleTokens, repeatedWarningCodes } from "../tokens/ExampleTokens";
+import { WarningBox } from "../tokens/WarningBox";
+import { ExampleEditor } from "./ExampleEditor";
+
+function summary(views: readonly ExampleView[]) {
+  const tokens = views.reduce((n, v) => n + v.chips.length, 0);
+  const trained = views.reduce((n, v) => n + v.trainedCount, 0);
+  const silent = views.filter((v) => v.chips.length > 0 && v.trainedCount === 0).length;
+  return { tokens, trained, silent };
+}
+
+export function ExampleList() {
+  const examples = usePlayground((s) => s.examples);
+  const addExample = usePlayground((s) => s.addExample);
+  const compare = usePlayground((s) => s.compare);
+  const strategy = usePlayground((s) => s.masking.strategy);
+  const { result, pending } = useMaskView();
+  const compareStrategy: StrategyName | undefined = compare.enabled ? compare.strategy : undefined;
+  const { result: second } = useMaskView(compareStrategy ?? strategy);
+
+  if (!result) return <p className="status loading" data-testid="view-pending"><span className="spinner" aria-hidden="true" /> Loading the tokenizer before the examples can be tokenized…</p>;
+  if (!result.ok) {
+    return (
+      <div className="message error" role="alert" data-testid="view-error">
+        <strong>The examples could not be masked with these settings.</strong> {result.error} Change the strategy options or the special tokens; your examples are unchanged.
+      </div>
+    );
+  }
+  const { view } = result;
+  const tok = view.prepared.tokenizer;
+  const secondView = compare.enabled && second?.ok ? second.view : null;
+  const s = summary(view.examples);
+  const repeated = repeatedWarningCodes(view.examples);
+  const repeatedSecond = secondView ? repeatedWarningCodes(secondView.examples) : [];
+
+  return (
+    <div className="example-list">
+      {view.warnings.length > 0 ? (
+        <div className="global-warnings" data-testid="global-warnings">
+          {view.warnings.map((w, i) => <WarningBox key={i} warning={w} tokenizer={tok} />)}
+        </div>
+      ) : null}
+      <p className="totals" data-testid="totals">
+        {view.examples.length} examples · {s.tokens} tokens · <strong>{s.trained}</strong> trained ({s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
+        {s.silent > 0 ? <span className="totals-bad"> · {s.silent} example{s.silent === 1 ? "" : "s"} teach nothing</span> : null}
+        {pending ? <span className="updating" data-testid="view-updating" role="status"><span className="spinner" aria-hidden="true" /> updating…</span> : null}
+      </p>
+      {examples.map((example, i) => {
+        const v = view.examples[i];
+        const w = secondView?.examples[i];
+        return (
+          <article className="example-row" key={example.id} aria-label={`Example ${i + 1}`}>
+            <h3 className="example-title">Example {i + 1}</h3>
+            <ExampleEditor example={example} index={i} count={examples.length} />
+            {v === undefined ? (
+              <p className="hint">Tokenizing…</p>
+            ) : w !== undefined && secondView ? (
+              <CompareTokens
+                a={v}
+                b={w}
+                strategies={[strategy, compare.strategy]}
+                tokenizers={[tok, secondView.prepared.tokenizer]}
+                repeated={[repeated[i], repeatedSecond[i] ?? ""]}
+              />
+            ) : (
+              <ExampleTokens view={v} tokenizer={tok} repeated={repeated[i]} />
+            )}
+          </article>
+        );
+      })}
+      {examples.length === 0 ? <p className="hint">No examples: add one to see its tokens.</p> : null}
+      <button type="button" className="secondary" data-testid="add-example" onClick={addExample}>+ Add example</button>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+// Choose the masking strategy and its options, and see what they resolve to on this tokenizer:
+// marker ids, template ids, tokens added to the vocabulary.
+import { useState } from "react";
+import { usePlayground } from "../../store/playgroundStore";
+import { useMaskView } from "../../store/useMaskView";
+import { TokenIdList } from "../tokens/TokenIdList";
+import { STRATEGIES } from "./strategies";
+import { TemplateSpecInput } from "./TemplateSpecInput";
+import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+
+function MarkerOptions() {
+  const masking = usePlayground((s) => s.masking);
+  const setMasking = usePlayground((s) => s.setMasking);
+  const info = usePlayground((s) => s.tokenizer.info);
+  const noBos = info !== null && info.bosToken === null;
+  return (
+    <div className="options" data-testid="marker-options">
+      <div className="row">
+        <label className="grow">
+          <span className="label-text">Start marker (after each response template)</span>
+          <input
+            className="mono"
+            data-testid="marker-start"
+            value={masking.markerStart ?? ""}
+            placeholder={info?.bosToken ?? "(tokenizer has no BOS)"}
+            onChange={(e) => setMasking({ markerStart: e.target.value === "" ? null : e.target.value })}
+          />
+        </label>
+        <label className="grow">
+          <span className="label-text">End marker (before each instruction, at the end)</span>
+          <input
+            className="mono"
+            data-testid="marker-end"
+            value={masking.markerEnd ?? ""}
+            placeholder={info?.eosToken ?? "(tokenizer has no EOS)"}
+            onChange={(e) => setMasking({ markerEnd: e.target.value === "" ? null : e.target.value })}
+          />
+        </label>
+      </div>
+      <p className="hint">Empty means the tokenizer's own BOS (start) and EOS (end), as in the notebook.</p>
+      {noBos && masking.markerStart ? (
+        <p className="note" data-testid="no-bos-note">
+          {info.name.split(" ")[0]} has no BOS token, so <code>{masking.markerStart}</code> marks where answers start.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function ExtraSpecialTokens() {
+  const tokens = usePlayground((s) => s.masking.addedSpecialTokens);
+  const setMasking = usePlayground((s) => s.setMasking);
+  const [draft, setDraft] = useState("");
+  const add = () => {
+    if (draft === "" || tokens.includes(draft)) return;
+    setMasking({ addedSpecialTokens: [...tokens, draft] });
+    setDraft("");
+  };
+  return (
+    <fieldset className="subfield">
+      <legend>Extra special tokens to add</legend>
+      {tokens.length > 0 ? (
+        <ul className="token-list">
+          {tokens.map((t) => (
+            <li key={t}>
+              <code>{JSON.stringify(t)}</code>
+              <button type="button" className="icon" aria-label={`Remove ${t}`} onClick={() => setMasking({ addedSpecialTokens: tokens.filter((x) => x !== t) })}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form className="row" onSubmit={(e) => { e.preventDefault(); add(); }}>
+        <input className="mono grow" data-testid="extra-token-input" value={draft} placeholder="e.g. <|answer|>" aria-label="Special token to add" onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit" disabled={draft === ""}>Add</button>
+      </form>
+    </fieldset>
+  );
+}
+
+function ResolvedIds() {
+  const { result } = useMaskView();
+  if (!result || !result.ok) return null;
+  const p = result.view.prepared;
+  const tok = p.tokenizer;
+  const added = Object.entries(p.addedTokens);
+  const rows: Array<[string, number[], string]> = [];
+  if (p.markerIds) rows.push(["Markers (start, end)", [p.markerIds.start, p.markerIds.end], "marker-ids"]);
+  if (p.responseIds) rows.push(["Response template ids", p.responseIds, "response-ids"]);
+  if (p.instructionIds) rows.push(["Instruction template ids", p.instructionIds, "instruction-ids"]);
+  if (added.length > 0) rows.push(["Added tokens (new ids)", added.map(([, id]) => id), "added-ids"]);
+  if (rows.length === 0) return null;
+  return (
+    <dl className="resolved" aria-label="What the settings resolve to">
+      {rows.map(([label, ids, testId]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd><TokenIdList tokenizer={tok} ids={ids} testId={testId} /></dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function StrategyPanel() {
+  const masking = usePlayground((s) => s.masking);
+  const formatting = usePlayground((s) => s.formatting);
+  const setMasking = usePlayground((s) => s.setMasking);
+  const templates = formatting.kind === "text" ? formatting.templates : NOTEBOOK_TEMPLATES;
+  const strategy = masking.strategy;
+  const markersApply = strategy === "markers" || (masking.insertMarkers && formatting.kind === "text" && strategy !== "chat-template");
+
+  return (
+    <section className="panel" aria-labelledby="strategy-heading">
+      <h2 id="strategy-heading">Masking strategy</h2>
+      <div role="radiogroup" aria-label="Masking strategy" className="strategy-list" data-testid="strategy-select">
+        {STRATEGIES.map((s) => (
+          <label key={s.name} className={`strategy${s.name === strategy ? " selected" : ""}`}>
+            <input type="radio" name="strategy" value={s.name} data-testid={`strategy-${s.name}`} checked={s.name === strategy} onChange={() => setMasking({ strategy: s.name })} />
+            <span>
+              <strong>{s.title}</strong>
+              <span className="explanation">{s.explanation}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+
+      <h3>Options</h3>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="insert-markers"
+          checked={masking.insertMarkers}
+          disabled={strategy === "markers" || strategy === "chat-template" || formatting.kind !== "text"}
+          onChange={(e) => setMasking({ insertMarkers: e.target.checked })}
+        />
+        <span>
+          Insert markers into the text
+          <span className="explanation">
+            {strategy === "markers" ? "Always on for the markers strategy. " : ""}The notebook's add_special_tokens(): end marker before each question, start marker after each response template.
+          </span>
+        </span>
+      </label>
+      {markersApply ? <MarkerOptions /> : null}
+      {strategy === "completion-only" ? (
+        <>
+          <TemplateSpecInput label="Response template" testId="response-spec" value={masking.responseTemplate} fallback={templates.response} onChange={(responseTemplate) => setMasking({ responseTemplate })} />
+          <TemplateSpecInput label="Instruction template" testId="instruction-spec" value={masking.instructionTemplate} fallback={templates.instruction} allowNone onChange={(instructionTemplate) => setMasking({ instructionTemplate })} />
+        </>
+      ) : strategy === "special-tokens" ? (
+        <p className="hint">Adds the formatting's two templates as special tokens; edit them under Formatting.</p>
+      ) : strategy === "chat-template" ? (
+        <p className="hint">Renders each conversation with the tokenizer's chat template, whatever Formatting says; markers are not inserted.</p>
+      ) : null}
+      <ExtraSpecialTokens />
+      <ResolvedIds />
+    </section>
+  );
+}

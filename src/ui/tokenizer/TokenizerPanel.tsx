@@ -1,0 +1,105 @@
+// Where the tokenizer comes from: the bundled Qwen3 (loaded on start), a Hugging Face model id, or
+// the two JSON files dropped or picked. A failed load keeps the current tokenizer.
+import { useRef, useState, type DragEvent } from "react";
+import { BUNDLED_TOKENIZER } from "../../core/tokenizer/load";
+import { usePlayground } from "../../store/playgroundStore";
+
+export function TokenizerPanel() {
+  const { loading, error, info } = usePlayground((s) => s.tokenizer);
+  const loadHub = usePlayground((s) => s.loadHubTokenizer);
+  const loadDropped = usePlayground((s) => s.loadDroppedTokenizer);
+  const loadBundled = usePlayground((s) => s.loadBundledTokenizer);
+  const [modelId, setModelId] = useState("");
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const busy = loading !== null;
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    void loadDropped([...e.dataTransfer.files]);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="tokenizer-heading" data-testid="tokenizer-panel">
+      <h2 id="tokenizer-heading">Tokenizer</h2>
+      {loading ? (
+        <p className="status loading" role="status" data-testid="tokenizer-progress">
+          <span className="spinner" aria-hidden="true" /> Loading {loading}…
+        </p>
+      ) : info ? (
+        <p className="status ok">
+          Using <strong>{info.name}</strong>
+          {info.hasChatTemplate ? " (has a chat template)" : " (no chat template)"}.
+        </p>
+      ) : null}
+      {error ? (
+        <div className="message error" role="alert" data-testid="tokenizer-error">
+          <strong>Tokenizer not loaded.</strong> {error}
+          {!info ? (
+            <div>
+              <button type="button" onClick={() => void loadBundled()}>Retry the bundled Qwen3</button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (modelId.trim()) void loadHub(modelId);
+        }}
+      >
+        <label className="grow">
+          <span className="label-text">Hugging Face model id</span>
+          <input
+            data-testid="hub-model-id"
+            placeholder="e.g. Qwen/Qwen3-0.6B"
+            value={modelId}
+            spellCheck={false}
+            onChange={(e) => setModelId(e.target.value)}
+          />
+        </label>
+        <button type="submit" data-testid="hub-load" disabled={busy || modelId.trim() === ""}>
+          Load
+        </button>
+      </form>
+      <p className="hint">Downloads tokenizer.json and tokenizer_config.json from huggingface.co (needs the network; gated models need the files dropped instead).</p>
+
+      <div
+        className={`dropzone${dragging ? " dragging" : ""}`}
+        data-testid="tokenizer-dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        Drop <code>tokenizer.json</code> + <code>tokenizer_config.json</code> here, or{" "}
+        <button type="button" className="link" disabled={busy} onClick={() => fileInput.current?.click()}>
+          pick the two files
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          multiple
+          hidden
+          data-testid="tokenizer-files"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = "";
+            if (files.length > 0) void loadDropped(files);
+          }}
+        />
+      </div>
+      {info && info.name !== BUNDLED_TOKENIZER.name ? (
+        <button type="button" className="link" disabled={busy} onClick={() => void loadBundled()}>
+          Back to the bundled Qwen3
+        </button>
+      ) : null}
+    </section>
+  );
+}
