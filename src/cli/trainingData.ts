@@ -1,0 +1,41 @@
+// Reading training examples for `train`. Today: JSONL of already tokenized and masked records
+// {"input_ids": [...], "labels": [...]}; chat-message records will be added here via core.
+
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Example } from "../engine/batch";
+import { CliError } from "./cliError";
+
+const recordSchema = z
+  .object({ input_ids: z.array(z.number().int().nonnegative()).min(2), labels: z.array(z.number().int().min(-100)) })
+  .refine((r) => r.input_ids.length === r.labels.length, "input_ids and labels must be equally long");
+
+/** One example per non-empty line; errors name the file and line. */
+export function readTrainingData(file: string, vocabSize: number): Example[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CliError(`${file}: cannot read the data file; check the --data path`);
+  }
+  const out: Example[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (e) {
+      throw new CliError(`${file}:${i + 1}: not valid JSON (${(e as Error).message}); each line must be one record`);
+    }
+    const r = recordSchema.safeParse(json);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new CliError(`${file}:${i + 1}: ${issue.path.join(".") || "record"}: ${issue.message}; expected {"input_ids": [...], "labels": [...]}`);
+    }
+    const bad = r.data.input_ids.findIndex((id) => id >= vocabSize);
+    if (bad >= 0) throw new CliError(`${file}:${i + 1}: input_ids[${bad}] = ${r.data.input_ids[bad]} is outside the vocabulary (size ${vocabSize})`);
+    out.push(r.data);
+  });
+  if (!out.length) throw new CliError(`${file}: no records; add one JSON record per line`);
+  return out;
+}

@@ -1,0 +1,31 @@
+// Choosing the tfjs backend. The only module that probes the environment (navigator.gpu);
+// backends are imported lazily so a CPU-only run never loads WebGPU or WASM code.
+
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
+import { EngineError } from "./errors";
+
+export type BackendName = "cpu" | "wasm" | "webgpu";
+
+/** Registers (if needed) and activates a backend; throws an EngineError when it cannot run here. */
+export async function setBackend(name: BackendName): Promise<void> {
+  if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
+  if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  if (name === "webgpu") {
+    const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+    if (!nav?.gpu) {
+      throw new EngineError(
+        `backend "webgpu": no WebGPU adapter in this environment (navigator.gpu is missing); use --backend cpu or wasm, or run in a WebGPU browser.`,
+      );
+    }
+    await import("@tensorflow/tfjs-backend-webgpu");
+  }
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+    await tf.ready();
+  } catch (e) {
+    throw new EngineError(`backend "${name}" failed to initialise (${(e as Error).message}); try --backend cpu.`);
+  }
+  if (!ok) throw new EngineError(`backend "${name}" failed to initialise; try --backend cpu.`);
+}

@@ -1,0 +1,135 @@
+// BLOOM decoder (transformers modeling_bloom): embedding LayerNorm, pre-LayerNorm blocks, ALiBi
+// position biases instead of position embeddings, fused query_key_value, tanh-GELU MLP, LM head
+// tied to the word embeddings.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { ModelConfig } from "./config";
+import {
+  alibiSlopes,
+  attention,
+  bloomGelu,
+  causalPaddingBias,
+  layerNorm,
+  linear,
+  weight,
+  type LayerCache,
+  type LayerContext,
+} from "./layers";
+import type { LinearModule } from "./weights";
+
+export function bloomTensorShapes(c: ModelConfig): Map<string, number[]> {
+  const s = new Map<string, number[]>();
+  const H = c.hiddenSize;
+  s.set("transformer.word_embeddings.weight", [c.vocabSize, H]);
+  const norms = ["transformer.word_embeddings_layernorm", "transformer.ln_f"];
+  for (let i = 0; i < c.numLayers; i++) norms.push(`transformer.h.${i}.input_layernorm`, `transformer.h.${i}.post_attention_layernorm`);
+  for (const n of norms) {
+    s.set(`${n}.weight`, [H]);
+    s.set(`${n}.bias`, [H]);
+  }
+  for (const l of bloomLinears(c)) {
+    s.set(`${l.path}.weight`, [l.outFeatures, l.inFeatures]);
+    s.set(`${l.path}.bias`, [l.outFeatures]);
+  }
+  if (!c.tieWordEmbeddings) s.set("lm_head.weight", [c.vocabSize, H]);
+  return s;
+}
+
+export function bloomLinears(c: ModelConfig): LinearModule[] {
+  const H = c.hiddenSize;
+  const out: LinearModule[] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `transformer.h.${i}`;
+    out.push(
+      { path: `${p}.self_attention.query_key_value`, inFeatures: H, outFeatures: 3 * H, bias: true },
+      { path: `${p}.self_attention.dense`, inFeatures: H, outFeatures: H, bias: true },
+      { path: `${p}.mlp.dense_h_to_4h`, inFeatures: H, outFeatures: c.intermediateSize, bias: true },
+      { path: `${p}.mlp.dense_4h_to_h`, inFeatures: c.intermediateSize, outFeatures: H, bias: true },
+    );
+  }
+  return out;
+}
+
+/**
+ * ALiBi bias [B, nH, 1, Tk]: slope_h · position of key j, where positions count real tokens
+ * ((cumsum(mask) - 1) · mask, as build_alibi_tensor). Adding a per-row constant would not change
+ * the softmax, so a key-only bias equals the paper's slope·(j - i).
+ */
+function alibiBias(mask: number[][], numHeads: number): tf.Tensor4D {
+  const slopes = alibiSlopes(numHeads);
+  const B = mask.length;
+  const Tk = mask[0].length;
+  const out = new Float32Array(B * numHeads * Tk);
+  for (let b = 0; b < B; b++) {
+    let count = 0;
+    for (let j = 0; j < Tk; j++) {
+      count += mask[b][j];
+      const pos = (count - 1) * mask[b][j];
+      for (let h = 0; h < numHeads; h++) out[(b * numHeads + h) * Tk + j] = Math.fround(slopes[h] * pos);
+    }
+  }
+  return tf.tensor4d(out, [B, numHeads, 1, Tk]);
+}
+
+function block(
+  ctx: LayerContext,
+  c: ModelConfig,
+  i: number,
+  x: tf.Tensor2D,
+  B: number,
+  T: number,
+  bias: tf.Tensor,
+  cache: LayerCache | null,
+): { out: tf.Tensor2D; kv: LayerCache } {
+  const p = `transformer.h.${i}`;
+  const { numHeads: nH, headDim: d, normEps: eps } = c;
+  const ln1 = layerNorm(x, weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.input_layernorm.bias`), eps) as tf.Tensor2D;
+  const residual1 = c.residualPostLayernorm ? ln1 : x;
+  const fused = tf.reshape(linear(ctx, `${p}.self_attention.query_key_value`, ln1), [B, T, nH, 3, d]); // [B, T, nH, 3, d]: HF interleaves q/k/v per head
+  const part = (j: number): tf.Tensor4D =>
+    tf.transpose(tf.reshape(tf.slice(fused, [0, 0, 0, j, 0], [B, T, nH, 1, d]), [B, T, nH, d]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nH, T, d]
+  const q = part(0);
+  let k = part(1);
+  let v = part(2);
+  if (cache) {
+    k = tf.concat([cache.k, k], 2); // [B, nH, Tpast+T, d]
+    v = tf.concat([cache.v, v], 2);
+  }
+  const attn = tf.reshape(attention(q, k, v, bias), [B * T, nH * d]) as tf.Tensor2D; // [B·T, H]
+  const x1 = tf.add(residual1, linear(ctx, `${p}.self_attention.dense`, attn)) as tf.Tensor2D;
+  const ln2 = layerNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), weight(ctx, `${p}.post_attention_layernorm.bias`), eps) as tf.Tensor2D;
+  const residual2 = c.residualPostLayernorm ? ln2 : x1;
+  const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
+  const out = tf.add(residual2, linear(ctx, `${p}.mlp.dense_4h_to_h`, hidden)) as tf.Tensor2D;
+  return { out, kv: { k, v } };
+}
+
+/** Same contract as llamaForward: ids [B, T], mask [B, Tpast+T] → logits [B, T, V]. */
+export function bloomForward(
+  ctx: LayerContext,
+  c: ModelConfig,
+  ids: tf.Tensor2D,
+  mask: number[][],
+  cache: LayerCache[] | null,
+  embedding: tf.Tensor2D,
+  lmHead: tf.Tensor2D,
+): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+  const [B, T] = ids.shape;
+  const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]
+  const emb = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]); // [B·T, H]
+  let x = layerNorm(
+    emb,
+    weight(ctx, "transformer.word_embeddings_layernorm.weight"),
+    weight(ctx, "transformer.word_embeddings_layernorm.bias"),
+    c.normEps,
+  ) as tf.Tensor2D;
+  const newCache: LayerCache[] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const r = block(ctx, c, i, x, B, T, bias, cache ? (cache[i] ?? null) : null);
+    x = r.out;
+    newCache.push(r.kv);
+  }
+  const normed = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D;
+  const logits = tf.reshape(tf.matMul(normed, lmHead, false, true), [B, T, lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
+  return { logits, cache: cache ? newCache : null };
+}

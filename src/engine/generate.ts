@@ -1,0 +1,63 @@
+// Greedy decoding with a KV cache, and the teacher-forced view (argmax at every position of one
+// forward pass), which shows what the model predicts for each next token of a given text.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayerCache } from "./layers";
+import type { LoraAdapter } from "./lora";
+import { forward, forwardWithCache } from "./model";
+import type { CausalLM } from "./weights";
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  /** Stop after emitting one of these ids (included in the output); default: the config's EOS. */
+  eosTokenIds?: number[];
+  /** false = ignore EOS and always produce maxNewTokens tokens. */
+  stopAtEos?: boolean;
+  lora?: LoraAdapter | null;
+}
+
+function argmaxLast(logits: tf.Tensor3D): number {
+  return tf.tidy(() => {
+    const [, T, V] = logits.shape;
+    return tf.argMax(tf.reshape(tf.slice(logits, [0, T - 1, 0], [1, 1, V]), [V])).dataSync()[0];
+  });
+}
+
+/** Greedy continuation of one prompt; returns only the new tokens. */
+export function generateGreedy(model: CausalLM, promptIds: number[], opts: GenerateOptions): number[] {
+  if (!promptIds.length) throw new Error("generation needs a non-empty prompt");
+  const eos = new Set(opts.stopAtEos === false ? [] : (opts.eosTokenIds ?? model.config.eosTokenIds));
+  const out: number[] = [];
+  let cache: LayerCache[] = [];
+  let next = promptIds;
+  try {
+    while (out.length < opts.maxNewTokens) {
+      const step = next;
+      const past = cache;
+      // tidy frees the intermediates and keeps what it returns: the logits and the new cache.
+      const kept = tf.tidy(() => {
+        const r = forwardWithCache(model, [step], { lora: opts.lora, cache: past });
+        return [r.logits, ...r.cache!.flatMap((c) => [c.k, c.v])];
+      });
+      const logits = kept[0] as tf.Tensor3D;
+      const updated: LayerCache[] = [];
+      for (let i = 1; i < kept.length; i += 2) updated.push({ k: kept[i] as tf.Tensor4D, v: kept[i + 1] as tf.Tensor4D });
+      // The new cache holds the old keys by concatenation; the old tensors are no longer needed.
+      tf.dispose(cache.flatMap((c) => [c.k, c.v]));
+      cache = updated;
+      const token = argmaxLast(logits);
+      logits.dispose();
+      out.push(token);
+      if (eos.has(token)) break;
+      next = [token];
+    }
+  } finally {
+    tf.dispose(cache.flatMap((c) => [c.k, c.v]));
+  }
+  return out;
+}
+
+/** argmax prediction at every position: result[t] is the model's guess for ids[t + 1]. */
+export function teacherForced(model: CausalLM, ids: number[], lora: LoraAdapter | null = null): number[] {
+  return tf.tidy(() => Array.from(tf.argMax(forward(model, [ids], { lora }), -1).dataSync()));
+}

@@ -1,0 +1,44 @@
+// Loss and gradients with respect to the adapter's parameters only: base weights are plain
+// tensors, adapter weights tf.Variables, so tf.variableGrads differentiates just the adapter.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Batch } from "./batch";
+import { causalLmLoss } from "./loss";
+import { trainableVariables, type LoraAdapter } from "./lora";
+import { forward } from "./model";
+import { embeddingName, type CausalLM } from "./weights";
+
+/**
+ * Mean causal-LM loss of the batch and d loss / d variable for every trainable variable, in
+ * trainableVariables() order. Caller disposes `loss` and `grads`.
+ */
+export function lossAndGradTensors(
+  model: CausalLM,
+  lora: LoraAdapter,
+  batch: Batch,
+  dropoutSeed: number | null = null,
+): { loss: tf.Scalar; grads: tf.Tensor[] } {
+  const vars = trainableVariables(lora);
+  const { value, grads } = tf.variableGrads(
+    () => tf.tidy(() => causalLmLoss(forward(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed }), batch.labels)),
+    vars,
+  );
+  return { loss: value, grads: vars.map((v) => grads[v.name]) };
+}
+
+/** PEFT parameter names (as in adapter_model.safetensors), in trainableVariables() order. */
+export function peftParameterNames(model: CausalLM, lora: LoraAdapter): string[] {
+  const names: string[] = [];
+  for (const path of lora.modules.keys()) names.push(`base_model.model.${path}.lora_A.weight`, `base_model.model.${path}.lora_B.weight`);
+  if (lora.newTokenRows) names.push(`base_model.model.${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`);
+  return names;
+}
+
+/** Convenience for tests and the CLI: loss as a number and gradients as PEFT-named tensors. */
+export function lossAndGrads(model: CausalLM, lora: LoraAdapter, batch: Batch): { loss: number; grads: Map<string, tf.Tensor> } {
+  const { loss, grads } = lossAndGradTensors(model, lora, batch);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  const names = peftParameterNames(model, lora);
+  return { loss: value, grads: new Map(names.map((n, i) => [n, grads[i]])) };
+}

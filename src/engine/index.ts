@@ -1,0 +1,30 @@
+// The engine's public API, for the web worker, the CLI and benchmarks. DOM-free and file-system
+// free: callers hand in bytes, Blobs or streams.
+
+/** The tfjs-core instance the engine uses, so callers create and free tensors in the same one. */
+export * as tf from "@tensorflow/tfjs-core";
+
+export { setBackend, type BackendName } from "./backend";
+export { parseModelConfig, SUPPORTED_ARCHITECTURES, type ModelConfig, type Family } from "./config";
+export { ConfigError, EngineError, MissingTensorError, SafetensorsError, AdapterError } from "./errors";
+export { readSafetensors, writeSafetensors, readHeader, SAFETENSORS_LIMITS, type F32Tensor, type StorageDtype } from "./safetensors";
+export { forEachTensor, readAllTensors, shardFilesFromIndex, type SafetensorsSource } from "./safetensorsSources";
+export {
+  loadModelFromFiles,
+  disposeModel,
+  resizeTokenEmbeddings,
+  linearModules,
+  type CausalLM,
+  type NamedSource,
+  type LoadOptions,
+} from "./weights";
+export { createLora, disposeLora, resolveTargets, trainableVariables, LORA_DEFAULTS, DEFAULT_TARGET_MODULES, type LoraAdapter, type LoraConfig } from "./lora";
+export { forward, forwardWithCache, type ForwardOptions } from "./model";
+export { causalLmLoss, countedTokens, IGNORE_INDEX } from "./loss";
+export { collate, type Batch, type Example } from "./batch";
+export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradients";
+export { AdamW, linearScheduleFactor, globalNorm } from "./optimizer";
+export { Trainer, TRAINING_DEFAULTS, type TrainingArgs, type StepResult } from "./trainer";
+export { generateGreedy, teacherForced, type GenerateOptions } from "./generate";
+export { exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
+export { Rng } from "./rng";

@@ -1,0 +1,189 @@
+// Building blocks shared by the architectures: norms, linear (+LoRA), attention with causal and
+// padding masks, rotary embeddings, ALiBi, activations. Pure maths on tfjs tensors, no I/O.
+// Shapes: B batch, T new positions, Tk key positions (past + new), H hidden, nH/nKV heads.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { RopeScaling } from "./config";
+import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
+import type { StorageDtype } from "./safetensors";
+import type { LoraAdapter } from "./lora";
+
+/** What a forward pass needs besides the activations: frozen weights and the optional adapter. */
+export interface LayerContext {
+  weights: Map<string, tf.Tensor>;
+  lora: LoraAdapter | null;
+  /** Seed for LoRA dropout while training; null in evaluation (dropout off). */
+  dropoutSeed: number | null;
+}
+
+export function weight(ctx: LayerContext, name: string): tf.Tensor {
+  const w = ctx.weights.get(name);
+  if (!w) throw new Error(`internal: weight "${name}" was not loaded`);
+  return w;
+}
+
+/**
+ * y = x W^T + b, plus PEFT LoRA when the adapter targets `path`:
+ * y += dropout(x) A^T B^T * scaling (peft/tuners/lora/layer.py, Linear.forward).
+ */
+export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tensor2D {
+  const w = weight(ctx, `${path}.weight`) as tf.Tensor2D; // [out, in], the HF layout
+  let y: tf.Tensor = tf.matMul(x, w, false, true); // [N, out]
+  const b = ctx.weights.get(`${path}.bias`);
+  if (b) y = tf.add(y, b);
+  const lora = ctx.lora?.modules.get(path);
+  if (lora && ctx.lora) {
+    const p = ctx.lora.config.lora_dropout;
+    const xd = ctx.dropoutSeed !== null && p > 0 ? tf.dropout(x, p, undefined, ctx.dropoutSeed + lora.index) : x;
+    const down = tf.matMul(xd, lora.A, false, true); // [N, r]
+    const up = tf.matMul(down, lora.B, false, true); // [N, out]
+    y = tf.add(y, tf.mul(up, ctx.lora.scaling));
+  }
+  return y as tf.Tensor2D;
+}
+
+/** RMSNorm as Llama: x * rsqrt(mean(x²) + eps) * weight, over the last axis. */
+export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
+  const variance = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, eps))), w);
+}
+
+/** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm. */
+export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), w), b);
+}
+
+/** SiLU(x) = x·σ(x). */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** BLOOM's tanh GELU (modeling_bloom.bloom_gelu_forward), constants as HF writes them. */
+export function bloomGelu(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.mul(x, 0.79788456), tf.add(1, tf.mul(0.044715, tf.square(x))));
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+}
+
+/** Llama's MLP: down(silu(gate(x)) * up(x)). */
+export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+  const gate = silu(linear(ctx, `${prefix}.gate_proj`, x)) as tf.Tensor2D;
+  const up = linear(ctx, `${prefix}.up_proj`, x);
+  return linear(ctx, `${prefix}.down_proj`, tf.mul(gate, up));
+}
+
+/**
+ * Inverse RoPE frequencies for `dim` rotary dims, with the config's scaling applied, rounded
+ * through `bufferDtype`: PyTorch's inv_freq is a module buffer, so a model that was converted to
+ * its storage dtype (model.to(torch.bfloat16), as when the checkpoint was made) carries
+ * inv_freq rounded to that dtype even after converting back to float32.
+ */
+export function ropeInvFreq(dim: number, theta: number, scaling: RopeScaling, bufferDtype: StorageDtype = "F32"): Float64Array {
+  const inv = new Float64Array(dim / 2);
+  for (let i = 0; i < dim / 2; i++) inv[i] = 1 / theta ** ((2 * i) / dim);
+  if (scaling.type === "linear") for (let i = 0; i < inv.length; i++) inv[i] /= scaling.factor;
+  if (scaling.type === "llama3") {
+    // transformers modeling_rope_utils._compute_llama3_parameters: long wavelengths are divided by
+    // `factor`, short ones kept, the band between interpolated smoothly.
+    const { factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings: old } = scaling;
+    const lowWavelen = old / lowFreqFactor;
+    const highWavelen = old / highFreqFactor;
+    for (let i = 0; i < inv.length; i++) {
+      const wavelen = (2 * Math.PI) / inv[i];
+      if (wavelen > lowWavelen) inv[i] = inv[i] / factor;
+      else if (wavelen >= highWavelen) {
+        const smooth = (old / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        inv[i] = ((1 - smooth) * inv[i]) / factor + smooth * inv[i];
+      }
+    }
+  }
+  const round = bufferDtype === "BF16" ? (v: number) => bf16ToF32(f32ToBf16(v)) : bufferDtype === "F16" ? (v: number) => f16ToF32(f32ToF16(v)) : Math.fround;
+  return inv.map(round);
+}
+
+function bf16ToF32(bits: number): number {
+  return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+}
+
+/** cos/sin tables [T, headDim] for positions start..start+T-1 (HF: emb = cat(freqs, freqs)). */
+export function ropeTables(invFreq: Float64Array, start: number, T: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const half = invFreq.length;
+  const cos = new Float32Array(T * 2 * half);
+  const sin = new Float32Array(T * 2 * half);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < half; i++) {
+      // HF computes the angle in float32; rounding it the same way keeps long positions aligned.
+      const angle = Math.fround(Math.fround(invFreq[i]) * (start + t));
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      cos[t * 2 * half + i] = cos[t * 2 * half + half + i] = c;
+      sin[t * 2 * half + i] = sin[t * 2 * half + half + i] = s;
+    }
+  }
+  return { cos: tf.tensor2d(cos, [T, 2 * half]), sin: tf.tensor2d(sin, [T, 2 * half]) };
+}
+
+/** x·cos + rotate_half(x)·sin on x [B, nH, T, headDim]; rotate_half(x) = cat(-x2, x1). */
+export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
+  const half = x.shape[3] / 2;
+  const [x1, x2] = tf.split(x, [half, half], 3);
+  const rotated = tf.concat([tf.neg(x2), x1], 3);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+}
+
+/**
+ * ALiBi slopes exactly as HF BLOOM's build_alibi_tensor: geometric for the closest power of two,
+ * then every other slope of the next power of two for the remaining heads.
+ */
+export function alibiSlopes(numHeads: number): Float32Array {
+  const closest = 2 ** Math.floor(Math.log2(numHeads));
+  const base = 2 ** -(2 ** -(Math.log2(closest) - 3));
+  const slopes: number[] = [];
+  for (let p = 1; p <= closest; p++) slopes.push(Math.fround(base ** p));
+  if (closest !== numHeads) {
+    const extraBase = 2 ** -(2 ** -(Math.log2(2 * closest) - 3));
+    const remaining = Math.min(closest, numHeads - closest);
+    for (let p = 1; p < 1 + 2 * remaining; p += 2) slopes.push(Math.fround(extraBase ** p));
+  }
+  return Float32Array.from(slopes);
+}
+
+/**
+ * Additive attention bias [B, 1, T, Tk]: 0 where query t (absolute position past+t) may see key j
+ * (j ≤ past+t and the key is not padding), a large negative number elsewhere.
+ */
+export function causalPaddingBias(mask: number[][], T: number): tf.Tensor4D {
+  const B = mask.length;
+  const Tk = mask[0].length;
+  const past = Tk - T;
+  const out = new Float32Array(B * T * Tk);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++)
+      for (let j = 0; j < Tk; j++) out[(b * T + t) * Tk + j] = j <= past + t && mask[b][j] ? 0 : -1e9;
+  return tf.tensor4d(out, [B, 1, T, Tk]);
+}
+
+/**
+ * Scaled dot-product attention with grouped-query heads. q [B, nH, T, d], k/v [B, nKV, Tk, d],
+ * bias broadcastable to [B, nH, T, Tk]. Query head h reads kv head floor(h / (nH/nKV)), which is
+ * what HF's repeat_kv produces, done here by folding the group into the query length.
+ */
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor): tf.Tensor3D {
+  const [B, nH, T, d] = q.shape;
+  const [, nKV, Tk] = k.shape;
+  const group = nH / nKV;
+  const qg = tf.reshape(q, [B, nKV, group * T, d]); // [B, nKV, g·T, d]
+  const scores = tf.mul(tf.matMul(qg, k, false, true), 1 / Math.sqrt(d)); // [B, nKV, g·T, Tk]
+  const biased = tf.add(tf.reshape(scores, [B, nH, T, Tk]), bias); // [B, nH, T, Tk]
+  const probs = tf.reshape(tf.softmax(biased, -1), [B, nKV, group * T, Tk]);
+  const ctxv = tf.reshape(tf.matMul(probs, v), [B, nH, T, d]); // [B, nH, T, d]
+  return tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B, T, nH * d]); // [B, T, nH·d]
+}
+
+/** Per-layer key/value cache for incremental decoding: k/v [B, nKV, Tpast, d]. */
+export interface LayerCache {
+  k: tf.Tensor4D;
+  v: tf.Tensor4D;
+}

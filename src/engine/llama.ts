@@ -1,0 +1,136 @@
+// Llama-family decoder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM), following
+// transformers' modeling_llama / modeling_qwen2 / modeling_qwen3: pre-RMSNorm blocks, rotary
+// positions, grouped-query attention, SwiGLU MLP. Qwen2 adds q/k/v biases; Qwen3 adds a per-head
+// RMSNorm on q and k. Differences are flags on ModelConfig, never special cases of shapes.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { ModelConfig } from "./config";
+import {
+  applyRope,
+  attention,
+  causalPaddingBias,
+  linear,
+  rmsNorm,
+  ropeInvFreq,
+  ropeTables,
+  swiglu,
+  weight,
+  type LayerCache,
+  type LayerContext,
+} from "./layers";
+import type { LinearModule } from "./weights";
+
+/** Every tensor the checkpoint must provide, with its shape. */
+export function llamaTensorShapes(c: ModelConfig): Map<string, number[]> {
+  const s = new Map<string, number[]>();
+  const H = c.hiddenSize;
+  s.set("model.embed_tokens.weight", [c.vocabSize, H]);
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `model.layers.${i}`;
+    s.set(`${p}.input_layernorm.weight`, [H]);
+    s.set(`${p}.post_attention_layernorm.weight`, [H]);
+    if (c.qkNorm) {
+      s.set(`${p}.self_attn.q_norm.weight`, [c.headDim]);
+      s.set(`${p}.self_attn.k_norm.weight`, [c.headDim]);
+    }
+  }
+  for (const l of llamaLinears(c)) {
+    s.set(`${l.path}.weight`, [l.outFeatures, l.inFeatures]);
+    if (l.bias) s.set(`${l.path}.bias`, [l.outFeatures]);
+  }
+  s.set("model.norm.weight", [H]);
+  if (!c.tieWordEmbeddings) s.set("lm_head.weight", [c.vocabSize, H]);
+  return s;
+}
+
+/** The nn.Linear modules of the decoder layers (lm_head excluded, as PEFT's "all-linear" does). */
+export function llamaLinears(c: ModelConfig): LinearModule[] {
+  const H = c.hiddenSize;
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  const out: LinearModule[] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const a = `model.layers.${i}.self_attn`;
+    const m = `model.layers.${i}.mlp`;
+    out.push(
+      { path: `${a}.q_proj`, inFeatures: H, outFeatures: q, bias: c.qkvBias },
+      { path: `${a}.k_proj`, inFeatures: H, outFeatures: kv, bias: c.qkvBias },
+      { path: `${a}.v_proj`, inFeatures: H, outFeatures: kv, bias: c.qkvBias },
+      { path: `${a}.o_proj`, inFeatures: q, outFeatures: H, bias: c.oBias },
+      { path: `${m}.gate_proj`, inFeatures: H, outFeatures: c.intermediateSize, bias: c.mlpBias },
+      { path: `${m}.up_proj`, inFeatures: H, outFeatures: c.intermediateSize, bias: c.mlpBias },
+      { path: `${m}.down_proj`, inFeatures: c.intermediateSize, outFeatures: H, bias: c.mlpBias },
+    );
+  }
+  return out;
+}
+
+/**
+ * Hidden states → next hidden states for one decoder layer. x [B·T, H]; `cache` holds the keys
+ * and values of earlier positions (generation) and receives this call's.
+ */
+function decoderLayer(
+  ctx: LayerContext,
+  c: ModelConfig,
+  i: number,
+  x: tf.Tensor2D,
+  B: number,
+  T: number,
+  rope: { cos: tf.Tensor2D; sin: tf.Tensor2D },
+  bias: tf.Tensor4D,
+  cache: LayerCache | null,
+): { out: tf.Tensor2D; kv: LayerCache } {
+  const p = `model.layers.${i}`;
+  const d = c.headDim;
+  const h = rmsNorm(x, weight(ctx, `${p}.input_layernorm.weight`), c.normEps) as tf.Tensor2D;
+  const heads = (t: tf.Tensor2D, n: number, norm: string | null): tf.Tensor4D => {
+    let r: tf.Tensor = tf.reshape(t, [B, T, n, d]); // [B, T, n, d]
+    if (norm) r = rmsNorm(r, weight(ctx, norm), c.normEps); // Qwen3: per-head norm before RoPE
+    return tf.transpose(r, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
+  };
+  const q = heads(linear(ctx, `${p}.self_attn.q_proj`, h), c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);
+  const k = heads(linear(ctx, `${p}.self_attn.k_proj`, h), c.numKvHeads, c.qkNorm ? `${p}.self_attn.k_norm.weight` : null);
+  const v = heads(linear(ctx, `${p}.self_attn.v_proj`, h), c.numKvHeads, null);
+  const qr = applyRope(q, rope.cos, rope.sin);
+  let kr = applyRope(k, rope.cos, rope.sin);
+  let vAll = v;
+  if (cache) {
+    kr = tf.concat([cache.k, kr], 2); // [B, nKV, Tpast+T, d]
+    vAll = tf.concat([cache.v, v], 2);
+  }
+  const attn = tf.reshape(attention(qr, kr, vAll, bias), [B * T, c.numHeads * d]) as tf.Tensor2D; // [B·T, nH·d]
+  const x1 = tf.add(x, linear(ctx, `${p}.self_attn.o_proj`, attn)) as tf.Tensor2D;
+  const h2 = rmsNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), c.normEps) as tf.Tensor2D;
+  const out = tf.add(x1, swiglu(ctx, `${p}.mlp`, h2)) as tf.Tensor2D;
+  return { out, kv: { k: kr, v: vAll } };
+}
+
+/**
+ * ids [B, T] (new positions only), mask [B, Tpast+T] (1 = real token) → logits [B, T, V].
+ * With `cache` (one entry per layer, or empty to start one), past keys are reused and the new
+ * keys/values are returned for the next call.
+ */
+export function llamaForward(
+  ctx: LayerContext,
+  c: ModelConfig,
+  ids: tf.Tensor2D,
+  mask: number[][],
+  cache: LayerCache[] | null,
+  embedding: tf.Tensor2D,
+  lmHead: tf.Tensor2D,
+): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+  const [B, T] = ids.shape;
+  const past = mask[0].length - T;
+  const rope = ropeTables(ropeInvFreq(c.headDim, c.ropeTheta, c.ropeScaling, c.ropeBufferDtype), past, T);
+  const bias = causalPaddingBias(mask, T);
+  let x = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
+  const newCache: LayerCache[] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : null);
+    x = r.out;
+    newCache.push(r.kv);
+  }
+  const normed = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D;
+  const logits = tf.reshape(tf.matMul(normed, lmHead, false, true), [B, T, lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
+  return { logits, cache: cache ? newCache : null };
+}

@@ -1,0 +1,57 @@
+// One entry point over the architectures: ids + attention mask → logits, with an optional LoRA
+// adapter and KV cache. Callers own the returned tensors (wrap in tf.tidy or dispose).
+
+import * as tf from "@tensorflow/tfjs-core";
+import { bloomForward } from "./bloom";
+import type { LayerCache, LayerContext } from "./layers";
+import { llamaForward } from "./llama";
+import type { LoraAdapter } from "./lora";
+import { embeddingName, type CausalLM } from "./weights";
+
+export interface ForwardOptions {
+  /** Adapter to apply; null/undefined runs the base model. */
+  lora?: LoraAdapter | null;
+  /** [B, Tpast+T] with 1 for real tokens, 0 for right padding; default all ones. */
+  attentionMask?: number[][];
+  /** KV cache from an earlier call ([] to start one); the updated cache is returned. */
+  cache?: LayerCache[] | null;
+  /** Enables LoRA dropout with this seed (training); omit for evaluation. */
+  dropoutSeed?: number | null;
+}
+
+/** The embedding matrix, with an adapter's trainable new-token rows swapped in. */
+function embeddingMatrix(model: CausalLM, lora: LoraAdapter | null): tf.Tensor2D {
+  const base = model.weights.get(embeddingName(model.config)) as tf.Tensor2D;
+  const extra = lora?.newTokenRows;
+  if (!extra) return base;
+  const H = model.config.hiddenSize;
+  return tf.concat([tf.slice(base, [0, 0], [extra.start, H]), extra.rows], 0) as tf.Tensor2D; // [V, H]
+}
+
+/** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
+export function forwardWithCache(
+  model: CausalLM,
+  ids: tf.Tensor2D | number[][],
+  opts: ForwardOptions = {},
+): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+  const idsT = Array.isArray(ids) ? tf.tensor2d(ids, undefined, "int32") : ids;
+  const [B, T] = idsT.shape;
+  const past = opts.cache?.[0]?.k.shape[2] ?? 0;
+  const mask = opts.attentionMask ?? Array.from({ length: B }, () => new Array<number>(past + T).fill(1));
+  if (mask.length !== B || mask[0].length !== past + T) {
+    throw new Error(`attention mask is [${mask.length}, ${mask[0]?.length}] but must be [${B}, ${past + T}] (batch, past + new positions)`);
+  }
+  const lora = opts.lora ?? null;
+  const ctx: LayerContext = { weights: model.weights, lora, dropoutSeed: opts.dropoutSeed ?? null };
+  const embedding = embeddingMatrix(model, lora);
+  const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get("lm_head.weight") as tf.Tensor2D);
+  const run = model.config.family === "bloom" ? bloomForward : llamaForward;
+  const out = run(ctx, model.config, idsT, mask, opts.cache ?? null, embedding, lmHead);
+  if (idsT !== ids) idsT.dispose();
+  return out;
+}
+
+/** ids [B, T] → logits [B, T, V]. */
+export function forward(model: CausalLM, ids: tf.Tensor2D | number[][], opts: Omit<ForwardOptions, "cache"> = {}): tf.Tensor3D {
+  return forwardWithCache(model, ids, opts).logits;
+}

@@ -1,0 +1,69 @@
+// The optimisation step of HF Trainer's defaults: torch.optim.AdamW (decoupled weight decay,
+// bias-corrected moments), gradient clipping by global norm (torch.nn.utils.clip_grad_norm_), and
+// the linear schedule with warmup (transformers get_linear_schedule_with_warmup).
+
+import * as tf from "@tensorflow/tfjs-core";
+
+export interface AdamWOptions {
+  /** Peak learning rate. */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+/** Multiplier of the peak lr at optimizer step `step` (0-based), as LambdaLR evaluates it. */
+export function linearScheduleFactor(step: number, warmupSteps: number, totalSteps: number): number {
+  if (step < warmupSteps) return step / Math.max(1, warmupSteps);
+  return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+}
+
+/** Global L2 norm of `grads` (the pre-clip norm Trainer logs as grad_norm). */
+export function globalNorm(grads: tf.Tensor[]): number {
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+}
+
+/** torch.optim.AdamW over tf.Variables; state tensors are kept and replaced each step. */
+export class AdamW {
+  private m: tf.Tensor[];
+  private v: tf.Tensor[];
+  /** Number of updates applied so far (torch's per-parameter `step`). */
+  t = 0;
+
+  constructor(
+    private vars: tf.Variable[],
+    private opts: AdamWOptions,
+  ) {
+    this.m = vars.map((v) => tf.zerosLike(v));
+    this.v = vars.map((v) => tf.zerosLike(v));
+  }
+
+  /** One update with learning rate `lr`; `clipCoef` scales the gradients first (1 = no clip). */
+  step(grads: tf.Tensor[], lr: number, clipCoef = 1): void {
+    this.t++;
+    const { beta1, beta2, eps, weightDecay } = this.opts;
+    const bc1 = 1 - beta1 ** this.t;
+    const bc2 = 1 - beta2 ** this.t;
+    this.vars.forEach((p, i) => {
+      const [m, v, next] = tf.tidy(() => {
+        const g = clipCoef === 1 ? grads[i] : tf.mul(grads[i], clipCoef);
+        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+        const decayed = weightDecay ? tf.mul(p, 1 - lr * weightDecay) : p;
+        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), eps);
+        return [m, v, tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1))];
+      });
+      this.m[i].dispose();
+      this.v[i].dispose();
+      this.m[i] = m;
+      this.v[i] = v;
+      p.assign(next);
+      next.dispose();
+    });
+  }
+
+  dispose(): void {
+    for (const t of [...this.m, ...this.v]) t.dispose();
+  }
+}

@@ -1,0 +1,170 @@
+// The safetensors format (https://github.com/huggingface/safetensors#format): 8-byte little-endian
+// header length N, N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]}} with an
+// optional "__metadata__" string map, then the raw little-endian tensor bytes. Offsets are relative
+// to the end of the header. We widen every float dtype to float32, the engine's compute dtype.
+
+import { SafetensorsError } from "./errors";
+import { decodeBf16, decodeF16, decodeF32, f32ToBf16, f32ToF16 } from "./float16";
+
+/** Reader limits; the header cap mirrors the reference implementation's 100 MB guard. */
+export const SAFETENSORS_LIMITS = {
+  /** Largest JSON header we accept, in bytes; larger means a corrupt or hostile file. */
+  maxHeaderBytes: 100_000_000,
+};
+
+export type StorageDtype = "F32" | "F16" | "BF16";
+const BYTES_PER_ELEMENT: Record<StorageDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+
+export interface TensorEntry {
+  name: string;
+  dtype: StorageDtype;
+  shape: number[];
+  /** Byte range relative to the start of the data section. */
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  /** Bytes before the data section: 8 + header length. */
+  dataStart: number;
+  metadata: Record<string, string>;
+  /** Entries sorted by their data offset, which is the order a stream delivers them in. */
+  entries: TensorEntry[];
+}
+
+/** A decoded tensor: float32 values in row-major order. */
+export interface F32Tensor {
+  shape: number[];
+  data: Float32Array;
+  /** The dtype it was stored as, when it came from a file. */
+  storedAs?: StorageDtype;
+}
+
+/** Reads the header length from the first 8 bytes; `source` names the file in error messages. */
+export function readHeaderLength(first8: Uint8Array, totalSize: number | null, source: string): number {
+  if (first8.length < 8) {
+    throw new SafetensorsError(
+      `${source}: truncated safetensors file (${first8.length} bytes, need at least 8 for the header length); re-download the file.`,
+    );
+  }
+  const view = new DataView(first8.buffer, first8.byteOffset, 8);
+  const n = Number(view.getBigUint64(0, true));
+  if (n > SAFETENSORS_LIMITS.maxHeaderBytes) {
+    throw new SafetensorsError(
+      `${source}: safetensors header claims ${n} bytes, over the ${SAFETENSORS_LIMITS.maxHeaderBytes}-byte limit; this is not a valid safetensors file (check that you picked the right file).`,
+    );
+  }
+  if (totalSize !== null && 8 + n > totalSize) {
+    throw new SafetensorsError(
+      `${source}: truncated safetensors file: header needs ${8 + n} bytes but the file has ${totalSize}; re-download the file.`,
+    );
+  }
+  return n;
+}
+
+/** Parses and validates the JSON header; `dataSize` (if known) bounds the offsets. */
+export function parseHeader(headerBytes: Uint8Array, dataSize: number | null, source: string): SafetensorsHeader {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(headerBytes));
+  } catch (e) {
+    throw new SafetensorsError(`${source}: safetensors header is not valid JSON (${(e as Error).message}); the file is corrupt.`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new SafetensorsError(`${source}: safetensors header is not a JSON object; the file is corrupt.`);
+  }
+  const entries: TensorEntry[] = [];
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof info.dtype !== "string" || !(info.dtype in BYTES_PER_ELEMENT)) {
+      throw new SafetensorsError(
+        `${source}: tensor "${name}" has dtype ${JSON.stringify(info.dtype)}; only F32, F16 and BF16 are supported (convert the checkpoint to one of them).`,
+      );
+    }
+    const dtype = info.dtype as StorageDtype;
+    const shape = info.shape as number[];
+    const offsets = info.data_offsets as [number, number];
+    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2) {
+      throw new SafetensorsError(`${source}: tensor "${name}" lacks a valid shape or data_offsets; the file is corrupt.`);
+    }
+    const [begin, end] = offsets;
+    const expected = shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[dtype];
+    if (!(begin >= 0 && end >= begin) || end - begin !== expected) {
+      throw new SafetensorsError(
+        `${source}: tensor "${name}" has data_offsets [${begin}, ${end}] but ${dtype}${JSON.stringify(shape)} needs ${expected} bytes; the file is corrupt.`,
+      );
+    }
+    if (dataSize !== null && end > dataSize) {
+      throw new SafetensorsError(
+        `${source}: tensor "${name}" ends at data byte ${end}, outside the file's ${dataSize}-byte data section; the file is truncated or corrupt, re-download it.`,
+      );
+    }
+    entries.push({ name, dtype, shape, begin, end });
+  }
+  entries.sort((a, b) => a.begin - b.begin);
+  return { dataStart: 8 + headerBytes.length, metadata, entries };
+}
+
+/** Widens one tensor's raw bytes to float32. */
+export function decodeTensor(entry: TensorEntry, bytes: Uint8Array): F32Tensor {
+  const data = entry.dtype === "F32" ? decodeF32(bytes) : entry.dtype === "F16" ? decodeF16(bytes) : decodeBf16(bytes);
+  return { shape: entry.shape, data, storedAs: entry.dtype };
+}
+
+/** Parses the header of an in-memory file. */
+export function readHeader(bytes: Uint8Array, source = "safetensors"): SafetensorsHeader {
+  const n = readHeaderLength(bytes.subarray(0, 8), bytes.length, source);
+  return parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, source);
+}
+
+/** Decodes every tensor of an in-memory safetensors file. */
+export function readSafetensors(bytes: Uint8Array, source = "safetensors"): Map<string, F32Tensor> {
+  const header = readHeader(bytes, source);
+  const out = new Map<string, F32Tensor>();
+  for (const e of header.entries) {
+    out.set(e.name, decodeTensor(e, bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end)));
+  }
+  return out;
+}
+
+/**
+ * Serialises tensors as safetensors the way the Python library does: tensors sorted by name,
+ * "__metadata__" first, compact JSON padded with spaces to a multiple of 8 bytes. Each tensor is
+ * written as its `storedAs` dtype (rounded to nearest even), F32 when unset.
+ */
+export function writeSafetensors(
+  tensors: Map<string, F32Tensor>,
+  metadata: Record<string, string> = { format: "pt" },
+): Uint8Array {
+  const names = [...tensors.keys()].sort();
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    const dtype = t.storedAs ?? "F32";
+    const size = t.data.length * BYTES_PER_ELEMENT[dtype];
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  let json = JSON.stringify(header);
+  const jsonBytesLen = new TextEncoder().encode(json).length;
+  json += " ".repeat((8 - (jsonBytesLen % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const name of names) {
+    const { data, storedAs } = tensors.get(name)!;
+    if (storedAs === "F16") for (let i = 0; i < data.length; i++, pos += 2) view.setUint16(pos, f32ToF16(data[i]), true);
+    else if (storedAs === "BF16") for (let i = 0; i < data.length; i++, pos += 2) view.setUint16(pos, f32ToBf16(data[i]), true);
+    else for (let i = 0; i < data.length; i++, pos += 4) view.setFloat32(pos, data[i], true);
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+// Turning checkpoint tensors into the engine's CausalLM: which tensors each architecture needs,
+// shape checks with clear errors, and embedding resizing for added tokens.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { bloomLinears, bloomTensorShapes } from "./bloom";
+import { parseModelConfig, type ModelConfig } from "./config";
+import { MissingTensorError } from "./errors";
+import { llamaLinears, llamaTensorShapes } from "./llama";
+import { forEachTensor, type SafetensorsSource } from "./safetensorsSources";
+
+/** One nn.Linear of the model, named by its module path as PEFT sees it. */
+export interface LinearModule {
+  path: string;
+  inFeatures: number;
+  outFeatures: number;
+  bias: boolean;
+}
+
+/** A loaded base model: frozen float32 weights keyed by their transformers names. */
+export interface CausalLM {
+  config: ModelConfig;
+  weights: Map<string, tf.Tensor>;
+}
+
+export function tensorShapes(c: ModelConfig): Map<string, number[]> {
+  return c.family === "bloom" ? bloomTensorShapes(c) : llamaTensorShapes(c);
+}
+
+export function linearModules(c: ModelConfig): LinearModule[] {
+  return c.family === "bloom" ? bloomLinears(c) : llamaLinears(c);
+}
+
+export function embeddingName(c: ModelConfig): string {
+  return c.family === "bloom" ? "transformer.word_embeddings.weight" : "model.embed_tokens.weight";
+}
+
+/** A named safetensors source: `name` is used in error messages (e.g. the file name). */
+export interface NamedSource {
+  name: string;
+  source: SafetensorsSource;
+}
+
+/**
+ * Loads config + safetensors shards into a CausalLM. Tensors the config does not need (e.g. a
+ * duplicated lm_head of a tied model) are skipped; checkpoints saved from the bare base model
+ * (keys without "transformer."/"model.", as bigscience/bloom-560m) are accepted too.
+ */
+export interface LoadOptions {
+  /**
+   * Dtype to round the RoPE inv_freq buffer through: "storage" (default) = the checkpoint's dtype,
+   * matching a PyTorch model cast to its storage dtype and back (how the reference fixtures were
+   * made); "F32" = a model instantiated directly in float32. Differences are ~1e-6 in logits.
+   */
+  ropeBufferDtype?: "storage" | "F32";
+}
+
+export async function loadModelFromFiles(configJson: string | object, sources: NamedSource[], options: LoadOptions = {}): Promise<CausalLM> {
+  let config = parseModelConfig(configJson);
+  const shapes = tensorShapes(config);
+  const weights = new Map<string, tf.Tensor>();
+  try {
+    for (const { name: file, source } of sources) {
+      await forEachTensor(source, file, (rawName, t) => {
+        const name = [rawName, `transformer.${rawName}`, `model.${rawName}`].find((n) => shapes.has(n));
+        if (!name) return;
+        const want = shapes.get(name)!;
+        if (want.join(",") !== t.shape.join(",")) {
+          throw new MissingTensorError(
+            `${file}: tensor "${rawName}" has shape [${t.shape}] but config.json implies [${want}]; the weights do not belong to this config.`,
+          );
+        }
+        if (name === embeddingName(config) && options.ropeBufferDtype !== "F32" && t.storedAs) {
+          config = { ...config, ropeBufferDtype: t.storedAs };
+        }
+        weights.get(name)?.dispose();
+        weights.set(name, tf.tensor(t.data, t.shape));
+      });
+    }
+    const missing = [...shapes.keys()].filter((n) => !weights.has(n));
+    if (missing.length) {
+      throw new MissingTensorError(
+        `${sources.map((s) => s.name).join(", ")}: missing ${missing.length} tensor(s) required by config.json (${config.architecture}), first: ${missing.slice(0, 3).join(", ")}; check that the weights and config.json come from the same model.`,
+      );
+    }
+  } catch (e) {
+    for (const w of weights.values()) w.dispose();
+    throw e;
+  }
+  return { config, weights };
+}
+
+export function disposeModel(model: CausalLM): void {
+  for (const w of model.weights.values()) w.dispose();
+  model.weights.clear();
+}
+
+/**
+ * Grows the vocabulary to `newVocabSize` for added tokens. transformers' resize_token_embeddings
+ * (mean_resizing=True) samples new rows from N(mean, 1e-5·cov) of the old rows; we use the mean
+ * itself, i.e. the centre of that distribution, which keeps this deterministic and seed-free.
+ * An untied lm_head is grown the same way.
+ */
+export function resizeTokenEmbeddings(model: CausalLM, newVocabSize: number): void {
+  const old = model.config.vocabSize;
+  if (newVocabSize <= old) return;
+  const names = [embeddingName(model.config)];
+  if (!model.config.tieWordEmbeddings) names.push("lm_head.weight");
+  for (const name of names) {
+    const w = model.weights.get(name)!;
+    const grown = tf.tidy(() => {
+      const mean = tf.mean(w, 0, true); // [1, H]
+      return tf.concat([w, tf.tile(mean, [newVocabSize - old, 1])], 0); // [V', H]
+    });
+    w.dispose();
+    model.weights.set(name, grown);
+  }
+  model.config = { ...model.config, vocabSize: newVocabSize };
+}
