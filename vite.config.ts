@@ -15,6 +15,8 @@ export default defineConfig({
       "@tensorflow/tfjs-backend-cpu",
       "@tensorflow/tfjs-backend-webgpu",
       "@tensorflow/tfjs-backend-wasm",
+      "@tensorflow/tfjs-backend-webgl",
+      "zod",
     ],
   },
   server: { host: "127.0.0.1", port: 5173, strictPort: true },

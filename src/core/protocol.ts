@@ -20,8 +20,9 @@ export interface EvalPrompt {
 
 /** The model to train: the bundled default (built in the worker) or files the page loaded. */
 export type ModelSpec =
-  | { kind: "bundled"; vocabSize: number }
-  | { kind: "files"; name: string; config: unknown; weights: Array<{ name: string; bytes: ArrayBuffer }> };
+  | { kind: "bundled"; vocabSize: number; eosTokenId: number | null }
+  /** Weights as Blobs: the Cache API and dropped files give Blobs, read tensor by tensor in the worker. */
+  | { kind: "files"; name: string; config: unknown; weights: Array<{ name: string; blob: Blob }> };
 
 export interface ModelInfo {
   name: string;
@@ -78,12 +79,12 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("load-model"),
     model: z.discriminatedUnion("kind", [
-      z.strictObject({ kind: z.literal("bundled"), vocabSize: z.number().int().positive() }),
+      z.strictObject({ kind: z.literal("bundled"), vocabSize: z.number().int().positive(), eosTokenId: z.number().int().nullable() }),
       z.strictObject({
         kind: z.literal("files"),
         name: z.string(),
         config: z.unknown(),
-        weights: z.array(z.strictObject({ name: z.string(), bytes: z.instanceof(ArrayBuffer) })),
+        weights: z.array(z.strictObject({ name: z.string(), blob: z.instanceof(Blob) })).min(1),
       }),
     ]),
   }),
@@ -103,6 +104,8 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("stop"), runId: z.string() }),
   z.strictObject({ type: z.literal("teacher-forced"), requestId: z.number().int(), runId: z.string().nullable(), inputIds: ids }),
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string() }),
+  /** Frees a run's adapter in the worker (the page keeps its record). */
+  z.strictObject({ type: z.literal("delete-run"), runId: z.string() }),
 ]);
 
 export type ToWorker = z.infer<typeof toWorkerSchema>;

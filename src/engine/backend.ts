@@ -5,12 +5,19 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { EngineError } from "./errors";
 
-export type BackendName = "cpu" | "wasm" | "webgpu";
+export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
 
 /** Registers (if needed) and activates a backend; throws an EngineError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
   if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
   if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  if (name === "webgl") {
+    const g = globalThis as { OffscreenCanvas?: unknown; document?: unknown };
+    if (!g.OffscreenCanvas && !g.document) {
+      throw new EngineError(`backend "webgl": no canvas in this environment (neither document nor OffscreenCanvas); use cpu or wasm.`);
+    }
+    await import("@tensorflow/tfjs-backend-webgl");
+  }
   if (name === "webgpu") {
     const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
     if (!nav?.gpu) {

@@ -37,6 +37,12 @@ export function defaultModelConfig(vocabSize: number, eosTokenId: number | null)
  * gives attention and logits some structure to adapt.
  */
 const INIT_STD = 0.1;
+/**
+ * Weight of the final RMSNorm. With RMSNorm the hidden state has norm √hidden (8), and embedding
+ * rows have norm INIT_STD·√hidden (0.8), so no logit could exceed ~6.4: not enough to pick one
+ * token out of 151k (log 151669 ≈ 12). A gain of 3 lets a learned direction reach a logit of ~19.
+ */
+const FINAL_NORM_GAIN = 3;
 
 export function createDefaultModel(vocabSize: number, eosTokenId: number | null, seed = 1234): CausalLM {
   const config = parseModelConfig(defaultModelConfig(vocabSize, eosTokenId));
@@ -45,8 +51,9 @@ export function createDefaultModel(vocabSize: number, eosTokenId: number | null,
   for (const [name, shape] of tensorShapes(config)) {
     const n = shape.reduce((a, b) => a * b, 1);
     const isNorm = /norm\.weight$/.test(name);
+    const gain = name === "model.norm.weight" ? FINAL_NORM_GAIN : 1;
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = isNorm ? 1 : INIT_STD * rng.normal();
+    for (let i = 0; i < n; i++) data[i] = isNorm ? gain : INIT_STD * rng.normal();
     weights.set(name, tf.tensor(data, shape));
   }
   return { config, weights };

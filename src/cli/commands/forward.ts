@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
-import { COMMON_OPTIONS, backendFlag, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
+import { COMMON_OPTIONS, backendFlag, backendFor, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
 
 const HELP = `usage: npm run -s cli -- forward --model DIR --input-ids 1,2,3 [--labels=-100,2,3]
          [--adapter DIR] [--grads] [--backend cpu|wasm|webgpu] [--json]
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const f = validate(Flags, values);
-    const engine = await engineWithBackend(f.backend);
+    const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { tf } = engine;
     const model = await loadModelDir(engine, f.model);
     const ids = f["input-ids"];

@@ -3,43 +3,64 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
-import { COMMON_OPTIONS, backendFlag, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
+import { DEFAULT_MODEL_FLAG, defaultPrompt, loadDefaultSetup } from "../defaultSetup";
+import { COMMON_OPTIONS, backendFlag, backendFor, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
 
 const HELP = `usage: npm run -s cli -- generate --model DIR --input-ids 1,2,3 --max-new-tokens N
          [--adapter DIR] [--no-eos-stop] [--backend cpu|wasm|webgpu] [--json]
-Greedy decoding with a KV cache; stops after the config's EOS token unless --no-eos-stop.`;
+       npm run -s cli -- generate --model default --prompt TEXT [--adapter DIR] [--max-new-tokens N] [--json]
+Greedy decoding with a KV cache; stops after the config's EOS token unless --no-eos-stop.
+--prompt formats TEXT as a user turn the way the page formats the holdout prompt and prints
+{"text": decoded new tokens, "new_tokens": [...]}; it stops at EOS or the end marker.`;
 
-const Flags = z.object({
+const Flags = z
+  .object({
   model: modelFlag,
-  "input-ids": idList("--input-ids"),
+  "input-ids": idList("--input-ids").optional(),
+  prompt: z.string().optional(),
   "max-new-tokens": z
-    .string({ error: "--max-new-tokens N is required" })
+    .string()
     .regex(/^\d+$/, "--max-new-tokens expects a whole number")
-    .transform(Number),
+    .transform(Number)
+    .optional(),
   adapter: z.string().optional(),
   "no-eos-stop": z.boolean().default(false),
   backend: backendFlag,
   json: z.boolean().default(false),
-});
+  })
+  .refine((f) => (f["input-ids"] === undefined) !== (f.prompt === undefined), "give exactly one of --input-ids and --prompt")
+  .refine((f) => f.prompt === undefined || f.model === DEFAULT_MODEL_FLAG, "--prompt needs --model default (a model folder has no tokenizer here; use --input-ids)")
+  .refine((f) => f.prompt !== undefined || f["max-new-tokens"] !== undefined, "--max-new-tokens N is required with --input-ids");
 
 export async function run(argv: string[]): Promise<number> {
   return withCliErrors(async () => {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { ...COMMON_OPTIONS, "input-ids": { type: "string" }, "max-new-tokens": { type: "string" }, adapter: { type: "string" }, "no-eos-stop": { type: "boolean" } },
+      options: { ...COMMON_OPTIONS, "input-ids": { type: "string" }, prompt: { type: "string" }, "max-new-tokens": { type: "string" }, adapter: { type: "string" }, "no-eos-stop": { type: "boolean" } },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
     const f = validate(Flags, values);
-    const engine = await engineWithBackend(f.backend);
-    const model = await loadModelDir(engine, f.model);
-    const bad = f["input-ids"].find((id) => id >= model.config.vocabSize);
+    const engine = await engineWithBackend(backendFor(f.backend, f.model));
+    if (f.prompt !== undefined) {
+      const { tokenizer, model, settings } = await loadDefaultSetup(engine);
+      const { inputIds, stopIds } = defaultPrompt(tokenizer, f.prompt);
+      const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
+      const maxNewTokens = f["max-new-tokens"] ?? settings.maxNewTokens;
+      const tokens = engine.generateGreedy(model, inputIds, { maxNewTokens, eosTokenIds: stopIds, stopAtEos: !f["no-eos-stop"], lora });
+      const text = tokenizer.decode(tokens);
+      process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens })}\n` : `${text}\n`);
+      return 0;
+    }
+    const ids = f["input-ids"] as number[];
+    const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
+    const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-    const tokens = engine.generateGreedy(model, f["input-ids"], { maxNewTokens: f["max-new-tokens"], stopAtEos: !f["no-eos-stop"], lora });
+    const tokens = engine.generateGreedy(model, ids, { maxNewTokens: f["max-new-tokens"] as number, stopAtEos: !f["no-eos-stop"], lora });
     process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens })}\n` : `${tokens.join(",")}\n`);
     return 0;
   });

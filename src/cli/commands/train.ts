@@ -5,14 +5,19 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { COMMON_OPTIONS, backendFlag, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
+import type { TrainingSettings } from "../../core/playgroundState";
+import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
+import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
+import { COMMON_OPTIONS, backendFlag, backendFor, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors, type Engine } from "../engineArgs";
 import { readTrainingData } from "../trainingData";
 
-const HELP = `usage: npm run -s cli -- train --model DIR --data FILE.jsonl --out DIR
+const HELP = `usage: npm run -s cli -- train --model DIR|default --data FILE.jsonl --out DIR
          [--steps N | --epochs 3] [--lr 5e-5] [--batch-size 8] [--warmup-steps 0] [--seed 42]
          [--r 8] [--lora-alpha 8]
          [--lora-dropout 0] [--target-modules q_proj,v_proj|all-linear] [--backend cpu|wasm|webgpu] [--json]
-Defaults are HF TrainingArguments' and PEFT LoraConfig's. FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line (labels -100 = not trained on).`;
+Defaults are HF TrainingArguments' and PEFT LoraConfig's. FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line (labels -100 = not trained on).
+--model default: the page's bundled model with the page's defaults (settings, formatting, markers
+strategy); FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.`;
 
 const num = (flag: string, int = false) =>
   z
@@ -67,30 +72,8 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const f = validate(Flags, values);
-    const engine = await engineWithBackend(f.backend);
-    const model = await loadModelDir(engine, f.model);
-    const data = readTrainingData(f.data, model.config.vocabSize);
-    const targets = f["target-modules"];
-    const seed = f.seed ?? engine.TRAINING_DEFAULTS.seed;
-    const lora = engine.createLora(
-      model,
-      {
-        r: f.r ?? engine.LORA_DEFAULTS.r,
-        lora_alpha: f["lora-alpha"] ?? engine.LORA_DEFAULTS.lora_alpha,
-        lora_dropout: f["lora-dropout"] ?? engine.LORA_DEFAULTS.lora_dropout,
-        target_modules: targets === undefined ? null : targets === "all-linear" ? "all-linear" : (targets.split(",") as [string, ...string[]]),
-      },
-      seed,
-    );
-    const trainer = new engine.Trainer(model, lora, data, {
-      learning_rate: f.lr ?? engine.TRAINING_DEFAULTS.learning_rate,
-      max_steps: f.steps ?? -1,
-      num_train_epochs: f.epochs ?? engine.TRAINING_DEFAULTS.num_train_epochs,
-      per_device_train_batch_size: f["batch-size"] ?? engine.TRAINING_DEFAULTS.per_device_train_batch_size,
-      warmup_steps: f["warmup-steps"] ?? 0,
-      seed,
-      pad_token_id: model.config.padTokenId ?? 0,
-    });
+    const engine = await engineWithBackend(backendFor(f.backend, f.model));
+    const { model, lora, trainer } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
     while (!trainer.done) {
       const s = await trainer.step();
       process.stdout.write(
@@ -105,4 +88,62 @@ export async function run(argv: string[]): Promise<number> {
     if (!f.json) process.stdout.write(`wrote ${path.join(f.out, "adapter_model.safetensors")}\n`);
     return 0;
   });
+}
+
+type Flags = z.infer<typeof Flags>;
+
+/** A model folder with pre-tokenized data: HF Trainer and PEFT defaults unless flags say otherwise. */
+async function folderRun(engine: Engine, f: Flags) {
+  const model = await loadModelDir(engine, f.model);
+  const data = readTrainingData(f.data, model.config.vocabSize);
+  const targets = f["target-modules"];
+  const seed = f.seed ?? engine.TRAINING_DEFAULTS.seed;
+  const lora = engine.createLora(
+    model,
+    {
+      r: f.r ?? engine.LORA_DEFAULTS.r,
+      lora_alpha: f["lora-alpha"] ?? engine.LORA_DEFAULTS.lora_alpha,
+      lora_dropout: f["lora-dropout"] ?? engine.LORA_DEFAULTS.lora_dropout,
+      target_modules: targets === undefined ? null : targets === "all-linear" ? "all-linear" : (targets.split(",") as [string, ...string[]]),
+    },
+    seed,
+  );
+  const trainer = new engine.Trainer(model, lora, data, {
+    learning_rate: f.lr ?? engine.TRAINING_DEFAULTS.learning_rate,
+    max_steps: f.steps ?? -1,
+    num_train_epochs: f.epochs ?? engine.TRAINING_DEFAULTS.num_train_epochs,
+    per_device_train_batch_size: f["batch-size"] ?? engine.TRAINING_DEFAULTS.per_device_train_batch_size,
+    warmup_steps: f["warmup-steps"] ?? 0,
+    seed,
+    pad_token_id: model.config.padTokenId ?? 0,
+  });
+  return { model, lora, trainer };
+}
+
+/** The bundled model on chat data, with the page's default settings unless flags say otherwise. */
+async function defaultRun(engine: Engine, f: Flags) {
+  const setup = await loadDefaultSetup(engine);
+  const base = setup.settings;
+  const targets = f["target-modules"];
+  const settings: TrainingSettings = {
+    ...base,
+    learningRate: f.lr ?? base.learningRate,
+    maxSteps: f.steps ?? base.maxSteps,
+    epochs: f.epochs ?? base.epochs,
+    batchSize: f["batch-size"] ?? base.batchSize,
+    warmupSteps: f["warmup-steps"] ?? base.warmupSteps,
+    seed: f.seed ?? base.seed,
+    lora: {
+      ...base.lora,
+      r: f.r ?? base.lora.r,
+      loraAlpha: f["lora-alpha"] ?? base.lora.loraAlpha,
+      loraDropout: f["lora-dropout"] ?? base.lora.loraDropout,
+      targetModules: targets === undefined ? base.lora.targetModules : targets.split(","),
+    },
+  };
+  const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
+  const lora = engine.createLora(setup.model, loraConfigFrom(settings, null), settings.seed);
+  const examples = data.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));
+  const trainer = new engine.Trainer(setup.model, lora, examples, trainingArgsFrom(settings));
+  return { model: setup.model, lora, trainer };
 }

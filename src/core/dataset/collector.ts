@@ -17,6 +17,8 @@ const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class Collector {
   readonly examples: ChatExample[] = [];
+  /** Usable examples seen, including those past `maxExamples`. */
+  examplesTotal = 0;
   readonly errors: DatasetError[] = [];
   readonly skipped: Partial<Record<SkipReason, number>> = {};
   container: Container | null = null;
@@ -44,7 +46,9 @@ export class Collector {
   }
 
   addExample(example: ChatExample): void {
-    this.examples.push(example);
+    this.examplesTotal++;
+    // Past the cap the example is counted, not kept: a page never receives 200k examples at once.
+    if (this.examples.length < (this.options.maxExamples ?? Infinity)) this.examples.push(example);
     this.turns += example.turns.length;
   }
 
@@ -88,6 +92,7 @@ export class Collector {
       container: this.container,
       format: this.format,
       examples: this.examples,
+      examplesTotal: this.examplesTotal,
       turns: this.turns,
       records: this.records,
       skipped: this.skipped,

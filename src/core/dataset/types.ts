@@ -46,8 +46,11 @@ export interface DatasetResult {
   container: Container | null;
   /** The record format of the first usable record; null when none was recognised. */
   format: RecordFormat | null;
+  /** The usable examples, at most `maxExamples` of them (the first in file order). */
   examples: ChatExample[];
-  /** Turns across all examples. */
+  /** Usable examples in the file, kept or not. */
+  examplesTotal: number;
+  /** Turns across all usable examples. */
   turns: number;
   /** Records seen (blank lines are not records). */
   records: number;
@@ -90,6 +93,8 @@ export interface ReadOptions {
   yieldToEventLoop?: () => Promise<void>;
   /** Milliseconds of work between yields (default 25). */
   sliceMs?: number;
+  /** Keep only the first this-many usable examples (the rest are counted in examplesTotal). */
+  maxExamples?: number;
   /** Stop early: the result so far is returned with an `unreadable` error. */
   signal?: AbortSignal;
 }

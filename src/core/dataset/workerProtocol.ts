@@ -5,7 +5,7 @@ import { readDataset } from "./read";
 import type { DatasetResult, ReadOptions } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
-export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors">;
+export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
 
 export type DatasetWorkerRequest = { type: "read"; id: number; name: string; file: Blob; options: WorkerReadOptions } | { type: "cancel"; id: number };
 

@@ -43,7 +43,7 @@ const LoraSchema = z.strictObject({
   r: int(1, 1024),
   loraAlpha: z.number().positive().max(1e6),
   loraDropout: z.number().min(0).lt(1),
-  targetModules: z.array(z.string().regex(/^[\w.]{1,200}$/, "expected a module name such as q_proj")).max(100),
+  targetModules: z.array(z.string().regex(/^[\w.-]{1,200}$/, "expected a module name such as q_proj, or all-linear")).max(100),
   useRslora: z.boolean(),
   trainNewTokenRows: z.boolean(),
 });

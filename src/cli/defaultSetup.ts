@@ -1,0 +1,53 @@
+// `--model default`: the page's bundled model with the page's defaults, so the CLI trains and
+// answers exactly as a fresh playground does (same tokenizer, formatting, strategy, settings).
+import { createReadStream, statSync } from "node:fs";
+import { formatDatasetError } from "../core/dataset/collector";
+import { readDataset } from "../core/dataset/read";
+import { buildMaskView } from "../core/maskView";
+import { prepareMasking } from "../core/masking/prepare";
+import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
+import type { TrainExample } from "../core/protocol";
+import { buildTrainingData, promptText, stopIdsOf } from "../core/trainingData";
+import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import type { CausalLM } from "../engine/index";
+import { CliError } from "./cliError";
+import type { Engine } from "./engineArgs";
+import { loadTokenizerDir } from "./tokenizerDir";
+
+export const DEFAULT_MODEL_FLAG = "default";
+
+export interface DefaultSetup {
+  tokenizer: PlaygroundTokenizer;
+  model: CausalLM;
+  settings: TrainingSettings;
+}
+
+export async function loadDefaultSetup(engine: Engine): Promise<DefaultSetup> {
+  const tokenizer = loadTokenizerDir("default");
+  const { createDefaultModel } = await import("../engine/defaultModel");
+  return { tokenizer, model: createDefaultModel(tokenizer.vocabSize, tokenizer.eosId), settings: DEFAULT_STATE.training };
+}
+
+/** Reads any dataset file the page accepts and masks it as the page does by default. */
+export async function defaultTrainingExamples(file: string, tokenizer: PlaygroundTokenizer, settings: TrainingSettings): Promise<TrainExample[]> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new CliError(`${file}: cannot read the data file; check the --data path`);
+  }
+  const result = await readDataset({ name: file, size, bytes: createReadStream(file) });
+  if (result.examples.length === 0) {
+    const first = result.errors[0];
+    throw new CliError(first ? formatDatasetError(result.fileName, first) : `${file}: no usable conversations`);
+  }
+  const view = buildMaskView(tokenizer, result.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
+  return buildTrainingData(view, result.examples, { prompt: "", expected: "" }, settings.maxSeqLength).examples;
+}
+
+/** TEXT as a user turn, formatted as the page formats the holdout prompt; plus the stop ids. */
+export function defaultPrompt(tokenizer: PlaygroundTokenizer, text: string): { inputIds: number[]; stopIds: number[] } {
+  const prepared = prepareMasking(tokenizer, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
+  const inputIds = prepared.tokenizer.encode(promptText([{ role: "user", content: text }], prepared), true);
+  return { inputIds, stopIds: stopIdsOf(prepared) };
+}

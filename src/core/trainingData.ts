@@ -1,0 +1,96 @@
+// From the mask view to what the training worker needs: masked examples (truncated to
+// max_seq_length), the prompts to answer while training (each example's last question, as the
+// notebook's predict_training_set, and the holdout, as its sample_generate), and the stop ids.
+import { renderChat } from "./chat/chatTemplate";
+import { formatText } from "./chat/textFormat";
+import { insertMarkers } from "./masking/markers";
+import type { PreparedMasking } from "./masking/prepare";
+import type { MaskView } from "./maskView";
+import type { EvalPrompt, TrainExample } from "./protocol";
+import type { ChatExample, Turn } from "./types";
+
+export interface PromptCase {
+  kind: EvalPrompt["kind"];
+  /** Shown to the user: the question. */
+  question: string;
+  expected: string;
+  text: string;
+  inputIds: number[];
+}
+
+export interface TrainingData {
+  examples: TrainExample[];
+  prompts: PromptCase[];
+  stopIds: number[];
+  newTokenIds: number[];
+  /** len(tokenizer) including added tokens: the model's embedding must have this many rows. */
+  vocabSize: number;
+  /** Examples cut to max_seq_length, by 1-based number. */
+  truncated: number[];
+}
+
+/** Ids that end an answer: the tokenizer's EOS and the end marker when markers are in the text. */
+export function stopIdsOf(prepared: PreparedMasking): number[] {
+  const ids = [prepared.tokenizer.eosId, prepared.markerIds?.end];
+  return [...new Set(ids.filter((id): id is number => typeof id === "number"))];
+}
+
+/** The text a model is given to produce the last answer of `turns` (which must end with the question). */
+export function promptText(questionTurns: readonly Turn[], prepared: PreparedMasking): string {
+  if (prepared.formatting.kind === "chat-template" || prepared.strategy === "chat-template") {
+    return renderChat(prepared.tokenizer, questionTurns, true);
+  }
+  const text = formatText({ id: "prompt", turns: [...questionTurns] }, prepared.templates) + prepared.templates.response;
+  if (!prepared.insert) return text;
+  // The transform appends the end marker to a finished conversation; a prompt is not finished.
+  const marked = insertMarkers(text, prepared.templates, prepared.insert);
+  return marked.endsWith(prepared.insert.end) ? marked.slice(0, -prepared.insert.end.length) : marked;
+}
+
+function lastQuestion(example: ChatExample): { turns: Turn[]; question: string; expected: string } | null {
+  const lastAnswer = example.turns.map((t) => t.role).lastIndexOf("assistant");
+  if (lastAnswer < 1) return null;
+  const turns = example.turns.slice(0, lastAnswer);
+  const question = [...turns].reverse().find((t) => t.role === "user")?.content ?? "";
+  return { turns, question, expected: example.turns[lastAnswer].content };
+}
+
+export function buildTrainingData(
+  view: MaskView,
+  examples: readonly ChatExample[],
+  holdout: { prompt: string; expected: string },
+  maxSeqLength: number,
+): TrainingData {
+  const { prepared } = view;
+  const tok = prepared.tokenizer;
+  const truncated: number[] = [];
+  const trainExamples = view.examples.map((ex): TrainExample => {
+    if (ex.inputIds.length > maxSeqLength) truncated.push(ex.index + 1);
+    return { inputIds: ex.inputIds.slice(0, maxSeqLength), labels: ex.labels.slice(0, maxSeqLength) };
+  });
+  const prompt = (kind: PromptCase["kind"], turns: Turn[], question: string, expected: string): PromptCase => {
+    const text = promptText(turns, prepared);
+    return { kind, question, expected, text, inputIds: tok.encode(text, prepared.strategy !== "chat-template") };
+  };
+  const prompts: PromptCase[] = [];
+  for (const example of examples) {
+    const q = lastQuestion(example);
+    if (q) prompts.push(prompt("train", q.turns, q.question, q.expected));
+  }
+  if (holdout.prompt.trim()) {
+    prompts.push(prompt("holdout", [{ role: "user", content: holdout.prompt }], holdout.prompt, holdout.expected));
+  }
+  return {
+    examples: trainExamples,
+    prompts,
+    stopIds: stopIdsOf(prepared),
+    newTokenIds: Object.values(prepared.addedTokens),
+    vocabSize: tok.vocabSize,
+    truncated,
+  };
+}
+
+/** Whether a generated answer is the expected one: decoded, stop tokens removed, spaces trimmed. */
+export function answerMatches(generated: string, expected: string): boolean {
+  return generated.trim() === expected.trim();
+}

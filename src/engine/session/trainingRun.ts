@@ -1,0 +1,153 @@
+// One training run in the worker: its adapter, its Trainer, and the step loop that streams metrics
+// and generations and stops between steps when asked (pause, stop) or when something breaks.
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState, StepMetrics } from "../../core/protocol";
+import type { TrainingSettings } from "../../core/playgroundState";
+import { generateGreedy } from "../generate";
+import { createLora, disposeLora, trainableVariables, type LoraAdapter } from "../lora";
+import { Trainer } from "../trainer";
+import type { CausalLM } from "../weights";
+import { loraConfigFrom, trainingArgsFrom } from "./settings";
+
+export interface RunInput {
+  runId: string;
+  examples: Array<{ inputIds: number[]; labels: number[] }>;
+  prompts: EvalPrompt[];
+  settings: TrainingSettings;
+  stopIds: number[];
+  newTokenIds: number[];
+}
+
+export interface RunEnv {
+  post(msg: FromWorker): void;
+  /** Lets queued messages (pause, stop) in between steps. */
+  yieldToEvents(): Promise<void>;
+  /** The backend after the current one in the fallback order, offered when the device fails. */
+  nextBackend(): BackendName | null;
+}
+
+/** What went wrong, in the terms the page offers remedies for. */
+export function classifyError(err: unknown): RunErrorKind {
+  const text = String((err as Error)?.message ?? err).toLowerCase();
+  if (/device (was )?lost|gpudevicelost|context lost/.test(text)) return "device-lost";
+  if (/out of memory|oom|allocation failed|failed to allocate|memory limit/.test(text)) return "out-of-memory";
+  return "other";
+}
+
+export class TrainingRun {
+  state: RunState = "running";
+  readonly lora: LoraAdapter;
+  private readonly trainer: Trainer;
+  private looping = false;
+  private lastStep = 0;
+
+  constructor(
+    private readonly model: CausalLM,
+    readonly input: RunInput,
+    private readonly env: RunEnv,
+  ) {
+    const newTokenStart = input.newTokenIds.length > 0 ? Math.min(...input.newTokenIds) : null;
+    this.lora = createLora(model, loraConfigFrom(input.settings, newTokenStart), input.settings.seed);
+    try {
+      const examples = input.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));
+      this.trainer = new Trainer(model, this.lora, examples, trainingArgsFrom(input.settings));
+    } catch (err) {
+      disposeLora(this.lora);
+      throw err;
+    }
+  }
+
+  get totalSteps(): number {
+    return this.trainer.totalSteps;
+  }
+
+  get trainableParameters(): number {
+    return trainableVariables(this.lora).reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Greedy answers for every prompt, with the adapter as it is now. */
+  generations(): number[][] {
+    const { maxNewTokens } = this.input.settings;
+    return this.input.prompts.map((p) =>
+      generateGreedy(this.model, p.inputIds, { maxNewTokens, eosTokenIds: this.input.stopIds, lora: this.lora }),
+    );
+  }
+
+  private setState(state: RunState): void {
+    this.state = state;
+    this.env.post({ type: "run-state", runId: this.input.runId, state });
+  }
+
+  private fail(kind: RunErrorKind, message: string): void {
+    const nextBackend = kind === "device-lost" || kind === "out-of-memory" ? this.env.nextBackend() : null;
+    this.env.post({ type: "run-error", runId: this.input.runId, step: this.lastStep, kind, message, nextBackend });
+    this.setState("failed");
+  }
+
+  private postGenerations(step: number): void {
+    this.env.post({ type: "generations", runId: this.input.runId, step, outputs: this.generations() });
+  }
+
+  /** Runs steps until done, paused, stopped or failed. Safe to call again after a pause. */
+  async loop(): Promise<void> {
+    if (this.looping) return;
+    this.looping = true;
+    const { runId, settings } = this.input;
+    try {
+      if (this.lastStep === 0) this.postGenerations(0);
+      while (this.state === "running" && !this.trainer.done) {
+        const r = await this.trainer.step();
+        this.lastStep = r.step;
+        if (!Number.isFinite(r.loss)) {
+          this.fail("nan", `The loss became ${r.loss} at step ${r.step}; training stopped. Lower the learning rate or check the examples, then train again.`);
+          return;
+        }
+        const metrics: StepMetrics = {
+          step: r.step,
+          totalSteps: this.trainer.totalSteps,
+          epoch: r.epoch,
+          loss: r.loss,
+          learningRate: r.lr,
+          gradNorm: r.gradNorm,
+          tokens: r.tokens,
+          tokensPerSecond: r.ms > 0 ? (r.tokens * 1000) / r.ms : 0,
+          msPerStep: r.ms,
+        };
+        this.env.post({ type: "step", runId, metrics });
+        const every = settings.generateEvery;
+        if (!this.trainer.done && every > 0 && r.step % every === 0) this.postGenerations(r.step);
+        await this.env.yieldToEvents();
+      }
+      if (this.trainer.done && this.state === "running") {
+        this.postGenerations(this.lastStep);
+        this.setState("finished");
+      }
+    } catch (err) {
+      this.fail(classifyError(err), `Step ${this.lastStep + 1} failed: ${(err as Error).message ?? String(err)}`);
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  pause(): void {
+    if (this.state === "running") this.setState("paused");
+  }
+
+  resume(): Promise<void> {
+    if (this.state !== "paused") return Promise.resolve();
+    this.setState("running");
+    return this.loop();
+  }
+
+  stop(): void {
+    if (this.state === "running" || this.state === "paused") this.setState("stopped");
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    disposeLora(this.lora);
+  }
+}
+
+/** Tensors alive now; the handler's tests compare this across steps. */
+export const liveTensors = (): number => tf.memory().numTensors;
