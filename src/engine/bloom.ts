@@ -104,7 +104,7 @@ function block(
   return { out, kv: { k, v } };
 }
 
-/** Same contract as llamaForward: ids [B, T], mask [B, Tpast+T] → logits [B, T, V]. */
+/** Same contract as llamaForward: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H]. */
 export function bloomForward(
   ctx: LayerContext,
   c: ModelConfig,
@@ -112,8 +112,7 @@ export function bloomForward(
   mask: number[][],
   cache: LayerCache[] | null,
   embedding: tf.Tensor2D,
-  lmHead: tf.Tensor2D,
-): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]
   const emb = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]); // [B·T, H]
@@ -129,7 +128,6 @@ export function bloomForward(
     x = r.out;
     newCache.push(r.kv);
   }
-  const normed = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D;
-  const logits = tf.reshape(tf.matMul(normed, lmHead, false, true), [B, T, lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
-  return { logits, cache: cache ? newCache : null };
+  const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T, H]
+  return { hidden, cache: cache ? newCache : null };
 }

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayerCache } from "./layers";
 import type { LoraAdapter } from "./lora";
-import { forward, forwardWithCache } from "./model";
+import { forward, forwardHidden } from "./model";
 import type { CausalLM } from "./weights";
 
 export interface GenerateOptions {
@@ -16,11 +16,8 @@ export interface GenerateOptions {
   lora?: LoraAdapter | null;
 }
 
-function argmaxLast(logits: tf.Tensor3D): number {
-  return tf.tidy(() => {
-    const [, T, V] = logits.shape;
-    return tf.argMax(tf.reshape(tf.slice(logits, [0, T - 1, 0], [1, 1, V]), [V])).dataSync()[0];
-  });
+function argmaxRow(logits: tf.Tensor2D): number {
+  return tf.tidy(() => tf.argMax(tf.reshape(logits, [-1])).dataSync()[0]);
 }
 
 /** Greedy continuation of one prompt; returns only the new tokens. */
@@ -35,17 +32,19 @@ export function generateGreedy(model: CausalLM, promptIds: number[], opts: Gener
       const step = next;
       const past = cache;
       // tidy frees the intermediates and keeps what it returns: the logits and the new cache.
+      // Only the last position's logits are needed: the LM head runs on one row, not the prompt.
       const kept = tf.tidy(() => {
-        const r = forwardWithCache(model, [step], { lora: opts.lora, cache: past });
-        return [r.logits, ...r.cache!.flatMap((c) => [c.k, c.v])];
+        const r = forwardHidden(model, [step], { lora: opts.lora, cache: past });
+        const last = tf.slice(r.hidden, [r.length - 1, 0], [1, -1]); // [1, H]
+        return [tf.matMul(last, r.lmHead, false, true), ...r.cache!.flatMap((c) => [c.k, c.v])]; // [1, V], caches
       });
-      const logits = kept[0] as tf.Tensor3D;
+      const logits = kept[0] as tf.Tensor2D;
       const updated: LayerCache[] = [];
       for (let i = 1; i < kept.length; i += 2) updated.push({ k: kept[i] as tf.Tensor4D, v: kept[i + 1] as tf.Tensor4D });
       // The new cache holds the old keys by concatenation; the old tensors are no longer needed.
       tf.dispose(cache.flatMap((c) => [c.k, c.v]));
       cache = updated;
-      const token = argmaxLast(logits);
+      const token = argmaxRow(logits);
       logits.dispose();
       out.push(token);
       if (eos.has(token)) break;

@@ -3,9 +3,9 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { Batch } from "./batch";
-import { causalLmLoss } from "./loss";
+import { causalLmLossFromHidden } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
-import { forward } from "./model";
+import { forwardHidden } from "./model";
 import { embeddingName, type CausalLM } from "./weights";
 
 /**
@@ -20,7 +20,11 @@ export function lossAndGradTensors(
 ): { loss: tf.Scalar; grads: tf.Tensor[] } {
   const vars = trainableVariables(lora);
   const { value, grads } = tf.variableGrads(
-    () => tf.tidy(() => causalLmLoss(forward(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed }), batch.labels)),
+    () =>
+      tf.tidy(() => {
+        const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed });
+        return causalLmLossFromHidden(h.hidden, h.lmHead, batch.labels);
+      }),
     vars,
   );
   return { loss: value, grads: vars.map((v) => grads[v.name]) };

@@ -106,7 +106,8 @@ function decoderLayer(
 }
 
 /**
- * ids [B, T] (new positions only), mask [B, Tpast+T] (1 = real token) → logits [B, T, V].
+ * ids [B, T] (new positions only), mask [B, Tpast+T] (1 = real token) → final hidden states
+ * [B·T, H] after the last norm (model.ts applies the LM head).
  * With `cache` (one entry per layer, or empty to start one), past keys are reused and the new
  * keys/values are returned for the next call.
  */
@@ -117,8 +118,7 @@ export function llamaForward(
   mask: number[][],
   cache: LayerCache[] | null,
   embedding: tf.Tensor2D,
-  lmHead: tf.Tensor2D,
-): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const past = mask[0].length - T;
   const rope = ropeTables(ropeInvFreq(c.headDim, c.ropeTheta, c.ropeScaling, c.ropeBufferDtype), past, T);
@@ -130,7 +130,6 @@ export function llamaForward(
     x = r.out;
     newCache.push(r.kv);
   }
-  const normed = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D;
-  const logits = tf.reshape(tf.matMul(normed, lmHead, false, true), [B, T, lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
-  return { logits, cache: cache ? newCache : null };
+  const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T, H]
+  return { hidden, cache: cache ? newCache : null };
 }

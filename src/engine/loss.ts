@@ -25,6 +25,29 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
   });
 }
 
+/**
+ * The same loss from the final hidden states [B·T, H], computing logits only where a label is
+ * counted. The LM head is the largest matmul of a small model (V = 151k for Qwen tokenizers) and
+ * masked strategies count a few tokens per example, so this skips most of the work; the result is
+ * identical because ignored positions never enter the mean. Rows are picked with a one-hot matmul,
+ * not tf.gather, whose gradient needs a kernel (UnsortedSegmentSum) the wasm backend lacks.
+ */
+export function causalLmLossFromHidden(hidden: tf.Tensor2D, lmHead: tf.Tensor2D, labels: number[][]): tf.Scalar {
+  const rows = hidden.shape[0];
+  const shifted = shiftLabels(labels).flat();
+  const counted = shifted.flatMap((l, i) => (l === IGNORE_INDEX ? [] : [i]));
+  if (counted.length === 0) return tf.scalar(NaN); // 0/0 as torch gives for an all-ignored batch
+  return tf.tidy(() => {
+    const select = tf.buffer([counted.length, rows], "float32");
+    counted.forEach((row, n) => select.set(1, n, row));
+    const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden); // [N, H]
+    const logProbs = tf.logSoftmax(tf.matMul(picked, lmHead, false, true)); // [N, V]
+    const targets = tf.tensor1d(counted.map((i) => shifted[i]), "int32");
+    const total = tf.sum(tf.mul(logProbs, tf.oneHot(targets, lmHead.shape[0])));
+    return tf.div(tf.neg(total), counted.length) as tf.Scalar;
+  });
+}
+
 /** Number of tokens the loss counts (labels ≠ -100 after the shift). */
 export function countedTokens(labels: number[][]): number {
   return shiftLabels(labels).flat().filter((l) => l !== IGNORE_INDEX).length;

@@ -28,12 +28,18 @@ function embeddingMatrix(model: CausalLM, lora: LoraAdapter | null): tf.Tensor2D
   return tf.concat([tf.slice(base, [0, 0], [extra.start, H]), extra.rows], 0) as tf.Tensor2D; // [V, H]
 }
 
-/** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
-export function forwardWithCache(
-  model: CausalLM,
-  ids: tf.Tensor2D | number[][],
-  opts: ForwardOptions = {},
-): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+/** The final hidden states [B·T, H] and the matrix that turns them into logits. */
+export interface HiddenStates {
+  hidden: tf.Tensor2D;
+  /** [V, H]: logits = hidden · lmHeadᵀ. */
+  lmHead: tf.Tensor2D;
+  cache: LayerCache[] | null;
+  batch: number;
+  length: number;
+}
+
+/** ids [B, T] → final hidden states, before the LM head (the loss needs only some rows of it). */
+export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], opts: ForwardOptions = {}): HiddenStates {
   const idsT = Array.isArray(ids) ? tf.tensor2d(ids, undefined, "int32") : ids;
   const [B, T] = idsT.shape;
   const past = opts.cache?.[0]?.k.shape[2] ?? 0;
@@ -46,9 +52,20 @@ export function forwardWithCache(
   const embedding = embeddingMatrix(model, lora);
   const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get("lm_head.weight") as tf.Tensor2D);
   const run = model.config.family === "bloom" ? bloomForward : llamaForward;
-  const out = run(ctx, model.config, idsT, mask, opts.cache ?? null, embedding, lmHead);
+  const out = run(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
-  return out;
+  return { hidden: out.hidden, lmHead, cache: out.cache, batch: B, length: T };
+}
+
+/** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
+export function forwardWithCache(
+  model: CausalLM,
+  ids: tf.Tensor2D | number[][],
+  opts: ForwardOptions = {},
+): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
+  const h = forwardHidden(model, ids, opts);
+  const logits = tf.reshape(tf.matMul(h.hidden, h.lmHead, false, true), [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
+  return { logits, cache: h.cache };
 }
 
 /** ids [B, T] → logits [B, T, V]. */
