@@ -54,7 +54,7 @@ for (const backend of values.backends.split(",")) {
   report({ backend, what: "bundled default: training throughput", value: (tokensPerExample * 1000) / ms, unit: "tok/s", note: "input tokens per second" });
   const prompt = data.prompts[0].inputIds;
   const t0 = performance.now();
-  const out = engine.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false, lora });
+  const out = await engine.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false, lora });
   const genMs = performance.now() - t0;
   report({ backend, what: "bundled default: greedy generation", value: (out.length * 1000) / genMs, unit: "tok/s", note: `${out.length} tokens with KV cache` });
   trainer.dispose();

@@ -30,3 +30,54 @@ for (const fixture of ["tiny-bloom", "tiny-llama", "tiny-qwen2"]) {
     expect(maxDiff).toBeLessThan(1e-3);
   });
 }
+
+test("training steps on WebGPU give the cpu backend's losses, gradient norms and answers", async ({ page }) => {
+  const gpuErrors: string[] = [];
+  page.on("console", (m) => {
+    if (/invalid|exceeds/i.test(m.text())) gpuErrors.push(m.text());
+  });
+  await page.goto("/e2e/harness/engine.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  const cpu = await page.evaluate(() => window.trainSteps("cpu", 4));
+  const gpu = await page.evaluate(() => window.trainSteps("webgpu", 4));
+  expect(gpu.backend).toBe("webgpu");
+  expect(gpuErrors).toEqual([]);
+  expect(gpu.losses[3]).toBeLessThan(gpu.losses[0] / 2);
+  gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i])).toBeLessThan(1e-3 * cpu.losses[i]));
+  gpu.gradNorms.forEach((g, i) => expect(Math.abs(g - cpu.gradNorms[i])).toBeLessThan(1e-3 * cpu.gradNorms[i]));
+  expect(gpu.generated).toEqual(cpu.generated);
+  expect(gpu.tensors).toBe(0);
+});
+
+test("the training worker trains on WebGPU when init, load-model and start arrive together", async ({ page }) => {
+  await page.goto("/e2e/harness/worker.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  const messages = await page.evaluate(() =>
+    window.driveWorker(
+      [
+        { type: "init", backends: ["webgpu", "cpu"] },
+        { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
+        {
+          type: "start",
+          runId: "r",
+          examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
+          prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
+          settings: {
+            epochs: 1, maxSteps: 6, learningRate: 5e-3, batchSize: 1, maxSeqLength: 512, warmupSteps: 0, seed: 1, generateEvery: 3, maxNewTokens: 3,
+            lora: { r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["all-linear"], useRslora: false, trainNewTokenRows: false },
+          },
+          stopIds: [2],
+          newTokenIds: [],
+        },
+      ],
+      (m) => m.type === "run-state" && (m.state === "finished" || m.state === "failed"),
+    ),
+  );
+  expect(messages.find((m) => m.type === "backend")).toMatchObject({ backend: "webgpu", fallbacks: [] });
+  expect(messages.filter((m) => m.type === "run-error")).toEqual([]);
+  const losses = messages.flatMap((m) => (m.type === "step" ? [m.metrics.loss] : []));
+  expect(losses).toHaveLength(6);
+  expect(losses[5]).toBeLessThan(losses[0] / 2);
+  expect(messages.filter((m) => m.type === "generations").map((m) => (m.type === "generations" ? m.step : -1))).toEqual([0, 3, 6]);
+  expect(messages.at(-1)).toMatchObject({ type: "run-state", state: "finished" });
+});

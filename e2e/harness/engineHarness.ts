@@ -3,7 +3,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
 import { forward } from "../../src/engine/model";
-import { loadModelFromFiles } from "../../src/engine/weights";
+import { createDefaultModel } from "../../src/engine/defaultModel";
+import { generateGreedy } from "../../src/engine/generate";
+import { createLora, disposeLora } from "../../src/engine/lora";
+import { Trainer } from "../../src/engine/trainer";
+import { disposeModel, loadModelFromFiles } from "../../src/engine/weights";
 
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
@@ -23,10 +27,31 @@ async function runForward(fixture: string, backend: "webgpu" | "cpu", inputIds: 
   return { backend: tf.getBackend(), logits: values[0] };
 }
 
+/** A few training steps of the bundled-architecture model: the same numbers on any backend. */
+async function trainSteps(backend: "webgpu" | "cpu", steps: number) {
+  await setBackend(backend);
+  const model = createDefaultModel(2000, 2);
+  const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
+  const examples = [
+    { input_ids: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },
+    { input_ids: [5, 8, 7, 1, 12, 2], labels: [-100, -100, -100, -100, 12, 2] },
+  ];
+  const trainer = new Trainer(model, lora, examples, { learning_rate: 5e-3, max_steps: steps, per_device_train_batch_size: 2 });
+  const results = [];
+  while (!trainer.done) results.push(await trainer.step());
+  const generated = await generateGreedy(model, [5, 6, 7, 1], { maxNewTokens: 3, eosTokenIds: [2], lora });
+  trainer.dispose();
+  disposeLora(lora);
+  disposeModel(model);
+  return { backend: tf.getBackend(), losses: results.map((r) => r.loss), gradNorms: results.map((r) => r.gradNorm), generated, tensors: tf.memory().numTensors };
+}
+
 declare global {
   interface Window {
     runForward: typeof runForward;
+    trainSteps: typeof trainSteps;
   }
 }
 window.runForward = runForward;
+window.trainSteps = trainSteps;
 document.body.dataset.ready = "true";

@@ -36,7 +36,7 @@ describe.skipIf(!fixturesAvailable).each(FIXTURE_NAMES)("%s", (name) => {
     console.log(`${name} base: max |Δlogits| = ${logitsDiff.toExponential(2)}, |Δloss| = ${Math.abs(loss - ref.loss).toExponential(2)}`);
     expect(logitsDiff).toBeLessThan(1e-4);
     expect(Math.abs(loss - ref.loss)).toBeLessThan(1e-4);
-    expect(generateGreedy(model, ref.greedy_prompt, { maxNewTokens: 8, stopAtEos: false })).toEqual(ref.greedy_new_tokens);
+    expect(await generateGreedy(model, ref.greedy_prompt, { maxNewTokens: 8, stopAtEos: false })).toEqual(ref.greedy_new_tokens);
     disposeModel(model);
   });
 

@@ -16,12 +16,16 @@ export interface GenerateOptions {
   lora?: LoraAdapter | null;
 }
 
-function argmaxRow(logits: tf.Tensor2D): number {
-  return tf.tidy(() => tf.argMax(tf.reshape(logits, [-1])).dataSync()[0]);
+/** Reads are asynchronous everywhere here: see globalNorm in optimizer.ts for why. */
+async function argmaxRow(logits: tf.Tensor2D): Promise<number> {
+  const best = tf.tidy(() => tf.argMax(tf.reshape(logits, [-1])));
+  const id = (await best.data())[0];
+  best.dispose();
+  return id;
 }
 
 /** Greedy continuation of one prompt; returns only the new tokens. */
-export function generateGreedy(model: CausalLM, promptIds: number[], opts: GenerateOptions): number[] {
+export async function generateGreedy(model: CausalLM, promptIds: number[], opts: GenerateOptions): Promise<number[]> {
   if (!promptIds.length) throw new Error("generation needs a non-empty prompt");
   const eos = new Set(opts.stopAtEos === false ? [] : (opts.eosTokenIds ?? model.config.eosTokenIds));
   const out: number[] = [];
@@ -44,8 +48,7 @@ export function generateGreedy(model: CausalLM, promptIds: number[], opts: Gener
       // The new cache holds the old keys by concatenation; the old tensors are no longer needed.
       tf.dispose(cache.flatMap((c) => [c.k, c.v]));
       cache = updated;
-      const token = argmaxRow(logits);
-      logits.dispose();
+      const token = await argmaxRow(logits).finally(() => logits.dispose());
       out.push(token);
       if (eos.has(token)) break;
       next = [token];
@@ -57,6 +60,9 @@ export function generateGreedy(model: CausalLM, promptIds: number[], opts: Gener
 }
 
 /** argmax prediction at every position: result[t] is the model's guess for ids[t + 1]. */
-export function teacherForced(model: CausalLM, ids: number[], lora: LoraAdapter | null = null): number[] {
-  return tf.tidy(() => Array.from(tf.argMax(forward(model, [ids], { lora }), -1).dataSync()));
+export async function teacherForced(model: CausalLM, ids: number[], lora: LoraAdapter | null = null): Promise<number[]> {
+  const best = tf.tidy(() => tf.argMax(forward(model, [ids], { lora }), -1));
+  const out = Array.from(await best.data());
+  best.dispose();
+  return out;
 }

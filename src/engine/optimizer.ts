@@ -19,9 +19,22 @@ export function linearScheduleFactor(step: number, warmupSteps: number, totalSte
   return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
 }
 
-/** Global L2 norm of `grads` (the pre-clip norm Trainer logs as grad_norm). */
-export function globalNorm(grads: tf.Tensor[]): number {
-  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+/** Global L2 norm of `grads` as a scalar tensor (the pre-clip norm Trainer logs as grad_norm). */
+export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
+  // Summed pairwise, not with tf.addN: WebGPU's AddN binds every input as a storage buffer, and
+  // adapters have more parameters than a compute stage may bind (8 on SwiftShader).
+  return tf.tidy(() => tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+}
+
+/**
+ * The same as a number. Read asynchronously: on WebGPU a synchronous read goes through a canvas
+ * and, in a worker under SwiftShader, returned zeros and then lost the device.
+ */
+export async function globalNorm(grads: tf.Tensor[]): Promise<number> {
+  const norm = globalNormTensor(grads);
+  const value = (await norm.data())[0];
+  norm.dispose();
+  return value;
 }
 
 /** torch.optim.AdamW over tf.Variables; state tensors are kept and replaced each step. */

@@ -46,10 +46,10 @@ describe.each(Object.entries(SPECS))("%s", (_, spec) => {
     const lora = createLora(model, { r: 2, target_modules: "all-linear" }, 3);
     randomizeB(lora, 4);
     const tensorsBefore = tf.memory().numTensors;
-    const generated = generateGreedy(model, prompt, { maxNewTokens: 6, stopAtEos: false, lora });
+    const generated = await generateGreedy(model, prompt, { maxNewTokens: 6, stopAtEos: false, lora });
     expect(tf.memory().numTensors).toBe(tensorsBefore); // the KV cache is freed
     const full = [...prompt, ...generated];
-    const predicted = teacherForced(model, full, lora);
+    const predicted = await teacherForced(model, full, lora);
     expect(predicted.slice(prompt.length - 1, full.length - 1)).toEqual(generated);
     disposeLora(lora);
     disposeModel(model);

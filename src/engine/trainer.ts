@@ -7,7 +7,7 @@ import { collate, type Example } from "./batch";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
-import { AdamW, globalNorm, linearScheduleFactor } from "./optimizer";
+import { AdamW, globalNormTensor, linearScheduleFactor } from "./optimizer";
 import { Rng } from "./rng";
 import type { CausalLM } from "./weights";
 
@@ -129,12 +129,14 @@ export class Trainer {
     const lr = this.args.learning_rate * linearScheduleFactor(this.globalStep, this.warmupSteps, this.totalSteps);
     const dropoutSeed = this.lora.config.lora_dropout > 0 ? this.rng.int() : null;
     const { loss, grads } = lossAndGradTensors(this.model, this.lora, batch, dropoutSeed);
-    const gradNorm = globalNorm(grads);
+    // One asynchronous read per step for both numbers: a GPU round trip is the expensive part.
+    const stats = tf.tidy(() => tf.stack([loss, globalNormTensor(grads)]));
+    const [lossValue, gradNorm] = await stats.data();
+    stats.dispose();
     const maxNorm = this.args.max_grad_norm;
     // torch clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied only when below 1.
     const clipCoef = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm + 1e-6)) : 1;
     this.optimizer.step(grads, lr, clipCoef);
-    const lossValue = (await loss.data())[0];
     tf.dispose([loss, ...grads]);
     this.globalStep++;
     return {

@@ -69,7 +69,7 @@ it("overfits five examples with a flat tensor count", async () => {
   expect(tensorsAfterStep50).toBe(tensorsAfterStep2);
   expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
   for (const [w, a] of PAIRS) {
-    const out = generateGreedy(model, [BOS, ...tok.encode(prompt(w))], { maxNewTokens: 6, lora });
+    const out = await generateGreedy(model, [BOS, ...tok.encode(prompt(w))], { maxNewTokens: 6, lora });
     expect(out, w).toEqual([...tok.encode(` ${a}`), EOS]);
   }
   trainer.dispose();

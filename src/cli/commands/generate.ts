@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       const { inputIds, stopIds } = defaultPrompt(tokenizer, f.prompt);
       const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
       const maxNewTokens = f["max-new-tokens"] ?? settings.maxNewTokens;
-      const tokens = engine.generateGreedy(model, inputIds, { maxNewTokens, eosTokenIds: stopIds, stopAtEos: !f["no-eos-stop"], lora });
+      const tokens = await engine.generateGreedy(model, inputIds, { maxNewTokens, eosTokenIds: stopIds, stopAtEos: !f["no-eos-stop"], lora });
       const text = tokenizer.decode(tokens);
       process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens })}\n` : `${text}\n`);
       return 0;
@@ -60,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-    const tokens = engine.generateGreedy(model, ids, { maxNewTokens: f["max-new-tokens"] as number, stopAtEos: !f["no-eos-stop"], lora });
+    const tokens = await engine.generateGreedy(model, ids, { maxNewTokens: f["max-new-tokens"] as number, stopAtEos: !f["no-eos-stop"], lora });
     process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens })}\n` : `${tokens.join(",")}\n`);
     return 0;
   });

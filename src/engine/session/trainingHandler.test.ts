@@ -129,3 +129,17 @@ describe("TrainingHandler", () => {
     expect(of("run-state").at(-1)?.state).toBe("finished");
   });
 });
+
+describe("TrainingHandler message order", () => {
+  it("lets a page post init, load-model and start at once", async () => {
+    const { h, of } = harness();
+    await Promise.all([
+      h.handle({ type: "init", backends: ["cpu"] }),
+      h.handle({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } }),
+      h.handle(start("all-at-once", 2, 0)),
+    ]);
+    expect(of("model-error")).toEqual([]);
+    expect(of("run-error")).toEqual([]);
+    expect(of("run-state").at(-1)?.state).toBe("finished");
+  });
+});

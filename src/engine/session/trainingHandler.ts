@@ -35,6 +35,12 @@ export class TrainingHandler {
   private backendOrder: BackendName[] = [...BACKENDS];
   private model: CausalLM | null = null;
   private readonly runs = new Map<string, TrainingRun>();
+  /**
+   * init and load-model take a while (backend start, weights); a message that needs them waits
+   * for every earlier one, so a page may post init, load-model and start in one go. Pause, resume,
+   * stop and delete never wait: they must reach a run that is training.
+   */
+  private setup: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: HandlerEnv) {}
 
@@ -48,10 +54,11 @@ export class TrainingHandler {
     const msg: ToWorker = parsed.msg;
     switch (msg.type) {
       case "init":
-        return this.init(msg.backends);
+        return this.inOrder(() => this.init(msg.backends));
       case "load-model":
-        return this.loadModel(msg.model);
+        return this.inOrder(() => this.loadModel(msg.model));
       case "start":
+        await this.setup;
         return this.start(msg);
       case "pause":
         return this.runOrError(msg.runId)?.pause();
@@ -60,13 +67,15 @@ export class TrainingHandler {
       case "stop":
         return this.runOrError(msg.runId)?.stop();
       case "teacher-forced": {
+        await this.setup;
         const model = this.model;
         if (!model) return this.env.post({ type: "model-error", message: "No model is loaded yet; load one, then ask again." });
         const lora = msg.runId === null ? null : (this.runs.get(msg.runId)?.lora ?? null);
-        const predictions = msg.inputIds.length > 0 ? teacherForced(model, msg.inputIds, lora) : [];
+        const predictions = msg.inputIds.length > 0 ? await teacherForced(model, msg.inputIds, lora) : [];
         return this.env.post({ type: "teacher-forced", requestId: msg.requestId, predictions });
       }
       case "export-adapter": {
+        await this.setup;
         const run = this.runOrError(msg.runId);
         if (!run || !this.model) return;
         const files = await exportAdapter(this.model, run.lora);
@@ -86,6 +95,11 @@ export class TrainingHandler {
         return _exhaustive;
       }
     }
+  }
+
+  private inOrder(task: () => Promise<void>): Promise<void> {
+    this.setup = this.setup.then(task);
+    return this.setup;
   }
 
   private async init(order: BackendName[]): Promise<void> {

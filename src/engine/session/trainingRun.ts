@@ -29,7 +29,9 @@ export interface RunEnv {
 /** What went wrong, in the terms the page offers remedies for. */
 export function classifyError(err: unknown): RunErrorKind {
   const text = String((err as Error)?.message ?? err).toLowerCase();
-  if (/device (was )?lost|gpudevicelost|context lost/.test(text)) return "device-lost";
+  // Chrome words a lost WebGPU device several ways, e.g. mapAsync failing because "a valid external
+  // Instance reference no longer exists".
+  if (/device (was )?lost|gpudevicelost|context lost|instance reference no longer exists|mapasync/.test(text)) return "device-lost";
   if (/out of memory|oom|allocation failed|failed to allocate|memory limit/.test(text)) return "out-of-memory";
   return "other";
 }
@@ -40,6 +42,11 @@ export class TrainingRun {
   private readonly trainer: Trainer;
   private looping = false;
   private lastStep = 0;
+  /**
+   * A pause or stop that arrived during a step. It takes effect once that step's metrics are
+   * posted, so the page never sees a step after "paused" or "stopped".
+   */
+  private requested: "paused" | "stopped" | null = null;
 
   constructor(
     private readonly model: CausalLM,
@@ -66,11 +73,13 @@ export class TrainingRun {
   }
 
   /** Greedy answers for every prompt, with the adapter as it is now. */
-  generations(): number[][] {
+  async generations(): Promise<number[][]> {
     const { maxNewTokens } = this.input.settings;
-    return this.input.prompts.map((p) =>
-      generateGreedy(this.model, p.inputIds, { maxNewTokens, eosTokenIds: this.input.stopIds, lora: this.lora }),
-    );
+    const out: number[][] = [];
+    for (const p of this.input.prompts) {
+      out.push(await generateGreedy(this.model, p.inputIds, { maxNewTokens, eosTokenIds: this.input.stopIds, lora: this.lora }));
+    }
+    return out;
   }
 
   private setState(state: RunState): void {
@@ -84,8 +93,8 @@ export class TrainingRun {
     this.setState("failed");
   }
 
-  private postGenerations(step: number): void {
-    this.env.post({ type: "generations", runId: this.input.runId, step, outputs: this.generations() });
+  private async postGenerations(step: number): Promise<void> {
+    this.env.post({ type: "generations", runId: this.input.runId, step, outputs: await this.generations() });
   }
 
   /** Runs steps until done, paused, stopped or failed. Safe to call again after a pause. */
@@ -94,7 +103,7 @@ export class TrainingRun {
     this.looping = true;
     const { runId, settings } = this.input;
     try {
-      if (this.lastStep === 0) this.postGenerations(0);
+      if (this.lastStep === 0) await this.postGenerations(0);
       while (this.state === "running" && !this.trainer.done) {
         const r = await this.trainer.step();
         this.lastStep = r.step;
@@ -114,12 +123,17 @@ export class TrainingRun {
           msPerStep: r.ms,
         };
         this.env.post({ type: "step", runId, metrics });
+        if (this.requested) {
+          this.setState(this.requested);
+          this.requested = null;
+          return;
+        }
         const every = settings.generateEvery;
-        if (!this.trainer.done && every > 0 && r.step % every === 0) this.postGenerations(r.step);
+        if (!this.trainer.done && every > 0 && r.step % every === 0) await this.postGenerations(r.step);
         await this.env.yieldToEvents();
       }
       if (this.trainer.done && this.state === "running") {
-        this.postGenerations(this.lastStep);
+        await this.postGenerations(this.lastStep);
         this.setState("finished");
       }
     } catch (err) {
@@ -130,17 +144,22 @@ export class TrainingRun {
   }
 
   pause(): void {
-    if (this.state === "running") this.setState("paused");
+    if (this.state !== "running") return;
+    if (this.looping) this.requested = "paused";
+    else this.setState("paused");
   }
 
   resume(): Promise<void> {
+    // A resume before the pause took effect just cancels it.
+    if (this.requested === "paused") this.requested = null;
     if (this.state !== "paused") return Promise.resolve();
     this.setState("running");
     return this.loop();
   }
 
   stop(): void {
-    if (this.state === "running" || this.state === "paused") this.setState("stopped");
+    if (this.state === "running" && this.looping) this.requested = "stopped";
+    else if (this.state === "running" || this.state === "paused") this.setState("stopped");
   }
 
   dispose(): void {

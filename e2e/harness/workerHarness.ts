@@ -1,0 +1,31 @@
+// Drives the real training worker with raw protocol messages, for e2e tests of the worker alone.
+import type { FromWorker, ToWorker } from "../../src/core/protocol";
+
+function drive(messages: ToWorker[], until: (m: FromWorker) => boolean, timeoutMs = 120_000): Promise<FromWorker[]> {
+  const worker = new Worker(new URL("../../workers/training.worker.ts", import.meta.url), { type: "module" });
+  const seen: FromWorker[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      worker.terminate();
+      reject(new Error(`timed out; got ${seen.map((m) => m.type).join(",")}`));
+    }, timeoutMs);
+    worker.onerror = (e) => reject(new Error(`worker error: ${e.message}`));
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      seen.push(e.data);
+      if (until(e.data)) {
+        clearTimeout(timer);
+        worker.terminate();
+        resolve(seen);
+      }
+    };
+    for (const m of messages) worker.postMessage(m);
+  });
+}
+
+declare global {
+  interface Window {
+    driveWorker: typeof drive;
+  }
+}
+window.driveWorker = drive;
+document.body.dataset.ready = "true";
