@@ -1,10 +1,13 @@
 // Entry point: mount the app and start loading the bundled tokenizer (offline, from public/).
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { startPersistence } from "./store/persistence";
 import { usePlayground } from "./store/playgroundStore";
 import { App } from "./ui/App";
 import "./ui/app.css";
 
+// Before the first render: the autosave and a share link in the address decide what is shown.
+startPersistence();
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element to mount the playground in.");
 createRoot(root).render(

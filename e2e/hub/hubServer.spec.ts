@@ -45,14 +45,12 @@ test("the server answers like the hub", async () => {
 });
 
 test("downloads into the Cache API, and a reload downloads nothing", async ({ page }) => {
-  await page.goto("/tokenizers/qwen3/tokenizer_config.json");
+  await page.goto("/e2e/harness/hub.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
   const download = (modelId: string) =>
     page.evaluate(
       async ({ hubUrl, modelId }) => {
-        // A variable specifier keeps TypeScript from resolving Vite's URL; the browser imports it.
-        const dir = "/src/core/hub/";
-        const { downloadHubModel } = await import(/* @vite-ignore */ `${dir}download.ts`);
-        const { openBrowserHubCache, estimateBrowserStorage } = await import(/* @vite-ignore */ `${dir}browserHubCache.ts`);
+        const { downloadHubModel, openBrowserHubCache, estimateBrowserStorage } = window.hub;
         let events = 0;
         try {
           const files = await downloadHubModel({

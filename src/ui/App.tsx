@@ -1,12 +1,16 @@
 // The page: header, a settings sidebar (tokenizer, formatting, strategy), and the examples with
 // their token views.
 import { usePlayground } from "../store/playgroundStore";
+import { DataLayer } from "./data/DataLayer";
+import { DataPanel } from "./data/DataPanel";
+import { DatasetStatus } from "./data/DatasetStatus";
 import { ExampleList } from "./examples/ExampleList";
 import { HoldoutEditor } from "./examples/HoldoutEditor";
 import { FormattingPanel } from "./formatting/FormattingPanel";
 import { Header } from "./header/Header";
 import { StrategyPanel } from "./strategy/StrategyPanel";
 import { TokenizerPanel } from "./tokenizer/TokenizerPanel";
+import { TrainingSection } from "./training/TrainingSection";
 import { CompareToolbar } from "./tokens/CompareToolbar";
 import { Legend } from "./tokens/Legend";
 
@@ -17,11 +21,13 @@ export function App() {
       <Header />
       <div className="layout">
         <aside className="sidebar" aria-label="Settings">
+          <DataPanel />
           <StrategyPanel />
           <FormattingPanel />
           <TokenizerPanel />
         </aside>
         <main className="main" data-testid="mask-view">
+          <DatasetStatus />
           <div className="view-toolbar">
             <Legend compare={compare} />
             <CompareToolbar />
@@ -30,6 +36,8 @@ export function App() {
           <HoldoutEditor />
         </main>
       </div>
+      <TrainingSection />
+      <DataLayer />
     </>
   );
 }

@@ -1,14 +1,16 @@
 // The holdout: a question kept out of training, and the answer we hope the fine-tune generates
 // (the notebook's "good" → "bueno"). Shown as the exact prompt text the model will be given.
-import { formatPrompt, NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+import { promptText } from "../../core/trainingData";
 import { usePlayground } from "../../store/playgroundStore";
+import { useMaskView } from "../../store/useMaskView";
 import { escapeText } from "../common/EscapedTextInput";
 
 export function HoldoutEditor() {
   const holdout = usePlayground((s) => s.holdout);
   const setHoldout = usePlayground((s) => s.setHoldout);
-  const formatting = usePlayground((s) => s.formatting);
-  const templates = formatting.kind === "text" ? formatting.templates : NOTEBOOK_TEMPLATES;
+  const { result } = useMaskView();
+  // Exactly what generation is given: formatting, markers and chat template included.
+  const prompt = result?.ok ? safePrompt(() => promptText([{ role: "user", content: holdout.prompt }], result.view.prepared)) : null;
   return (
     <section className="panel holdout" aria-labelledby="holdout-heading" data-testid="holdout">
       <h2 id="holdout-heading">Holdout</h2>
@@ -23,12 +25,20 @@ export function HoldoutEditor() {
           <input data-testid="holdout-expected" value={holdout.expected} onChange={(e) => setHoldout({ expected: e.target.value })} />
         </label>
       </div>
-      {formatting.kind === "text" ? (
+      {prompt !== null ? (
         <p className="hint">
-          The model is given <code className="mono">"{escapeText(formatPrompt(holdout.prompt, templates))}"</code> and should continue with{" "}
+          The model is given <code className="mono">"{escapeText(prompt)}"</code> and should continue with{" "}
           <code>{holdout.expected || "…"}</code>.
         </p>
       ) : null}
     </section>
   );
+}
+
+function safePrompt(render: () => string): string | null {
+  try {
+    return render();
+  } catch {
+    return null; // a chat template that fails to render is reported on the examples already
+  }
 }

@@ -5,6 +5,7 @@ import { labelDifferences, type ExampleView } from "../../core/maskView";
 import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
 import type { StrategyName } from "../../core/types";
 import { strategyInfo } from "../strategy/strategies";
+import { TeacherForcedRow } from "../training/TeacherForcedRow";
 import { TokenChips } from "./TokenChips";
 import { WarningBox } from "./WarningBox";
 
@@ -64,6 +65,7 @@ export const ExampleTokens = memo(function ExampleTokens({ view, tokenizer, repe
       </div>
       <Warnings view={view} tokenizer={tokenizer} repeated={repeated} />
       <TokenChips chips={view.chips} testId="chips" />
+      <TeacherForcedRow view={view} />
     </div>
   );
 });

@@ -1,0 +1,167 @@
+// Loading a dataset file: read in the dataset worker (workers/dataset.worker.ts) with progress,
+// previewed before anything changes, then replacing the examples on the user's word, with an undo.
+import type { StateCreator } from "zustand";
+import type { DatasetResult } from "../core/dataset/types";
+import type { DatasetWorkerReply, DatasetWorkerRequest } from "../core/dataset/workerProtocol";
+import type { ChatExample } from "../core/types";
+import type { PlaygroundState } from "./playgroundStore";
+
+/**
+ * The example editor and the mask view render and tokenize every example on the page; beyond this
+ * many they make it crawl, so a bigger dataset replaces the examples with its first ones.
+ */
+export const MAX_EDITOR_EXAMPLES = 1000;
+
+export type DatasetLoad =
+  | { phase: "idle" }
+  | { phase: "reading"; id: number; fileName: string; bytesRead: number; totalBytes: number | null; startedAt: number; ignored: string[] }
+  /** Read (successfully or not): shown as a preview; nothing is replaced until the user says so. */
+  | { phase: "preview"; result: DatasetResult; ms: number; ignored: string[] }
+  /** The read ended without a result: cancelled, refused, or the worker stopped. */
+  | { phase: "stopped"; fileName: string; tone: "info" | "error"; message: string };
+
+export interface DatasetReplacement {
+  fileName: string;
+  /** How many examples replaced the previous ones. */
+  count: number;
+  previous: ChatExample[];
+}
+
+export interface DatasetSlice {
+  dataset: DatasetLoad;
+  /** The last replacement, for Undo. */
+  datasetUndo: DatasetReplacement | null;
+  /** Reads the first file (the rest are named in the preview as ignored). */
+  readDatasetFiles: (files: readonly File[]) => void;
+  cancelDatasetRead: () => void;
+  /** Replaces the examples with the previewed ones (at most MAX_EDITOR_EXAMPLES). */
+  replaceWithDataset: () => void;
+  dismissDataset: () => void;
+  undoDatasetReplace: () => void;
+}
+
+/** Files that are obviously not datasets, with where they belong. */
+function refusal(name: string): string | null {
+  if (/^tokenizer(_config)?\.json$/i.test(name)) {
+    return `${name} is a tokenizer file, not a dataset. Drop tokenizer.json and tokenizer_config.json together on the Tokenizer panel's drop zone; your examples are unchanged.`;
+  }
+  return null;
+}
+
+export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSlice> = (set, get) => {
+  let worker: Worker | null = null;
+  let nextId = 1;
+
+  const currentId = () => {
+    const d = get().dataset;
+    return d.phase === "reading" ? d.id : null;
+  };
+
+  const onReply = (reply: DatasetWorkerReply) => {
+    const d = get().dataset;
+    if (d.phase !== "reading" || d.id !== reply.id) return; // a cancelled read's late reply
+    switch (reply.type) {
+      case "progress":
+        set({ dataset: { ...d, bytesRead: reply.bytesRead, totalBytes: reply.totalBytes ?? d.totalBytes } });
+        return;
+      case "done":
+        set({ dataset: { phase: "preview", result: reply.result, ms: Date.now() - d.startedAt, ignored: d.ignored } });
+        return;
+      default: {
+        const _exhaustive: never = reply;
+        return _exhaustive;
+      }
+    }
+  };
+
+  const stopWorker = () => {
+    worker?.terminate();
+    worker = null;
+  };
+
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(new URL("../../workers/dataset.worker.ts", import.meta.url), { type: "module", name: "dataset" });
+    w.onmessage = (e: MessageEvent<DatasetWorkerReply>) => onReply(e.data);
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      const d = get().dataset;
+      stopWorker();
+      if (d.phase !== "reading") return;
+      const why = e.message || "the browser gave no reason (often: out of memory)";
+      set({
+        dataset: {
+          phase: "stopped",
+          fileName: d.fileName,
+          tone: "error",
+          message: `Reading ${d.fileName} stopped after ${d.bytesRead.toLocaleString("en-US")} bytes: ${why}. Your examples are unchanged; try a smaller file or split this one.`,
+        },
+      });
+    };
+    worker = w;
+    return w;
+  };
+
+  return {
+    dataset: { phase: "idle" },
+    datasetUndo: null,
+
+    readDatasetFiles: (files) => {
+      const file = files[0];
+      if (!file) return;
+      if (currentId() !== null) stopWorker(); // a new drop replaces a read in progress
+      const refused = refusal(file.name);
+      if (refused) {
+        set({ dataset: { phase: "stopped", fileName: file.name, tone: "error", message: refused } });
+        return;
+      }
+      const id = nextId++;
+      const formatting = get().formatting;
+      const request: DatasetWorkerRequest = {
+        type: "read",
+        id,
+        name: file.name,
+        file,
+        // A `text` record is split into turns with the templates the playground formats with.
+        // The worker keeps only what Replace can load, so the reply stays small (a 200 MB file has
+        // ~200k examples; unpacking them all froze the page for ~1 s).
+        options: { templates: formatting.kind === "text" ? formatting.templates : undefined, maxExamples: MAX_EDITOR_EXAMPLES },
+      };
+      set({
+        dataset: { phase: "reading", id, fileName: file.name, bytesRead: 0, totalBytes: file.size, startedAt: Date.now(), ignored: files.slice(1).map((f) => f.name) },
+      });
+      ensureWorker().postMessage(request);
+    },
+
+    cancelDatasetRead: () => {
+      const d = get().dataset;
+      if (d.phase !== "reading") return;
+      // Terminate rather than post "cancel": a JSON array or Parquet file is parsed in one call that
+      // a cancel message cannot interrupt, and terminating frees the partial result at once.
+      stopWorker();
+      set({ dataset: { phase: "stopped", fileName: d.fileName, tone: "info", message: `Reading ${d.fileName} was cancelled. Nothing changed; drop or pick a file to try again.` } });
+    },
+
+    replaceWithDataset: () => {
+      const d = get().dataset;
+      if (d.phase !== "preview" || d.result.examples.length === 0) return;
+      const examples = d.result.examples.slice(0, MAX_EDITOR_EXAMPLES);
+      set((s) => ({
+        examples,
+        datasetUndo: { fileName: d.result.fileName, count: examples.length, previous: s.examples },
+        dataset: { phase: "idle" },
+      }));
+    },
+
+    dismissDataset: () => {
+      if (currentId() !== null) stopWorker();
+      set({ dataset: { phase: "idle" } });
+    },
+
+    undoDatasetReplace: () => {
+      const undo = get().datasetUndo;
+      if (!undo) return;
+      set({ examples: undo.previous, datasetUndo: null });
+    },
+  };
+};

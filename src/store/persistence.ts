@@ -1,0 +1,157 @@
+// Startup and autosave: restore the autosaved playground, open a share link in the address, and
+// keep saving (debounced) to localStorage. Storage and the address bar are touched only here.
+import type { PlaygroundState as SharedState } from "../core/playgroundState";
+import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
+import { formatBytes } from "../core/dataset/bytes";
+import { bundledModelTraining } from "./modelLoading";
+import { applySnapshot, selectSnapshot } from "./playgroundSnapshot";
+import { usePlayground, type PlaygroundState } from "./playgroundStore";
+import { textChars, type Notice } from "./sharingSlice";
+
+export const AUTOSAVE_KEY = "finetuning-playground:autosave";
+/** Where an autosave that could not be read is moved, so the next save does not destroy it. */
+export const BROKEN_AUTOSAVE_KEY = "finetuning-playground:autosave-unreadable";
+/** Quiet time after the last edit before saving. */
+export const AUTOSAVE_DELAY_MS = 400;
+
+const SNAPSHOT_KEYS = ["examples", "holdout", "formatting", "masking", "model", "training"] as const;
+
+/** JSON with sorted keys: two states are the same playground when these strings are equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+export const samePlayground = (a: SharedState, b: SharedState) => canonical(a) === canonical(b);
+
+/**
+ * The playground as the user found it: the startup defaults, or those with the training settings
+ * the app itself swaps in for the bundled model (modelLoading's applyDefaultsFor), which are no
+ * edit of the user's.
+ */
+function untouched(state: SharedState, defaults: SharedState): boolean {
+  if (samePlayground(state, defaults)) return true;
+  const preset = bundledModelTraining();
+  return preset !== null && samePlayground(state, { ...defaults, training: preset });
+}
+
+/** What the autosave holds now (canonical), so an equal state is not written again. */
+let lastSaved: string | null = null;
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // disabled by the browser's privacy settings
+  }
+}
+
+function restoreAutosave(): void {
+  const store = storage();
+  const text = store?.getItem(AUTOSAVE_KEY);
+  if (!store || text == null) return;
+  const decoded = parseAutosave(text);
+  if (decoded.ok) {
+    applySnapshot(decoded.state);
+    lastSaved = canonical(decoded.state);
+    return;
+  }
+  try {
+    store.setItem(BROKEN_AUTOSAVE_KEY, text);
+  } catch {
+    // No room for the copy: the download below still has it.
+  }
+  const notice: Notice = {
+    tone: "warning",
+    title: "The autosaved playground could not be restored",
+    detail: `${decoded.error}. The default playground is shown instead and will be autosaved from your next edit. The unreadable autosave is kept: download it to repair it by hand.`,
+    download: { label: "Download the unreadable autosave", fileName: "unreadable-autosave.json", text },
+  };
+  usePlayground.setState({ restoreNotice: notice });
+}
+
+/** Opens the share link in the address, asking first when it would replace the user's own edits. */
+function openShareHash(defaults: SharedState): void {
+  const hash = location.hash;
+  if (hash === "" || hash === "#") return;
+  const decoded = decodeShareHash(hash);
+  // Applied or not, the link is consumed: a reload must not ask again.
+  history.replaceState(history.state, "", location.pathname + location.search);
+  if (!decoded.ok) {
+    usePlayground.setState({
+      linkNotice: {
+        tone: "error",
+        title: "The share link could not be opened",
+        detail: `${decoded.error}. Your playground is unchanged. Ask the sender for the link again (chat apps sometimes cut long links), or for an exported JSON file.`,
+      },
+    });
+    return;
+  }
+  const current = selectSnapshot(usePlayground.getState());
+  if (samePlayground(current, decoded.state)) {
+    usePlayground.setState({ linkNotice: { tone: "info", title: "The shared playground is already open", detail: "The link holds exactly what you have; nothing changed." } });
+  } else if (untouched(current, defaults)) {
+    usePlayground.getState().replacePlayground(decoded.state, "the shared playground");
+    usePlayground.setState({ linkNotice: { tone: "info", title: "Opened the shared playground", detail: `${decoded.state.examples.length} examples and the sender's settings. Your playground was the default one; Undo brings it back.` } });
+  } else {
+    usePlayground.setState({ pendingShared: decoded.state });
+  }
+}
+
+let timer: number | undefined;
+
+function saveNow(): void {
+  window.clearTimeout(timer);
+  timer = undefined;
+  const store = storage();
+  const fail = (detail: string) =>
+    usePlayground.setState({ autosave: { kind: "failed", notice: { tone: "warning", title: "Autosave is paused", detail } } });
+  if (!store) return fail("This browser does not let the page use local storage (private mode or blocked site data). Export the playground as a JSON file to keep it.");
+  const state = selectSnapshot(usePlayground.getState());
+  const keep = "A reload brings back the last autosave, not this playground. Export it as a JSON file to keep it.";
+  // The examples alone are over the limit: skip stringifying a 200 MB state on the page.
+  const rough = textChars(state);
+  if (rough > MAX_AUTOSAVE_CHARS) return fail(`The playground is over ${formatBytes(rough)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`);
+  const same = canonical(state);
+  if (same === lastSaved) {
+    // Back to what is stored (an undo after a failed save): nothing to write, nothing paused.
+    if (usePlayground.getState().autosave.kind === "failed") usePlayground.setState({ autosave: { kind: "saved", at: Date.now() } });
+    return;
+  }
+  const text = serializeAutosave(state);
+  if (text.length > MAX_AUTOSAVE_CHARS) return fail(`The playground is ${formatBytes(text.length)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`);
+  try {
+    store.setItem(AUTOSAVE_KEY, text);
+    lastSaved = same;
+    usePlayground.setState({ autosave: { kind: "saved", at: Date.now() } });
+  } catch (err) {
+    fail(`The browser's storage refused ${formatBytes(text.length)} (${(err as Error).name}: the site's storage is full). ${keep}`);
+  }
+}
+
+function changed(s: PlaygroundState, prev: PlaygroundState): boolean {
+  return SNAPSHOT_KEYS.some((k) => s[k] !== prev[k]);
+}
+
+let started = false;
+
+/** Call once before the first render. */
+export function startPersistence(): void {
+  if (started) return;
+  started = true;
+  const defaults = selectSnapshot(usePlayground.getState());
+  restoreAutosave();
+  openShareHash(defaults);
+  usePlayground.subscribe((s, prev) => {
+    if (!changed(s, prev)) return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(saveNow, AUTOSAVE_DELAY_MS);
+  });
+  // A link pasted into the address bar of an open playground changes only the hash.
+  window.addEventListener("hashchange", () => openShareHash(defaults));
+  // Closing or reloading within the debounce still saves the last edit.
+  window.addEventListener("pagehide", () => {
+    if (timer !== undefined) saveNow();
+  });
+}

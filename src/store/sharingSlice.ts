@@ -1,0 +1,155 @@
+// The playground as a share link, a JSON file and a local autosave: what each last did, so the
+// Data & sharing panel can say it, and replacing the whole playground with an undo.
+import type { StateCreator } from "zustand";
+import { encodeShareHash, exportStateFile, importStateFile, MAX_SHARE_HASH_CHARS, MAX_SHARE_JSON_CHARS } from "../core/share/codec";
+import type { PlaygroundState as SharedState } from "../core/playgroundState";
+import { applySnapshot, selectSnapshot } from "./playgroundSnapshot";
+import type { PlaygroundState } from "./playgroundStore";
+
+export type ShareStatus =
+  | { kind: "idle" }
+  | { kind: "copied"; url: string }
+  /** The clipboard refused; the link is shown for the user to copy. */
+  | { kind: "manual"; url: string; reason: string }
+  | { kind: "too-large"; chars: number; limit: number; what: "link" | "data" };
+
+/** A message with its place (the key it is stored under) and a next step the UI renders as a button. */
+export interface Notice {
+  tone: "info" | "warning" | "error";
+  title: string;
+  detail: string;
+  /** Offered as "Download …": a file that keeps what could not be applied or stored. */
+  download?: { label: string; fileName: string; text: string };
+}
+
+export interface PlaygroundReplacement {
+  /** What replaced it, e.g. "the shared playground" or "playground.json". */
+  what: string;
+  previous: SharedState;
+}
+
+export type AutosaveStatus = { kind: "off" } | { kind: "saved"; at: number } | { kind: "failed"; notice: Notice };
+
+export interface SharingSlice {
+  share: ShareStatus;
+  /** Opening a share link: its error, or what was done. */
+  linkNotice: Notice | null;
+  /** A share link that waits for the user: replace their edited playground, or keep it. */
+  pendingShared: SharedState | null;
+  /** Restoring or writing the autosave. */
+  autosave: AutosaveStatus;
+  restoreNotice: Notice | null;
+  /** Export / import. */
+  fileNotice: Notice | null;
+  playgroundUndo: PlaygroundReplacement | null;
+  copyShareLink: () => Promise<void>;
+  dismissShare: () => void;
+  exportPlayground: () => { fileName: string; text: string };
+  importPlayground: (text: string, fileName: string) => void;
+  /** Replace everything with `state`, remembering the current playground for Undo. */
+  replacePlayground: (state: SharedState, what: string) => void;
+  undoPlaygroundReplace: () => void;
+  resolvePendingShared: (accept: boolean) => void;
+  dismissNotice: (which: "linkNotice" | "restoreNotice" | "fileNotice") => void;
+}
+
+export function playgroundFileName(date = new Date()): string {
+  return `playground-${date.toISOString().slice(0, 10)}.json`;
+}
+
+/** Characters of the turns and holdout: a lower bound on the JSON size, cheap on 100k examples. */
+export function textChars(state: SharedState): number {
+  let n = state.holdout.prompt.length + state.holdout.expected.length;
+  for (const ex of state.examples) for (const t of ex.turns) n += t.content.length + 30;
+  return n;
+}
+
+export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSlice> = (set, get) => ({
+  share: { kind: "idle" },
+  linkNotice: null,
+  pendingShared: null,
+  autosave: { kind: "off" },
+  restoreNotice: null,
+  fileNotice: null,
+  playgroundUndo: null,
+
+  copyShareLink: async () => {
+    const state = selectSnapshot(get());
+    // The link decoder refuses more than MAX_SHARE_JSON_CHARS however well it compresses.
+    const rough = textChars(state);
+    if (rough > MAX_SHARE_JSON_CHARS) return set({ share: { kind: "too-large", chars: rough, limit: MAX_SHARE_JSON_CHARS, what: "data" } });
+    const json = JSON.stringify(state).length;
+    if (json > MAX_SHARE_JSON_CHARS) return set({ share: { kind: "too-large", chars: json, limit: MAX_SHARE_JSON_CHARS, what: "data" } });
+    // shareLinkFits(state) would encode a second time; this is its test on the one encoding.
+    const hash = encodeShareHash(state);
+    if (hash.length > MAX_SHARE_HASH_CHARS) return set({ share: { kind: "too-large", chars: hash.length, limit: MAX_SHARE_HASH_CHARS, what: "link" } });
+    const url = `${location.origin}${location.pathname}${hash}`;
+    if (!navigator.clipboard?.writeText) {
+      return set({ share: { kind: "manual", url, reason: "this browser gives the page no clipboard (an http:// address that is not localhost, or an old browser)" } });
+    }
+    try {
+      await navigator.clipboard.writeText(url);
+      set({ share: { kind: "copied", url } });
+    } catch (err) {
+      set({ share: { kind: "manual", url, reason: `the browser refused the clipboard (${(err as Error).message || "permission denied"})` } });
+    }
+  },
+
+  dismissShare: () => set({ share: { kind: "idle" } }),
+
+  exportPlayground: () => {
+    const fileName = playgroundFileName();
+    const text = exportStateFile(selectSnapshot(get()));
+    set({ fileNotice: { tone: "info", title: `Exported ${fileName}`, detail: `${get().examples.length} examples and every setting. Import it here, or share it when the link is too long.` } });
+    return { fileName, text };
+  },
+
+  importPlayground: (text, fileName) => {
+    const decoded = importStateFile(text, fileName);
+    if (!decoded.ok) {
+      return set({
+        fileNotice: { tone: "error", title: `${fileName} was not imported`, detail: `${decoded.error}. Nothing changed; pick a file made with "Export as JSON file".` },
+      });
+    }
+    get().replacePlayground(decoded.state, fileName);
+    set({ fileNotice: { tone: "info", title: `Imported ${fileName}`, detail: `${decoded.state.examples.length} examples and every setting replaced the playground; Undo brings yours back.` } });
+  },
+
+  replacePlayground: (state, what) => {
+    const previous = selectSnapshot(get());
+    applySnapshot(state);
+    set({ playgroundUndo: { what, previous }, datasetUndo: null });
+  },
+
+  undoPlaygroundReplace: () => {
+    const undo = get().playgroundUndo;
+    if (!undo) return;
+    applySnapshot(undo.previous);
+    set({ playgroundUndo: null, fileNotice: null, linkNotice: null });
+  },
+
+  resolvePendingShared: (accept) => {
+    const shared = get().pendingShared;
+    if (!shared) return;
+    if (accept) {
+      get().replacePlayground(shared, "the shared playground");
+      set({ pendingShared: null, linkNotice: { tone: "info", title: "Opened the shared playground", detail: `${shared.examples.length} examples and the sender's settings replaced yours; Undo brings yours back.` } });
+    } else {
+      set({
+        pendingShared: null,
+        linkNotice: {
+          tone: "info",
+          title: "Kept your playground",
+          detail: "The shared playground was not applied. To look at it later, download it and import the file.",
+          download: { label: "Download the shared playground", fileName: "shared-playground.json", text: exportStateFile(shared) },
+        },
+      });
+    }
+  },
+
+  dismissNotice: (which) => {
+    if (which === "linkNotice") set({ linkNotice: null });
+    else if (which === "restoreNotice") set({ restoreNotice: null });
+    else set({ fileNotice: null });
+  },
+});

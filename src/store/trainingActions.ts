@@ -1,0 +1,150 @@
+// What the training panel's buttons do: start a run from the current examples and settings, pause,
+// resume, stop, retry on the next backend, delete a run, download its adapter, and ask for the
+// teacher-forced view of an example.
+import { BACKENDS, type BackendName, type ModelSpec } from "../core/protocol";
+import type { TrainingSettings } from "../core/playgroundState";
+import { buildTrainingData } from "../core/trainingData";
+import { computeMaskView } from "./maskViewMemo";
+import { currentModelSpec } from "./modelLoading";
+import { usePlayground } from "./playgroundStore";
+import { currentTokenizer } from "./tokenizerHolder";
+import * as bridge from "./workerBridge";
+
+const store = () => usePlayground.getState();
+const set = usePlayground.setState;
+
+function fail(message: string): void {
+  set({ startError: message });
+}
+
+/** Training data and the mask view's tokenizer for the current state, or an error message. */
+function currentData(maxSeqLength: number) {
+  const s = store();
+  const tokenizer = currentTokenizer();
+  if (!tokenizer) return { error: "The tokenizer is still loading; start again in a moment." } as const;
+  const mv = computeMaskView(tokenizer, s.examples, s.formatting, s.masking);
+  if (!mv.ok) return { error: `The masking settings do not work with this tokenizer: ${mv.error}` } as const;
+  const data = buildTrainingData(mv.view, s.examples, s.holdout, maxSeqLength);
+  if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
+  if (data.examples.every((e) => e.labels.every((l) => l === -100))) {
+    return { error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates." } as const;
+  }
+  return { data, tokenizer: mv.view.prepared.tokenizer } as const;
+}
+
+let runCounter = 0;
+
+export async function startRun(settings: TrainingSettings = store().training, backends?: BackendName[]): Promise<string | null> {
+  set({ startError: null });
+  const got = currentData(settings.maxSeqLength);
+  if ("error" in got) {
+    fail(got.error ?? "");
+    return null;
+  }
+  const { data, tokenizer } = got;
+  let model: { key: string; spec: ModelSpec };
+  try {
+    model = currentModelSpec(data.vocabSize, tokenizer.eosId);
+    if (backends) bridge.terminateWorker("Restarted the worker on another backend.");
+    await bridge.ensureWorker(backends);
+    await bridge.ensureModel(model.key, model.spec);
+  } catch (err) {
+    fail((err as Error).message);
+    return null;
+  }
+  const s = store();
+  const runId = crypto.randomUUID();
+  const now = Date.now();
+  const numbers = Object.values(s.runs).map((r) => Number(/^run (\d+)/.exec(r.label)?.[1] ?? 0));
+  runCounter = Math.max(runCounter, ...numbers) + 1;
+  s.addRun({
+    id: runId,
+    createdAt: now,
+    label: `run ${runCounter}`,
+    modelName: s.loadedModel?.info.name ?? model.key,
+    strategy: s.masking.strategy,
+    backend: s.engine.backend,
+    settings: structuredClone(settings),
+    prompts: data.prompts.map((p) => ({ kind: p.kind, question: p.question, expected: p.expected })),
+    status: "starting",
+    totalSteps: 0,
+    trainableParameters: 0,
+    steps: [],
+    generations: [],
+    wallMs: 0,
+    runningSince: null,
+    tokensTrained: 0,
+    errors: [],
+    adapterInWorker: false,
+  });
+  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
+  bridge.postStart({
+    type: "start",
+    runId,
+    examples: data.examples,
+    prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
+    settings,
+    stopIds: data.stopIds,
+    newTokenIds: data.newTokenIds,
+  });
+  return runId;
+}
+
+export const pauseRun = (runId: string) => bridge.sendRunCommand("pause", runId);
+export const resumeRun = (runId: string) => bridge.sendRunCommand("resume", runId);
+export const stopRun = (runId: string) => bridge.sendRunCommand("stop", runId);
+
+/** After a device loss or out-of-memory: the same settings again, on `backend` and the ones after it. */
+export function retryOnBackend(runId: string, backend: BackendName): Promise<string | null> {
+  const run = store().runs[runId];
+  const rest = BACKENDS.slice(BACKENDS.indexOf(backend));
+  return startRun(run?.settings ?? store().training, [...rest]);
+}
+
+export function deleteRun(runId: string): void {
+  const run = store().runs[runId];
+  if (run?.status === "running" || run?.status === "paused") bridge.sendRunCommand("stop", runId);
+  if (run?.adapterInWorker) bridge.sendRunCommand("delete-run", runId);
+  store().deleteRun(runId);
+}
+
+function download(name: string, data: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** PEFT's two files: adapter_config.json and adapter_model.safetensors. */
+export async function downloadAdapter(runId: string): Promise<void> {
+  const { configJson, safetensors } = await bridge.exportAdapter(runId);
+  download("adapter_config.json", configJson, "application/json");
+  download("adapter_model.safetensors", safetensors, "application/octet-stream");
+}
+
+/** Teacher-forced predictions for example `index` (-1: the holdout prompt) under the current run's adapter. */
+export async function requestTeacherForced(index: number, inputIds: number[]): Promise<void> {
+  const s = store();
+  const run = s.currentRunId ? s.runs[s.currentRunId] : undefined;
+  const runId = run?.adapterInWorker ? run.id : null;
+  const tokenizer = currentTokenizer();
+  set((st) => ({ teacherForced: { ...st.teacherForced, [index]: "loading" } }));
+  try {
+    const got = currentData(s.training.maxSeqLength);
+    if ("error" in got) throw new Error(got.error);
+    const model = currentModelSpec(got.data.vocabSize, got.tokenizer.eosId);
+    await bridge.ensureModel(model.key, model.spec);
+    const predictions = await bridge.teacherForced(runId, inputIds);
+    const tok = got.tokenizer ?? tokenizer;
+    const texts = predictions.map((id) => tok.displayToken(id));
+    set((st) => ({ teacherForced: { ...st.teacherForced, [index]: { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts } } }));
+  } catch (err) {
+    set((st) => {
+      const next = { ...st.teacherForced };
+      delete next[index];
+      return { teacherForced: next, startError: `Teacher-forced view failed: ${(err as Error).message}` };
+    });
+  }
+}

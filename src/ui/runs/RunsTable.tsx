@@ -1,0 +1,137 @@
+// All runs side by side, as the notebook compared its trainings: wall time (train_runtime) against a
+// chosen baseline ("13% faster"), final loss, tokens trained; overlay curves, delete, download the
+// PEFT adapter of a finished run.
+import { useState } from "react";
+import { usePlayground } from "../../store/playgroundStore";
+import { runWallMs, type RunRecord } from "../../store/runsSlice";
+import { deleteRun, downloadAdapter } from "../../store/trainingActions";
+import "../training/training.css";
+
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/**
+ * The notebook's 100 * (baseline - run) / baseline, as "13% faster" or "5% slower". Runs that
+ * took a different number of steps (one was stopped early) are compared per step, and say so.
+ */
+export function timeVsBaseline(runMs: number, runSteps: number, baselineMs: number, baselineSteps: number): string {
+  if (baselineMs <= 0 || runSteps <= 0 || baselineSteps <= 0) return "–";
+  const perStep = runSteps !== baselineSteps;
+  const run = perStep ? runMs / runSteps : runMs;
+  const base = perStep ? baselineMs / baselineSteps : baselineMs;
+  const pct = Math.round((100 * (base - run)) / base);
+  const suffix = perStep ? " per step" : "";
+  if (pct === 0) return `same time${suffix}`;
+  return pct > 0 ? `${pct}% faster${suffix}` : `${-pct}% slower${suffix}`;
+}
+
+function finalLoss(run: RunRecord): string {
+  const loss = run.steps.at(-1)?.loss;
+  return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
+}
+
+function AdapterButton({ run }: { run: RunRecord }) {
+  const [error, setError] = useState<string | null>(null);
+  const done = run.status === "finished" || run.status === "stopped";
+  if (!done) return null;
+  if (!run.adapterInWorker) return <span className="muted" title="Adapters live in the worker; they do not survive a reload.">adapter gone</span>;
+  return (
+    <>
+      <button
+        type="button"
+        className="small secondary"
+        onClick={() => downloadAdapter(run.id).then(() => setError(null), (e: Error) => setError(e.message))}
+        data-testid="download-adapter"
+      >
+        adapter ⤓
+      </button>
+      {error ? <span className="error-text">{error}</span> : null}
+    </>
+  );
+}
+
+export function RunsTable() {
+  const runs = usePlayground((s) => s.runs);
+  const order = usePlayground((s) => s.runOrder);
+  const overlay = usePlayground((s) => s.overlay);
+  const baselineId = usePlayground((s) => s.baselineRunId);
+  const currentId = usePlayground((s) => s.currentRunId);
+  const { toggleOverlay, setBaseline, setCurrentRun } = usePlayground.getState();
+  if (order.length === 0) return null;
+  const baseline = baselineId ? runs[baselineId] : undefined;
+  const baselineMs = baseline ? runWallMs(baseline) : 0;
+  const baselineSteps = baseline?.steps.at(-1)?.step ?? 0;
+  return (
+    <section className="panel runs" aria-label="Runs">
+      <h2>Runs</h2>
+      <p className="hint">
+        Kept in this browser (the latest 12) until deleted. Time is wall-clock training time, pauses excluded; compare runs with the same
+        number of steps.
+      </p>
+      <div className="table-scroll">
+        <table className="runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th title="Overlay in the loss chart">chart</th>
+              <th title="Baseline for the time comparison">baseline</th>
+              <th>run</th>
+              <th>model</th>
+              <th>strategy</th>
+              <th>state</th>
+              <th>time</th>
+              <th>steps</th>
+              <th>tokens</th>
+              <th>final loss</th>
+              <th>vs baseline</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {order.map((id) => {
+              const run = runs[id];
+              const ms = runWallMs(run);
+              const step = run.steps.at(-1)?.step ?? 0;
+              return (
+                <tr key={id} data-testid="run-row" data-run-id={id} data-status={run.status} className={id === currentId ? "current" : undefined}>
+                  <td>
+                    <input type="checkbox" checked={overlay.includes(id) || id === currentId} disabled={id === currentId} onChange={() => toggleOverlay(id)} aria-label={`Overlay ${run.label}`} />
+                  </td>
+                  <td>
+                    <input type="radio" name="baseline" checked={id === baselineId} onChange={() => setBaseline(id)} aria-label={`Baseline ${run.label}`} data-testid="baseline-radio" />
+                  </td>
+                  <td>
+                    <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
+                      {run.label}
+                    </button>
+                  </td>
+                  <td className="model" title={`${run.modelName} on ${run.backend ?? "?"}`}>
+                    {run.modelName}
+                    <div className="muted">{run.backend ?? "–"}</div>
+                  </td>
+                  <td>{run.strategy}</td>
+                  <td data-testid="run-state">{run.status}</td>
+                  <td className="num">{seconds(ms)}</td>
+                  <td className="num">
+                    {step}/{run.totalSteps || "?"}
+                  </td>
+                  <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
+                  <td className="num">{finalLoss(run)}</td>
+                  <td className="num" data-testid="run-vs-baseline">
+                    {id === baselineId ? "baseline" : baseline ? timeVsBaseline(ms, step, baselineMs, baselineSteps) : "–"}
+                  </td>
+                  <td className="actions">
+                    <AdapterButton run={run} />
+                    <button type="button" className="small danger secondary" onClick={() => deleteRun(id)} aria-label={`Delete ${run.label}`} data-testid="delete-run">
+                      delete
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+// The loss curve of the current run and of the runs selected in the runs table, drawn with uPlot.
+// The chart listens to the store outside React and redraws at most once per animation frame, so a
+// training step never re-renders the page.
+import { useEffect, useRef, useState } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { usePlayground, type PlaygroundState } from "../../store/playgroundStore";
+import type { RunRecord } from "../../store/runsSlice";
+
+/** Okabe–Ito, as app.css: one colour per drawn run. */
+const COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#000000", "#f0e442"];
+
+function shownRuns(s: PlaygroundState): RunRecord[] {
+  const ids = [...new Set([...(s.currentRunId ? [s.currentRunId] : []), ...s.overlay])];
+  return ids.map((id) => s.runs[id]).filter((r): r is RunRecord => r !== undefined);
+}
+
+/** One [steps, losses] table per run, joined on the step axis (missing points are null). */
+function chartData(runs: RunRecord[]): uPlot.AlignedData {
+  if (runs.length === 0) return [[]];
+  const tables = runs.map((r): uPlot.AlignedData => [r.steps.map((m) => m.step), r.steps.map((m) => (Number.isFinite(m.loss) ? m.loss : null))]);
+  return uPlot.join(tables);
+}
+
+function makeChart(el: HTMLElement, runs: RunRecord[], log: boolean): uPlot {
+  const opts: uPlot.Options = {
+    width: Math.max(300, el.clientWidth),
+    height: 240,
+    scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+    axes: [{ label: "step" }, { label: "loss" }],
+    legend: { live: false },
+    series: [
+      { label: "step" },
+      ...runs.map((r, i) => ({ label: r.label, stroke: COLOURS[i % COLOURS.length], width: i === 0 ? 2 : 1.5, spanGaps: true, points: { show: false } })),
+    ],
+  };
+  return new uPlot(opts, chartData(runs), el);
+}
+
+export function LossChart() {
+  const host = useRef<HTMLDivElement>(null);
+  const [log, setLog] = useState(false);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    let chart: uPlot | null = null;
+    let seriesKey = "";
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      const runs = shownRuns(usePlayground.getState());
+      const key = runs.map((r) => r.id).join(",");
+      const data = chartData(runs);
+      if (!chart || key !== seriesKey) {
+        chart?.destroy();
+        chart = makeChart(el, runs, log);
+        seriesKey = key;
+      } else {
+        chart.setData(data);
+      }
+      const current = runs[0];
+      el.dataset.points = String(current?.steps.length ?? 0);
+    };
+    const schedule = () => {
+      if (frame === 0) frame = requestAnimationFrame(draw);
+    };
+    draw();
+    const unsubscribe = usePlayground.subscribe((s, prev) => {
+      if (s.runs !== prev.runs || s.overlay !== prev.overlay || s.currentRunId !== prev.currentRunId) schedule();
+    });
+    const resize = new ResizeObserver(() => chart?.setSize({ width: Math.max(300, el.clientWidth), height: 240 }));
+    resize.observe(el);
+    return () => {
+      unsubscribe();
+      resize.disconnect();
+      cancelAnimationFrame(frame);
+      chart?.destroy();
+    };
+  }, [log]);
+
+  return (
+    <section className="panel loss-chart" aria-label="Loss chart">
+      <div className="row">
+        <h2>Loss</h2>
+        <span className="spacer" />
+        <label className="check">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="loss-log" /> log scale
+        </label>
+      </div>
+      <div ref={host} className="chart-host" data-testid="loss-chart" data-points="0" />
+      <p className="hint">Tick runs in the runs table to overlay their curves.</p>
+    </section>
+  );
+}

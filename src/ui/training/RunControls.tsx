@@ -1,0 +1,169 @@
+// Start / Pause / Resume / Stop, the backend (and why it fell back), the current run's step metrics,
+// and its errors with the step they happened at (and a retry on the next backend where that helps).
+import { BACKENDS, type BackendName } from "../../core/protocol";
+import { loadBundledModelIfChosen } from "../../store/modelLoading";
+import { usePlayground } from "../../store/playgroundStore";
+import { terminateWorker } from "../../store/workerBridge";
+import type { RunRecord } from "../../store/runsSlice";
+import { pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
+
+function BackendChoice() {
+  const order = usePlayground((s) => s.backendOrder);
+  const choose = (first: string) => {
+    const at = BACKENDS.findIndex((b) => b === first);
+    const next: BackendName[] = at < 0 ? [...BACKENDS] : BACKENDS.slice(at);
+    usePlayground.getState().setBackendOrder(next);
+    terminateWorker("Restarted the worker on another backend.");
+    void loadBundledModelIfChosen();
+  };
+  return (
+    <select value={order.length === BACKENDS.length ? "auto" : order[0]} onChange={(e) => choose(e.target.value)} aria-label="Backend" data-testid="backend-choice">
+      <option value="auto">auto</option>
+      {BACKENDS.map((b) => (
+        <option key={b} value={b}>
+          {b} first
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function BackendLine() {
+  const { backend, fallbacks, workerError } = usePlayground((s) => s.engine);
+  return (
+    <div className="backend-line" data-testid="backend">
+      <span className="fact-label">Backend</span> <strong data-testid="backend-name">{backend ?? "starting…"}</strong> <BackendChoice />
+      {fallbacks.map((f) => (
+        <span key={f.backend} className="muted" data-testid="backend-fallback">
+          {" "}
+          · {f.backend} not used: {f.reason}
+        </span>
+      ))}
+      {workerError ? (
+        <div className="train-error" role="alert" data-testid="worker-error">
+          {workerError} Start again to restart the worker; recorded runs are kept.
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function fmt(n: number, digits = 4): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e5)) return n.toExponential(2);
+  return Number(n.toPrecision(digits)).toString();
+}
+
+function Metrics({ run }: { run: RunRecord }) {
+  const m = run.steps.at(-1);
+  const total = m?.totalSteps ?? run.totalSteps;
+  const step = m?.step ?? 0;
+  const eta = m && total > step ? ((total - step) * m.msPerStep) / 1000 : null;
+  return (
+    <dl className="metrics" data-testid="metrics">
+      <div>
+        <dt>step</dt>
+        <dd data-testid="metric-step" data-step={step}>
+          {step} / {total || "?"}
+        </dd>
+      </div>
+      <div>
+        <dt>loss</dt>
+        <dd data-testid="metric-loss">{m ? fmt(m.loss) : "–"}</dd>
+      </div>
+      <div>
+        <dt>lr</dt>
+        <dd>{m ? fmt(m.learningRate, 3) : "–"}</dd>
+      </div>
+      <div>
+        <dt>grad norm</dt>
+        <dd>{m ? fmt(m.gradNorm, 3) : "–"}</dd>
+      </div>
+      <div>
+        <dt>tokens/s</dt>
+        <dd>{m ? fmt(m.tokensPerSecond, 3) : "–"}</dd>
+      </div>
+      <div>
+        <dt>ms/step</dt>
+        <dd data-testid="metric-ms">{m ? Math.round(m.msPerStep) : "–"}</dd>
+      </div>
+      <div>
+        <dt>epoch</dt>
+        <dd>{m ? fmt(m.epoch, 3) : "–"}</dd>
+      </div>
+      <div>
+        <dt>ETA</dt>
+        <dd>{eta === null ? "–" : eta < 60 ? `${Math.ceil(eta)} s` : `${Math.round(eta / 60)} min`}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function RunErrors({ run }: { run: RunRecord }) {
+  if (run.errors.length === 0) return null;
+  return (
+    <div data-testid="run-errors">
+      {run.errors.map((e, i) => (
+        <div key={i} className="train-error" role="alert" data-kind={e.kind}>
+          <strong>Step {e.step}:</strong> {e.message}
+          {e.kind === "nan" ? " The run was stopped; its steps so far are kept. Lower the learning rate and start again." : null}
+          {e.nextBackend && (e.kind === "device-lost" || e.kind === "out-of-memory") ? (
+            <div>
+              <button type="button" className="small" onClick={() => void retryOnBackend(run.id, e.nextBackend!)} data-testid="retry-backend">
+                Retry on {e.nextBackend}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function RunControls() {
+  const run = usePlayground((s) => (s.currentRunId ? s.runs[s.currentRunId] : undefined));
+  const startError = usePlayground((s) => s.startError);
+  const modelBusy = usePlayground((s) => s.modelLoad.phase !== "idle");
+  const active = run && (run.status === "running" || run.status === "paused" || run.status === "starting");
+  return (
+    <section className="panel run-controls" aria-label="Training run">
+      <div className="row">
+        <button type="button" disabled={!!active || modelBusy} onClick={() => void startRun()} data-testid="train-start">
+          Start training
+        </button>
+        {run?.status === "paused" ? (
+          <button type="button" className="secondary" onClick={() => resumeRun(run.id)} data-testid="train-resume">
+            Resume
+          </button>
+        ) : (
+          <button type="button" className="secondary" disabled={run?.status !== "running"} onClick={() => run && pauseRun(run.id)} data-testid="train-pause">
+            Pause
+          </button>
+        )}
+        <button type="button" className="secondary" disabled={!active} onClick={() => run && stopRun(run.id)} data-testid="train-stop">
+          Stop
+        </button>
+        <span className="spacer" />
+        {run ? (
+          <span className="run-status" data-testid="run-status" data-status={run.status}>
+            {run.label}: <strong>{run.status}</strong>
+          </span>
+        ) : null}
+      </div>
+      <BackendLine />
+      {startError ? (
+        <div className="train-error" role="alert" data-testid="start-error">
+          {startError}
+        </div>
+      ) : null}
+      {run ? (
+        <>
+          <Metrics run={run} />
+          <RunErrors run={run} />
+        </>
+      ) : (
+        <p className="hint">Start training to fine-tune the model on the examples above with the current strategy.</p>
+      )}
+    </section>
+  );
+}
