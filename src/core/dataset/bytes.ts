@@ -1,5 +1,6 @@
 // Bytes in: a browser File's stream(), a fetch body, node:fs createReadStream, or an array. Lines
 // out, decoded strictly as UTF-8 so a wrong encoding is reported where it is, not turned into "�".
+import { concatBytes } from "../concatBytes";
 
 /** Anything that yields the file's bytes in order. */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -60,16 +61,6 @@ export type LineEvent =
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Splits a byte stream into lines (`\n` or `\r\n`), 1-based line numbers. A leading UTF-8 BOM is
@@ -123,14 +114,14 @@ export async function* readLines(source: ByteSource, onBytes: (bytesRead: number
       pendingBytes += chunk.length;
     } else {
       const head = chunk.subarray(0, lastNl + 1);
-      yield* emit(concat([...pending, head], pendingBytes + head.length));
+      yield* emit(concatBytes([...pending, head], pendingBytes + head.length));
       const rest = chunk.subarray(lastNl + 1);
       pending = rest.length ? [new Uint8Array(rest)] : [];
       pendingBytes = rest.length;
     }
     onBytes(bytesRead);
   }
-  if (pendingBytes > 0) yield* emit(concat(pending, pendingBytes));
+  if (pendingBytes > 0) yield* emit(concatBytes(pending, pendingBytes));
 }
 
 /** The whole file in memory, for formats that cannot be streamed (a JSON array, Parquet). */
@@ -143,7 +134,7 @@ export async function readAll(source: ByteSource, limit: number, onBytes: (bytes
     parts.push(chunk);
     onBytes(total);
   }
-  return concat(parts.length ? parts : [new Uint8Array(0)], total);
+  return concatBytes(parts.length ? parts : [new Uint8Array(0)], total);
 }
 
 /** `1.5 GB`-style sizes for messages. */

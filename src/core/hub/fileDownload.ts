@@ -2,6 +2,7 @@
 // arrives (Content-Length, HTML, safetensors header) and handed to the cache, which stores it only
 // if the stream ends without error. Weights therefore go from the network to the cache without a
 // full copy in memory; JSON files are small and are parsed before they are stored.
+import { concatBytes } from "../concatBytes";
 import { HubError, describeFile } from "./errors";
 import type { HubCache } from "./hubCache";
 import { hubRequest, httpError, repoFileUrl, sizeOf, transportError, type HubRepo } from "./hubHttp";
@@ -136,11 +137,5 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
     chunks.push(value);
     size += value.length;
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }

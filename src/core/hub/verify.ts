@@ -2,6 +2,7 @@
 // captive portals and login walls answer 200 with an HTML page; a dropped connection leaves a
 // file short. For safetensors only the header is read here (the engine's reader decodes tensors):
 // enough to know how long the file must be. Format: https://github.com/huggingface/safetensors#format
+import { concatBytes } from "../concatBytes";
 import { z } from "zod";
 import { HubError, formatMB, type HubErrorWhere } from "./errors";
 
@@ -70,7 +71,7 @@ export class SafetensorsBodyCheck {
     if (this.requiredSize !== null) return;
     this.head.push(chunk);
     this.headBytes += chunk.length;
-    const all = () => concat(this.head, this.headBytes);
+    const all = () => concatBytes(this.head, this.headBytes);
     if (this.headerLength === null && this.headBytes >= 8) {
       const first = all();
       if (looksLikeHtml(null, first)) throw htmlError(this.where, "a safetensors file");
@@ -131,13 +132,3 @@ export class SafetensorsBodyCheck {
   }
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
