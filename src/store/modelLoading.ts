@@ -76,10 +76,7 @@ function loadFailed(kind: keyof typeof NEXT_STEP, message: string): void {
 }
 
 async function switchTokenizer(name: string, tokenizerJson: unknown, tokenizerConfig: unknown): Promise<void> {
-  await store().loadDroppedTokenizer([
-    new File([JSON.stringify(tokenizerJson)], "tokenizer.json", { type: "application/json" }),
-    new File([JSON.stringify(tokenizerConfig)], "tokenizer_config.json", { type: "application/json" }),
-  ]);
+  await store().loadModelTokenizer(name, tokenizerJson, tokenizerConfig);
   const error = store().tokenizer.error;
   if (error) throw new Error(`${name}'s tokenizer did not load: ${error}`);
 }

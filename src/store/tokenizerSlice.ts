@@ -2,7 +2,7 @@
 // the previous tokenizer and everything the user typed; it only sets `tokenizer.error`.
 import type { StateCreator } from "zustand";
 import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles, loadTokenizerFromUrls } from "../core/tokenizer/load";
-import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { PlaygroundState } from "./playgroundStore";
 import { setCurrentTokenizer } from "./tokenizerHolder";
 
@@ -34,6 +34,8 @@ export interface TokenizerSlice {
   loadBundledTokenizer: () => Promise<void>;
   loadHubTokenizer: (modelId: string) => Promise<void>;
   loadDroppedTokenizer: (files: File[]) => Promise<void>;
+  /** A model's own tokenizer files (hub download or dropped folder), named after the model. */
+  loadModelTokenizer: (name: string, tokenizerJson: unknown, tokenizerConfig: unknown) => Promise<void>;
 }
 
 function infoOf(t: PlaygroundTokenizer): TokenizerInfo {
@@ -75,5 +77,7 @@ export const createTokenizerSlice: StateCreator<PlaygroundState, [], [], Tokeniz
       }),
     loadHubTokenizer: (modelId) => load(modelId, () => loadHubTokenizer(modelId.trim(), browserFetch)),
     loadDroppedTokenizer: (files) => load(files.map((f) => f.name).join(" + "), () => loadTokenizerFromDroppedFiles(files)),
+    loadModelTokenizer: (name, tokenizerJson, tokenizerConfig) =>
+      load(name, async () => PlaygroundTokenizer.fromFiles({ name, tokenizerJson, tokenizerConfig })),
   };
 };
