@@ -143,3 +143,15 @@ describe("TrainingHandler message order", () => {
     expect(of("run-state").at(-1)?.state).toBe("finished");
   });
 });
+
+describe("TrainingHandler vocabulary check", () => {
+  it("refuses ids from another tokenizer with where they are and what to do", async () => {
+    const { h, of } = harness();
+    await ready(h);
+    await h.handle({ ...start("v", 2, 0), examples: [examples[0], { inputIds: [5, 6, 900, 2], labels: [-100, -100, 900, 2] }] });
+    const err = of("run-error")[0];
+    expect(err.message).toMatch(/Token id 900 \(example 2, position 2\) is outside the model's vocabulary of 64/);
+    expect(err.message).toMatch(/Load the model's own tokenizer/);
+    expect(of("run-started")).toEqual([]);
+  });
+});

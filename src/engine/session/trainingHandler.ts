@@ -30,6 +30,15 @@ function modelInfo(name: string, model: CausalLM): ModelInfo {
   };
 }
 
+/** The first id ≥ vocabSize in any sequence, with where it is; null when all fit. */
+function firstIdOutside(sequences: number[][], vocabSize: number): { index: number; position: number; id: number } | null {
+  for (let index = 0; index < sequences.length; index++) {
+    const position = sequences[index].findIndex((id) => id >= vocabSize);
+    if (position >= 0) return { index, position, id: sequences[index][position] };
+  }
+  return null;
+}
+
 export class TrainingHandler {
   private backend: BackendName | null = null;
   private backendOrder: BackendName[] = [...BACKENDS];
@@ -143,6 +152,13 @@ export class TrainingHandler {
     if (active) return fail(`Run ${active.input.runId} is still training; pause or stop it first.`);
     // Tokens added at runtime need embedding rows (resize_token_embeddings).
     const needed = Math.max(this.model.config.vocabSize, ...msg.newTokenIds.map((id) => id + 1));
+    const outside = firstIdOutside([...msg.examples.map((e) => e.inputIds), ...msg.prompts.map((p) => p.inputIds)], needed);
+    if (outside) {
+      const where = outside.index < msg.examples.length ? `example ${outside.index + 1}` : `prompt ${outside.index - msg.examples.length + 1}`;
+      return fail(
+        `Token id ${outside.id} (${where}, position ${outside.position}) is outside the model's vocabulary of ${needed}: the tokenizer does not belong to this model. Load the model's own tokenizer, or the model that goes with this tokenizer.`,
+      );
+    }
     resizeTokenEmbeddings(this.model, needed);
     let run: TrainingRun;
     try {
