@@ -1,5 +1,5 @@
-// The page: header, a settings sidebar (tokenizer, formatting, strategy), and the examples with
-// their token views.
+// The page: header, a settings sidebar (strategy first: it is what the page is about; then
+// formatting, tokenizer, data & sharing), the examples with their token views, then training.
 import { usePlayground } from "../store/playgroundStore";
 import { DataLayer } from "./data/DataLayer";
 import { DataPanel } from "./data/DataPanel";
@@ -21,12 +21,12 @@ export function App() {
       <Header />
       <div className="layout">
         <aside className="sidebar" aria-label="Settings">
-          <DataPanel />
           <StrategyPanel />
           <FormattingPanel />
           <TokenizerPanel />
+          <DataPanel />
         </aside>
-        <main className="main" data-testid="mask-view">
+        <main id="mask-view" className="main" data-testid="mask-view">
           <DatasetStatus />
           <div className="view-toolbar">
             <Legend compare={compare} />

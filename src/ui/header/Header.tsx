@@ -12,6 +12,14 @@ function TokenFact({ label, token, id }: { label: string; token: string | null; 
   );
 }
 
+function SectionLink({ id, label }: { id: string; label: string }) {
+  return (
+    <button type="button" className="link-button" onClick={() => document.getElementById(id)?.scrollIntoView({ behavior: "smooth" })}>
+      {label}
+    </button>
+  );
+}
+
 export function Header() {
   const { info, loading, error } = usePlayground((s) => s.tokenizer);
   return (
@@ -19,6 +27,10 @@ export function Header() {
       <div>
         <h1>Fine-tuning playground</h1>
         <p className="subtitle">Which tokens does a fine-tune learn from? Edit the chat examples and watch the label mask.</p>
+        {/* Buttons, not #anchors: the address hash carries share links. */}
+        <nav className="page-nav" aria-label="Sections">
+          <SectionLink id="mask-view" label="Label masks" /> · <SectionLink id="training" label="Train" /> · <SectionLink id="runs" label="Runs" />
+        </nav>
       </div>
       <div className="tokenizer-status" data-testid="tokenizer-status" aria-live="polite">
         {info ? (

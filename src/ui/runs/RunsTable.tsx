@@ -63,7 +63,7 @@ export function RunsTable() {
   const baselineMs = baseline ? runWallMs(baseline) : 0;
   const baselineSteps = baseline?.steps.at(-1)?.step ?? 0;
   return (
-    <section className="panel runs" aria-label="Runs">
+    <section id="runs" className="panel runs" aria-label="Runs">
       <h2>Runs</h2>
       <p className="hint">
         Kept in this browser (the latest 12) until deleted. Time is wall-clock training time, pauses excluded; compare runs with the same

@@ -26,7 +26,7 @@ export function TrainingSection() {
     if (usePlayground.getState().model.kind === "bundled") void loadBundledModel();
   }, [tokenizerReady]);
   return (
-    <section className="training-layout" aria-label="Training" data-testid="training">
+    <section id="training" className="training-layout" aria-label="Training" data-testid="training">
       <div className="training-side">
         <ModelPicker />
         <TrainingSettingsForm disabled={active} />
