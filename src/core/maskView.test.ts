@@ -104,3 +104,15 @@ describe("buildMaskView on the bundled tokenizer", () => {
     expect(labelDifferences(a, view({ strategy: "special-tokens" }).examples[0]).sameTokens).toBe(false);
   });
 });
+
+describe("completion-only on chat-formatted text", () => {
+  it("uses the chat template's generation prompt as the response template and trains each answer", () => {
+    const v = buildMaskView(tok, DEFAULT_EXAMPLES, { kind: "chat-template" }, { ...DEFAULT_MASKING, strategy: "completion-only" });
+    expect(v.prepared.tokenizer.decode(v.prepared.responseIds ?? [])).toBe("<|im_start|>assistant\n");
+    expect(v.prepared.instructionIds).toBeNull();
+    expect(v.examples.every((e) => e.warnings.length === 0)).toBe(true);
+    const trained = v.prepared.tokenizer.decode(v.examples[0].labels.filter((l) => l >= 0));
+    expect(trained).toContain("perro<|im_end|>");
+    expect(trained).not.toContain("How do you say");
+  });
+});

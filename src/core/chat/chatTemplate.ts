@@ -105,3 +105,16 @@ export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly T
     ? spansFromGenerationBlocks(source, tokenizer, turns)
     : spansFromPrefixes(tokenizer, turns);
 }
+
+/**
+ * The text the template adds to ask for an answer (add_generation_prompt), e.g. Qwen's
+ * "<|im_start|>assistant\n": the natural response template for completion-only masking of chat-
+ * formatted text. null when the template adds nothing or renders a prefix differently.
+ */
+export function generationPrompt(tokenizer: PlaygroundTokenizer): string | null {
+  const turns: Turn[] = [{ role: "user", content: "Hi" }];
+  const without = renderChat(tokenizer, turns, false);
+  const withPrompt = renderChat(tokenizer, turns, true);
+  if (!withPrompt.startsWith(without) || withPrompt.length === without.length) return null;
+  return withPrompt.slice(without.length);
+}

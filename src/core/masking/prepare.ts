@@ -1,5 +1,6 @@
 // Resolves the user's masking options against a tokenizer once (added tokens, marker ids, template
 // ids, warnings that concern every example), so masking each example is cheap.
+import { generationPrompt } from "../chat/chatTemplate";
 import { NOTEBOOK_TEMPLATES } from "../chat/textFormat";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import type { Formatting, MaskingOptions, MaskWarning, StrategyName, TemplateSpec, TextTemplates } from "../types";
@@ -43,6 +44,14 @@ function resolveMarkers(tokenizer: PlaygroundTokenizer, options: MaskingOptions,
   return { tokens: { start, end }, ids: { start: startId, end: endId } };
 }
 
+function safeGenerationPrompt(tokenizer: PlaygroundTokenizer): string | null {
+  try {
+    return generationPrompt(tokenizer);
+  } catch {
+    return null; // a template that does not render is reported on each example
+  }
+}
+
 function templateIds(tokenizer: PlaygroundTokenizer, spec: TemplateSpec): number[] {
   // TRL encodes a text template alone, without special tokens: exactly what breaks in context.
   return "ids" in spec ? [...spec.ids] : tokenizer.encode(spec.text, false);
@@ -66,8 +75,12 @@ export function prepareMasking(
   let responseIds: number[] | null = null;
   let instructionIds: number[] | null = null;
   if (strategy === "completion-only") {
-    responseIds = templateIds(tokenizer, options.responseTemplate ?? { text: templates.response });
-    const instruction = options.instructionTemplate ?? { text: templates.instruction };
+    const chatFormatted = formatting.kind === "chat-template" && tokenizer.chatTemplate !== null;
+    // Chat-formatted text has no "### Assistant:"; its own generation prompt marks each answer,
+    // and TRL then needs no instruction template.
+    const chatResponse = chatFormatted ? safeGenerationPrompt(tokenizer) : null;
+    responseIds = templateIds(tokenizer, options.responseTemplate ?? { text: chatResponse ?? templates.response });
+    const instruction = options.instructionTemplate ?? { text: chatResponse !== null ? "" : templates.instruction };
     instructionIds = "text" in instruction && instruction.text === "" ? null : templateIds(tokenizer, instruction);
   } else if (strategy === "special-tokens") {
     responseIds = tokenizer.encode(specialTokensResponseText(templates, markers?.tokens.start ?? null), false);

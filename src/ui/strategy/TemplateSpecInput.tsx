@@ -54,7 +54,8 @@ export function TemplateSpecInput({ label, testId, value, fallback, allowNone, o
     <fieldset className="subfield">
       <legend>{label}</legend>
       <select data-testid={`${testId}-mode`} value={mode} onChange={(e) => setMode(e.target.value as Mode)} aria-label={`${label}: source`}>
-        <option value="formatting">the formatting's template</option>
+        {/* With chat-template formatting the response template is the chat template's generation prompt. */}
+        <option value="formatting">from the formatting</option>
         <option value="text">text (tokenized alone)</option>
         <option value="ids">token ids</option>
         {allowNone ? <option value="none">none</option> : null}
