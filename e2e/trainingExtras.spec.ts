@@ -61,3 +61,19 @@ test("a model folder picked from disk loads with its own tokenizer", async ({ pa
   await expect(page.getByTestId("tokenizer-name")).toContainText("tiny-llama");
   await expect(page.getByTestId("target-modules")).toContainText("q_proj");
 });
+
+test("the special-tokens strategy trains the same bundled base model, its two new rows added in the worker", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto("/");
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
+  const infoBefore = await page.getByTestId("model-info").textContent();
+  await page.getByTestId("strategy-special-tokens").check();
+  await page.getByTestId("set-max-steps").fill("2");
+  await page.getByTestId("train-start").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 180_000 });
+  // Not rebuilt at another vocabulary size (which would also redraw every random weight).
+  await expect(page.getByTestId("model-info")).toHaveText(infoBefore ?? "");
+  await expect(page.getByTestId("model-info")).toContainText("151,669");
+  await expect(page.getByTestId("run-row")).toHaveCount(1);
+  await expect(page.getByTestId("run-row").first()).toContainText("special-tokens");
+});

@@ -44,7 +44,7 @@ export function bundledSpec(vocabSize: number, eosTokenId: number | null): { key
   return { key: `bundled:${vocabSize}:${eosTokenId}`, spec: { kind: "bundled", vocabSize, eosTokenId } };
 }
 
-/** The spec to train now; the bundled model is sized to the prepared tokenizer (added tokens included). */
+/** The spec to train now; the bundled model is sized to the base tokenizer (added tokens excluded). */
 export function currentModelSpec(vocabSize: number, eosTokenId: number | null): { key: string; spec: ModelSpec } {
   const { model, droppedModelName } = store();
   if (model.kind === "bundled" && droppedModelName === null) return bundledSpec(vocabSize, eosTokenId);

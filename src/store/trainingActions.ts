@@ -44,7 +44,10 @@ export async function startRun(settings: TrainingSettings = store().training, ba
   const { data, tokenizer } = got;
   let model: { key: string; spec: ModelSpec };
   try {
-    model = currentModelSpec(data.vocabSize, tokenizer.eosId);
+    // The bundled model is built at the base tokenizer's size, so every strategy trains the same
+    // base weights; tokens added at runtime get rows in the worker (resize_token_embeddings).
+    const base = currentTokenizer() ?? tokenizer;
+    model = currentModelSpec(base.vocabSize, base.eosId);
     if (backends) bridge.terminateWorker("Restarted the worker on another backend.");
     await bridge.ensureWorker(backends);
     await bridge.ensureModel(model.key, model.spec);
