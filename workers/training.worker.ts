@@ -5,7 +5,7 @@ import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import wasmThreaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 import type { FromWorker } from "../src/core/protocol";
-import { setBackend } from "../src/engine/backend";
+import { describeAdapter, setBackend } from "../src/engine/backend";
 import { TrainingHandler } from "../src/engine/session/trainingHandler";
 
 // Vite serves the .wasm binaries at hashed URLs; tfjs must be told where they are.
@@ -15,6 +15,7 @@ const scope = self as unknown as { postMessage(msg: FromWorker, transfer?: Trans
 const handler = new TrainingHandler({
   post: (msg, transfer) => scope.postMessage(msg, transfer ?? []),
   setBackend,
+  describeAdapter,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
 scope.onmessage = (event) => void handler.handle(event.data);

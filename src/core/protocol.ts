@@ -111,7 +111,13 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 
 export type FromWorker =
-  | { type: "backend"; backend: BackendName; fallbacks: Array<{ backend: BackendName; reason: string }> }
+  | {
+      type: "backend";
+      backend: BackendName;
+      fallbacks: Array<{ backend: BackendName; reason: string }>;
+      /** The WebGPU adapter, e.g. "google swiftshader"; software says it emulates a GPU on the CPU. */
+      adapter: { description: string; software: boolean } | null;
+    }
   | { type: "model-loaded"; info: ModelInfo }
   | { type: "model-error"; message: string }
   | { type: "run-started"; runId: string; totalSteps: number; trainableParameters: number }

@@ -7,6 +7,21 @@ import { EngineError } from "./errors";
 
 export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
 
+/**
+ * The WebGPU adapter behind the webgpu backend, or null for other backends. A software adapter
+ * (SwiftShader, or one the browser marks as a fallback) runs shaders on the CPU, where the wasm
+ * backend is usually faster; the page says so.
+ */
+export async function describeAdapter(name: BackendName): Promise<{ description: string; software: boolean } | null> {
+  if (name !== "webgpu") return null;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  const adapter = (await gpu?.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string }; isFallbackAdapter?: boolean } | null;
+  if (!adapter) return null;
+  const info = adapter.info ?? {};
+  const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "unnamed adapter";
+  return { description, software: adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software/i.test(description) };
+}
+
 /** Registers (if needed) and activates a backend; throws an EngineError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
   if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");

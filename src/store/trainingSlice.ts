@@ -11,6 +11,8 @@ export interface EngineStatus {
   /** null until the worker answered init. */
   backend: BackendName | null;
   fallbacks: Array<{ backend: BackendName; reason: string }>;
+  /** The WebGPU adapter in use, when the backend is webgpu. */
+  adapter: { description: string; software: boolean } | null;
   /** The worker crashed or could not start; cleared when a new one starts. */
   workerError: string | null;
 }
@@ -61,7 +63,7 @@ export interface TrainingSlice {
 }
 
 export const createTrainingSlice: StateCreator<PlaygroundState, [], [], TrainingSlice> = (set) => ({
-  engine: { backend: null, fallbacks: [], workerError: null },
+  engine: { backend: null, fallbacks: [], adapter: null, workerError: null },
   loadedModel: null,
   modelLoad: { phase: "idle", label: "", progress: null, error: null },
   droppedModelName: null,

@@ -33,7 +33,7 @@ class StubWorker {
   postMessage(msg: ToWorker) {
     this.posted.push(msg);
     queueMicrotask(() => {
-      if (msg.type === "init") this.emit({ type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", reason: "no adapter" }] });
+      if (msg.type === "init") this.emit({ type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", reason: "no adapter" }], adapter: null });
       if (msg.type === "load-model") {
         this.emit({ type: "model-loaded", info: { name: "stub", architecture: "qwen3", parameters: 1000, vocabSize: 10, linearModules: ["q_proj", "v_proj"], defaultTargets: ["q_proj", "v_proj"] } });
       }

@@ -127,7 +127,7 @@ function handle(msg: FromWorker): void {
   const { updateRun } = store();
   switch (msg.type) {
     case "backend":
-      set({ engine: { backend: msg.backend, fallbacks: msg.fallbacks, workerError: null } });
+      set({ engine: { backend: msg.backend, fallbacks: msg.fallbacks, adapter: msg.adapter, workerError: null } });
       break;
     case "model-loaded":
     case "model-error":

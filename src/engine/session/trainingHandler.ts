@@ -13,6 +13,8 @@ export interface HandlerEnv {
   post(msg: FromWorker, transfer?: Transferable[]): void;
   /** Activates a tfjs backend or throws why it cannot run here. */
   setBackend(name: BackendName): Promise<void>;
+  /** What the page shows about the backend's device (the WebGPU adapter), if anything. */
+  describeAdapter?(name: BackendName): Promise<{ description: string; software: boolean } | null>;
   yieldToEvents(): Promise<void>;
 }
 
@@ -118,7 +120,8 @@ export class TrainingHandler {
       try {
         await this.env.setBackend(backend);
         this.backend = backend;
-        this.env.post({ type: "backend", backend, fallbacks });
+        const adapter = (await this.env.describeAdapter?.(backend).catch(() => null)) ?? null;
+        this.env.post({ type: "backend", backend, fallbacks, adapter });
         return;
       } catch (err) {
         fallbacks.push({ backend, reason: (err as Error).message ?? String(err) });

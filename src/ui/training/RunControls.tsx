@@ -29,10 +29,21 @@ function BackendChoice() {
 }
 
 function BackendLine() {
-  const { backend, fallbacks, workerError } = usePlayground((s) => s.engine);
+  const { backend, fallbacks, adapter, workerError } = usePlayground((s) => s.engine);
   return (
     <div className="backend-line" data-testid="backend">
       <span className="fact-label">Backend</span> <strong data-testid="backend-name">{backend ?? "starting…"}</strong> <BackendChoice />
+      {adapter ? (
+        <span className="muted" data-testid="backend-adapter">
+          {" "}
+          on {adapter.description}
+        </span>
+      ) : null}
+      {adapter?.software ? (
+        <p className="hint" data-testid="software-adapter-note">
+          This WebGPU adapter is software: it runs the GPU&apos;s work on the CPU, where the wasm backend is usually several times faster. To train faster here, choose &quot;wasm first&quot; beside the backend.
+        </p>
+      ) : null}
       {fallbacks.map((f) => (
         <span key={f.backend} className="muted" data-testid="backend-fallback">
           {" "}
