@@ -3,8 +3,9 @@
 // fields. Conversations may sit in a cell as JSON (`messages` = `[{"role": …}]`).
 import Papa from "papaparse";
 import type { TextTemplates } from "../types";
-import { formatBytes, readLines, type ByteSource } from "./bytes";
+import type { ByteSource } from "./bytes";
 import type { Collector } from "./collector";
+import { guardedLines } from "./guardedLines";
 import { ingestRecord } from "./ingest";
 import { notUtf8Message } from "./jsonl";
 
@@ -33,20 +34,8 @@ interface CsvRecord {
 }
 
 async function* csvRecords(source: ByteSource, c: Collector, maxBytes: number): AsyncGenerator<CsvRecord | { notUtf8: string; line: number; column: number }> {
-  let over = false;
   let open: { line: number; parts: string[]; quotes: number } | null = null;
-  for await (const ev of readLines(source, (n) => {
-    c.progress(n);
-    over = n > maxBytes;
-  })) {
-    if (over) {
-      c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examples.length} examples read`, { line: ev.line });
-      return;
-    }
-    if (c.aborted) {
-      c.fail("unreadable", `reading was cancelled before line ${ev.line}`, { line: ev.line });
-      return;
-    }
+  for await (const ev of guardedLines(source, c, maxBytes)) {
     if (ev.kind === "not-utf8") {
       open = null;
       yield { notUtf8: notUtf8Message(ev.byte, ev.byteOffset), line: ev.line, column: ev.column };

@@ -1,7 +1,8 @@
 // JSON Lines: one record per line, read as a stream so files of hundreds of MB fit.
 import type { TextTemplates } from "../types";
-import { formatBytes, readLines, type ByteSource } from "./bytes";
+import type { ByteSource } from "./bytes";
 import type { Collector } from "./collector";
+import { guardedLines } from "./guardedLines";
 import { ingestRecord } from "./ingest";
 import { findJsonSyntaxError } from "./jsonSyntax";
 
@@ -10,20 +11,8 @@ export function notUtf8Message(byte: number, byteOffset: number): string {
 }
 
 export async function readJsonl(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, hint = ""): Promise<void> {
-  let over = false;
   let index = 0;
-  for await (const ev of readLines(source, (n) => {
-    c.progress(n);
-    over = n > maxBytes;
-  })) {
-    if (over) {
-      c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examples.length} examples read`, { line: ev.line });
-      return;
-    }
-    if (c.aborted) {
-      c.fail("unreadable", `reading was cancelled before line ${ev.line}`, { line: ev.line });
-      return;
-    }
+  for await (const ev of guardedLines(source, c, maxBytes)) {
     if (ev.kind === "not-utf8") {
       c.records++;
       c.skip({ reason: "not-utf8", line: ev.line, column: ev.column, path: `$[${index++}]`, message: notUtf8Message(ev.byte, ev.byteOffset) });
@@ -45,5 +34,4 @@ export async function readJsonl(source: ByteSource, c: Collector, templates: Tex
     ingestRecord(c, value, { index: index++, where: `line ${line}`, locate: () => ({ line, column: lead + 1 }) }, templates);
     await c.pace();
   }
-  if (over) c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files`, { line: 0, column: 0 });
 }
