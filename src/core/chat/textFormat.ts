@@ -26,8 +26,3 @@ function formatTurn(turn: Turn, templates: TextTemplates): string {
 export function formatText(example: ChatExample, templates: TextTemplates): string {
   return example.turns.map((t) => formatTurn(t, templates)).join("");
 }
-
-/** A prompt for generation: the user's text followed by the response template, as the notebook's holdout. */
-export function formatPrompt(userText: string, templates: TextTemplates): string {
-  return `${templates.instruction} ${userText}${templates.response}`;
-}

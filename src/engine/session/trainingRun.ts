@@ -1,6 +1,5 @@
 // One training run in the worker: its adapter, its Trainer, and the step loop that streams metrics
 // and generations and stops between steps when asked (pause, stop) or when something breaks.
-import * as tf from "@tensorflow/tfjs-core";
 import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState, StepMetrics } from "../../core/protocol";
 import type { TrainingSettings } from "../../core/playgroundState";
 import { generateGreedy } from "../generate";
@@ -167,6 +166,3 @@ export class TrainingRun {
     disposeLora(this.lora);
   }
 }
-
-/** Tensors alive now; the handler's tests compare this across steps. */
-export const liveTensors = (): number => tf.memory().numTensors;
