@@ -1,22 +1,21 @@
 // One forward pass of each fixture model in Chromium on the WebGPU backend (SwiftShader here),
 // matched against the PyTorch reference logits.
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { FIXTURE_NAMES, FIXTURES_DIR, fixtureDir } from "../test/fixtures/location";
 
-const fixtures = process.env.FIXTURES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../shared/fixtures");
 
 test.beforeEach(async ({ page }) => {
   await page.route("**/__fixtures/**", (route) => {
     const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__fixtures\//, ""));
-    return route.fulfill({ path: join(fixtures, rel) });
+    return route.fulfill({ path: join(FIXTURES_DIR, rel) });
   });
 });
 
-for (const fixture of ["tiny-bloom", "tiny-llama", "tiny-qwen2"]) {
+for (const fixture of FIXTURE_NAMES) {
   test(`${fixture}: WebGPU logits match the PyTorch reference within 1e-3`, async ({ page }) => {
-    const reference = JSON.parse(readFileSync(join(fixtures, fixture, "reference.json"), "utf8")) as {
+    const reference = JSON.parse(readFileSync(join(fixtureDir(fixture), "reference.json"), "utf8")) as {
       input_ids: number[];
       logits: number[][];
     };

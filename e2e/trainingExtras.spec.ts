@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
+import { fixtureDir } from "../test/fixtures/location";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const fixtures = process.env.FIXTURES_DIR ?? resolve(root, "../shared/fixtures");
 
 test("after a short run: teacher-forced guesses under an example, and the adapter downloads in PEFT format", async ({ page }) => {
   test.setTimeout(240_000);
@@ -50,7 +50,7 @@ test("a model folder picked from disk loads with its own tokenizer", async ({ pa
   // A folder as a user has it: the tiny Llama fixture plus tokenizer files.
   const folder = join(mkdtempSync(join(tmpdir(), "model-folder-")), "tiny-llama");
   mkdirSync(folder);
-  for (const f of ["config.json", "model.safetensors", "generation_config.json"]) copyFileSync(join(fixtures, "tiny-llama", f), join(folder, f));
+  for (const f of ["config.json", "model.safetensors", "generation_config.json"]) copyFileSync(join(fixtureDir("tiny-llama"), f), join(folder, f));
   for (const f of ["tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(root, "public/tokenizers/qwen3", f), join(folder, f));
 
   await page.goto("/");

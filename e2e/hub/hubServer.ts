@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { FIXTURE_NAMES, fixtureDir } from "../../test/fixtures/location";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** A model's files: a folder, folders searched in order (first hit wins), and/or files in memory. */
@@ -147,13 +148,12 @@ export function startHubServer(options: HubServerOptions): Promise<HubServer> {
 
 /** The repository root (two folders up from here), and the tiny fixture models with the bundled tokenizer. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const FIXTURES_DIR = path.resolve(REPO_ROOT, "../shared/fixtures");
+export { FIXTURES_DIR } from "../../test/fixtures/location";
 export const BUNDLED_TOKENIZER_DIR = path.resolve(REPO_ROOT, "public/tokenizers/qwen3");
 
 /** test/tiny-llama, test/tiny-bloom, test/tiny-qwen2: the fixtures plus the bundled Qwen3 tokenizer files. */
 export function testModels(): Record<string, ModelSource> {
-  const names = ["tiny-llama", "tiny-bloom", "tiny-qwen2"];
-  return Object.fromEntries(names.map((n) => [`test/${n}`, { dirs: [path.join(FIXTURES_DIR, n), BUNDLED_TOKENIZER_DIR] }]));
+  return Object.fromEntries(FIXTURE_NAMES.map((n) => [`test/${n}`, { dirs: [fixtureDir(n), BUNDLED_TOKENIZER_DIR] }]));
 }
 
 /** Parses the standalone command line (see the header comment). */

@@ -1,4 +1,4 @@
-// Number-for-number agreement with the PyTorch/PEFT references in ../shared/fixtures.
+// Number-for-number agreement with the PyTorch/PEFT references in test/fixtures.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { readFileSync } from "node:fs";
@@ -7,7 +7,6 @@ import { exportAdapter, importAdapter } from "./adapter";
 import {
   FIXTURE_NAMES,
   fixtureFile,
-  fixturesAvailable,
   loadFixture,
   loadFixtureAdapter,
   maxAbsDiff,
@@ -23,7 +22,7 @@ import { disposeModel } from "./weights";
 
 beforeAll(useCpu);
 
-describe.skipIf(!fixturesAvailable).each(FIXTURE_NAMES)("%s", (name) => {
+describe.each(FIXTURE_NAMES)("%s", (name) => {
   const ref = readReference(name);
 
   it("base logits, loss and greedy tokens match the reference", async () => {

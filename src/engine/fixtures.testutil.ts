@@ -1,18 +1,15 @@
-// Test-only helpers (Node): locating ../shared/fixtures and loading a fixture model.
+// Test-only helpers (Node): loading a fixture model from test/fixtures and comparing its numbers.
 // Kept out of the engine proper, which never touches the file system.
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fixtureDir, type FixtureName } from "../../test/fixtures/location";
 import { setBackend } from "./backend";
 import { importAdapter } from "./adapter";
 import type { LoraAdapter } from "./lora";
 import { loadModelFromFiles, type CausalLM } from "./weights";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? path.resolve(repoRoot, "../shared/fixtures");
-export const FIXTURE_NAMES = ["tiny-bloom", "tiny-llama", "tiny-qwen2"] as const;
-export const fixturesAvailable = existsSync(FIXTURES_DIR);
+export { FIXTURE_NAMES } from "../../test/fixtures/location";
 
 export interface Reference {
   input_ids: number[];
@@ -24,11 +21,11 @@ export interface Reference {
   lora: { r: number; lora_alpha: number; logits: number[][]; loss: number; grads: Record<string, number[][]> };
 }
 
-export function fixtureFile(name: string, file: string): string {
-  return path.join(FIXTURES_DIR, name, file);
+export function fixtureFile(name: FixtureName, file: string): string {
+  return path.join(fixtureDir(name), file);
 }
 
-export function readReference(name: string): Reference {
+export function readReference(name: FixtureName): Reference {
   return JSON.parse(readFileSync(fixtureFile(name, "reference.json"), "utf8")) as Reference;
 }
 
@@ -36,13 +33,13 @@ export async function useCpu(): Promise<void> {
   await setBackend("cpu");
 }
 
-export async function loadFixture(name: string): Promise<CausalLM> {
+export async function loadFixture(name: FixtureName): Promise<CausalLM> {
   return loadModelFromFiles(readFileSync(fixtureFile(name, "config.json"), "utf8"), [
     { name: fixtureFile(name, "model.safetensors"), source: new Uint8Array(readFileSync(fixtureFile(name, "model.safetensors"))) },
   ]);
 }
 
-export async function loadFixtureAdapter(name: string, model: CausalLM): Promise<LoraAdapter> {
+export async function loadFixtureAdapter(name: FixtureName, model: CausalLM): Promise<LoraAdapter> {
   return importAdapter(
     model,
     readFileSync(fixtureFile(name, "adapter/adapter_config.json"), "utf8"),

@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXAMPLES } from "../../core/defaults";
+import { fixtureDir } from "../../../test/fixtures/location";
 
 const root = resolve(__dirname, "../../..");
-const fixtures = process.env.FIXTURES_DIR ?? resolve(root, "../shared/fixtures");
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
 
 describe("engine commands", () => {
-  const llama = join(fixtures, "tiny-llama");
+  const llama = fixtureDir("tiny-llama");
   const ref = JSON.parse(readFileSync(join(llama, "reference.json"), "utf8"));
 
   it("forward prints the reference loss and logits, and LoRA gradients with --grads", () => {
