@@ -3,18 +3,11 @@
 // Shapes: B batch, T new positions, Tk key positions (past + new), H hidden, nH/nKV heads.
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { RopeScaling } from "./config";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
+import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
-import type { LoraAdapter } from "./lora";
 
-/** What a forward pass needs besides the activations: frozen weights and the optional adapter. */
-export interface LayerContext {
-  weights: Map<string, tf.Tensor>;
-  lora: LoraAdapter | null;
-  /** Seed for LoRA dropout while training; null in evaluation (dropout off). */
-  dropoutSeed: number | null;
-}
+export type { LayerCache, LayerContext } from "./modelTypes";
 
 export function weight(ctx: LayerContext, name: string): tf.Tensor {
   const w = ctx.weights.get(name);
@@ -180,10 +173,4 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: 
   const probs = tf.reshape(tf.softmax(biased, -1), [B, nKV, group * T, Tk]);
   const ctxv = tf.reshape(tf.matMul(probs, v), [B, nH, T, d]); // [B, nH, T, d]
   return tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B, T, nH * d]); // [B, T, nH·d]
-}
-
-/** Per-layer key/value cache for incremental decoding: k/v [B, nKV, Tpast, d]. */
-export interface LayerCache {
-  k: tf.Tensor4D;
-  v: tf.Tensor4D;
 }

@@ -2,11 +2,10 @@
 // adapter and KV cache. Callers own the returned tensors (wrap in tf.tidy or dispose).
 
 import * as tf from "@tensorflow/tfjs-core";
-import { bloomForward } from "./bloom";
-import type { LayerCache, LayerContext } from "./layers";
-import { llamaForward } from "./llama";
-import type { LoraAdapter } from "./lora";
-import { embeddingName, type CausalLM } from "./weights";
+import { architectureFor } from "./architectures";
+import type { LoraAdapter } from "./loraConfig";
+import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
+import { embeddingName } from "./weights";
 
 export interface ForwardOptions {
   /** Adapter to apply; null/undefined runs the base model. */
@@ -51,8 +50,7 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
   const ctx: LayerContext = { weights: model.weights, lora, dropoutSeed: opts.dropoutSeed ?? null };
   const embedding = embeddingMatrix(model, lora);
   const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get("lm_head.weight") as tf.Tensor2D);
-  const run = model.config.family === "bloom" ? bloomForward : llamaForward;
-  const out = run(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
+  const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
   return { hidden: out.hidden, lmHead, cache: out.cache, batch: B, length: T };
 }

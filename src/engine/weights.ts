@@ -1,37 +1,25 @@
-// Turning checkpoint tensors into the engine's CausalLM: which tensors each architecture needs,
-// shape checks with clear errors, and embedding resizing for added tokens.
+// Turning checkpoint tensors into the engine's CausalLM: shape checks against the tensors the
+// config's family needs (architectures/), with clear errors, and embedding resizing for added tokens.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { bloomLinears, bloomTensorShapes } from "./bloom";
-import { parseModelConfig, type ModelConfig } from "./config";
+import { architectureFor } from "./architectures";
+import { parseModelConfig } from "./config";
 import { MissingTensorError } from "./errors";
-import { llamaLinears, llamaTensorShapes } from "./llama";
+import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
 import { forEachTensor, type SafetensorsSource } from "./safetensorsSources";
 
-/** One nn.Linear of the model, named by its module path as PEFT sees it. */
-export interface LinearModule {
-  path: string;
-  inFeatures: number;
-  outFeatures: number;
-  bias: boolean;
-}
-
-/** A loaded base model: frozen float32 weights keyed by their transformers names. */
-export interface CausalLM {
-  config: ModelConfig;
-  weights: Map<string, tf.Tensor>;
-}
+export type { CausalLM, LinearModule } from "./modelTypes";
 
 export function tensorShapes(c: ModelConfig): Map<string, number[]> {
-  return c.family === "bloom" ? bloomTensorShapes(c) : llamaTensorShapes(c);
+  return architectureFor(c).tensorShapes(c);
 }
 
 export function linearModules(c: ModelConfig): LinearModule[] {
-  return c.family === "bloom" ? bloomLinears(c) : llamaLinears(c);
+  return architectureFor(c).linearModules(c);
 }
 
 export function embeddingName(c: ModelConfig): string {
-  return c.family === "bloom" ? "transformer.word_embeddings.weight" : "model.embed_tokens.weight";
+  return architectureFor(c).embeddingName;
 }
 
 /** A named safetensors source: `name` is used in error messages (e.g. the file name). */

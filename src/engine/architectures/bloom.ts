@@ -3,21 +3,65 @@
 // tied to the word embeddings.
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { ModelConfig } from "./config";
-import {
-  alibiSlopes,
-  attention,
-  bloomGelu,
-  causalPaddingBias,
-  layerNorm,
-  linear,
-  weight,
-  type LayerCache,
-  type LayerContext,
-} from "./layers";
-import type { LinearModule } from "./weights";
+import { z } from "zod";
+import { ConfigError } from "../errors";
+import { alibiSlopes, attention, bloomGelu, causalPaddingBias, layerNorm, linear, weight } from "../layers";
+import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
+import { eosList, parseFields, tokenId, tokenIds } from "./configFields";
 
-export function bloomTensorShapes(c: ModelConfig): Map<string, number[]> {
+// BloomConfig accepts both its own names (n_embed, n_layer, n_head) and the generic ones.
+const bloomSchema = z
+  .object({
+    vocab_size: z.number().int().positive(),
+    hidden_size: z.number().int().positive().optional(),
+    n_embed: z.number().int().positive().optional(),
+    n_layer: z.number().int().positive().optional(),
+    num_hidden_layers: z.number().int().positive().optional(),
+    n_head: z.number().int().positive().optional(),
+    num_attention_heads: z.number().int().positive().optional(),
+    layer_norm_epsilon: z.number().positive().default(1e-5),
+    apply_residual_connection_post_layernorm: z.boolean().default(false),
+    tie_word_embeddings: z.boolean().default(true),
+    bos_token_id: tokenId,
+    eos_token_id: tokenIds,
+    pad_token_id: tokenId,
+  })
+  .passthrough();
+
+function parseBloom(json: unknown, architecture: string, where: string): ModelConfig {
+  const c = parseFields(bloomSchema, json, where);
+  // BloomConfig's own defaults (64 hidden, 8 heads, 2 layers) when a field is absent.
+  const hidden = c.hidden_size ?? c.n_embed ?? 64;
+  const heads = c.n_head ?? c.num_attention_heads ?? 8;
+  const layers = c.n_layer ?? c.num_hidden_layers ?? 2;
+  if (hidden % heads !== 0) throw new ConfigError(`${where}: hidden_size ${hidden} is not divisible by n_head ${heads}.`);
+  return {
+    family: "bloom",
+    architecture,
+    vocabSize: c.vocab_size,
+    hiddenSize: hidden,
+    numLayers: layers,
+    numHeads: heads,
+    numKvHeads: heads,
+    headDim: hidden / heads,
+    intermediateSize: 4 * hidden,
+    normEps: c.layer_norm_epsilon,
+    tieWordEmbeddings: c.tie_word_embeddings,
+    qkvBias: true,
+    oBias: true,
+    mlpBias: true,
+    qkNorm: false,
+    ropeTheta: 0,
+    ropeScaling: { type: "default" },
+    residualPostLayernorm: c.apply_residual_connection_post_layernorm,
+    ropeBufferDtype: "F32",
+    bosTokenId: c.bos_token_id ?? null,
+    eosTokenIds: eosList(c.eos_token_id),
+    padTokenId: c.pad_token_id ?? null,
+  };
+}
+
+function bloomTensorShapes(c: ModelConfig): Map<string, number[]> {
   const s = new Map<string, number[]>();
   const H = c.hiddenSize;
   s.set("transformer.word_embeddings.weight", [c.vocabSize, H]);
@@ -35,7 +79,7 @@ export function bloomTensorShapes(c: ModelConfig): Map<string, number[]> {
   return s;
 }
 
-export function bloomLinears(c: ModelConfig): LinearModule[] {
+function bloomLinears(c: ModelConfig): LinearModule[] {
   const H = c.hiddenSize;
   const out: LinearModule[] = [];
   for (let i = 0; i < c.numLayers; i++) {
@@ -104,8 +148,8 @@ function block(
   return { out, kv: { k, v } };
 }
 
-/** Same contract as llamaForward: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H]. */
-export function bloomForward(
+/** Same contract as the Llama decoder: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H]. */
+function bloomForward(
   ctx: LayerContext,
   c: ModelConfig,
   ids: tf.Tensor2D,
@@ -131,3 +175,14 @@ export function bloomForward(
   const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T, H]
   return { hidden, cache: cache ? newCache : null };
 }
+
+export const bloom: Architecture = {
+  family: "bloom",
+  hfArchitectures: ["BloomForCausalLM"],
+  defaultTargetModules: ["query_key_value"],
+  embeddingName: "transformer.word_embeddings.weight",
+  parseConfig: parseBloom,
+  tensorShapes: bloomTensorShapes,
+  linearModules: bloomLinears,
+  forward: bloomForward,
+};

@@ -1,27 +1,90 @@
-// Llama-family decoder (LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM), following
-// transformers' modeling_llama / modeling_qwen2 / modeling_qwen3: pre-RMSNorm blocks, rotary
-// positions, grouped-query attention, SwiGLU MLP. Qwen2 adds q/k/v biases; Qwen3 adds a per-head
-// RMSNorm on q and k. Differences are flags on ModelConfig, never special cases of shapes.
+// Llama-family decoder (LlamaForCausalLM, and through `llamaLike` Qwen2ForCausalLM and
+// Qwen3ForCausalLM), following transformers' modeling_llama / modeling_qwen2 / modeling_qwen3:
+// pre-RMSNorm blocks, rotary positions, grouped-query attention, SwiGLU MLP. Qwen2 adds q/k/v
+// biases; Qwen3 adds a per-head RMSNorm on q and k. Differences are flags on ModelConfig, never
+// special cases of shapes.
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { ModelConfig } from "./config";
-import {
-  applyRope,
-  attention,
-  causalPaddingBias,
-  linear,
-  rmsNorm,
-  ropeInvFreq,
-  ropeTables,
-  swiglu,
-  weight,
-  type LayerCache,
-  type LayerContext,
-} from "./layers";
-import type { LinearModule } from "./weights";
+import { z } from "zod";
+import { ConfigError } from "../errors";
+import { applyRope, attention, causalPaddingBias, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
+import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
+import { eosList, parseFields, ropeScaling, ropeScalingSchema, tokenId, tokenIds } from "./configFields";
+
+const llamaSchema = z
+  .object({
+    vocab_size: z.number().int().positive(),
+    hidden_size: z.number().int().positive(),
+    intermediate_size: z.number().int().positive(),
+    num_hidden_layers: z.number().int().positive(),
+    num_attention_heads: z.number().int().positive(),
+    num_key_value_heads: z.number().int().positive().nullish(),
+    head_dim: z.number().int().positive().nullish(),
+    hidden_act: z.string().default("silu"),
+    rms_norm_eps: z.number().positive().default(1e-6),
+    rope_theta: z.number().positive().optional(),
+    rope_scaling: ropeScalingSchema.nullish(),
+    rope_parameters: ropeScalingSchema.nullish(),
+    tie_word_embeddings: z.boolean().optional(),
+    attention_bias: z.boolean().default(false),
+    mlp_bias: z.boolean().default(false),
+    bos_token_id: tokenId,
+    eos_token_id: tokenIds,
+    pad_token_id: tokenId,
+  })
+  .passthrough();
+
+/** What a Llama-like family's transformers config class does differently from LlamaConfig. */
+export interface LlamaVariant {
+  family: Family;
+  hfArchitectures: readonly string[];
+  defaultTargetModules: readonly string[];
+  /** head_dim when config.json leaves it out. */
+  defaultHeadDim(hiddenSize: number, numHeads: number): number;
+  /** The bias and q/k-norm switches, from the config fields or fixed by the modeling file. */
+  flags(c: { attention_bias: boolean; mlp_bias: boolean }): Pick<ModelConfig, "qkvBias" | "oBias" | "mlpBias" | "qkNorm">;
+}
+
+function parseLlamaLike(v: LlamaVariant, json: unknown, architecture: string, where: string): ModelConfig {
+  const c = parseFields(llamaSchema, json, where);
+  if (c.hidden_act !== "silu") {
+    throw new ConfigError(`${where}: hidden_act "${c.hidden_act}" is not supported for ${architecture} (only "silu").`);
+  }
+  const numKvHeads = c.num_key_value_heads ?? c.num_attention_heads;
+  if (c.num_attention_heads % numKvHeads !== 0) {
+    throw new ConfigError(`${where}: num_attention_heads ${c.num_attention_heads} is not a multiple of num_key_value_heads ${numKvHeads}.`);
+  }
+  const headDim = c.head_dim ?? v.defaultHeadDim(c.hidden_size, c.num_attention_heads);
+  if (!Number.isInteger(headDim)) {
+    throw new ConfigError(`${where}: hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads}; set head_dim.`);
+  }
+  const rope = c.rope_parameters ?? c.rope_scaling;
+  return {
+    family: v.family,
+    architecture,
+    vocabSize: c.vocab_size,
+    hiddenSize: c.hidden_size,
+    numLayers: c.num_hidden_layers,
+    numHeads: c.num_attention_heads,
+    numKvHeads,
+    headDim,
+    intermediateSize: c.intermediate_size,
+    normEps: c.rms_norm_eps,
+    // LlamaConfig, Qwen2Config and Qwen3Config all default tie_word_embeddings to false.
+    tieWordEmbeddings: c.tie_word_embeddings ?? false,
+    ...v.flags(c),
+    ropeTheta: c.rope_parameters?.rope_theta ?? c.rope_theta ?? 10000,
+    ropeScaling: ropeScaling(rope, where),
+    residualPostLayernorm: false,
+    ropeBufferDtype: "F32",
+    bosTokenId: c.bos_token_id ?? null,
+    eosTokenIds: eosList(c.eos_token_id),
+    padTokenId: c.pad_token_id ?? null,
+  };
+}
 
 /** Every tensor the checkpoint must provide, with its shape. */
-export function llamaTensorShapes(c: ModelConfig): Map<string, number[]> {
+function llamaTensorShapes(c: ModelConfig): Map<string, number[]> {
   const s = new Map<string, number[]>();
   const H = c.hiddenSize;
   s.set("model.embed_tokens.weight", [c.vocabSize, H]);
@@ -44,7 +107,7 @@ export function llamaTensorShapes(c: ModelConfig): Map<string, number[]> {
 }
 
 /** The nn.Linear modules of the decoder layers (lm_head excluded, as PEFT's "all-linear" does). */
-export function llamaLinears(c: ModelConfig): LinearModule[] {
+function llamaLinears(c: ModelConfig): LinearModule[] {
   const H = c.hiddenSize;
   const q = c.numHeads * c.headDim;
   const kv = c.numKvHeads * c.headDim;
@@ -111,7 +174,7 @@ function decoderLayer(
  * With `cache` (one entry per layer, or empty to start one), past keys are reused and the new
  * keys/values are returned for the next call.
  */
-export function llamaForward(
+function llamaForward(
   ctx: LayerContext,
   c: ModelConfig,
   ids: tf.Tensor2D,
@@ -133,3 +196,25 @@ export function llamaForward(
   const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T, H]
   return { hidden, cache: cache ? newCache : null };
 }
+
+/** An Architecture that runs the Llama decoder above, with the variant's config differences. */
+export function llamaLike(v: LlamaVariant): Architecture {
+  return {
+    family: v.family,
+    hfArchitectures: v.hfArchitectures,
+    defaultTargetModules: v.defaultTargetModules,
+    embeddingName: "model.embed_tokens.weight",
+    parseConfig: (json, architecture, where) => parseLlamaLike(v, json, architecture, where),
+    tensorShapes: llamaTensorShapes,
+    linearModules: llamaLinears,
+    forward: llamaForward,
+  };
+}
+
+export const llama: Architecture = llamaLike({
+  family: "llama",
+  hfArchitectures: ["LlamaForCausalLM"],
+  defaultTargetModules: ["q_proj", "v_proj"],
+  defaultHeadDim: (hidden, heads) => hidden / heads,
+  flags: (c) => ({ qkvBias: c.attention_bias, oBias: c.attention_bias, mlpBias: c.mlp_bias, qkNorm: false }),
+});
