@@ -11,11 +11,19 @@ import { TrainingHandler } from "../src/engine/session/trainingHandler";
 // Vite serves the .wasm binaries at hashed URLs; tfjs must be told where they are.
 setWasmPaths({ "tfjs-backend-wasm.wasm": wasmPlain, "tfjs-backend-wasm-simd.wasm": wasmSimd, "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded });
 
-const scope = self as unknown as { postMessage(msg: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null };
+const scope = self as unknown as {
+  postMessage(msg: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+  onmessageerror: ((e: MessageEvent) => void) | null;
+};
 const handler = new TrainingHandler({
   post: (msg, transfer) => scope.postMessage(msg, transfer ?? []),
   setBackend,
   describeAdapter,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
+// handle() never rejects: every failure is already an error reply or an event, so nothing is dropped here.
 scope.onmessage = (event) => void handler.handle(event.data);
+// A message that could not be deserialized has no readable id; the page hears it as a protocol error.
+scope.onmessageerror = () =>
+  scope.postMessage({ type: "protocol-error", message: "The training worker received a message it could not deserialize; reload the page." });

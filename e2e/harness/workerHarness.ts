@@ -18,7 +18,7 @@ function drive(messages: ToWorker[], until: (m: FromWorker) => boolean, timeoutM
         resolve(seen);
       }
     };
-    for (const m of messages) worker.postMessage(m);
+    messages.forEach((request, i) => worker.postMessage({ id: i + 1, request }));
   });
 }
 

@@ -59,11 +59,23 @@ export async function withCliErrors(body: () => Promise<number>): Promise<number
   }
 }
 
+/** The CLI's next step after a backend could not start: the other --backend values it accepts. */
+export function backendNextStep(failed: string): string {
+  const others = backendFlag.unwrap().options.filter((b) => b !== failed);
+  return `Run again with ${others.map((b) => `--backend ${b}`).join(" or ")}.`;
+}
+
 /** Loads the engine and activates the backend; silences tfjs's "install tfjs-node" banner. */
 export async function engineWithBackend(name: BackendName): Promise<Engine> {
   const engine = await loadEngine();
   engine.tf.env().set("PROD", true);
-  await engine.setBackend(name);
+  try {
+    await engine.setBackend(name);
+  } catch (err) {
+    // The engine says what failed; the remedy is a flag, which only the CLI knows about.
+    if (err instanceof engine.BackendError) throw new CliError(`${err.message} ${backendNextStep(err.backend)}`);
+    throw err;
+  }
   return engine;
 }
 

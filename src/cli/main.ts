@@ -8,6 +8,7 @@ const COMMANDS = {
   generate: () => import("./commands/generate"),
   train: () => import("./commands/train"),
   dataset: () => import("./commands/dataset"),
+  share: () => import("./commands/share"),
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
@@ -18,7 +19,8 @@ commands:
   forward   logits, loss and LoRA gradients of a model
   generate  greedy generation with a model and an optional adapter
   train     LoRA fine-tuning, headless; writes a PEFT adapter
-  dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems`;
+  dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems
+  share     decode a share link (URL or #hash) to its playground, or encode a playground file to one`;
 
 function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);

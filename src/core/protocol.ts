@@ -1,7 +1,10 @@
-// The training worker's message protocol: one discriminated union each way (web-llm's message.ts).
-// The worker validates what it receives with these schemas; both sides switch exhaustively.
+// The training worker's message protocol: one discriminated union each way (web-llm's message.ts),
+// inside the envelope both workers share (workerEnvelope.ts): each request `{ id, request }` gets
+// exactly one reply or error for its id; steps, generations and run states stream as events.
+// Both ends validate what they receive with these schemas and switch exhaustively.
 import { z } from "zod";
-import type { TrainingSettings } from "./playgroundState";
+import { answerSchema, envelopeSchema, parseMessage, type Envelope, type Parsed } from "./workerEnvelope";
+import { TrainingSettingsSchema } from "./settings/trainingSettings";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -49,30 +52,15 @@ export interface StepMetrics {
   msPerStep: number;
 }
 
-export type RunState = "running" | "paused" | "stopped" | "finished" | "failed";
-export type RunErrorKind = "nan" | "device-lost" | "out-of-memory" | "other";
+export const RUN_STATES = ["running", "paused", "stopped", "finished", "failed"] as const;
+export type RunState = (typeof RUN_STATES)[number];
+export const RUN_ERROR_KINDS = ["nan", "device-lost", "out-of-memory", "other"] as const;
+export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
 const ids = z.array(z.number().int().min(-100));
 
-const trainingSettingsSchema: z.ZodType<TrainingSettings> = z.strictObject({
-  epochs: z.number().positive(),
-  maxSteps: z.number().int().min(0),
-  learningRate: z.number().positive().max(10),
-  batchSize: z.number().int().positive(),
-  maxSeqLength: z.number().int().positive(),
-  warmupSteps: z.number().int().min(0),
-  seed: z.number().int(),
-  generateEvery: z.number().int().min(0),
-  maxNewTokens: z.number().int().positive().max(512),
-  lora: z.strictObject({
-    r: z.number().int().positive(),
-    loraAlpha: z.number().positive(),
-    loraDropout: z.number().min(0).max(1),
-    targetModules: z.array(z.string()),
-    useRslora: z.boolean(),
-    trainNewTokenRows: z.boolean(),
-  }),
-});
+// The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
+const trainingSettingsSchema = TrainingSettingsSchema;
 
 export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("init"), backends: z.array(z.enum(BACKENDS)).min(1) }),
@@ -102,37 +90,100 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("pause"), runId: z.string() }),
   z.strictObject({ type: z.literal("resume"), runId: z.string() }),
   z.strictObject({ type: z.literal("stop"), runId: z.string() }),
-  z.strictObject({ type: z.literal("teacher-forced"), requestId: z.number().int(), runId: z.string().nullable(), inputIds: ids }),
+  z.strictObject({ type: z.literal("teacher-forced"), runId: z.string().nullable(), inputIds: ids }),
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string() }),
   /** Frees a run's adapter in the worker (the page keeps its record). */
   z.strictObject({ type: z.literal("delete-run"), runId: z.string() }),
 ]);
 
 export type ToWorker = z.infer<typeof toWorkerSchema>;
+export type ToWorkerEnvelope = Envelope<ToWorker>;
+export const toWorkerEnvelopeSchema = envelopeSchema(toWorkerSchema);
 
-export type FromWorker =
-  | {
-      type: "backend";
-      backend: BackendName;
-      fallbacks: Array<{ backend: BackendName; reason: string }>;
-      /** The WebGPU adapter, e.g. "google swiftshader"; software says it emulates a GPU on the CPU. */
-      adapter: { description: string; software: boolean } | null;
-    }
-  | { type: "model-loaded"; info: ModelInfo }
-  | { type: "model-error"; message: string }
-  | { type: "run-started"; runId: string; totalSteps: number; trainableParameters: number }
-  | { type: "step"; runId: string; metrics: StepMetrics }
-  | { type: "generations"; runId: string; step: number; outputs: number[][] }
-  | { type: "run-state"; runId: string; state: RunState }
-  | { type: "run-error"; runId: string; step: number; kind: RunErrorKind; message: string; nextBackend: BackendName | null }
-  | { type: "teacher-forced"; requestId: number; predictions: number[] }
-  | { type: "adapter"; runId: string; configJson: string; safetensors: ArrayBuffer }
-  | { type: "protocol-error"; message: string };
+// Metric values may be NaN or ±Infinity (a diverging gradient norm), which z.number() refuses.
+const metric = z.custom<number>((v) => typeof v === "number", "expected a number");
+const count = z.number().int().min(0);
+const backend = z.enum(BACKENDS);
 
-/** Parses a message arriving at the worker; a bad one becomes a protocol-error reply, not a crash. */
-export function parseToWorker(data: unknown): { ok: true; msg: ToWorker } | { ok: false; message: string } {
-  const r = toWorkerSchema.safeParse(data);
-  if (r.success) return { ok: true, msg: r.data };
-  const issue = r.error.issues[0];
-  return { ok: false, message: `bad message to the training worker at ${issue.path.join(".") || "(root)"}: ${issue.message}` };
+const modelInfoSchema = z.strictObject({
+  name: z.string(),
+  architecture: z.string(),
+  parameters: count,
+  vocabSize: count,
+  linearModules: z.array(z.string()),
+  defaultTargets: z.array(z.string()),
+}) satisfies z.ZodType<ModelInfo>;
+
+const stepMetricsSchema = z.strictObject({
+  step: count,
+  totalSteps: count,
+  epoch: metric,
+  loss: metric,
+  learningRate: metric,
+  gradNorm: metric,
+  tokens: count,
+  tokensPerSecond: metric,
+  msPerStep: metric,
+}) satisfies z.ZodType<StepMetrics>;
+
+/** A run command's reply says only that the worker took it. */
+const ack = <T extends "pause" | "resume" | "stop" | "delete-run">(type: T) => z.strictObject({ type: z.literal(type), runId: z.string() });
+
+/** What a reply carries, one kind per request type (`type` names the request it answers). */
+export const workerResultSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("init"), backend }),
+  z.strictObject({ type: z.literal("load-model"), info: modelInfoSchema }),
+  /** The run was accepted and its first step is next; it then streams events. */
+  z.strictObject({ type: z.literal("start"), runId: z.string(), totalSteps: count, trainableParameters: count }),
+  ack("pause"),
+  ack("resume"),
+  ack("stop"),
+  ack("delete-run"),
+  /** predictions[t] = the model's guess for inputIds[t + 1]. */
+  z.strictObject({ type: z.literal("teacher-forced"), predictions: z.array(z.number().int()) }),
+  z.strictObject({ type: z.literal("export-adapter"), runId: z.string(), configJson: z.string(), safetensors: z.instanceof(ArrayBuffer) }),
+]);
+
+export type WorkerResult = z.infer<typeof workerResultSchema>;
+/** The result that answers a request of type T. */
+export type ResultFor<T extends ToWorker["type"]> = Extract<WorkerResult, { type: T }>;
+// Compile-time proof that every request type has a result kind (else this is `never`, an error).
+const _everyRequestAnswered: [Exclude<ToWorker["type"], WorkerResult["type"]>] extends [never] ? true : never = true;
+void _everyRequestAnswered;
+
+export const fromWorkerSchema = z.discriminatedUnion("type", [
+  ...answerSchema(workerResultSchema),
+  z.strictObject({
+    type: z.literal("backend"),
+    backend,
+    fallbacks: z.array(z.strictObject({ backend, reason: z.string() })),
+    /** The WebGPU adapter, e.g. "google swiftshader"; software says it emulates a GPU on the CPU. */
+    adapter: z.strictObject({ description: z.string(), software: z.boolean() }).nullable(),
+  }),
+  z.strictObject({ type: z.literal("step"), runId: z.string(), metrics: stepMetricsSchema }),
+  z.strictObject({ type: z.literal("generations"), runId: z.string(), step: count, outputs: z.array(z.array(z.number().int())) }),
+  z.strictObject({ type: z.literal("run-state"), runId: z.string(), state: z.enum(RUN_STATES) }),
+  /** A run that was started failed later (its start was already answered). */
+  z.strictObject({
+    type: z.literal("run-error"),
+    runId: z.string(),
+    step: count,
+    kind: z.enum(RUN_ERROR_KINDS),
+    message: z.string(),
+    nextBackend: backend.nullable(),
+  }),
+  /** A message the worker could not read an id from, so no request can be answered. */
+  z.strictObject({ type: z.literal("protocol-error"), message: z.string() }),
+]);
+
+export type FromWorker = z.infer<typeof fromWorkerSchema>;
+
+/** A message arriving at the worker; a bad one is answered (for its id, when readable), not a crash. */
+export function parseToWorker(data: unknown): Parsed<ToWorkerEnvelope> {
+  return parseMessage(toWorkerEnvelopeSchema, data, "to the training worker");
+}
+
+/** A message arriving at the page; a bad one fails its request (or is reported), never half-applied. */
+export function parseFromWorker(data: unknown): Parsed<FromWorker> {
+  return parseMessage(fromWorkerSchema, data, "from the training worker");
 }

@@ -3,7 +3,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
-import { EngineError } from "./errors";
+import { BackendError } from "./errors";
 
 export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
 
@@ -22,23 +22,21 @@ export async function describeAdapter(name: BackendName): Promise<{ description:
   return { description, software: adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software/i.test(description) };
 }
 
-/** Registers (if needed) and activates a backend; throws an EngineError when it cannot run here. */
+/** Registers (if needed) and activates a backend; throws a BackendError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
   if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
   if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
   if (name === "webgl") {
     const g = globalThis as { OffscreenCanvas?: unknown; document?: unknown };
     if (!g.OffscreenCanvas && !g.document) {
-      throw new EngineError(`backend "webgl": no canvas in this environment (neither document nor OffscreenCanvas); use cpu or wasm.`);
+      throw new BackendError(name, "unavailable", `backend "webgl" is not available here: this runtime has no canvas (neither document nor OffscreenCanvas).`);
     }
     await import("@tensorflow/tfjs-backend-webgl");
   }
   if (name === "webgpu") {
     const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
     if (!nav?.gpu) {
-      throw new EngineError(
-        `backend "webgpu": no WebGPU adapter in this environment (navigator.gpu is missing); use --backend cpu or wasm, or run in a WebGPU browser.`,
-      );
+      throw new BackendError(name, "unavailable", `backend "webgpu" is not available here: this runtime has no WebGPU (navigator.gpu is missing).`);
     }
     await import("@tensorflow/tfjs-backend-webgpu");
   }
@@ -47,7 +45,7 @@ export async function setBackend(name: BackendName): Promise<void> {
     ok = await tf.setBackend(name);
     await tf.ready();
   } catch (e) {
-    throw new EngineError(`backend "${name}" failed to initialise (${(e as Error).message}); try --backend cpu.`);
+    throw new BackendError(name, "init-failed", `backend "${name}" failed to initialise: ${(e as Error).message.replace(/\.$/, "")}.`);
   }
-  if (!ok) throw new EngineError(`backend "${name}" failed to initialise; try --backend cpu.`);
+  if (!ok) throw new BackendError(name, "init-failed", `backend "${name}" failed to initialise (tfjs gave no reason).`);
 }

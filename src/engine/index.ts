@@ -5,8 +5,10 @@
 export * as tf from "@tensorflow/tfjs-core";
 
 export { setBackend, type BackendName } from "./backend";
-export { parseModelConfig, SUPPORTED_ARCHITECTURES, type ModelConfig, type Family } from "./config";
-export { ConfigError, EngineError, MissingTensorError, SafetensorsError, AdapterError } from "./errors";
+export { parseModelConfig } from "./config";
+export type { Architecture, ModelConfig, Family } from "./modelTypes";
+export { ARCHITECTURES, SUPPORTED_ARCHITECTURES, DEFAULT_TARGET_MODULES, architectureFor, architectureByName } from "./architectures";
+export { AdapterError, BackendError, ConfigError, EngineError, MissingTensorError, SafetensorsError } from "./errors";
 export { readSafetensors, writeSafetensors, readHeader, SAFETENSORS_LIMITS, type F32Tensor, type StorageDtype } from "./safetensors";
 export { forEachTensor, readAllTensors, shardFilesFromIndex, type SafetensorsSource } from "./safetensorsSources";
 export {
@@ -18,7 +20,7 @@ export {
   type NamedSource,
   type LoadOptions,
 } from "./weights";
-export { createLora, disposeLora, resolveTargets, trainableVariables, LORA_DEFAULTS, DEFAULT_TARGET_MODULES, type LoraAdapter, type LoraConfig } from "./lora";
+export { createLora, disposeLora, resolveTargets, trainableVariables, LORA_DEFAULTS, type LoraAdapter, type LoraConfig } from "./lora";
 export { forward, forwardWithCache, type ForwardOptions } from "./model";
 export { causalLmLoss, countedTokens, IGNORE_INDEX } from "./loss";
 export { collate, type Batch, type Example } from "./batch";

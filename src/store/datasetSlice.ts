@@ -2,8 +2,10 @@
 // previewed before anything changes, then replacing the examples on the user's word, with an undo.
 import type { StateCreator } from "zustand";
 import type { DatasetResult } from "../core/dataset/types";
-import type { DatasetWorkerReply, DatasetWorkerRequest } from "../core/dataset/workerProtocol";
+import type { WorkerReadOptions } from "../core/dataset/workerProtocol";
 import type { ChatExample } from "../core/types";
+import { createDatasetWorkerClient } from "./datasetWorker";
+import { WorkerStoppedError } from "./pendingCalls";
 import type { PlaygroundState } from "./playgroundStore";
 
 /**
@@ -49,7 +51,7 @@ function refusal(name: string): string | null {
 }
 
 export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSlice> = (set, get) => {
-  let worker: Worker | null = null;
+  const worker = createDatasetWorkerClient();
   let nextId = 1;
 
   const currentId = () => {
@@ -57,49 +59,35 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
     return d.phase === "reading" ? d.id : null;
   };
 
-  const onReply = (reply: DatasetWorkerReply) => {
+  /** The read still on screen is `id`'s: a cancelled or replaced read's late answer changes nothing. */
+  const reading = (id: number) => {
     const d = get().dataset;
-    if (d.phase !== "reading" || d.id !== reply.id) return; // a cancelled read's late reply
-    switch (reply.type) {
-      case "progress":
-        set({ dataset: { ...d, bytesRead: reply.bytesRead, totalBytes: reply.totalBytes ?? d.totalBytes } });
-        return;
-      case "done":
-        set({ dataset: { phase: "preview", result: reply.result, ms: Date.now() - d.startedAt, ignored: d.ignored } });
-        return;
-      default: {
-        const _exhaustive: never = reply;
-        return _exhaustive;
-      }
-    }
+    return d.phase === "reading" && d.id === id ? d : null;
   };
 
-  const stopWorker = () => {
-    worker?.terminate();
-    worker = null;
-  };
+  // Terminate rather than post "cancel": a JSON array or Parquet file is parsed in one call that a
+  // cancel message cannot interrupt, and terminating frees the partial result at once.
+  const stopWorker = (reason: string) => worker.stop(reason);
 
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
-    const w = new Worker(new URL("../../workers/dataset.worker.ts", import.meta.url), { type: "module", name: "dataset" });
-    w.onmessage = (e: MessageEvent<DatasetWorkerReply>) => onReply(e.data);
-    w.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      const d = get().dataset;
-      stopWorker();
-      if (d.phase !== "reading") return;
-      const why = e.message || "the browser gave no reason (often: out of memory)";
-      set({
-        dataset: {
-          phase: "stopped",
-          fileName: d.fileName,
-          tone: "error",
-          message: `Reading ${d.fileName} stopped after ${d.bytesRead.toLocaleString("en-US")} bytes: ${why}. Your examples are unchanged; try a smaller file or split this one.`,
-        },
+  const read = async (id: number, file: File, options: WorkerReadOptions) => {
+    try {
+      const result = await worker.read(file.name, file, options, (bytesRead, totalBytes) => {
+        const d = reading(id);
+        if (d) set({ dataset: { ...d, bytesRead, totalBytes: totalBytes ?? d.totalBytes } });
       });
-    };
-    worker = w;
-    return w;
+      const d = reading(id);
+      if (d) set({ dataset: { phase: "preview", result, ms: Date.now() - d.startedAt, ignored: d.ignored } });
+    } catch (err) {
+      const d = reading(id);
+      if (!d) return;
+      const message =
+        err instanceof WorkerStoppedError
+          ? `Reading ${d.fileName} stopped after ${d.bytesRead.toLocaleString("en-US")} bytes: ${err.reason.replace(/\.$/, "")}. Your examples are unchanged; try a smaller file or split this one.`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+      set({ dataset: { phase: "stopped", fileName: d.fileName, tone: "error", message } });
+    }
   };
 
   return {
@@ -109,7 +97,7 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
     readDatasetFiles: (files) => {
       const file = files[0];
       if (!file) return;
-      if (currentId() !== null) stopWorker(); // a new drop replaces a read in progress
+      if (currentId() !== null) stopWorker("another file was dropped"); // a new drop replaces a read in progress
       const refused = refusal(file.name);
       if (refused) {
         set({ dataset: { phase: "stopped", fileName: file.name, tone: "error", message: refused } });
@@ -117,28 +105,20 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
       }
       const id = nextId++;
       const formatting = get().formatting;
-      const request: DatasetWorkerRequest = {
-        type: "read",
-        id,
-        name: file.name,
-        file,
-        // A `text` record is split into turns with the templates the playground formats with.
-        // The worker keeps only what Replace can load, so the reply stays small (a 200 MB file has
-        // ~200k examples; unpacking them all froze the page for ~1 s).
-        options: { templates: formatting.kind === "text" ? formatting.templates : undefined, maxExamples: MAX_EDITOR_EXAMPLES },
-      };
+      // A `text` record is split into turns with the templates the playground formats with.
+      // The worker keeps only what Replace can load, so the reply stays small (a 200 MB file has
+      // ~200k examples; unpacking them all froze the page for ~1 s).
+      const options: WorkerReadOptions = { templates: formatting.kind === "text" ? formatting.templates : undefined, maxExamples: MAX_EDITOR_EXAMPLES };
       set({
         dataset: { phase: "reading", id, fileName: file.name, bytesRead: 0, totalBytes: file.size, startedAt: Date.now(), ignored: files.slice(1).map((f) => f.name) },
       });
-      ensureWorker().postMessage(request);
+      void read(id, file, options); // never rejects: every outcome lands in `dataset`
     },
 
     cancelDatasetRead: () => {
       const d = get().dataset;
       if (d.phase !== "reading") return;
-      // Terminate rather than post "cancel": a JSON array or Parquet file is parsed in one call that
-      // a cancel message cannot interrupt, and terminating frees the partial result at once.
-      stopWorker();
+      stopWorker("the read was cancelled");
       set({ dataset: { phase: "stopped", fileName: d.fileName, tone: "info", message: `Reading ${d.fileName} was cancelled. Nothing changed; drop or pick a file to try again.` } });
     },
 
@@ -154,7 +134,7 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
     },
 
     dismissDataset: () => {
-      if (currentId() !== null) stopWorker();
+      if (currentId() !== null) stopWorker("the read was dismissed");
       set({ dataset: { phase: "idle" } });
     },
 

@@ -3,11 +3,11 @@
 // folder model also brings its tokenizer, loaded through the tokenizer slice's dropped-files action.
 // A failed load keeps the previous model and tokenizer.
 import { downloadHubModel } from "../core/hub/download";
-import { estimateBrowserStorage, openBrowserHubCache } from "../core/hub/browserHubCache";
 import { HubError, type HubErrorKind } from "../core/hub/errors";
 import { createMemoryHubCache, type HubCache } from "../core/hub/hubCache";
 import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
+import { environment } from "./environment";
 import { usePlayground } from "./playgroundStore";
 import { currentTokenizer } from "./tokenizerHolder";
 import { ensureModel } from "./workerBridge";
@@ -118,11 +118,13 @@ export async function loadBundledModelIfChosen(): Promise<void> {
 }
 
 async function hubCache(): Promise<HubCache> {
+  const browser = environment().hubCache;
   try {
-    return await openBrowserHubCache();
+    if (browser) return await browser.open();
   } catch {
-    return createMemoryHubCache(); // no Cache API (e.g. an insecure origin): download every time
+    // The Cache API refused (e.g. Firefox's private mode): as without one below.
   }
+  return createMemoryHubCache(); // no Cache API (e.g. an insecure origin): download every time
 }
 
 export async function loadHubModel(modelId: string, revision = "main"): Promise<void> {
@@ -136,7 +138,7 @@ export async function loadHubModel(modelId: string, revision = "main"): Promise<
       revision,
       baseUrl: store().hubBaseUrl.trim() || undefined,
       cache: await hubCache(),
-      estimateQuota: estimateBrowserStorage,
+      estimateQuota: () => environment().hubCache?.estimate() ?? Promise.resolve(null),
       signal: controller.signal,
       onProgress: (progress) => set((s) => ({ modelLoad: { ...s.modelLoad, progress } })),
     });

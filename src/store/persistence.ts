@@ -1,10 +1,12 @@
 // Startup and autosave: restore the autosaved playground, open a share link in the address, and
-// keep saving (debounced) to localStorage. Storage and the address bar are touched only here.
+// keep saving (debounced) to local storage. Storage and the address bar come from the environment
+// (./environment), so tests run this against a fake one.
 import type { PlaygroundState as SharedState } from "../core/playgroundState";
 import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { formatBytes } from "../core/dataset/bytes";
+import { environment, type Environment } from "./environment";
 import { bundledModelTraining } from "./modelLoading";
-import { applySnapshot, selectSnapshot } from "./playgroundSnapshot";
+import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
 import { usePlayground, type PlaygroundState } from "./playgroundStore";
 import { textChars, type Notice } from "./sharingSlice";
 
@@ -39,21 +41,13 @@ function untouched(state: SharedState, defaults: SharedState): boolean {
 /** What the autosave holds now (canonical), so an equal state is not written again. */
 let lastSaved: string | null = null;
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null; // disabled by the browser's privacy settings
-  }
-}
-
-function restoreAutosave(): void {
-  const store = storage();
+function restoreAutosave(env: Environment): void {
+  const store = env.storage;
   const text = store?.getItem(AUTOSAVE_KEY);
   if (!store || text == null) return;
   const decoded = parseAutosave(text);
   if (decoded.ok) {
-    applySnapshot(decoded.state);
+    usePlayground.setState(snapshotPatch(decoded.state));
     lastSaved = canonical(decoded.state);
     return;
   }
@@ -72,12 +66,12 @@ function restoreAutosave(): void {
 }
 
 /** Opens the share link in the address, asking first when it would replace the user's own edits. */
-function openShareHash(defaults: SharedState): void {
-  const hash = location.hash;
+function openShareHash(env: Environment, defaults: SharedState): void {
+  const hash = env.location.hash;
   if (hash === "" || hash === "#") return;
   const decoded = decodeShareHash(hash);
   // Applied or not, the link is consumed: a reload must not ask again.
-  history.replaceState(history.state, "", location.pathname + location.search);
+  env.location.replaceHash("");
   if (!decoded.ok) {
     usePlayground.setState({
       linkNotice: {
@@ -99,12 +93,12 @@ function openShareHash(defaults: SharedState): void {
   }
 }
 
-let timer: number | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
 
-function saveNow(): void {
-  window.clearTimeout(timer);
+function saveNow(env: Environment): void {
+  clearTimeout(timer);
   timer = undefined;
-  const store = storage();
+  const store = env.storage;
   const fail = (detail: string) =>
     usePlayground.setState({ autosave: { kind: "failed", notice: { tone: "warning", title: "Autosave is paused", detail } } });
   if (!store) return fail("This browser does not let the page use local storage (private mode or blocked site data). Export the playground as a JSON file to keep it.");
@@ -134,24 +128,36 @@ function changed(s: PlaygroundState, prev: PlaygroundState): boolean {
   return SNAPSHOT_KEYS.some((k) => s[k] !== prev[k]);
 }
 
-let started = false;
+/** Undoes a running startPersistence(); null while none runs. */
+let stop: (() => void) | null = null;
 
-/** Call once before the first render. */
-export function startPersistence(): void {
-  if (started) return;
-  started = true;
+/**
+ * Call once before the first render (a second call while it runs does nothing). Returns a stop
+ * function for tests, which start it again against a fresh fake environment to act out a reload.
+ */
+export function startPersistence(env: Environment = environment()): () => void {
+  if (stop) return stop;
   const defaults = selectSnapshot(usePlayground.getState());
-  restoreAutosave();
-  openShareHash(defaults);
-  usePlayground.subscribe((s, prev) => {
-    if (!changed(s, prev)) return;
-    window.clearTimeout(timer);
-    timer = window.setTimeout(saveNow, AUTOSAVE_DELAY_MS);
-  });
-  // A link pasted into the address bar of an open playground changes only the hash.
-  window.addEventListener("hashchange", () => openShareHash(defaults));
-  // Closing or reloading within the debounce still saves the last edit.
-  window.addEventListener("pagehide", () => {
-    if (timer !== undefined) saveNow();
-  });
+  restoreAutosave(env);
+  openShareHash(env, defaults);
+  const offs = [
+    usePlayground.subscribe((s, prev) => {
+      if (!changed(s, prev)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => saveNow(env), AUTOSAVE_DELAY_MS);
+    }),
+    env.location.onHashChange(() => openShareHash(env, defaults)),
+    // Closing, reloading or leaving the tab within the debounce still saves the last edit.
+    env.lifecycle.onHidden(() => {
+      if (timer !== undefined) saveNow(env);
+    }),
+  ];
+  stop = () => {
+    offs.forEach((off) => off());
+    clearTimeout(timer);
+    timer = undefined;
+    lastSaved = null;
+    stop = null;
+  };
+  return stop;
 }

@@ -1,8 +1,9 @@
 // Runs survive a reload: saved per run, read back validated, in-progress runs come back interrupted.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_TRAINING } from "../core/playgroundState";
-import { loadRuns, saveRuns } from "./runsPersistence";
-import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "./runsSlice";
+import { fakeEnvironment, setEnvironment } from "./environment";
+import { loadRuns, RUNS_STORAGE_KEY, saveRuns, scheduleSaveRuns } from "./runsPersistence";
+import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "./runRecord";
 
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
@@ -27,6 +28,8 @@ function run(id: string, status: RunRecord["status"]): RunRecord {
   };
 }
 
+afterEach(() => setEnvironment(null));
+
 describe("runs persistence", () => {
   it("round-trips runs; a running one comes back interrupted with its time so far; NaN losses survive", () => {
     const storage = memoryStorage();
@@ -42,6 +45,19 @@ describe("runs persistence", () => {
     expect(Number.isNaN(back.runs.a.steps[1].loss)).toBe(true);
     saveRuns({ runs: { b: back.runs.b }, runOrder: ["b"], baselineRunId: null }, storage);
     expect(loadRuns(storage).runOrder).toEqual(["b"]);
+  });
+
+  it("scheduleSaveRuns waits, and flushes to the environment's storage at once when the page is hidden", () => {
+    const env = fakeEnvironment();
+    setEnvironment(env);
+    const runs = { a: run("a", "running") };
+    scheduleSaveRuns(() => ({ runs, runOrder: ["a"], baselineRunId: null }));
+    expect(env.storedItems.has(RUNS_STORAGE_KEY)).toBe(false); // coalescing: nothing written yet
+    env.hide();
+    expect(env.storedItems.has(RUNS_STORAGE_KEY)).toBe(true);
+    const back = loadRuns(env.storage);
+    expect(back.runOrder).toEqual(["a"]);
+    expect(back.runs.a.status).toBe("interrupted");
   });
 
   it("keeps the bounds", () => {

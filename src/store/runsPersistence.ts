@@ -1,9 +1,12 @@
-// Runs in localStorage: written at most every SAVE_EVERY_MS while training (and when the page is
-// hidden, so a reload loses nothing), read back and validated at start. A run that was in progress
-// when the page closed comes back "interrupted"; the worker's adapters do not survive a reload.
+// Runs in the environment's local storage: written at most every SAVE_EVERY_MS while training (and
+// when the page is hidden, so a reload loses nothing), read back and validated at start. A run that
+// was in progress when the page closed comes back "interrupted"; the worker's adapters do not
+// survive a reload.
 import { z } from "zod";
 import { BACKENDS } from "../core/protocol";
-import { runWallMs, type RunRecord } from "./runsSlice";
+import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
+import { environment, type Environment, type KeyValueStorage } from "./environment";
+import { runWallMs, type RunRecord } from "./runRecord";
 
 /** The list of runs and the baseline; each run is stored under its own key, so a step rewrites one run. */
 export const RUNS_STORAGE_KEY = "finetuning-playground.runs.v1";
@@ -20,13 +23,8 @@ const num = z.number();
 const stepSchema = z.object({
   step: num, totalSteps: num, epoch: num, loss: num, learningRate: num, gradNorm: num, tokens: num, tokensPerSecond: num, msPerStep: num,
 });
-const settingsSchema = z.object({
-  epochs: num, maxSteps: num, learningRate: num, batchSize: num, maxSeqLength: num, warmupSteps: num, seed: num,
-  generateEvery: num, maxNewTokens: num,
-  lora: z.object({
-    r: num, loraAlpha: num, loraDropout: num, targetModules: z.array(z.string()), useRslora: z.boolean(), trainNewTokenRows: z.boolean(),
-  }),
-});
+// The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
+const settingsSchema = TrainingSettingsSchema;
 const backend = z.enum(BACKENDS);
 const runSchema = z.object({
   id: z.string(),
@@ -61,12 +59,22 @@ function parse<T>(schema: z.ZodType<T>, text: string | null | undefined): T | nu
   }
 }
 
-/** What was saved last, by identity: only runs whose record changed since are written again. */
-const written = new Map<string, RunRecord>();
+/**
+ * What was saved last in each storage, by identity: only runs whose record changed since are
+ * written again. Per storage, so a test's fresh fake storage gets every run.
+ */
+const writtenTo = new WeakMap<KeyValueStorage, Map<string, RunRecord>>();
 
-export function loadRuns(storage: Storage | undefined = globalThis.localStorage): SavedRuns {
+function writtenIn(storage: KeyValueStorage): Map<string, RunRecord> {
+  let written = writtenTo.get(storage);
+  if (!written) writtenTo.set(storage, (written = new Map()));
+  return written;
+}
+
+export function loadRuns(storage: KeyValueStorage | null = environment().storage): SavedRuns {
   const index = parse(indexSchema, storage?.getItem(RUNS_STORAGE_KEY));
   if (!storage || !index) return { runs: {}, runOrder: [], baselineRunId: null };
+  const written = writtenIn(storage);
   const runs: Record<string, RunRecord> = {};
   for (const id of index.runOrder) {
     const r = parse(runSchema, storage.getItem(runKey(id)));
@@ -79,8 +87,9 @@ export function loadRuns(storage: Storage | undefined = globalThis.localStorage)
   return { runs, runOrder, baselineRunId: index.baselineRunId && runs[index.baselineRunId] ? index.baselineRunId : null };
 }
 
-export function saveRuns(saved: SavedRuns, storage: Storage | undefined = globalThis.localStorage): void {
+export function saveRuns(saved: SavedRuns, storage: KeyValueStorage | null = environment().storage): void {
   if (!storage) return;
+  const written = writtenIn(storage);
   try {
     for (const id of [...written.keys()]) {
       if (!saved.runs[id]) {
@@ -102,7 +111,8 @@ export function saveRuns(saved: SavedRuns, storage: Storage | undefined = global
 }
 let pending: (() => SavedRuns) | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
-let hooked = false;
+/** The environment whose "hidden" event flushes, and how to stop listening to it. */
+let hooked: { env: Environment; off: () => void } | null = null;
 
 function flush(): void {
   if (timer !== null) clearTimeout(timer);
@@ -115,10 +125,11 @@ function flush(): void {
 /** Saves soon (coalescing the per-step updates), and at once when the page is hidden or closed. */
 export function scheduleSaveRuns(read: () => SavedRuns): void {
   pending = read;
-  if (!hooked && typeof window !== "undefined") {
-    hooked = true;
-    window.addEventListener("pagehide", flush);
-    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+  const env = environment();
+  // Hooked once per environment: a test that swaps in a fake one gets its lifecycle, not the old one's.
+  if (hooked?.env !== env) {
+    hooked?.off();
+    hooked = { env, off: env.lifecycle.onHidden(flush) };
   }
   if (timer === null) timer = setTimeout(flush, SAVE_EVERY_MS);
 }

@@ -3,7 +3,8 @@
 import type { StateCreator } from "zustand";
 import { encodeShareHash, exportStateFile, importStateFile, MAX_SHARE_HASH_CHARS, MAX_SHARE_JSON_CHARS } from "../core/share/codec";
 import type { PlaygroundState as SharedState } from "../core/playgroundState";
-import { applySnapshot, selectSnapshot } from "./playgroundSnapshot";
+import { environment } from "./environment";
+import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
 import type { PlaygroundState } from "./playgroundStore";
 
 export type ShareStatus =
@@ -83,12 +84,13 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
     // shareLinkFits(state) would encode a second time; this is its test on the one encoding.
     const hash = encodeShareHash(state);
     if (hash.length > MAX_SHARE_HASH_CHARS) return set({ share: { kind: "too-large", chars: hash.length, limit: MAX_SHARE_HASH_CHARS, what: "link" } });
-    const url = `${location.origin}${location.pathname}${hash}`;
-    if (!navigator.clipboard?.writeText) {
+    const { location: page, clipboard } = environment();
+    const url = `${page.origin}${page.pathname}${hash}`;
+    if (!clipboard) {
       return set({ share: { kind: "manual", url, reason: "this browser gives the page no clipboard (an http:// address that is not localhost, or an old browser)" } });
     }
     try {
-      await navigator.clipboard.writeText(url);
+      await clipboard.writeText(url);
       set({ share: { kind: "copied", url } });
     } catch (err) {
       set({ share: { kind: "manual", url, reason: `the browser refused the clipboard (${(err as Error).message || "permission denied"})` } });
@@ -117,15 +119,13 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
 
   replacePlayground: (state, what) => {
     const previous = selectSnapshot(get());
-    applySnapshot(state);
-    set({ playgroundUndo: { what, previous }, datasetUndo: null });
+    set({ ...snapshotPatch(state), playgroundUndo: { what, previous }, datasetUndo: null });
   },
 
   undoPlaygroundReplace: () => {
     const undo = get().playgroundUndo;
     if (!undo) return;
-    applySnapshot(undo.previous);
-    set({ playgroundUndo: null, fileNotice: null, linkNotice: null });
+    set({ ...snapshotPatch(undo.previous), playgroundUndo: null, fileNotice: null, linkNotice: null });
   },
 
   resolvePendingShared: (accept) => {

@@ -4,6 +4,7 @@
 import { BACKENDS, type BackendName, type ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
 import { buildTrainingData } from "../core/trainingData";
+import { environment } from "./environment";
 import { computeMaskView } from "./maskViewMemo";
 import { currentModelSpec } from "./modelLoading";
 import { usePlayground } from "./playgroundStore";
@@ -111,20 +112,12 @@ export function deleteRun(runId: string): void {
   store().deleteRun(runId);
 }
 
-function download(name: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** PEFT's two files: adapter_config.json and adapter_model.safetensors. */
 export async function downloadAdapter(runId: string): Promise<void> {
   const { configJson, safetensors } = await bridge.exportAdapter(runId);
-  download("adapter_config.json", configJson, "application/json");
-  download("adapter_model.safetensors", safetensors, "application/octet-stream");
+  const { downloads } = environment();
+  downloads.save("adapter_config.json", configJson, "application/json");
+  downloads.save("adapter_model.safetensors", safetensors, "application/octet-stream");
 }
 
 /** Teacher-forced predictions for example `index` (-1: the holdout prompt) under the current run's adapter. */

@@ -1,33 +1,65 @@
-// The page's side of the training worker: owns the Worker, posts typed ToWorker messages, and
-// records every FromWorker message into the store the moment it arrives, so a worker that crashes
-// or is closed loses nothing already reported (its runs become "interrupted").
-import { type BackendName, type FromWorker, type ModelInfo, type ModelSpec, type ToWorker } from "../core/protocol";
+// The page's side of the training worker: owns the Worker, posts each request in the envelope
+// (`{ id, request }`) and settles one promise per id with the worker's reply or error, and records
+// every event into the store the moment it arrives, so a worker that crashes or is closed loses
+// nothing already reported (its runs become "interrupted") and leaves no call waiting.
+import {
+  parseFromWorker,
+  type BackendName,
+  type FromWorker,
+  type ModelInfo,
+  type ModelSpec,
+  type ResultFor,
+  type ToWorker,
+  type ToWorkerEnvelope,
+  type WorkerResult,
+} from "../core/protocol";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import { errorMessage } from "../core/workerEnvelope";
+import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { usePlayground } from "./playgroundStore";
-import { addGenerations, thinSteps, withStatus, type RunRecord } from "./runsSlice";
+import { addGenerations, thinSteps, withStatus, type RunError, type RunRecord } from "./runRecord";
 
 let worker: Worker | null = null;
 let ready: Promise<void> | null = null;
+const calls = new PendingCalls<WorkerResult>();
 
 /** Per run, not persisted: how to decode its generations (the tokenizer it was started with). */
 const decoders = new Map<string, { tokenizer: PlaygroundTokenizer; stopIds: number[] }>();
 
-type Waiter = { match: (msg: FromWorker) => boolean; resolve: (msg: FromWorker) => void; reject: (err: Error) => void };
-let waiters: Waiter[] = [];
-
 const store = () => usePlayground.getState();
 const set = usePlayground.setState;
 
-function post(msg: ToWorker, transfer: Transferable[] = []): void {
-  if (!worker) throw new Error("The training worker is not running.");
-  worker.postMessage(msg, transfer);
+/** What each request is, in the words of an error that says which one went unanswered. */
+const WHAT: Record<ToWorker["type"], string> = {
+  init: "its start-up",
+  "load-model": "the model load",
+  start: "the run's start",
+  pause: "a pause",
+  resume: "a resume",
+  stop: "a stop",
+  "teacher-forced": "the teacher-forced view",
+  "export-adapter": "the adapter export",
+  "delete-run": "a run's deletion",
+};
+
+function isResultFor<T extends ToWorker["type"]>(result: WorkerResult, type: T): result is ResultFor<T> {
+  return result.type === type;
 }
 
-/** The next message that `match`es (rejected if the worker dies first). */
-function waitFor<T extends FromWorker>(match: (msg: FromWorker) => msg is T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    waiters.push({ match, resolve: (m) => match(m) && resolve(m), reject });
-  });
+/** Posts `request`; resolves with its result, rejects with the worker's message or when the worker stops. */
+async function call<R extends ToWorker>(request: R, transfer: Transferable[] = []): Promise<ResultFor<R["type"]>> {
+  const what = WHAT[request.type];
+  if (!worker) throw new Error(`The training worker is not running, so ${what} was not sent; start again to restart it.`);
+  const { id, answered } = calls.open(what);
+  const envelope: ToWorkerEnvelope = { id, request };
+  try {
+    worker.postMessage(envelope, transfer);
+  } catch (err) {
+    calls.fail(id, `The page could not send ${what} to the training worker: ${errorMessage(err)}. Reload the page and try again.`);
+  }
+  const result = await answered;
+  if (isResultFor<R["type"]>(result, request.type)) return result;
+  throw new Error(`The training worker answered ${what} with another request's result; the page and the worker disagree, so reload the page.`);
 }
 
 function isRunning(run: RunRecord): boolean {
@@ -39,20 +71,19 @@ export function ensureWorker(backends: readonly BackendName[] = store().backendO
   if (ready) return ready;
   const w = new Worker(new URL("../../workers/training.worker.ts", import.meta.url), { type: "module", name: "training" });
   worker = w;
-  w.addEventListener("message", (e: MessageEvent<FromWorker>) => handle(e.data));
+  w.addEventListener("message", (e: MessageEvent<unknown>) => receive(e.data));
+  // A worker's uncaught error, or one that failed to load: nothing it was asked will be answered.
   w.addEventListener("error", (e) => workerDied(`The training worker crashed: ${e.message || "no message (it may have failed to load)"}.`));
+  // The page cannot tell which call an unreadable message answered, so every call is given up.
   w.addEventListener("messageerror", () => workerDied("The training worker sent a message the page could not read."));
   set((s) => ({ engine: { ...s.engine, workerError: null } }));
-  const backend = waitFor((m): m is Extract<FromWorker, { type: "backend" }> => m.type === "backend");
-  post({ type: "init", backends: [...backends] });
-  ready = backend.then(() => undefined);
+  ready = call({ type: "init", backends: [...backends] }).then(() => undefined);
   return ready;
 }
 
-/** Ends the worker; runs in progress are marked interrupted with `reason`. */
+/** Ends the worker; runs in progress are marked interrupted with `reason`, waiting calls rejected. */
 export function terminateWorker(reason: string): void {
   if (!worker) return;
-  worker.terminate();
   workerDied(reason, false);
 }
 
@@ -60,9 +91,7 @@ function workerDied(message: string, isError = true): void {
   worker?.terminate();
   worker = null;
   ready = null;
-  const pending = waiters;
-  waiters = [];
-  pending.forEach((w) => w.reject(new Error(message)));
+  calls.failAll(message, (what) => `${message} The training worker stopped before answering ${what}: start again to restart it, or reload the page.`);
   const { runs, updateRun } = store();
   for (const run of Object.values(runs)) {
     if (isRunning(run)) {
@@ -79,12 +108,13 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   await ensureWorker();
   const loaded = store().loadedModel;
   if (loaded?.key === key) return loaded.info;
-  const reply = waitFor((m): m is Extract<FromWorker, { type: "model-loaded" | "model-error" }> => m.type === "model-loaded" || m.type === "model-error");
-  post({ type: "load-model", model: spec });
-  const msg = await reply;
-  if (msg.type === "model-error") throw new Error(msg.message);
-  set({ loadedModel: { key, info: msg.info } });
-  return msg.info;
+  // The worker drops its model and every run's adapter before loading, whether or not the load works.
+  set({ loadedModel: null });
+  const { runs, updateRun } = store();
+  for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
+  const { info } = await call({ type: "load-model", model: spec });
+  set({ loadedModel: { key, info } });
+  return info;
 }
 
 export function registerRunDecoder(runId: string, tokenizer: PlaygroundTokenizer, stopIds: number[]): void {
@@ -98,86 +128,94 @@ function decode(runId: string, ids: number[]): string {
   return d.tokenizer.decode(stop < 0 ? ids : ids.slice(0, stop));
 }
 
+/** A run's error, recorded like the worker's run-error: the run fails unless it already ended. */
+function recordRunError(runId: string, error: RunError): void {
+  store().updateRun(runId, (r) => ({
+    ...withStatus(r, r.status === "stopped" || r.status === "finished" ? r.status : "failed"),
+    errors: [...r.errors, error],
+  }));
+}
+
+/** A run command's refusal is recorded on the run; a stopped worker has already marked it interrupted. */
+function recordRefusal(runId: string): (err: unknown) => void {
+  return (err) => {
+    if (err instanceof WorkerStoppedError) return;
+    recordRunError(runId, { step: store().runs[runId]?.steps.at(-1)?.step ?? 0, kind: "other", message: errorMessage(err), nextBackend: null });
+  };
+}
+
 export function sendRunCommand(type: "pause" | "resume" | "stop" | "delete-run", runId: string): void {
-  if (worker) post({ type, runId });
+  if (worker) call({ type, runId }).catch(recordRefusal(runId));
 }
 
+/** Starts a run: it is "running" once the worker accepts it, "failed" with the reason if refused. */
 export function postStart(msg: Extract<ToWorker, { type: "start" }>): void {
-  post(msg);
+  call(msg).then(
+    (r) =>
+      store().updateRun(r.runId, (run) => ({
+        // The reply settles a few microtasks after it arrives; an event that came right behind it wins.
+        ...(run.status === "starting" ? withStatus(run, "running") : {}),
+        totalSteps: r.totalSteps,
+        trainableParameters: r.trainableParameters,
+        adapterInWorker: true,
+      })),
+    recordRefusal(msg.runId),
+  );
 }
-
-let nextRequestId = 1;
 
 /** predictions[t] = the model's guess for inputIds[t + 1]; runId null = the base model. */
 export async function teacherForced(runId: string | null, inputIds: number[]): Promise<number[]> {
   await ensureWorker();
-  const requestId = nextRequestId++;
-  const reply = waitFor((m): m is Extract<FromWorker, { type: "teacher-forced" }> => m.type === "teacher-forced" && m.requestId === requestId);
-  post({ type: "teacher-forced", requestId, runId, inputIds });
-  return (await reply).predictions;
+  return (await call({ type: "teacher-forced", runId, inputIds })).predictions;
 }
 
 export async function exportAdapter(runId: string): Promise<{ configJson: string; safetensors: ArrayBuffer }> {
-  const reply = waitFor((m): m is Extract<FromWorker, { type: "adapter" }> => m.type === "adapter" && m.runId === runId);
-  post({ type: "export-adapter", runId });
-  return reply;
+  const { configJson, safetensors } = await call({ type: "export-adapter", runId });
+  return { configJson, safetensors };
+}
+
+/** Every message from the worker: validated, then an answer settles its call and an event is recorded. */
+function receive(data: unknown): void {
+  const parsed = parseFromWorker(data);
+  if (parsed.ok) return handle(parsed.value);
+  // An unreadable answer still settles its call; anything else is reported like a refused message.
+  if (parsed.id !== null && calls.fail(parsed.id, parsed.message)) return;
+  set((s) => ({ engine: { ...s.engine, workerError: parsed.message } }));
 }
 
 function handle(msg: FromWorker): void {
   const { updateRun } = store();
   switch (msg.type) {
+    case "reply":
+    case "error":
+      calls.settle(msg);
+      return;
     case "backend":
       set({ engine: { backend: msg.backend, fallbacks: msg.fallbacks, adapter: msg.adapter, workerError: null } });
-      break;
-    case "model-loaded":
-    case "model-error":
-      break; // ensureModel's waiter records it
-    case "run-started":
-      updateRun(msg.runId, (r) => ({ ...withStatus(r, "running"), totalSteps: msg.totalSteps, trainableParameters: msg.trainableParameters }));
-      break;
+      return;
     case "step":
       updateRun(msg.runId, (r) => ({
         steps: thinSteps([...r.steps, msg.metrics]),
         totalSteps: msg.metrics.totalSteps,
         tokensTrained: r.tokensTrained + msg.metrics.tokens,
       }));
-      break;
+      return;
     case "generations":
       updateRun(msg.runId, (r) => ({ generations: addGenerations(r.generations, { step: msg.step, texts: msg.outputs.map((ids) => decode(msg.runId, ids)) }) }));
-      break;
+      return;
     case "run-state":
       updateRun(msg.runId, (r) => ({ ...withStatus(r, msg.state), adapterInWorker: true }));
-      break;
+      return;
     case "run-error":
-      updateRun(msg.runId, (r) => ({
-        ...withStatus(r, r.status === "stopped" || r.status === "finished" ? r.status : "failed"),
-        errors: [...r.errors, { step: msg.step, kind: msg.kind, message: msg.message, nextBackend: msg.nextBackend }],
-      }));
-      break;
-    case "teacher-forced":
-    case "adapter":
-      break; // answered through waiters below
-    case "protocol-error": {
-      // The worker refused a message: a run waiting to start will never start.
-      for (const run of Object.values(store().runs)) {
-        if (run.status === "starting") {
-          updateRun(run.id, (r) => ({ ...withStatus(r, "failed"), errors: [...r.errors, { step: 0, kind: "other", message: msg.message, nextBackend: null }] }));
-        }
-      }
+      recordRunError(msg.runId, { step: msg.step, kind: msg.kind, message: msg.message, nextBackend: msg.nextBackend });
+      return;
+    case "protocol-error":
+      // The worker could not read a message's id, so no call can be failed for it; say it where the worker's state shows.
       set((s) => ({ engine: { ...s.engine, workerError: msg.message } }));
-      break;
-    }
+      return;
     default: {
       const _: never = msg;
       return _;
     }
   }
-  const hit = waiters.filter((w) => w.match(msg));
-  if (hit.length) {
-    waiters = waiters.filter((w) => !hit.includes(w));
-    hit.forEach((w) => w.resolve(msg));
-  }
 }
-
-/** Tests: feed a message as if the worker sent it. */
-export const handleForTest = handle;

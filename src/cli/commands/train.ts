@@ -5,45 +5,45 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { TrainingSettings } from "../../core/playgroundState";
+import { DEFAULT_STATE } from "../../core/playgroundState";
+import { DEFAULT_TRAINING, type TrainingSettings } from "../../core/settings/trainingSettings";
 import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
 import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
 import { COMMON_OPTIONS, backendFlag, backendFor, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors, type Engine } from "../engineArgs";
+import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
 
-const HELP = `usage: npm run -s cli -- train --model DIR|default --data FILE.jsonl --out DIR
-         [--steps N | --epochs 3] [--lr 5e-5] [--batch-size 8] [--warmup-steps 0] [--seed 42]
-         [--r 8] [--lora-alpha 8]
-         [--lora-dropout 0] [--target-modules q_proj,v_proj|all-linear] [--backend cpu|wasm|webgpu] [--json]
-Defaults are HF TrainingArguments' and PEFT LoraConfig's. FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line (labels -100 = not trained on).
---model default: the page's bundled model with the page's defaults (settings, formatting, markers
-strategy); FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.`;
+const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --out DIR [settings] [--backend cpu|wasm|webgpu] [--json]
+--model DIR: a model folder with pre-tokenized data (FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line,
+  labels -100 = not trained on), with HF TrainingArguments' and PEFT LoraConfig's defaults.
+--model default: the page's bundled model with the page's defaults (settings, formatting, markers strategy);
+  FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.
+Settings (the page's settings table, with the page's defaults; a model folder starts from HF's and PEFT's instead):`;
 
-const num = (flag: string, int = false) =>
-  z
-    .string()
-    .regex(int ? /^\d+$/ : /^[0-9.]+(e-?\d+)?$/i, `${flag} expects ${int ? "a whole number" : "a number"}`)
-    .transform(Number)
-    .optional();
+/** HF TrainingArguments' and PEFT LoraConfig's defaults (the engine's), as playground settings. */
+function hfDefaults({ TRAINING_DEFAULTS: t, LORA_DEFAULTS: l }: Engine): TrainingSettings {
+  return {
+    ...DEFAULT_TRAINING,
+    epochs: t.num_train_epochs,
+    learningRate: t.learning_rate,
+    batchSize: t.per_device_train_batch_size,
+    warmupSteps: t.warmup_steps,
+    seed: t.seed,
+    lora: { ...DEFAULT_TRAINING.lora, r: l.r, loraAlpha: l.lora_alpha, loraDropout: l.lora_dropout, useRslora: l.use_rslora },
+  };
+}
 
 const Flags = z
   .object({
     model: modelFlag,
-    data: z.string({ error: "--data FILE.jsonl is required" }),
+    data: z.string({ error: "--data FILE is required" }),
     out: z.string({ error: "--out DIR is required (where the PEFT adapter is written)" }),
-    steps: num("--steps", true),
-    epochs: num("--epochs"),
-    lr: num("--lr"),
-    "batch-size": num("--batch-size", true),
-    "warmup-steps": num("--warmup-steps", true),
-    seed: num("--seed", true),
-    r: num("--r", true),
-    "lora-alpha": num("--lora-alpha"),
-    "lora-dropout": num("--lora-dropout"),
-    "target-modules": z.string().optional(),
+    steps: z.string().optional(),
+    epochs: z.string().optional(),
     backend: backendFlag,
     json: z.boolean().default(false),
   })
+  .passthrough()
   .refine((f) => f.steps === undefined || f.epochs === undefined, "give --steps or --epochs, not both");
 
 export async function run(argv: string[]): Promise<number> {
@@ -55,20 +55,11 @@ export async function run(argv: string[]): Promise<number> {
         ...COMMON_OPTIONS,
         data: { type: "string" },
         out: { type: "string" },
-        steps: { type: "string" },
-        epochs: { type: "string" },
-        lr: { type: "string" },
-        "batch-size": { type: "string" },
-        "warmup-steps": { type: "string" },
-        seed: { type: "string" },
-        r: { type: "string" },
-        "lora-alpha": { type: "string" },
-        "lora-dropout": { type: "string" },
-        "target-modules": { type: "string" },
+        ...SETTINGS_OPTIONS,
       },
     });
     if (values.help) {
-      process.stdout.write(`${HELP}\n`);
+      process.stdout.write(`${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}\n`);
       return 0;
     }
     const f = validate(Flags, values);
@@ -96,51 +87,16 @@ type Flags = z.infer<typeof Flags>;
 async function folderRun(engine: Engine, f: Flags) {
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
-  const targets = f["target-modules"];
-  const seed = f.seed ?? engine.TRAINING_DEFAULTS.seed;
-  const lora = engine.createLora(
-    model,
-    {
-      r: f.r ?? engine.LORA_DEFAULTS.r,
-      lora_alpha: f["lora-alpha"] ?? engine.LORA_DEFAULTS.lora_alpha,
-      lora_dropout: f["lora-dropout"] ?? engine.LORA_DEFAULTS.lora_dropout,
-      target_modules: targets === undefined ? null : targets === "all-linear" ? "all-linear" : (targets.split(",") as [string, ...string[]]),
-    },
-    seed,
-  );
-  const trainer = new engine.Trainer(model, lora, data, {
-    learning_rate: f.lr ?? engine.TRAINING_DEFAULTS.learning_rate,
-    max_steps: f.steps ?? -1,
-    num_train_epochs: f.epochs ?? engine.TRAINING_DEFAULTS.num_train_epochs,
-    per_device_train_batch_size: f["batch-size"] ?? engine.TRAINING_DEFAULTS.per_device_train_batch_size,
-    warmup_steps: f["warmup-steps"] ?? 0,
-    seed,
-    pad_token_id: model.config.padTokenId ?? 0,
-  });
+  const settings = settingsFromFlags(f, hfDefaults(engine));
+  const lora = engine.createLora(model, loraConfigFrom(settings, null), settings.seed);
+  const trainer = new engine.Trainer(model, lora, data, trainingArgsFrom(settings, model.config.padTokenId ?? 0));
   return { model, lora, trainer };
 }
 
 /** The bundled model on chat data, with the page's default settings unless flags say otherwise. */
 async function defaultRun(engine: Engine, f: Flags) {
   const setup = await loadDefaultSetup(engine);
-  const base = setup.settings;
-  const targets = f["target-modules"];
-  const settings: TrainingSettings = {
-    ...base,
-    learningRate: f.lr ?? base.learningRate,
-    maxSteps: f.steps ?? base.maxSteps,
-    epochs: f.epochs ?? base.epochs,
-    batchSize: f["batch-size"] ?? base.batchSize,
-    warmupSteps: f["warmup-steps"] ?? base.warmupSteps,
-    seed: f.seed ?? base.seed,
-    lora: {
-      ...base.lora,
-      r: f.r ?? base.lora.r,
-      loraAlpha: f["lora-alpha"] ?? base.lora.loraAlpha,
-      loraDropout: f["lora-dropout"] ?? base.lora.loraDropout,
-      targetModules: targets === undefined ? base.lora.targetModules : targets.split(","),
-    },
-  };
+  const settings = settingsFromFlags(f, setup.settings);
   const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
   const lora = engine.createLora(setup.model, loraConfigFrom(settings, null), settings.seed);
   const examples = data.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));

@@ -2,7 +2,7 @@
 // progress as bytes are read, and yields to the event loop so a page stays responsive.
 import { describe, expect, it } from "vitest";
 import { readDataset } from "./read";
-import { handleDatasetRequest, type DatasetWorkerReply } from "./workerProtocol";
+import { handleDatasetMessage, type FromDatasetWorker } from "./workerProtocol";
 
 const line = (i: number) => JSON.stringify({ messages: [{ role: "user", content: `ñandú ${i} 🐦` }, { role: "assistant", content: `réponse ${i}` }] });
 
@@ -61,10 +61,10 @@ describe("streaming", () => {
   });
 
   it("runs behind the worker protocol: progress, then the result", async () => {
-    const replies: DatasetWorkerReply[] = [];
+    const replies: FromDatasetWorker[] = [];
     const file = new Blob([`${line(1)}\n${line(2)}\n`]);
-    await handleDatasetRequest({ type: "read", id: 7, name: "w.jsonl", file, options: {} }, (r) => replies.push(r));
-    expect(replies.at(-1)).toMatchObject({ type: "done", id: 7, result: { examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] } });
+    await handleDatasetMessage({ id: 7, request: { type: "read", name: "w.jsonl", file, options: {} } }, (r) => replies.push(r));
+    expect(replies.at(-1)).toMatchObject({ type: "reply", id: 7, result: { type: "read", dataset: { examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] } } });
     expect(replies.some((r) => r.type === "progress")).toBe(true);
   });
 });

@@ -1,37 +1,157 @@
-// The dataset worker's protocol: the page posts a File, the worker streams it through readDataset
-// and posts progress, then the result (plain data, structured-clonable). The worker entry is a few
-// lines that hand messages to handleDatasetRequest; tested here in Node with a Blob.
+// The dataset worker's protocol, in the envelope both workers share (src/core/workerEnvelope.ts):
+// the page posts `{ id, request }` with a File; the worker streams it through readDataset, posts
+// progress events for that read, and answers the id once, with the result (plain data,
+// structured-clonable) or an error. Both directions have a zod schema, checked on arrival at each
+// end. The worker entry is a few lines that hand messages to handleDatasetMessage; tested in Node.
+import { z } from "zod";
+import { answerSchema, envelopeSchema, errorMessage, parseMessage, requestId, type Envelope, type Parsed } from "../workerEnvelope";
 import { readDataset } from "./read";
-import type { DatasetResult, ReadOptions } from "./types";
+import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, SkipReason } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
 export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
 
-export type DatasetWorkerRequest = { type: "read"; id: number; name: string; file: Blob; options: WorkerReadOptions } | { type: "cancel"; id: number };
+const count = z.number().int().min(0);
 
-export type DatasetWorkerReply =
-  | { type: "progress"; id: number; bytesRead: number; totalBytes: number | null }
-  | { type: "done"; id: number; result: DatasetResult };
+const readOptionsSchema = z.strictObject({
+  templates: z.strictObject({ instruction: z.string(), response: z.string() }).optional(),
+  limits: z.strictObject({ maxStreamBytes: count.optional(), maxWholeFileBytes: count.optional() }).optional(),
+  maxErrors: count.optional(),
+  maxExamples: count.optional(),
+}) satisfies z.ZodType<WorkerReadOptions>;
+
+export const datasetRequestSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("read"), name: z.string(), file: z.instanceof(Blob), options: readOptionsSchema }),
+  /** Stops the read posted under `readId` early; that read is answered with what it read so far. */
+  z.strictObject({ type: z.literal("cancel"), readId: requestId }),
+]);
+
+export type DatasetRequest = z.infer<typeof datasetRequestSchema>;
+export type DatasetRequestEnvelope = Envelope<DatasetRequest>;
+const datasetEnvelopeSchema = envelopeSchema(datasetRequestSchema);
+
+// The runtime lists behind types.ts's unions, checked against them both ways at compile time.
+const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const satisfies readonly Container[];
+const FORMATS = ["text", "messages", "conversations", "alpaca", "prompt-completion"] as const satisfies readonly RecordFormat[];
+const FILE_PROBLEMS = ["empty-file", "too-large", "unreadable", "not-json", "not-parquet", "no-header"] as const satisfies readonly FileProblem[];
+const SKIP_REASONS = [
+  "invalid-json",
+  "not-utf8",
+  "not-an-object",
+  "unknown-format",
+  "shape-changed",
+  "missing-field",
+  "wrong-type",
+  "empty-field",
+  "unknown-role",
+  "roles-not-alternating",
+  "no-assistant-turn",
+  "template-not-found",
+  "csv-field-count",
+  "csv-syntax",
+] as const satisfies readonly SkipReason[];
+type Unlisted =
+  | Exclude<Container, (typeof CONTAINERS)[number]>
+  | Exclude<RecordFormat, (typeof FORMATS)[number]>
+  | Exclude<FileProblem, (typeof FILE_PROBLEMS)[number]>
+  | Exclude<SkipReason, (typeof SKIP_REASONS)[number]>;
+const _everyValueListed: [Unlisted] extends [never] ? true : never = true;
+void _everyValueListed;
+
+const datasetResultSchema = z.strictObject({
+  fileName: z.string(),
+  container: z.enum(CONTAINERS).nullable(),
+  format: z.enum(FORMATS).nullable(),
+  examples: z.array(
+    z.strictObject({ id: z.string(), turns: z.array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() })) }),
+  ),
+  examplesTotal: count,
+  turns: count,
+  records: count,
+  skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
+  errors: z.array(
+    z.strictObject({
+      reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS]),
+      line: count,
+      column: count,
+      row: count.optional(),
+      path: z.string(),
+      message: z.string(),
+    }),
+  ),
+  errorsOmitted: count,
+  fatal: z.boolean(),
+  bytesRead: count,
+}) satisfies z.ZodType<DatasetResult>;
+
+/** What a reply carries, one kind per request type. */
+const datasetWorkerResultSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("read"), dataset: datasetResultSchema }),
+  /** `found`: a read under `readId` was still going (and now stops). */
+  z.strictObject({ type: z.literal("cancel"), readId: requestId, found: z.boolean() }),
+]);
+
+export type DatasetWorkerResult = z.infer<typeof datasetWorkerResultSchema>;
+
+const fromDatasetWorkerSchema = z.discriminatedUnion("type", [
+  ...answerSchema(datasetWorkerResultSchema),
+  /** How far the read posted under `readId` is; an event, not an answer (its reply or error ends it). */
+  z.strictObject({ type: z.literal("progress"), readId: requestId, bytesRead: count, totalBytes: count.nullable() }),
+  /** A message without a readable id, so no request can be answered for it. */
+  z.strictObject({ type: z.literal("protocol-error"), message: z.string() }),
+]);
+
+export type FromDatasetWorker = z.infer<typeof fromDatasetWorkerSchema>;
+
+export function parseToDatasetWorker(data: unknown): Parsed<DatasetRequestEnvelope> {
+  return parseMessage(datasetEnvelopeSchema, data, "to the dataset worker");
+}
+
+export function parseFromDatasetWorker(data: unknown): Parsed<FromDatasetWorker> {
+  return parseMessage(fromDatasetWorkerSchema, data, "from the dataset worker");
+}
 
 const running = new Map<number, AbortController>();
 
 /** Progress is posted at most this often, so a fast read does not flood the page. */
 const PROGRESS_EVERY_MS = 100;
 
-export async function handleDatasetRequest(msg: DatasetWorkerRequest, post: (reply: DatasetWorkerReply) => void): Promise<void> {
-  switch (msg.type) {
-    case "cancel":
-      running.get(msg.id)?.abort();
-      return;
+/** Every message to the worker: answered once for its id (a refused one too, when its id can be read). */
+export async function handleDatasetMessage(data: unknown, post: (msg: FromDatasetWorker) => void): Promise<void> {
+  const parsed = parseToDatasetWorker(data);
+  if (!parsed.ok) {
+    post(parsed.id === null ? { type: "protocol-error", message: parsed.message } : { type: "error", id: parsed.id, message: parsed.message });
+    return;
+  }
+  const { id, request } = parsed.value;
+  let result: DatasetWorkerResult;
+  try {
+    result = await answer(id, request, post);
+  } catch (err) {
+    // readDataset reports bad input in its result; an exception is the file itself failing to read.
+    const what = request.type === "read" ? `Reading ${request.name}` : "Cancelling a read";
+    post({ type: "error", id, message: `${what} failed in the dataset worker: ${errorMessage(err)}. Your examples are unchanged; try the file again.` });
+    return;
+  }
+  post({ type: "reply", id, result });
+}
+
+async function answer(id: number, request: DatasetRequest, post: (msg: FromDatasetWorker) => void): Promise<DatasetWorkerResult> {
+  switch (request.type) {
+    case "cancel": {
+      const controller = running.get(request.readId);
+      controller?.abort();
+      return { type: "cancel", readId: request.readId, found: controller !== undefined };
+    }
     case "read": {
       const controller = new AbortController();
-      running.set(msg.id, controller);
+      running.set(id, controller);
       let last = 0;
       try {
-        const result = await readDataset(
-          { name: msg.name, size: msg.file.size, bytes: msg.file.stream() },
+        const dataset = await readDataset(
+          { name: request.name, size: request.file.size, bytes: request.file.stream() },
           {
-            ...msg.options,
+            ...request.options,
             signal: controller.signal,
             // A worker has no page to keep responsive, but a macrotask now and then lets "cancel" in.
             sliceMs: 200,
@@ -39,18 +159,17 @@ export async function handleDatasetRequest(msg: DatasetWorkerRequest, post: (rep
               const now = Date.now();
               if (now - last < PROGRESS_EVERY_MS && bytesRead !== totalBytes) return;
               last = now;
-              post({ type: "progress", id: msg.id, bytesRead, totalBytes });
+              post({ type: "progress", readId: id, bytesRead, totalBytes });
             },
           },
         );
-        post({ type: "done", id: msg.id, result });
+        return { type: "read", dataset };
       } finally {
-        running.delete(msg.id);
+        running.delete(id);
       }
-      return;
     }
     default: {
-      const _exhaustive: never = msg;
+      const _exhaustive: never = request;
       return _exhaustive;
     }
   }

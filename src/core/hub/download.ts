@@ -35,9 +35,9 @@ export interface DownloadHubModelOptions {
   baseUrl?: string;
   /** Default globalThis.fetch. */
   fetch?: HubFetch;
-  /** Where finished files are kept: openBrowserHubCache() or createMemoryHubCache(). */
+  /** Where finished files are kept: the page's Cache API (src/store/environment.ts) or createMemoryHubCache(). */
   cache: HubCache;
-  /** Storage left for the cache; estimateBrowserStorage() in a browser. Without it, no quota check. */
+  /** Storage left for the cache; the browser's StorageManager estimate in a page. Without it, no quota check. */
   estimateQuota?: () => Promise<StorageEstimate | null>;
   /** Refuse weights larger than this many bytes (default HUB_DOWNLOAD_DEFAULTS.maxBytes). */
   maxBytes?: number;

@@ -44,7 +44,7 @@ function checkedBody(repo: HubRepo, file: string, res: Response, tracker: Progre
   };
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch (err) {
@@ -103,7 +103,7 @@ export async function downloadJson(repo: HubRepo, cache: HubCache, planned: Plan
   });
   const where = { modelId: repo.modelId, revision: repo.revision, file: planned.file, url: repoFileUrl(repo, planned.file) };
   const value = parseJsonFile(bytes, res.headers.get("content-type"), where);
-  await cache.put(where.url, new Blob([bytes as BlobPart]).stream()).catch((err) => {
+  await cache.put(where.url, new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()).catch((err) => {
     throw cacheError(repo, planned.file, err);
   });
   return value;

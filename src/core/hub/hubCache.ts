@@ -30,7 +30,7 @@ export function createMemoryHubCache(): HubCache & { readonly files: ReadonlyMap
         if (done) break;
         chunks.push(value);
       }
-      files.set(url, new Blob(chunks as BlobPart[]));
+      files.set(url, new Blob(chunks as Array<Uint8Array<ArrayBuffer>>));
     },
   };
 }

@@ -1,10 +1,13 @@
 // PlaygroundState ⇄ share URL hash, JSON file and local autosave. Three carriers, one schema:
 // whatever comes in is size-capped, parsed without prototype keys and validated strictly.
-import { compressToEncodedURIComponent } from "lz-string";
+// lz-string is CommonJS: Node's ESM loader (the CLI) sees only its default export, bundlers see both.
+import lzString from "lz-string";
 import type { PlaygroundState } from "../playgroundState";
 import { decompressUriBounded, DecompressError } from "./lzBounded";
 import { parseJsonSafely, UnsafeJsonError } from "./safeJson";
 import { describeIssue, PlaygroundStateSchema } from "./schema";
+
+const { compressToEncodedURIComponent } = lzString;
 
 export const SHARE_VERSION = 1;
 /** Hashes longer than this are refused by some browsers, chat apps and servers; offer a file instead. */

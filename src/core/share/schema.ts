@@ -2,6 +2,7 @@
 // unknown field is an error, not silently dropped), model ids checked against the hub's pattern.
 import { z } from "zod";
 import type { PlaygroundState } from "../playgroundState";
+import { TrainingSettingsSchema } from "../settings/trainingSettings";
 import { HUB_MODEL_ID } from "../tokenizer/load";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -39,35 +40,13 @@ const ModelSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const LoraSchema = z.strictObject({
-  r: int(1, 1024),
-  loraAlpha: z.number().positive().max(1e6),
-  loraDropout: z.number().min(0).lt(1),
-  targetModules: z.array(z.string().regex(/^[\w.-]{1,200}$/, "expected a module name such as q_proj, or all-linear")).max(100),
-  useRslora: z.boolean(),
-  trainNewTokenRows: z.boolean(),
-});
-
-const TrainingSchema = z.strictObject({
-  epochs: int(0, 100_000),
-  maxSteps: int(0, 10_000_000),
-  learningRate: z.number().positive().max(1),
-  batchSize: int(1, 4096),
-  maxSeqLength: int(1, 1_048_576),
-  warmupSteps: int(0, 10_000_000),
-  seed: int(0, 2 ** 32 - 1),
-  generateEvery: int(0, 10_000_000),
-  maxNewTokens: int(0, 100_000),
-  lora: LoraSchema,
-});
-
 export const PlaygroundStateSchema = z.strictObject({
   examples: z.array(ExampleSchema).max(1_000_000),
   holdout: z.strictObject({ prompt: z.string(), expected: z.string() }),
   formatting: FormattingSchema,
   masking: MaskingSchema,
   model: ModelSchema,
-  training: TrainingSchema,
+  training: TrainingSettingsSchema,
 }) satisfies z.ZodType<PlaygroundState>;
 
 /** `$.training.lora.r: expected a number ≤ 1024` — the first problem, with its path. */

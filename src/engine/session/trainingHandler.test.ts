@@ -1,24 +1,56 @@
 // The worker's handler in Node with a fake postMessage: backend fallback, model loading, a run
-// streamed step by step with pause/resume/stop, teacher-forced view, adapter export, bad messages.
+// streamed step by step with pause/resume/stop, teacher-forced view, adapter export, and every
+// request (a failing or malformed one too) answered exactly once for its id.
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
 import { BUNDLED_MODEL_TRAINING } from "../../core/playgroundState";
-import type { BackendName, FromWorker } from "../../core/protocol";
+import type { BackendName, FromWorker, WorkerResult } from "../../core/protocol";
 import { setBackend } from "../backend";
 import { TrainingHandler } from "./trainingHandler";
 
-function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void) {
+function isResult<T extends WorkerResult["type"]>(result: WorkerResult, type: T): result is Extract<WorkerResult, { type: T }> {
+  return result.type === type;
+}
+
+function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: (msg: FromWorker) => void) {
   const posted: FromWorker[] = [];
+  let nextId = 1;
   const h: TrainingHandler = new TrainingHandler({
     post: (msg) => {
+      post?.(msg);
       posted.push(msg);
       onPost?.(msg, h);
     },
     setBackend: (name: BackendName) => setBackend(name),
     yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
   });
-  return { h, posted, of: <T extends FromWorker["type"]>(t: T) => posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === t) };
+  /** Posts `request` in the envelope under a fresh id, as the page does; resolves with that id once handled. */
+  const send = async (request: unknown) => {
+    const id = nextId++;
+    await h.handle({ id, request });
+    return id;
+  };
+  /** The answers for `id`: the test expects exactly one. */
+  const answers = (id: number) => posted.filter((m) => (m.type === "reply" || m.type === "error") && m.id === id);
+  /** The message of the error that answered `id`. */
+  const errorFor = (id: number) => {
+    const got = answers(id);
+    expect(got).toHaveLength(1);
+    expect(got[0].type).toBe("error");
+    return got[0].type === "error" ? got[0].message : "";
+  };
+  /** The result that answered `id`, of kind `type`. */
+  const resultFor = <T extends WorkerResult["type"]>(id: number, type: T): Extract<WorkerResult, { type: T }> => {
+    const got = answers(id);
+    expect(got).toHaveLength(1);
+    const answer = got[0];
+    if (answer.type !== "reply") throw new Error(`request ${id} failed: ${answer.type === "error" ? answer.message : answer.type}`);
+    if (!isResult(answer.result, type)) throw new Error(`request ${id} was answered with ${answer.result.type}, not ${type}`);
+    return answer.result;
+  };
+  const of = <T extends FromWorker["type"]>(t: T) => posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === t);
+  return { h, posted, send, answers, errorFor, resultFor, of };
 }
 
 // Token ids of a tiny vocabulary: 1 = start marker, 2 = end marker.
@@ -36,20 +68,24 @@ const start = (runId: string, maxSteps: number, generateEvery = 2) => ({
   newTokenIds: [],
 });
 
-async function ready(h: TrainingHandler) {
-  await h.handle({ type: "init", backends: ["webgpu", "cpu"] });
-  await h.handle({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
+type Harness = ReturnType<typeof harness>;
+
+async function ready(t: Harness) {
+  const init = await t.send({ type: "init", backends: ["webgpu", "cpu"] });
+  const load = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
+  return { init, load };
 }
 
 describe("TrainingHandler", () => {
   it("falls back from webgpu to cpu and says why, then loads the bundled model", async () => {
-    const { h, of } = harness();
-    await ready(h);
-    const backend = of("backend")[0];
+    const t = harness();
+    const { init, load } = await ready(t);
+    const backend = t.of("backend")[0];
     expect(backend.backend).toBe("cpu");
     expect(backend.fallbacks[0].backend).toBe("webgpu");
     expect(backend.fallbacks[0].reason).toMatch(/navigator\.gpu/);
-    const info = of("model-loaded")[0].info;
+    expect(t.resultFor(init, "init").backend).toBe("cpu");
+    const info = t.resultFor(load, "load-model").info;
     expect(info.architecture).toBe("Qwen3ForCausalLM");
     expect(info.vocabSize).toBe(64);
     expect(info.linearModules).toEqual(expect.arrayContaining(["q_proj", "v_proj", "down_proj"]));
@@ -57,101 +93,168 @@ describe("TrainingHandler", () => {
   });
 
   it("streams steps and generations, learns, and leaks no tensors across runs", async () => {
-    const { h, of } = harness();
-    await ready(h);
+    const t = harness();
+    await ready(t);
     const before = tf.memory().numTensors;
-    await h.handle(start("a", 30, 10));
-    expect(of("run-started")[0]).toMatchObject({ runId: "a", totalSteps: 30 });
-    const steps = of("step").map((m) => m.metrics);
+    const started = await t.send(start("a", 30, 10));
+    expect(t.resultFor(started, "start")).toMatchObject({ runId: "a", totalSteps: 30 });
+    // The reply comes before anything the run streams.
+    expect(t.posted.findIndex((m) => m.type === "reply" && m.id === started)).toBeLessThan(t.posted.findIndex((m) => m.type === "run-state"));
+    const steps = t.of("step").map((m) => m.metrics);
     expect(steps.map((m) => m.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(steps[29].loss).toBeLessThan(steps[0].loss / 5);
     expect(steps[0].learningRate).toBeCloseTo(5e-3);
     expect(steps[29].learningRate).toBeLessThan(steps[0].learningRate);
     expect(steps.every((m) => m.tokens === 5 && m.gradNorm > 0 && m.msPerStep > 0)).toBe(true);
     // Generations before training (step 0), every 10 steps, and at the end.
-    const gens = of("generations");
+    const gens = t.of("generations");
     expect(gens.map((g) => g.step)).toEqual([0, 10, 20, 30]);
     expect(gens[3].outputs[0]).toEqual([10, 11, 2]);
-    expect(of("run-state").map((s) => s.state)).toEqual(["running", "finished"]);
+    expect(t.of("run-state").map((s) => s.state)).toEqual(["running", "finished"]);
     const afterRun = tf.memory().numTensors;
-    await h.handle({ type: "delete-run", runId: "a" });
+    const deleted = await t.send({ type: "delete-run", runId: "a" });
+    expect(t.resultFor(deleted, "delete-run").runId).toBe("a");
     expect(tf.memory().numTensors).toBeLessThan(afterRun);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it("pauses between steps, resumes, and stops", async () => {
-    const { h, of, posted } = harness((msg, handler) => {
-      if (msg.type === "step" && msg.metrics.step === 3) void handler.handle({ type: "pause", runId: "p" });
+    const t = harness((msg, handler) => {
+      if (msg.type === "step" && msg.metrics.step === 3) void handler.handle({ id: 100, request: { type: "pause", runId: "p" } });
     });
-    await ready(h);
-    await h.handle(start("p", 20, 0));
-    expect(of("step").length).toBe(3);
-    expect(of("run-state").map((s) => s.state)).toEqual(["running", "paused"]);
-    const resumed = h.handle({ type: "resume", runId: "p" });
+    await ready(t);
+    await t.send(start("p", 20, 0));
+    expect(t.resultFor(100, "pause").runId).toBe("p");
+    expect(t.of("step").length).toBe(3);
+    expect(t.of("run-state").map((s) => s.state)).toEqual(["running", "paused"]);
+    const resumed = t.send({ type: "resume", runId: "p" });
     await new Promise((r) => setTimeout(r, 0));
-    await h.handle({ type: "stop", runId: "p" });
-    await resumed;
-    const n = of("step").length;
+    const stopped = await t.send({ type: "stop", runId: "p" });
+    const resume = await resumed;
+    expect(t.resultFor(resume, "resume").runId).toBe("p");
+    expect(t.resultFor(stopped, "stop").runId).toBe("p");
+    const n = t.of("step").length;
     expect(n).toBeGreaterThan(3);
     expect(n).toBeLessThan(20);
-    expect(of("run-state").map((s) => s.state)).toEqual(["running", "paused", "running", "stopped"]);
-    expect(posted.at(-1)).toMatchObject({ type: "run-state", state: "stopped" });
+    expect(t.of("run-state").map((s) => s.state)).toEqual(["running", "paused", "running", "stopped"]);
+    expect(t.posted.at(-1)).toMatchObject({ type: "run-state", state: "stopped" });
   });
 
   it("answers the teacher-forced view and exports a PEFT adapter", async () => {
-    const { h, of } = harness();
-    await ready(h);
-    await h.handle(start("t", 4, 0));
-    await h.handle({ type: "teacher-forced", requestId: 7, runId: "t", inputIds: [5, 6, 7, 1, 10] });
-    expect(of("teacher-forced")[0]).toMatchObject({ requestId: 7 });
-    expect(of("teacher-forced")[0].predictions).toHaveLength(5);
-    await h.handle({ type: "export-adapter", runId: "t" });
-    const adapter = of("adapter")[0];
+    const t = harness();
+    await ready(t);
+    await t.send(start("t", 4, 0));
+    const tf1 = await t.send({ type: "teacher-forced", runId: "t", inputIds: [5, 6, 7, 1, 10] });
+    expect(t.resultFor(tf1, "teacher-forced").predictions).toHaveLength(5);
+    const base = await t.send({ type: "teacher-forced", runId: null, inputIds: [5, 6, 7] });
+    expect(t.resultFor(base, "teacher-forced").predictions).toHaveLength(3);
+    const exported = await t.send({ type: "export-adapter", runId: "t" });
+    const adapter = t.resultFor(exported, "export-adapter");
     expect(JSON.parse(adapter.configJson)).toMatchObject({ peft_type: "LORA", r: 16, lora_alpha: 32 });
     expect(adapter.safetensors.byteLength).toBeGreaterThan(1000);
   });
 
-  it("reports bad messages and runs that cannot start, without throwing", async () => {
-    const { h, of } = harness();
-    await h.handle({ type: "start", runId: 3 });
-    expect(of("protocol-error")[0].message).toMatch(/runId/);
-    await h.handle({ ...start("x", 2), settings: { ...start("x", 2).settings } });
-    expect(of("run-error")[0]).toMatchObject({ runId: "x", kind: "other" });
-    expect(of("run-error")[0].message).toMatch(/No model is loaded/);
-    await h.handle({ type: "pause", runId: "nope" });
-    expect(of("run-error")[1].message).toMatch(/no run nope/);
+  it("grows the embedding for tokens added at runtime", async () => {
+    const t = harness();
+    await ready(t);
+    await t.send({ ...start("n", 2, 0), newTokenIds: [64, 65], examples: [{ inputIds: [64, 6, 65, 10, 2], labels: [-100, -100, -100, 10, 2] }] });
+    expect(t.of("run-state").at(-1)?.state).toBe("finished");
+  });
+});
+
+describe("TrainingHandler answers every request, failing ones with an error for their id", () => {
+  it("refuses what it cannot do, each for its own id with its own reason", async () => {
+    const t = harness();
+    // Before any model: a start and a teacher-forced view say what to do first.
+    const early = await t.send(start("x", 2));
+    expect(t.errorFor(early)).toMatch(/No model is loaded in the training worker yet; wait for it to load/);
+    const earlyTf = await t.send({ type: "teacher-forced", runId: null, inputIds: [5] });
+    expect(t.errorFor(earlyTf)).toMatch(/No model is loaded .*; load one, then ask again/);
+    await ready(t);
+    // Sent together, answered apart: each error names its own run.
+    const [tf1, exp, pause, resume, stop] = await Promise.all([
+      t.send({ type: "teacher-forced", runId: "ghost", inputIds: [5, 6] }),
+      t.send({ type: "export-adapter", runId: "phantom" }),
+      t.send({ type: "pause", runId: "p1" }),
+      t.send({ type: "resume", runId: "r1" }),
+      t.send({ type: "stop", runId: "s1" }),
+    ]);
+    expect(t.errorFor(tf1)).toMatch(/has no run ghost .*start a new run/);
+    expect(t.errorFor(exp)).toMatch(/has no run phantom/);
+    expect(t.errorFor(pause)).toMatch(/no run p1/);
+    expect(t.errorFor(resume)).toMatch(/no run r1/);
+    expect(t.errorFor(stop)).toMatch(/no run s1/);
+    // Deleting a run the worker does not have is done, not an error.
+    expect(t.resultFor(await t.send({ type: "delete-run", runId: "gone" }), "delete-run").runId).toBe("gone");
+    expect(t.of("run-error")).toEqual([]);
   });
 
-  it("grows the embedding for tokens added at runtime", async () => {
-    const { h, of } = harness();
-    await ready(h);
-    await h.handle({ ...start("n", 2, 0), newTokenIds: [64, 65], examples: [{ inputIds: [64, 6, 65, 10, 2], labels: [-100, -100, -100, 10, 2] }] });
-    expect(of("run-state").at(-1)?.state).toBe("finished");
+  it("answers a model that cannot load with the loader's reason, and loads the next one", async () => {
+    const t = harness();
+    await t.send({ type: "init", backends: ["cpu"] });
+    const weights = [{ name: "model.safetensors", blob: new Blob([new Uint8Array(16)]) }];
+    const bad = await t.send({ type: "load-model", model: { kind: "files", name: "gpt2", config: { architectures: ["GPT2LMHeadModel"], model_type: "gpt2" }, weights } });
+    expect(t.errorFor(bad)).toMatch(/GPT2LMHeadModel/);
+    // The failure does not wedge the queue that orders init and load-model.
+    const good = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
+    expect(t.resultFor(good, "load-model").info.vocabSize).toBe(64);
+  });
+
+  it("answers a backend that cannot start with the reasons", async () => {
+    const t = harness();
+    const init = await t.send({ type: "init", backends: ["webgpu"] });
+    expect(t.errorFor(init)).toMatch(/No tfjs backend could start in the training worker \(webgpu: .*navigator\.gpu.*\)\. Add "cpu"/);
+  });
+
+  it("refuses a malformed message for its id, or as a protocol error when it has none", async () => {
+    const t = harness();
+    await t.h.handle({ id: 41, request: { type: "start", runId: 3 } });
+    expect(t.errorFor(41)).toMatch(/^Bad message to the training worker at request\.runId: .*reload the page\.$/);
+    await t.h.handle({ id: 42, request: { type: "teacher-forced", requestId: 7, runId: null, inputIds: [] } });
+    expect(t.errorFor(42)).toMatch(/request.*requestId/);
+    await t.h.handle({ type: "pause", runId: "no envelope" });
+    await t.h.handle({ id: "one", request: { type: "pause", runId: "x" } });
+    expect(t.of("protocol-error").map((m) => m.message)).toEqual([expect.stringMatching(/at id:/), expect.stringMatching(/at id:/)]);
+    expect(t.answers(41).concat(t.answers(42))).toHaveLength(2);
+  });
+
+  it("answers with an error when its reply cannot be posted, and never throws", async () => {
+    // A reply the page cannot receive (postMessage throws DataCloneError) still settles its id.
+    const t = harness(undefined, (msg) => {
+      if (msg.type === "reply" && msg.result.type === "teacher-forced") throw new Error("DataCloneError: could not clone");
+    });
+    await ready(t);
+    const id = await t.send({ type: "teacher-forced", runId: null, inputIds: [5, 6] });
+    expect(t.errorFor(id)).toMatch(/DataCloneError/);
+    // A post that always throws: handle() still resolves.
+    const broken = new TrainingHandler({ post: () => { throw new Error("gone"); }, setBackend, yieldToEvents: async () => {} });
+    await expect(broken.handle({ id: 1, request: { type: "pause", runId: "x" } })).resolves.toBeUndefined();
   });
 });
 
 describe("TrainingHandler message order", () => {
   it("lets a page post init, load-model and start at once", async () => {
-    const { h, of } = harness();
-    await Promise.all([
-      h.handle({ type: "init", backends: ["cpu"] }),
-      h.handle({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } }),
-      h.handle(start("all-at-once", 2, 0)),
+    const t = harness();
+    const ids = await Promise.all([
+      t.send({ type: "init", backends: ["cpu"] }),
+      t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } }),
+      t.send(start("all-at-once", 2, 0)),
     ]);
-    expect(of("model-error")).toEqual([]);
-    expect(of("run-error")).toEqual([]);
-    expect(of("run-state").at(-1)?.state).toBe("finished");
+    expect(t.posted.filter((m) => m.type === "error")).toEqual([]);
+    expect(ids.map((id) => t.answers(id).length)).toEqual([1, 1, 1]);
+    expect(t.of("run-error")).toEqual([]);
+    expect(t.of("run-state").at(-1)?.state).toBe("finished");
   });
 });
 
 describe("TrainingHandler vocabulary check", () => {
   it("refuses ids from another tokenizer with where they are and what to do", async () => {
-    const { h, of } = harness();
-    await ready(h);
-    await h.handle({ ...start("v", 2, 0), examples: [examples[0], { inputIds: [5, 6, 900, 2], labels: [-100, -100, 900, 2] }] });
-    const err = of("run-error")[0];
-    expect(err.message).toMatch(/Token id 900 \(example 2, position 2\) is outside the model's vocabulary of 64/);
-    expect(err.message).toMatch(/Load the model's own tokenizer/);
-    expect(of("run-started")).toEqual([]);
+    const t = harness();
+    await ready(t);
+    const id = await t.send({ ...start("v", 2, 0), examples: [examples[0], { inputIds: [5, 6, 900, 2], labels: [-100, -100, 900, 2] }] });
+    const message = t.errorFor(id);
+    expect(message).toMatch(/Token id 900 \(example 2, position 2\) is outside the model's vocabulary of 64/);
+    expect(message).toMatch(/Load the model's own tokenizer/);
+    expect(t.of("run-state")).toEqual([]);
   });
 });

@@ -1,16 +1,18 @@
 // The training worker's brain: receives protocol messages, drives the engine, posts results. The
 // worker entry (workers/training.worker.ts) only wires it to postMessage, so this runs in Node
-// tests with a fake `post`.
-import { BACKENDS, parseToWorker, type BackendName, type FromWorker, type ModelInfo, type ModelSpec, type ToWorker } from "../../core/protocol";
+// tests with a fake `post`. Every request is answered exactly once for its id: a reply with its
+// result, or an error with the reason; a run's progress after its start streams as events.
+import { BACKENDS, parseToWorker, type BackendName, type FromWorker, type ModelInfo, type ModelSpec, type ResultFor, type ToWorker, type WorkerResult } from "../../core/protocol";
+import { errorMessage } from "../../core/workerEnvelope";
 import { exportAdapter } from "../adapter";
 import { createDefaultModel, DEFAULT_MODEL_NAME } from "../defaultModel";
 import { teacherForced } from "../generate";
-import { DEFAULT_TARGET_MODULES } from "../lora";
+import { architectureFor } from "../architectures";
 import { disposeModel, linearModules, loadModelFromFiles, resizeTokenEmbeddings, type CausalLM } from "../weights";
-import { TrainingRun } from "./trainingRun";
+import { classifyError, TrainingRun } from "./trainingRun";
 
 export interface HandlerEnv {
-  post(msg: FromWorker, transfer?: Transferable[]): void;
+  post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
   /** Activates a tfjs backend or throws why it cannot run here. */
   setBackend(name: BackendName): Promise<void>;
   /** What the page shows about the backend's device (the WebGPU adapter), if anything. */
@@ -28,7 +30,7 @@ function modelInfo(name: string, model: CausalLM): ModelInfo {
     parameters,
     vocabSize: model.config.vocabSize,
     linearModules: linear,
-    defaultTargets: DEFAULT_TARGET_MODULES[model.config.family],
+    defaultTargets: [...architectureFor(model.config).defaultTargetModules],
   };
 }
 
@@ -41,6 +43,17 @@ function firstIdOutside(sequences: number[][], vocabSize: number): { index: numb
   return null;
 }
 
+/** How a request was answered, and what goes on after the reply. */
+interface Handled {
+  result: WorkerResult;
+  /** Buffers the reply hands over instead of copying (the adapter's bytes). */
+  transfer?: ArrayBuffer[];
+  /** A run's step loop (start, resume): it runs after the reply and reports through events. */
+  loop?: { runId: string; go: () => Promise<void> };
+}
+
+type Request<T extends ToWorker["type"]> = Extract<ToWorker, { type: T }>;
+
 export class TrainingHandler {
   private backend: BackendName | null = null;
   private backendOrder: BackendName[] = [...BACKENDS];
@@ -49,141 +62,208 @@ export class TrainingHandler {
   /**
    * init and load-model take a while (backend start, weights); a message that needs them waits
    * for every earlier one, so a page may post init, load-model and start in one go. Pause, resume,
-   * stop and delete never wait: they must reach a run that is training.
+   * stop and delete never wait: they must reach a run that is training. Always settled (a failed
+   * init or load has already been answered), so one failure does not fail every later request.
    */
   private setup: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: HandlerEnv) {}
 
-  /** Entry point for every message; never throws (errors become messages). */
+  /** Entry point for every message; never throws (errors become error replies or events). */
   async handle(data: unknown): Promise<void> {
+    try {
+      await this.dispatch(data);
+    } catch (err) {
+      // Only posting itself can get here (the error reply did not go out either); say it without an id.
+      try {
+        this.env.post({ type: "protocol-error", message: `The training worker could not post its answer: ${errorMessage(err)}. Reload the page.` });
+      } catch {
+        // Nothing more can be said to a page that cannot be posted to.
+      }
+    }
+  }
+
+  private async dispatch(data: unknown): Promise<void> {
     const parsed = parseToWorker(data);
     if (!parsed.ok) {
-      this.env.post({ type: "protocol-error", message: parsed.message });
+      this.env.post(parsed.id === null ? { type: "protocol-error", message: parsed.message } : { type: "error", id: parsed.id, message: parsed.message });
       return;
     }
-    const msg: ToWorker = parsed.msg;
-    switch (msg.type) {
+    const { id, request } = parsed.value;
+    let handled: Handled;
+    try {
+      handled = await this.answer(request);
+      this.env.post({ type: "reply", id, result: handled.result }, handled.transfer);
+    } catch (err) {
+      // The request failed, or its reply could not be posted (a result that does not clone): either
+      // way the page hears about it for this id, so its promise settles.
+      this.env.post({ type: "error", id, message: errorMessage(err) });
+      return;
+    }
+    if (!handled.loop) return;
+    const { runId, go } = handled.loop;
+    try {
+      await go();
+    } catch (err) {
+      // The loop reports its own failures as run-error; this is the net under it, in the same terms.
+      const kind = classifyError(err);
+      const nextBackend = kind === "device-lost" || kind === "out-of-memory" ? this.nextBackend() : null;
+      const message = `Run ${runId} stopped in the training worker: ${errorMessage(err)}. Train again; if it fails again, reload the page.`;
+      this.env.post({ type: "run-error", runId, step: 0, kind, message, nextBackend });
+    }
+  }
+
+  /** Does what `request` asks; throws why it cannot (the message becomes the error reply). */
+  private async answer(request: ToWorker): Promise<Handled> {
+    switch (request.type) {
       case "init":
-        return this.inOrder(() => this.init(msg.backends));
+        return { result: await this.inOrder(() => this.init(request.backends)) };
       case "load-model":
-        return this.inOrder(() => this.loadModel(msg.model));
+        return { result: await this.inOrder(() => this.loadModel(request.model)) };
       case "start":
         await this.setup;
-        return this.start(msg);
+        return this.start(request);
       case "pause":
-        return this.runOrError(msg.runId)?.pause();
-      case "resume":
-        return this.runOrError(msg.runId)?.resume();
-      case "stop":
-        return this.runOrError(msg.runId)?.stop();
-      case "teacher-forced": {
-        await this.setup;
-        const model = this.model;
-        if (!model) return this.env.post({ type: "model-error", message: "No model is loaded yet; load one, then ask again." });
-        const lora = msg.runId === null ? null : (this.runs.get(msg.runId)?.lora ?? null);
-        const predictions = msg.inputIds.length > 0 ? await teacherForced(model, msg.inputIds, lora) : [];
-        return this.env.post({ type: "teacher-forced", requestId: msg.requestId, predictions });
+        this.runOrThrow(request.runId).pause();
+        return { result: { type: "pause", runId: request.runId } };
+      case "resume": {
+        const run = this.runOrThrow(request.runId);
+        return { result: { type: "resume", runId: request.runId }, loop: { runId: request.runId, go: () => run.resume() } };
       }
+      case "stop":
+        this.runOrThrow(request.runId).stop();
+        return { result: { type: "stop", runId: request.runId } };
+      case "teacher-forced":
+        await this.setup;
+        return { result: await this.teacherForced(request) };
       case "export-adapter": {
         await this.setup;
-        const run = this.runOrError(msg.runId);
-        if (!run || !this.model) return;
-        const files = await exportAdapter(this.model, run.lora);
-        const bytes = files["adapter_model.safetensors"];
-        const safetensors = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        return this.env.post({ type: "adapter", runId: msg.runId, configJson: files["adapter_config.json"], safetensors }, [safetensors]);
+        const result = await this.exportAdapter(request.runId);
+        return { result, transfer: [result.safetensors] };
       }
       case "delete-run": {
-        const run = this.runs.get(msg.runId);
+        // Deleting a run the worker no longer has is not an error: the page's record is what goes.
+        const run = this.runs.get(request.runId);
         run?.stop();
         run?.dispose();
-        this.runs.delete(msg.runId);
-        return;
+        this.runs.delete(request.runId);
+        return { result: { type: "delete-run", runId: request.runId } };
       }
       default: {
-        const _exhaustive: never = msg;
+        const _exhaustive: never = request;
         return _exhaustive;
       }
     }
   }
 
-  private inOrder(task: () => Promise<void>): Promise<void> {
-    this.setup = this.setup.then(task);
-    return this.setup;
+  private inOrder<T>(task: () => Promise<T>): Promise<T> {
+    const done = this.setup.then(task);
+    this.setup = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
-  private async init(order: BackendName[]): Promise<void> {
+  private async init(order: BackendName[]): Promise<ResultFor<"init">> {
     this.backendOrder = order;
     const fallbacks: Array<{ backend: BackendName; reason: string }> = [];
     for (const backend of order) {
       try {
         await this.env.setBackend(backend);
-        this.backend = backend;
-        const adapter = (await this.env.describeAdapter?.(backend).catch(() => null)) ?? null;
-        this.env.post({ type: "backend", backend, fallbacks, adapter });
-        return;
       } catch (err) {
-        fallbacks.push({ backend, reason: (err as Error).message ?? String(err) });
+        fallbacks.push({ backend, reason: errorMessage(err) });
+        continue;
       }
+      this.backend = backend;
+      const adapter = (await this.env.describeAdapter?.(backend).catch(() => null)) ?? null;
+      this.env.post({ type: "backend", backend, fallbacks, adapter });
+      return { type: "init", backend };
     }
-    this.env.post({ type: "model-error", message: `No tfjs backend could start: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join("; ")}` });
+    throw new Error(`No tfjs backend could start in the training worker (${fallbacks.map((f) => `${f.backend}: ${f.reason.replace(/\.$/, "")}`).join("; ")}). Add "cpu" to the backends, or try another browser.`);
   }
 
-  private async loadModel(spec: ModelSpec): Promise<void> {
+  private async loadModel(spec: ModelSpec): Promise<ResultFor<"load-model">> {
     for (const run of this.runs.values()) run.dispose();
     this.runs.clear();
     if (this.model) disposeModel(this.model);
     this.model = null;
-    try {
-      const model =
-        spec.kind === "bundled"
-          ? createDefaultModel(spec.vocabSize, spec.eosTokenId)
-          : await loadModelFromFiles(spec.config as object, spec.weights.map((w) => ({ name: w.name, source: w.blob })));
-      this.model = model;
-      this.env.post({ type: "model-loaded", info: modelInfo(spec.kind === "bundled" ? DEFAULT_MODEL_NAME : spec.name, model) });
-    } catch (err) {
-      this.env.post({ type: "model-error", message: (err as Error).message ?? String(err) });
-    }
+    // A failure keeps no model; the loader's own message (which file, which field) is the reply.
+    const model =
+      spec.kind === "bundled"
+        ? createDefaultModel(spec.vocabSize, spec.eosTokenId)
+        : await loadModelFromFiles(spec.config as object, spec.weights.map((w) => ({ name: w.name, source: w.blob })));
+    this.model = model;
+    return { type: "load-model", info: modelInfo(spec.kind === "bundled" ? DEFAULT_MODEL_NAME : spec.name, model) };
   }
 
-  private async start(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
-    const fail = (message: string) =>
-      this.env.post({ type: "run-error", runId: msg.runId, step: 0, kind: "other", message, nextBackend: null });
-    if (!this.model) return fail("No model is loaded yet; wait for it to load (or pick one), then press Train.");
+  private start(msg: Request<"start">): Handled {
+    const model = this.modelOrThrow("wait for it to load (or pick one), then press Train");
     const active = [...this.runs.values()].find((r) => r.state === "running");
-    if (active) return fail(`Run ${active.input.runId} is still training; pause or stop it first.`);
+    if (active) throw new Error(`Run ${active.input.runId} is still training; pause or stop it first.`);
     // Tokens added at runtime need embedding rows (resize_token_embeddings).
-    const needed = Math.max(this.model.config.vocabSize, ...msg.newTokenIds.map((id) => id + 1));
+    const needed = Math.max(model.config.vocabSize, ...msg.newTokenIds.map((id) => id + 1));
     const outside = firstIdOutside([...msg.examples.map((e) => e.inputIds), ...msg.prompts.map((p) => p.inputIds)], needed);
     if (outside) {
       const where = outside.index < msg.examples.length ? `example ${outside.index + 1}` : `prompt ${outside.index - msg.examples.length + 1}`;
-      return fail(
+      throw new Error(
         `Token id ${outside.id} (${where}, position ${outside.position}) is outside the model's vocabulary of ${needed}: the tokenizer does not belong to this model. Load the model's own tokenizer, or the model that goes with this tokenizer.`,
       );
     }
-    resizeTokenEmbeddings(this.model, needed);
+    resizeTokenEmbeddings(model, needed);
     let run: TrainingRun;
     try {
-      run = new TrainingRun(this.model, msg, {
+      run = new TrainingRun(model, msg, {
         post: (m) => this.env.post(m),
         yieldToEvents: () => this.env.yieldToEvents(),
         nextBackend: () => this.nextBackend(),
       });
     } catch (err) {
-      return fail(`The run could not start: ${(err as Error).message}`);
+      throw new Error(`The run could not start: ${errorMessage(err)}`);
     }
     this.runs.set(msg.runId, run);
-    this.env.post({ type: "run-started", runId: msg.runId, totalSteps: run.totalSteps, trainableParameters: run.trainableParameters });
-    this.env.post({ type: "run-state", runId: msg.runId, state: "running" });
-    await run.loop();
+    return {
+      result: { type: "start", runId: msg.runId, totalSteps: run.totalSteps, trainableParameters: run.trainableParameters },
+      loop: {
+        runId: msg.runId,
+        go: () => {
+          this.env.post({ type: "run-state", runId: msg.runId, state: "running" });
+          return run.loop();
+        },
+      },
+    };
   }
 
-  private runOrError(runId: string): TrainingRun | undefined {
-    const run = this.runs.get(runId);
-    if (!run) {
-      this.env.post({ type: "run-error", runId, step: 0, kind: "other", message: `The worker has no run ${runId} (it was deleted, or the worker restarted).`, nextBackend: null });
+  private async teacherForced(msg: Request<"teacher-forced">): Promise<ResultFor<"teacher-forced">> {
+    const model = this.modelOrThrow("load one, then ask again");
+    // An unknown run is refused rather than answered with the base model under the run's name.
+    const lora = msg.runId === null ? null : this.runOrThrow(msg.runId).lora;
+    const predictions = msg.inputIds.length > 0 ? await teacherForced(model, msg.inputIds, lora) : [];
+    return { type: "teacher-forced", predictions };
+  }
+
+  private async exportAdapter(runId: string): Promise<ResultFor<"export-adapter">> {
+    const model = this.modelOrThrow("train a run first");
+    const run = this.runOrThrow(runId);
+    let files: Awaited<ReturnType<typeof exportAdapter>>;
+    try {
+      files = await exportAdapter(model, run.lora);
+    } catch (err) {
+      throw new Error(`Exporting run ${runId}'s adapter failed in the training worker: ${errorMessage(err)}. Try again; if it fails again, train the run again.`);
     }
+    const bytes = files["adapter_model.safetensors"];
+    const safetensors = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return { type: "export-adapter", runId, configJson: files["adapter_config.json"], safetensors };
+  }
+
+  private modelOrThrow(next: string): CausalLM {
+    if (!this.model) throw new Error(`No model is loaded in the training worker yet; ${next}.`);
+    return this.model;
+  }
+
+  private runOrThrow(runId: string): TrainingRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`The training worker has no run ${runId} (it was deleted, another model was loaded, or the worker restarted); start a new run.`);
     return run;
   }
 

@@ -3,9 +3,9 @@
 import { useRef } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { MAX_STATE_FILE_CHARS } from "../../core/share/codec";
+import { environment } from "../../store/environment";
 import { usePlayground } from "../../store/playgroundStore";
 import type { ShareStatus } from "../../store/sharingSlice";
-import { downloadText } from "./download";
 import { NoticeBox } from "./NoticeBox";
 import "./data.css";
 
@@ -45,7 +45,7 @@ function ShareResult({ share }: { share: ShareStatus }) {
             Send the playground as a JSON file instead; it opens with Import.
           </p>
           <div className="next-steps">
-            <button type="button" className="small" data-testid="share-download" onClick={() => { const f = exportPlayground(); downloadText(f.fileName, f.text); }}>
+            <button type="button" className="small" data-testid="share-download" onClick={() => { const f = exportPlayground(); environment().downloads.save(f.fileName, f.text, "application/json"); }}>
               Download as JSON file
             </button>
             <button type="button" className="secondary small" onClick={dismiss}>Dismiss</button>
@@ -125,7 +125,7 @@ export function DataPanel() {
 
       <h3>Save</h3>
       <div className="data-row">
-        <button type="button" className="secondary" data-testid="export-playground" onClick={() => { const f = exportPlayground(); downloadText(f.fileName, f.text); }}>
+        <button type="button" className="secondary" data-testid="export-playground" onClick={() => { const f = exportPlayground(); environment().downloads.save(f.fileName, f.text, "application/json"); }}>
           Export as JSON file
         </button>
         <button type="button" className="secondary" data-testid="import-pick" onClick={() => importInput.current?.click()}>

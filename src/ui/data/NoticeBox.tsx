@@ -1,8 +1,8 @@
 // One message with its next steps: an optional download that keeps what could not be applied, and
 // a dismiss button.
 import type { ReactNode } from "react";
+import { environment } from "../../store/environment";
 import type { Notice } from "../../store/sharingSlice";
-import { downloadText } from "./download";
 import { useReveal } from "./useReveal";
 
 interface Props {
@@ -24,7 +24,7 @@ export function NoticeBox({ notice, testId, onDismiss, children }: Props) {
         <div className="next-steps">
           {children}
           {download ? (
-            <button type="button" className="secondary small" data-testid={`${testId}-download`} onClick={() => downloadText(download.fileName, download.text)}>
+            <button type="button" className="secondary small" data-testid={`${testId}-download`} onClick={() => environment().downloads.save(download.fileName, download.text, "application/json")}>
               {download.label}
             </button>
           ) : null}

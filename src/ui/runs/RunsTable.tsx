@@ -3,7 +3,7 @@
 // PEFT adapter of a finished run.
 import { useState } from "react";
 import { usePlayground } from "../../store/playgroundStore";
-import { runWallMs, type RunRecord } from "../../store/runsSlice";
+import { runWallMs, type RunRecord } from "../../store/runRecord";
 import { deleteRun, downloadAdapter } from "../../store/trainingActions";
 import "../training/training.css";
 

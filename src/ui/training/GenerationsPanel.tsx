@@ -4,7 +4,7 @@
 import { memo } from "react";
 import { answerMatches } from "../../core/trainingData";
 import { usePlayground } from "../../store/playgroundStore";
-import type { RunGenerations, RunPrompt } from "../../store/runsSlice";
+import type { RunGenerations, RunPrompt } from "../../store/runRecord";
 
 function Answer({ text, expected }: { text: string | undefined; expected: string }) {
   if (text === undefined) return <span className="muted">–</span>;

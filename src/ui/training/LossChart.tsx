@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { usePlayground, type PlaygroundState } from "../../store/playgroundStore";
-import type { RunRecord } from "../../store/runsSlice";
+import type { RunRecord } from "../../store/runRecord";
 
 /** Okabe–Ito, as app.css: one colour per drawn run. */
 const COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#000000", "#f0e442"];

@@ -1,10 +1,11 @@
 // Start / Pause / Resume / Stop, the backend (and why it fell back), the current run's step metrics,
 // and its errors with the step they happened at (and a retry on the next backend where that helps).
 import { BACKENDS, type BackendName } from "../../core/protocol";
+import { backendFallbackNextStep } from "../../store/backendAdvice";
 import { loadBundledModelIfChosen } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../store/workerBridge";
-import type { RunRecord } from "../../store/runsSlice";
+import type { RunRecord } from "../../store/runRecord";
 import { pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
 
 function BackendChoice() {
@@ -47,7 +48,7 @@ function BackendLine() {
       {fallbacks.map((f) => (
         <span key={f.backend} className="muted" data-testid="backend-fallback">
           {" "}
-          · {f.backend} not used: {f.reason}
+          · {f.backend} not used: {f.reason} {backendFallbackNextStep(f.backend, backend)}
         </span>
       ))}
       {workerError ? (

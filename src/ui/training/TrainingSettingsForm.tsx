@@ -1,46 +1,57 @@
-// The notebook's TrainingArguments and LoraConfig as a form: each field with its help text (the
-// per-field comments of playgroundState.ts), target modules from the loaded model.
+// The notebook's TrainingArguments and LoraConfig as a form, derived from the settings table
+// (core/settings): each field's label, bounds, step and help text come from there; target modules
+// from the loaded model.
 import { useEffect, useState } from "react";
 import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
+import { readNumber, type NumberField, type SettingField } from "../../core/settings/fields";
+import { LORA_FIELDS, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { usePlayground } from "../../store/playgroundStore";
 
-interface NumberFieldProps {
-  label: string;
-  help: string;
+/** The data-testid of a setting's input: `set-max-steps` for maxSteps. */
+const testIdOf = (key: string) => `set-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** "num_train_epochs: Total number of …", the hover text of a field. */
+const titleOf = (f: SettingField) => (f.name && f.name !== f.label ? `${f.name}: ${f.help}` : f.help);
+
+interface NumberInputProps {
+  settingKey: string;
+  field: NumberField;
   value: number;
-  min?: number;
-  max?: number;
-  step?: number | "any";
-  integer?: boolean;
   onChange: (value: number) => void;
-  testId: string;
 }
 
-/** A number input that keeps what is typed until it is a valid number in range. */
-function NumberField({ label, help, value, min, max, step = 1, integer = true, onChange, testId }: NumberFieldProps) {
+/**
+ * A number input that keeps what is typed until the settings table accepts it (the same check as the
+ * share link and the worker), and says under the input why it does not.
+ */
+function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
   const [text, setText] = useState(String(value));
   useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
+  const read = readNumber(field, text);
   const commit = (t: string) => {
     setText(t);
-    const n = Number(t);
-    if (t.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) return;
-    if ((min !== undefined && n < min) || (max !== undefined && n > max)) return;
-    onChange(n);
+    const r = readNumber(field, t);
+    if (r.ok) onChange(r.value);
   };
-  const invalid = Number(text) !== value;
+  const error = read.ok ? null : `${field.label} ${read.message}; the run uses ${value}.`;
   return (
-    <label className="field" title={help}>
-      <span>{label}</span>
+    <label className="field" title={titleOf(field)}>
+      <span>{field.label}</span>
       <input
         type="number"
         value={text}
-        min={min}
-        max={max}
-        step={step}
+        min={field.min}
+        max={field.max}
+        step={field.step}
         onChange={(e) => commit(e.target.value)}
-        aria-invalid={invalid}
-        data-testid={testId}
+        aria-invalid={!read.ok}
+        data-testid={testIdOf(settingKey)}
       />
+      {error ? (
+        <span className="field-error" role="alert" data-testid={`${testIdOf(settingKey)}-error`}>
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 }
@@ -102,7 +113,7 @@ function TargetModules() {
   };
   return (
     <fieldset className="targets" data-testid="target-modules">
-      <legend title="Linear layers that get LoRA adapters (PEFT's target_modules).">target_modules</legend>
+      <legend title={LORA_FIELDS.targetModules.help}>{LORA_FIELDS.targetModules.label}</legend>
       {info.linearModules.map((m) => (
         <label key={m} className="check">
           <input type="checkbox" checked={chosen.includes(m)} onChange={() => toggle(m)} /> <code>{m}</code>
@@ -114,6 +125,36 @@ function TargetModules() {
   );
 }
 
+/** The number fields of one table, in table order; booleans as checkboxes after them. */
+function FieldGrid<V extends object>({ fields, values, onChange, disabled }: {
+  fields: { [K in keyof V]: SettingField };
+  values: V;
+  onChange: (patch: Partial<V>) => void;
+  disabled: boolean;
+}) {
+  const entries = Object.entries(fields) as Array<[keyof V & string, SettingField]>;
+  // One key's patch; the table's kind says the value's type, which TypeScript cannot follow through a loop.
+  const patch = (key: keyof V, value: number | boolean) => onChange({ [key]: value } as Partial<V>);
+  return (
+    <fieldset disabled={disabled} className="settings-grid">
+      {entries.map(([key, f]) =>
+        f.kind === "number" ? <NumberInput key={key} settingKey={key} field={f} value={values[key] as number} onChange={(v) => patch(key, v)} /> : null,
+      )}
+      {entries.map(([key, f]) =>
+        f.kind === "boolean" ? (
+          <label key={key} className="check" title={titleOf(f)}>
+            <input type="checkbox" checked={values[key] as boolean} onChange={(e) => patch(key, e.target.checked)} /> {f.label}
+          </label>
+        ) : null,
+      )}
+    </fieldset>
+  );
+}
+
+function withoutLora({ lora: _, ...rest }: TrainingSettings): Omit<TrainingSettings, "lora"> {
+  return rest;
+}
+
 export function TrainingSettingsForm({ disabled }: { disabled: boolean }) {
   const t = usePlayground((s) => s.training);
   const setTraining = usePlayground((s) => s.setTraining);
@@ -122,29 +163,9 @@ export function TrainingSettingsForm({ disabled }: { disabled: boolean }) {
     <section className="panel training-settings" aria-label="Training settings">
       <h2>Training settings</h2>
       <BundledNote />
-      <fieldset disabled={disabled} className="settings-grid">
-        <NumberField label="epochs" help="Passes over the examples (num_train_epochs); ignored when max steps > 0." value={t.epochs} min={0.01} integer={false} step="any" onChange={(epochs) => setTraining({ epochs })} testId="set-epochs" />
-        <NumberField label="max steps" help="Optimizer steps; > 0 overrides epochs (max_steps)." value={t.maxSteps} min={0} onChange={(maxSteps) => setTraining({ maxSteps })} testId="set-max-steps" />
-        <NumberField label="learning rate" help="AdamW learning rate, decayed linearly to 0." value={t.learningRate} min={1e-8} max={10} integer={false} step="any" onChange={(learningRate) => setTraining({ learningRate })} testId="set-lr" />
-        <NumberField label="batch size" help="Examples per step; shorter ones are right-padded." value={t.batchSize} min={1} onChange={(batchSize) => setTraining({ batchSize })} testId="set-batch" />
-        <NumberField label="max_seq_length" help="Longer examples are truncated to this many tokens." value={t.maxSeqLength} min={8} onChange={(maxSeqLength) => setTraining({ maxSeqLength })} testId="set-max-seq" />
-        <NumberField label="warmup steps" help="Linear warmup steps (Trainer default 0)." value={t.warmupSteps} min={0} onChange={(warmupSteps) => setTraining({ warmupSteps })} testId="set-warmup" />
-        <NumberField label="seed" help="Seed for LoRA initialisation, dropout and shuffling." value={t.seed} onChange={(seed) => setTraining({ seed })} testId="set-seed" />
-        <NumberField label="generate every" help="Answer every prompt every this many steps (0 = only at the end)." value={t.generateEvery} min={0} onChange={(generateEvery) => setTraining({ generateEvery })} testId="set-generate-every" />
-        <NumberField label="max new tokens" help="Tokens generated per answer (the notebook used 5)." value={t.maxNewTokens} min={1} max={512} onChange={(maxNewTokens) => setTraining({ maxNewTokens })} testId="set-max-new" />
-      </fieldset>
+      <FieldGrid fields={TRAINING_FIELDS} values={withoutLora(t)} onChange={setTraining} disabled={disabled} />
       <h3>LoRA</h3>
-      <fieldset disabled={disabled} className="settings-grid">
-        <NumberField label="r" help="LoRA rank: inner dimension of lora_A [r, in] and lora_B [out, r]." value={t.lora.r} min={1} onChange={(r) => setLora({ r })} testId="set-r" />
-        <NumberField label="lora_alpha" help="The update is scaled by lora_alpha / r (or / sqrt(r) with rsLoRA)." value={t.lora.loraAlpha} min={1e-6} integer={false} step="any" onChange={(loraAlpha) => setLora({ loraAlpha })} testId="set-alpha" />
-        <NumberField label="lora_dropout" help="Dropout on the LoRA input during training." value={t.lora.loraDropout} min={0} max={1} integer={false} step={0.05} onChange={(loraDropout) => setLora({ loraDropout })} testId="set-dropout" />
-        <label className="check" title="rsLoRA: scale by lora_alpha / sqrt(r).">
-          <input type="checkbox" checked={t.lora.useRslora} onChange={(e) => setLora({ useRslora: e.target.checked })} /> use_rslora
-        </label>
-        <label className="check" title="Also train the embedding rows of newly added special tokens (the notebook left them random).">
-          <input type="checkbox" checked={t.lora.trainNewTokenRows} onChange={(e) => setLora({ trainNewTokenRows: e.target.checked })} /> train added-token embeddings
-        </label>
-      </fieldset>
+      <FieldGrid fields={LORA_FIELDS} values={t.lora} onChange={setLora} disabled={disabled} />
       <fieldset disabled={disabled} className="plain">
         <TargetModules />
       </fieldset>

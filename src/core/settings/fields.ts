@@ -1,0 +1,116 @@
+// The kinds of setting the training table is made of, and how each kind becomes a zod schema, reads a
+// typed value (form text, CLI flag) and describes its bounds. Kept apart from the table itself so that
+// the table reads as data (TensorFlow Playground's state.ts, with validation).
+import { z } from "zod";
+
+export interface NumberField {
+  kind: "number";
+  /** The form's label. */
+  label: string;
+  /** The Trainer's, TRL's or PEFT's own argument name, or null for the playground's own settings. */
+  name: string | null;
+  /** The `train` CLI flag (without "--"), or null when the CLI does not take it. */
+  flag: string | null;
+  /** One line, in the Trainer's and PEFT's own words where they have them. */
+  help: string;
+  default: number;
+  min: number;
+  /** min itself is refused (e.g. a learning rate must be > 0). */
+  minExclusive?: boolean;
+  max: number;
+  maxExclusive?: boolean;
+  integer: boolean;
+  /** The form's step arrows; "any" for real numbers. */
+  step: number | "any";
+}
+
+export interface BooleanField {
+  kind: "boolean";
+  label: string;
+  name: string | null;
+  flag: string | null;
+  help: string;
+  default: boolean;
+}
+
+/** A list of module names (PEFT's target_modules); [] means the architecture's default. */
+export interface NameListField {
+  kind: "names";
+  label: string;
+  name: string | null;
+  flag: string | null;
+  help: string;
+  default: string[];
+  /** Each name's pattern and the list's length bound. */
+  pattern: RegExp;
+  patternHint: string;
+  maxItems: number;
+}
+
+export type SettingField = NumberField | BooleanField | NameListField;
+
+/** "a whole number ≥ 1 and ≤ 512", "a number > 0 and ≤ 1": the bounds in words, for every message. */
+export function describeBounds(f: NumberField): string {
+  const lower = `${f.minExclusive ? ">" : "≥"} ${f.min}`;
+  const upper = `${f.maxExclusive ? "<" : "≤"} ${f.max}`;
+  return `${f.integer ? "a whole number" : "a number"} ${lower} and ${upper}`;
+}
+
+function numberSchema(f: NumberField): z.ZodNumber {
+  const base = z.number({ error: `expected ${describeBounds(f)}` });
+  let s = f.integer ? base.int({ error: `expected ${describeBounds(f)}, not a fraction` }) : base;
+  const bound = { error: `expected ${describeBounds(f)}` };
+  s = f.minExclusive ? s.gt(f.min, bound) : s.gte(f.min, bound);
+  s = f.maxExclusive ? s.lt(f.max, bound) : s.lte(f.max, bound);
+  return s;
+}
+
+export type FieldValue<F extends SettingField> = F extends NumberField ? number : F extends BooleanField ? boolean : string[];
+
+export function fieldSchema(f: NumberField): z.ZodNumber;
+export function fieldSchema(f: BooleanField): z.ZodBoolean;
+export function fieldSchema(f: NameListField): z.ZodArray<z.ZodString>;
+export function fieldSchema(f: SettingField): z.ZodType;
+export function fieldSchema(f: SettingField): z.ZodType {
+  switch (f.kind) {
+    case "number":
+      return numberSchema(f);
+    case "boolean":
+      return z.boolean();
+    case "names":
+      return z.array(z.string().regex(f.pattern, f.patternHint)).max(f.maxItems, `at most ${f.maxItems} names`);
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+export type ReadResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Text typed into the form or given as a CLI flag → the field's value, or why not ("expects …": the
+ * caller names the field its own way, as a label or a --flag). Both the form and
+ * the CLI read through here, and the result is checked by the same schema as the share link and the
+ * worker, so no carrier can produce a value another refuses.
+ */
+export function readNumber(f: NumberField, text: string): ReadResult<number> {
+  const t = text.trim();
+  // Number("") is 0 and Number("0x10") is 16: only decimal notation is a setting.
+  const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
+  const r = numberSchema(f).safeParse(n);
+  return r.success ? { ok: true, value: r.data } : { ok: false, message: `expects ${describeBounds(f)}${t ? `, not "${t.slice(0, 40)}"` : ""}` };
+}
+
+/** "true" / "false" (a CLI flag's value) → the boolean. */
+export function readBoolean(text: string): ReadResult<boolean> {
+  const t = text.trim().toLowerCase();
+  return t === "true" || t === "false" ? { ok: true, value: t === "true" } : { ok: false, message: `expects true or false, not "${text.slice(0, 40)}"` };
+}
+
+/** "q_proj,v_proj" → ["q_proj", "v_proj"]; "" → [] (the architecture's default). */
+export function readNames(f: NameListField, text: string): ReadResult<string[]> {
+  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const r = fieldSchema(f).safeParse(names);
+  return r.success ? { ok: true, value: r.data } : { ok: false, message: r.error.issues[0].message };
+}

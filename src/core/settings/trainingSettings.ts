@@ -1,0 +1,129 @@
+// Every training, LoRA and generation setting, once: bounds, integer or not, default, help text (the
+// Trainer's and PEFT's own words where they exist), form step and CLI flag. The TypeScript type, the
+// one zod schema used by the share link, the autosave, the runs store, the worker protocol and the
+// CLI, the defaults and the form's inputs are all derived from these two tables.
+//
+// Bounds are what the engine can train, not what is sensible: a learning rate of 1 is allowed, 0 is
+// not (AdamW would not move). Changing a bound here changes it at every boundary at once.
+import { z } from "zod";
+import { fieldSchema, type FieldValue, type SettingField } from "./fields";
+
+/** PEFT's module names: a Python identifier path such as q_proj or mlp.down_proj, or "all-linear". */
+const MODULE_NAME = /^[\w.-]{1,200}$/;
+
+export const TRAINING_FIELDS = {
+  epochs: {
+    kind: "number", label: "epochs", name: "num_train_epochs", flag: "epochs", default: 15, min: 0, minExclusive: true, max: 100_000, integer: false, step: "any",
+    help: "Total number of training epochs to perform (a fraction trains part of the last epoch); ignored when max_steps > 0.",
+  },
+  maxSteps: {
+    kind: "number", label: "max steps", name: "max_steps", flag: "steps", default: 0, min: 0, max: 10_000_000, integer: true, step: 1,
+    help: "If > 0: the total number of training steps to perform; overrides num_train_epochs.",
+  },
+  learningRate: {
+    kind: "number", label: "learning rate", name: "learning_rate", flag: "lr", default: 5e-5, min: 0, minExclusive: true, max: 1, integer: false, step: "any",
+    help: "The initial learning rate for AdamW, decayed linearly to 0 over the planned steps.",
+  },
+  batchSize: {
+    kind: "number", label: "batch size", name: "per_device_train_batch_size", flag: "batch-size", default: 1, min: 1, max: 4096, integer: true, step: 1,
+    help: "Examples per step; shorter ones are right-padded.",
+  },
+  maxSeqLength: {
+    kind: "number", label: "max_seq_length", name: "max_seq_length", flag: "max-seq-length", default: 512, min: 1, max: 1_048_576, integer: true, step: 1,
+    help: "Maximum length of a tokenized example; longer ones are truncated.",
+  },
+  warmupSteps: {
+    kind: "number", label: "warmup steps", name: "warmup_steps", flag: "warmup-steps", default: 0, min: 0, max: 10_000_000, integer: true, step: 1,
+    help: "Number of steps used for a linear warmup from 0 to learning_rate (Trainer default 0).",
+  },
+  seed: {
+    kind: "number", label: "seed", name: "seed", flag: "seed", default: 1, min: 0, max: 2 ** 32 - 1, integer: true, step: 1,
+    help: "Random seed set at the beginning of training: LoRA initialisation, dropout and shuffling.",
+  },
+  generateEvery: {
+    kind: "number", label: "generate every", name: null, flag: null, default: 5, min: 0, max: 10_000_000, integer: true, step: 1,
+    help: "Answer every prompt every this many steps (0 = only at the end).",
+  },
+  maxNewTokens: {
+    kind: "number", label: "max new tokens", name: "max_new_tokens", flag: "max-new-tokens", default: 5, min: 1, max: 512, integer: true, step: 1,
+    help: "The maximum number of tokens to generate per answer, ignoring the prompt (the notebook used 5).",
+  },
+} satisfies Record<string, SettingField>;
+
+export const LORA_FIELDS = {
+  r: {
+    kind: "number", label: "r", name: "r", flag: "r", default: 8, min: 1, max: 1024, integer: true, step: 1,
+    help: "Lora attention dimension (the rank): lora_A is [r, in], lora_B is [out, r].",
+  },
+  loraAlpha: {
+    kind: "number", label: "lora_alpha", name: "lora_alpha", flag: "lora-alpha", default: 8, min: 0, minExclusive: true, max: 1e6, integer: false, step: "any",
+    help: "The alpha parameter for Lora scaling: the update is scaled by lora_alpha / r (or / sqrt(r) with rsLoRA).",
+  },
+  loraDropout: {
+    kind: "number", label: "lora_dropout", name: "lora_dropout", flag: "lora-dropout", default: 0, min: 0, max: 1, maxExclusive: true, integer: false, step: 0.05,
+    help: "The dropout probability for Lora layers (on the adapter's input, during training only).",
+  },
+  targetModules: {
+    kind: "names", label: "target_modules", name: "target_modules", flag: "target-modules", default: [], pattern: MODULE_NAME, maxItems: 100,
+    patternHint: "expected a module name such as q_proj, or all-linear",
+    help: "The names of the linear modules to apply the adapter to; all-linear = every linear layer but the output head; empty = PEFT's default for the architecture.",
+  },
+  useRslora: {
+    kind: "boolean", label: "use_rslora", name: "use_rslora", flag: "use-rslora", default: false,
+    help: "Rank-Stabilized LoRA: scale the update by lora_alpha / sqrt(r).",
+  },
+  trainNewTokenRows: {
+    kind: "boolean", label: "train added-token embeddings", name: null, flag: null, default: false,
+    help: "Also train the embedding rows of newly added special tokens (the notebook left them random).",
+  },
+} satisfies Record<string, SettingField>;
+
+type Values<T extends Record<string, SettingField>> = { [K in keyof T]: FieldValue<T[K]> };
+type Shape<T extends Record<string, SettingField>> = { [K in keyof T]: z.ZodType<FieldValue<T[K]>> };
+
+function shapeOf<T extends Record<string, SettingField>>(fields: T): Shape<T> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, fieldSchema(f)])) as Shape<T>;
+}
+
+function defaults<T extends Record<string, SettingField>>(fields: T): Values<T> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, structuredClone(f.default)])) as Values<T>;
+}
+
+// Strict: an unknown field is a mistake to report, not something to drop silently.
+export const LoraSettingsSchema = z.strictObject(shapeOf(LORA_FIELDS));
+/** The one schema of the settings, at every boundary (share link, autosave, runs store, worker, CLI). */
+export const TrainingSettingsSchema = z.strictObject({ ...shapeOf(TRAINING_FIELDS), lora: LoraSettingsSchema });
+
+export type LoraSettings = z.infer<typeof LoraSettingsSchema>;
+export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
+export type TrainingField = keyof typeof TRAINING_FIELDS;
+export type LoraField = keyof typeof LORA_FIELDS;
+
+/** The notebook's TrainingArguments and PEFT's LoraConfig defaults (the table's `default`s). */
+export const DEFAULT_LORA: LoraSettings = defaults(LORA_FIELDS);
+export const DEFAULT_TRAINING: TrainingSettings = { ...defaults(TRAINING_FIELDS), lora: DEFAULT_LORA };
+
+/** One setting of either table, with where its value sits in TrainingSettings. */
+export interface SettingEntry {
+  key: string;
+  field: SettingField;
+  /** The value is settings.lora[key] rather than settings[key]. */
+  lora: boolean;
+}
+
+/** Every setting, training fields first, in table order (CLI help, tests, exports). */
+export const SETTING_ENTRIES: SettingEntry[] = [
+  ...Object.entries(TRAINING_FIELDS).map(([key, field]) => ({ key, field: field as SettingField, lora: false })),
+  ...Object.entries(LORA_FIELDS).map(([key, field]) => ({ key, field: field as SettingField, lora: true })),
+];
+
+export function settingValue(s: TrainingSettings, e: SettingEntry): unknown {
+  return (e.lora ? s.lora : s)[e.key as never];
+}
+
+/** A copy of `s` with one setting replaced (not validated: the schema decides). */
+export function withSetting(s: TrainingSettings, e: SettingEntry, value: unknown): TrainingSettings {
+  const next = structuredClone(s);
+  Object.assign(e.lora ? next.lora : next, { [e.key]: value });
+  return next;
+}
