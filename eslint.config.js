@@ -1,0 +1,56 @@
+// The rules that hold the layout (see README "Checks that hold the layout"): each layer imports only
+// the layers below it, nothing imports in a cycle, and a switch over a union handles every member.
+// Formatting is Prettier's job (npm run format); nothing here overlaps with it.
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+const TESTS = ["**/*.test.ts", "**/*.testutil.ts"];
+
+/** `no-restricted-imports` for one layer: the folders it may not reach, and why. */
+function layer(files, forbidden, why) {
+  return {
+    files,
+    ignores: TESTS,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: forbidden.map((f) => ({ group: [f.startsWith("@") || !f.includes("/") ? f : `**/${f}/**`, `**/${f}`], message: why })) },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "dist-e2e/", "test-results/", "playwright-report/", "public/", ".gpu/"] },
+  {
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "@typescript-eslint": tseslint.plugin, "import-x": importX },
+    // Relative imports name .ts/.tsx files without their extension, as the bundler resolves them.
+    settings: {
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js"] })],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+    },
+    rules: {
+      // A new member of a message, strategy or field union must be handled wherever the union is switched on.
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+      // Cycles made the store's slices load half-initialised; type-only imports cannot do that.
+      "import-x/no-cycle": ["error", { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
+      // A promise nobody awaits hides its failure (the worker handler's `void handle()` lost errors).
+      "@typescript-eslint/no-floating-promises": ["error", { ignoreVoid: true }],
+    },
+  },
+  layer(["src/core/**"], ["src/engine", "engine", "store", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom", "zustand"],
+    "src/core is pure TypeScript (no DOM, no tfjs, no React): ui → store → core, workers → engine → core, cli → engine, core."),
+  layer(["src/engine/**"], ["store", "ui", "cli", "workers", "react", "react-dom", "zustand"],
+    "src/engine runs in the worker and in Node: it may import src/core, never the page (store, ui) or the CLI."),
+  layer(["src/store/**"], ["engine", "ui", "cli", "workers", "@tensorflow/*"],
+    "src/store sits between the UI and core; the engine runs in the worker, reached through the worker bridge."),
+  layer(["src/ui/**"], ["engine", "cli", "workers", "@tensorflow/*"],
+    "src/ui talks to the store (and reads core); the engine runs in the worker."),
+  layer(["src/cli/**"], ["store", "ui", "workers", "react", "react-dom", "zustand"],
+    "src/cli is a thin entry over core and engine; it never reaches the page."),
+  layer(["workers/**"], ["store", "ui", "cli", "react", "react-dom", "zustand"],
+    "workers/ are thin entries over the engine and core."),
+);
