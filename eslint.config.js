@@ -14,7 +14,9 @@ function layer(files, forbidden, why) {
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: forbidden.map((f) => ({ group: [f.startsWith("@") || !f.includes("/") ? f : `**/${f}/**`, `**/${f}`], message: why })) },
+        {
+          patterns: forbidden.map((f) => ({ group: [f.startsWith("@") || !f.includes("/") ? f : `**/${f}/**`, `**/${f}`], message: why })),
+        },
       ],
     },
   };
@@ -34,23 +36,40 @@ export default tseslint.config(
     },
     rules: {
       // A new member of a message, strategy or field union must be handled wherever the union is switched on.
-      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+      "@typescript-eslint/switch-exhaustiveness-check": [
+        "error",
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
       // Cycles made the store's slices load half-initialised; type-only imports cannot do that.
       "import-x/no-cycle": ["error", { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
       // A promise nobody awaits hides its failure (the worker handler's `void handle()` lost errors).
       "@typescript-eslint/no-floating-promises": ["error", { ignoreVoid: true }],
     },
   },
-  layer(["src/core/**"], ["src/engine", "engine", "store", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom", "zustand"],
-    "src/core is pure TypeScript (no DOM, no tfjs, no React): ui → store → core, workers → engine → core, cli → engine, core."),
-  layer(["src/engine/**"], ["store", "ui", "cli", "workers", "react", "react-dom", "zustand"],
-    "src/engine runs in the worker and in Node: it may import src/core, never the page (store, ui) or the CLI."),
-  layer(["src/store/**"], ["engine", "ui", "cli", "workers", "@tensorflow/*"],
-    "src/store sits between the UI and core; the engine runs in the worker, reached through the worker bridge."),
-  layer(["src/ui/**"], ["engine", "cli", "workers", "@tensorflow/*"],
-    "src/ui talks to the store (and reads core); the engine runs in the worker."),
-  layer(["src/cli/**"], ["store", "ui", "workers", "react", "react-dom", "zustand"],
-    "src/cli is a thin entry over core and engine; it never reaches the page."),
-  layer(["workers/**"], ["store", "ui", "cli", "react", "react-dom", "zustand"],
-    "workers/ are thin entries over the engine and core."),
+  layer(
+    ["src/core/**"],
+    ["src/engine", "engine", "store", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom", "zustand"],
+    "src/core is pure TypeScript (no DOM, no tfjs, no React): ui → store → core, workers → engine → core, cli → engine, core.",
+  ),
+  layer(
+    ["src/engine/**"],
+    ["store", "ui", "cli", "workers", "react", "react-dom", "zustand"],
+    "src/engine runs in the worker and in Node: it may import src/core, never the page (store, ui) or the CLI.",
+  ),
+  layer(
+    ["src/store/**"],
+    ["engine", "ui", "cli", "workers", "@tensorflow/*"],
+    "src/store sits between the UI and core; the engine runs in the worker, reached through the worker bridge.",
+  ),
+  layer(
+    ["src/ui/**"],
+    ["engine", "cli", "workers", "@tensorflow/*"],
+    "src/ui talks to the store (and reads core); the engine runs in the worker.",
+  ),
+  layer(
+    ["src/cli/**"],
+    ["store", "ui", "workers", "react", "react-dom", "zustand"],
+    "src/cli is a thin entry over core and engine; it never reaches the page.",
+  ),
+  layer(["workers/**"], ["store", "ui", "cli", "react", "react-dom", "zustand"], "workers/ are thin entries over the engine and core."),
 );

@@ -10,7 +10,11 @@ import { DEFAULT_STATE } from "../src/core/playgroundState";
 import { buildTrainingData } from "../src/core/trainingData";
 
 const { values } = parseArgs({
-  options: { backends: { type: "string", default: "cpu,wasm" }, steps: { type: "string", default: "10" }, json: { type: "boolean", default: false } },
+  options: {
+    backends: { type: "string", default: "cpu,wasm" },
+    steps: { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+  },
 });
 const steps = Number(values.steps);
 const engine = await loadEngine();
@@ -50,15 +54,34 @@ for (const backend of values.backends.split(",")) {
   const times: number[] = [];
   for (let i = 0; i < steps; i++) times.push((await trainer.step()).ms);
   const ms = median(times);
-  report({ backend, what: "bundled default: training step (batch 1)", value: ms, unit: "ms", note: `median of ${steps}, ~${tokensPerExample.toFixed(0)} tokens, vocab ${tokenizer.vocabSize}` });
-  report({ backend, what: "bundled default: training throughput", value: (tokensPerExample * 1000) / ms, unit: "tok/s", note: "input tokens per second" });
+  report({
+    backend,
+    what: "bundled default: training step (batch 1)",
+    value: ms,
+    unit: "ms",
+    note: `median of ${steps}, ~${tokensPerExample.toFixed(0)} tokens, vocab ${tokenizer.vocabSize}`,
+  });
+  report({
+    backend,
+    what: "bundled default: training throughput",
+    value: (tokensPerExample * 1000) / ms,
+    unit: "tok/s",
+    note: "input tokens per second",
+  });
   const prompt = data.prompts[0].inputIds;
   const t0 = performance.now();
   const out = await engine.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false, lora });
   const genMs = performance.now() - t0;
-  report({ backend, what: "bundled default: greedy generation", value: (out.length * 1000) / genMs, unit: "tok/s", note: `${out.length} tokens with KV cache` });
+  report({
+    backend,
+    what: "bundled default: greedy generation",
+    value: (out.length * 1000) / genMs,
+    unit: "tok/s",
+    note: `${out.length} tokens with KV cache`,
+  });
   trainer.dispose();
   engine.disposeLora(lora);
   engine.disposeModel(model);
 }
-if (!values.json) console.log(`\n${rows.length} measurements. Node ${process.version}; the browser's WebGPU backend is measured by the e2e run, not here.`);
+if (!values.json)
+  console.log(`\n${rows.length} measurements. Node ${process.version}; the browser's WebGPU backend is measured by the e2e run, not here.`);

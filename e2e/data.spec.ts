@@ -12,7 +12,10 @@ import { join } from "node:path";
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 async function offline(page: Page) {
-  await page.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => route.abort("internetdisconnected"));
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+    (route) => route.abort("internetdisconnected"),
+  );
 }
 
 async function openPlayground(page: Page, path = "/") {
@@ -24,9 +27,16 @@ async function openPlayground(page: Page, path = "/") {
 
 const exampleRows = (page: Page) => page.locator("article.example-row");
 
-const messages = (user: string, assistant: string) => JSON.stringify({ messages: [{ role: "user", content: user }, { role: "assistant", content: assistant }] });
+const messages = (user: string, assistant: string) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: user },
+      { role: "assistant", content: assistant },
+    ],
+  });
 
-const GOOD = [messages("What is 2+2?", "4"), messages("Capital of France?", "Paris"), messages("Colour of the sky?", "blue")].join("\n") + "\n";
+const GOOD =
+  [messages("What is 2+2?", "4"), messages("Capital of France?", "Paris"), messages("Colour of the sky?", "blue")].join("\n") + "\n";
 
 const BROKEN = [
   messages("one", "uno"),
@@ -38,11 +48,14 @@ const BROKEN = [
 
 /** A drop on the page, as the browser fires it for a file dragged from the desktop. */
 async function dropFile(page: Page, name: string, text: string) {
-  const dataTransfer = await page.evaluateHandle(([n, t]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], n));
-    return dt;
-  }, [name, text] as const);
+  const dataTransfer = await page.evaluateHandle(
+    ([n, t]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], n));
+      return dt;
+    },
+    [name, text] as const,
+  );
   await page.dispatchEvent("main", "dragenter", { dataTransfer });
   await page.dispatchEvent("main", "dragover", { dataTransfer });
   await expect(page.getByTestId("drop-overlay")).toBeVisible();
@@ -216,7 +229,9 @@ test("the autosave survives a reload; a corrupt one is reported and ignored", as
   await expect(page.getByTestId("strategy-full")).toBeChecked();
   await expect(page.getByTestId("holdout-prompt")).toHaveValue('How do you say "cat" in Spanish?');
 
-  await page.evaluate(() => localStorage.setItem("finetuning-playground:autosave", '{"kind": "finetuning-playground", "version": 1, "state": {'));
+  await page.evaluate(() =>
+    localStorage.setItem("finetuning-playground:autosave", '{"kind": "finetuning-playground", "version": 1, "state": {'),
+  );
   await page.reload();
   await expect(page.getByTestId("restore-notice")).toContainText("The autosaved playground could not be restored");
   await expect(page.getByTestId("restore-notice")).toContainText("not valid JSON");
@@ -263,7 +278,10 @@ test("a 200 MB JSONL file is read in the worker: progress shown, no long task ov
     await expect(page.getByTestId("dataset-progress")).toBeVisible();
     const seen = new Set<string>();
     while (await page.getByTestId("dataset-progress").isVisible()) {
-      const text = await page.getByTestId("dataset-bytes").textContent({ timeout: 500 }).catch(() => null);
+      const text = await page
+        .getByTestId("dataset-bytes")
+        .textContent({ timeout: 500 })
+        .catch(() => null);
       if (text) seen.add(text);
       await page.waitForTimeout(250);
     }
@@ -277,7 +295,10 @@ test("a 200 MB JSONL file is read in the worker: progress shown, no long task ov
     console.log(report);
     testInfo.annotations.push({ type: "measurement", description: report });
     await expect(page.getByTestId("dataset-count")).toHaveText(records.toLocaleString("en-US"));
-    expect([...seen].some((t) => /of 200(\.0)? MB \((\d|[1-9]\d)%\)/.test(t)), `progress readings: ${[...seen].join(" | ")}`).toBe(true);
+    expect(
+      [...seen].some((t) => /of 200(\.0)? MB \((\d|[1-9]\d)%\)/.test(t)),
+      `progress readings: ${[...seen].join(" | ")}`,
+    ).toBe(true);
     expect(longest, report).toBeLessThan(100);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { FIXTURE_NAMES, FIXTURES_DIR, fixtureDir } from "../test/fixtures/location";
 
-
 test.beforeEach(async ({ page }) => {
   await page.route("**/__fixtures/**", (route) => {
     const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__fixtures\//, ""));
@@ -62,7 +61,15 @@ test("the training worker trains on WebGPU when init, load-model and start arriv
           examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
           prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
           settings: {
-            epochs: 1, maxSteps: 6, learningRate: 5e-3, batchSize: 1, maxSeqLength: 512, warmupSteps: 0, seed: 1, generateEvery: 3, maxNewTokens: 3,
+            epochs: 1,
+            maxSteps: 6,
+            learningRate: 5e-3,
+            batchSize: 1,
+            maxSeqLength: 512,
+            warmupSteps: 0,
+            seed: 1,
+            generateEvery: 3,
+            maxNewTokens: 3,
             lora: { r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["all-linear"], useRslora: false, trainNewTokenRows: false },
           },
           stopIds: [2],

@@ -4,14 +4,21 @@
 import { expect, test, type Page } from "@playwright/test";
 
 async function openPlayground(page: Page) {
-  await page.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => route.abort("internetdisconnected"));
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+    (route) => route.abort("internetdisconnected"),
+  );
   await page.goto("/");
   await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
   await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
 }
 
 const chipText = (page: Page, example: number) =>
-  page.getByTestId(`example-${example}`).getByTestId("chip").allTextContents().then((t) => t.join("").replace(/·/g, " "));
+  page
+    .getByTestId(`example-${example}`)
+    .getByTestId("chip")
+    .allTextContents()
+    .then((t) => t.join("").replace(/·/g, " "));
 
 test("opens with the five notebook examples, trained and masked tokens coloured", async ({ page }) => {
   await openPlayground(page);
@@ -108,13 +115,18 @@ test("shows progress while a tokenizer loads, and loads one from two picked file
     await new Promise((r) => setTimeout(r, 700));
     await route.continue();
   });
-  await page.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => route.abort("internetdisconnected"));
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+    (route) => route.abort("internetdisconnected"),
+  );
   await page.goto("/");
   await expect(page.getByTestId("tokenizer-progress")).toContainText("Loading Qwen3 (bundled)");
   await expect(page.getByTestId("view-pending")).toBeVisible();
   await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
 
-  await page.getByTestId("tokenizer-files").setInputFiles(["public/tokenizers/qwen3/tokenizer.json", "public/tokenizers/qwen3/tokenizer_config.json"]);
+  await page
+    .getByTestId("tokenizer-files")
+    .setInputFiles(["public/tokenizers/qwen3/tokenizer.json", "public/tokenizers/qwen3/tokenizer_config.json"]);
   await expect(page.getByTestId("tokenizer-name")).toHaveText("tokenizer.json (dropped)");
   await expect(page.getByTestId("tokenizer-error")).toHaveCount(0);
   await expect(page.getByTestId("example-0").locator('[data-trained="true"]').first()).toBeVisible();
@@ -125,7 +137,7 @@ test("the editor adds, reorders and removes examples and turns", async ({ page }
   const views = page.locator('[data-testid^="example-"][data-trained-count]');
   await page.getByTestId("add-example").click();
   await expect(views).toHaveCount(6);
-  await page.getByTestId("content-5-0").fill("How do you say \"cat\" in Spanish?");
+  await page.getByTestId("content-5-0").fill('How do you say "cat" in Spanish?');
   await page.getByTestId("content-5-1").fill("gato");
   await expect.poll(() => chipText(page, 5)).toContain("gato");
   await page.getByRole("button", { name: "Move example 6 up" }).click();

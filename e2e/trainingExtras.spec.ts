@@ -50,7 +50,8 @@ test("a model folder picked from disk loads with its own tokenizer", async ({ pa
   // A folder as a user has it: the tiny Llama fixture plus tokenizer files.
   const folder = join(mkdtempSync(join(tmpdir(), "model-folder-")), "tiny-llama");
   mkdirSync(folder);
-  for (const f of ["config.json", "model.safetensors", "generation_config.json"]) copyFileSync(join(fixtureDir("tiny-llama"), f), join(folder, f));
+  for (const f of ["config.json", "model.safetensors", "generation_config.json"])
+    copyFileSync(join(fixtureDir("tiny-llama"), f), join(folder, f));
   for (const f of ["tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(root, "public/tokenizers/qwen3", f), join(folder, f));
 
   await page.goto("/");

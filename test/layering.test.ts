@@ -43,7 +43,8 @@ describe("eslint holds the layout", () => {
   });
 
   it("refuses a switch that misses a member of its union", async () => {
-    const text = 'type K = "a" | "b";\nexport function f(k: K): number {\n  switch (k) {\n    case "a":\n      return 1;\n  }\n  return 0;\n}\n';
+    const text =
+      'type K = "a" | "b";\nexport function f(k: K): number {\n  switch (k) {\n    case "a":\n      return 1;\n  }\n  return 0;\n}\n';
     expect(await lintProbe([["src/core/lintProbe.ts", text]])).toContain("@typescript-eslint/switch-exhaustiveness-check");
   });
 

@@ -17,4 +17,5 @@ self.onmessage = (e: MessageEvent<unknown>) => {
 };
 
 // A message that could not be deserialized has no readable id; the page hears it as a protocol error.
-self.onmessageerror = () => post({ type: "protocol-error", message: "The dataset worker received a message it could not deserialize; reload the page." });
+self.onmessageerror = () =>
+  post({ type: "protocol-error", message: "The dataset worker received a message it could not deserialize; reload the page." });

@@ -9,7 +9,11 @@ import { describeAdapter, setBackend } from "../src/engine/backend";
 import { TrainingHandler } from "../src/engine/session/trainingHandler";
 
 // Vite serves the .wasm binaries at hashed URLs; tfjs must be told where they are.
-setWasmPaths({ "tfjs-backend-wasm.wasm": wasmPlain, "tfjs-backend-wasm-simd.wasm": wasmSimd, "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded });
+setWasmPaths({
+  "tfjs-backend-wasm.wasm": wasmPlain,
+  "tfjs-backend-wasm-simd.wasm": wasmSimd,
+  "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded,
+});
 
 const scope = self as unknown as {
   postMessage(msg: FromWorker, transfer?: Transferable[]): void;
@@ -26,4 +30,7 @@ const handler = new TrainingHandler({
 scope.onmessage = (event) => void handler.handle(event.data);
 // A message that could not be deserialized has no readable id; the page hears it as a protocol error.
 scope.onmessageerror = () =>
-  scope.postMessage({ type: "protocol-error", message: "The training worker received a message it could not deserialize; reload the page." });
+  scope.postMessage({
+    type: "protocol-error",
+    message: "The training worker received a message it could not deserialize; reload the page.",
+  });

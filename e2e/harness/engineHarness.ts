@@ -43,7 +43,13 @@ async function trainSteps(backend: "webgpu" | "cpu", steps: number) {
   trainer.dispose();
   disposeLora(lora);
   disposeModel(model);
-  return { backend: tf.getBackend(), losses: results.map((r) => r.loss), gradNorms: results.map((r) => r.gradNorm), generated, tensors: tf.memory().numTensors };
+  return {
+    backend: tf.getBackend(),
+    losses: results.map((r) => r.loss),
+    gradNorms: results.map((r) => r.gradNorm),
+    generated,
+    tensors: tf.memory().numTensors,
+  };
 }
 
 declare global {

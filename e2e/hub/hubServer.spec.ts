@@ -40,8 +40,21 @@ test("the server answers like the hub", async () => {
   expect([redirect.status, redirect.headers.get("x-linked-size")]).toEqual([302, String(size)]);
   await lfs.close();
 
-  const args = parseHubServerArgs(["--port", "5174", "--model", "a/b=/tmp/x,/tmp/y", "--truncate", "a/b/model.safetensors=10", "--html", "a/b/config.json"]);
-  expect(args).toMatchObject({ port: 5174, models: { "a/b": { dirs: ["/tmp/x", "/tmp/y"] } }, faults: { truncate: { "a/b/model.safetensors": 10 }, html: ["a/b/config.json"] } });
+  const args = parseHubServerArgs([
+    "--port",
+    "5174",
+    "--model",
+    "a/b=/tmp/x,/tmp/y",
+    "--truncate",
+    "a/b/model.safetensors=10",
+    "--html",
+    "a/b/config.json",
+  ]);
+  expect(args).toMatchObject({
+    port: 5174,
+    models: { "a/b": { dirs: ["/tmp/x", "/tmp/y"] } },
+    faults: { truncate: { "a/b/model.safetensors": 10 }, html: ["a/b/config.json"] },
+  });
 });
 
 test("downloads into the Cache API, and a reload downloads nothing", async ({ page }) => {
@@ -61,7 +74,14 @@ test("downloads into the Cache API, and a reload downloads nothing", async ({ pa
             onProgress: () => events++,
           });
           const header = new DataView(await files.weights[0].blob.slice(0, 8).arrayBuffer()).getUint32(0, true);
-          return { ok: true, events, downloaded: files.downloadedFiles, cached: files.cachedFiles, bytes: files.weights[0].blob.size, header };
+          return {
+            ok: true,
+            events,
+            downloaded: files.downloadedFiles,
+            cached: files.cachedFiles,
+            bytes: files.weights[0].blob.size,
+            header,
+          };
         } catch (err) {
           const cache = await caches.open("hub-models-v1");
           const stored = await cache.match(`${hubUrl}/${modelId}/resolve/main/model.safetensors`);

@@ -173,17 +173,42 @@ export function parseHubServerArgs(argv: string[]): HubServerOptions {
       return [v.slice(0, eq), v.slice(eq + 1)] as const;
     };
     switch (flag) {
-      case "--port": options.port = Number(value(i++, flag)); break;
-      case "--host": options.host = value(i++, flag); break;
-      case "--test-models": Object.assign(options.models, testModels()); break;
-      case "--lfs-redirect": options.lfsRedirect = true; break;
-      case "--model": { const [id, dirs] = pair(value(i++, flag)); options.models[id] = { dirs: dirs.split(",").map((d) => path.resolve(d)) }; break; }
-      case "--not-found": (faults.notFound ??= []).push(value(i++, flag)); break;
-      case "--html": (faults.html ??= []).push(value(i++, flag)); break;
-      case "--unauthorized": (faults.unauthorized ??= []).push(value(i++, flag)); break;
-      case "--drop-connection": (faults.dropConnection ??= []).push(value(i++, flag)); break;
-      case "--truncate": { const [key, n] = pair(value(i++, flag)); (faults.truncate ??= {})[key] = Number(n); break; }
-      default: throw new Error(`hubServer: unknown option "${flag}"; see the header of e2e/hub/hubServer.ts for the options.`);
+      case "--port":
+        options.port = Number(value(i++, flag));
+        break;
+      case "--host":
+        options.host = value(i++, flag);
+        break;
+      case "--test-models":
+        Object.assign(options.models, testModels());
+        break;
+      case "--lfs-redirect":
+        options.lfsRedirect = true;
+        break;
+      case "--model": {
+        const [id, dirs] = pair(value(i++, flag));
+        options.models[id] = { dirs: dirs.split(",").map((d) => path.resolve(d)) };
+        break;
+      }
+      case "--not-found":
+        (faults.notFound ??= []).push(value(i++, flag));
+        break;
+      case "--html":
+        (faults.html ??= []).push(value(i++, flag));
+        break;
+      case "--unauthorized":
+        (faults.unauthorized ??= []).push(value(i++, flag));
+        break;
+      case "--drop-connection":
+        (faults.dropConnection ??= []).push(value(i++, flag));
+        break;
+      case "--truncate": {
+        const [key, n] = pair(value(i++, flag));
+        (faults.truncate ??= {})[key] = Number(n);
+        break;
+      }
+      default:
+        throw new Error(`hubServer: unknown option "${flag}"; see the header of e2e/hub/hubServer.ts for the options.`);
     }
   }
   return options;

@@ -29,7 +29,11 @@ export async function loadDefaultSetup(engine: Engine): Promise<DefaultSetup> {
 }
 
 /** Reads any dataset file the page accepts and masks it as the page does by default. */
-export async function defaultTrainingExamples(file: string, tokenizer: PlaygroundTokenizer, settings: TrainingSettings): Promise<TrainExample[]> {
+export async function defaultTrainingExamples(
+  file: string,
+  tokenizer: PlaygroundTokenizer,
+  settings: TrainingSettings,
+): Promise<TrainExample[]> {
   let size: number;
   try {
     size = statSync(file).size;

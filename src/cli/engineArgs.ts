@@ -29,7 +29,9 @@ export const backendFlag = z.enum(["cpu", "wasm", "webgpu"], { error: "--backend
 export function backendFor(flag: BackendName | undefined, model: string): BackendName {
   return flag ?? (model === "default" ? "wasm" : "cpu");
 }
-export const modelFlag = z.string({ error: "--model DIR is required (a folder with config.json and *.safetensors, or 'default' for the bundled model)" });
+export const modelFlag = z.string({
+  error: "--model DIR is required (a folder with config.json and *.safetensors, or 'default' for the bundled model)",
+});
 
 /** "1,2,3" → [1, 2, 3]; `allowNegative` for labels (-100 = ignored). */
 export function idList(flag: string, allowNegative = false) {

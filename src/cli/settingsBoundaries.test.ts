@@ -25,7 +25,22 @@ const withValue = (w: Where, value: number) => withSetting(DEFAULT_TRAINING, w, 
 
 function probes(f: NumberField): number[] {
   const span = f.max - f.min;
-  return [f.min - 1, f.min, f.min + 1e-9, f.min + 0.5, f.min + 1, f.min + span / 3, 2.5, 0, -1, f.max - 0.5, f.max, f.max + 1e-6, f.max + 1, 1e300];
+  return [
+    f.min - 1,
+    f.min,
+    f.min + 1e-9,
+    f.min + 0.5,
+    f.min + 1,
+    f.min + span / 3,
+    2.5,
+    0,
+    -1,
+    f.max - 0.5,
+    f.max,
+    f.max + 1e-6,
+    f.max + 1,
+    1e300,
+  ];
 }
 
 const accepts = {
@@ -98,7 +113,10 @@ describe("the settings table is the one definition", () => {
   });
 
   it("links and autosaves written before the settings table still open with their settings", () => {
-    const old = JSON.parse(readFileSync(new URL("../core/share/testdata/v1-before-settings-table.json", import.meta.url), "utf8")) as { hash: string; autosave: string };
+    const old = JSON.parse(readFileSync(new URL("../core/share/testdata/v1-before-settings-table.json", import.meta.url), "utf8")) as {
+      hash: string;
+      autosave: string;
+    };
     for (const decoded of [decodeShareHash(old.hash), parseAutosave(old.autosave)]) {
       expect(decoded.ok).toBe(true);
       if (!decoded.ok) continue;

@@ -16,7 +16,9 @@ type Flagged = SettingEntry & { field: { flag: string } };
 const FLAGGED = SETTING_ENTRIES.filter((e): e is Flagged => e.field.flag !== null);
 
 /** parseArgs option specs: every flagged setting takes a string, read below. */
-export const SETTINGS_OPTIONS: Record<string, { type: "string" }> = Object.fromEntries(FLAGGED.map((f) => [f.field.flag, { type: "string" as const }]));
+export const SETTINGS_OPTIONS: Record<string, { type: "string" }> = Object.fromEntries(
+  FLAGGED.map((f) => [f.field.flag, { type: "string" as const }]),
+);
 
 /** "  --lr N  learning_rate: The initial learning rate … (a number > 0 and ≤ 1)" for --help. */
 export function settingsHelp(base: TrainingSettings): string {

@@ -30,10 +30,13 @@ export function readTrainingData(file: string, vocabSize: number): Example[] {
     const r = recordSchema.safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0];
-      throw new CliError(`${file}:${i + 1}: ${issue.path.join(".") || "record"}: ${issue.message}; expected {"input_ids": [...], "labels": [...]}`);
+      throw new CliError(
+        `${file}:${i + 1}: ${issue.path.join(".") || "record"}: ${issue.message}; expected {"input_ids": [...], "labels": [...]}`,
+      );
     }
     const bad = r.data.input_ids.findIndex((id) => id >= vocabSize);
-    if (bad >= 0) throw new CliError(`${file}:${i + 1}: input_ids[${bad}] = ${r.data.input_ids[bad]} is outside the vocabulary (size ${vocabSize})`);
+    if (bad >= 0)
+      throw new CliError(`${file}:${i + 1}: input_ids[${bad}] = ${r.data.input_ids[bad]} is outside the vocabulary (size ${vocabSize})`);
     out.push(r.data);
   });
   if (!out.length) throw new CliError(`${file}: no records; add one JSON record per line`);

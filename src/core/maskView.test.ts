@@ -10,8 +10,7 @@ import type { MaskingOptions } from "./types";
 const tok = bundledTokenizer();
 const view = (masking: Partial<MaskingOptions>) =>
   buildMaskView(tok, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, ...masking });
-const trainedText = (v: ReturnType<typeof view>, i: number) =>
-  v.prepared.tokenizer.decode(v.examples[i].labels.filter((l) => l >= 0));
+const trainedText = (v: ReturnType<typeof view>, i: number) => v.prepared.tokenizer.decode(v.examples[i].labels.filter((l) => l >= 0));
 
 describe("buildMaskView on the bundled tokenizer", () => {
   it("full trains every token of the marker-transformed text", () => {
@@ -50,7 +49,11 @@ describe("buildMaskView on the bundled tokenizer", () => {
   it("completion-only with the template's in-context ids (TRL's workaround) trains the answer", () => {
     const ids = tok.encode("?\n\n### Assistant:").slice(1);
     expect(ids).not.toEqual(tok.encode("\n\n### Assistant:"));
-    const v = view({ strategy: "completion-only", responseTemplate: { ids: [...tok.encode("?\n\n### Assistant:")] }, instructionTemplate: { text: "" } });
+    const v = view({
+      strategy: "completion-only",
+      responseTemplate: { ids: [...tok.encode("?\n\n### Assistant:")] },
+      instructionTemplate: { text: "" },
+    });
     expect(trainedText(v, 1)).toBe("<|im_start|> agua<|im_end|>");
   });
 
@@ -73,7 +76,8 @@ describe("buildMaskView on the bundled tokenizer", () => {
 
   it("chat template with {% generation %} blocks trains exactly the blocks", () => {
     const files = readBundledFiles();
-    const template = "{% for m in messages %}<{{ m.role }}>{% if m.role == 'assistant' %}{% generation %}{{ m.content }}<|im_end|>{% endgeneration %}{% else %}{{ m.content }}{% endif %}{% endfor %}";
+    const template =
+      "{% for m in messages %}<{{ m.role }}>{% if m.role == 'assistant' %}{% generation %}{{ m.content }}<|im_end|>{% endgeneration %}{% else %}{{ m.content }}{% endif %}{% endfor %}";
     const t = PlaygroundTokenizer.fromFiles({ ...files, tokenizerConfig: { ...files.tokenizerConfig, chat_template: template } });
     const v = buildMaskView(t, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, strategy: "chat-template" });
     expect(v.examples[0].text).toBe('<user>How do you say "dog" in Spanish?<assistant>perro<|im_end|>');

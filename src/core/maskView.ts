@@ -44,7 +44,15 @@ export function exampleView(prepared: PreparedMasking, example: ChatExample, ind
   } catch (err) {
     // A template that fails to render must not take the other examples down with it.
     const message = `Example ${index + 1}: ${(err as Error).message}`;
-    return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code: "chat-template-missing", message }] };
+    return {
+      index,
+      text: "",
+      inputIds: [],
+      labels: [],
+      chips: [],
+      trainedCount: 0,
+      warnings: [{ code: "chat-template-missing", message }],
+    };
   }
   const chips = masked.inputIds.map((id, position): TokenChip => ({
     position,

@@ -7,9 +7,7 @@ import type { ChatExample, Formatting, MaskingOptions } from "./types";
 export { DEFAULT_LORA, DEFAULT_TRAINING, type LoraSettings, type TrainingSettings } from "./settings/trainingSettings";
 
 /** Where the model comes from. */
-export type ModelSource =
-  | { kind: "bundled" }
-  | { kind: "hub"; id: string; revision: string };
+export type ModelSource = { kind: "bundled" } | { kind: "hub"; id: string; revision: string };
 
 /**
  * Settings for the bundled default model. It is random, so the Trainer's defaults barely move it

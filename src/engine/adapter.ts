@@ -114,7 +114,8 @@ export function parseAdapterConfig(json: string | object, where = "adapter_confi
   if (c.rank_pattern && Object.keys(c.rank_pattern).length) unsupported.push("rank_pattern");
   if (c.alpha_pattern && Object.keys(c.alpha_pattern).length) unsupported.push("alpha_pattern");
   if (c.layers_to_transform !== null && c.layers_to_transform !== undefined) unsupported.push("layers_to_transform");
-  if (unsupported.length) throw new AdapterError(`${where}: uses ${unsupported.join(", ")}, which this engine does not implement; retrain without it.`);
+  if (unsupported.length)
+    throw new AdapterError(`${where}: uses ${unsupported.join(", ")}, which this engine does not implement; retrain without it.`);
   const idx = c.trainable_token_indices ?? null;
   return loraConfigSchema.parse({
     r: c.r,
@@ -140,7 +141,9 @@ export async function importAdapter(
     const t = tensors.get(key);
     if (!t) throw new AdapterError(`${where}: missing tensor "${key}"; the adapter does not match adapter_config.json or this model.`);
     if (t.shape.join(",") !== shape.join(",")) {
-      throw new AdapterError(`${where}: tensor "${key}" has shape [${t.shape}], expected [${shape}] for this model; the adapter was trained on another model.`);
+      throw new AdapterError(
+        `${where}: tensor "${key}" has shape [${t.shape}], expected [${shape}] for this model; the adapter was trained on another model.`,
+      );
     }
     used.add(key);
     return tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), true));
@@ -163,7 +166,9 @@ export async function importAdapter(
     }
     const unused = [...tensors.keys()].filter((k) => !used.has(k));
     if (unused.length) {
-      throw new AdapterError(`${where}: ${unused.length} tensor(s) not used by adapter_config.json's target_modules, first: "${unused[0]}"; the config and weights disagree.`);
+      throw new AdapterError(
+        `${where}: ${unused.length} tensor(s) not used by adapter_config.json's target_modules, first: "${unused[0]}"; the config and weights disagree.`,
+      );
     }
   } catch (e) {
     for (const m of modules.values()) {

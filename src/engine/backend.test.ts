@@ -9,7 +9,10 @@ describe("setBackend", () => {
     ["webgpu", /backend "webgpu" is not available here: this runtime has no WebGPU \(navigator\.gpu is missing\)\.$/],
     ["webgl", /backend "webgl" is not available here: this runtime has no canvas/],
   ] as const)("%s in Node: unavailable, said without caller-specific advice", async (name, message) => {
-    const err = await setBackend(name).then(() => null, (e: unknown) => e);
+    const err = await setBackend(name).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BackendError);
     expect(err).toBeInstanceOf(EngineError);
     const e = err as BackendError;

@@ -15,7 +15,10 @@ export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
 export async function describeAdapter(name: BackendName): Promise<{ description: string; software: boolean } | null> {
   if (name !== "webgpu") return null;
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
-  const adapter = (await gpu?.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string }; isFallbackAdapter?: boolean } | null;
+  const adapter = (await gpu?.requestAdapter()) as {
+    info?: { vendor?: string; architecture?: string; description?: string };
+    isFallbackAdapter?: boolean;
+  } | null;
   if (!adapter) return null;
   const info = adapter.info ?? {};
   const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "unnamed adapter";
@@ -29,14 +32,22 @@ export async function setBackend(name: BackendName): Promise<void> {
   if (name === "webgl") {
     const g = globalThis as { OffscreenCanvas?: unknown; document?: unknown };
     if (!g.OffscreenCanvas && !g.document) {
-      throw new BackendError(name, "unavailable", `backend "webgl" is not available here: this runtime has no canvas (neither document nor OffscreenCanvas).`);
+      throw new BackendError(
+        name,
+        "unavailable",
+        `backend "webgl" is not available here: this runtime has no canvas (neither document nor OffscreenCanvas).`,
+      );
     }
     await import("@tensorflow/tfjs-backend-webgl");
   }
   if (name === "webgpu") {
     const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
     if (!nav?.gpu) {
-      throw new BackendError(name, "unavailable", `backend "webgpu" is not available here: this runtime has no WebGPU (navigator.gpu is missing).`);
+      throw new BackendError(
+        name,
+        "unavailable",
+        `backend "webgpu" is not available here: this runtime has no WebGPU (navigator.gpu is missing).`,
+      );
     }
     await import("@tensorflow/tfjs-backend-webgpu");
   }

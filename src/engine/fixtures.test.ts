@@ -4,15 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportAdapter, importAdapter } from "./adapter";
-import {
-  FIXTURE_NAMES,
-  fixtureFile,
-  loadFixture,
-  loadFixtureAdapter,
-  maxAbsDiff,
-  readReference,
-  useCpu,
-} from "./fixtures.testutil";
+import { FIXTURE_NAMES, fixtureFile, loadFixture, loadFixtureAdapter, maxAbsDiff, readReference, useCpu } from "./fixtures.testutil";
 import { generateGreedy } from "./generate";
 import { lossAndGrads } from "./gradients";
 import { causalLmLoss } from "./loss";
@@ -70,7 +62,9 @@ describe.each(FIXTURE_NAMES)("%s", (name) => {
     const lora = await loadFixtureAdapter(name, model);
     const files = await exportAdapter(model, lora);
     // Same tensors, same order, same header layout as the Python safetensors writer.
-    expect(Buffer.from(files["adapter_model.safetensors"]).equals(readFileSync(fixtureFile(name, "adapter/adapter_model.safetensors")))).toBe(true);
+    expect(
+      Buffer.from(files["adapter_model.safetensors"]).equals(readFileSync(fixtureFile(name, "adapter/adapter_model.safetensors"))),
+    ).toBe(true);
     const again = await importAdapter(model, files["adapter_config.json"], files["adapter_model.safetensors"]);
     for (const [path, m] of lora.modules) {
       const n = again.modules.get(path)!;

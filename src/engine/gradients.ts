@@ -34,7 +34,8 @@ export function lossAndGradTensors(
 export function peftParameterNames(model: CausalLM, lora: LoraAdapter): string[] {
   const names: string[] = [];
   for (const path of lora.modules.keys()) names.push(`base_model.model.${path}.lora_A.weight`, `base_model.model.${path}.lora_B.weight`);
-  if (lora.newTokenRows) names.push(`base_model.model.${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`);
+  if (lora.newTokenRows)
+    names.push(`base_model.model.${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`);
   return names;
 }
 

@@ -92,7 +92,12 @@ export function ropeInvFreq(dim: number, theta: number, scaling: RopeScaling, bu
       }
     }
   }
-  const round = bufferDtype === "BF16" ? (v: number) => bf16ToF32(f32ToBf16(v)) : bufferDtype === "F16" ? (v: number) => f16ToF32(f32ToF16(v)) : Math.fround;
+  const round =
+    bufferDtype === "BF16"
+      ? (v: number) => bf16ToF32(f32ToBf16(v))
+      : bufferDtype === "F16"
+        ? (v: number) => f16ToF32(f32ToF16(v))
+        : Math.fround;
   return inv.map(round);
 }
 
@@ -153,8 +158,7 @@ export function causalPaddingBias(mask: number[][], T: number): tf.Tensor4D {
   const past = Tk - T;
   const out = new Float32Array(B * T * Tk);
   for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++)
-      for (let j = 0; j < Tk; j++) out[(b * T + t) * Tk + j] = j <= past + t && mask[b][j] ? 0 : -1e9;
+    for (let t = 0; t < T; t++) for (let j = 0; j < Tk; j++) out[(b * T + t) * Tk + j] = j <= past + t && mask[b][j] ? 0 : -1e9;
   return tf.tensor4d(out, [B, 1, T, Tk]);
 }
 

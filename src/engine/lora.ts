@@ -28,7 +28,9 @@ export function resolveTargets(model: ModelConfig, target: LoraConfig["target_mo
   }
   if (!chosen.length) {
     const names = [...new Set(linears.map((l) => l.path.split(".").pop()))].join(", ");
-    throw new AdapterError(`target_modules ${JSON.stringify(t)} matches no linear layer of ${model.architecture}; available: ${names}, or "all-linear".`);
+    throw new AdapterError(
+      `target_modules ${JSON.stringify(t)} matches no linear layer of ${model.architecture}; available: ${names}, or "all-linear".`,
+    );
   }
   return chosen;
 }

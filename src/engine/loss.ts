@@ -17,7 +17,10 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
   const shifted = shiftLabels(labels).flat();
   const count = shifted.filter((l) => l !== IGNORE_INDEX).length;
   return tf.tidy(() => {
-    const targets = tf.tensor1d(shifted.map((l) => (l === IGNORE_INDEX ? -1 : l)), "int32"); // -1 → all-zero one-hot row
+    const targets = tf.tensor1d(
+      shifted.map((l) => (l === IGNORE_INDEX ? -1 : l)),
+      "int32",
+    ); // -1 → all-zero one-hot row
     const logProbs = tf.logSoftmax(tf.reshape(logits, [B * T, V])); // [B·T, V]
     const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, V))); // Σ log p(target)
     // An all-ignored batch has loss 0/0 = NaN in torch; we return NaN too rather than hide it.
@@ -42,7 +45,10 @@ export function causalLmLossFromHidden(hidden: tf.Tensor2D, lmHead: tf.Tensor2D,
     counted.forEach((row, n) => select.set(1, n, row));
     const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden); // [N, H]
     const logProbs = tf.logSoftmax(tf.matMul(picked, lmHead, false, true)); // [N, V]
-    const targets = tf.tensor1d(counted.map((i) => shifted[i]), "int32");
+    const targets = tf.tensor1d(
+      counted.map((i) => shifted[i]),
+      "int32",
+    );
     const total = tf.sum(tf.mul(logProbs, tf.oneHot(targets, lmHead.shape[0])));
     return tf.div(tf.neg(total), counted.length) as tf.Scalar;
   });
@@ -50,5 +56,7 @@ export function causalLmLossFromHidden(hidden: tf.Tensor2D, lmHead: tf.Tensor2D,
 
 /** Number of tokens the loss counts (labels ≠ -100 after the shift). */
 export function countedTokens(labels: number[][]): number {
-  return shiftLabels(labels).flat().filter((l) => l !== IGNORE_INDEX).length;
+  return shiftLabels(labels)
+    .flat()
+    .filter((l) => l !== IGNORE_INDEX).length;
 }

@@ -13,7 +13,11 @@ it("AdamW matches torch.optim.AdamW step by step (bias correction, decoupled dec
   let w = [0.5, -1];
   const m = [0, 0];
   const v = [0, 0];
-  const gradsSeq = [[1, -2], [0.5, 0.25], [-3, 1]];
+  const gradsSeq = [
+    [1, -2],
+    [0.5, 0.25],
+    [-3, 1],
+  ];
   gradsSeq.forEach((g, k) => {
     const t = k + 1;
     const lr = 0.1 * linearScheduleFactor(k, 0, 3);

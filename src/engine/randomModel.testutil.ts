@@ -25,8 +25,16 @@ export interface RandomModelSpec {
 }
 
 export function randomConfigJson(s: RandomModelSpec): Record<string, unknown> {
-  const common = { architectures: [s.arch], vocab_size: s.vocab ?? 64, hidden_size: s.hidden ?? 32, tie_word_embeddings: s.tied ?? false, eos_token_id: s.eos ?? 2, bos_token_id: 1 };
-  if (s.arch === "BloomForCausalLM") return { ...common, n_layer: s.layers ?? 2, n_head: s.heads ?? 4, layer_norm_epsilon: 1e-5, ...s.extra };
+  const common = {
+    architectures: [s.arch],
+    vocab_size: s.vocab ?? 64,
+    hidden_size: s.hidden ?? 32,
+    tie_word_embeddings: s.tied ?? false,
+    eos_token_id: s.eos ?? 2,
+    bos_token_id: 1,
+  };
+  if (s.arch === "BloomForCausalLM")
+    return { ...common, n_layer: s.layers ?? 2, n_head: s.heads ?? 4, layer_norm_epsilon: 1e-5, ...s.extra };
   return {
     ...common,
     num_hidden_layers: s.layers ?? 2,
@@ -54,7 +62,9 @@ export function randomWeights(configJson: Record<string, unknown>, std: number, 
   return out;
 }
 
-export async function randomModel(spec: RandomModelSpec): Promise<{ model: CausalLM; configJson: Record<string, unknown>; bytes: Uint8Array }> {
+export async function randomModel(
+  spec: RandomModelSpec,
+): Promise<{ model: CausalLM; configJson: Record<string, unknown>; bytes: Uint8Array }> {
   const configJson = randomConfigJson(spec);
   const bytes = writeSafetensors(randomWeights(configJson, spec.std ?? 0.2, spec.seed ?? 1, spec.dtype ?? "F32"));
   const model = await loadModelFromFiles(configJson, [{ name: "random.safetensors", source: bytes }]);

@@ -12,7 +12,11 @@ import { disposeModel, loadModelFromFiles } from "./weights";
 import { useCpu } from "./fixtures.testutil";
 
 const values = Float32Array.from([0, 1, -2.5, 1e-3, 65504, -1e-7, 3.14159, 123456.789]);
-const sample = (storedAs?: "F32" | "F16" | "BF16") => new Map<string, F32Tensor>([["a.weight", { shape: [2, 4], data: values, storedAs }], ["b", { shape: [1], data: Float32Array.from([7]), storedAs }]]);
+const sample = (storedAs?: "F32" | "F16" | "BF16") =>
+  new Map<string, F32Tensor>([
+    ["a.weight", { shape: [2, 4], data: values, storedAs }],
+    ["b", { shape: [1], data: Float32Array.from([7]), storedAs }],
+  ]);
 
 /** A ReadableStream that delivers `bytes` in small, uneven chunks. */
 function chunked(bytes: Uint8Array, size = 7): ReadableStream<Uint8Array> {
@@ -29,9 +33,18 @@ function chunked(bytes: Uint8Array, size = 7): ReadableStream<Uint8Array> {
 describe("round trips", () => {
   it.each(["F32", "F16", "BF16"] as const)("%s: bytes, Blob and stream readers agree", async (dtype) => {
     const bytes = writeSafetensors(sample(dtype));
-    const round = dtype === "F32" ? Math.fround : dtype === "F16" ? (v: number) => f16ToF32(f32ToF16(v)) : (v: number) => new Float32Array(new Uint32Array([f32ToBf16(v) << 16]).buffer)[0];
+    const round =
+      dtype === "F32"
+        ? Math.fround
+        : dtype === "F16"
+          ? (v: number) => f16ToF32(f32ToF16(v))
+          : (v: number) => new Float32Array(new Uint32Array([f32ToBf16(v) << 16]).buffer)[0];
     const expected = Array.from(values, round);
-    for (const got of [readSafetensors(bytes), await readAllTensors(new Blob([bytes as Uint8Array<ArrayBuffer>]), "blob"), await readAllTensors(chunked(bytes), "stream")]) {
+    for (const got of [
+      readSafetensors(bytes),
+      await readAllTensors(new Blob([bytes as Uint8Array<ArrayBuffer>]), "blob"),
+      await readAllTensors(chunked(bytes), "stream"),
+    ]) {
       expect(Array.from(got.get("a.weight")!.data)).toEqual(expected);
       expect(got.get("a.weight")!.shape).toEqual([2, 4]);
       expect(got.get("b")!.storedAs).toBe(dtype);
@@ -54,7 +67,10 @@ describe("round trips", () => {
     const half = Math.floor(all.length / 2);
     const model = await loadModelFromFiles(json, [
       { name: "model-00001-of-00002.safetensors", source: writeSafetensors(new Map(all.slice(0, half))) },
-      { name: "model-00002-of-00002.safetensors", source: new Blob([writeSafetensors(new Map(all.slice(half))) as Uint8Array<ArrayBuffer>]) },
+      {
+        name: "model-00002-of-00002.safetensors",
+        source: new Blob([writeSafetensors(new Map(all.slice(half))) as Uint8Array<ArrayBuffer>]),
+      },
     ]);
     expect(model.weights.size).toBe(all.length);
     disposeModel(model);
@@ -67,7 +83,9 @@ describe("reader errors say what, where and what to do", () => {
   it("truncated file", async () => {
     expect(() => readSafetensors(good.subarray(0, 5), "x.safetensors")).toThrow(/x\.safetensors: truncated safetensors file.*re-download/);
     expect(() => readSafetensors(good.subarray(0, 40), "x.safetensors")).toThrow(/truncated safetensors file: header needs/);
-    await expect(readAllTensors(chunked(good.subarray(0, good.length - 3)), "s")).rejects.toThrow(/s: truncated safetensors stream: tensor "b"/);
+    await expect(readAllTensors(chunked(good.subarray(0, good.length - 3)), "s")).rejects.toThrow(
+      /s: truncated safetensors stream: tensor "b"/,
+    );
   });
 
   it("header over 100 MB", () => {
@@ -106,7 +124,9 @@ describe("reader errors say what, where and what to do", () => {
 describe("config.json", () => {
   it("rejects other architectures by name", () => {
     expect(() => parseModelConfig({ architectures: ["GPT2LMHeadModel"] })).toThrow(ConfigError);
-    expect(() => parseModelConfig({ architectures: ["GPT2LMHeadModel"] })).toThrow(/"GPT2LMHeadModel" is not supported; supported: BloomForCausalLM, LlamaForCausalLM/);
+    expect(() => parseModelConfig({ architectures: ["GPT2LMHeadModel"] })).toThrow(
+      /"GPT2LMHeadModel" is not supported; supported: BloomForCausalLM, LlamaForCausalLM/,
+    );
   });
 
   it("reads Llama 3 rope scaling (v4 layout), GQA and head_dim; Qwen3 defaults head_dim to 128", () => {
@@ -120,6 +140,8 @@ describe("config.json", () => {
     expect(c.ropeScaling).toEqual({ type: "llama3", factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 });
     const q3 = parseModelConfig({ ...randomConfigJson({ arch: "Qwen3ForCausalLM" }), head_dim: undefined });
     expect(q3).toMatchObject({ headDim: 128, qkNorm: true, qkvBias: false });
-    expect(() => parseModelConfig({ ...randomConfigJson({ arch: "LlamaForCausalLM" }), rope_scaling: { rope_type: "yarn", factor: 4 } })).toThrow(/rope scaling type "yarn" is not supported/);
+    expect(() =>
+      parseModelConfig({ ...randomConfigJson({ arch: "LlamaForCausalLM" }), rope_scaling: { rope_type: "yarn", factor: 4 } }),
+    ).toThrow(/rope scaling type "yarn" is not supported/);
   });
 });

@@ -137,10 +137,7 @@ export function readSafetensors(bytes: Uint8Array, source = "safetensors"): Map<
  * "__metadata__" first, compact JSON padded with spaces to a multiple of 8 bytes. Each tensor is
  * written as its `storedAs` dtype (rounded to nearest even), F32 when unset.
  */
-export function writeSafetensors(
-  tensors: Map<string, F32Tensor>,
-  metadata: Record<string, string> = { format: "pt" },
-): Uint8Array {
+export function writeSafetensors(tensors: Map<string, F32Tensor>, metadata: Record<string, string> = { format: "pt" }): Uint8Array {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;

@@ -4,13 +4,7 @@
 // whole raw file and its float32 copy together — only one tensor's raw bytes at a time.
 
 import { SafetensorsError } from "./errors";
-import {
-  decodeTensor,
-  parseHeader,
-  readHeader,
-  readHeaderLength,
-  type F32Tensor,
-} from "./safetensors";
+import { decodeTensor, parseHeader, readHeader, readHeaderLength, type F32Tensor } from "./safetensors";
 
 export type SafetensorsSource = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 
@@ -84,11 +78,7 @@ class ByteReader {
   }
 }
 
-async function forEachTensorInStream(
-  stream: ReadableStream<Uint8Array>,
-  sourceName: string,
-  visit: TensorVisitor,
-): Promise<void> {
+async function forEachTensorInStream(stream: ReadableStream<Uint8Array>, sourceName: string, visit: TensorVisitor): Promise<void> {
   const reader = stream.getReader();
   try {
     const bytes = new ByteReader(reader);
@@ -124,9 +114,7 @@ async function forEachTensorInStream(
 export function shardFilesFromIndex(indexJson: string | object): string[] {
   const index = (typeof indexJson === "string" ? JSON.parse(indexJson) : indexJson) as { weight_map?: Record<string, string> };
   if (!index.weight_map || typeof index.weight_map !== "object") {
-    throw new SafetensorsError(
-      `model.safetensors.index.json has no "weight_map" object; it should map tensor names to shard files.`,
-    );
+    throw new SafetensorsError(`model.safetensors.index.json has no "weight_map" object; it should map tensor names to shard files.`);
   }
   return [...new Set(Object.values(index.weight_map))].sort();
 }

@@ -26,7 +26,11 @@ const SPECS: Record<string, RandomModelSpec> = {
     hidden: 32,
     heads: 4,
     kvHeads: 4,
-    extra: { attention_bias: true, mlp_bias: true, rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8 } },
+    extra: {
+      attention_bias: true,
+      mlp_bias: true,
+      rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8 },
+    },
   },
   "bloom 6 heads F16": { arch: "BloomForCausalLM", hidden: 36, heads: 6, dtype: "F16" },
   "bloom 3 heads untied": { arch: "BloomForCausalLM", hidden: 24, heads: 3, tied: false },
@@ -35,7 +39,13 @@ const SPECS: Record<string, RandomModelSpec> = {
 /** Gives B random non-zero values so gradients w.r.t. A are non-trivial. */
 function randomizeB(lora: LoraAdapter, seed: number): void {
   const rng = new Rng(seed);
-  for (const m of lora.modules.values()) m.B.assign(tf.tensor(new Float32Array(m.B.size).map(() => 0.3 * rng.normal()), m.B.shape));
+  for (const m of lora.modules.values())
+    m.B.assign(
+      tf.tensor(
+        new Float32Array(m.B.size).map(() => 0.3 * rng.normal()),
+        m.B.shape,
+      ),
+    );
 }
 
 describe.each(Object.entries(SPECS))("%s", (_, spec) => {
@@ -90,7 +100,9 @@ describe.each(Object.entries(SPECS))("%s", (_, spec) => {
       const analytic = g.dataSync();
       const scale = Math.max(...Array.from(analytic, Math.abs));
       // The three largest entries: finite differences in float32 are too noisy for tiny ones.
-      const picks = Array.from(analytic.keys()).sort((a, b) => Math.abs(analytic[b]) - Math.abs(analytic[a])).slice(0, 3);
+      const picks = Array.from(analytic.keys())
+        .sort((a, b) => Math.abs(analytic[b]) - Math.abs(analytic[a]))
+        .slice(0, 3);
       for (const j of picks) {
         const original = vars[i].dataSync().slice();
         const at = (delta: number) => {

@@ -65,7 +65,9 @@ it("overfits five examples with a flat tensor count", async () => {
     if (r.step === 2) tensorsAfterStep2 = tf.memory().numTensors;
   }
   const tensorsAfterStep50 = tf.memory().numTensors;
-  console.log(`loss ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(4)}; tensors after step 2: ${tensorsAfterStep2}, after step 50: ${tensorsAfterStep50}`);
+  console.log(
+    `loss ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(4)}; tensors after step 2: ${tensorsAfterStep2}, after step 50: ${tensorsAfterStep50}`,
+  );
   expect(tensorsAfterStep50).toBe(tensorsAfterStep2);
   expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
   for (const [w, a] of PAIRS) {

@@ -42,7 +42,11 @@ export interface LoadOptions {
   ropeBufferDtype?: "storage" | "F32";
 }
 
-export async function loadModelFromFiles(configJson: string | object, sources: NamedSource[], options: LoadOptions = {}): Promise<CausalLM> {
+export async function loadModelFromFiles(
+  configJson: string | object,
+  sources: NamedSource[],
+  options: LoadOptions = {},
+): Promise<CausalLM> {
   let config = parseModelConfig(configJson);
   const shapes = tensorShapes(config);
   const weights = new Map<string, tf.Tensor>();

@@ -7,6 +7,7 @@ import type { BackendName } from "../core/protocol";
 /** After `failed` was skipped at worker start and the page went on to `running` (null: still starting). */
 export function backendFallbackNextStep(failed: BackendName, running: BackendName | null): string {
   const instead = running ? `Training runs on ${running} instead` : "The worker tries the next backend";
-  if (failed === "webgpu") return `${instead}; to train on the GPU, open the playground in a browser with WebGPU (a recent Chrome or Edge).`;
+  if (failed === "webgpu")
+    return `${instead}; to train on the GPU, open the playground in a browser with WebGPU (a recent Chrome or Edge).`;
   return `${instead}; to skip ${failed} at the next start, choose "${running ?? "wasm"} first" beside the backend.`;
 }

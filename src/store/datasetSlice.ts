@@ -108,9 +108,20 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
       // A `text` record is split into turns with the templates the playground formats with.
       // The worker keeps only what Replace can load, so the reply stays small (a 200 MB file has
       // ~200k examples; unpacking them all froze the page for ~1 s).
-      const options: WorkerReadOptions = { templates: formatting.kind === "text" ? formatting.templates : undefined, maxExamples: MAX_EDITOR_EXAMPLES };
+      const options: WorkerReadOptions = {
+        templates: formatting.kind === "text" ? formatting.templates : undefined,
+        maxExamples: MAX_EDITOR_EXAMPLES,
+      };
       set({
-        dataset: { phase: "reading", id, fileName: file.name, bytesRead: 0, totalBytes: file.size, startedAt: Date.now(), ignored: files.slice(1).map((f) => f.name) },
+        dataset: {
+          phase: "reading",
+          id,
+          fileName: file.name,
+          bytesRead: 0,
+          totalBytes: file.size,
+          startedAt: Date.now(),
+          ignored: files.slice(1).map((f) => f.name),
+        },
       });
       void read(id, file, options); // never rejects: every outcome lands in `dataset`
     },
@@ -119,7 +130,14 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
       const d = get().dataset;
       if (d.phase !== "reading") return;
       stopWorker("the read was cancelled");
-      set({ dataset: { phase: "stopped", fileName: d.fileName, tone: "info", message: `Reading ${d.fileName} was cancelled. Nothing changed; drop or pick a file to try again.` } });
+      set({
+        dataset: {
+          phase: "stopped",
+          fileName: d.fileName,
+          tone: "info",
+          message: `Reading ${d.fileName} was cancelled. Nothing changed; drop or pick a file to try again.`,
+        },
+      });
     },
 
     replaceWithDataset: () => {

@@ -34,7 +34,13 @@ class StubDatasetWorker {
 }
 
 const file = (name: string, text: string) => new File([text], name);
-const line = (i: number) => JSON.stringify({ messages: [{ role: "user", content: `q${i}` }, { role: "assistant", content: `a${i}` }] });
+const line = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: `q${i}` },
+      { role: "assistant", content: `a${i}` },
+    ],
+  });
 const until = async (ok: () => boolean) => {
   for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
 };
@@ -57,10 +63,17 @@ describe("dataset worker client", () => {
   it("rejects with the worker's message when it answers an error", async () => {
     StubDatasetWorker.handle = async (data, post) => {
       const parsed = parseToDatasetWorker(data);
-      if (parsed.ok) post({ type: "error", id: parsed.value.id, message: "Reading d.jsonl failed in the dataset worker: NotReadableError. Your examples are unchanged; try the file again." });
+      if (parsed.ok)
+        post({
+          type: "error",
+          id: parsed.value.id,
+          message: "Reading d.jsonl failed in the dataset worker: NotReadableError. Your examples are unchanged; try the file again.",
+        });
     };
     const client = createDatasetWorkerClient();
-    await expect(client.read("d.jsonl", file("d.jsonl", "x"), {}, () => {})).rejects.toThrow(/NotReadableError\. Your examples are unchanged/);
+    await expect(client.read("d.jsonl", file("d.jsonl", "x"), {}, () => {})).rejects.toThrow(
+      /NotReadableError\. Your examples are unchanged/,
+    );
   });
 
   it("rejects the read in progress when the worker dies, with why", async () => {
@@ -83,7 +96,8 @@ describe("dataset worker client", () => {
     expect(usePlayground.getState().dataset).toMatchObject({
       phase: "stopped",
       tone: "error",
-      message: "Reading big.jsonl stopped after 0 bytes: the browser gave no reason (often: out of memory). Your examples are unchanged; try a smaller file or split this one.",
+      message:
+        "Reading big.jsonl stopped after 0 bytes: the browser gave no reason (often: out of memory). Your examples are unchanged; try a smaller file or split this one.",
     });
   });
 

@@ -84,7 +84,10 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
     try {
       w.postMessage(envelope);
     } catch (err) {
-      calls.fail(id, `The page could not send ${what} to the dataset worker: ${err instanceof Error ? err.message : String(err)}. Try again.`);
+      calls.fail(
+        id,
+        `The page could not send ${what} to the dataset worker: ${err instanceof Error ? err.message : String(err)}. Try again.`,
+      );
     }
     return { id, answered };
   };

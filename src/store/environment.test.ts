@@ -40,7 +40,9 @@ describe("downloads", () => {
   });
 
   it("says where it cannot download outside a page", () => {
-    expect(() => browserEnvironment().downloads.save("playground.json", "{}", "application/json")).toThrow(/Cannot download playground\.json: there is no page/);
+    expect(() => browserEnvironment().downloads.save("playground.json", "{}", "application/json")).toThrow(
+      /Cannot download playground\.json: there is no page/,
+    );
   });
 
   it("the fake records each download with its name and type", () => {

@@ -116,10 +116,18 @@ const noLocation: PageLocation = { origin: "", pathname: "/", search: "", hash: 
 function browserLocation(): PageLocation {
   if (typeof window === "undefined") return noLocation;
   return {
-    get origin() { return window.location.origin; },
-    get pathname() { return window.location.pathname; },
-    get search() { return window.location.search; },
-    get hash() { return window.location.hash; },
+    get origin() {
+      return window.location.origin;
+    },
+    get pathname() {
+      return window.location.pathname;
+    },
+    get search() {
+      return window.location.search;
+    },
+    get hash() {
+      return window.location.hash;
+    },
     replaceHash(hash) {
       window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search + hash);
     },
@@ -129,7 +137,9 @@ function browserLocation(): PageLocation {
 
 function saveDownload(fileName: string, data: string | ArrayBuffer | Blob, type: string): void {
   if (typeof document === "undefined") {
-    throw new Error(`Cannot download ${fileName}: there is no page to download it from (this runs outside a browser). Save the data another way.`);
+    throw new Error(
+      `Cannot download ${fileName}: there is no page to download it from (this runs outside a browser). Save the data another way.`,
+    );
   }
   const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
   const a = document.createElement("a");
@@ -225,7 +235,9 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
       origin: options.origin ?? "https://playground.test",
       pathname: options.pathname ?? "/",
       search: "",
-      get hash() { return hash; },
+      get hash() {
+        return hash;
+      },
       replaceHash: (next) => void (hash = next),
       onHashChange: (fn) => subscribe(hashListeners, fn),
     },

@@ -46,7 +46,16 @@ export const createExamplesSlice: StateCreator<PlaygroundState, [], [], Examples
     set((s) => ({ examples: withExample(s.examples, example, (turns) => turns.filter((_, j) => j !== turn)) })),
   addExample: () =>
     set((s) => ({
-      examples: [...s.examples, { id: newId(), turns: [{ role: "user", content: "" }, { role: "assistant", content: "" }] }],
+      examples: [
+        ...s.examples,
+        {
+          id: newId(),
+          turns: [
+            { role: "user", content: "" },
+            { role: "assistant", content: "" },
+          ],
+        },
+      ],
     })),
   removeExample: (example) => set((s) => ({ examples: s.examples.filter((_, i) => i !== example) })),
   moveExample: (example, delta) =>

@@ -173,7 +173,11 @@ export async function loadDroppedModel(files: File[]): Promise<void> {
   const weights = files.filter((f) => f.name.endsWith(".safetensors")).sort((a, b) => a.name.localeCompare(b.name));
   const missing = ["config.json", "tokenizer.json", "tokenizer_config.json"].filter((n) => !byName.has(n));
   if (weights.length === 0) missing.push("*.safetensors");
-  if (missing.length) return loadFailed("files", `The dropped folder ${folder} lacks ${missing.join(", ")} (got ${files.map(baseName).join(", ") || "nothing"}).`);
+  if (missing.length)
+    return loadFailed(
+      "files",
+      `The dropped folder ${folder} lacks ${missing.join(", ")} (got ${files.map(baseName).join(", ") || "nothing"}).`,
+    );
   const json = async (name: string) => {
     try {
       return JSON.parse(await byName.get(name)!.text()) as unknown;
@@ -182,7 +186,11 @@ export async function loadDroppedModel(files: File[]): Promise<void> {
     }
   };
   try {
-    const [config, tokenizerJson, tokenizerConfig] = await Promise.all([json("config.json"), json("tokenizer.json"), json("tokenizer_config.json")]);
+    const [config, tokenizerJson, tokenizerConfig] = await Promise.all([
+      json("config.json"),
+      json("tokenizer.json"),
+      json("tokenizer_config.json"),
+    ]);
     await switchTokenizer(folder, tokenizerJson, tokenizerConfig);
     await loadFilesModel(`folder:${folder}:${weights.map((w) => `${w.name}:${w.size}:${w.lastModified}`).join(",")}`, {
       kind: "files",

@@ -84,10 +84,22 @@ function openShareHash(env: Environment, defaults: SharedState): void {
   }
   const current = selectSnapshot(usePlayground.getState());
   if (samePlayground(current, decoded.state)) {
-    usePlayground.setState({ linkNotice: { tone: "info", title: "The shared playground is already open", detail: "The link holds exactly what you have; nothing changed." } });
+    usePlayground.setState({
+      linkNotice: {
+        tone: "info",
+        title: "The shared playground is already open",
+        detail: "The link holds exactly what you have; nothing changed.",
+      },
+    });
   } else if (untouched(current, defaults)) {
     usePlayground.getState().replacePlayground(decoded.state, "the shared playground");
-    usePlayground.setState({ linkNotice: { tone: "info", title: "Opened the shared playground", detail: `${decoded.state.examples.length} examples and the sender's settings. Your playground was the default one; Undo brings it back.` } });
+    usePlayground.setState({
+      linkNotice: {
+        tone: "info",
+        title: "Opened the shared playground",
+        detail: `${decoded.state.examples.length} examples and the sender's settings. Your playground was the default one; Undo brings it back.`,
+      },
+    });
   } else {
     usePlayground.setState({ pendingShared: decoded.state });
   }
@@ -101,12 +113,18 @@ function saveNow(env: Environment): void {
   const store = env.storage;
   const fail = (detail: string) =>
     usePlayground.setState({ autosave: { kind: "failed", notice: { tone: "warning", title: "Autosave is paused", detail } } });
-  if (!store) return fail("This browser does not let the page use local storage (private mode or blocked site data). Export the playground as a JSON file to keep it.");
+  if (!store)
+    return fail(
+      "This browser does not let the page use local storage (private mode or blocked site data). Export the playground as a JSON file to keep it.",
+    );
   const state = selectSnapshot(usePlayground.getState());
   const keep = "A reload brings back the last autosave, not this playground. Export it as a JSON file to keep it.";
   // The examples alone are over the limit: skip stringifying a 200 MB state on the page.
   const rough = textChars(state);
-  if (rough > MAX_AUTOSAVE_CHARS) return fail(`The playground is over ${formatBytes(rough)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`);
+  if (rough > MAX_AUTOSAVE_CHARS)
+    return fail(
+      `The playground is over ${formatBytes(rough)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`,
+    );
   const same = canonical(state);
   if (same === lastSaved) {
     // Back to what is stored (an undo after a failed save): nothing to write, nothing paused.
@@ -114,7 +132,10 @@ function saveNow(env: Environment): void {
     return;
   }
   const text = serializeAutosave(state);
-  if (text.length > MAX_AUTOSAVE_CHARS) return fail(`The playground is ${formatBytes(text.length)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`);
+  if (text.length > MAX_AUTOSAVE_CHARS)
+    return fail(
+      `The playground is ${formatBytes(text.length)}, more than the ${formatBytes(MAX_AUTOSAVE_CHARS)} the autosave holds. ${keep}`,
+    );
   try {
     store.setItem(AUTOSAVE_KEY, text);
     lastSaved = same;

@@ -10,7 +10,14 @@ import { createTokenizerSlice, type TokenizerSlice } from "./tokenizerSlice";
 import { createTrainingSettingsSlice, type TrainingSettingsSlice } from "./trainingSettingsSlice";
 import { createTrainingSlice, type TrainingSlice } from "./trainingSlice";
 
-export type PlaygroundState = ExamplesSlice & SettingsSlice & TokenizerSlice & TrainingSettingsSlice & DatasetSlice & SharingSlice & TrainingSlice & RunsSlice;
+export type PlaygroundState = ExamplesSlice &
+  SettingsSlice &
+  TokenizerSlice &
+  TrainingSettingsSlice &
+  DatasetSlice &
+  SharingSlice &
+  TrainingSlice &
+  RunsSlice;
 
 export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createExamplesSlice(...a),

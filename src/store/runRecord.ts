@@ -92,4 +92,3 @@ export function withStatus(run: RunRecord, status: RunStatus, now = Date.now()):
 export function runWallMs(run: RunRecord, now = Date.now()): number {
   return run.wallMs + (run.runningSince !== null ? now - run.runningSince : 0);
 }
-

@@ -8,7 +8,9 @@ import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "./runReco
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
   return {
-    get length() { return m.size; },
+    get length() {
+      return m.size;
+    },
     clear: () => m.clear(),
     getItem: (k) => m.get(k) ?? null,
     key: (i) => [...m.keys()][i] ?? null,
@@ -17,14 +19,38 @@ function memoryStorage(): Storage {
   };
 }
 
-const step = (n: number) => ({ step: n, totalSteps: 10, epoch: 1, loss: n === 2 ? Number.NaN : 1 / n, learningRate: 1e-3, gradNorm: 1, tokens: 3, tokensPerSecond: 10, msPerStep: 5 });
+const step = (n: number) => ({
+  step: n,
+  totalSteps: 10,
+  epoch: 1,
+  loss: n === 2 ? Number.NaN : 1 / n,
+  learningRate: 1e-3,
+  gradNorm: 1,
+  tokens: 3,
+  tokensPerSecond: 10,
+  msPerStep: 5,
+});
 
 function run(id: string, status: RunRecord["status"]): RunRecord {
   return {
-    id, createdAt: 1, label: id, modelName: "m", strategy: "markers", backend: "webgpu", settings: DEFAULT_TRAINING,
-    prompts: [{ kind: "train", question: "q", expected: "a" }], status, totalSteps: 10, trainableParameters: 5,
-    steps: [step(1), step(2)], generations: [{ step: 0, texts: ["x"] }], wallMs: 1000, runningSince: status === "running" ? Date.now() - 500 : null,
-    tokensTrained: 6, errors: [], adapterInWorker: true,
+    id,
+    createdAt: 1,
+    label: id,
+    modelName: "m",
+    strategy: "markers",
+    backend: "webgpu",
+    settings: DEFAULT_TRAINING,
+    prompts: [{ kind: "train", question: "q", expected: "a" }],
+    status,
+    totalSteps: 10,
+    trainableParameters: 5,
+    steps: [step(1), step(2)],
+    generations: [{ step: 0, texts: ["x"] }],
+    wallMs: 1000,
+    runningSince: status === "running" ? Date.now() - 500 : null,
+    tokensTrained: 6,
+    errors: [],
+    adapterInWorker: true,
   };
 }
 

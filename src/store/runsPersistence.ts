@@ -21,7 +21,15 @@ export interface SavedRuns {
 
 const num = z.number();
 const stepSchema = z.object({
-  step: num, totalSteps: num, epoch: num, loss: num, learningRate: num, gradNorm: num, tokens: num, tokensPerSecond: num, msPerStep: num,
+  step: num,
+  totalSteps: num,
+  epoch: num,
+  loss: num,
+  learningRate: num,
+  gradNorm: num,
+  tokens: num,
+  tokensPerSecond: num,
+  msPerStep: num,
 });
 // The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
 const settingsSchema = TrainingSettingsSchema;
@@ -39,12 +47,25 @@ const runSchema = z.object({
   totalSteps: num,
   trainableParameters: num,
   // JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
-  steps: z.array(z.object({ ...stepSchema.shape, loss: num.nullable().transform((v) => v ?? Number.NaN), gradNorm: num.nullable().transform((v) => v ?? Number.NaN) })),
+  steps: z.array(
+    z.object({
+      ...stepSchema.shape,
+      loss: num.nullable().transform((v) => v ?? Number.NaN),
+      gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
+    }),
+  ),
   generations: z.array(z.object({ step: num, texts: z.array(z.string()) })),
   wallMs: num,
   runningSince: num.nullable(),
   tokensTrained: num,
-  errors: z.array(z.object({ step: num, kind: z.enum(["nan", "device-lost", "out-of-memory", "other", "worker"]), message: z.string(), nextBackend: backend.nullable() })),
+  errors: z.array(
+    z.object({
+      step: num,
+      kind: z.enum(["nan", "device-lost", "out-of-memory", "other", "worker"]),
+      message: z.string(),
+      nextBackend: backend.nullable(),
+    }),
+  ),
   adapterInWorker: z.boolean(),
 });
 const indexSchema = z.object({ runOrder: z.array(z.string()), baselineRunId: z.string().nullable() });

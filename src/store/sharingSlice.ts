@@ -83,17 +83,26 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
     if (json > MAX_SHARE_JSON_CHARS) return set({ share: { kind: "too-large", chars: json, limit: MAX_SHARE_JSON_CHARS, what: "data" } });
     // shareLinkFits(state) would encode a second time; this is its test on the one encoding.
     const hash = encodeShareHash(state);
-    if (hash.length > MAX_SHARE_HASH_CHARS) return set({ share: { kind: "too-large", chars: hash.length, limit: MAX_SHARE_HASH_CHARS, what: "link" } });
+    if (hash.length > MAX_SHARE_HASH_CHARS)
+      return set({ share: { kind: "too-large", chars: hash.length, limit: MAX_SHARE_HASH_CHARS, what: "link" } });
     const { location: page, clipboard } = environment();
     const url = `${page.origin}${page.pathname}${hash}`;
     if (!clipboard) {
-      return set({ share: { kind: "manual", url, reason: "this browser gives the page no clipboard (an http:// address that is not localhost, or an old browser)" } });
+      return set({
+        share: {
+          kind: "manual",
+          url,
+          reason: "this browser gives the page no clipboard (an http:// address that is not localhost, or an old browser)",
+        },
+      });
     }
     try {
       await clipboard.writeText(url);
       set({ share: { kind: "copied", url } });
     } catch (err) {
-      set({ share: { kind: "manual", url, reason: `the browser refused the clipboard (${(err as Error).message || "permission denied"})` } });
+      set({
+        share: { kind: "manual", url, reason: `the browser refused the clipboard (${(err as Error).message || "permission denied"})` },
+      });
     }
   },
 
@@ -102,7 +111,13 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
   exportPlayground: () => {
     const fileName = playgroundFileName();
     const text = exportStateFile(selectSnapshot(get()));
-    set({ fileNotice: { tone: "info", title: `Exported ${fileName}`, detail: `${get().examples.length} examples and every setting. Import it here, or share it when the link is too long.` } });
+    set({
+      fileNotice: {
+        tone: "info",
+        title: `Exported ${fileName}`,
+        detail: `${get().examples.length} examples and every setting. Import it here, or share it when the link is too long.`,
+      },
+    });
     return { fileName, text };
   },
 
@@ -110,11 +125,21 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
     const decoded = importStateFile(text, fileName);
     if (!decoded.ok) {
       return set({
-        fileNotice: { tone: "error", title: `${fileName} was not imported`, detail: `${decoded.error}. Nothing changed; pick a file made with "Export as JSON file".` },
+        fileNotice: {
+          tone: "error",
+          title: `${fileName} was not imported`,
+          detail: `${decoded.error}. Nothing changed; pick a file made with "Export as JSON file".`,
+        },
       });
     }
     get().replacePlayground(decoded.state, fileName);
-    set({ fileNotice: { tone: "info", title: `Imported ${fileName}`, detail: `${decoded.state.examples.length} examples and every setting replaced the playground; Undo brings yours back.` } });
+    set({
+      fileNotice: {
+        tone: "info",
+        title: `Imported ${fileName}`,
+        detail: `${decoded.state.examples.length} examples and every setting replaced the playground; Undo brings yours back.`,
+      },
+    });
   },
 
   replacePlayground: (state, what) => {
@@ -133,7 +158,14 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
     if (!shared) return;
     if (accept) {
       get().replacePlayground(shared, "the shared playground");
-      set({ pendingShared: null, linkNotice: { tone: "info", title: "Opened the shared playground", detail: `${shared.examples.length} examples and the sender's settings replaced yours; Undo brings yours back.` } });
+      set({
+        pendingShared: null,
+        linkNotice: {
+          tone: "info",
+          title: "Opened the shared playground",
+          detail: `${shared.examples.length} examples and the sender's settings replaced yours; Undo brings yours back.`,
+        },
+      });
     } else {
       set({
         pendingShared: null,

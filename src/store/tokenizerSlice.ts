@@ -72,7 +72,10 @@ export const createTokenizerSlice: StateCreator<PlaygroundState, [], [], Tokeniz
     loadBundledTokenizer: () =>
       load(BUNDLED_TOKENIZER.name, () => {
         const base = import.meta.env.BASE_URL;
-        const urls = { tokenizerJson: base + BUNDLED_TOKENIZER.files.tokenizerJson, tokenizerConfig: base + BUNDLED_TOKENIZER.files.tokenizerConfig };
+        const urls = {
+          tokenizerJson: base + BUNDLED_TOKENIZER.files.tokenizerJson,
+          tokenizerConfig: base + BUNDLED_TOKENIZER.files.tokenizerConfig,
+        };
         return loadTokenizerFromUrls(BUNDLED_TOKENIZER.name, urls, browserFetch);
       }),
     loadHubTokenizer: (modelId) => load(modelId, () => loadHubTokenizer(modelId.trim(), browserFetch)),

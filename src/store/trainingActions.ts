@@ -28,7 +28,9 @@ function currentData(maxSeqLength: number) {
   const data = buildTrainingData(mv.view, s.examples, s.holdout, maxSeqLength);
   if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
   if (data.examples.every((e) => e.labels.every((l) => l === -100))) {
-    return { error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates." } as const;
+    return {
+      error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates.",
+    } as const;
   }
   return { data, tokenizer: mv.view.prepared.tokenizer } as const;
 }
@@ -135,7 +137,9 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
     const predictions = await bridge.teacherForced(runId, inputIds);
     const tok = got.tokenizer ?? tokenizer;
     const texts = predictions.map((id) => tok.displayToken(id));
-    set((st) => ({ teacherForced: { ...st.teacherForced, [index]: { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts } } }));
+    set((st) => ({
+      teacherForced: { ...st.teacherForced, [index]: { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts } },
+    }));
   } catch (err) {
     set((st) => {
       const next = { ...st.teacherForced };

@@ -14,11 +14,22 @@ type Listener = (e: { data?: unknown; message?: string }) => void;
 /** What the stub answers to a request: messages to post back (none: it never answers). */
 type Responder = (env: ToWorkerEnvelope) => FromWorker[];
 
-const info = { name: "stub", architecture: "qwen3", parameters: 1000, vocabSize: 10, linearModules: ["q_proj", "v_proj"], defaultTargets: ["q_proj", "v_proj"] };
+const info = {
+  name: "stub",
+  architecture: "qwen3",
+  parameters: 1000,
+  vocabSize: 10,
+  linearModules: ["q_proj", "v_proj"],
+  defaultTargets: ["q_proj", "v_proj"],
+};
 
 /** Answers init and load-model as a healthy worker does; everything else waits for the test. */
 const healthy: Responder = ({ id, request }) => {
-  if (request.type === "init") return [{ type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", reason: "no adapter" }], adapter: null }, { type: "reply", id, result: { type: "init", backend: "cpu" } }];
+  if (request.type === "init")
+    return [
+      { type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", reason: "no adapter" }], adapter: null },
+      { type: "reply", id, result: { type: "init", backend: "cpu" } },
+    ];
   if (request.type === "load-model") return [{ type: "reply", id, result: { type: "load-model", info } }];
   return [];
 };
@@ -59,7 +70,17 @@ class StubWorker {
   }
 }
 
-const metrics = (step: number) => ({ step, totalSteps: 4, epoch: step / 2, loss: 3 - step * 0.5, learningRate: 1e-3, gradNorm: 1, tokens: 7, tokensPerSecond: 100, msPerStep: 70 });
+const metrics = (step: number) => ({
+  step,
+  totalSteps: 4,
+  epoch: step / 2,
+  loss: 3 - step * 0.5,
+  learningRate: 1e-3,
+  gradNorm: 1,
+  tokens: 7,
+  tokensPerSecond: 100,
+  msPerStep: 70,
+});
 const tick = () => new Promise((r) => setTimeout(r, 0));
 /** An error answer for every request of the given types, with `message`. */
 const refusing =
@@ -129,7 +150,9 @@ describe("worker bridge", () => {
     await tick();
     const run = usePlayground.getState().runs[runId];
     expect(run.status).toBe("failed");
-    expect(run.errors).toEqual([{ step: 0, kind: "other", message: "Run r0 is still training; pause or stop it first.", nextBackend: null }]);
+    expect(run.errors).toEqual([
+      { step: 0, kind: "other", message: "Run r0 is still training; pause or stop it first.", nextBackend: null },
+    ]);
   });
 
   it("compares wall time like the notebook", () => {
@@ -144,7 +167,9 @@ describe("worker bridge", () => {
 describe("worker bridge calls settle for their id", () => {
   it("teacherForced and exportAdapter reject with the worker's message when it answers an error", async () => {
     StubWorker.respond = refusing(["teacher-forced", "export-adapter"], ({ request }) =>
-      request.type === "teacher-forced" ? `The training worker has no run ${request.runId}; start a new run.` : "Exporting failed: out of memory.",
+      request.type === "teacher-forced"
+        ? `The training worker has no run ${request.runId}; start a new run.`
+        : "Exporting failed: out of memory.",
     );
     await expect(teacherForced("ghost", [1, 2, 3])).rejects.toThrow("The training worker has no run ghost; start a new run.");
     await expect(exportAdapter("phantom")).rejects.toThrow("Exporting failed: out of memory.");
@@ -157,7 +182,11 @@ describe("worker bridge calls settle for their id", () => {
     const first = teacherForced(null, [1, 2]);
     const second = exportAdapter("r");
     await tick();
-    w.emit({ type: "reply", id: w.idOf("export-adapter"), result: { type: "export-adapter", runId: "r", configJson: "{}", safetensors: new ArrayBuffer(8) } });
+    w.emit({
+      type: "reply",
+      id: w.idOf("export-adapter"),
+      result: { type: "export-adapter", runId: "r", configJson: "{}", safetensors: new ArrayBuffer(8) },
+    });
     w.emit({ type: "reply", id: w.idOf("teacher-forced"), result: { type: "teacher-forced", predictions: [4, 5] } });
     await expect(first).resolves.toEqual([4, 5]);
     await expect(second).resolves.toMatchObject({ configJson: "{}" });
@@ -180,14 +209,30 @@ describe("worker bridge calls settle for their id", () => {
   });
 
   it.each([
-    ["crashes", (w: StubWorker) => w.crash("boom"), /^The training worker crashed: boom\. The training worker stopped before answering (the teacher-forced view|the adapter export|the model load): start again to restart it, or reload the page\.$/],
-    ["sends what the page cannot read", (w: StubWorker) => w.unreadable(), /^The training worker sent a message the page could not read\. The training worker stopped before answering/],
-    ["is terminated", () => terminateWorker("Restarted the worker on another backend."), /^Restarted the worker on another backend\. The training worker stopped before answering/],
+    [
+      "crashes",
+      (w: StubWorker) => w.crash("boom"),
+      /^The training worker crashed: boom\. The training worker stopped before answering (the teacher-forced view|the adapter export|the model load): start again to restart it, or reload the page\.$/,
+    ],
+    [
+      "sends what the page cannot read",
+      (w: StubWorker) => w.unreadable(),
+      /^The training worker sent a message the page could not read\. The training worker stopped before answering/,
+    ],
+    [
+      "is terminated",
+      () => terminateWorker("Restarted the worker on another backend."),
+      /^Restarted the worker on another backend\. The training worker stopped before answering/,
+    ],
   ])("rejects every waiting call when the worker %s", async (_, kill, message) => {
     await ensureModel("stub", { kind: "bundled", vocabSize: 10, eosTokenId: 2 });
     StubWorker.respond = () => []; // a worker that never answers again
     const w = StubWorker.last!;
-    const calls = [teacherForced(null, [1, 2]), exportAdapter("r"), ensureModel("other", { kind: "bundled", vocabSize: 12, eosTokenId: 2 })];
+    const calls = [
+      teacherForced(null, [1, 2]),
+      exportAdapter("r"),
+      ensureModel("other", { kind: "bundled", vocabSize: 12, eosTokenId: 2 }),
+    ];
     await tick();
     kill(w);
     const settled = await Promise.allSettled(calls);

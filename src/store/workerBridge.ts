@@ -59,7 +59,9 @@ async function call<R extends ToWorker>(request: R, transfer: Transferable[] = [
   }
   const result = await answered;
   if (isResultFor<R["type"]>(result, request.type)) return result;
-  throw new Error(`The training worker answered ${what} with another request's result; the page and the worker disagree, so reload the page.`);
+  throw new Error(
+    `The training worker answered ${what} with another request's result; the page and the worker disagree, so reload the page.`,
+  );
 }
 
 function isRunning(run: RunRecord): boolean {
@@ -91,12 +93,18 @@ function workerDied(message: string, isError = true): void {
   worker?.terminate();
   worker = null;
   ready = null;
-  calls.failAll(message, (what) => `${message} The training worker stopped before answering ${what}: start again to restart it, or reload the page.`);
+  calls.failAll(
+    message,
+    (what) => `${message} The training worker stopped before answering ${what}: start again to restart it, or reload the page.`,
+  );
   const { runs, updateRun } = store();
   for (const run of Object.values(runs)) {
     if (isRunning(run)) {
       const step = run.steps.at(-1)?.step ?? 0;
-      updateRun(run.id, (r) => ({ ...withStatus(r, "interrupted"), errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }] }));
+      updateRun(run.id, (r) => ({
+        ...withStatus(r, "interrupted"),
+        errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }],
+      }));
     }
     if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   }
@@ -140,7 +148,12 @@ function recordRunError(runId: string, error: RunError): void {
 function recordRefusal(runId: string): (err: unknown) => void {
   return (err) => {
     if (err instanceof WorkerStoppedError) return;
-    recordRunError(runId, { step: store().runs[runId]?.steps.at(-1)?.step ?? 0, kind: "other", message: errorMessage(err), nextBackend: null });
+    recordRunError(runId, {
+      step: store().runs[runId]?.steps.at(-1)?.step ?? 0,
+      kind: "other",
+      message: errorMessage(err),
+      nextBackend: null,
+    });
   };
 }
 
@@ -201,7 +214,9 @@ function handle(msg: FromWorker): void {
       }));
       return;
     case "generations":
-      updateRun(msg.runId, (r) => ({ generations: addGenerations(r.generations, { step: msg.step, texts: msg.outputs.map((ids) => decode(msg.runId, ids)) }) }));
+      updateRun(msg.runId, (r) => ({
+        generations: addGenerations(r.generations, { step: msg.step, texts: msg.outputs.map((ids) => decode(msg.runId, ids)) }),
+      }));
       return;
     case "run-state":
       updateRun(msg.runId, (r) => ({ ...withStatus(r, msg.state), adapterInWorker: true }));

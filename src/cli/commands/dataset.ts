@@ -18,7 +18,10 @@ const Flags = z
     "instruction-template": z.string().optional(),
     "response-template": z.string().optional(),
   })
-  .refine((f) => (f["instruction-template"] === undefined) === (f["response-template"] === undefined), "give both --instruction-template and --response-template, or neither");
+  .refine(
+    (f) => (f["instruction-template"] === undefined) === (f["response-template"] === undefined),
+    "give both --instruction-template and --response-template, or neither",
+  );
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
@@ -27,7 +30,12 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { json: { type: "boolean" }, "instruction-template": { type: "string" }, "response-template": { type: "string" }, help: { type: "boolean" } },
+      options: {
+        json: { type: "boolean" },
+        "instruction-template": { type: "string" },
+        "response-template": { type: "string" },
+        help: { type: "boolean" },
+      },
     });
   } catch (err) {
     throw new CliError(`dataset: ${(err as Error).message}`);
@@ -47,7 +55,10 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`dataset: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const f = flags.data;
-  const templates = f["instruction-template"] !== undefined ? { instruction: f["instruction-template"], response: f["response-template"] as string } : undefined;
+  const templates =
+    f["instruction-template"] !== undefined
+      ? { instruction: f["instruction-template"], response: f["response-template"] as string }
+      : undefined;
   const result = await readDataset(
     { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
     { templates, yieldToEventLoop: async () => {} },
@@ -61,15 +72,26 @@ export async function run(argv: string[]): Promise<number> {
       turns: result.turns,
       records: result.records,
       skipped: result.skipped,
-      errors: result.errors.map(({ reason, line, column, row, path, message }) => ({ reason, line, column, ...(row !== undefined ? { row } : {}), path, message })),
+      errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
+        reason,
+        line,
+        column,
+        ...(row !== undefined ? { row } : {}),
+        path,
+        message,
+      })),
       errors_omitted: result.errorsOmitted,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     for (const e of result.errors) process.stdout.write(`${formatDatasetError(result.fileName, e)}\n`);
     if (result.errorsOmitted) process.stdout.write(`… and ${result.errorsOmitted} more problems\n`);
-    const skipped = Object.entries(result.skipped).map(([k, n]) => `${n} ${k}`).join(", ");
-    process.stdout.write(`${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${skipped ? `; skipped ${skipped}` : ""}\n`);
+    const skipped = Object.entries(result.skipped)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    process.stdout.write(
+      `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${skipped ? `; skipped ${skipped}` : ""}\n`,
+    );
   }
   return result.examples.length > 0 ? 0 : 2;
 }

@@ -18,7 +18,18 @@ describe("engine commands", () => {
   it("forward prints the reference loss and logits, and LoRA gradients with --grads", () => {
     const ids = ref.input_ids.join(",");
     const labels = ref.labels.join(",");
-    const r = cli("forward", "--model", llama, "--input-ids", ids, `--labels=${labels}`, "--adapter", join(llama, "adapter"), "--grads", "--json");
+    const r = cli(
+      "forward",
+      "--model",
+      llama,
+      "--input-ids",
+      ids,
+      `--labels=${labels}`,
+      "--adapter",
+      join(llama, "adapter"),
+      "--grads",
+      "--json",
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Math.abs(out.loss - ref.lora.loss)).toBeLessThan(1e-4);
@@ -27,7 +38,17 @@ describe("engine commands", () => {
   });
 
   it("generate reproduces the reference greedy tokens", () => {
-    const r = cli("generate", "--model", llama, "--input-ids", ref.greedy_prompt.join(","), "--max-new-tokens", "8", "--no-eos-stop", "--json");
+    const r = cli(
+      "generate",
+      "--model",
+      llama,
+      "--input-ids",
+      ref.greedy_prompt.join(","),
+      "--max-new-tokens",
+      "8",
+      "--no-eos-stop",
+      "--json",
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).new_tokens).toEqual(ref.greedy_new_tokens);
   });
@@ -40,7 +61,10 @@ describe("engine commands", () => {
     const out = join(dir, "adapter");
     const r = cli("train", "--model", "default", "--data", data, "--steps", "3", "--out", out, "--json");
     expect(r.status, r.stderr).toBe(0);
-    const steps = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const steps = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(steps.map((s) => s.step)).toEqual([1, 2, 3]);
     expect(steps[0].lr).toBeCloseTo(5e-3);
     expect(existsSync(join(out, "adapter_model.safetensors"))).toBe(true);

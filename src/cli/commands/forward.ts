@@ -4,7 +4,18 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
-import { COMMON_OPTIONS, backendFlag, backendFor, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
+import {
+  COMMON_OPTIONS,
+  backendFlag,
+  backendFor,
+  idList,
+  loadAdapterDir,
+  loadModelDir,
+  modelFlag,
+  engineWithBackend,
+  validate,
+  withCliErrors,
+} from "../engineArgs";
 
 const HELP = `usage: npm run -s cli -- forward --model DIR --input-ids 1,2,3 [--labels=-100,2,3]
          [--adapter DIR] [--grads] [--backend cpu|wasm|webgpu] [--json]
@@ -21,7 +32,10 @@ const Flags = z
     backend: backendFlag,
     json: z.boolean().default(false),
   })
-  .refine((f) => !f.grads || f.adapter !== undefined, "--grads needs --adapter DIR: gradients are taken with respect to the adapter's LoRA parameters")
+  .refine(
+    (f) => !f.grads || f.adapter !== undefined,
+    "--grads needs --adapter DIR: gradients are taken with respect to the adapter's LoRA parameters",
+  )
   .refine((f) => !f.labels || f.labels.length === f["input-ids"].length, "--labels must have as many entries as --input-ids");
 
 export async function run(argv: string[]): Promise<number> {
@@ -29,7 +43,13 @@ export async function run(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { ...COMMON_OPTIONS, "input-ids": { type: "string" }, labels: { type: "string" }, adapter: { type: "string" }, grads: { type: "boolean" } },
+      options: {
+        ...COMMON_OPTIONS,
+        "input-ids": { type: "string" },
+        labels: { type: "string" },
+        adapter: { type: "string" },
+        grads: { type: "boolean" },
+      },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);

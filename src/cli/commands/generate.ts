@@ -4,7 +4,18 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
 import { DEFAULT_MODEL_FLAG, defaultPrompt, loadDefaultSetup } from "../defaultSetup";
-import { COMMON_OPTIONS, backendFlag, backendFor, idList, loadAdapterDir, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors } from "../engineArgs";
+import {
+  COMMON_OPTIONS,
+  backendFlag,
+  backendFor,
+  idList,
+  loadAdapterDir,
+  loadModelDir,
+  modelFlag,
+  engineWithBackend,
+  validate,
+  withCliErrors,
+} from "../engineArgs";
 
 const HELP = `usage: npm run -s cli -- generate --model DIR --input-ids 1,2,3 --max-new-tokens N
          [--adapter DIR] [--no-eos-stop] [--backend cpu|wasm|webgpu] [--json]
@@ -15,21 +26,20 @@ Greedy decoding with a KV cache; stops after the config's EOS token unless --no-
 
 const Flags = z
   .object({
-  model: modelFlag,
-  "input-ids": idList("--input-ids").optional(),
-  prompt: z.string().optional(),
-  "max-new-tokens": z
-    .string()
-    .regex(/^\d+$/, "--max-new-tokens expects a whole number")
-    .transform(Number)
-    .optional(),
-  adapter: z.string().optional(),
-  "no-eos-stop": z.boolean().default(false),
-  backend: backendFlag,
-  json: z.boolean().default(false),
+    model: modelFlag,
+    "input-ids": idList("--input-ids").optional(),
+    prompt: z.string().optional(),
+    "max-new-tokens": z.string().regex(/^\d+$/, "--max-new-tokens expects a whole number").transform(Number).optional(),
+    adapter: z.string().optional(),
+    "no-eos-stop": z.boolean().default(false),
+    backend: backendFlag,
+    json: z.boolean().default(false),
   })
   .refine((f) => (f["input-ids"] === undefined) !== (f.prompt === undefined), "give exactly one of --input-ids and --prompt")
-  .refine((f) => f.prompt === undefined || f.model === DEFAULT_MODEL_FLAG, "--prompt needs --model default (a model folder has no tokenizer here; use --input-ids)")
+  .refine(
+    (f) => f.prompt === undefined || f.model === DEFAULT_MODEL_FLAG,
+    "--prompt needs --model default (a model folder has no tokenizer here; use --input-ids)",
+  )
   .refine((f) => f.prompt !== undefined || f["max-new-tokens"] !== undefined, "--max-new-tokens N is required with --input-ids");
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,7 +47,14 @@ export async function run(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { ...COMMON_OPTIONS, "input-ids": { type: "string" }, prompt: { type: "string" }, "max-new-tokens": { type: "string" }, adapter: { type: "string" }, "no-eos-stop": { type: "boolean" } },
+      options: {
+        ...COMMON_OPTIONS,
+        "input-ids": { type: "string" },
+        prompt: { type: "string" },
+        "max-new-tokens": { type: "string" },
+        adapter: { type: "string" },
+        "no-eos-stop": { type: "boolean" },
+      },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
@@ -50,7 +67,12 @@ export async function run(argv: string[]): Promise<number> {
       const { inputIds, stopIds } = defaultPrompt(tokenizer, f.prompt);
       const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
       const maxNewTokens = f["max-new-tokens"] ?? settings.maxNewTokens;
-      const tokens = await engine.generateGreedy(model, inputIds, { maxNewTokens, eosTokenIds: stopIds, stopAtEos: !f["no-eos-stop"], lora });
+      const tokens = await engine.generateGreedy(model, inputIds, {
+        maxNewTokens,
+        eosTokenIds: stopIds,
+        stopAtEos: !f["no-eos-stop"],
+        lora,
+      });
       const text = tokenizer.decode(tokens);
       process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens })}\n` : `${text}\n`);
       return 0;
@@ -60,7 +82,11 @@ export async function run(argv: string[]): Promise<number> {
     const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-    const tokens = await engine.generateGreedy(model, ids, { maxNewTokens: f["max-new-tokens"] as number, stopAtEos: !f["no-eos-stop"], lora });
+    const tokens = await engine.generateGreedy(model, ids, {
+      maxNewTokens: f["max-new-tokens"] as number,
+      stopAtEos: !f["no-eos-stop"],
+      lora,
+    });
     process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens })}\n` : `${tokens.join(",")}\n`);
     return 0;
   });

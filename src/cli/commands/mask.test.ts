@@ -5,13 +5,27 @@ import { describe, expect, it } from "vitest";
 
 const root = resolve(__dirname, "../../..");
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "mask", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "mask", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 const text = '\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant: perro';
 
 describe("cli mask", () => {
   it("prints ids, labels, template ids, added tokens and warnings as one JSON object", () => {
-    const r = cli("--tokenizer", "default", "--text", text, "--strategy", "completion-only", "--response-template", "\n\n### Assistant:", "--json");
+    const r = cli(
+      "--tokenizer",
+      "default",
+      "--text",
+      text,
+      "--strategy",
+      "completion-only",
+      "--response-template",
+      "\n\n### Assistant:",
+      "--json",
+    );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["input_ids", "labels", "tokens", "template_ids", "added_tokens", "warnings"]);
@@ -22,9 +36,24 @@ describe("cli mask", () => {
 
   it("adds special tokens before tokenizing and inserts markers", () => {
     const r = cli(
-      "--tokenizer", "default", "--text", text, "--strategy", "completion-only", "--insert-markers",
-      "--marker-start", "<|im_start|>", "--add-special-token", "\n\n### Human:", "--add-special-token", "\n\n### Assistant:",
-      "--response-template", "\n\n### Assistant:<|im_start|>", "--instruction-template", "\n\n### Human:", "--json",
+      "--tokenizer",
+      "default",
+      "--text",
+      text,
+      "--strategy",
+      "completion-only",
+      "--insert-markers",
+      "--marker-start",
+      "<|im_start|>",
+      "--add-special-token",
+      "\n\n### Human:",
+      "--add-special-token",
+      "\n\n### Assistant:",
+      "--response-template",
+      "\n\n### Assistant:<|im_start|>",
+      "--instruction-template",
+      "\n\n### Human:",
+      "--json",
     );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -47,7 +76,10 @@ describe("cli mask", () => {
     [["--tokenizer", "default", "--text", "x", "--strategy", "nope"], /--strategy must be one of/],
     [["--tokenizer", "/nonexistent", "--text", "x", "--strategy", "full"], /does not exist/],
     [["--tokenizer", "default", "--text", "x", "--strategy", "full", "--bogus"], /Unknown option '--bogus'/],
-    [["--tokenizer", "default", "--text", "x", "--strategy", "completion-only", "--response-template-ids", "1,a"], /comma-separated token ids/],
+    [
+      ["--tokenizer", "default", "--text", "x", "--strategy", "completion-only", "--response-template-ids", "1,a"],
+      /comma-separated token ids/,
+    ],
     [["--tokenizer", "default", "--text-file", "/nonexistent.txt", "--strategy", "full"], /cannot read --text-file/],
   ])("rejects bad input with one line and exit code 2: %j", (args, message) => {
     const r = cli(...(args as string[]));

@@ -44,8 +44,14 @@ const Flags = z
     json: z.boolean().optional(),
   })
   .refine((f) => (f.text === undefined) !== (f["text-file"] === undefined), "give exactly one of --text and --text-file")
-  .refine((f) => !(f["response-template"] !== undefined && f["response-template-ids"]), "give --response-template or --response-template-ids, not both")
-  .refine((f) => !(f["instruction-template"] !== undefined && f["instruction-template-ids"]), "give --instruction-template or --instruction-template-ids, not both");
+  .refine(
+    (f) => !(f["response-template"] !== undefined && f["response-template-ids"]),
+    "give --response-template or --response-template-ids, not both",
+  )
+  .refine(
+    (f) => !(f["instruction-template"] !== undefined && f["instruction-template-ids"]),
+    "give --instruction-template or --instruction-template-ids, not both",
+  );
 
 function parseFlags(argv: string[]) {
   let values;

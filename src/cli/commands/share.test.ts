@@ -11,7 +11,12 @@ import { encodeShareHash, exportStateFile } from "../../core/share/codec";
 
 const root = resolve(__dirname, "../../..");
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "share", ...args], { cwd: root, encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
+  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "share", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    input,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 const dir = mkdtempSync(join(tmpdir(), "share-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,9 +28,24 @@ const file = (name: string, text: string) => {
 
 const custom: PlaygroundState = {
   ...DEFAULT_STATE,
-  examples: [{ id: "x", turns: [{ role: "system", content: "sé breve ✓" }, { role: "user", content: "q" }, { role: "assistant", content: "r" }] }],
+  examples: [
+    {
+      id: "x",
+      turns: [
+        { role: "system", content: "sé breve ✓" },
+        { role: "user", content: "q" },
+        { role: "assistant", content: "r" },
+      ],
+    },
+  ],
   formatting: { kind: "chat-template" },
-  masking: { ...DEFAULT_STATE.masking, strategy: "completion-only", insertMarkers: false, responseTemplate: { ids: [1, 2] }, instructionTemplate: { text: "### Human:" } },
+  masking: {
+    ...DEFAULT_STATE.masking,
+    strategy: "completion-only",
+    insertMarkers: false,
+    responseTemplate: { ids: [1, 2] },
+    instructionTemplate: { text: "### Human:" },
+  },
   model: { kind: "hub", id: "Qwen/Qwen3-0.6B", revision: "main" },
   training: { ...DEFAULT_STATE.training, maxSteps: 40, lora: { ...DEFAULT_STATE.training.lora, targetModules: ["q_proj", "v_proj"] } },
 };
@@ -77,9 +97,21 @@ describe("cli share", () => {
   });
 
   it.each([
-    ["maxNewTokens 0", [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, maxNewTokens: 0 } })], /^error: share link: \$\.training\.maxNewTokens: expected a whole number ≥ 1/],
-    ["epochs 0", [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, epochs: 0 } })], /^error: share link: \$\.training\.epochs: expected a number > 0/],
-    ["an unknown field", [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, lora: { ...DEFAULT_STATE.training.lora, rank: 8 } } })], /\$\.training\.lora: unknown field "rank"/],
+    [
+      "maxNewTokens 0",
+      [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, maxNewTokens: 0 } })],
+      /^error: share link: \$\.training\.maxNewTokens: expected a whole number ≥ 1/,
+    ],
+    [
+      "epochs 0",
+      [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, epochs: 0 } })],
+      /^error: share link: \$\.training\.epochs: expected a number > 0/,
+    ],
+    [
+      "an unknown field",
+      [rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, lora: { ...DEFAULT_STATE.training.lora, rank: 8 } } })],
+      /\$\.training\.lora: unknown field "rank"/,
+    ],
     ["garbage", ["hello world"], /^error: share link: expected "#v1=…" after the page address/],
     ["bad characters", ["#v1=abc*def"], /unexpected character "\*" at position 4/],
     ["a link cut short", [encodeShareHash(DEFAULT_STATE).slice(0, 60)], /share link: .*(damaged|truncated|not valid JSON)/],
@@ -92,9 +124,21 @@ describe("cli share", () => {
 
   it.each([
     ["a missing file", () => join(dir, "missing.json"), /share encode: cannot read .*missing\.json \(ENOENT\)/],
-    ["bad JSON", () => file("bad.json", '{\n  "kind": "finetuning-playground",\n  "version": 1,\n  state: {}\n}\n'), /bad\.json:4:3: invalid JSON: expected a property name in double quotes, found "s"/],
-    ["a schema problem", () => file("field.json", exportStateFile({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, batchSize: 0 } })), /field\.json: \$\.state\.training\.batchSize: /],
-    ["another kind of file", () => file("other.json", '{"kind": "something-else"}'), /other\.json: \$\.kind: expected "finetuning-playground"/],
+    [
+      "bad JSON",
+      () => file("bad.json", '{\n  "kind": "finetuning-playground",\n  "version": 1,\n  state: {}\n}\n'),
+      /bad\.json:4:3: invalid JSON: expected a property name in double quotes, found "s"/,
+    ],
+    [
+      "a schema problem",
+      () => file("field.json", exportStateFile({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, batchSize: 0 } })),
+      /field\.json: \$\.state\.training\.batchSize: /,
+    ],
+    [
+      "another kind of file",
+      () => file("other.json", '{"kind": "something-else"}'),
+      /other\.json: \$\.kind: expected "finetuning-playground"/,
+    ],
   ])("encode refuses %s with one line and exit code 2", (_name, path, message) => {
     expectRefused(cli(["encode", path()]), message);
   });

@@ -27,7 +27,9 @@ function readInput(sub: string, path: string): string {
   try {
     return readFileSync(path === "-" ? 0 : path, "utf8");
   } catch (err) {
-    throw new CliError(`share ${sub}: cannot read ${path === "-" ? "stdin" : path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(
+      `share ${sub}: cannot read ${path === "-" ? "stdin" : path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -37,7 +39,8 @@ export function hashOf(input: string): string {
   if (text.startsWith("#")) return text;
   const at = text.indexOf("#");
   if (at >= 0) return text.slice(at);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new CliError(`share link: the address has no share part (expected "#v1=…" after the page address)`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+    throw new CliError(`share link: the address has no share part (expected "#v1=…" after the page address)`);
   return text;
 }
 
@@ -50,8 +53,12 @@ export function summarize(state: PlaygroundState): string[] {
   const { formatting: f, masking: m, model, training: t } = state;
   const { lora } = t;
   const maskingDetail: string[] = [];
-  if (m.strategy === "markers" || m.insertMarkers) maskingDetail.push(`start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${m.insertMarkers ? ", inserted around answers" : ""}`);
-  if (m.strategy === "completion-only") maskingDetail.push(`response template ${template(m.responseTemplate)}, instruction template ${template(m.instructionTemplate)}`);
+  if (m.strategy === "markers" || m.insertMarkers)
+    maskingDetail.push(
+      `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${m.insertMarkers ? ", inserted around answers" : ""}`,
+    );
+  if (m.strategy === "completion-only")
+    maskingDetail.push(`response template ${template(m.responseTemplate)}, instruction template ${template(m.instructionTemplate)}`);
   if (m.addedSpecialTokens.length) maskingDetail.push(`added special tokens ${m.addedSpecialTokens.map(quote).join(", ")}`);
   return [
     `examples: ${state.examples.length} (${plural(turns, "turn")})`,
@@ -98,7 +105,9 @@ function encode(positionals: string[], json: boolean): number {
   }
   const hash = encodeShareHash(decoded.state);
   if (hash.length > MAX_SHARE_HASH_CHARS) {
-    process.stderr.write(`warning: the hash is ${hash.length} characters, over the ${MAX_SHARE_HASH_CHARS} that browsers and chat apps reliably carry; share the file instead\n`);
+    process.stderr.write(
+      `warning: the hash is ${hash.length} characters, over the ${MAX_SHARE_HASH_CHARS} that browsers and chat apps reliably carry; share the file instead\n`,
+    );
   }
   process.stdout.write(`${hash}\n`);
   return 0;
@@ -107,7 +116,12 @@ function encode(positionals: string[], json: boolean): number {
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (err) {
     throw new CliError(`share: ${(err as Error).message}`);
   }
@@ -117,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [sub, ...rest] = parsed.positionals;
   if (sub === undefined) throw new CliError("share: give a subcommand: decode or encode (--help for usage)");
-  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new CliError(`share: unknown subcommand "${sub}"; expected decode or encode`);
+  if (!(SUBCOMMANDS as readonly string[]).includes(sub))
+    throw new CliError(`share: unknown subcommand "${sub}"; expected decode or encode`);
   return (sub as Subcommand) === "decode" ? decode(rest, parsed.values.json ?? false) : encode(rest, parsed.values.json ?? false);
 }

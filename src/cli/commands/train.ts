@@ -9,7 +9,17 @@ import { DEFAULT_STATE } from "../../core/playgroundState";
 import { DEFAULT_TRAINING, type TrainingSettings } from "../../core/settings/trainingSettings";
 import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
 import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
-import { COMMON_OPTIONS, backendFlag, backendFor, loadModelDir, modelFlag, engineWithBackend, validate, withCliErrors, type Engine } from "../engineArgs";
+import {
+  COMMON_OPTIONS,
+  backendFlag,
+  backendFor,
+  loadModelDir,
+  modelFlag,
+  engineWithBackend,
+  validate,
+  withCliErrors,
+  type Engine,
+} from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
 

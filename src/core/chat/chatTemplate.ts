@@ -43,9 +43,7 @@ function renderWith(source: string, tokenizer: PlaygroundTokenizer, turns: reado
 
 export function requireChatTemplate(tokenizer: PlaygroundTokenizer): string {
   if (tokenizer.chatTemplate === null) {
-    throw new ChatTemplateError(
-      `${tokenizer.name} has no chat_template in tokenizer_config.json; use the text templates instead.`,
-    );
+    throw new ChatTemplateError(`${tokenizer.name} has no chat_template in tokenizer_config.json; use the text templates instead.`);
   }
   return tokenizer.chatTemplate;
 }
@@ -55,8 +53,9 @@ export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[
 }
 
 function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
-  const marked = source.replace(GENERATION_TAG, (_m, pre: string, end: string | undefined, post: string) =>
-    `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
+  const marked = source.replace(
+    GENERATION_TAG,
+    (_m, pre: string, end: string | undefined, post: string) => `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
   );
   const rendered = renderWith(marked, tokenizer, turns, false);
   const spans: Array<[number, number]> = [];
@@ -101,9 +100,7 @@ function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[
 export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
   const source = requireChatTemplate(tokenizer);
   GENERATION_TAG.lastIndex = 0;
-  return GENERATION_TAG.test(source)
-    ? spansFromGenerationBlocks(source, tokenizer, turns)
-    : spansFromPrefixes(tokenizer, turns);
+  return GENERATION_TAG.test(source) ? spansFromGenerationBlocks(source, tokenizer, turns) : spansFromPrefixes(tokenizer, turns);
 }
 
 /**

@@ -30,7 +30,7 @@ export function startsWithBom(bytes: Uint8Array): boolean {
 
 /** Index of the first byte that does not start (or continue) a valid UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     let need: number;
     let min: number;
@@ -60,7 +60,6 @@ export type LineEvent =
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
-
 
 /**
  * Splits a byte stream into lines (`\n` or `\r\n`), 1-based line numbers. A leading UTF-8 BOM is
@@ -125,7 +124,11 @@ export async function* readLines(source: ByteSource, onBytes: (bytesRead: number
 }
 
 /** The whole file in memory, for formats that cannot be streamed (a JSON array, Parquet). */
-export async function readAll(source: ByteSource, limit: number, onBytes: (bytesRead: number) => void): Promise<Uint8Array | { tooLarge: number }> {
+export async function readAll(
+  source: ByteSource,
+  limit: number,
+  onBytes: (bytesRead: number) => void,
+): Promise<Uint8Array | { tooLarge: number }> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of chunksOf(source)) {

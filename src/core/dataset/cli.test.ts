@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "dataset-cli-"));
-const cli = (file: string) => spawnSync("npx", ["tsx", "src/cli/main.ts", "dataset", file, "--json"], { encoding: "utf8", timeout: 60_000 });
+const cli = (file: string) =>
+  spawnSync("npx", ["tsx", "src/cli/main.ts", "dataset", file, "--json"], { encoding: "utf8", timeout: 60_000 });
 
 describe("npm run cli -- dataset", () => {
   it("exits 0 and prints counts and located errors", () => {

@@ -33,7 +33,11 @@ interface CsvRecord {
   firstLine: string;
 }
 
-async function* csvRecords(source: ByteSource, c: Collector, maxBytes: number): AsyncGenerator<CsvRecord | { notUtf8: string; line: number; column: number }> {
+async function* csvRecords(
+  source: ByteSource,
+  c: Collector,
+  maxBytes: number,
+): AsyncGenerator<CsvRecord | { notUtf8: string; line: number; column: number }> {
   let open: { line: number; parts: string[]; quotes: number } | null = null;
   for await (const ev of guardedLines(source, c, maxBytes)) {
     if (ev.kind === "not-utf8") {
@@ -62,7 +66,13 @@ function splitFields(text: string, delimiter: string): { fields: string[]; error
   return { fields: parsed.data[0] ?? [], error: error ? `${error.message}` : null };
 }
 
-export async function readCsv(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, delimiter: "," | "\t"): Promise<void> {
+export async function readCsv(
+  source: ByteSource,
+  c: Collector,
+  templates: TextTemplates,
+  maxBytes: number,
+  delimiter: "," | "\t",
+): Promise<void> {
   const name = delimiter === "\t" ? "TSV" : "CSV";
   let header: string[] | null = null;
   let headerLine = 0;
@@ -82,7 +92,11 @@ export async function readCsv(source: ByteSource, c: Collector, templates: TextT
       header = fields.map((f) => f.trim());
       headerLine = rec.line;
       if (error !== null || header.every((h) => h === "")) {
-        c.fail("no-header", `the first line is not a ${name} header (${error ?? "no column names"}); expected column names such as instruction${delimiter}output`, { line: rec.line });
+        c.fail(
+          "no-header",
+          `the first line is not a ${name} header (${error ?? "no column names"}); expected column names such as instruction${delimiter}output`,
+          { line: rec.line },
+        );
         return;
       }
       continue;
@@ -98,13 +112,15 @@ export async function readCsv(source: ByteSource, c: Collector, templates: TextT
         column: 1,
         row,
         path: `$[${index++}]`,
-        message: unclosed ? `${error}: a quote opened in this row is never closed, so the rest of the file was read as one field; expected a closing '"' (write quotes inside fields as "")` : error,
+        message: unclosed
+          ? `${error}: a quote opened in this row is never closed, so the rest of the file was read as one field; expected a closing '"' (write quotes inside fields as "")`
+          : error,
       });
       continue;
     }
     const cols = fieldColumns(rec.firstLine, delimiter);
     if (fields.length !== header.length) {
-      const col = fields.length > header.length ? cols[header.length] ?? 1 : cols[cols.length - 1] ?? 1;
+      const col = fields.length > header.length ? (cols[header.length] ?? 1) : (cols[cols.length - 1] ?? 1);
       c.skip({
         reason: "csv-field-count",
         line,

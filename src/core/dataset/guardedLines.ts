@@ -10,7 +10,11 @@ export async function* guardedLines(source: ByteSource, c: Collector, maxBytes: 
     over = n > maxBytes;
   })) {
     if (over) {
-      c.fail("too-large", `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examplesTotal} examples read`, { line: ev.line });
+      c.fail(
+        "too-large",
+        `the file is larger than the ${formatBytes(maxBytes)} limit for streamed files; stopped before line ${ev.line} with ${c.examplesTotal} examples read`,
+        { line: ev.line },
+      );
       return;
     }
     if (c.aborted) {

@@ -49,7 +49,7 @@ export async function readJsonArray(source: ByteSource, c: Collector, templates:
     return;
   }
   if (value.length === 0) {
-    c.fail("empty-file", "the JSON array is empty; expected records such as [{\"messages\": [...]}]");
+    c.fail("empty-file", 'the JSON array is empty; expected records such as [{"messages": [...]}]');
     return;
   }
   let starts: number[] | null = null;

@@ -25,9 +25,17 @@ function describe(text: string, i: number): string {
  * Scans `text[from, to)` as one JSON value. `onTopElement` is told where each element of a
  * top-level array starts (so records in a JSON array can be given a line and column).
  */
-export function findJsonSyntaxError(text: string, from = 0, to = text.length, onTopElement?: (offset: number) => void): JsonSyntaxError | null {
+export function findJsonSyntaxError(
+  text: string,
+  from = 0,
+  to = text.length,
+  onTopElement?: (offset: number) => void,
+): JsonSyntaxError | null {
   const stack: number[] = [];
-  const fail = (offset: number, expected: string): JsonSyntaxError => ({ offset, message: `expected ${expected}, found ${describe(text, offset)}` });
+  const fail = (offset: number, expected: string): JsonSyntaxError => ({
+    offset,
+    message: `expected ${expected}, found ${describe(text, offset)}`,
+  });
   const ws = (i: number) => {
     while (i < to && isWs(text.charCodeAt(i))) i++;
     return i;
@@ -37,7 +45,8 @@ export function findJsonSyntaxError(text: string, from = 0, to = text.length, on
     for (let i = start + 1; i < to; i++) {
       const c = text.charCodeAt(i);
       if (c === 0x22) return i + 1;
-      if (c < 0x20) return { offset: i, message: `unescaped control character inside a string; expected a closing '"' or an escape such as \\n` };
+      if (c < 0x20)
+        return { offset: i, message: `unescaped control character inside a string; expected a closing '"' or an escape such as \\n` };
       if (c === 0x5c) {
         const e = text[i + 1];
         if (e === "u") {
@@ -47,7 +56,10 @@ export function findJsonSyntaxError(text: string, from = 0, to = text.length, on
         else return { offset: i, message: `bad escape \\${e ?? ""}; expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX` };
       }
     }
-    return { offset: start, message: `unterminated string starting here; expected a closing '"' before ${to >= text.length ? "the end of the text" : "the end of the line"}` };
+    return {
+      offset: start,
+      message: `unterminated string starting here; expected a closing '"' before ${to >= text.length ? "the end of the text" : "the end of the line"}`,
+    };
   };
 
   const scanNumber = (start: number): number | JsonSyntaxError => {
@@ -73,7 +85,11 @@ export function findJsonSyntaxError(text: string, from = 0, to = text.length, on
   /** After `{` or `,` in an object: a quoted key and a colon. */
   const scanKey = (start: number): number | JsonSyntaxError => {
     let i = ws(start);
-    if (text[i] !== '"') return fail(i, text[i] === "}" ? "another property after the comma (trailing commas are not JSON)" : "a property name in double quotes");
+    if (text[i] !== '"')
+      return fail(
+        i,
+        text[i] === "}" ? "another property after the comma (trailing commas are not JSON)" : "a property name in double quotes",
+      );
     const end = scanString(i);
     if (typeof end !== "number") return end;
     i = ws(end);

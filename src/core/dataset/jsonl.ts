@@ -15,7 +15,13 @@ export async function readJsonl(source: ByteSource, c: Collector, templates: Tex
   for await (const ev of guardedLines(source, c, maxBytes)) {
     if (ev.kind === "not-utf8") {
       c.records++;
-      c.skip({ reason: "not-utf8", line: ev.line, column: ev.column, path: `$[${index++}]`, message: notUtf8Message(ev.byte, ev.byteOffset) });
+      c.skip({
+        reason: "not-utf8",
+        line: ev.line,
+        column: ev.column,
+        path: `$[${index++}]`,
+        message: notUtf8Message(ev.byte, ev.byteOffset),
+      });
       continue;
     }
     const text = ev.text;
@@ -26,7 +32,13 @@ export async function readJsonl(source: ByteSource, c: Collector, templates: Tex
       value = JSON.parse(text);
     } catch {
       const err = findJsonSyntaxError(text) ?? { offset: 0, message: "not valid JSON" };
-      c.skip({ reason: "invalid-json", line: ev.line, column: err.offset + 1, path: `$[${index++}]`, message: `invalid JSON: ${err.message}${hint}` });
+      c.skip({
+        reason: "invalid-json",
+        line: ev.line,
+        column: err.offset + 1,
+        path: `$[${index++}]`,
+        message: `invalid JSON: ${err.message}${hint}`,
+      });
       continue;
     }
     const lead = text.length - text.trimStart().length;

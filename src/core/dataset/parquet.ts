@@ -21,7 +21,11 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
     return;
   }
   if (bytes.length < 12 || !hasParquetMagic(bytes) || !hasParquetMagic(bytes, bytes.length - 4)) {
-    c.fail("not-parquet", `not a Parquet file (expected "PAR1" at its start and end${bytes.length < 12 ? "; the file is too short" : ""}); is the download complete?`, { line: 0, column: 0 });
+    c.fail(
+      "not-parquet",
+      `not a Parquet file (expected "PAR1" at its start and end${bytes.length < 12 ? "; the file is too short" : ""}); is the download complete?`,
+      { line: 0, column: 0 },
+    );
     return;
   }
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
@@ -29,7 +33,10 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
   try {
     metadata = parquetMetadata(file);
   } catch (err) {
-    c.fail("not-parquet", `the Parquet footer cannot be read (${(err as Error).message}); is the download complete?`, { line: 0, column: 0 });
+    c.fail("not-parquet", `the Parquet footer cannot be read (${(err as Error).message}); is the download complete?`, {
+      line: 0,
+      column: 0,
+    });
     return;
   }
   let rowStart = 0;

@@ -39,7 +39,8 @@ export function unknownFormatMessage(record: Record<string, unknown>): string {
 
 type Converted = { turns: SourcedTurn[] } | RecordProblem;
 
-const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+const typeName = (v: unknown) =>
+  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
 
 /** A string field; `required` false turns a missing field into "". */
 function stringField(record: Record<string, unknown>, key: string, required: boolean): string | RecordProblem {
@@ -69,11 +70,16 @@ function arrayField(value: unknown, path: string): unknown[] | RecordProblem {
     try {
       v = JSON.parse(v);
     } catch {
-      return { reason: "invalid-json", path, message: "the cell looks like a JSON list but does not parse; expected a JSON array of turns" };
+      return {
+        reason: "invalid-json",
+        path,
+        message: "the cell looks like a JSON list but does not parse; expected a JSON array of turns",
+      };
     }
   }
   if (!Array.isArray(v)) return { reason: "wrong-type", path, message: `${path.slice(1)} is ${typeName(v)}; expected an array of turns` };
-  if (v.length === 0) return { reason: "empty-field", path, message: `${path.slice(1)} is an empty list; expected at least a user and an assistant turn` };
+  if (v.length === 0)
+    return { reason: "empty-field", path, message: `${path.slice(1)} is an empty list; expected at least a user and an assistant turn` };
   return v;
 }
 
@@ -88,13 +94,31 @@ function turnList(value: unknown, path: string, roleKeys: string[], contentKeys:
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const at = `${path}[${i}]`;
-    if (!isPlainRecord(item)) return { reason: "wrong-type", path: at, message: `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}` };
+    if (!isPlainRecord(item))
+      return {
+        reason: "wrong-type",
+        path: at,
+        message: `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}`,
+      };
     const roleKey = roleKeys.find((k) => own(item, k));
-    if (roleKey === undefined) return { reason: "missing-field", path: `${at}.${roleKeys[0]}`, message: `turn ${i + 1} has no "${roleKeys[0]}"; expected one of ${Object.keys(roles).map((r) => `"${r}"`).join(", ")}` };
+    if (roleKey === undefined)
+      return {
+        reason: "missing-field",
+        path: `${at}.${roleKeys[0]}`,
+        message: `turn ${i + 1} has no "${roleKeys[0]}"; expected one of ${Object.keys(roles)
+          .map((r) => `"${r}"`)
+          .join(", ")}`,
+      };
     const raw = item[roleKey];
     const role = typeof raw === "string" && own(roles, raw) ? roles[raw] : undefined;
     if (role === undefined) {
-      return { reason: "unknown-role", path: `${at}.${roleKey}`, message: `unknown role ${JSON.stringify(raw)}; expected one of ${Object.keys(roles).map((r) => `"${r}"`).join(", ")}` };
+      return {
+        reason: "unknown-role",
+        path: `${at}.${roleKey}`,
+        message: `unknown role ${JSON.stringify(raw)}; expected one of ${Object.keys(roles)
+          .map((r) => `"${r}"`)
+          .join(", ")}`,
+      };
     }
     const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
     const content = contentOf(item[contentKey], `${at}.${contentKey}`);
@@ -119,10 +143,16 @@ function alpaca(record: Record<string, unknown>): Converted {
 
 /** TRL's prompt/completion: both strings, or both conversational (lists of messages). */
 function promptCompletion(record: Record<string, unknown>): Converted {
-  if (!own(record, "completion")) return { reason: "missing-field", path: ".completion", message: 'missing field "completion"; expected a string (or a list of messages)' };
+  if (!own(record, "completion"))
+    return {
+      reason: "missing-field",
+      path: ".completion",
+      message: 'missing field "completion"; expected a string (or a list of messages)',
+    };
   const part = (key: string, role: Role): Converted => {
     const v = record[key];
-    if (Array.isArray(v) || (typeof v === "string" && v.trimStart().startsWith("[{"))) return turnList(v, `.${key}`, ["role"], ["content"], CHAT_ROLES);
+    if (Array.isArray(v) || (typeof v === "string" && v.trimStart().startsWith("[{")))
+      return turnList(v, `.${key}`, ["role"], ["content"], CHAT_ROLES);
     const s = stringField(record, key, true);
     return typeof s === "string" ? { turns: [{ role, content: s, path: `.${key}` }] } : s;
   };
@@ -160,14 +190,37 @@ export type RecordOutcome = { turns: Turn[]; format: RecordFormat } | (RecordPro
  * Converts one record. `fileFormat` is the format fixed by the file's first usable record (null
  * before one is seen); a record in another format is a `shape-changed` problem.
  */
-export function convertRecord(record: unknown, fileFormat: RecordFormat | null, fileFormatWhere: string, templates: TextTemplates): RecordOutcome {
+export function convertRecord(
+  record: unknown,
+  fileFormat: RecordFormat | null,
+  fileFormatWhere: string,
+  templates: TextTemplates,
+): RecordOutcome {
   if (!isPlainRecord(record)) {
-    return { format: null, reason: "not-an-object", path: "", message: `the record is ${typeName(record)}; expected an object such as {"messages": [...]}` };
+    return {
+      format: null,
+      reason: "not-an-object",
+      path: "",
+      message: `the record is ${typeName(record)}; expected an object such as {"messages": [...]}`,
+    };
   }
   const format = detectFormat(record);
-  if (format === null) return { format, reason: fileFormat ? "shape-changed" : "unknown-format", path: "", message: fileFormat ? `${unknownFormatMessage(record)}; the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}` : unknownFormatMessage(record) };
+  if (format === null)
+    return {
+      format,
+      reason: fileFormat ? "shape-changed" : "unknown-format",
+      path: "",
+      message: fileFormat
+        ? `${unknownFormatMessage(record)}; the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}`
+        : unknownFormatMessage(record),
+    };
   if (fileFormat !== null && format !== fileFormat) {
-    return { format, reason: "shape-changed", path: "", message: `the record has ${FORMAT_FIELDS[format]} but the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}; expected every record in one format` };
+    return {
+      format,
+      reason: "shape-changed",
+      path: "",
+      message: `the record has ${FORMAT_FIELDS[format]} but the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}; expected every record in one format`,
+    };
   }
   const converted = convert(format, record, templates);
   if (!("turns" in converted)) return { format, ...converted };

@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { readDataset } from "./read";
 import { handleDatasetMessage, type FromDatasetWorker } from "./workerProtocol";
 
-const line = (i: number) => JSON.stringify({ messages: [{ role: "user", content: `ñandú ${i} 🐦` }, { role: "assistant", content: `réponse ${i}` }] });
+const line = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: `ñandú ${i} 🐦` },
+      { role: "assistant", content: `réponse ${i}` },
+    ],
+  });
 
 function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
   const out = [];
@@ -64,7 +70,11 @@ describe("streaming", () => {
     const replies: FromDatasetWorker[] = [];
     const file = new Blob([`${line(1)}\n${line(2)}\n`]);
     await handleDatasetMessage({ id: 7, request: { type: "read", name: "w.jsonl", file, options: {} } }, (r) => replies.push(r));
-    expect(replies.at(-1)).toMatchObject({ type: "reply", id: 7, result: { type: "read", dataset: { examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] } } });
+    expect(replies.at(-1)).toMatchObject({
+      type: "reply",
+      id: 7,
+      result: { type: "read", dataset: { examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] } },
+    });
     expect(replies.some((r) => r.type === "progress")).toBe(true);
   });
 });

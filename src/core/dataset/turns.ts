@@ -26,7 +26,11 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
     const t = turns[i];
     if (t.role === "system") {
       if (i === 0) continue;
-      return { reason: "roles-not-alternating", path: rolePath(t), message: `a system turn may only come first (turn ${i + 1} is "system"); move it to the start or merge it` };
+      return {
+        reason: "roles-not-alternating",
+        path: rolePath(t),
+        message: `a system turn may only come first (turn ${i + 1} is "system"); move it to the start or merge it`,
+      };
     }
     if (t.role !== expected) {
       return {
@@ -39,11 +43,19 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
   }
   const answers = turns.filter((t) => t.role === "assistant").length;
   if (answers === 0) {
-    return { reason: "no-assistant-turn", path: "", message: "the conversation has no assistant turn, so there is nothing to train on; expected at least one answer" };
+    return {
+      reason: "no-assistant-turn",
+      path: "",
+      message: "the conversation has no assistant turn, so there is nothing to train on; expected at least one answer",
+    };
   }
   const last = turns[turns.length - 1];
   if (last.role !== "assistant") {
-    return { reason: "roles-not-alternating", path: rolePath(last), message: `the conversation ends with a user turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn` };
+    return {
+      reason: "roles-not-alternating",
+      path: rolePath(last),
+      message: `the conversation ends with a user turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn`,
+    };
   }
   return null;
 }
@@ -51,7 +63,8 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
 /** Empty or whitespace-only content is a problem: it trains nothing and usually means a broken export. */
 export function checkContent(turns: SourcedTurn[]): RecordProblem | null {
   for (const t of turns) {
-    if (t.content.trim() === "") return { reason: "empty-field", path: t.path, message: `the ${t.role} turn's content is empty; expected text` };
+    if (t.content.trim() === "")
+      return { reason: "empty-field", path: t.path, message: `the ${t.role} turn's content is empty; expected text` };
   }
   return null;
 }
@@ -66,13 +79,18 @@ export function splitText(text: string, templates: TextTemplates, path: string):
   const marks: Array<{ at: number; end: number; role: Role }> = [];
   const find = (needle: string, role: Role) => {
     if (needle === "") return;
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) marks.push({ at, end: at + needle.length, role });
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length))
+      marks.push({ at, end: at + needle.length, role });
   };
   find(templates.instruction, "user");
   find(templates.response, "assistant");
-  for (const [needle, role] of [[templates.instruction, "user"], [templates.response, "assistant"]] as const) {
+  for (const [needle, role] of [
+    [templates.instruction, "user"],
+    [templates.response, "assistant"],
+  ] as const) {
     const bare = needle.trimStart();
-    if (bare !== needle && bare !== "" && text.startsWith(bare) && !marks.some((m) => m.at === 0)) marks.push({ at: 0, end: bare.length, role });
+    if (bare !== needle && bare !== "" && text.startsWith(bare) && !marks.some((m) => m.at === 0))
+      marks.push({ at: 0, end: bare.length, role });
   }
   marks.sort((a, b) => a.at - b.at);
   // A template that contains the other (or overlaps it) must not split twice.

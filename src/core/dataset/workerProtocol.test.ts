@@ -16,7 +16,11 @@ describe("dataset worker protocol", () => {
     const posted = await send({ id: 3, request: { type: "read", name: "d.jsonl", file: jsonl, options: { maxExamples: 10 } } });
     const answers = posted.filter((m) => m.type === "reply" || m.type === "error");
     expect(answers).toHaveLength(1);
-    expect(answers[0]).toMatchObject({ type: "reply", id: 3, result: { type: "read", dataset: { examplesTotal: 1, skipped: { "invalid-json": 1 } } } });
+    expect(answers[0]).toMatchObject({
+      type: "reply",
+      id: 3,
+      result: { type: "read", dataset: { examplesTotal: 1, skipped: { "invalid-json": 1 } } },
+    });
     expect(posted.filter((m) => m.type === "progress").every((m) => m.type === "progress" && m.readId === 3)).toBe(true);
     // What the worker posts is what the page accepts (structured clone keeps these plain objects as they are).
     for (const m of posted) expect(parseFromDatasetWorker(m)).toMatchObject({ ok: true });
@@ -27,7 +31,9 @@ describe("dataset worker protocol", () => {
     expect(posted).toHaveLength(1);
     const [refusal] = posted;
     expect(refusal).toMatchObject({ type: "error", id: 4 });
-    expect(refusal.type === "error" && refusal.message).toMatch(/^Bad message to the dataset worker at request\.file: .+ reload the page\.$/);
+    expect(refusal.type === "error" && refusal.message).toMatch(
+      /^Bad message to the dataset worker at request\.file: .+ reload the page\.$/,
+    );
   });
 
   it("refuses an unknown option and an unknown request type", async () => {
@@ -49,7 +55,9 @@ describe("dataset worker protocol", () => {
   });
 
   it("answers a cancel for a read that is not running", async () => {
-    expect(await send({ id: 8, request: { type: "cancel", readId: 99 } })).toEqual([{ type: "reply", id: 8, result: { type: "cancel", readId: 99, found: false } }]);
+    expect(await send({ id: 8, request: { type: "cancel", readId: 99 } })).toEqual([
+      { type: "reply", id: 8, result: { type: "cancel", readId: 99, found: false } },
+    ]);
   });
 
   it("the page refuses a reply whose result does not match the schema, keeping its id", () => {

@@ -33,7 +33,14 @@ const datasetEnvelopeSchema = envelopeSchema(datasetRequestSchema);
 // The runtime lists behind types.ts's unions, checked against them both ways at compile time.
 const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const satisfies readonly Container[];
 const FORMATS = ["text", "messages", "conversations", "alpaca", "prompt-completion"] as const satisfies readonly RecordFormat[];
-const FILE_PROBLEMS = ["empty-file", "too-large", "unreadable", "not-json", "not-parquet", "no-header"] as const satisfies readonly FileProblem[];
+const FILE_PROBLEMS = [
+  "empty-file",
+  "too-large",
+  "unreadable",
+  "not-json",
+  "not-parquet",
+  "no-header",
+] as const satisfies readonly FileProblem[];
 const SKIP_REASONS = [
   "invalid-json",
   "not-utf8",
@@ -63,7 +70,10 @@ const datasetResultSchema = z.strictObject({
   container: z.enum(CONTAINERS).nullable(),
   format: z.enum(FORMATS).nullable(),
   examples: z.array(
-    z.strictObject({ id: z.string(), turns: z.array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() })) }),
+    z.strictObject({
+      id: z.string(),
+      turns: z.array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() })),
+    }),
   ),
   examplesTotal: count,
   turns: count,
@@ -120,7 +130,9 @@ const PROGRESS_EVERY_MS = 100;
 export async function handleDatasetMessage(data: unknown, post: (msg: FromDatasetWorker) => void): Promise<void> {
   const parsed = parseToDatasetWorker(data);
   if (!parsed.ok) {
-    post(parsed.id === null ? { type: "protocol-error", message: parsed.message } : { type: "error", id: parsed.id, message: parsed.message });
+    post(
+      parsed.id === null ? { type: "protocol-error", message: parsed.message } : { type: "error", id: parsed.id, message: parsed.message },
+    );
     return;
   }
   const { id, request } = parsed.value;
@@ -130,7 +142,11 @@ export async function handleDatasetMessage(data: unknown, post: (msg: FromDatase
   } catch (err) {
     // readDataset reports bad input in its result; an exception is the file itself failing to read.
     const what = request.type === "read" ? `Reading ${request.name}` : "Cancelling a read";
-    post({ type: "error", id, message: `${what} failed in the dataset worker: ${errorMessage(err)}. Your examples are unchanged; try the file again.` });
+    post({
+      type: "error",
+      id,
+      message: `${what} failed in the dataset worker: ${errorMessage(err)}. Your examples are unchanged; try the file again.`,
+    });
     return;
   }
   post({ type: "reply", id, result });

@@ -25,7 +25,10 @@ beforeAll(async () => {
     models: {
       ...testModels(),
       "test/no-generation-config": tiny,
-      "test/sharded": { dirs: [LLAMA_DIR, BUNDLED_TOKENIZER_DIR], files: { ...shards.files, "model.safetensors.index.json": shards.index } },
+      "test/sharded": {
+        dirs: [LLAMA_DIR, BUNDLED_TOKENIZER_DIR],
+        files: { ...shards.files, "model.safetensors.index.json": shards.index },
+      },
     },
     // The sharded repo must not offer the single file the fixture folder holds.
     faults: { notFound: ["test/sharded/model.safetensors", "test/no-generation-config/generation_config.json"] },
@@ -105,7 +108,12 @@ describe("downloadHubModel", () => {
 
   it("follows the hub's LFS redirect and sizes the weights from x-linked-size", async () => {
     const events: HubProgress[] = [];
-    const files = await downloadHubModel({ modelId: "test/tiny-llama", baseUrl: lfsHub.url, cache: createMemoryHubCache(), onProgress: (p) => events.push(p) });
+    const files = await downloadHubModel({
+      modelId: "test/tiny-llama",
+      baseUrl: lfsHub.url,
+      cache: createMemoryHubCache(),
+      onProgress: (p) => events.push(p),
+    });
     expect(new Uint8Array(await files.weights[0].blob.arrayBuffer())).toEqual(weightsBytes);
     expect(events.at(-1)).toMatchObject({ loadedBytes: fullSize, totalBytes: fullSize });
     expect(gets(lfsHub).map((r) => r.path)).toContain("/lfs/test/tiny-llama/model.safetensors");

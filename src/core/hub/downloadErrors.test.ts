@@ -54,7 +54,8 @@ async function failure(options: Partial<DownloadHubModelOptions> & { modelId: st
   return { err: err as HubError, cache };
 }
 
-const weightGets = (modelId: string) => hub.requests.filter((r) => r.method === "GET" && r.path.startsWith(`/${modelId}/`) && r.path.endsWith(".safetensors"));
+const weightGets = (modelId: string) =>
+  hub.requests.filter((r) => r.method === "GET" && r.path.startsWith(`/${modelId}/`) && r.path.endsWith(".safetensors"));
 
 describe("downloadHubModel errors", () => {
   it("404: names the file, the model and the revision", async () => {
@@ -79,7 +80,9 @@ describe("downloadHubModel errors", () => {
   it("a connection that breaks mid-file says how many bytes arrived, and caches nothing of it", async () => {
     const { err, cache } = await failure({ modelId: "test/cut" });
     expect(err.kind).toBe("network");
-    expect(err.message).toMatch(/model\.safetensors of test\/cut \(revision main\): the connection broke after \d+ of 412416 bytes arrived/);
+    expect(err.message).toMatch(
+      /model\.safetensors of test\/cut \(revision main\): the connection broke after \d+ of 412416 bytes arrived/,
+    );
     expect([...cache.files.keys()].some((u) => u.endsWith("model.safetensors"))).toBe(false);
     expect([...cache.files.keys()].some((u) => u.endsWith("config.json"))).toBe(true); // finished files stay cached
   });
@@ -87,7 +90,9 @@ describe("downloadHubModel errors", () => {
   it("a truncated safetensors file (shorter than its header's offsets) is rejected and not cached", async () => {
     const { err, cache } = await failure({ modelId: "test/short" });
     expect(err.kind).toBe("truncated");
-    expect(err.message).toContain("model.safetensors of test/short (revision main) is truncated: its safetensors header needs 412416 bytes");
+    expect(err.message).toContain(
+      "model.safetensors of test/short (revision main) is truncated: its safetensors header needs 412416 bytes",
+    );
     expect(err.message).toContain("only 300000 arrived");
     expect([...cache.files.keys()].some((u) => u.endsWith("model.safetensors"))).toBe(false);
   });
@@ -127,9 +132,14 @@ describe("downloadHubModel errors", () => {
   });
 
   it("a quota too small is an error in MB before any weight is fetched", async () => {
-    const { err } = await failure({ modelId: "test/ok", estimateQuota: async () => ({ quota: 3 * 1024 * 1024, usage: 2.5 * 1024 * 1024 }) });
+    const { err } = await failure({
+      modelId: "test/ok",
+      estimateQuota: async () => ({ quota: 3 * 1024 * 1024, usage: 2.5 * 1024 * 1024 }),
+    });
     expect(err.kind).toBe("quota");
-    expect(err.message).toMatch(/test\/ok needs 1[12]\.\d MB of browser storage but only 0\.5 MB is available \(quota 3\.0 MB, 2\.5 MB used\)/);
+    expect(err.message).toMatch(
+      /test\/ok needs 1[12]\.\d MB of browser storage but only 0\.5 MB is available \(quota 3\.0 MB, 2\.5 MB used\)/,
+    );
     expect(weightGets("test/ok")).toEqual([]);
   });
 

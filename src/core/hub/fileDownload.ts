@@ -31,7 +31,13 @@ async function openBody(repo: HubRepo, planned: PlannedFile, tracker: ProgressTr
 }
 
 /** The response body, counted and checked chunk by chunk; errors the stream on the first problem. */
-function checkedBody(repo: HubRepo, file: string, res: Response, tracker: ProgressTracker, check: SafetensorsBodyCheck | null): CheckedBody {
+function checkedBody(
+  repo: HubRepo,
+  file: string,
+  res: Response,
+  tracker: ProgressTracker,
+  check: SafetensorsBodyCheck | null,
+): CheckedBody {
   const expected = sizeOf(res);
   const reader = (res.body ?? new Blob([]).stream()).getReader();
   let received = 0;
@@ -91,7 +97,11 @@ export function cacheError(repo: HubRepo, file: string, err: unknown): HubError 
       where,
     );
   }
-  return new HubError("cache", `Storing ${describeFile(where)} in the download cache failed (${message}). Reload the page and retry.`, where);
+  return new HubError(
+    "cache",
+    `Storing ${describeFile(where)} in the download cache failed (${message}). Reload the page and retry.`,
+    where,
+  );
 }
 
 /** Downloads, checks and parses a JSON file, then caches it. Returns the parsed value. */

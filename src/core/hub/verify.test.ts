@@ -44,7 +44,11 @@ describe("ProgressTracker", () => {
   it("smooths the speed and derives the ETA from it", () => {
     let t = 0;
     const events: HubProgress[] = [];
-    const tracker = new ProgressTracker(10_000, (p) => events.push(p), () => t);
+    const tracker = new ProgressTracker(
+      10_000,
+      (p) => events.push(p),
+      () => t,
+    );
     for (let i = 0; i < 8; i++) {
       t += 500;
       tracker.add("f", 1000); // 2000 bytes/s, steadily

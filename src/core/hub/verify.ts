@@ -78,7 +78,9 @@ export class SafetensorsBodyCheck {
       const n = Number(new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true));
       const limit = Math.min(MAX_SAFETENSORS_HEADER_BYTES, this.declaredSize === null ? Infinity : this.declaredSize - 8);
       if (n > limit || n < 2) {
-        throw this.bad(`its header length field says ${n} bytes${this.declaredSize !== null ? ` in a ${this.declaredSize}-byte file` : ""}, which is impossible`);
+        throw this.bad(
+          `its header length field says ${n} bytes${this.declaredSize !== null ? ` in a ${this.declaredSize}-byte file` : ""}, which is impossible`,
+        );
       }
       this.headerLength = n;
       this.head = [first];
@@ -131,4 +133,3 @@ export class SafetensorsBodyCheck {
     );
   }
 }
-

@@ -74,7 +74,11 @@ export function maskText(text: string, prepared: PreparedMasking, exampleNumber:
       throw new Error(`unknown strategy ${String(_exhaustive)}`);
     }
   }
-  return withNothingTrainedWarning({ text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings }, prepared, exampleNumber);
+  return withNothingTrainedWarning(
+    { text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings },
+    prepared,
+    exampleNumber,
+  );
 }
 
 function tokenStrings(prepared: PreparedMasking, ids: readonly number[]): string[] {
@@ -107,7 +111,11 @@ function maskByChatTemplate(example: ChatExample, prepared: PreparedMasking, exa
       message: `Example ${exampleNumber}: the chat template renders a conversation prefix differently from the whole conversation, so the assistant spans are approximate.`,
     });
   }
-  return withNothingTrainedWarning({ text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings }, prepared, exampleNumber);
+  return withNothingTrainedWarning(
+    { text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings },
+    prepared,
+    exampleNumber,
+  );
 }
 
 /** `exampleNumber` is 1-based, as the user counts, and only used in messages. */

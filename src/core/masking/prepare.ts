@@ -57,11 +57,7 @@ function templateIds(tokenizer: PlaygroundTokenizer, spec: TemplateSpec): number
   return "ids" in spec ? [...spec.ids] : tokenizer.encode(spec.text, false);
 }
 
-export function prepareMasking(
-  base: PlaygroundTokenizer,
-  formatting: Formatting,
-  options: MaskingOptions,
-): PreparedMasking {
+export function prepareMasking(base: PlaygroundTokenizer, formatting: Formatting, options: MaskingOptions): PreparedMasking {
   const warnings: MaskWarning[] = [];
   const templates = formatting.kind === "text" ? formatting.templates : NOTEBOOK_TEMPLATES;
   const strategy = options.strategy;
@@ -87,7 +83,11 @@ export function prepareMasking(
     instructionIds = templates.instruction ? tokenizer.encode(templates.instruction, false) : null;
   }
 
-  if ((strategy === "completion-only" || strategy === "special-tokens") && tokenizer.padId !== null && tokenizer.padId === tokenizer.eosId) {
+  if (
+    (strategy === "completion-only" || strategy === "special-tokens") &&
+    tokenizer.padId !== null &&
+    tokenizer.padId === tokenizer.eosId
+  ) {
     warnings.push({
       code: "pad-is-eos",
       message: `The pad token of ${tokenizer.name} is its EOS (id ${tokenizer.eosId}); the collator masks every pad id, so EOS is never learned and the model will not learn to stop. Set a distinct pad token.`,

@@ -99,18 +99,25 @@ export function readNumber(f: NumberField, text: string): ReadResult<number> {
   // Number("") is 0 and Number("0x10") is 16: only decimal notation is a setting.
   const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
   const r = numberSchema(f).safeParse(n);
-  return r.success ? { ok: true, value: r.data } : { ok: false, message: `expects ${describeBounds(f)}${t ? `, not "${t.slice(0, 40)}"` : ""}` };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, message: `expects ${describeBounds(f)}${t ? `, not "${t.slice(0, 40)}"` : ""}` };
 }
 
 /** "true" / "false" (a CLI flag's value) → the boolean. */
 export function readBoolean(text: string): ReadResult<boolean> {
   const t = text.trim().toLowerCase();
-  return t === "true" || t === "false" ? { ok: true, value: t === "true" } : { ok: false, message: `expects true or false, not "${text.slice(0, 40)}"` };
+  return t === "true" || t === "false"
+    ? { ok: true, value: t === "true" }
+    : { ok: false, message: `expects true or false, not "${text.slice(0, 40)}"` };
 }
 
 /** "q_proj,v_proj" → ["q_proj", "v_proj"]; "" → [] (the architecture's default). */
 export function readNames(f: NameListField, text: string): ReadResult<string[]> {
-  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const r = fieldSchema(f).safeParse(names);
   return r.success ? { ok: true, value: r.data } : { ok: false, message: r.error.issues[0].message };
 }

@@ -54,7 +54,10 @@ export function decodeShareHash(hash: string): Decoded {
   const m = /^v(\d+)=(.*)$/s.exec(body);
   if (!m) return { ok: false, error: `${what}: expected "#v${SHARE_VERSION}=…" after the page address` };
   if (Number(m[1]) !== SHARE_VERSION) {
-    return { ok: false, error: `${what}: version ${m[1]} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}` };
+    return {
+      ok: false,
+      error: `${what}: version ${m[1]} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}`,
+    };
   }
   // Hashes pass through chat apps that percent-encode; decode once, tolerating bad escapes.
   let payload = m[2];
@@ -63,7 +66,11 @@ export function decodeShareHash(hash: string): Decoded {
   } catch {
     // Leave as is; the alphabet check below names the offending character.
   }
-  if (payload.length > 4 * MAX_SHARE_HASH_CHARS) return { ok: false, error: `${what}: the link is ${payload.length} characters long, over the ${4 * MAX_SHARE_HASH_CHARS} this playground reads` };
+  if (payload.length > 4 * MAX_SHARE_HASH_CHARS)
+    return {
+      ok: false,
+      error: `${what}: the link is ${payload.length} characters long, over the ${4 * MAX_SHARE_HASH_CHARS} this playground reads`,
+    };
   let json: string;
   try {
     json = decompressUriBounded(payload, MAX_SHARE_JSON_CHARS);
@@ -86,13 +93,21 @@ function parseEnvelope(text: string, what: string, maxChars: number): Decoded {
   const parsed = parseJson(text, what);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, error: `${what}: expected an object {"kind": "${STATE_FILE_KIND}", "version": ${SHARE_VERSION}, "state": …}` };
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return { ok: false, error: `${what}: expected an object {"kind": "${STATE_FILE_KIND}", "version": ${SHARE_VERSION}, "state": …}` };
   const env = v as Record<string, unknown>;
   const extra = Object.keys(env).filter((k) => !["kind", "version", "state", "savedAt"].includes(k));
-  if (env.kind !== STATE_FILE_KIND) return { ok: false, error: `${what}: $.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)` };
-  if (env.version !== SHARE_VERSION) return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${JSON.stringify(env.version)}` };
-  if (env.savedAt !== undefined && typeof env.savedAt !== "string") return { ok: false, error: `${what}: $.savedAt: expected an ISO date string` };
-  if (extra.length) return { ok: false, error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}` };
+  if (env.kind !== STATE_FILE_KIND)
+    return { ok: false, error: `${what}: $.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)` };
+  if (env.version !== SHARE_VERSION)
+    return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${JSON.stringify(env.version)}` };
+  if (env.savedAt !== undefined && typeof env.savedAt !== "string")
+    return { ok: false, error: `${what}: $.savedAt: expected an ISO date string` };
+  if (extra.length)
+    return {
+      ok: false,
+      error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}`,
+    };
   const res = validate(env.state, what);
   return res.ok ? res : { ok: false, error: res.error.replace(`${what}: $`, `${what}: $.state`) };
 }

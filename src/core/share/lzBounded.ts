@@ -13,7 +13,8 @@ export class DecompressError extends Error {
 export function decompressUriBounded(input: string, maxChars: number): string {
   const text = input.replace(/ /g, "+");
   for (let i = 0; i < text.length; i++) {
-    if (!VALUE.has(text[i])) throw new DecompressError(`unexpected character ${JSON.stringify(text[i])} at position ${i + 1}; expected only A-Z a-z 0-9 + - $`);
+    if (!VALUE.has(text[i]))
+      throw new DecompressError(`unexpected character ${JSON.stringify(text[i])} at position ${i + 1}; expected only A-Z a-z 0-9 + - $`);
   }
   if (text === "") throw new DecompressError("the payload is empty");
   let val = VALUE.get(text[0]) as number;

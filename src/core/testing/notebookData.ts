@@ -17,6 +17,50 @@ export const DOG_SPECIAL_LABELS = [M, M, M, M, M, M, M, M, M, M, M, M, M, 82208,
 export const SPECIAL_RESPONSE_TEMPLATE = [250681, 1];
 export const SPECIAL_INSTRUCTION_TEMPLATE = [250680];
 /** Cells 60-61: multi-turn (water then dog) with create_special_mask. */
-export const MULTI_IDS = [603, 105311, 22256, 29, 7535, 727, 1152, 5894, 567, 37636, 5, 361, 49063, 7076, 105311, 143005, 29, 1, 14423, 2, 603, 105311, 22256, 29, 7535, 727, 1152, 5894, 20587, 744, 5, 361, 49063, 7076, 105311, 143005, 29, 1, 82208, 2];
-export const MULTI_MARKERS_LABELS = [M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, 14423, 2, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, 82208, 2];
+export const MULTI_IDS = [
+  603, 105311, 22256, 29, 7535, 727, 1152, 5894, 567, 37636, 5, 361, 49063, 7076, 105311, 143005, 29, 1, 14423, 2, 603, 105311, 22256, 29,
+  7535, 727, 1152, 5894, 20587, 744, 5, 361, 49063, 7076, 105311, 143005, 29, 1, 82208, 2,
+];
+export const MULTI_MARKERS_LABELS = [
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  14423,
+  2,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  M,
+  82208,
+  2,
+];
 export const BLOOM = { bos: 1, eos: 2, pad: 3 };

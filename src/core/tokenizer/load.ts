@@ -26,10 +26,17 @@ async function fetchJson(fetchFn: FetchLike, url: string, what: string): Promise
   try {
     res = await fetchFn(url);
   } catch (err) {
-    throw new TokenizerLoadError(`Could not download ${what} from ${url} (${(err as Error).message}); check the network, or drop the file on the page.`);
+    throw new TokenizerLoadError(
+      `Could not download ${what} from ${url} (${(err as Error).message}); check the network, or drop the file on the page.`,
+    );
   }
   if (!res.ok) {
-    const hint = res.status === 401 || res.status === 403 ? "the model is gated or private" : res.status === 404 ? "no such model or file" : "the server refused";
+    const hint =
+      res.status === 401 || res.status === 403
+        ? "the model is gated or private"
+        : res.status === 404
+          ? "no such model or file"
+          : "the server refused";
     throw new TokenizerLoadError(`Downloading ${what} from ${url} failed: HTTP ${res.status} (${hint}).`);
   }
   const body = await res.text();
@@ -55,13 +62,18 @@ export async function loadTokenizerFromUrls(
 export function loadHubTokenizer(modelId: string, fetchFn: FetchLike, baseUrl = DEFAULT_HUB_URL, revision = "main") {
   return loadTokenizerFromUrls(
     modelId,
-    { tokenizerJson: hubFileUrl(modelId, "tokenizer.json", revision, baseUrl), tokenizerConfig: hubFileUrl(modelId, "tokenizer_config.json", revision, baseUrl) },
+    {
+      tokenizerJson: hubFileUrl(modelId, "tokenizer.json", revision, baseUrl),
+      tokenizerConfig: hubFileUrl(modelId, "tokenizer_config.json", revision, baseUrl),
+    },
     fetchFn,
   );
 }
 
 /** Two dropped files, told apart by name. */
-export async function loadTokenizerFromDroppedFiles(files: ReadonlyArray<{ name: string; text(): Promise<string> }>): Promise<PlaygroundTokenizer> {
+export async function loadTokenizerFromDroppedFiles(
+  files: ReadonlyArray<{ name: string; text(): Promise<string> }>,
+): Promise<PlaygroundTokenizer> {
   const json = files.find((f) => f.name.endsWith("tokenizer.json"));
   const config = files.find((f) => f.name.endsWith("tokenizer_config.json"));
   if (!json || !config) {
@@ -75,5 +87,9 @@ export async function loadTokenizerFromDroppedFiles(files: ReadonlyArray<{ name:
       throw new TokenizerLoadError(`${f.name} is not valid JSON: ${(err as Error).message}`);
     }
   };
-  return PlaygroundTokenizer.fromFiles({ name: `${json.name} (dropped)`, tokenizerJson: await parse(json), tokenizerConfig: await parse(config) });
+  return PlaygroundTokenizer.fromFiles({
+    name: `${json.name} (dropped)`,
+    tokenizerJson: await parse(json),
+    tokenizerConfig: await parse(config),
+  });
 }

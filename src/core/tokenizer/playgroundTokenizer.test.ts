@@ -22,13 +22,16 @@ describe("PlaygroundTokenizer on the bundled Qwen3 tokenizer", () => {
 
   it("adds special tokens like add_special_tokens: new ids from len(tokenizer), matched before pre-tokenizing", () => {
     const t2 = tok.withSpecialTokens(["\n\n### Human:", "\n\n### Assistant:", "<|im_end|>"]);
-    expect([...t2.addedTokens]).toEqual([["\n\n### Human:", 151669], ["\n\n### Assistant:", 151670]]);
+    expect([...t2.addedTokens]).toEqual([
+      ["\n\n### Human:", 151669],
+      ["\n\n### Assistant:", 151670],
+    ]);
     expect(t2.vocabSize).toBe(151671);
-    const ids = t2.encode('\n\n### Human: Hi?\n\n### Assistant: hola');
+    const ids = t2.encode("\n\n### Human: Hi?\n\n### Assistant: hola");
     expect(ids[0]).toBe(151669);
     expect(ids).toContain(151670);
     expect(t2.isAdded(151670) && t2.isSpecial(151670)).toBe(true);
-    expect(t2.decode(ids)).toBe('\n\n### Human: Hi?\n\n### Assistant: hola');
+    expect(t2.decode(ids)).toBe("\n\n### Human: Hi?\n\n### Assistant: hola");
     // The original is untouched.
     expect(tok.encode("\n\n### Human:")).not.toContain(151669);
   });

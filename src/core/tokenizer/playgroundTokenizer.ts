@@ -45,9 +45,7 @@ function configTokenText(token: unknown): string | null {
 function validateFiles(files: TokenizerFiles): { json: TokenizerJsonShape; config: Record<string, unknown> } {
   const { tokenizerJson, tokenizerConfig, name } = files;
   if (!isRecord(tokenizerJson) || !isRecord(tokenizerJson.model)) {
-    throw new TokenizerLoadError(
-      `${name}: tokenizer.json has no "model" object; load the tokenizer.json file of a Hugging Face model.`,
-    );
+    throw new TokenizerLoadError(`${name}: tokenizer.json has no "model" object; load the tokenizer.json file of a Hugging Face model.`);
   }
   if (!isRecord(tokenizerConfig)) {
     throw new TokenizerLoadError(`${name}: tokenizer_config.json must hold a JSON object.`);
@@ -94,9 +92,7 @@ export class PlaygroundTokenizer {
     let maxId = -1;
     for (const id of vocab.values()) if (id > maxId) maxId = id;
     this.vocabSize = maxId + 1;
-    this.specialIds = new Set(
-      (json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id),
-    );
+    this.specialIds = new Set((json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id));
     const idOf = (text: string | null) => (text === null ? null : (this.tokenizer.token_to_id(text) ?? null));
     this.bosToken = configTokenText(config.bos_token);
     this.eosToken = configTokenText(config.eos_token);

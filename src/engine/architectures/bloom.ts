@@ -141,7 +141,12 @@ function block(
   }
   const attn = tf.reshape(attention(q, k, v, bias), [B * T, nH * d]) as tf.Tensor2D; // [B·T, H]
   const x1 = tf.add(residual1, linear(ctx, `${p}.self_attention.dense`, attn)) as tf.Tensor2D;
-  const ln2 = layerNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), weight(ctx, `${p}.post_attention_layernorm.bias`), eps) as tf.Tensor2D;
+  const ln2 = layerNorm(
+    x1,
+    weight(ctx, `${p}.post_attention_layernorm.weight`),
+    weight(ctx, `${p}.post_attention_layernorm.bias`),
+    eps,
+  ) as tf.Tensor2D;
   const residual2 = c.residualPostLayernorm ? ln2 : x1;
   const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
   const out = tf.add(residual2, linear(ctx, `${p}.mlp.dense_4h_to_h`, hidden)) as tf.Tensor2D;

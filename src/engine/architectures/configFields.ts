@@ -41,7 +41,9 @@ export function ropeScaling(raw: z.infer<typeof ropeScalingSchema> | null | unde
   if (type === "llama3") {
     const r = raw!;
     if (r.low_freq_factor === undefined || r.high_freq_factor === undefined || r.original_max_position_embeddings === undefined) {
-      throw new ConfigError(`${where}: rope scaling "llama3" needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings.`);
+      throw new ConfigError(
+        `${where}: rope scaling "llama3" needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings.`,
+      );
     }
     return {
       type: "llama3",

@@ -56,7 +56,9 @@ function parseLlamaLike(v: LlamaVariant, json: unknown, architecture: string, wh
   }
   const headDim = c.head_dim ?? v.defaultHeadDim(c.hidden_size, c.num_attention_heads);
   if (!Number.isInteger(headDim)) {
-    throw new ConfigError(`${where}: hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads}; set head_dim.`);
+    throw new ConfigError(
+      `${where}: hidden_size ${c.hidden_size} is not divisible by num_attention_heads ${c.num_attention_heads}; set head_dim.`,
+    );
   }
   const rope = c.rope_parameters ?? c.rope_scaling;
   return {

@@ -14,14 +14,23 @@ describe("architecture registry", () => {
     expect(new Set(SUPPORTED_ARCHITECTURES).size).toBe(SUPPORTED_ARCHITECTURES.length);
     expect(SUPPORTED_ARCHITECTURES).toEqual(["BloomForCausalLM", "LlamaForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM"]);
     // PEFT's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING for these model types.
-    expect(DEFAULT_TARGET_MODULES).toEqual({ bloom: ["query_key_value"], llama: ["q_proj", "v_proj"], qwen2: ["q_proj", "v_proj"], qwen3: ["q_proj", "v_proj"] });
+    expect(DEFAULT_TARGET_MODULES).toEqual({
+      bloom: ["query_key_value"],
+      llama: ["q_proj", "v_proj"],
+      qwen2: ["q_proj", "v_proj"],
+      qwen3: ["q_proj", "v_proj"],
+    });
   });
 
   it("rejects an unknown architecture with a ConfigError naming the supported list", () => {
     const supported = `supported: ${SUPPORTED_ARCHITECTURES.join(", ")}.`;
     expect(() => architectureFor({ family: "gpt2", architecture: "GPT2LMHeadModel" })).toThrow(ConfigError);
-    expect(() => architectureFor({ family: "gpt2", architecture: "GPT2LMHeadModel" })).toThrow(`architecture "GPT2LMHeadModel" is not supported; ${supported}`);
-    expect(() => architectureByName(undefined)).toThrow(`config.json: architecture (missing "architectures") is not supported; ${supported}`);
+    expect(() => architectureFor({ family: "gpt2", architecture: "GPT2LMHeadModel" })).toThrow(
+      `architecture "GPT2LMHeadModel" is not supported; ${supported}`,
+    );
+    expect(() => architectureByName(undefined)).toThrow(
+      `config.json: architecture (missing "architectures") is not supported; ${supported}`,
+    );
   });
 
   for (const arch of ARCHITECTURES) {

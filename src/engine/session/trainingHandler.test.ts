@@ -62,7 +62,10 @@ const start = (runId: string, maxSteps: number, generateEvery = 2) => ({
   type: "start" as const,
   runId,
   examples,
-  prompts: [{ kind: "train" as const, inputIds: [5, 6, 7, 1] }, { kind: "holdout" as const, inputIds: [5, 9, 7, 1] }],
+  prompts: [
+    { kind: "train" as const, inputIds: [5, 6, 7, 1] },
+    { kind: "holdout" as const, inputIds: [5, 9, 7, 1] },
+  ],
   settings: { ...BUNDLED_MODEL_TRAINING, maxSteps, batchSize: 2, generateEvery, maxNewTokens: 3 },
   stopIds: [2],
   newTokenIds: [],
@@ -99,7 +102,9 @@ describe("TrainingHandler", () => {
     const started = await t.send(start("a", 30, 10));
     expect(t.resultFor(started, "start")).toMatchObject({ runId: "a", totalSteps: 30 });
     // The reply comes before anything the run streams.
-    expect(t.posted.findIndex((m) => m.type === "reply" && m.id === started)).toBeLessThan(t.posted.findIndex((m) => m.type === "run-state"));
+    expect(t.posted.findIndex((m) => m.type === "reply" && m.id === started)).toBeLessThan(
+      t.posted.findIndex((m) => m.type === "run-state"),
+    );
     const steps = t.of("step").map((m) => m.metrics);
     expect(steps.map((m) => m.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(steps[29].loss).toBeLessThan(steps[0].loss / 5);
@@ -157,7 +162,11 @@ describe("TrainingHandler", () => {
   it("grows the embedding for tokens added at runtime", async () => {
     const t = harness();
     await ready(t);
-    await t.send({ ...start("n", 2, 0), newTokenIds: [64, 65], examples: [{ inputIds: [64, 6, 65, 10, 2], labels: [-100, -100, -100, 10, 2] }] });
+    await t.send({
+      ...start("n", 2, 0),
+      newTokenIds: [64, 65],
+      examples: [{ inputIds: [64, 6, 65, 10, 2], labels: [-100, -100, -100, 10, 2] }],
+    });
     expect(t.of("run-state").at(-1)?.state).toBe("finished");
   });
 });
@@ -193,7 +202,10 @@ describe("TrainingHandler answers every request, failing ones with an error for 
     const t = harness();
     await t.send({ type: "init", backends: ["cpu"] });
     const weights = [{ name: "model.safetensors", blob: new Blob([new Uint8Array(16)]) }];
-    const bad = await t.send({ type: "load-model", model: { kind: "files", name: "gpt2", config: { architectures: ["GPT2LMHeadModel"], model_type: "gpt2" }, weights } });
+    const bad = await t.send({
+      type: "load-model",
+      model: { kind: "files", name: "gpt2", config: { architectures: ["GPT2LMHeadModel"], model_type: "gpt2" }, weights },
+    });
     expect(t.errorFor(bad)).toMatch(/GPT2LMHeadModel/);
     // The failure does not wedge the queue that orders init and load-model.
     const good = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
@@ -227,7 +239,13 @@ describe("TrainingHandler answers every request, failing ones with an error for 
     const id = await t.send({ type: "teacher-forced", runId: null, inputIds: [5, 6] });
     expect(t.errorFor(id)).toMatch(/DataCloneError/);
     // A post that always throws: handle() still resolves.
-    const broken = new TrainingHandler({ post: () => { throw new Error("gone"); }, setBackend, yieldToEvents: async () => {} });
+    const broken = new TrainingHandler({
+      post: () => {
+        throw new Error("gone");
+      },
+      setBackend,
+      yieldToEvents: async () => {},
+    });
     await expect(broken.handle({ id: 1, request: { type: "pause", runId: "x" } })).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,17 @@
 // worker entry (workers/training.worker.ts) only wires it to postMessage, so this runs in Node
 // tests with a fake `post`. Every request is answered exactly once for its id: a reply with its
 // result, or an error with the reason; a run's progress after its start streams as events.
-import { BACKENDS, parseToWorker, type BackendName, type FromWorker, type ModelInfo, type ModelSpec, type ResultFor, type ToWorker, type WorkerResult } from "../../core/protocol";
+import {
+  BACKENDS,
+  parseToWorker,
+  type BackendName,
+  type FromWorker,
+  type ModelInfo,
+  type ModelSpec,
+  type ResultFor,
+  type ToWorker,
+  type WorkerResult,
+} from "../../core/protocol";
 import { errorMessage } from "../../core/workerEnvelope";
 import { exportAdapter } from "../adapter";
 import { createDefaultModel, DEFAULT_MODEL_NAME } from "../defaultModel";
@@ -76,7 +86,10 @@ export class TrainingHandler {
     } catch (err) {
       // Only posting itself can get here (the error reply did not go out either); say it without an id.
       try {
-        this.env.post({ type: "protocol-error", message: `The training worker could not post its answer: ${errorMessage(err)}. Reload the page.` });
+        this.env.post({
+          type: "protocol-error",
+          message: `The training worker could not post its answer: ${errorMessage(err)}. Reload the page.`,
+        });
       } catch {
         // Nothing more can be said to a page that cannot be posted to.
       }
@@ -86,7 +99,11 @@ export class TrainingHandler {
   private async dispatch(data: unknown): Promise<void> {
     const parsed = parseToWorker(data);
     if (!parsed.ok) {
-      this.env.post(parsed.id === null ? { type: "protocol-error", message: parsed.message } : { type: "error", id: parsed.id, message: parsed.message });
+      this.env.post(
+        parsed.id === null
+          ? { type: "protocol-error", message: parsed.message }
+          : { type: "error", id: parsed.id, message: parsed.message },
+      );
       return;
     }
     const { id, request } = parsed.value;
@@ -180,7 +197,9 @@ export class TrainingHandler {
       this.env.post({ type: "backend", backend, fallbacks, adapter });
       return { type: "init", backend };
     }
-    throw new Error(`No tfjs backend could start in the training worker (${fallbacks.map((f) => `${f.backend}: ${f.reason.replace(/\.$/, "")}`).join("; ")}). Add "cpu" to the backends, or try another browser.`);
+    throw new Error(
+      `No tfjs backend could start in the training worker (${fallbacks.map((f) => `${f.backend}: ${f.reason.replace(/\.$/, "")}`).join("; ")}). Add "cpu" to the backends, or try another browser.`,
+    );
   }
 
   private async loadModel(spec: ModelSpec): Promise<ResultFor<"load-model">> {
@@ -192,7 +211,10 @@ export class TrainingHandler {
     const model =
       spec.kind === "bundled"
         ? createDefaultModel(spec.vocabSize, spec.eosTokenId)
-        : await loadModelFromFiles(spec.config as object, spec.weights.map((w) => ({ name: w.name, source: w.blob })));
+        : await loadModelFromFiles(
+            spec.config as object,
+            spec.weights.map((w) => ({ name: w.name, source: w.blob })),
+          );
     this.model = model;
     return { type: "load-model", info: modelInfo(spec.kind === "bundled" ? DEFAULT_MODEL_NAME : spec.name, model) };
   }
@@ -205,7 +227,8 @@ export class TrainingHandler {
     const needed = Math.max(model.config.vocabSize, ...msg.newTokenIds.map((id) => id + 1));
     const outside = firstIdOutside([...msg.examples.map((e) => e.inputIds), ...msg.prompts.map((p) => p.inputIds)], needed);
     if (outside) {
-      const where = outside.index < msg.examples.length ? `example ${outside.index + 1}` : `prompt ${outside.index - msg.examples.length + 1}`;
+      const where =
+        outside.index < msg.examples.length ? `example ${outside.index + 1}` : `prompt ${outside.index - msg.examples.length + 1}`;
       throw new Error(
         `Token id ${outside.id} (${where}, position ${outside.position}) is outside the model's vocabulary of ${needed}: the tokenizer does not belong to this model. Load the model's own tokenizer, or the model that goes with this tokenizer.`,
       );
@@ -249,7 +272,9 @@ export class TrainingHandler {
     try {
       files = await exportAdapter(model, run.lora);
     } catch (err) {
-      throw new Error(`Exporting run ${runId}'s adapter failed in the training worker: ${errorMessage(err)}. Try again; if it fails again, train the run again.`);
+      throw new Error(
+        `Exporting run ${runId}'s adapter failed in the training worker: ${errorMessage(err)}. Try again; if it fails again, train the run again.`,
+      );
     }
     const bytes = files["adapter_model.safetensors"];
     const safetensors = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -263,7 +288,10 @@ export class TrainingHandler {
 
   private runOrThrow(runId: string): TrainingRun {
     const run = this.runs.get(runId);
-    if (!run) throw new Error(`The training worker has no run ${runId} (it was deleted, another model was loaded, or the worker restarted); start a new run.`);
+    if (!run)
+      throw new Error(
+        `The training worker has no run ${runId} (it was deleted, another model was loaded, or the worker restarted); start a new run.`,
+      );
     return run;
   }
 

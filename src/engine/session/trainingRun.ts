@@ -107,7 +107,10 @@ export class TrainingRun {
         const r = await this.trainer.step();
         this.lastStep = r.step;
         if (!Number.isFinite(r.loss)) {
-          this.fail("nan", `The loss became ${r.loss} at step ${r.step}; training stopped. Lower the learning rate or check the examples, then train again.`);
+          this.fail(
+            "nan",
+            `The loss became ${r.loss} at step ${r.step}; training stopped. Lower the learning rate or check the examples, then train again.`,
+          );
           return;
         }
         const metrics: StepMetrics = {

@@ -71,7 +71,13 @@ export function EscapedTextInput({ label, value, onCommit, testId, hint, disable
           timer.current = window.setTimeout(() => commit(next), delay);
         }}
       />
-      {error ? <p className="field-error" role="alert">{error} The last valid value is still in use.</p> : hint ? <p className="hint">{hint}</p> : null}
+      {error ? (
+        <p className="field-error" role="alert">
+          {error} The last valid value is still in use.
+        </p>
+      ) : hint ? (
+        <p className="hint">{hint}</p>
+      ) : null}
     </div>
   );
 }

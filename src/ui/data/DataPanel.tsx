@@ -20,17 +20,36 @@ function ShareResult({ share }: { share: ShareStatus }) {
     case "copied":
     case "manual":
       return (
-        <div className={`message ${share.kind === "copied" ? "info" : "warning"}`} role="status" data-testid="share-result" data-kind={share.kind}>
+        <div
+          className={`message ${share.kind === "copied" ? "info" : "warning"}`}
+          role="status"
+          data-testid="share-result"
+          data-kind={share.kind}
+        >
           <p>
             {share.kind === "copied" ? (
-              <><strong>Link copied.</strong> Whoever opens it sees this playground as it is now ({share.url.length.toLocaleString("en-US")} characters).</>
+              <>
+                <strong>Link copied.</strong> Whoever opens it sees this playground as it is now ({share.url.length.toLocaleString("en-US")}{" "}
+                characters).
+              </>
             ) : (
-              <><strong>Copy the link yourself:</strong> {share.reason}. Select it below and copy.</>
+              <>
+                <strong>Copy the link yourself:</strong> {share.reason}. Select it below and copy.
+              </>
             )}
           </p>
-          <input className="mono share-url" readOnly value={share.url} data-testid="share-url" aria-label="Share link" onFocus={(e) => e.currentTarget.select()} />
+          <input
+            className="mono share-url"
+            readOnly
+            value={share.url}
+            data-testid="share-url"
+            aria-label="Share link"
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <div className="next-steps">
-            <button type="button" className="secondary small" onClick={dismiss}>Done</button>
+            <button type="button" className="secondary small" onClick={dismiss}>
+              Done
+            </button>
           </div>
         </div>
       );
@@ -45,10 +64,20 @@ function ShareResult({ share }: { share: ShareStatus }) {
             Send the playground as a JSON file instead; it opens with Import.
           </p>
           <div className="next-steps">
-            <button type="button" className="small" data-testid="share-download" onClick={() => { const f = exportPlayground(); environment().downloads.save(f.fileName, f.text, "application/json"); }}>
+            <button
+              type="button"
+              className="small"
+              data-testid="share-download"
+              onClick={() => {
+                const f = exportPlayground();
+                environment().downloads.save(f.fileName, f.text, "application/json");
+              }}
+            >
               Download as JSON file
             </button>
-            <button type="button" className="secondary small" onClick={dismiss}>Dismiss</button>
+            <button type="button" className="secondary small" onClick={dismiss}>
+              Dismiss
+            </button>
           </div>
         </div>
       );
@@ -86,7 +115,13 @@ export function DataPanel() {
   const importFile = async (file: File) => {
     // importStateFile refuses it too, but only after the page has read the whole file.
     if (file.size > MAX_STATE_FILE_CHARS * 4) {
-      usePlayground.setState({ fileNotice: { tone: "error", title: `${file.name} was not imported`, detail: `It is ${formatBytes(file.size)}; a playground file is at most ${formatBytes(MAX_STATE_FILE_CHARS)}. Nothing changed; to load training data, use "Load a dataset file" instead.` } });
+      usePlayground.setState({
+        fileNotice: {
+          tone: "error",
+          title: `${file.name} was not imported`,
+          detail: `It is ${formatBytes(file.size)}; a playground file is at most ${formatBytes(MAX_STATE_FILE_CHARS)}. Nothing changed; to load training data, use "Load a dataset file" instead.`,
+        },
+      });
       return;
     }
     importPlayground(await file.text(), file.name);
@@ -113,7 +148,10 @@ export function DataPanel() {
           }}
         />
       </div>
-      <p className="hint">Or drop it anywhere on the page. JSONL, JSON array, CSV/TSV or Parquet with messages, conversations, alpaca, prompt/completion or text records. You see a preview before your examples are replaced.</p>
+      <p className="hint">
+        Or drop it anywhere on the page. JSONL, JSON array, CSV/TSV or Parquet with messages, conversations, alpaca, prompt/completion or
+        text records. You see a preview before your examples are replaced.
+      </p>
 
       <h3>Share</h3>
       <div className="data-row">
@@ -125,7 +163,15 @@ export function DataPanel() {
 
       <h3>Save</h3>
       <div className="data-row">
-        <button type="button" className="secondary" data-testid="export-playground" onClick={() => { const f = exportPlayground(); environment().downloads.save(f.fileName, f.text, "application/json"); }}>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="export-playground"
+          onClick={() => {
+            const f = exportPlayground();
+            environment().downloads.save(f.fileName, f.text, "application/json");
+          }}
+        >
           Export as JSON file
         </button>
         <button type="button" className="secondary" data-testid="import-pick" onClick={() => importInput.current?.click()}>

@@ -51,10 +51,16 @@ function Problems({ result }: { result: DatasetResult }) {
       {rest.length > 0 ? (
         <details>
           <summary>{plural(rest.length, "more problem")}</summary>
-          <ol className="dataset-errors" start={SHOWN_ERRORS + 1}>{rest.map((e, i) => line(e, i + SHOWN_ERRORS))}</ol>
+          <ol className="dataset-errors" start={SHOWN_ERRORS + 1}>
+            {rest.map((e, i) => line(e, i + SHOWN_ERRORS))}
+          </ol>
         </details>
       ) : null}
-      {errorsOmitted > 0 ? <p className="hint">…and {plural(errorsOmitted, "more problem")} not listed (same kinds; fix the ones above and read the file again).</p> : null}
+      {errorsOmitted > 0 ? (
+        <p className="hint">
+          …and {plural(errorsOmitted, "more problem")} not listed (same kinds; fix the ones above and read the file again).
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -102,14 +108,17 @@ function Verdict({ result }: { result: DatasetResult }) {
   if (result.fatal || n === 0) {
     return (
       <p className="dataset-verdict error" data-testid="dataset-verdict">
-        <strong>Nothing to load from {result.fileName}.</strong> Your examples are unchanged. Fix the file where the problem above points and drop it again.
+        <strong>Nothing to load from {result.fileName}.</strong> Your examples are unchanged. Fix the file where the problem above points
+        and drop it again.
       </p>
     );
   }
   const skippedCount = Object.values(result.skipped).reduce((a, b) => a + (b ?? 0), 0);
   return (
     <p className={`dataset-verdict${skippedCount ? " warning" : ""}`} data-testid="dataset-verdict">
-      {skippedCount ? `${plural(skippedCount, "record")} will be left out (see why above); ${plural(n, "example")} are usable. ` : `All ${plural(n, "record")} are usable. `}
+      {skippedCount
+        ? `${plural(skippedCount, "record")} will be left out (see why above); ${plural(n, "example")} are usable. `
+        : `All ${plural(n, "record")} are usable. `}
       {n > MAX_EDITOR_EXAMPLES
         ? `The editor shows and tokenizes every example on this page, so Replace loads the first ${MAX_EDITOR_EXAMPLES.toLocaleString("en-US")}; split the file to work on other parts of it. `
         : ""}
@@ -127,7 +136,13 @@ export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult;
   const tone = !usable ? "error" : result.errors.length > 0 ? "warning" : "info";
   const ref = useReveal<HTMLElement>(result);
   return (
-    <section ref={ref} className={`dataset-preview tone-${tone}`} aria-label={`Preview of ${result.fileName}`} data-testid="dataset-preview" data-tone={tone}>
+    <section
+      ref={ref}
+      className={`dataset-preview tone-${tone}`}
+      aria-label={`Preview of ${result.fileName}`}
+      data-testid="dataset-preview"
+      data-tone={tone}
+    >
       <h2>
         {usable ? "Preview" : "Could not load"} <code>{result.fileName}</code>
         {usable ? <span className="muted"> — nothing is replaced yet</span> : null}
@@ -161,7 +176,9 @@ export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult;
         <Skipped skipped={result.skipped} />
       </dl>
       {ignored.length > 0 ? (
-        <p className="note">Only the first file was read; {ignored.join(", ")} {ignored.length === 1 ? "was" : "were"} ignored. Drop one dataset at a time.</p>
+        <p className="note">
+          Only the first file was read; {ignored.join(", ")} {ignored.length === 1 ? "was" : "were"} ignored. Drop one dataset at a time.
+        </p>
       ) : null}
       <Problems result={result} />
       <FirstExamples result={result} />
@@ -169,7 +186,9 @@ export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult;
       <div className="next-steps">
         {usable ? (
           <button type="button" data-testid="dataset-replace" onClick={replace}>
-            {n > MAX_EDITOR_EXAMPLES ? `Replace with the first ${MAX_EDITOR_EXAMPLES.toLocaleString("en-US")} examples` : `Replace the ${plural(current, "example")} with these ${plural(n, "example")}`}
+            {n > MAX_EDITOR_EXAMPLES
+              ? `Replace with the first ${MAX_EDITOR_EXAMPLES.toLocaleString("en-US")} examples`
+              : `Replace the ${plural(current, "example")} with these ${plural(n, "example")}`}
           </button>
         ) : null}
         <button type="button" className="secondary" data-testid="dataset-cancel" onClick={dismiss}>

@@ -40,7 +40,13 @@ function Undo() {
       <span>
         Loaded {undo.count.toLocaleString("en-US")} examples from <code>{undo.fileName}</code>.
       </span>
-      <button type="button" className="secondary small" data-testid="dataset-undo" onClick={restore} title="Edits made since the replacement are discarded">
+      <button
+        type="button"
+        className="secondary small"
+        data-testid="dataset-undo"
+        onClick={restore}
+        title="Edits made since the replacement are discarded"
+      >
         Undo: restore the previous {undo.previous.length} examples
       </button>
     </div>
@@ -76,7 +82,11 @@ export function DatasetStatus() {
       {dataset.phase === "preview" ? <DatasetPreview result={dataset.result} ms={dataset.ms} ignored={dataset.ignored} /> : null}
       {dataset.phase === "stopped" ? (
         <NoticeBox
-          notice={{ tone: dataset.tone, title: dataset.tone === "error" ? `${dataset.fileName} was not read` : "Cancelled", detail: dataset.message }}
+          notice={{
+            tone: dataset.tone,
+            title: dataset.tone === "error" ? `${dataset.fileName} was not read` : "Cancelled",
+            detail: dataset.message,
+          }}
           testId="dataset-stopped"
           onDismiss={dismissDataset}
         />

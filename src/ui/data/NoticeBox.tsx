@@ -16,7 +16,13 @@ export function NoticeBox({ notice, testId, onDismiss, children }: Props) {
   const { download } = notice;
   const ref = useReveal<HTMLDivElement>(`${notice.title}\n${notice.detail}`);
   return (
-    <div ref={ref} className={`message ${notice.tone} data-notice`} role={notice.tone === "error" ? "alert" : "status"} data-testid={testId} data-tone={notice.tone}>
+    <div
+      ref={ref}
+      className={`message ${notice.tone} data-notice`}
+      role={notice.tone === "error" ? "alert" : "status"}
+      data-testid={testId}
+      data-tone={notice.tone}
+    >
       <p>
         <strong>{notice.title}.</strong> {notice.detail}
       </p>
@@ -24,7 +30,12 @@ export function NoticeBox({ notice, testId, onDismiss, children }: Props) {
         <div className="next-steps">
           {children}
           {download ? (
-            <button type="button" className="secondary small" data-testid={`${testId}-download`} onClick={() => environment().downloads.save(download.fileName, download.text, "application/json")}>
+            <button
+              type="button"
+              className="secondary small"
+              data-testid={`${testId}-download`}
+              onClick={() => environment().downloads.save(download.fileName, download.text, "application/json")}
+            >
               {download.label}
             </button>
           ) : null}

@@ -21,11 +21,18 @@ export function SharedLinkDialog() {
   if (!shared) return null;
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="shared-title" aria-describedby="shared-desc" data-testid="shared-dialog">
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shared-title"
+        aria-describedby="shared-desc"
+        data-testid="shared-dialog"
+      >
         <h2 id="shared-title">Open the shared playground?</h2>
         <p id="shared-desc">
-          The link holds a playground with {shared.examples.length} examples and the <code>{shared.masking.strategy}</code> strategy. Yours has{" "}
-          {current} examples and edits of your own. Replacing it keeps an Undo; keeping yours offers the shared one as a file.
+          The link holds a playground with {shared.examples.length} examples and the <code>{shared.masking.strategy}</code> strategy. Yours
+          has {current} examples and edits of your own. Replacing it keeps an Undo; keeping yours offers the shared one as a file.
         </p>
         <div className="next-steps">
           <button type="button" data-testid="shared-replace" onClick={() => resolve(true)}>

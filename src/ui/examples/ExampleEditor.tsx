@@ -30,10 +30,18 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
               onChange={(e) => setTurn(index, t, { role: e.target.value as Role })}
             >
               {ROLES.map((r) => (
-                <option key={r} value={r}>{r}</option>
+                <option key={r} value={r}>
+                  {r}
+                </option>
               ))}
             </select>
-            <button type="button" className="icon" aria-label={`Remove turn ${t + 1} of example ${index + 1}`} title="Remove this turn" onClick={() => removeTurn(index, t)}>
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Remove turn ${t + 1} of example ${index + 1}`}
+              title="Remove this turn"
+              onClick={() => removeTurn(index, t)}
+            >
               ×
             </button>
           </div>
@@ -49,11 +57,39 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
       ))}
       {example.turns.length === 0 ? <p className="hint">No turns: add one, or remove this example.</p> : null}
       <div className="example-actions">
-        <button type="button" className="secondary small" data-testid={`add-turn-${index}`} onClick={() => addTurn(index)}>+ turn</button>
+        <button type="button" className="secondary small" data-testid={`add-turn-${index}`} onClick={() => addTurn(index)}>
+          + turn
+        </button>
         <span className="spacer" />
-        <button type="button" className="icon" aria-label={`Move example ${index + 1} up`} title="Move up" disabled={index === 0} onClick={() => moveExample(index, -1)}>↑</button>
-        <button type="button" className="icon" aria-label={`Move example ${index + 1} down`} title="Move down" disabled={index === count - 1} onClick={() => moveExample(index, 1)}>↓</button>
-        <button type="button" className="secondary small danger" aria-label={`Remove example ${index + 1}`} data-testid={`remove-example-${index}`} onClick={() => removeExample(index)}>Remove</button>
+        <button
+          type="button"
+          className="icon"
+          aria-label={`Move example ${index + 1} up`}
+          title="Move up"
+          disabled={index === 0}
+          onClick={() => moveExample(index, -1)}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          className="icon"
+          aria-label={`Move example ${index + 1} down`}
+          title="Move down"
+          disabled={index === count - 1}
+          onClick={() => moveExample(index, 1)}
+        >
+          ↓
+        </button>
+        <button
+          type="button"
+          className="secondary small danger"
+          aria-label={`Remove example ${index + 1}`}
+          data-testid={`remove-example-${index}`}
+          onClick={() => removeExample(index)}
+        >
+          Remove
+        </button>
       </div>
     </div>
   );

@@ -24,11 +24,17 @@ export function ExampleList() {
   const compareStrategy: StrategyName | undefined = compare.enabled ? compare.strategy : undefined;
   const { result: second } = useMaskView(compareStrategy ?? strategy);
 
-  if (!result) return <p className="status loading" data-testid="view-pending"><span className="spinner" aria-hidden="true" /> Loading the tokenizer before the examples can be tokenized…</p>;
+  if (!result)
+    return (
+      <p className="status loading" data-testid="view-pending">
+        <span className="spinner" aria-hidden="true" /> Loading the tokenizer before the examples can be tokenized…
+      </p>
+    );
   if (!result.ok) {
     return (
       <div className="message error" role="alert" data-testid="view-error">
-        <strong>The examples could not be masked with these settings.</strong> {result.error} Change the strategy options or the special tokens; your examples are unchanged.
+        <strong>The examples could not be masked with these settings.</strong> {result.error} Change the strategy options or the special
+        tokens; your examples are unchanged.
       </div>
     );
   }
@@ -43,13 +49,25 @@ export function ExampleList() {
     <div className="example-list">
       {view.warnings.length > 0 ? (
         <div className="global-warnings" data-testid="global-warnings">
-          {view.warnings.map((w, i) => <WarningBox key={i} warning={w} tokenizer={tok} />)}
+          {view.warnings.map((w, i) => (
+            <WarningBox key={i} warning={w} tokenizer={tok} />
+          ))}
         </div>
       ) : null}
       <p className="totals" data-testid="totals">
-        {view.examples.length} examples · {s.tokens} tokens · <strong>{s.trained}</strong> trained ({s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
-        {s.silent > 0 ? <span className="totals-bad"> · {s.silent} example{s.silent === 1 ? "" : "s"} teach nothing</span> : null}
-        {pending ? <span className="updating" data-testid="view-updating" role="status"><span className="spinner" aria-hidden="true" /> updating…</span> : null}
+        {view.examples.length} examples · {s.tokens} tokens · <strong>{s.trained}</strong> trained (
+        {s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
+        {s.silent > 0 ? (
+          <span className="totals-bad">
+            {" "}
+            · {s.silent} example{s.silent === 1 ? "" : "s"} teach nothing
+          </span>
+        ) : null}
+        {pending ? (
+          <span className="updating" data-testid="view-updating" role="status">
+            <span className="spinner" aria-hidden="true" /> updating…
+          </span>
+        ) : null}
       </p>
       {examples.map((example, i) => {
         const v = view.examples[i];
@@ -75,7 +93,9 @@ export function ExampleList() {
         );
       })}
       {examples.length === 0 ? <p className="hint">No examples: add one to see its tokens.</p> : null}
-      <button type="button" className="secondary" data-testid="add-example" onClick={addExample}>+ Add example</button>
+      <button type="button" className="secondary" data-testid="add-example" onClick={addExample}>
+        + Add example
+      </button>
     </div>
   );
 }

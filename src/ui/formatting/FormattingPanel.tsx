@@ -38,8 +38,8 @@ export function FormattingPanel() {
       {formatting.kind === "text" ? (
         <>
           <p className="hint">
-            Each user turn is written as <em>instruction template</em> + space + text, each answer as <em>response template</em> + space
-            + text. Written escaped: <code>\n</code> is a newline.
+            Each user turn is written as <em>instruction template</em> + space + text, each answer as <em>response template</em> + space +
+            text. Written escaped: <code>\n</code> is a newline.
           </p>
           <EscapedTextInput
             label="Instruction template (before user turns)"

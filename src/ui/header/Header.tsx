@@ -5,8 +5,7 @@ import { usePlayground } from "../../store/playgroundStore";
 function TokenFact({ label, token, id }: { label: string; token: string | null; id: number | null }) {
   return (
     <span className="fact">
-      <span className="fact-label">{label}</span>{" "}
-      {token === null ? <em className="muted">none</em> : <code>{token}</code>}
+      <span className="fact-label">{label}</span> {token === null ? <em className="muted">none</em> : <code>{token}</code>}
       {id !== null ? <span className="muted"> ({id})</span> : null}
     </span>
   );
@@ -29,7 +28,8 @@ export function Header() {
         <p className="subtitle">Which tokens does a fine-tune learn from? Edit the chat examples and watch the label mask.</p>
         {/* Buttons, not #anchors: the address hash carries share links. */}
         <nav className="page-nav" aria-label="Sections">
-          <SectionLink id="mask-view" label="Label masks" /> · <SectionLink id="training" label="Train" /> · <SectionLink id="runs" label="Runs" />
+          <SectionLink id="mask-view" label="Label masks" /> · <SectionLink id="training" label="Train" /> ·{" "}
+          <SectionLink id="runs" label="Runs" />
         </nav>
       </div>
       <div className="tokenizer-status" data-testid="tokenizer-status" aria-live="polite">
@@ -46,7 +46,11 @@ export function Header() {
             <TokenFact label="pad" token={info.padToken} id={info.padId} />
           </>
         ) : null}
-        {loading ? <span className="badge loading" data-testid="tokenizer-loading">loading {loading}…</span> : null}
+        {loading ? (
+          <span className="badge loading" data-testid="tokenizer-loading">
+            loading {loading}…
+          </span>
+        ) : null}
         {error && !info ? <span className="badge error">no tokenizer — see the Tokenizer panel</span> : null}
       </div>
     </header>

@@ -15,7 +15,11 @@ function Progress() {
   const { phase, label, progress } = usePlayground((s) => s.modelLoad);
   if (phase === "idle") return null;
   if (phase === "loading" || !progress) {
-    return <p className="muted" data-testid="model-progress">{phase === "loading" ? `Loading ${label} into the engine…` : `Checking ${label} on the hub…`}</p>;
+    return (
+      <p className="muted" data-testid="model-progress">
+        {phase === "loading" ? `Loading ${label} into the engine…` : `Checking ${label} on the hub…`}
+      </p>
+    );
   }
   const fraction = progress.totalBytes > 0 ? progress.loadedBytes / progress.totalBytes : 0;
   return (
@@ -36,8 +40,8 @@ function ModelInfoLine() {
   const { info } = loaded;
   return (
     <p className="model-info" data-testid="model-info">
-      <strong>{info.name}</strong> · {info.architecture} · {(info.parameters / 1e6).toFixed(info.parameters < 1e7 ? 2 : 0)}M parameters · vocab{" "}
-      {info.vocabSize.toLocaleString("en-US")}
+      <strong>{info.name}</strong> · {info.architecture} · {(info.parameters / 1e6).toFixed(info.parameters < 1e7 ? 2 : 0)}M parameters ·
+      vocab {info.vocabSize.toLocaleString("en-US")}
     </p>
   );
 }
@@ -73,14 +77,27 @@ export function ModelPicker() {
     <section className="panel model-picker" aria-label="Model" data-testid="model-picker">
       <h2>Model</h2>
       <label className="radio-row">
-        <input type="radio" name="model" checked={selected === "bundled"} disabled={busy} onChange={() => void loadBundledModel()} data-testid="model-bundled" />
+        <input
+          type="radio"
+          name="model"
+          checked={selected === "bundled"}
+          disabled={busy}
+          onChange={() => void loadBundledModel()}
+          data-testid="model-bundled"
+        />
         <span>
           Bundled default <span className="muted">— a tiny random Qwen3-style model, offline, loads at once</span>
         </span>
       </label>
       {HUB_MODEL_PRESETS.map((p) => (
         <label key={p.modelId} className="radio-row" title={p.description}>
-          <input type="radio" name="model" checked={selected === `hub:${p.modelId}`} disabled={busy} onChange={() => void loadHubModel(p.modelId)} />
+          <input
+            type="radio"
+            name="model"
+            checked={selected === `hub:${p.modelId}`}
+            disabled={busy}
+            onChange={() => void loadHubModel(p.modelId)}
+          />
           <span>
             <code>{p.modelId}</code> <span className="muted">≈{Math.round(p.approxDownloadBytes / 1e6)} MB</span>
           </span>

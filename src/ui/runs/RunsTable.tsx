@@ -35,13 +35,23 @@ function AdapterButton({ run }: { run: RunRecord }) {
   const [error, setError] = useState<string | null>(null);
   const done = run.status === "finished" || run.status === "stopped";
   if (!done) return null;
-  if (!run.adapterInWorker) return <span className="muted" title="Adapters live in the worker; they do not survive a reload.">adapter gone</span>;
+  if (!run.adapterInWorker)
+    return (
+      <span className="muted" title="Adapters live in the worker; they do not survive a reload.">
+        adapter gone
+      </span>
+    );
   return (
     <>
       <button
         type="button"
         className="small secondary"
-        onClick={() => downloadAdapter(run.id).then(() => setError(null), (e: Error) => setError(e.message))}
+        onClick={() =>
+          downloadAdapter(run.id).then(
+            () => setError(null),
+            (e: Error) => setError(e.message),
+          )
+        }
         data-testid="download-adapter"
       >
         adapter ⤓
@@ -93,12 +103,31 @@ export function RunsTable() {
               const ms = runWallMs(run);
               const step = run.steps.at(-1)?.step ?? 0;
               return (
-                <tr key={id} data-testid="run-row" data-run-id={id} data-status={run.status} className={id === currentId ? "current" : undefined}>
+                <tr
+                  key={id}
+                  data-testid="run-row"
+                  data-run-id={id}
+                  data-status={run.status}
+                  className={id === currentId ? "current" : undefined}
+                >
                   <td>
-                    <input type="checkbox" checked={overlay.includes(id) || id === currentId} disabled={id === currentId} onChange={() => toggleOverlay(id)} aria-label={`Overlay ${run.label}`} />
+                    <input
+                      type="checkbox"
+                      checked={overlay.includes(id) || id === currentId}
+                      disabled={id === currentId}
+                      onChange={() => toggleOverlay(id)}
+                      aria-label={`Overlay ${run.label}`}
+                    />
                   </td>
                   <td>
-                    <input type="radio" name="baseline" checked={id === baselineId} onChange={() => setBaseline(id)} aria-label={`Baseline ${run.label}`} data-testid="baseline-radio" />
+                    <input
+                      type="radio"
+                      name="baseline"
+                      checked={id === baselineId}
+                      onChange={() => setBaseline(id)}
+                      aria-label={`Baseline ${run.label}`}
+                      data-testid="baseline-radio"
+                    />
                   </td>
                   <td>
                     <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
@@ -122,7 +151,13 @@ export function RunsTable() {
                   </td>
                   <td className="actions">
                     <AdapterButton run={run} />
-                    <button type="button" className="small danger secondary" onClick={() => deleteRun(id)} aria-label={`Delete ${run.label}`} data-testid="delete-run">
+                    <button
+                      type="button"
+                      className="small danger secondary"
+                      onClick={() => deleteRun(id)}
+                      aria-label={`Delete ${run.label}`}
+                      data-testid="delete-run"
+                    >
                       delete
                     </button>
                   </td>

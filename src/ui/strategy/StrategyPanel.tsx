@@ -64,16 +64,36 @@ function ExtraSpecialTokens() {
           {tokens.map((t) => (
             <li key={t}>
               <code>{JSON.stringify(t)}</code>
-              <button type="button" className="icon" aria-label={`Remove ${t}`} onClick={() => setMasking({ addedSpecialTokens: tokens.filter((x) => x !== t) })}>
+              <button
+                type="button"
+                className="icon"
+                aria-label={`Remove ${t}`}
+                onClick={() => setMasking({ addedSpecialTokens: tokens.filter((x) => x !== t) })}
+              >
                 ×
               </button>
             </li>
           ))}
         </ul>
       ) : null}
-      <form className="row" onSubmit={(e) => { e.preventDefault(); add(); }}>
-        <input className="mono grow" data-testid="extra-token-input" value={draft} placeholder="e.g. <|answer|>" aria-label="Special token to add" onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit" disabled={draft === ""}>Add</button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add();
+        }}
+      >
+        <input
+          className="mono grow"
+          data-testid="extra-token-input"
+          value={draft}
+          placeholder="e.g. <|answer|>"
+          aria-label="Special token to add"
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" disabled={draft === ""}>
+          Add
+        </button>
       </form>
     </fieldset>
   );
@@ -96,7 +116,9 @@ function ResolvedIds() {
       {rows.map(([label, ids, testId]) => (
         <div key={label}>
           <dt>{label}</dt>
-          <dd><TokenIdList tokenizer={tok} ids={ids} testId={testId} /></dd>
+          <dd>
+            <TokenIdList tokenizer={tok} ids={ids} testId={testId} />
+          </dd>
         </div>
       ))}
     </dl>
@@ -117,7 +139,14 @@ export function StrategyPanel() {
       <div role="radiogroup" aria-label="Masking strategy" className="strategy-list" data-testid="strategy-select">
         {STRATEGIES.map((s) => (
           <label key={s.name} className={`strategy${s.name === strategy ? " selected" : ""}`}>
-            <input type="radio" name="strategy" value={s.name} data-testid={`strategy-${s.name}`} checked={s.name === strategy} onChange={() => setMasking({ strategy: s.name })} />
+            <input
+              type="radio"
+              name="strategy"
+              value={s.name}
+              data-testid={`strategy-${s.name}`}
+              checked={s.name === strategy}
+              onChange={() => setMasking({ strategy: s.name })}
+            />
             <span>
               <strong>{s.title}</strong>
               <span className="explanation">{s.explanation}</span>
@@ -138,20 +167,36 @@ export function StrategyPanel() {
         <span>
           Insert markers into the text
           <span className="explanation">
-            {strategy === "markers" ? "Always on for the markers strategy. " : ""}The notebook's add_special_tokens(): end marker before each question, start marker after each response template.
+            {strategy === "markers" ? "Always on for the markers strategy. " : ""}The notebook's add_special_tokens(): end marker before
+            each question, start marker after each response template.
           </span>
         </span>
       </label>
       {markersApply ? <MarkerOptions /> : null}
       {strategy === "completion-only" ? (
         <>
-          <TemplateSpecInput label="Response template" testId="response-spec" value={masking.responseTemplate} fallback={templates.response} onChange={(responseTemplate) => setMasking({ responseTemplate })} />
-          <TemplateSpecInput label="Instruction template" testId="instruction-spec" value={masking.instructionTemplate} fallback={templates.instruction} allowNone onChange={(instructionTemplate) => setMasking({ instructionTemplate })} />
+          <TemplateSpecInput
+            label="Response template"
+            testId="response-spec"
+            value={masking.responseTemplate}
+            fallback={templates.response}
+            onChange={(responseTemplate) => setMasking({ responseTemplate })}
+          />
+          <TemplateSpecInput
+            label="Instruction template"
+            testId="instruction-spec"
+            value={masking.instructionTemplate}
+            fallback={templates.instruction}
+            allowNone
+            onChange={(instructionTemplate) => setMasking({ instructionTemplate })}
+          />
         </>
       ) : strategy === "special-tokens" ? (
         <p className="hint">Adds the formatting's two templates as special tokens; edit them under Formatting.</p>
       ) : strategy === "chat-template" ? (
-        <p className="hint">Renders each conversation with the tokenizer's chat template, whatever Formatting says; markers are not inserted.</p>
+        <p className="hint">
+          Renders each conversation with the tokenizer's chat template, whatever Formatting says; markers are not inserted.
+        </p>
       ) : null}
       <ExtraSpecialTokens />
       <ResolvedIds />

@@ -80,7 +80,11 @@ export function TemplateSpecInput({ label, testId, value, fallback, allowNone, o
               }}
             />
           </label>
-          {idsError ? <p className="field-error" role="alert">{idsError}</p> : null}
+          {idsError ? (
+            <p className="field-error" role="alert">
+              {idsError}
+            </p>
+          ) : null}
         </div>
       ) : null}
     </fieldset>

@@ -9,11 +9,33 @@ export interface StrategyInfo {
 }
 
 export const STRATEGIES: readonly StrategyInfo[] = [
-  { name: "full", title: "Full (no mask)", explanation: "labels = input ids: every token is trained, the question included (the notebook's first run)." },
-  { name: "markers", title: "Markers", explanation: "The notebook's create_special_mask: mask up to and including each start marker, train the answer and the end marker that closes it." },
-  { name: "completion-only", title: "Completion only (TRL)", explanation: "TRL's DataCollatorForCompletionOnlyLM: mask everything up to the response template's token ids, found in the tokenized example." },
-  { name: "special-tokens", title: "Special tokens", explanation: "The text templates are added as special tokens, so each is one id whatever precedes it; then masked as completion-only." },
-  { name: "chat-template", title: "Chat template", explanation: "Assistant-only: the tokenizer's chat template renders the conversation and only the assistant's tokens are trained." },
+  {
+    name: "full",
+    title: "Full (no mask)",
+    explanation: "labels = input ids: every token is trained, the question included (the notebook's first run).",
+  },
+  {
+    name: "markers",
+    title: "Markers",
+    explanation:
+      "The notebook's create_special_mask: mask up to and including each start marker, train the answer and the end marker that closes it.",
+  },
+  {
+    name: "completion-only",
+    title: "Completion only (TRL)",
+    explanation:
+      "TRL's DataCollatorForCompletionOnlyLM: mask everything up to the response template's token ids, found in the tokenized example.",
+  },
+  {
+    name: "special-tokens",
+    title: "Special tokens",
+    explanation: "The text templates are added as special tokens, so each is one id whatever precedes it; then masked as completion-only.",
+  },
+  {
+    name: "chat-template",
+    title: "Chat template",
+    explanation: "Assistant-only: the tokenizer's chat template renders the conversation and only the assistant's tokens are trained.",
+  },
 ];
 
 export function strategyInfo(name: StrategyName): StrategyInfo {

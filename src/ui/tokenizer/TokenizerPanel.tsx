@@ -38,7 +38,9 @@ export function TokenizerPanel() {
           <strong>Tokenizer not loaded.</strong> {error}
           {!info ? (
             <div>
-              <button type="button" onClick={() => void loadBundled()}>Retry the bundled Qwen3</button>
+              <button type="button" onClick={() => void loadBundled()}>
+                Retry the bundled Qwen3
+              </button>
             </div>
           ) : null}
         </div>
@@ -65,7 +67,10 @@ export function TokenizerPanel() {
           Load
         </button>
       </form>
-      <p className="hint">Downloads tokenizer.json and tokenizer_config.json from huggingface.co (needs the network; gated models need the files dropped instead).</p>
+      <p className="hint">
+        Downloads tokenizer.json and tokenizer_config.json from huggingface.co (needs the network; gated models need the files dropped
+        instead).
+      </p>
 
       <div
         className={`dropzone${dragging ? " dragging" : ""}`}

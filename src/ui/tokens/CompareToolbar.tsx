@@ -10,7 +10,12 @@ export function CompareToolbar() {
   return (
     <div className="compare-toolbar">
       <label className="check inline">
-        <input type="checkbox" data-testid="compare-toggle" checked={compare.enabled} onChange={(e) => setCompare({ enabled: e.target.checked })} />
+        <input
+          type="checkbox"
+          data-testid="compare-toggle"
+          checked={compare.enabled}
+          onChange={(e) => setCompare({ enabled: e.target.checked })}
+        />
         Compare <strong>{strategyInfo(strategy).title}</strong> with
       </label>
       <select
@@ -20,10 +25,14 @@ export function CompareToolbar() {
         onChange={(e) => setCompare({ strategy: e.target.value as StrategyName, enabled: true })}
       >
         {STRATEGIES.map((s) => (
-          <option key={s.name} value={s.name}>{s.title}</option>
+          <option key={s.name} value={s.name}>
+            {s.title}
+          </option>
         ))}
       </select>
-      {compare.enabled && compare.strategy === strategy ? <span className="hint">Both sides use the same strategy: pick another to see differences.</span> : null}
+      {compare.enabled && compare.strategy === strategy ? (
+        <span className="hint">Both sides use the same strategy: pick another to see differences.</span>
+      ) : null}
     </div>
   );
 }

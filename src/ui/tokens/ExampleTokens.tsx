@@ -41,7 +41,10 @@ function Warnings({ view, tokenizer, repeated }: { view: ExampleView; tokenizer:
 
 /** The trained tokens' text: what this example teaches under a strategy. */
 function trainedText(view: ExampleView): string {
-  return view.chips.filter((c) => c.trained).map((c) => c.text).join("");
+  return view.chips
+    .filter((c) => c.trained)
+    .map((c) => c.text)
+    .join("");
 }
 
 function whyTokensDiffer(strategies: [StrategyName, StrategyName]): string {
@@ -99,7 +102,9 @@ export const CompareTokens = memo(function CompareTokens({ a, b, strategies, tok
       {!diff.sameTokens ? (
         <p className="trained-text" data-testid="compare-taught">
           {taughtA === taughtB ? (
-            <>Both teach the same text: <code>{taughtA || "nothing"}</code></>
+            <>
+              Both teach the same text: <code>{taughtA || "nothing"}</code>
+            </>
           ) : (
             <>
               Taught: <code>{taughtA || "nothing"}</code> vs <code>{taughtB || "nothing"}</code>

@@ -23,7 +23,9 @@ function ChipText({ text }: { text: string }) {
     <>
       {text.split(NEWLINE_MARK).map((part, i) =>
         i % 2 === 1 ? (
-          <span key={i} className="ws-nl">{part}</span>
+          <span key={i} className="ws-nl">
+            {part}
+          </span>
         ) : (
           part
         ),

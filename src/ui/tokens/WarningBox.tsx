@@ -56,7 +56,13 @@ function NextStep({ warning }: { warning: MaskWarning }) {
         <button
           type="button"
           className="secondary"
-          onClick={() => setMasking(warning.template === "instruction" ? { instructionTemplate: { ids: m.inContext.ids } } : { responseTemplate: { ids: m.inContext.ids } })}
+          onClick={() =>
+            setMasking(
+              warning.template === "instruction"
+                ? { instructionTemplate: { ids: m.inContext.ids } }
+                : { responseTemplate: { ids: m.inContext.ids } },
+            )
+          }
         >
           Use the in-context ids {m.inContext.ids.join(", ")}
         </button>

@@ -16,7 +16,15 @@ function Answer({ text, expected }: { text: string | undefined; expected: string
   );
 }
 
-const PromptRow = memo(function PromptRow({ prompt, index, generations }: { prompt: RunPrompt; index: number; generations: RunGenerations[] }) {
+const PromptRow = memo(function PromptRow({
+  prompt,
+  index,
+  generations,
+}: {
+  prompt: RunPrompt;
+  index: number;
+  generations: RunGenerations[];
+}) {
   const latest = generations.at(-1);
   return (
     <tr data-testid="generation-row" data-kind={prompt.kind}>
@@ -57,7 +65,9 @@ export function GenerationsPanel() {
         <h2>Answers</h2>
         <span className="spacer" />
         <span className="muted" data-testid="generations-step">
-          {latest ? `step ${latest.step}${latest.step === 0 ? " (before training)" : ""} · ${matched} of ${prompts.length} match` : "waiting for the first answers…"}
+          {latest
+            ? `step ${latest.step}${latest.step === 0 ? " (before training)" : ""} · ${matched} of ${prompts.length} match`
+            : "waiting for the first answers…"}
         </span>
       </div>
       <table className="gen-table">

@@ -18,7 +18,10 @@ function shownRuns(s: PlaygroundState): RunRecord[] {
 /** One [steps, losses] table per run, joined on the step axis (missing points are null). */
 function chartData(runs: RunRecord[]): uPlot.AlignedData {
   if (runs.length === 0) return [[]];
-  const tables = runs.map((r): uPlot.AlignedData => [r.steps.map((m) => m.step), r.steps.map((m) => (Number.isFinite(m.loss) ? m.loss : null))]);
+  const tables = runs.map((r): uPlot.AlignedData => [
+    r.steps.map((m) => m.step),
+    r.steps.map((m) => (Number.isFinite(m.loss) ? m.loss : null)),
+  ]);
   return uPlot.join(tables);
 }
 
@@ -31,7 +34,13 @@ function makeChart(el: HTMLElement, runs: RunRecord[], log: boolean): uPlot {
     legend: { live: false },
     series: [
       { label: "step" },
-      ...runs.map((r, i) => ({ label: r.label, stroke: COLOURS[i % COLOURS.length], width: i === 0 ? 2 : 1.5, spanGaps: true, points: { show: false } })),
+      ...runs.map((r, i) => ({
+        label: r.label,
+        stroke: COLOURS[i % COLOURS.length],
+        width: i === 0 ? 2 : 1.5,
+        spanGaps: true,
+        points: { show: false },
+      })),
     ],
   };
   return new uPlot(opts, chartData(runs), el);

@@ -18,7 +18,12 @@ function BackendChoice() {
     void loadBundledModelIfChosen();
   };
   return (
-    <select value={order.length === BACKENDS.length ? "auto" : order[0]} onChange={(e) => choose(e.target.value)} aria-label="Backend" data-testid="backend-choice">
+    <select
+      value={order.length === BACKENDS.length ? "auto" : order[0]}
+      onChange={(e) => choose(e.target.value)}
+      aria-label="Backend"
+      data-testid="backend-choice"
+    >
       <option value="auto">auto</option>
       {BACKENDS.map((b) => (
         <option key={b} value={b}>
@@ -42,7 +47,8 @@ function BackendLine() {
       ) : null}
       {adapter?.software ? (
         <p className="hint" data-testid="software-adapter-note">
-          This WebGPU adapter is software: it runs the GPU&apos;s work on the CPU, where the wasm backend is usually several times faster. To train faster here, choose &quot;wasm first&quot; beside the backend.
+          This WebGPU adapter is software: it runs the GPU&apos;s work on the CPU, where the wasm backend is usually several times faster.
+          To train faster here, choose &quot;wasm first&quot; beside the backend.
         </p>
       ) : null}
       {fallbacks.map((f) => (
@@ -121,7 +127,12 @@ function RunErrors({ run }: { run: RunRecord }) {
           {e.kind === "nan" ? " The run was stopped; its steps so far are kept. Lower the learning rate and start again." : null}
           {e.nextBackend && (e.kind === "device-lost" || e.kind === "out-of-memory") ? (
             <div>
-              <button type="button" className="small" onClick={() => void retryOnBackend(run.id, e.nextBackend!)} data-testid="retry-backend">
+              <button
+                type="button"
+                className="small"
+                onClick={() => void retryOnBackend(run.id, e.nextBackend!)}
+                data-testid="retry-backend"
+              >
                 Retry on {e.nextBackend}
               </button>
             </div>
@@ -148,7 +159,13 @@ export function RunControls() {
             Resume
           </button>
         ) : (
-          <button type="button" className="secondary" disabled={run?.status !== "running"} onClick={() => run && pauseRun(run.id)} data-testid="train-pause">
+          <button
+            type="button"
+            className="secondary"
+            disabled={run?.status !== "running"}
+            onClick={() => run && pauseRun(run.id)}
+            data-testid="train-pause"
+          >
             Pause
           </button>
         )}

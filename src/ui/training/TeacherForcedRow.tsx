@@ -12,7 +12,13 @@ export const TeacherForcedRow = memo(function TeacherForcedRow({ view }: { view:
   const result = usePlayground((s) => s.teacherForced[view.index]);
   const hasRun = usePlayground((s) => s.currentRunId !== null);
   const button = (
-    <button type="button" className="link" onClick={() => void requestTeacherForced(view.index, view.inputIds)} disabled={result === "loading" || view.inputIds.length < 2} data-testid="tf-request">
+    <button
+      type="button"
+      className="link"
+      onClick={() => void requestTeacherForced(view.index, view.inputIds)}
+      disabled={result === "loading" || view.inputIds.length < 2}
+      data-testid="tf-request"
+    >
       {result === "loading" ? "predicting…" : result ? "refresh guesses" : `model's next-token guesses${hasRun ? "" : " (base model)"}`}
     </button>
   );
@@ -28,7 +34,9 @@ export const TeacherForcedRow = memo(function TeacherForcedRow({ view }: { view:
         </span>
       </div>
       <div className="tf-chips" aria-label="Predicted next tokens">
-        <span className="tf-chip untrained" title="nothing predicts the first token">∅</span>
+        <span className="tf-chip untrained" title="nothing predicts the first token">
+          ∅
+        </span>
         {result.predictions.slice(0, view.inputIds.length - 1).map((p, t) => {
           const next = view.inputIds[t + 1];
           const hit = p === next;

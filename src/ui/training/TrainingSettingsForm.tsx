@@ -84,8 +84,8 @@ function BundledNote() {
   };
   return (
     <div className="note" data-testid="bundled-note">
-      The bundled model starts from random weights, so the Trainer's defaults barely move it; these settings differ from the
-      Trainer's (the notebook's) to learn the five answers quickly: {diff.join(", ")}.{" "}
+      The bundled model starts from random weights, so the Trainer's defaults barely move it; these settings differ from the Trainer's (the
+      notebook's) to learn the five answers quickly: {diff.join(", ")}.{" "}
       <button type="button" className="link-button" onClick={() => apply(preset)}>
         use these
       </button>{" "}
@@ -126,7 +126,12 @@ function TargetModules() {
 }
 
 /** The number fields of one table, in table order; booleans as checkboxes after them. */
-function FieldGrid<V extends object>({ fields, values, onChange, disabled }: {
+function FieldGrid<V extends object>({
+  fields,
+  values,
+  onChange,
+  disabled,
+}: {
   fields: { [K in keyof V]: SettingField };
   values: V;
   onChange: (patch: Partial<V>) => void;
@@ -138,7 +143,9 @@ function FieldGrid<V extends object>({ fields, values, onChange, disabled }: {
   return (
     <fieldset disabled={disabled} className="settings-grid">
       {entries.map(([key, f]) =>
-        f.kind === "number" ? <NumberInput key={key} settingKey={key} field={f} value={values[key] as number} onChange={(v) => patch(key, v)} /> : null,
+        f.kind === "number" ? (
+          <NumberInput key={key} settingKey={key} field={f} value={values[key] as number} onChange={(v) => patch(key, v)} />
+        ) : null,
       )}
       {entries.map(([key, f]) =>
         f.kind === "boolean" ? (
