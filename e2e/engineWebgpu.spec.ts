@@ -53,7 +53,7 @@ test("the training worker trains on WebGPU when init, load-model and start arriv
   const messages = await page.evaluate(() =>
     window.driveWorker(
       [
-        { type: "init", backends: ["webgpu", "cpu"] },
+        { type: "init", backends: ["webgpu", "cpu"], softwareWebgpu: "as-ordered" },
         { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
         {
           type: "start",

@@ -1,7 +1,7 @@
 // What the training panel's buttons do: start a run from the current examples and settings, pause,
 // resume, stop, retry on the next backend, delete a run, download its adapter, and ask for the
 // teacher-forced view of an example.
-import { BACKENDS, type BackendName, type ModelSpec } from "../core/protocol";
+import type { BackendName, ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
 import { buildTrainingData } from "../core/trainingData";
 import { environment } from "./environment";
@@ -37,7 +37,8 @@ function currentData(maxSeqLength: number) {
 
 let runCounter = 0;
 
-export async function startRun(settings: TrainingSettings = store().training, backends?: BackendName[]): Promise<string | null> {
+/** Starts a run; `backend` restarts the worker with that backend first (a retry after a failure). */
+export async function startRun(settings: TrainingSettings = store().training, backend?: BackendName): Promise<string | null> {
   set({ startError: null });
   const got = currentData(settings.maxSeqLength);
   if ("error" in got) {
@@ -51,8 +52,8 @@ export async function startRun(settings: TrainingSettings = store().training, ba
     // base weights; tokens added at runtime get rows in the worker (resize_token_embeddings).
     const base = currentTokenizer() ?? tokenizer;
     model = currentModelSpec(base.vocabSize, base.eosId);
-    if (backends) bridge.terminateWorker("Restarted the worker on another backend.");
-    await bridge.ensureWorker(backends);
+    if (backend) bridge.terminateWorker("Restarted the worker on another backend.");
+    await bridge.ensureWorker(backend);
     await bridge.ensureModel(model.key, model.spec);
   } catch (err) {
     fail((err as Error).message);
@@ -103,8 +104,7 @@ export const stopRun = (runId: string) => bridge.sendRunCommand("stop", runId);
 /** After a device loss or out-of-memory: the same settings again, on `backend` and the ones after it. */
 export function retryOnBackend(runId: string, backend: BackendName): Promise<string | null> {
   const run = store().runs[runId];
-  const rest = BACKENDS.slice(BACKENDS.indexOf(backend));
-  return startRun(run?.settings ?? store().training, [...rest]);
+  return startRun(run?.settings ?? store().training, backend);
 }
 
 export function deleteRun(runId: string): void {

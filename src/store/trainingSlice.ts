@@ -4,13 +4,13 @@
 import type { StateCreator } from "zustand";
 import { DEFAULT_HUB_URL } from "../core/tokenizer/load";
 import type { HubProgress } from "../core/hub/progress";
-import { BACKENDS, type BackendName, type ModelInfo } from "../core/protocol";
+import type { BackendChoice, BackendFallback, BackendName, ModelInfo } from "../core/protocol";
 import type { PlaygroundState } from "./playgroundStore";
 
 export interface EngineStatus {
   /** null until the worker answered init. */
   backend: BackendName | null;
-  fallbacks: Array<{ backend: BackendName; reason: string }>;
+  fallbacks: BackendFallback[];
   /** The WebGPU adapter in use, when the backend is webgpu. */
   adapter: { description: string; software: boolean } | null;
   /** The worker crashed or could not start; cleared when a new one starts. */
@@ -52,9 +52,9 @@ export interface TrainingSlice {
   droppedModelName: string | null;
   /** Where hub models are downloaded from (advanced; the tests point it at a local server). */
   hubBaseUrl: string;
-  /** Backends to try, in order (advanced; default all, WebGPU first). */
-  backendOrder: BackendName[];
-  setBackendOrder: (order: BackendName[]) => void;
+  /** Which backend to train on: "auto" (fastest first, a software WebGPU after wasm) or "<backend> first". */
+  backendChoice: BackendChoice;
+  setBackendChoice: (choice: BackendChoice) => void;
   /** A failure to start a run (no tokenizer, broken masking settings): shown next to Start. */
   startError: string | null;
   /** Teacher-forced predictions per example index (the holdout is -1), shown under its chips. */
@@ -71,6 +71,6 @@ export const createTrainingSlice: StateCreator<PlaygroundState, [], [], Training
   startError: null,
   teacherForced: {},
   setHubBaseUrl: (hubBaseUrl) => set({ hubBaseUrl }),
-  backendOrder: [...BACKENDS],
-  setBackendOrder: (backendOrder) => set({ backendOrder }),
+  backendChoice: "auto",
+  setBackendChoice: (backendChoice) => set({ backendChoice }),
 });

@@ -27,7 +27,7 @@ const info = {
 const healthy: Responder = ({ id, request }) => {
   if (request.type === "init")
     return [
-      { type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", reason: "no adapter" }], adapter: null },
+      { type: "backend", backend: "cpu", fallbacks: [{ backend: "webgpu", kind: "failed", reason: "no adapter" }], adapter: null },
       { type: "reply", id, result: { type: "init", backend: "cpu" } },
     ];
   if (request.type === "load-model") return [{ type: "reply", id, result: { type: "load-model", info } }];

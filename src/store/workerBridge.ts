@@ -3,8 +3,9 @@
 // every event into the store the moment it arrives, so a worker that crashes or is closed loses
 // nothing already reported (its runs become "interrupted") and leaves no call waiting.
 import {
+  backendPlan,
   parseFromWorker,
-  type BackendName,
+  type BackendChoice,
   type FromWorker,
   type ModelInfo,
   type ModelSpec,
@@ -16,6 +17,7 @@ import {
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
+import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { usePlayground } from "./playgroundStore";
 import { addGenerations, thinSteps, withStatus, type RunError, type RunRecord } from "./runRecord";
 
@@ -68,8 +70,8 @@ function isRunning(run: RunRecord): boolean {
   return run.status === "running" || run.status === "paused" || run.status === "starting";
 }
 
-/** Starts the worker (if needed) and waits for its backend; `backends` in order of preference. */
-export function ensureWorker(backends: readonly BackendName[] = store().backendOrder): Promise<void> {
+/** Starts the worker (if needed) and waits for its backend, as `choice` asks (see BackendChoice). */
+export function ensureWorker(choice: BackendChoice = store().backendChoice): Promise<void> {
   if (ready) return ready;
   const w = new Worker(new URL("../../workers/training.worker.ts", import.meta.url), { type: "module", name: "training" });
   worker = w;
@@ -79,7 +81,13 @@ export function ensureWorker(backends: readonly BackendName[] = store().backendO
   // The page cannot tell which call an unreadable message answered, so every call is given up.
   w.addEventListener("messageerror", () => workerDied("The training worker sent a message the page could not read."));
   set((s) => ({ engine: { ...s.engine, workerError: null } }));
-  ready = call({ type: "init", backends: [...backends] }).then(() => undefined);
+  ready = call({ type: "init", ...backendPlan(choice) }).then(
+    () => undefined,
+    (err: Error) => {
+      // The engine says which backends failed and why; the page's next step is its own.
+      throw err instanceof WorkerStoppedError ? err : new Error(`${err.message} ${NO_BACKEND_NEXT_STEP}`);
+    },
+  );
   return ready;
 }
 

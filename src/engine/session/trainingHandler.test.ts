@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
 import { BUNDLED_MODEL_TRAINING } from "../../core/playgroundState";
-import type { BackendName, FromWorker, WorkerResult } from "../../core/protocol";
+import { backendPlan, type BackendChoice, type BackendName, type FromWorker, type WorkerResult } from "../../core/protocol";
 import { setBackend } from "../backend";
 import { TrainingHandler } from "./trainingHandler";
 
@@ -74,10 +74,70 @@ const start = (runId: string, maxSteps: number, generateEvery = 2) => ({
 type Harness = ReturnType<typeof harness>;
 
 async function ready(t: Harness) {
-  const init = await t.send({ type: "init", backends: ["webgpu", "cpu"] });
+  const init = await t.send({ type: "init", backends: ["webgpu", "cpu"], softwareWebgpu: "as-ordered" });
   const load = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
   return { init, load };
 }
+
+/** Which backends init starts, and what it reports, on a machine whose WebGPU adapter is `adapter`. */
+async function initOn(choice: BackendChoice, adapter: { description: string; software: boolean }, broken: BackendName[] = []) {
+  const started: BackendName[] = [];
+  const posted: FromWorker[] = [];
+  const h = new TrainingHandler({
+    post: (msg) => posted.push(msg),
+    setBackend: async (name) => {
+      started.push(name);
+      if (broken.includes(name)) throw new Error(`${name} is broken here`);
+    },
+    describeAdapter: async (name) => (name === "webgpu" ? adapter : null),
+    yieldToEvents: () => Promise.resolve(),
+  });
+  await h.handle({ id: 1, request: { type: "init", ...backendPlan(choice) } });
+  const backend = posted.find((m) => m.type === "backend");
+  return {
+    started,
+    backend: backend?.type === "backend" ? backend : null,
+    answer: posted.find((m) => m.type === "reply" || m.type === "error"),
+  };
+}
+
+describe("backend choice", () => {
+  const swiftshader = { description: "google swiftshader", software: true };
+  it("auto passes a software GPU over for wasm without starting WebGPU or WebGL, and says so", async () => {
+    const { started, backend } = await initOn("auto", swiftshader);
+    expect(started).toEqual(["wasm"]);
+    expect(backend?.backend).toBe("wasm");
+    expect(backend?.fallbacks).toEqual(
+      ["webgpu", "webgl"].map((b) => ({ backend: b, kind: "software", reason: expect.stringContaining("google swiftshader") })),
+    );
+  });
+
+  it("auto still uses the software GPU when wasm cannot start", async () => {
+    const { started, backend } = await initOn("auto", swiftshader, ["wasm"]);
+    expect(started).toEqual(["wasm", "webgpu"]);
+    expect(backend?.backend).toBe("webgpu");
+    expect(backend?.fallbacks.map((f) => [f.backend, f.kind])).toEqual([
+      ["webgl", "software"],
+      ["wasm", "failed"],
+    ]);
+  });
+
+  it('"webgpu first" forces the software adapter; auto uses a hardware one first', async () => {
+    expect((await initOn("webgpu", swiftshader)).started).toEqual(["webgpu"]);
+    const hardware = await initOn("auto", { description: "nvidia hopper", software: false });
+    expect(hardware.started).toEqual(["webgpu"]);
+    expect(hardware.backend?.fallbacks).toEqual([]);
+  });
+
+  it("answers init with an error naming every backend that failed", async () => {
+    const { answer } = await initOn("wasm", swiftshader, ["wasm", "cpu"]);
+    expect(answer).toMatchObject({
+      type: "error",
+      id: 1,
+      message: expect.stringContaining("wasm: wasm is broken here; cpu: cpu is broken here"),
+    });
+  });
+});
 
 describe("TrainingHandler", () => {
   it("falls back from webgpu to cpu and says why, then loads the bundled model", async () => {
@@ -200,7 +260,7 @@ describe("TrainingHandler answers every request, failing ones with an error for 
 
   it("answers a model that cannot load with the loader's reason, and loads the next one", async () => {
     const t = harness();
-    await t.send({ type: "init", backends: ["cpu"] });
+    await t.send({ type: "init", backends: ["cpu"], softwareWebgpu: "as-ordered" });
     const weights = [{ name: "model.safetensors", blob: new Blob([new Uint8Array(16)]) }];
     const bad = await t.send({
       type: "load-model",
@@ -214,8 +274,8 @@ describe("TrainingHandler answers every request, failing ones with an error for 
 
   it("answers a backend that cannot start with the reasons", async () => {
     const t = harness();
-    const init = await t.send({ type: "init", backends: ["webgpu"] });
-    expect(t.errorFor(init)).toMatch(/No tfjs backend could start in the training worker \(webgpu: .*navigator\.gpu.*\)\. Add "cpu"/);
+    const init = await t.send({ type: "init", backends: ["webgpu"], softwareWebgpu: "as-ordered" });
+    expect(t.errorFor(init)).toMatch(/No tfjs backend could start in the training worker \(webgpu: .*navigator\.gpu.*\)\)\.$/);
   });
 
   it("refuses a malformed message for its id, or as a protocol error when it has none", async () => {
@@ -254,7 +314,7 @@ describe("TrainingHandler message order", () => {
   it("lets a page post init, load-model and start at once", async () => {
     const t = harness();
     const ids = await Promise.all([
-      t.send({ type: "init", backends: ["cpu"] }),
+      t.send({ type: "init", backends: ["cpu"], softwareWebgpu: "as-ordered" }),
       t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } }),
       t.send(start("all-at-once", 2, 0)),
     ]);

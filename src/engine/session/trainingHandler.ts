@@ -5,11 +5,13 @@
 import {
   BACKENDS,
   parseToWorker,
+  type BackendFallback,
   type BackendName,
   type FromWorker,
   type ModelInfo,
   type ModelSpec,
   type ResultFor,
+  type SoftwareWebgpu,
   type ToWorker,
   type WorkerResult,
 } from "../../core/protocol";
@@ -134,7 +136,7 @@ export class TrainingHandler {
   private async answer(request: ToWorker): Promise<Handled> {
     switch (request.type) {
       case "init":
-        return { result: await this.inOrder(() => this.init(request.backends)) };
+        return { result: await this.inOrder(() => this.init(request.backends, request.softwareWebgpu)) };
       case "load-model":
         return { result: await this.inOrder(() => this.loadModel(request.model)) };
       case "start":
@@ -182,23 +184,43 @@ export class TrainingHandler {
     return done;
   }
 
-  private async init(order: BackendName[]): Promise<ResultFor<"init">> {
-    this.backendOrder = order;
-    const fallbacks: Array<{ backend: BackendName; reason: string }> = [];
-    for (const backend of order) {
+  /**
+   * Starts the first backend of `order` that runs here. With "after-wasm", when the WebGPU adapter is
+   * software, both GPU backends (WebGL draws on the same emulated GPU) are moved after wasm before
+   * anything is initialised (see BackendChoice), and the page is told why.
+   */
+  private async init(order: BackendName[], softwareWebgpu: SoftwareWebgpu): Promise<ResultFor<"init">> {
+    const fallbacks: BackendFallback[] = [];
+    let queue = [...order];
+    if (softwareWebgpu === "after-wasm" && queue.includes("wasm")) {
+      const adapter = (await this.env.describeAdapter?.("webgpu").catch(() => null)) ?? null;
+      if (adapter?.software) {
+        const gpu = (b: BackendName) => b === "webgpu" || b === "webgl";
+        const wasmAt = queue.indexOf("wasm");
+        const passed = queue.slice(0, wasmAt).filter(gpu);
+        queue = [...queue.slice(0, wasmAt + 1).filter((b) => !gpu(b)), ...passed, ...queue.slice(wasmAt + 1)];
+        for (const backend of passed) {
+          const reason = `the GPU adapter (${adapter.description}) is software: it runs the GPU's work on the CPU, where wasm is faster`;
+          fallbacks.push({ backend, kind: "software", reason });
+        }
+      }
+    }
+    for (const backend of queue) {
       try {
         await this.env.setBackend(backend);
       } catch (err) {
-        fallbacks.push({ backend, reason: errorMessage(err) });
+        fallbacks.push({ backend, kind: "failed", reason: errorMessage(err) });
         continue;
       }
       this.backend = backend;
+      // The order as tried: a run that fails on this backend is offered the next one.
+      this.backendOrder = queue;
       const adapter = (await this.env.describeAdapter?.(backend).catch(() => null)) ?? null;
-      this.env.post({ type: "backend", backend, fallbacks, adapter });
+      this.env.post({ type: "backend", backend, fallbacks: fallbacks.filter((f) => f.backend !== backend), adapter });
       return { type: "init", backend };
     }
     throw new Error(
-      `No tfjs backend could start in the training worker (${fallbacks.map((f) => `${f.backend}: ${f.reason.replace(/\.$/, "")}`).join("; ")}). Add "cpu" to the backends, or try another browser.`,
+      `No tfjs backend could start in the training worker (${fallbacks.map((f) => `${f.backend}: ${f.reason.replace(/\.$/, "")}`).join("; ")}).`,
     );
   }
 

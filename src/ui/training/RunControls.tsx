@@ -1,6 +1,6 @@
 // Start / Pause / Resume / Stop, the backend (and why it fell back), the current run's step metrics,
 // and its errors with the step they happened at (and a retry on the next backend where that helps).
-import { BACKENDS, type BackendName } from "../../core/protocol";
+import { BACKENDS, type BackendFallback, type BackendName } from "../../core/protocol";
 import { backendFallbackNextStep } from "../../store/backendAdvice";
 import { loadBundledModelIfChosen } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
@@ -9,21 +9,14 @@ import type { RunRecord } from "../../store/runRecord";
 import { pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
 
 function BackendChoice() {
-  const order = usePlayground((s) => s.backendOrder);
-  const choose = (first: string) => {
-    const at = BACKENDS.findIndex((b) => b === first);
-    const next: BackendName[] = at < 0 ? [...BACKENDS] : BACKENDS.slice(at);
-    usePlayground.getState().setBackendOrder(next);
+  const choice = usePlayground((s) => s.backendChoice);
+  const choose = (value: string) => {
+    usePlayground.getState().setBackendChoice(BACKENDS.find((b) => b === value) ?? "auto");
     terminateWorker("Restarted the worker on another backend.");
     void loadBundledModelIfChosen();
   };
   return (
-    <select
-      value={order.length === BACKENDS.length ? "auto" : order[0]}
-      onChange={(e) => choose(e.target.value)}
-      aria-label="Backend"
-      data-testid="backend-choice"
-    >
+    <select value={choice} onChange={(e) => choose(e.target.value)} aria-label="Backend" data-testid="backend-choice">
       <option value="auto">auto</option>
       {BACKENDS.map((b) => (
         <option key={b} value={b}>
@@ -32,6 +25,17 @@ function BackendChoice() {
       ))}
     </select>
   );
+}
+
+/** Backends passed over for the same reason (WebGPU and WebGL on one software GPU) say it once. */
+function groupByReason(fallbacks: BackendFallback[]): Array<{ backends: BackendName[]; first: BackendFallback }> {
+  const groups: Array<{ backends: BackendName[]; first: BackendFallback }> = [];
+  for (const f of fallbacks) {
+    const same = groups.find((g) => g.first.kind === f.kind && g.first.reason === f.reason);
+    if (same) same.backends.push(f.backend);
+    else groups.push({ backends: [f.backend], first: f });
+  }
+  return groups;
 }
 
 function BackendLine() {
@@ -48,13 +52,13 @@ function BackendLine() {
       {adapter?.software ? (
         <p className="hint" data-testid="software-adapter-note">
           This WebGPU adapter is software: it runs the GPU&apos;s work on the CPU, where the wasm backend is usually several times faster.
-          To train faster here, choose &quot;wasm first&quot; beside the backend.
+          To train faster here, choose &quot;auto&quot; beside the backend.
         </p>
       ) : null}
-      {fallbacks.map((f) => (
-        <span key={f.backend} className="muted" data-testid="backend-fallback">
+      {groupByReason(fallbacks).map(({ backends, first }) => (
+        <span key={backends.join()} className="muted" data-testid="backend-fallback">
           {" "}
-          · {f.backend} not used: {f.reason} {backendFallbackNextStep(f.backend, backend)}
+          · {backends.join(" and ")} not used: {first.reason.replace(/\.$/, "")}. {backendFallbackNextStep(first, backend)}
         </span>
       ))}
       {workerError ? (

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
 import { readNumber, type NumberField, type SettingField } from "../../core/settings/fields";
-import { LORA_FIELDS, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
+import { LORA_FIELDS, SETTING_ENTRIES, settingValue, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { usePlayground } from "../../store/playgroundStore";
 
 /** The data-testid of a setting's input: `set-max-steps` for maxSteps. */
@@ -35,7 +35,7 @@ function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
   };
   const error = read.ok ? null : `${field.label} ${read.message}; the run uses ${value}.`;
   return (
-    <label className="field" title={titleOf(field)}>
+    <label className={error ? "field has-error" : "field"} title={titleOf(field)}>
       <span>{field.label}</span>
       <input
         type="number"
@@ -57,16 +57,12 @@ function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
 }
 
 /** Fields where the bundled-model settings differ from the Trainer defaults, as "name a → b". */
+/** Settings where `b` differs from `a`, as "learning rate 0.00005 → 0.005" (the table's labels). */
 function differences(a: TrainingSettings, b: TrainingSettings): string[] {
-  const out: string[] = [];
-  for (const key of Object.keys(a) as Array<keyof TrainingSettings>) {
-    if (key === "lora") continue;
-    if (a[key] !== b[key]) out.push(`${key} ${String(a[key])} → ${String(b[key])}`);
-  }
-  for (const key of Object.keys(a.lora) as Array<keyof TrainingSettings["lora"]>) {
-    if (JSON.stringify(a.lora[key]) !== JSON.stringify(b.lora[key])) out.push(`${key} ${String(a.lora[key])} → ${String(b.lora[key])}`);
-  }
-  return out;
+  return SETTING_ENTRIES.flatMap((e) => {
+    const [from, to] = [settingValue(a, e), settingValue(b, e)];
+    return JSON.stringify(from) === JSON.stringify(to) ? [] : [`${e.field.label} ${String(from)} → ${String(to)}`];
+  });
 }
 
 function BundledNote() {
