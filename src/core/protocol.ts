@@ -68,9 +68,13 @@ export interface StepMetrics {
   learningRate: number;
   /** Global gradient norm before clipping. */
   gradNorm: number;
-  /** Label tokens counted by the loss in this step. */
+  /** Label tokens counted by the loss in this step: the trained tokens. */
   tokens: number;
+  /** Trained tokens per second. */
   tokensPerSecond: number;
+  /** Tokens the model read in this step (padding excluded): what the forward pass paid for. */
+  inputTokens: number;
+  inputTokensPerSecond: number;
   msPerStep: number;
 }
 
@@ -145,6 +149,8 @@ const stepMetricsSchema = z.strictObject({
   gradNorm: metric,
   tokens: count,
   tokensPerSecond: metric,
+  inputTokens: count,
+  inputTokensPerSecond: metric,
   msPerStep: metric,
 }) satisfies z.ZodType<StepMetrics>;
 

@@ -65,6 +65,8 @@ export interface StepResult {
   gradNorm: number;
   /** Tokens counted by the loss in this step's batch. */
   tokens: number;
+  /** Tokens the model read in this step's batch (padding excluded). */
+  inputTokens: number;
   ms: number;
 }
 
@@ -146,6 +148,7 @@ export class Trainer {
       lr,
       gradNorm,
       tokens: countedTokens(batch.labels),
+      inputTokens: batch.attentionMask.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0),
       ms: performance.now() - start,
     };
   }

@@ -28,6 +28,8 @@ const step = (n: number) => ({
   gradNorm: 1,
   tokens: 3,
   tokensPerSecond: 10,
+  inputTokens: 21,
+  inputTokensPerSecond: 70,
   msPerStep: 5,
 });
 
@@ -71,6 +73,20 @@ describe("runs persistence", () => {
     expect(Number.isNaN(back.runs.a.steps[1].loss)).toBe(true);
     saveRuns({ runs: { b: back.runs.b }, runOrder: ["b"], baselineRunId: null }, storage);
     expect(loadRuns(storage).runOrder).toEqual(["b"]);
+  });
+
+  it("a run saved before input tokens were reported still loads, with 0 for them", () => {
+    const storage = memoryStorage();
+    saveRuns({ runs: { a: run("a", "finished") }, runOrder: ["a"], baselineRunId: null }, storage);
+    const key = RUNS_STORAGE_KEY + ".a";
+    const old = JSON.parse(storage.getItem(key)!);
+    for (const s of old.steps) {
+      delete s.inputTokens;
+      delete s.inputTokensPerSecond;
+    }
+    storage.setItem(key, JSON.stringify(old));
+    const back = loadRuns(storage);
+    expect(back.runs.a.steps[0]).toMatchObject({ tokens: 3, inputTokens: 0, inputTokensPerSecond: 0 });
   });
 
   it("scheduleSaveRuns waits, and flushes to the environment's storage at once when the page is hidden", () => {

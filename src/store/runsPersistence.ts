@@ -29,6 +29,9 @@ const stepSchema = z.object({
   gradNorm: num,
   tokens: num,
   tokensPerSecond: num,
+  // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
+  inputTokens: num.default(0),
+  inputTokensPerSecond: num.default(0),
   msPerStep: num,
 });
 // The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.

@@ -1,5 +1,6 @@
 // The page: header, a settings sidebar (strategy first: it is what the page is about; then
-// formatting, tokenizer, data & sharing), the examples with their token views, then training.
+// formatting, tokenizer, data & sharing), the examples with their token views, the training monitor
+// beside them (controls, chart, answers), then the model, settings and runs.
 import { usePlayground } from "../store/playgroundStore";
 import { DataLayer } from "./data/DataLayer";
 import { DataPanel } from "./data/DataPanel";
@@ -10,6 +11,7 @@ import { FormattingPanel } from "./formatting/FormattingPanel";
 import { Header } from "./header/Header";
 import { StrategyPanel } from "./strategy/StrategyPanel";
 import { TokenizerPanel } from "./tokenizer/TokenizerPanel";
+import { MonitorJump, TrainingMonitor } from "./training/TrainingMonitor";
 import { TrainingSection } from "./training/TrainingSection";
 import { CompareToolbar } from "./tokens/CompareToolbar";
 import { Legend } from "./tokens/Legend";
@@ -35,7 +37,9 @@ export function App() {
           <ExampleList />
           <HoldoutEditor />
         </main>
+        <TrainingMonitor />
       </div>
+      <MonitorJump />
       <TrainingSection />
       <DataLayer />
     </>

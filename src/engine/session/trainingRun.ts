@@ -122,6 +122,8 @@ export class TrainingRun {
           gradNorm: r.gradNorm,
           tokens: r.tokens,
           tokensPerSecond: r.ms > 0 ? (r.tokens * 1000) / r.ms : 0,
+          inputTokens: r.inputTokens,
+          inputTokensPerSecond: r.ms > 0 ? (r.inputTokens * 1000) / r.ms : 0,
           msPerStep: r.ms,
         };
         this.env.post({ type: "step", runId, metrics });

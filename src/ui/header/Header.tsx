@@ -1,6 +1,7 @@
 // Title and the loaded tokenizer at a glance: name, vocabulary size, and its BOS / EOS / pad tokens,
 // which decide what the markers and the collator can do.
 import { usePlayground } from "../../store/playgroundStore";
+import { scrollToSection } from "../common/scrollToSection";
 
 function TokenFact({ label, token, id }: { label: string; token: string | null; id: number | null }) {
   return (
@@ -13,7 +14,7 @@ function TokenFact({ label, token, id }: { label: string; token: string | null; 
 
 function SectionLink({ id, label }: { id: string; label: string }) {
   return (
-    <button type="button" className="link-button" onClick={() => document.getElementById(id)?.scrollIntoView({ behavior: "smooth" })}>
+    <button type="button" className="link-button" onClick={() => scrollToSection(id)}>
       {label}
     </button>
   );

@@ -101,9 +101,13 @@ function Metrics({ run }: { run: RunRecord }) {
         <dt>grad norm</dt>
         <dd>{m ? fmt(m.gradNorm, 3) : "–"}</dd>
       </div>
-      <div>
-        <dt>tokens/s</dt>
-        <dd>{m ? fmt(m.tokensPerSecond, 3) : "–"}</dd>
+      <div title="Tokens the model reads per second (the forward and backward pass pay for these; padding excluded).">
+        <dt>input tok/s</dt>
+        <dd data-testid="metric-input-tps">{m ? fmt(m.inputTokensPerSecond, 3) : "–"}</dd>
+      </div>
+      <div title="Tokens the loss counts per second: the ones the fine-tune learns from (labels not -100).">
+        <dt>trained tok/s</dt>
+        <dd data-testid="metric-trained-tps">{m ? fmt(m.tokensPerSecond, 3) : "–"}</dd>
       </div>
       <div>
         <dt>ms/step</dt>

@@ -1,14 +1,11 @@
-// The training part of the page: model and settings on the left; controls, live metrics, the loss
-// chart, the answers and the runs table on the right. The bundled model is loaded (and the worker
+// The training part of the page: model and settings on the left, the runs table on the right (the
+// controls, metrics, chart and answers are the TrainingMonitor beside the examples). The bundled model is loaded (and the worker
 // started, so the backend shows) as soon as the tokenizer is ready.
 import { useEffect } from "react";
 import { loadBundledModel } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { ModelPicker } from "../model/ModelPicker";
 import { RunsTable } from "../runs/RunsTable";
-import { GenerationsPanel } from "./GenerationsPanel";
-import { LossChart } from "./LossChart";
-import { RunControls } from "./RunControls";
 import { TrainingSettingsForm } from "./TrainingSettingsForm";
 import "./training.css";
 
@@ -26,15 +23,12 @@ export function TrainingSection() {
     if (usePlayground.getState().model.kind === "bundled") void loadBundledModel();
   }, [tokenizerReady]);
   return (
-    <section id="training" className="training-layout" aria-label="Training" data-testid="training">
+    <section id="training" className="training-layout training-panels" aria-label="Training" data-testid="training">
       <div className="training-side">
         <ModelPicker />
         <TrainingSettingsForm disabled={active} />
       </div>
       <div className="training-main">
-        <RunControls />
-        <LossChart />
-        <GenerationsPanel />
         <RunsTable />
       </div>
     </section>
