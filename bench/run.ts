@@ -1,26 +1,30 @@
 // `npm run bench`: how fast the engine trains and generates, per backend available in Node.
 // Measures the bundled default model on the playground's default data (what a new user trains
-// first) and a tiny fixture model. Prints one row per measurement and, with --json, JSON lines.
-//   npm run bench [-- --backends cpu,wasm --steps 10 --json]
+// first) and a tiny fixture model; without the engine, the mask diagnosis on long text and the
+// share-link decoder on hostile hashes. Prints one row per measurement and, with --json, JSON lines.
+//   npm run bench [-- --backends cpu,wasm --steps 10 --only mask|share|engine --json]
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
 import { loadTokenizerDir } from "../src/cli/tokenizerDir";
 import { buildMaskView } from "../src/core/maskView";
 import { DEFAULT_STATE } from "../src/core/playgroundState";
 import { buildTrainingData } from "../src/core/trainingData";
+import { maskBench } from "./mask";
+import { shareBench } from "./share";
 
 const { values } = parseArgs({
   options: {
     backends: { type: "string", default: "cpu,wasm" },
     steps: { type: "string", default: "10" },
+    only: { type: "string", default: "" },
     json: { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
-const engine = await loadEngine();
-engine.tf.env().set("PROD", true);
-const { createDefaultModel } = await import("../src/engine/defaultModel");
-const { loraConfigFrom, trainingArgsFrom } = await import("../src/engine/session/settings");
+if (!["", "mask", "share", "engine"].includes(values.only)) {
+  console.error(`bench: --only ${values.only} is not a measurement group; give mask, share or engine, or leave it out for all.`);
+  process.exit(2);
+}
 
 interface Row {
   backend: string;
@@ -39,6 +43,36 @@ function report(row: Row) {
 }
 
 const tokenizer = loadTokenizerDir("default");
+if (values.only === "" || values.only === "mask") {
+  for (const r of maskBench(tokenizer)) {
+    report({
+      backend: "core",
+      what: `mask, template not found: ${r.chars / 1000}k chars`,
+      value: r.ms,
+      unit: "ms",
+      note: `${r.tokens} tokens, ${((r.ms * 1000) / r.tokens).toFixed(1)} µs per token`,
+    });
+  }
+}
+if (values.only === "" || values.only === "share") {
+  const r = shareBench();
+  report({
+    backend: "core",
+    what: "share decode, worst of hostile hashes",
+    value: r.worstMs,
+    unit: "ms",
+    note: `${r.worstKind}; median ${r.medianMs.toFixed(2)} ms of ${r.cases}`,
+  });
+}
+if (values.only === "mask" || values.only === "share") {
+  if (!values.json) console.log(`\n${rows.length} measurements. Node ${process.version}.`);
+  process.exit(0);
+}
+
+const engine = await loadEngine();
+engine.tf.env().set("PROD", true);
+const { createDefaultModel } = await import("../src/engine/defaultModel");
+const { loraConfigFrom, trainingArgsFrom } = await import("../src/engine/session/settings");
 const state = DEFAULT_STATE;
 const view = buildMaskView(tokenizer, state.examples, state.formatting, state.masking);
 const data = buildTrainingData(view, state.examples, state.holdout, state.training.maxSeqLength);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { answerSchema, envelopeSchema, parseMessage, type Envelope, type Parsed } from "./workerEnvelope";
 import { TrainingSettingsSchema } from "./settings/trainingSettings";
+import { IGNORE_INDEX } from "./types";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -83,7 +84,28 @@ export type RunState = (typeof RUN_STATES)[number];
 export const RUN_ERROR_KINDS = ["nan", "device-lost", "out-of-memory", "other"] as const;
 export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
-const ids = z.array(z.number().int().min(-100));
+// Input ids are token ids; labels are token ids or -100 (masked), and there is one label per input
+// id. Whether an id is inside the vocabulary is the worker's check: only it knows the model.
+const tokenId = z.number().int("expected a whole token id").min(0, "expected a token id ≥ 0 (-100 belongs in labels, not input ids)");
+const ids = z.array(tokenId);
+const label = z
+  .number()
+  .int("expected a whole token id or -100")
+  .refine((l) => l === IGNORE_INDEX || l >= 0, `expected a token id ≥ 0, or ${IGNORE_INDEX} where the position is masked`);
+const exampleSchema = z.strictObject({ inputIds: ids, labels: z.array(label) });
+const examplesSchema = z
+  .array(exampleSchema)
+  .min(1)
+  .superRefine((examples, ctx) => {
+    const k = examples.findIndex((e) => e.inputIds.length !== e.labels.length);
+    if (k < 0) return;
+    const e = examples[k];
+    ctx.addIssue({
+      code: "custom",
+      path: [k, "labels"],
+      message: `example ${k + 1} has ${e.labels.length} labels for ${e.inputIds.length} input ids; expected one label per input id (${IGNORE_INDEX} where masked)`,
+    });
+  });
 
 // The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
 const trainingSettingsSchema = TrainingSettingsSchema;
@@ -105,13 +127,13 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("start"),
     runId: z.string(),
-    examples: z.array(z.strictObject({ inputIds: ids, labels: ids })).min(1),
+    examples: examplesSchema,
     prompts: z.array(z.strictObject({ kind: z.enum(["train", "holdout"]), inputIds: ids })),
     settings: trainingSettingsSchema,
     /** Ids that end a generation (the tokenizer's EOS and the end marker). */
     stopIds: z.array(z.number().int()),
     /** Ids of tokens added at runtime: their embedding rows are new. */
-    newTokenIds: z.array(z.number().int()),
+    newTokenIds: ids,
   }),
   z.strictObject({ type: z.literal("pause"), runId: z.string() }),
   z.strictObject({ type: z.literal("resume"), runId: z.string() }),

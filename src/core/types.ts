@@ -55,7 +55,16 @@ export type WarningCode =
   | "new-token-embeddings"
   | "no-trained-tokens"
   | "chat-template-missing"
-  | "chat-template-prefix-mismatch";
+  | "chat-template-prefix-mismatch"
+  // Trainer presets (src/core/trainers): what a real tool does with the example, and why.
+  | "trainer-error"
+  | "trainer-row-dropped"
+  | "trainer-template-swapped"
+  | "trainer-stop-token-untrained"
+  | "trainer-prefix-mismatch"
+  | "trainer-late-turn-span"
+  | "trainer-option-ignored"
+  | "trainer-markers-detected";
 
 /** A tokenized template next to the same text as it was tokenized inside the example. */
 export interface TemplateMismatch {

@@ -1,6 +1,8 @@
 // The `mask` command end to end, as the project's checks call it.
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(__dirname, "../../..");
@@ -12,6 +14,17 @@ const cli = (...args: string[]) =>
   });
 
 const text = '\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant: perro';
+
+const dir = mkdtempSync(join(tmpdir(), "mask-cli-"));
+const file = (name: string, bytes: number[] | string) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof bytes === "string" ? bytes : Uint8Array.from(bytes));
+  return path;
+};
+// "hola\nqué \xff" (Latin-1 bytes in a UTF-8 file) and an empty file.
+const latin1 = file("latin1.txt", [...Buffer.from("hola\nqué "), 0xff, 0x0a]);
+const emptyFile = file("empty.txt", "");
+const co = ["--tokenizer", "default", "--text", "hi", "--strategy", "completion-only"];
 
 describe("cli mask", () => {
   it("prints ids, labels, template ids, added tokens and warnings as one JSON object", () => {
@@ -64,6 +77,12 @@ describe("cli mask", () => {
     expect(trained).toEqual(out.input_ids.slice(-3));
   });
 
+  it("accepts an id of a token it added (ids up to the grown vocabulary)", () => {
+    const r = cli(...co, "--add-special-token", "<|mask-cli-test|>", "--response-template-ids", "151669", "--json");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).template_ids.response).toEqual([151669]);
+  });
+
   it("without --json prints coloured tokens with label and id", () => {
     const r = cli("--tokenizer", "default", "--text", "hi", "--strategy", "full");
     expect(r.status).toBe(0);
@@ -81,6 +100,19 @@ describe("cli mask", () => {
       /comma-separated token ids/,
     ],
     [["--tokenizer", "default", "--text-file", "/nonexistent.txt", "--strategy", "full"], /cannot read --text-file/],
+    [[...co, "--response-template-ids", "151669"], /--response-template-ids: 151669 is not a token id of .*0 to 151668/],
+    [[...co, "--response-template-ids", "271,2147483648"], /--response-template-ids: 2147483648 is not a token id/],
+    [[...co, "--response-template-ids", "1".repeat(23)], /--response-template-ids: 1{23} is not a token id/],
+    [[...co, "--response-template-ids", "1e23"], /--response-template-ids: expected comma-separated token ids/],
+    [[...co, "--response-template", "x", "--instruction-template-ids", "151670"], /--instruction-template-ids: 151670 is not/],
+    [[...co, "--response-template", ""], /--response-template is empty; give the text that starts each answer/],
+    [[...co, "--response-template", "x", "--instruction-template", ""], /--instruction-template is empty; leave it out/],
+    [["--tokenizer", "default", "--text", "", "--strategy", "full"], /--text is empty; give the text to tokenize/],
+    [["--tokenizer", "default", "--text-file", emptyFile, "--strategy", "full"], /--text-file .*empty\.txt is empty/],
+    [
+      ["--tokenizer", "default", "--text-file", latin1, "--strategy", "full"],
+      /--text-file .*latin1\.txt:2:5: byte 0xff at byte offset 10 is not UTF-8.*re-save the file as UTF-8/,
+    ],
   ])("rejects bad input with one line and exit code 2: %j", (args, message) => {
     const r = cli(...(args as string[]));
     expect(r.status).toBe(2);

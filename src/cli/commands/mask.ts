@@ -3,8 +3,10 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+import { decodeUtf8Whole, notUtf8Message } from "../../core/dataset/bytes";
 import { maskText } from "../../core/masking/maskExample";
 import { prepareMasking } from "../../core/masking/prepare";
+import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskingOptions, type TemplateSpec } from "../../core/types";
 import { CliError } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
@@ -20,10 +22,11 @@ Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').
 --insert-markers applies the notebook's transform around its "\\n\\n### Human:" / "\\n\\n### Assistant:"
 templates; --strategy special-tokens adds those two templates as special tokens.`;
 
+// Kept as typed: whether each id is in the vocabulary is known once the tokenizer is loaded.
 const idList = z
   .string()
   .regex(/^\d+(,\d+)*$/, "expected comma-separated token ids such as 1,2,3")
-  .transform((s) => s.split(",").map(Number));
+  .transform((s) => s.split(","));
 
 const Flags = z
   .object({
@@ -81,23 +84,59 @@ function parseFlags(argv: string[]) {
   }
   if (values.help) return null;
   const parsed = Flags.safeParse(values);
-  if (!parsed.success) throw new CliError(`mask: ${parsed.error.issues[0].message}`);
-  return parsed.data;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue.path.length > 0 ? `--${String(issue.path[0])}` : "";
+    // Name the flag, unless the message already does ("--tokenizer DIR is required").
+    throw new CliError(`mask: ${flag && !issue.message.includes(flag) ? `${flag}: ` : ""}${issue.message}`);
+  }
+  const f = parsed.data;
+  const empty = (flag: string, next: string) => new CliError(`mask: --${flag} is empty; ${next}`);
+  if (f.text === "") throw empty("text", "give the text to tokenize");
+  if (f["response-template"] === "")
+    throw empty("response-template", "give the text that starts each answer, e.g. $'\\n\\n### Assistant:'");
+  if (f["instruction-template"] === "") {
+    throw empty(
+      "instruction-template",
+      "leave it out to mask through the response template only, or give the text that starts each instruction",
+    );
+  }
+  if (f["add-special-token"]?.includes("")) throw empty("add-special-token", "give the token's text, e.g. $'\\n\\n### Human:'");
+  return f;
 }
 
+/** The text file, strictly UTF-8 as the dataset reader wants it: a wrong encoding is not turned into "�". */
 function readText(flags: { text?: string; "text-file"?: string }): string {
   if (flags.text !== undefined) return flags.text;
   const file = flags["text-file"] as string;
+  let bytes: Uint8Array;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
     throw new CliError(`mask: cannot read --text-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const decoded = decodeUtf8Whole(bytes);
+  if ("notUtf8" in decoded) {
+    const { line, column, byte, byteOffset } = decoded.notUtf8;
+    throw new CliError(`mask: --text-file ${file}:${line}:${column}: ${notUtf8Message(byte, byteOffset)}`);
+  }
+  if (decoded.text === "") throw new CliError(`mask: --text-file ${file} is empty; give a file with the text to tokenize`);
+  return decoded.text;
 }
 
-function template(text: string | undefined, ids: number[] | undefined): TemplateSpec | null {
-  if (ids) return { ids };
+function template(text: string | undefined, ids: string[] | undefined): TemplateSpec | null {
+  if (ids) return { ids: ids.map(Number) };
   return text === undefined ? null : { text };
+}
+
+/** Every given id must be a token of the tokenizer (with the added ones); TRL would fail on it later. */
+function checkTemplateIds(flag: string, typed: string[] | undefined, tokenizer: PlaygroundTokenizer): void {
+  const bad = typed?.find((t) => !Number.isSafeInteger(Number(t)) || Number(t) >= tokenizer.vocabSize);
+  if (bad === undefined) return;
+  throw new CliError(
+    `mask: --${flag}: ${bad} is not a token id of ${tokenizer.name}, whose ids run from 0 to ${tokenizer.vocabSize - 1}; ` +
+      `give ids from its vocabulary (the "input_ids" of --json), or the template as text with --${flag.replace(/-ids$/, "")}`,
+  );
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -127,6 +166,8 @@ export async function run(argv: string[]): Promise<number> {
   // the collator templates above are matched separately, as in the notebook.
   const templates = NOTEBOOK_TEMPLATES;
   const prepared = prepareMasking(base, { kind: "text", templates }, options);
+  checkTemplateIds("response-template-ids", flags["response-template-ids"], prepared.tokenizer);
+  checkTemplateIds("instruction-template-ids", flags["instruction-template-ids"], prepared.tokenizer);
   const masked = maskText(text, prepared, 1);
   const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);
 

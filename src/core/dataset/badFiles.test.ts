@@ -10,6 +10,20 @@ const msgs = (...turns: Array<[string, unknown]>) => JSON.stringify({ messages: 
 const enc = (s: string) => new TextEncoder().encode(s);
 const bytesOf = (...parts: Array<string | number[]>) => Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...enc(p)] : p)));
 
+/** The little-endian footer length sits before the closing "PAR1". */
+const footerStart = (bytes: Uint8Array) =>
+  bytes.length - 8 - new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+
+/** A two-row Parquet file with one byte overwritten, as a cut or corrupted download has. */
+function damaged(at: (bytes: Uint8Array) => number, value = 0): Uint8Array {
+  const bytes = writeParquet(
+    ["text"],
+    [{ text: "\n\n### Human: hi\n\n### Assistant: hola" }, { text: "\n\n### Human: a\n\n### Assistant: b" }],
+  );
+  bytes[at(bytes)] = value;
+  return bytes;
+}
+
 interface Case {
   name: string;
   file: string;
@@ -295,9 +309,53 @@ const CASES: Case[] = [
   {
     name: "CSV header only",
     file: "a.csv",
-    content: "instruction,output\n",
-    expect: { reason: "empty-file", message: /no records/ },
+    content: "instruction,output\n\n",
+    expect: {
+      reason: "empty-file",
+      line: 1,
+      column: 1,
+      message: /has a header \(line 1\) but no rows under it; expected one row per example/,
+    },
     fatal: true,
+  },
+  {
+    name: "CSV header naming a column twice",
+    file: "a.csv",
+    content: "instruction,output,output\nhi,hola,adiós\n",
+    expect: {
+      reason: "no-header",
+      line: 1,
+      column: 20,
+      message: /names column "output" twice \(columns 2 and 3\); expected each name once: rename or remove one/,
+    },
+    fatal: true,
+  },
+  {
+    name: "JSONL message mixing an image part and a text part keeps the text",
+    file: "a.jsonl",
+    content: `${ok}\n${msgs(
+      [
+        "user",
+        [
+          { type: "image", image: "cat.png" },
+          { type: "text", text: "What is this?" },
+        ],
+      ],
+      ["assistant", "a cat"],
+    )}\n`,
+    expect: {
+      reason: "part-skipped",
+      line: 2,
+      column: 1,
+      path: "$[1].messages[0].content[0]",
+      message: /one "image" part was left out of the content: .*kept with its text parts/,
+    },
+  },
+  {
+    name: "message with only image parts",
+    file: "a.jsonl",
+    content: `${msgs(["user", [{ type: "image_url", image_url: { url: "x" } }]], ["assistant", "a cat"])}\n`,
+    expect: { reason: "empty-field", path: "$[0].messages[0].content", message: /only "image_url" parts and no text/ },
   },
   {
     name: "TSV empty answer cell",
@@ -316,6 +374,30 @@ const CASES: Case[] = [
     file: "a.parquet",
     content: writeParquet(["text"], [{ text: "x" }]).subarray(0, 40),
     expect: { reason: "not-parquet", line: 0, message: /expected "PAR1" at its start and end.*download complete/ },
+    fatal: true,
+  },
+  {
+    name: "Parquet with a damaged footer",
+    file: "a.parquet",
+    content: damaged((bytes) => footerStart(bytes)),
+    expect: {
+      reason: "not-parquet",
+      line: 0,
+      message:
+        /^the Parquet footer \(the schema and row index, from byte offset 99\) is damaged; the file is probably cut short or corrupted: download or export it again/,
+    },
+    fatal: true,
+  },
+  {
+    name: "Parquet with a damaged page",
+    file: "a.parquet",
+    content: damaged(() => 10, 0xff),
+    expect: {
+      reason: "unreadable",
+      line: 0,
+      row: 1,
+      message: /^rows 1-2 cannot be read: their data is damaged; .*download or export it again/,
+    },
     fatal: true,
   },
   {
@@ -377,6 +459,20 @@ describe("bad files", () => {
     expect(result.skipped["invalid-json"]).toBe(150);
     expect(result.errors[99].line).toBe(101);
     expect(result.examples).toHaveLength(1);
+  });
+
+  it("keeps the text of a message whose content mixes text and image parts", async () => {
+    const parts = [
+      { type: "text", text: "What is " },
+      { type: "image", image: "cat.png" },
+      { type: "audio", audio: "a.wav" },
+      { type: "text", text: "this?" },
+    ];
+    const result = await readDatasetText("a.jsonl", `${msgs(["user", parts], ["assistant", "a cat"])}\n`);
+    expect(result.examples[0].turns[0]).toEqual({ role: "user", content: "What is this?" });
+    expect(result.skipped).toEqual({});
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].message).toMatch(/^2 non-text parts \("image", "audio"\) were left out/);
   });
 
   it("judges records after a broken first one against the file's real format", async () => {

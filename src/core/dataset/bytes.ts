@@ -53,6 +53,33 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** Where the first byte that is not UTF-8 is: 1-based line and column, 0-based file offset. */
+export interface NotUtf8 {
+  line: number;
+  column: number;
+  byteOffset: number;
+  byte: number;
+}
+
+export function notUtf8Message(byte: number, byteOffset: number): string {
+  return `byte 0x${byte.toString(16).padStart(2, "0")} at byte offset ${byteOffset} is not UTF-8; expected UTF-8 text (re-save the file as UTF-8)`;
+}
+
+/** A whole file as text, decoded strictly with a leading BOM dropped, or where it stops being UTF-8. */
+export function decodeUtf8Whole(bytes: Uint8Array): { text: string } | { notUtf8: NotUtf8 } {
+  const body = startsWithBom(bytes) ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body) };
+  } catch {
+    const bad = firstInvalidUtf8(body);
+    const lineStart = body.lastIndexOf(0x0a, bad - 1) + 1;
+    let line = 1;
+    for (let i = body.indexOf(0x0a); i >= 0 && i < bad; i = body.indexOf(0x0a, i + 1)) line++;
+    const column = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body.subarray(lineStart, bad)).length + 1;
+    return { notUtf8: { line, column, byteOffset: bad + (body === bytes ? 0 : 3), byte: body[bad] } };
+  }
+}
+
 export type LineEvent =
   | { kind: "line"; line: number; text: string }
   /** A line with bytes that are not UTF-8: where the first one is. */

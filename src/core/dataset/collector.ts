@@ -10,6 +10,7 @@ import {
   type FileProblem,
   type ReadOptions,
   type RecordFormat,
+  type RecordNote,
   type SkipReason,
 } from "./types";
 
@@ -55,6 +56,11 @@ export class Collector {
   /** A record that cannot be used: counted under its reason and listed (while the list has room). */
   skip(error: DatasetError & { reason: SkipReason }): void {
     this.skipped[error.reason] = (this.skipped[error.reason] ?? 0) + 1;
+    this.note(error);
+  }
+
+  /** A record that was kept with something left out: listed, not counted as skipped. */
+  keptWithNote(error: DatasetError & { reason: RecordNote }): void {
     this.note(error);
   }
 

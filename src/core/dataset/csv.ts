@@ -2,12 +2,12 @@
 // (RFC 4180: an even number of `"` so far), so quoted fields may span lines; papaparse splits the
 // fields. Conversations may sit in a cell as JSON (`messages` = `[{"role": …}]`).
 import Papa from "papaparse";
+import { clip } from "../clip";
 import type { TextTemplates } from "../types";
-import type { ByteSource } from "./bytes";
+import { notUtf8Message, type ByteSource } from "./bytes";
 import type { Collector } from "./collector";
 import { guardedLines } from "./guardedLines";
 import { ingestRecord } from "./ingest";
-import { notUtf8Message } from "./jsonl";
 
 const countQuotes = (s: string) => {
   let n = 0;
@@ -60,6 +60,18 @@ async function* csvRecords(
   if (open) yield { line: open.line, text: open.parts.join("\n"), firstLine: open.parts[0] };
 }
 
+/** The first column name used twice (empty names are ignored columns, so they may repeat). */
+function firstDuplicate(names: string[]): { first: number; twice: number } | null {
+  const seen = new Map<string, number>();
+  for (let k = 0; k < names.length; k++) {
+    if (names[k] === "") continue;
+    const first = seen.get(names[k]);
+    if (first !== undefined) return { first, twice: k };
+    seen.set(names[k], k);
+  }
+  return null;
+}
+
 function splitFields(text: string, delimiter: string): { fields: string[]; error: string | null } {
   const parsed = Papa.parse<string[]>(text, { delimiter, newline: "\n", header: false, skipEmptyLines: false });
   const error = parsed.errors[0];
@@ -89,13 +101,25 @@ export async function readCsv(
     }
     const { fields, error } = splitFields(rec.text, delimiter);
     if (header === null) {
-      header = fields.map((f) => f.trim());
+      const names = fields.map((f) => f.trim());
+      header = names;
       headerLine = rec.line;
-      if (error !== null || header.every((h) => h === "")) {
+      if (error !== null || names.every((h) => h === "")) {
         c.fail(
           "no-header",
           `the first line is not a ${name} header (${error ?? "no column names"}); expected column names such as instruction${delimiter}output`,
           { line: rec.line },
+        );
+        return;
+      }
+      const duplicate = firstDuplicate(names);
+      if (duplicate !== null) {
+        // Which of the two columns a row means is a guess either way, so ask rather than pick one.
+        const { first, twice } = duplicate;
+        c.fail(
+          "no-header",
+          `the header names column ${JSON.stringify(clip(names[twice]))} twice (columns ${first + 1} and ${twice + 1}); expected each name once: rename or remove one of them`,
+          { line: rec.line, column: fieldColumns(rec.firstLine, delimiter)[twice] ?? 1 },
         );
         return;
       }
@@ -145,4 +169,10 @@ export async function readCsv(
     await c.pace();
   }
   if (header === null && !c.fatal) c.fail("empty-file", `the file is empty; expected a ${name} header line and rows`);
+  else if (header !== null && c.records === 0 && !c.fatal) {
+    c.fail("empty-file", `the file has a header (line ${headerLine}) but no rows under it; expected one row per example after the header`, {
+      line: headerLine,
+      column: 1,
+    });
+  }
 }

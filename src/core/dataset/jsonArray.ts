@@ -1,11 +1,10 @@
 // A JSON array of records ([{...}, {...}]): parsed whole, so it has a lower size limit than JSON
 // Lines. Record positions are only worked out when a record has a problem to point at.
 import type { TextTemplates } from "../types";
-import { firstInvalidUtf8, formatBytes, readAll, startsWithBom, type ByteSource } from "./bytes";
+import { decodeUtf8Whole, formatBytes, notUtf8Message, readAll, type ByteSource } from "./bytes";
 import type { Collector } from "./collector";
 import { ingestRecord } from "./ingest";
 import { findJsonSyntaxError, LineIndex } from "./jsonSyntax";
-import { notUtf8Message } from "./jsonl";
 
 export function tooLargeWholeMessage(kind: string, limit: number, size: number): string {
   return `the file (${formatBytes(size)}) is larger than the ${formatBytes(limit)} limit for ${kind}, which must be read whole; convert it to JSON Lines (one record per line), which is streamed`;
@@ -13,19 +12,11 @@ export function tooLargeWholeMessage(kind: string, limit: number, size: number):
 
 /** Decodes a whole file strictly; a bad byte becomes a located, fatal problem. */
 export function decodeWhole(bytes: Uint8Array, c: Collector): string | null {
-  const body = startsWithBom(bytes) ? bytes.subarray(3) : bytes;
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
-  } catch {
-    const bad = firstInvalidUtf8(body);
-    const lineStart = body.lastIndexOf(0x0a, bad - 1) + 1;
-    let line = 1;
-    for (let i = body.indexOf(0x0a); i >= 0 && i < bad; i = body.indexOf(0x0a, i + 1)) line++;
-    const column = new TextDecoder("utf-8", { ignoreBOM: true }).decode(body.subarray(lineStart, bad)).length + 1;
-    const offset = bad + (body === bytes ? 0 : 3);
-    c.fail("not-utf8", notUtf8Message(body[bad], offset), { line, column });
-    return null;
-  }
+  const decoded = decodeUtf8Whole(bytes);
+  if ("text" in decoded) return decoded.text;
+  const { line, column, byteOffset, byte } = decoded.notUtf8;
+  c.fail("not-utf8", notUtf8Message(byte, byteOffset), { line, column });
+  return null;
 }
 
 export async function readJsonArray(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number): Promise<void> {

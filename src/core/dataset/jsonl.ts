@@ -1,14 +1,10 @@
 // JSON Lines: one record per line, read as a stream so files of hundreds of MB fit.
 import type { TextTemplates } from "../types";
-import type { ByteSource } from "./bytes";
+import { notUtf8Message, type ByteSource } from "./bytes";
 import type { Collector } from "./collector";
 import { guardedLines } from "./guardedLines";
 import { ingestRecord } from "./ingest";
 import { findJsonSyntaxError } from "./jsonSyntax";
-
-export function notUtf8Message(byte: number, byteOffset: number): string {
-  return `byte 0x${byte.toString(16).padStart(2, "0")} at byte offset ${byteOffset} is not UTF-8; expected UTF-8 text (re-save the file as UTF-8)`;
-}
 
 export async function readJsonl(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, hint = ""): Promise<void> {
   let index = 0;

@@ -2,6 +2,7 @@
 // the file is held whole (the lower limit); rows are then read one row group at a time with a
 // yield between groups. hyparquet decodes snappy (the hub's default); other codecs are reported.
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { clip } from "../clip";
 import type { TextTemplates } from "../types";
 import { readAll, type ByteSource } from "./bytes";
 import type { Collector } from "./collector";
@@ -12,6 +13,25 @@ const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
 
 export function hasParquetMagic(bytes: Uint8Array, at = 0): boolean {
   return MAGIC.every((b, k) => bytes[at + k] === b);
+}
+
+const REDOWNLOAD = "the file is probably cut short or corrupted: download or export it again (or save it as JSON Lines)";
+
+/**
+ * What hyparquet said, when it is about the file ("parquet unsupported compression codec: …");
+ * nothing when damaged bytes made the parser itself trip (a TypeError such as "Cannot read
+ * properties of undefined"), which says nothing about the file.
+ */
+function parserDetail(err: unknown): string {
+  if (err instanceof TypeError || err instanceof RangeError || !(err instanceof Error)) return "";
+  return ` (${clip(err.message, 120)})`;
+}
+
+/** Where the footer starts: its length is the little-endian u32 before the closing "PAR1". */
+function footerOffset(bytes: Uint8Array): number {
+  const at = bytes.length - 8;
+  const length = (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  return Math.max(0, at - length);
 }
 
 export async function readParquet(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number): Promise<void> {
@@ -33,10 +53,11 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
   try {
     metadata = parquetMetadata(file);
   } catch (err) {
-    c.fail("not-parquet", `the Parquet footer cannot be read (${(err as Error).message}); is the download complete?`, {
-      line: 0,
-      column: 0,
-    });
+    c.fail(
+      "not-parquet",
+      `the Parquet footer (the schema and row index, from byte offset ${footerOffset(bytes)}) is damaged${parserDetail(err)}; ${REDOWNLOAD}`,
+      { line: 0, column: 0 },
+    );
     return;
   }
   let rowStart = 0;
@@ -50,9 +71,15 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
     try {
       rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
     } catch (err) {
-      const msg = (err as Error).message;
-      const hint = /compression codec/.test(msg) ? "; re-save it with snappy compression or as JSON Lines" : "";
-      c.fail("unreadable", `rows ${rowStart + 1}-${rowEnd} cannot be read: ${msg}${hint}`, { line: 0, column: 0, row: rowStart + 1 });
+      const detail = parserDetail(err);
+      const why = /compression codec/.test(detail)
+        ? `they use a compression this reader lacks${detail}; re-save the file with snappy compression or as JSON Lines`
+        : `their data is damaged${detail}; ${REDOWNLOAD}`;
+      c.fail("unreadable", `rows ${rowStart + 1}-${rowEnd} cannot be read: ${why}`, {
+        line: 0,
+        column: 0,
+        row: rowStart + 1,
+      });
       return;
     }
     for (let k = 0; k < rows.length; k++) {

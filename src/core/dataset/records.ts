@@ -53,11 +53,47 @@ function stringField(record: Record<string, unknown>, key: string, required: boo
   return v;
 }
 
-/** Message content: a string, or the multimodal list of parts where only text parts are kept. */
-function contentOf(v: unknown, path: string): string | RecordProblem {
+/** A part of a record left out on the way: an image (or audio, …) part of a message's content. */
+export interface SkippedPart {
+  /** Relative JSON path of the part, e.g. `.messages[0].content[1]`. */
+  path: string;
+  type: string;
+}
+
+/**
+ * Message content: a string, or the multimodal list of typed parts. Only text parts are kept; the
+ * others are noted in `skipped` (the record is kept for its text), unless nothing textual is left.
+ */
+function contentOf(v: unknown, path: string, skipped: SkippedPart[]): string | RecordProblem {
   if (typeof v === "string") return v;
-  if (Array.isArray(v) && v.every((p) => isPlainRecord(p) && p.type === "text" && typeof p.text === "string")) {
-    return v.map((p) => (p as { text: string }).text).join("");
+  if (Array.isArray(v) && v.every((p) => isPlainRecord(p) && typeof p.type === "string")) {
+    const texts: string[] = [];
+    const media: SkippedPart[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const part = v[i] as Record<string, unknown>;
+      if (part.type !== "text") {
+        media.push({ path: `${path}[${i}]`, type: String(part.type) });
+        continue;
+      }
+      if (typeof part.text !== "string") {
+        return {
+          reason: "wrong-type",
+          path: `${path}[${i}].text`,
+          message: `a text part's "text" is ${typeName(part.text)}; expected a string`,
+        };
+      }
+      texts.push(part.text);
+    }
+    if (texts.length === 0 && media.length > 0) {
+      const types = [...new Set(media.map((m) => JSON.stringify(m.type)))].join(", ");
+      return {
+        reason: "empty-field",
+        path,
+        message: `the content has only ${types} parts and no text; this playground trains on text: add a {type: "text", text} part or leave the record out`,
+      };
+    }
+    skipped.push(...media);
+    return texts.join("");
   }
   if (v === undefined) return { reason: "missing-field", path, message: "missing content; expected a string" };
   return { reason: "wrong-type", path, message: `content is ${typeName(v)}; expected a string (or a list of {type: "text", text} parts)` };
@@ -87,7 +123,14 @@ const SHAREGPT_ROLES: Record<string, Role> = { human: "user", user: "user", gpt:
 const CHAT_ROLES: Record<string, Role> = { user: "user", assistant: "assistant", system: "system" };
 
 /** A list of turn objects; `roleKeys`/`contentKeys` are tried in order (ShareGPT uses from/value). */
-function turnList(value: unknown, path: string, roleKeys: string[], contentKeys: string[], roles: Record<string, Role>): Converted {
+function turnList(
+  value: unknown,
+  path: string,
+  roleKeys: string[],
+  contentKeys: string[],
+  roles: Record<string, Role>,
+  skipped: SkippedPart[],
+): Converted {
   const list = arrayField(value, path);
   if (!Array.isArray(list)) return list;
   const turns: SourcedTurn[] = [];
@@ -121,7 +164,7 @@ function turnList(value: unknown, path: string, roleKeys: string[], contentKeys:
       };
     }
     const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
-    const content = contentOf(item[contentKey], `${at}.${contentKey}`);
+    const content = contentOf(item[contentKey], `${at}.${contentKey}`, skipped);
     if (typeof content !== "string") return content;
     turns.push({ role, content, path: `${at}.${contentKey}` });
   }
@@ -142,7 +185,7 @@ function alpaca(record: Record<string, unknown>): Converted {
 }
 
 /** TRL's prompt/completion: both strings, or both conversational (lists of messages). */
-function promptCompletion(record: Record<string, unknown>): Converted {
+function promptCompletion(record: Record<string, unknown>, skipped: SkippedPart[]): Converted {
   if (!own(record, "completion"))
     return {
       reason: "missing-field",
@@ -152,7 +195,7 @@ function promptCompletion(record: Record<string, unknown>): Converted {
   const part = (key: string, role: Role): Converted => {
     const v = record[key];
     if (Array.isArray(v) || (typeof v === "string" && v.trimStart().startsWith("[{")))
-      return turnList(v, `.${key}`, ["role"], ["content"], CHAT_ROLES);
+      return turnList(v, `.${key}`, ["role"], ["content"], CHAT_ROLES, skipped);
     const s = stringField(record, key, true);
     return typeof s === "string" ? { turns: [{ role, content: s, path: `.${key}` }] } : s;
   };
@@ -163,16 +206,16 @@ function promptCompletion(record: Record<string, unknown>): Converted {
   return { turns: [...prompt.turns, ...completion.turns] };
 }
 
-function convert(format: RecordFormat, record: Record<string, unknown>, templates: TextTemplates): Converted {
+function convert(format: RecordFormat, record: Record<string, unknown>, templates: TextTemplates, skipped: SkippedPart[]): Converted {
   switch (format) {
     case "messages":
-      return turnList(record.messages, ".messages", ["role"], ["content"], CHAT_ROLES);
+      return turnList(record.messages, ".messages", ["role"], ["content"], CHAT_ROLES, skipped);
     case "conversations":
-      return turnList(record.conversations, ".conversations", ["from", "role"], ["value", "content"], SHAREGPT_ROLES);
+      return turnList(record.conversations, ".conversations", ["from", "role"], ["value", "content"], SHAREGPT_ROLES, skipped);
     case "alpaca":
       return alpaca(record);
     case "prompt-completion":
-      return promptCompletion(record);
+      return promptCompletion(record, skipped);
     case "text": {
       const text = stringField(record, "text", true);
       return typeof text === "string" ? splitText(text, templates, ".text") : text;
@@ -184,7 +227,8 @@ function convert(format: RecordFormat, record: Record<string, unknown>, template
   }
 }
 
-export type RecordOutcome = { turns: Turn[]; format: RecordFormat } | (RecordProblem & { format: RecordFormat | null });
+export type RecordOutcome =
+  { turns: Turn[]; format: RecordFormat; skipped: SkippedPart[] } | (RecordProblem & { format: RecordFormat | null });
 
 /**
  * Converts one record. `fileFormat` is the format fixed by the file's first usable record (null
@@ -222,10 +266,11 @@ export function convertRecord(
       message: `the record has ${FORMAT_FIELDS[format]} but the file's first record (${fileFormatWhere}) has ${FORMAT_FIELDS[fileFormat]}; expected every record in one format`,
     };
   }
-  const converted = convert(format, record, templates);
+  const skipped: SkippedPart[] = [];
+  const converted = convert(format, record, templates, skipped);
   if (!("turns" in converted)) return { format, ...converted };
   const rolePath = (t: SourcedTurn) => t.path.replace(/\.(value|content)$/, (_m, k: string) => (k === "value" ? ".from" : ".role"));
   const problem = checkContent(converted.turns) ?? checkConversation(converted.turns, rolePath);
   if (problem) return { format, ...problem };
-  return { format, turns: converted.turns.map(({ role, content }) => ({ role, content })) };
+  return { format, turns: converted.turns.map(({ role, content }) => ({ role, content })), skipped };
 }

@@ -27,8 +27,11 @@ export type SkipReason =
 
 export type FileProblem = "empty-file" | "too-large" | "unreadable" | "not-json" | "not-parquet" | "no-header";
 
+/** Something left out of a record that was still kept (listed with the problems, never counted as skipped). */
+export type RecordNote = "part-skipped";
+
 export interface DatasetError {
-  reason: SkipReason | FileProblem;
+  reason: SkipReason | FileProblem | RecordNote;
   /** 1-based line in the file (0 when the container has no lines: Parquet). */
   line: number;
   /** 1-based column in UTF-16 code units, as editors count (0 when there is no text position). */
@@ -56,7 +59,7 @@ export interface DatasetResult {
   records: number;
   /** Records that could not be used, counted by reason; never dropped silently. */
   skipped: Partial<Record<SkipReason, number>>;
-  /** The first `maxErrors` problems in file order. */
+  /** The first `maxErrors` problems in file order (notes on kept records included). */
   errors: DatasetError[];
   /** Problems beyond `maxErrors` (counted, not listed). */
   errorsOmitted: number;

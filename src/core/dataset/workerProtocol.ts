@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { answerSchema, envelopeSchema, errorMessage, parseMessage, requestId, type Envelope, type Parsed } from "../workerEnvelope";
 import { readDataset } from "./read";
-import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, SkipReason } from "./types";
+import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, RecordNote, SkipReason } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
 export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
@@ -57,11 +57,13 @@ const SKIP_REASONS = [
   "csv-field-count",
   "csv-syntax",
 ] as const satisfies readonly SkipReason[];
+const RECORD_NOTES = ["part-skipped"] as const satisfies readonly RecordNote[];
 type Unlisted =
   | Exclude<Container, (typeof CONTAINERS)[number]>
   | Exclude<RecordFormat, (typeof FORMATS)[number]>
   | Exclude<FileProblem, (typeof FILE_PROBLEMS)[number]>
-  | Exclude<SkipReason, (typeof SKIP_REASONS)[number]>;
+  | Exclude<SkipReason, (typeof SKIP_REASONS)[number]>
+  | Exclude<RecordNote, (typeof RECORD_NOTES)[number]>;
 const _everyValueListed: [Unlisted] extends [never] ? true : never = true;
 void _everyValueListed;
 
@@ -81,7 +83,7 @@ const datasetResultSchema = z.strictObject({
   skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
   errors: z.array(
     z.strictObject({
-      reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS]),
+      reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS, ...RECORD_NOTES]),
       line: count,
       column: count,
       row: count.optional(),

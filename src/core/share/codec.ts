@@ -2,10 +2,11 @@
 // whatever comes in is size-capped, parsed without prototype keys and validated strictly.
 // lz-string is CommonJS: Node's ESM loader (the CLI) sees only its default export, bundlers see both.
 import lzString from "lz-string";
+import { clip } from "../clip";
 import type { PlaygroundState } from "../playgroundState";
 import { decompressUriBounded, DecompressError } from "./lzBounded";
 import { parseJsonSafely, UnsafeJsonError } from "./safeJson";
-import { describeIssue, PlaygroundStateSchema } from "./schema";
+import { describeIssue, listKeys, PlaygroundStateSchema } from "./schema";
 
 const { compressToEncodedURIComponent } = lzString;
 
@@ -32,7 +33,7 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
   try {
     return { ok: true, value: parseJsonSafely(text) };
   } catch (err) {
-    const why = err instanceof UnsafeJsonError ? err.message : `not valid JSON (${(err as Error).message})`;
+    const why = err instanceof UnsafeJsonError ? err.message : `not valid JSON (${clip((err as Error).message, 200)})`;
     return { ok: false, error: `${what}: ${why}` };
   }
 }
@@ -56,7 +57,7 @@ export function decodeShareHash(hash: string): Decoded {
   if (Number(m[1]) !== SHARE_VERSION) {
     return {
       ok: false,
-      error: `${what}: version ${m[1]} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}`,
+      error: `${what}: version ${clip(m[1])} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}`,
     };
   }
   // Hashes pass through chat apps that percent-encode; decode once, tolerating bad escapes.
@@ -88,6 +89,13 @@ export function exportStateFile(state: PlaygroundState): string {
   return `${JSON.stringify({ kind: STATE_FILE_KIND, version: SHARE_VERSION, state }, null, 2)}\n`;
 }
 
+/** A value echoed in a message: scalars clipped, containers named (they may be huge or deep). */
+function shortValue(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object" && v !== null) return "an object";
+  return v === undefined ? "nothing" : clip(String(JSON.stringify(v)));
+}
+
 function parseEnvelope(text: string, what: string, maxChars: number): Decoded {
   if (text.length > maxChars) return { ok: false, error: `${what}: ${text.length} characters is over the ${maxChars} limit` };
   const parsed = parseJson(text, what);
@@ -100,13 +108,13 @@ function parseEnvelope(text: string, what: string, maxChars: number): Decoded {
   if (env.kind !== STATE_FILE_KIND)
     return { ok: false, error: `${what}: $.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)` };
   if (env.version !== SHARE_VERSION)
-    return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${JSON.stringify(env.version)}` };
+    return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${shortValue(env.version)}` };
   if (env.savedAt !== undefined && typeof env.savedAt !== "string")
     return { ok: false, error: `${what}: $.savedAt: expected an ISO date string` };
   if (extra.length)
     return {
       ok: false,
-      error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${extra.map((k) => JSON.stringify(k)).join(", ")}`,
+      error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${listKeys(extra)}`,
     };
   const res = validate(env.state, what);
   return res.ok ? res : { ok: false, error: res.error.replace(`${what}: $`, `${what}: $.state`) };

@@ -1,16 +1,29 @@
 // The zod schema of PlaygroundState: every field typed and bounded, every object strict (an
 // unknown field is an error, not silently dropped), model ids checked against the hub's pattern.
+// The long arrays stop at their first bad entry, so a hostile link is refused in milliseconds.
 import { z } from "zod";
+import { clip, quoteClipped } from "../clip";
+import { firstIssueArray } from "../firstIssueArray";
 import type { PlaygroundState } from "../playgroundState";
-import { TrainingSettingsSchema } from "../settings/trainingSettings";
+import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
 import { HUB_MODEL_ID } from "../tokenizer/load";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-const TurnSchema = z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
-const ExampleSchema = z.strictObject({ id: z.string().min(1).max(500), turns: z.array(TurnSchema) });
+/** More turns or template ids than the longest sequence has tokens can never be trained or matched. */
+const MAX_SEQUENCE = TRAINING_FIELDS.maxSeqLength.max;
+export const MAX_EXAMPLES = 1_000_000;
 
-const TemplateSpecSchema = z.union([z.strictObject({ text: z.string() }), z.strictObject({ ids: z.array(int(0, 10_000_000)) })]);
+const TurnSchema = z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
+const ExampleSchema = z.strictObject({
+  id: z.string().min(1).max(500),
+  turns: firstIssueArray(TurnSchema, MAX_SEQUENCE, `at most ${MAX_SEQUENCE} turns (max_seq_length's limit)`),
+});
+
+const TemplateSpecSchema = z.union([
+  z.strictObject({ text: z.string() }),
+  z.strictObject({ ids: firstIssueArray(int(0, 10_000_000), MAX_SEQUENCE, `at most ${MAX_SEQUENCE} ids (max_seq_length's limit)`) }),
+]);
 
 const FormattingSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("text"), templates: z.strictObject({ instruction: z.string(), response: z.string() }) }),
@@ -41,7 +54,7 @@ const ModelSchema = z.discriminatedUnion("kind", [
 ]);
 
 export const PlaygroundStateSchema = z.strictObject({
-  examples: z.array(ExampleSchema).max(1_000_000),
+  examples: firstIssueArray(ExampleSchema, MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`),
   holdout: z.strictObject({ prompt: z.string(), expected: z.string() }),
   formatting: FormattingSchema,
   masking: MaskingSchema,
@@ -49,13 +62,23 @@ export const PlaygroundStateSchema = z.strictObject({
   training: TrainingSettingsSchema,
 }) satisfies z.ZodType<PlaygroundState>;
 
+/** `"a", "b", "c" and 497 more`: unknown keys as a message shows them, each clipped. */
+export function listKeys(keys: readonly string[], shown = 3): string {
+  const listed = keys
+    .slice(0, shown)
+    .map((k) => quoteClipped(k))
+    .join(", ");
+  return keys.length > shown ? `${listed} and ${keys.length - shown} more` : listed;
+}
+
 /** `$.training.lora.r: expected a number ≤ 1024` — the first problem, with its path. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  const path = `$${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+  const path = clip(`$${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${clip(String(p))}`)).join("")}`, 200);
   if (issue.code === "unrecognized_keys") {
-    return `${path}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (${path === "$" ? "at the top level" : "not part of this object"})`;
+    return `${path}: unknown field${issue.keys.length > 1 ? "s" : ""} ${listKeys(issue.keys)} (${path === "$" ? "at the top level" : "not part of this object"})`;
   }
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
-  return `${path}: ${issue.message}${more}`;
+  // A long array stops at its first bad entry, so "more" is a lower bound.
+  const more = error.issues.length > 1 ? " (and more problems after it)" : "";
+  return `${path}: ${clip(issue.message, 200)}${more}`;
 }

@@ -147,6 +147,8 @@ export class PlaygroundTokenizer {
   }
 
   decode(ids: readonly number[]): string {
+    // The library throws on no ids ("token_ids must be a non-empty array"); no ids are no text.
+    if (ids.length === 0) return "";
     return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   }
 

@@ -331,8 +331,77 @@ describe("TrainingHandler vocabulary check", () => {
     await ready(t);
     const id = await t.send({ ...start("v", 2, 0), examples: [examples[0], { inputIds: [5, 6, 900, 2], labels: [-100, -100, 900, 2] }] });
     const message = t.errorFor(id);
-    expect(message).toMatch(/Token id 900 \(example 2, position 2\) is outside the model's vocabulary of 64/);
+    expect(message).toMatch(/Token id 900 \(example 2, input id at position 2\) is outside the model's vocabulary of 64/);
     expect(message).toMatch(/Load the model's own tokenizer/);
     expect(t.of("run-state")).toEqual([]);
+  });
+
+  const bad = (ex: { inputIds: number[]; labels: number[] }) => ({ ...start("b", 2, 0), examples: [examples[0], ex] });
+  it.each([
+    [
+      "a label past the vocabulary",
+      bad({ inputIds: [5, 6, 2], labels: [-100, 70, 2] }),
+      /Token id 70 \(example 2, label at position 1\) is outside the model's vocabulary of 64/,
+    ],
+    [
+      "an input id of 1e12",
+      bad({ inputIds: [5, 1e12, 2], labels: [-100, 6, 2] }),
+      /Token id 1000000000000 \(example 2, input id at position 1\)/,
+    ],
+    [
+      "a prompt id past the vocabulary",
+      { ...start("b", 2, 0), prompts: [{ kind: "train", inputIds: [5, 64] }] },
+      /\(prompt 1, input id at position 1\)/,
+    ],
+    [
+      "an added token id of 1e12",
+      { ...start("b", 2, 0), newTokenIds: [64, 1e12] },
+      /Added token id 1000000000000 \(newTokenIds\[1\]\) is past the model's vocabulary of 64 plus the 2 added tokens/,
+    ],
+    [
+      "a negative input id",
+      bad({ inputIds: [5, -3, 2], labels: [-100, 6, 2] }),
+      /at request\.examples\.1\.inputIds\.1: expected a token id ≥ 0/,
+    ],
+    [
+      "-100 as an input id",
+      bad({ inputIds: [-100, 6, 2], labels: [-100, 6, 2] }),
+      /at request\.examples\.1\.inputIds\.0: .*-100 belongs in labels/,
+    ],
+    [
+      "a negative label other than -100",
+      bad({ inputIds: [5, 6, 2], labels: [-1, 6, 2] }),
+      /at request\.examples\.1\.labels\.0: expected a token id ≥ 0, or -100/,
+    ],
+    [
+      "a fractional id",
+      bad({ inputIds: [5, 6.5, 2], labels: [-100, 6, 2] }),
+      /at request\.examples\.1\.inputIds\.1: expected a whole token id/,
+    ],
+    [
+      "fewer labels than input ids",
+      bad({ inputIds: [5, 6, 7, 2], labels: [-100, 6, 2] }),
+      /at request\.examples\.1\.labels: example 2 has 3 labels for 4 input ids; expected one label per input id/,
+    ],
+    ["more labels than input ids", bad({ inputIds: [5, 2], labels: [-100, 6, 2] }), /example 2 has 3 labels for 2 input ids/],
+    [
+      "r = 1e9",
+      { ...start("b", 2, 0), settings: { ...start("b", 2, 0).settings, lora: { ...BUNDLED_MODEL_TRAINING.lora, r: 1e9 } } },
+      /at request\.settings\.lora\.r/,
+    ],
+    ["epochs 1e300", { ...start("b", 2, 0), settings: { ...start("b", 2, 0).settings, epochs: 1e300 } }, /at request\.settings\.epochs/],
+  ])("refuses %s, saying where", async (_name, request, message) => {
+    const t = harness();
+    await ready(t);
+    const id = await t.send(request);
+    expect(t.errorFor(id)).toMatch(message);
+    expect(t.of("run-state")).toEqual([]);
+  });
+
+  it("refuses a teacher-forced view of ids past the vocabulary", async () => {
+    const t = harness();
+    await ready(t);
+    const id = await t.send({ type: "teacher-forced", runId: null, inputIds: [5, 6, 99] });
+    expect(t.errorFor(id)).toMatch(/Token id 99 \(teacher-forced view, input id at position 2\) is outside the model's vocabulary of 64/);
   });
 });

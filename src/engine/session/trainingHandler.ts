@@ -22,6 +22,7 @@ import { teacherForced } from "../generate";
 import { architectureFor } from "../architectures";
 import { disposeModel, linearModules, loadModelFromFiles, resizeTokenEmbeddings, type CausalLM } from "../weights";
 import { classifyError, TrainingRun } from "./trainingRun";
+import { checkIds, vocabularyForStart } from "./vocabularyCheck";
 
 export interface HandlerEnv {
   post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -44,15 +45,6 @@ function modelInfo(name: string, model: CausalLM): ModelInfo {
     linearModules: linear,
     defaultTargets: [...architectureFor(model.config).defaultTargetModules],
   };
-}
-
-/** The first id ≥ vocabSize in any sequence, with where it is; null when all fit. */
-function firstIdOutside(sequences: number[][], vocabSize: number): { index: number; position: number; id: number } | null {
-  for (let index = 0; index < sequences.length; index++) {
-    const position = sequences[index].findIndex((id) => id >= vocabSize);
-    if (position >= 0) return { index, position, id: sequences[index][position] };
-  }
-  return null;
 }
 
 /** How a request was answered, and what goes on after the reply. */
@@ -246,15 +238,7 @@ export class TrainingHandler {
     const active = [...this.runs.values()].find((r) => r.state === "running");
     if (active) throw new Error(`Run ${active.input.runId} is still training; pause or stop it first.`);
     // Tokens added at runtime need embedding rows (resize_token_embeddings).
-    const needed = Math.max(model.config.vocabSize, ...msg.newTokenIds.map((id) => id + 1));
-    const outside = firstIdOutside([...msg.examples.map((e) => e.inputIds), ...msg.prompts.map((p) => p.inputIds)], needed);
-    if (outside) {
-      const where =
-        outside.index < msg.examples.length ? `example ${outside.index + 1}` : `prompt ${outside.index - msg.examples.length + 1}`;
-      throw new Error(
-        `Token id ${outside.id} (${where}, position ${outside.position}) is outside the model's vocabulary of ${needed}: the tokenizer does not belong to this model. Load the model's own tokenizer, or the model that goes with this tokenizer.`,
-      );
-    }
+    const needed = vocabularyForStart(msg, model.config.vocabSize);
     resizeTokenEmbeddings(model, needed);
     let run: TrainingRun;
     try {
@@ -283,6 +267,7 @@ export class TrainingHandler {
     const model = this.modelOrThrow("load one, then ask again");
     // An unknown run is refused rather than answered with the base model under the run's name.
     const lora = msg.runId === null ? null : this.runOrThrow(msg.runId).lora;
+    checkIds([{ ids: msg.inputIds, what: "teacher-forced view, input id" }], model.config.vocabSize);
     const predictions = msg.inputIds.length > 0 ? await teacherForced(model, msg.inputIds, lora) : [];
     return { type: "teacher-forced", predictions };
   }
