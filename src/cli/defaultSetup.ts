@@ -3,11 +3,12 @@
 import { createReadStream, statSync } from "node:fs";
 import { formatDatasetError } from "../core/dataset/collector";
 import { readDataset } from "../core/dataset/read";
-import { buildMaskView } from "../core/maskView";
+import { buildMaskView, type MaskView } from "../core/maskView";
 import { prepareMasking } from "../core/masking/prepare";
 import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
 import type { TrainExample } from "../core/protocol";
-import { buildTrainingData, promptText, stopIdsOf } from "../core/trainingData";
+import { buildTrainingData, promptText, stopIdsOf, type TrainingData } from "../core/trainingData";
+import type { ChatExample } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { CausalLM } from "../engine/index";
 import { CliError } from "./cliError";
@@ -34,6 +35,15 @@ export async function defaultTrainingExamples(
   tokenizer: PlaygroundTokenizer,
   settings: TrainingSettings,
 ): Promise<TrainExample[]> {
+  return (await defaultTrainingData(file, tokenizer, settings)).data.examples;
+}
+
+/** The conversations of a dataset file and what the page trains on from them (masks, added tokens). */
+export async function defaultTrainingData(
+  file: string,
+  tokenizer: PlaygroundTokenizer,
+  settings: TrainingSettings,
+): Promise<{ chats: ChatExample[]; data: TrainingData; view: MaskView }> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -46,7 +56,8 @@ export async function defaultTrainingExamples(
     throw new CliError(first ? formatDatasetError(result.fileName, first) : `${file}: no usable conversations`);
   }
   const view = buildMaskView(tokenizer, result.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
-  return buildTrainingData(view, result.examples, { prompt: "", expected: "" }, settings.maxSeqLength).examples;
+  const data = buildTrainingData(view, result.examples, { prompt: "", expected: "" }, settings.maxSeqLength);
+  return { chats: result.examples, data, view };
 }
 
 /** TEXT as a user turn, formatted as the page formats the holdout prompt; plus the stop ids. */

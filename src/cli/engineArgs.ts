@@ -110,5 +110,9 @@ export async function loadAdapterDir(engine: Engine, model: CausalLM, dir: strin
   const weightsFile = path.join(dir, "adapter_model.safetensors");
   requireFile(configFile, "--adapter must be a PEFT adapter folder with adapter_config.json");
   requireFile(weightsFile, "--adapter must be a PEFT adapter folder with adapter_model.safetensors");
-  return engine.importAdapter(model, readFileSync(configFile, "utf8"), new Uint8Array(readFileSync(weightsFile)), weightsFile);
+  const config = readFileSync(configFile, "utf8");
+  // Tokens added for training (trainable_token_indices past the vocabulary) need their rows first, as
+  // PEFT needs resize_token_embeddings before from_pretrained; the new rows are the mean, as in training.
+  engine.resizeTokenEmbeddings(model, engine.adapterVocabSize(config, configFile));
+  return engine.importAdapter(model, config, new Uint8Array(readFileSync(weightsFile)), weightsFile);
 }

@@ -7,6 +7,8 @@ const COMMANDS = {
   forward: () => import("./commands/forward"),
   generate: () => import("./commands/generate"),
   train: () => import("./commands/train"),
+  export: () => import("./commands/export"),
+  evaluate: () => import("./commands/evaluate"),
   dataset: () => import("./commands/dataset"),
   share: () => import("./commands/share"),
 } as const;
@@ -19,6 +21,8 @@ commands:
   forward   logits, loss and LoRA gradients of a model
   generate  greedy generation with a model and an optional adapter
   train     LoRA fine-tuning, headless; writes a PEFT adapter
+  export    the same run as a project for transformers + PEFT (accelerate, Slurm), TRL and axolotl
+  evaluate  each example's loss with a PEFT adapter (compare with an export's evaluate.py)
   dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems
   share     decode a share link (URL or #hash) to its playground, or encode a playground file to one`;
 

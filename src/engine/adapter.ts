@@ -87,12 +87,62 @@ const adapterConfigSchema = z
     rank_pattern: z.record(z.string(), z.unknown()).nullish(),
     alpha_pattern: z.record(z.string(), z.unknown()).nullish(),
     layers_to_transform: z.unknown().nullish(),
-    trainable_token_indices: z.array(z.number().int()).nullish(),
+    // A list targets the input embedding; a dict names the module: {"embed_tokens": [...]} (PEFT LoraConfig).
+    trainable_token_indices: z.union([z.array(z.number().int()), z.record(z.string(), z.array(z.number().int()))]).nullish(),
+    modules_to_save: z.array(z.string()).nullish(),
   })
   .passthrough();
 
-/** Parses adapter_config.json into our LoraConfig, rejecting PEFT features we do not implement. */
-export function parseAdapterConfig(json: string | object, where = "adapter_config.json"): LoraConfig {
+type RawAdapterConfig = z.infer<typeof adapterConfigSchema>;
+
+/**
+ * Which embedding rows the adapter replaces, as the engine holds them: ids from `start` to the end of
+ * the vocabulary. PEFT's trainable_token_indices (>= 0.15: the rows' trained copies in
+ * `<embedding>.token_adapter.trainable_tokens_delta`) or, from PEFT before 0.15, modules_to_save naming
+ * the embedding (the whole trained matrix in `<embedding>.weight`, i.e. start 0).
+ */
+function newTokenRowsOf(c: RawAdapterConfig, where: string): { start: number; count: number; wholeEmbedding: boolean } | null {
+  const saved = c.modules_to_save ?? [];
+  const embeddingSaved = saved.some((m) => EMBEDDING_MODULES.includes(m.split(".").pop()!));
+  const others = saved.filter((m) => !EMBEDDING_MODULES.includes(m.split(".").pop()!));
+  if (others.length)
+    throw new AdapterError(
+      `${where}: modules_to_save ${JSON.stringify(others)} is not implemented here (only the input embedding); retrain without it.`,
+    );
+  let indices = c.trainable_token_indices ?? null;
+  if (indices && !Array.isArray(indices)) {
+    const entries = Object.entries(indices);
+    // lm_head with the same rows is the tied output of the same embedding: PEFT stores nothing for it.
+    const own = entries.filter(([name]) => name.split(".").pop() !== "lm_head");
+    if (own.length !== 1 || entries.some(([name, ids]) => name.split(".").pop() === "lm_head" && ids.join() !== own[0][1].join()))
+      throw new AdapterError(
+        `${where}: trainable_token_indices ${JSON.stringify(Object.keys(indices))} must name one input embedding (its tied lm_head may repeat the same ids); retrain with a list of ids.`,
+      );
+    indices = own[0][1];
+  }
+  if (indices && indices.length) {
+    if (embeddingSaved)
+      throw new AdapterError(`${where}: both trainable_token_indices and modules_to_save name the embedding; PEFT refuses that too.`);
+    const start = indices[0];
+    if (indices.some((id, i) => id !== start + i))
+      throw new AdapterError(
+        `${where}: trainable_token_indices must be consecutive ids (the added tokens up to the end of the vocabulary), got ${indices.slice(0, 6).join(", ")}…; retrain with the ids the playground exports.`,
+      );
+    return { start, count: indices.length, wholeEmbedding: false };
+  }
+  return embeddingSaved ? { start: 0, count: -1, wholeEmbedding: true } : null;
+}
+
+/** Embedding module names PEFT's modules_to_save may use for the input embedding (one per architecture family). */
+const EMBEDDING_MODULES = ["embed_tokens", "word_embeddings", "wte"];
+
+/** Rows the model's embedding needs for this adapter (the last trainable token id + 1), or 0 when it adds none. */
+export function adapterVocabSize(json: string | object, where = "adapter_config.json"): number {
+  const rows = newTokenRowsOf(readAdapterConfig(json, where), where);
+  return rows && !rows.wholeEmbedding ? rows.start + rows.count : 0;
+}
+
+function readAdapterConfig(json: string | object, where: string): RawAdapterConfig {
   let raw: unknown = json;
   if (typeof json === "string") {
     try {
@@ -106,7 +156,19 @@ export function parseAdapterConfig(json: string | object, where = "adapter_confi
     const issue = parsed.error.issues[0];
     throw new AdapterError(`${where}: field "${issue.path.join(".")}": ${issue.message}; this does not look like a PEFT LoRA adapter.`);
   }
-  const c = parsed.data;
+  return parsed.data;
+}
+
+/** Parses adapter_config.json into our LoraConfig, rejecting PEFT features we do not implement. */
+export function parseAdapterConfig(json: string | object, where = "adapter_config.json"): LoraConfig {
+  return parsedAdapterConfig(json, where).config;
+}
+
+function parsedAdapterConfig(
+  json: string | object,
+  where: string,
+): { config: LoraConfig; wholeEmbedding: boolean; rows: { count: number } | null } {
+  const c = readAdapterConfig(json, where);
   const unsupported: string[] = [];
   if (c.use_dora) unsupported.push("use_dora");
   if (c.fan_in_fan_out) unsupported.push("fan_in_fan_out");
@@ -116,15 +178,16 @@ export function parseAdapterConfig(json: string | object, where = "adapter_confi
   if (c.layers_to_transform !== null && c.layers_to_transform !== undefined) unsupported.push("layers_to_transform");
   if (unsupported.length)
     throw new AdapterError(`${where}: uses ${unsupported.join(", ")}, which this engine does not implement; retrain without it.`);
-  const idx = c.trainable_token_indices ?? null;
-  return loraConfigSchema.parse({
+  const rows = newTokenRowsOf(c, where);
+  const config = loraConfigSchema.parse({
     r: c.r,
     lora_alpha: c.lora_alpha,
     lora_dropout: c.lora_dropout,
     target_modules: c.target_modules ?? null,
     use_rslora: c.use_rslora,
-    trainNewTokenRows: idx && idx.length ? idx[0] : null,
+    trainNewTokenRows: rows ? rows.start : null,
   });
+  return { config, wholeEmbedding: rows?.wholeEmbedding ?? false, rows: rows && !rows.wholeEmbedding ? { count: rows.count } : null };
 }
 
 /** Loads a PEFT adapter for `model`; every targeted module must have A and B of the right shape. */
@@ -134,7 +197,7 @@ export async function importAdapter(
   weights: SafetensorsSource,
   where = "adapter_model.safetensors",
 ): Promise<LoraAdapter> {
-  const config = parseAdapterConfig(configJson);
+  const { config, wholeEmbedding, rows } = parsedAdapterConfig(configJson, "adapter_config.json");
   const tensors = await readAllTensors(weights, where);
   const used = new Set<string>();
   const take = (key: string, shape: number[]): tf.Variable => {
@@ -162,9 +225,33 @@ export async function importAdapter(
     });
     if (config.trainNewTokenRows !== null) {
       const start = config.trainNewTokenRows;
-      adapter.newTokenRows = { start, rows: take(tokenDeltaKey(model), [model.config.vocabSize - start, model.config.hiddenSize]) };
+      if (start + (rows?.count ?? 0) > model.config.vocabSize)
+        throw new AdapterError(
+          `${where}: the adapter trains token rows ${start}…${start + (rows?.count ?? 1) - 1}, past this model's vocabulary of ${model.config.vocabSize}; grow the embedding first (resizeTokenEmbeddings to adapterVocabSize(config)), as PEFT needs resize_token_embeddings before from_pretrained.`,
+        );
+      // modules_to_save saved the whole embedding as "<embedding>.weight" (PEFT strips "modules_to_save.default.").
+      const H = model.config.hiddenSize;
+      const all = model.config.vocabSize - start;
+      if (wholeEmbedding) adapter.newTokenRows = { start, rows: take(`${PREFIX}${embeddingName(model.config)}`, [all, H]) };
+      else {
+        const count = rows?.count ?? all;
+        const delta = take(tokenDeltaKey(model), [count, H]);
+        if (count === all) adapter.newTokenRows = { start, rows: delta };
+        else {
+          // PEFT replaced only these rows; the engine holds every row from `start`, so the rest are the base model's.
+          const base = model.weights.get(embeddingName(model.config))!;
+          const full = tf.tidy(() => tf.variable(tf.concat([delta, tf.slice(base, [start + count, 0], [all - count, H])], 0), true));
+          delta.dispose();
+          adapter.newTokenRows = { start, rows: full };
+        }
+      }
     }
     const unused = [...tensors.keys()].filter((k) => !used.has(k));
+    const embeddingKey = unused.find((k) => /(embed_tokens|word_embeddings|wte|lm_head)(\.[\w.]*)?\.weight$/.test(k));
+    if (embeddingKey)
+      throw new AdapterError(
+        `${where}: holds the embedding layer "${embeddingKey}" (PEFT's save_embedding_layers after a resize); save the adapter with save_pretrained(..., save_embedding_layers=False), as the exported train.py does: the playground rebuilds the added rows itself.`,
+      );
     if (unused.length) {
       throw new AdapterError(
         `${where}: ${unused.length} tensor(s) not used by adapter_config.json's target_modules, first: "${unused[0]}"; the config and weights disagree.`,

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parseModelConfig } from "./config";
 import { Rng } from "./rng";
+import { writeSafetensors, type F32Tensor } from "./safetensors";
 import { tensorShapes, type CausalLM } from "./weights";
 
 export const DEFAULT_MODEL_NAME = "bundled default (random Qwen3-style, 2 layers)";
@@ -57,4 +58,20 @@ export function createDefaultModel(vocabSize: number, eosTokenId: number | null,
     weights.set(name, tf.tensor(data, shape));
   }
   return { config, weights };
+}
+
+/**
+ * The bundled model as a transformers folder's two files, so an export can train the same random
+ * model outside the tab: config.json (model_type "qwen3", which AutoConfig needs) and model.safetensors
+ * with every weight in float32 under transformers' names (tied: no lm_head.weight).
+ */
+export async function defaultModelFiles(
+  model: CausalLM,
+  vocabSize: number,
+  eosTokenId: number | null,
+): Promise<{ "config.json": string; "model.safetensors": Uint8Array }> {
+  const config = { model_type: "qwen3", ...defaultModelConfig(vocabSize, eosTokenId), torch_dtype: "float32" };
+  const tensors = new Map<string, F32Tensor>();
+  for (const [name, t] of model.weights) tensors.set(name, { shape: t.shape, data: (await t.data()) as Float32Array });
+  return { "config.json": `${JSON.stringify(config, null, 2)}\n`, "model.safetensors": writeSafetensors(tensors) };
 }

@@ -28,5 +28,5 @@ export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradient
 export { AdamW, linearScheduleFactor, globalNorm } from "./optimizer";
 export { Trainer, TRAINING_DEFAULTS, type TrainingArgs, type StepResult } from "./trainer";
 export { generateGreedy, teacherForced, type GenerateOptions } from "./generate";
-export { exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
+export { adapterVocabSize, exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
 export { Rng } from "./rng";

@@ -3,6 +3,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
+import { HF_TRAINING_DEFAULTS } from "../core/settings/trainerDefaults";
 import { collate, type Example } from "./batch";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
@@ -38,21 +39,8 @@ export const trainingArgsSchema = z.object({
 });
 export type TrainingArgs = z.infer<typeof trainingArgsSchema>;
 
-export const TRAINING_DEFAULTS: TrainingArgs = {
-  learning_rate: 5e-5,
-  num_train_epochs: 3,
-  max_steps: -1,
-  per_device_train_batch_size: 8,
-  warmup_steps: 0,
-  warmup_ratio: 0,
-  weight_decay: 0,
-  adam_beta1: 0.9,
-  adam_beta2: 0.999,
-  adam_epsilon: 1e-8,
-  max_grad_norm: 1,
-  seed: 42,
-  pad_token_id: 0,
-};
+/** HF TrainingArguments' defaults (one definition, in core: the export writes the same values). */
+export const TRAINING_DEFAULTS: TrainingArgs = { ...HF_TRAINING_DEFAULTS, pad_token_id: 0 };
 
 export interface StepResult {
   /** 1-based index of the step just taken. */

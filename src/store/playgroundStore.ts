@@ -3,6 +3,7 @@
 import { create } from "zustand";
 import { createDatasetSlice, type DatasetSlice } from "./datasetSlice";
 import { createExamplesSlice, type ExamplesSlice } from "./examplesSlice";
+import { createReplaySlice, type ReplaySlice } from "./replaySlice";
 import { createRunsSlice, type RunsSlice } from "./runsSlice";
 import { createSettingsSlice, type SettingsSlice } from "./settingsSlice";
 import { createSharingSlice, type SharingSlice } from "./sharingSlice";
@@ -17,7 +18,8 @@ export type PlaygroundState = ExamplesSlice &
   DatasetSlice &
   SharingSlice &
   TrainingSlice &
-  RunsSlice;
+  RunsSlice &
+  ReplaySlice;
 
 export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createExamplesSlice(...a),
@@ -28,4 +30,5 @@ export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createSharingSlice(...a),
   ...createTrainingSlice(...a),
   ...createRunsSlice(...a),
+  ...createReplaySlice(...a),
 }));

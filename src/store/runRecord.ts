@@ -1,6 +1,7 @@
 // One training run as the page keeps it: what made it (settings, strategy, model, backend), what the
 // worker reported, and the bounds and helpers that keep the record small. Apart from the runs slice so
 // that the slice and its persistence both read it without importing each other.
+import type { TrainerLog } from "../core/export/trainerState";
 import type { TrainingSettings } from "../core/playgroundState";
 import type { BackendName, RunErrorKind, RunState, StepMetrics } from "../core/protocol";
 import type { StrategyName } from "../core/types";
@@ -28,6 +29,8 @@ export interface RunGenerations {
   step: number;
   /** Decoded with the tokenizer the run was started with, one per prompt. */
   texts: string[];
+  /** Per prompt: the answer ended with a stop token (EOS / end marker). Absent in runs saved before. */
+  ended?: boolean[];
 }
 
 export interface RunError {
@@ -60,6 +63,13 @@ export interface RunRecord {
   errors: RunError[];
   /** The worker still holds the adapter (false after a reload or a worker restart). */
   adapterInWorker: boolean;
+  /**
+   * trainingDataFingerprint of the examples as trained (core/export/data.ts): an export from this run
+   * checks that the page would still train on the same ids and labels. Absent on runs from before exports.
+   */
+  dataFingerprint?: string;
+  /** The loss an exported run logged on another trainer (its trainer_state.json), drawn over this run's curve. */
+  trainerLog?: TrainerLog;
 }
 
 /** Halves the metrics once they exceed the bound, always keeping the latest step. */

@@ -57,7 +57,7 @@ const runSchema = z.object({
       gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
     }),
   ),
-  generations: z.array(z.object({ step: num, texts: z.array(z.string()) })),
+  generations: z.array(z.object({ step: num, texts: z.array(z.string()), ended: z.array(z.boolean()).optional() })),
   wallMs: num,
   runningSince: num.nullable(),
   tokensTrained: num,
@@ -70,6 +70,8 @@ const runSchema = z.object({
     }),
   ),
   adapterInWorker: z.boolean(),
+  dataFingerprint: z.string().optional(),
+  trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),
 });
 const indexSchema = z.object({ runOrder: z.array(z.string()), baselineRunId: z.string().nullable() });
 

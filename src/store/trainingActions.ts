@@ -3,6 +3,8 @@
 // teacher-forced view of an example.
 import type { BackendName, ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
+import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
+import { trainingDataFingerprint } from "../core/export/data";
 import { buildTrainingData } from "../core/trainingData";
 import { environment } from "./environment";
 import { computeMaskView } from "./maskViewMemo";
@@ -18,29 +20,48 @@ function fail(message: string): void {
   set({ startError: message });
 }
 
-/** Training data and the mask view's tokenizer for the current state, or an error message. */
-function currentData(maxSeqLength: number) {
+/** What a run trains on: the playground's examples, formatting and masking, or a replay's own. */
+export interface RunSetup {
+  examples: ChatExample[];
+  formatting: Formatting;
+  masking: MaskingOptions;
+  /** Added to the run's label, e.g. "notebook: markers". */
+  label?: string;
+}
+
+const currentSetup = (): RunSetup => ({ examples: store().examples, formatting: store().formatting, masking: store().masking });
+
+/** Training data and the mask view's tokenizer for `setup`, or why nothing can be trained. */
+export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
   const s = store();
   const tokenizer = currentTokenizer();
   if (!tokenizer) return { error: "The tokenizer is still loading; start again in a moment." } as const;
-  const mv = computeMaskView(tokenizer, s.examples, s.formatting, s.masking);
+  const mv = computeMaskView(tokenizer, setup.examples, setup.formatting, setup.masking);
   if (!mv.ok) return { error: `The masking settings do not work with this tokenizer: ${mv.error}` } as const;
-  const data = buildTrainingData(mv.view, s.examples, s.holdout, maxSeqLength);
+  const data = buildTrainingData(mv.view, setup.examples, s.holdout, maxSeqLength);
   if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
   if (data.examples.every((e) => e.labels.every((l) => l === -100))) {
     return {
       error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates.",
+      nothingTrained: true,
     } as const;
   }
-  return { data, tokenizer: mv.view.prepared.tokenizer } as const;
+  return { data, tokenizer: mv.view.prepared.tokenizer, view: mv.view } as const;
 }
 
 let runCounter = 0;
 
-/** Starts a run; `backend` restarts the worker with that backend first (a retry after a failure). */
-export async function startRun(settings: TrainingSettings = store().training, backend?: BackendName): Promise<string | null> {
+/**
+ * Starts a run; `backend` restarts the worker with that backend first (a retry after a failure);
+ * `setup` trains other examples or masking than the playground's (the notebook replay).
+ */
+export async function startRun(
+  settings: TrainingSettings = store().training,
+  backend?: BackendName,
+  setup: RunSetup = currentSetup(),
+): Promise<string | null> {
   set({ startError: null });
-  const got = currentData(settings.maxSeqLength);
+  const got = trainingDataFor(setup, settings.maxSeqLength);
   if ("error" in got) {
     fail(got.error ?? "");
     return null;
@@ -67,9 +88,9 @@ export async function startRun(settings: TrainingSettings = store().training, ba
   s.addRun({
     id: runId,
     createdAt: now,
-    label: `run ${runCounter}`,
+    label: setup.label ? `run ${runCounter} · ${setup.label}` : `run ${runCounter}`,
     modelName: s.loadedModel?.info.name ?? model.key,
-    strategy: s.masking.strategy,
+    strategy: setup.masking.strategy,
     backend: s.engine.backend,
     settings: structuredClone(settings),
     prompts: data.prompts.map((p) => ({ kind: p.kind, question: p.question, expected: p.expected })),
@@ -83,6 +104,7 @@ export async function startRun(settings: TrainingSettings = store().training, ba
     tokensTrained: 0,
     errors: [],
     adapterInWorker: false,
+    dataFingerprint: trainingDataFingerprint(data.examples),
   });
   bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
   bridge.postStart({
@@ -130,7 +152,7 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   const tokenizer = currentTokenizer();
   set((st) => ({ teacherForced: { ...st.teacherForced, [index]: "loading" } }));
   try {
-    const got = currentData(s.training.maxSeqLength);
+    const got = trainingDataFor(currentSetup(), s.training.maxSeqLength);
     if ("error" in got) throw new Error(got.error);
     const model = currentModelSpec(got.data.vocabSize, got.tokenizer.eosId);
     await bridge.ensureModel(model.key, model.spec);

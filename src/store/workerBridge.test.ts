@@ -79,6 +79,8 @@ const metrics = (step: number) => ({
   gradNorm: 1,
   tokens: 7,
   tokensPerSecond: 100,
+  inputTokens: 21,
+  inputTokensPerSecond: 300,
   msPerStep: 70,
 });
 const tick = () => new Promise((r) => setTimeout(r, 0));

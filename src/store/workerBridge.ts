@@ -144,6 +144,12 @@ function decode(runId: string, ids: number[]): string {
   return d.tokenizer.decode(stop < 0 ? ids : ids.slice(0, stop));
 }
 
+/** Whether a generation stopped on one of the run's stop ids (EOS / end marker) rather than running out of tokens. */
+function endsAnswer(runId: string, ids: number[]): boolean {
+  const d = decoders.get(runId);
+  return d !== undefined && ids.some((id) => d.stopIds.includes(id));
+}
+
 /** A run's error, recorded like the worker's run-error: the run fails unless it already ended. */
 function recordRunError(runId: string, error: RunError): void {
   store().updateRun(runId, (r) => ({
@@ -223,7 +229,11 @@ function handle(msg: FromWorker): void {
       return;
     case "generations":
       updateRun(msg.runId, (r) => ({
-        generations: addGenerations(r.generations, { step: msg.step, texts: msg.outputs.map((ids) => decode(msg.runId, ids)) }),
+        generations: addGenerations(r.generations, {
+          step: msg.step,
+          texts: msg.outputs.map((ids) => decode(msg.runId, ids)),
+          ended: msg.outputs.map((ids) => endsAnswer(msg.runId, ids)),
+        }),
       }));
       return;
     case "run-state":

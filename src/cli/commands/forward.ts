@@ -60,10 +60,11 @@ export async function run(argv: string[]): Promise<number> {
     const { tf } = engine;
     const model = await loadModelDir(engine, f.model);
     const ids = f["input-ids"];
+    // The adapter first: one with added tokens grows the vocabulary those ids may use.
+    const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
     const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
     const labels = f.labels ?? ids;
-    const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
     const out: { loss: number; logits: number[][]; grads?: Record<string, unknown> } = tf.tidy(() => {
       const logits = engine.forward(model, [ids], { lora });
       return { loss: engine.causalLmLoss(logits, [labels]).dataSync()[0], logits: logits.arraySync()[0] };

@@ -79,9 +79,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     const ids = f["input-ids"] as number[];
     const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
+    // The adapter first: one with added tokens grows the vocabulary those ids may use.
+    const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
     const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
-    const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
     const tokens = await engine.generateGreedy(model, ids, {
       maxNewTokens: f["max-new-tokens"] as number,
       stopAtEos: !f["no-eos-stop"],

@@ -11,6 +11,7 @@ import { IGNORE_INDEX, type MaskingOptions, type TemplateSpec } from "../../core
 import { CliError } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { colourTokens } from "./maskColours";
+import { runTrainerMask } from "./maskTrainer";
 
 const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR | --text-file FILE)
          --strategy full|markers|completion-only|special-tokens
@@ -20,7 +21,9 @@ const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR 
          [--add-special-token STR]... [--json]
 Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').
 --insert-markers applies the notebook's transform around its "\\n\\n### Human:" / "\\n\\n### Assistant:"
-templates; --strategy special-tokens adds those two templates as special tokens.`;
+templates; --strategy special-tokens adds those two templates as special tokens.
+What a trainer would train: mask --tokenizer DIR|default --messages-file FILE --trainer trl|trl-collator|axolotl|
+llamafactory|unsloth [--trainer-option KEY=VALUE]... [--json]  (mask --trainer NAME --help for each tool's options)`;
 
 // Kept as typed: whether each id is in the vocabulary is known once the tokenizer is loaded.
 const idList = z
@@ -140,6 +143,8 @@ function checkTemplateIds(flag: string, typed: string[] | undefined, tokenizer: 
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // The trainer presets take a conversation file and their own options: a command of their own.
+  if (argv.some((a) => /^--(trainer|messages-file)(=|$)/.test(a))) return runTrainerMask(argv);
   const flags = parseFlags(argv);
   if (flags === null) {
     process.stdout.write(`${HELP}\n`);

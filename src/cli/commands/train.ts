@@ -31,7 +31,7 @@ const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --
 Settings (the page's settings table, with the page's defaults; a model folder starts from HF's and PEFT's instead):`;
 
 /** HF TrainingArguments' and PEFT LoraConfig's defaults (the engine's), as playground settings. */
-function hfDefaults({ TRAINING_DEFAULTS: t, LORA_DEFAULTS: l }: Engine): TrainingSettings {
+export function hfDefaults({ TRAINING_DEFAULTS: t, LORA_DEFAULTS: l }: Engine): TrainingSettings {
   return {
     ...DEFAULT_TRAINING,
     epochs: t.num_train_epochs,

@@ -1,10 +1,11 @@
 // All runs side by side, as the notebook compared its trainings: wall time (train_runtime) against a
 // chosen baseline ("13% faster"), final loss, tokens trained; overlay curves, delete, download the
-// PEFT adapter of a finished run.
+// PEFT adapter of a finished run, export it for an existing trainer and overlay that trainer's log.
 import { useState } from "react";
 import { usePlayground } from "../../store/playgroundStore";
 import { runWallMs, type RunRecord } from "../../store/runRecord";
 import { deleteRun, downloadAdapter } from "../../store/trainingActions";
+import { RunExport, useTrainerStateDrop } from "./RunExport";
 import "../training/training.css";
 
 function seconds(ms: number): string {
@@ -61,13 +62,97 @@ function AdapterButton({ run }: { run: RunRecord }) {
   );
 }
 
+interface RunRowProps {
+  run: RunRecord;
+  current: boolean;
+  overlaid: boolean;
+  isBaseline: boolean;
+  baseline: { ms: number; steps: number } | null;
+}
+
+function RunRow({ run, current, overlaid, isBaseline, baseline }: RunRowProps) {
+  const { toggleOverlay, setBaseline, setCurrentRun } = usePlayground.getState();
+  const [error, setError] = useState<string | null>(null);
+  const drop = useTrainerStateDrop(run.id, setError);
+  const id = run.id;
+  const ms = runWallMs(run);
+  const step = run.steps.at(-1)?.step ?? 0;
+  const rowClass = [current ? "current" : "", drop.over ? "drop-target" : ""].filter(Boolean).join(" ");
+  return (
+    <>
+      <tr data-testid="run-row" data-run-id={id} data-status={run.status} className={rowClass || undefined} {...drop.handlers}>
+        <td>
+          <input
+            type="checkbox"
+            checked={overlaid || current}
+            disabled={current}
+            onChange={() => toggleOverlay(id)}
+            aria-label={`Overlay ${run.label}`}
+          />
+        </td>
+        <td>
+          <input
+            type="radio"
+            name="baseline"
+            checked={isBaseline}
+            onChange={() => setBaseline(id)}
+            aria-label={`Baseline ${run.label}`}
+            data-testid="baseline-radio"
+          />
+        </td>
+        <td>
+          <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
+            {run.label}
+          </button>
+        </td>
+        <td className="model" title={`${run.modelName} on ${run.backend ?? "?"}`}>
+          {run.modelName}
+          <div className="muted">{run.backend ?? "–"}</div>
+        </td>
+        <td>{run.strategy}</td>
+        <td data-testid="run-state">{run.status}</td>
+        <td className="num">{seconds(ms)}</td>
+        <td className="num">
+          {step}/{run.totalSteps || "?"}
+        </td>
+        <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
+        <td className="num">{finalLoss(run)}</td>
+        <td className="num" data-testid="run-vs-baseline">
+          {isBaseline ? "baseline" : baseline ? timeVsBaseline(ms, step, baseline.ms, baseline.steps) : "–"}
+        </td>
+        <td className="actions">
+          <div className="run-actions">
+            <AdapterButton run={run} />
+            <RunExport run={run} onError={setError} />
+            <button
+              type="button"
+              className="small danger secondary"
+              onClick={() => deleteRun(id)}
+              aria-label={`Delete ${run.label}`}
+              data-testid="delete-run"
+            >
+              delete
+            </button>
+          </div>
+        </td>
+      </tr>
+      {error ? (
+        <tr className="run-error-row">
+          <td colSpan={12} className="error-text" role="alert" data-testid="run-export-error">
+            {error}
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
 export function RunsTable() {
   const runs = usePlayground((s) => s.runs);
   const order = usePlayground((s) => s.runOrder);
   const overlay = usePlayground((s) => s.overlay);
   const baselineId = usePlayground((s) => s.baselineRunId);
   const currentId = usePlayground((s) => s.currentRunId);
-  const { toggleOverlay, setBaseline, setCurrentRun } = usePlayground.getState();
   if (order.length === 0) return null;
   const baseline = baselineId ? runs[baselineId] : undefined;
   const baselineMs = baseline ? runWallMs(baseline) : 0;
@@ -77,7 +162,8 @@ export function RunsTable() {
       <h2>Runs</h2>
       <p className="hint">
         Kept in this browser (the latest 12) until deleted. Time is wall-clock training time, pauses excluded; compare runs with the same
-        number of steps.
+        number of steps. <strong>export</strong> downloads a run as a project for transformers + PEFT (1 GPU, 8 GPUs, Slurm), TRL and
+        axolotl; drop its <code>trainer_state.json</code> on the run's row to draw that loss over the run's curve.
       </p>
       <div className="table-scroll">
         <table className="runs-table" data-testid="runs-table">
@@ -98,72 +184,16 @@ export function RunsTable() {
             </tr>
           </thead>
           <tbody>
-            {order.map((id) => {
-              const run = runs[id];
-              const ms = runWallMs(run);
-              const step = run.steps.at(-1)?.step ?? 0;
-              return (
-                <tr
-                  key={id}
-                  data-testid="run-row"
-                  data-run-id={id}
-                  data-status={run.status}
-                  className={id === currentId ? "current" : undefined}
-                >
-                  <td>
-                    <input
-                      type="checkbox"
-                      checked={overlay.includes(id) || id === currentId}
-                      disabled={id === currentId}
-                      onChange={() => toggleOverlay(id)}
-                      aria-label={`Overlay ${run.label}`}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="baseline"
-                      checked={id === baselineId}
-                      onChange={() => setBaseline(id)}
-                      aria-label={`Baseline ${run.label}`}
-                      data-testid="baseline-radio"
-                    />
-                  </td>
-                  <td>
-                    <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
-                      {run.label}
-                    </button>
-                  </td>
-                  <td className="model" title={`${run.modelName} on ${run.backend ?? "?"}`}>
-                    {run.modelName}
-                    <div className="muted">{run.backend ?? "–"}</div>
-                  </td>
-                  <td>{run.strategy}</td>
-                  <td data-testid="run-state">{run.status}</td>
-                  <td className="num">{seconds(ms)}</td>
-                  <td className="num">
-                    {step}/{run.totalSteps || "?"}
-                  </td>
-                  <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
-                  <td className="num">{finalLoss(run)}</td>
-                  <td className="num" data-testid="run-vs-baseline">
-                    {id === baselineId ? "baseline" : baseline ? timeVsBaseline(ms, step, baselineMs, baselineSteps) : "–"}
-                  </td>
-                  <td className="actions">
-                    <AdapterButton run={run} />
-                    <button
-                      type="button"
-                      className="small danger secondary"
-                      onClick={() => deleteRun(id)}
-                      aria-label={`Delete ${run.label}`}
-                      data-testid="delete-run"
-                    >
-                      delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
+            {order.map((id) => (
+              <RunRow
+                key={id}
+                run={runs[id]}
+                current={id === currentId}
+                overlaid={overlay.includes(id)}
+                isBaseline={id === baselineId}
+                baseline={baseline ? { ms: baselineMs, steps: baselineSteps } : null}
+              />
+            ))}
           </tbody>
         </table>
       </div>

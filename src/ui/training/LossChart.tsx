@@ -1,4 +1,5 @@
-// The loss curve of the current run and of the runs selected in the runs table, drawn with uPlot.
+// The loss curve of the current run and of the runs selected in the runs table, drawn with uPlot, each
+// with the loss its export logged on another trainer (a dropped trainer_state.json) dashed beside it.
 // The chart listens to the store outside React and redraws at most once per animation frame, so a
 // training step never re-renders the page.
 import { useEffect, useRef, useState } from "react";
@@ -15,17 +16,36 @@ function shownRuns(s: PlaygroundState): RunRecord[] {
   return ids.map((id) => s.runs[id]).filter((r): r is RunRecord => r !== undefined);
 }
 
-/** One [steps, losses] table per run, joined on the step axis (missing points are null). */
-function chartData(runs: RunRecord[]): uPlot.AlignedData {
-  if (runs.length === 0) return [[]];
-  const tables = runs.map((r): uPlot.AlignedData => [
-    r.steps.map((m) => m.step),
-    r.steps.map((m) => (Number.isFinite(m.loss) ? m.loss : null)),
+/** A drawn curve: a run's own loss, or the loss its export logged on another trainer (trainer_state.json). */
+interface Curve {
+  label: string;
+  colour: string;
+  width: number;
+  dash?: number[];
+  points: Array<[number, number]>;
+}
+
+function curvesOf(runs: RunRecord[]): Curve[] {
+  return runs.flatMap((r, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    const own: Curve = { label: r.label, colour, width: i === 0 ? 2 : 1.5, points: r.steps.map((m) => [m.step, m.loss]) };
+    // Dashed, in the run's colour: the same run, trained elsewhere.
+    const log = r.trainerLog;
+    return log ? [own, { label: `${r.label} · ${log.source}`, colour, width: 1.5, dash: [6, 4], points: log.points }] : [own];
+  });
+}
+
+/** One [steps, losses] table per curve, joined on the step axis (missing points are null). */
+function chartData(curves: Curve[]): uPlot.AlignedData {
+  if (curves.length === 0) return [[]];
+  const tables = curves.map((c): uPlot.AlignedData => [
+    c.points.map((p) => p[0]),
+    c.points.map((p) => (Number.isFinite(p[1]) ? p[1] : null)),
   ]);
   return uPlot.join(tables);
 }
 
-function makeChart(el: HTMLElement, runs: RunRecord[], log: boolean): uPlot {
+function makeChart(el: HTMLElement, curves: Curve[], log: boolean): uPlot {
   const opts: uPlot.Options = {
     width: Math.max(300, el.clientWidth),
     height: 240,
@@ -34,16 +54,10 @@ function makeChart(el: HTMLElement, runs: RunRecord[], log: boolean): uPlot {
     legend: { live: false },
     series: [
       { label: "step" },
-      ...runs.map((r, i) => ({
-        label: r.label,
-        stroke: COLOURS[i % COLOURS.length],
-        width: i === 0 ? 2 : 1.5,
-        spanGaps: true,
-        points: { show: false },
-      })),
+      ...curves.map((c) => ({ label: c.label, stroke: c.colour, width: c.width, dash: c.dash, spanGaps: true, points: { show: false } })),
     ],
   };
-  return new uPlot(opts, chartData(runs), el);
+  return new uPlot(opts, chartData(curves), el);
 }
 
 export function LossChart() {
@@ -59,17 +73,19 @@ export function LossChart() {
     const draw = () => {
       frame = 0;
       const runs = shownRuns(usePlayground.getState());
-      const key = runs.map((r) => r.id).join(",");
-      const data = chartData(runs);
+      const curves = curvesOf(runs);
+      const key = curves.map((c) => c.label).join(",");
+      const data = chartData(curves);
       if (!chart || key !== seriesKey) {
         chart?.destroy();
-        chart = makeChart(el, runs, log);
+        chart = makeChart(el, curves, log);
         seriesKey = key;
       } else {
         chart.setData(data);
       }
       const current = runs[0];
       el.dataset.points = String(current?.steps.length ?? 0);
+      el.dataset.trainerPoints = String(current?.trainerLog?.points.length ?? 0);
     };
     const schedule = () => {
       if (frame === 0) frame = requestAnimationFrame(draw);
@@ -98,7 +114,9 @@ export function LossChart() {
         </label>
       </div>
       <div ref={host} className="chart-host" data-testid="loss-chart" data-points="0" />
-      <p className="hint">Tick runs in the runs table to overlay their curves.</p>
+      <p className="hint">
+        Tick runs in the runs table to overlay their curves; a dashed curve is the loss a run's export logged on another trainer.
+      </p>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import { loadBundledModel } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { ModelPicker } from "../model/ModelPicker";
+import { NotebookReplay } from "../runs/NotebookReplay";
 import { RunsTable } from "../runs/RunsTable";
 import { TrainingSettingsForm } from "./TrainingSettingsForm";
 import "./training.css";
@@ -29,6 +30,7 @@ export function TrainingSection() {
         <TrainingSettingsForm disabled={active} />
       </div>
       <div className="training-main">
+        <NotebookReplay />
         <RunsTable />
       </div>
     </section>

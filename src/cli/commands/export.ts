@@ -1,0 +1,171 @@
+// `export`: the run `train` would make, as a training project for an existing trainer (transformers
+// Trainer + PEFT under accelerate, TRL, axolotl; see src/core/export). The same flags as `train`; the
+// files are written to --out line by line, so a large dataset is never one string here.
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { BUNDLED_MODEL_DIR, exportFiles, fileChunks, type ExportFile, type ExportInput, type ExportModel } from "../../core/export/index";
+import { DEFAULT_STATE } from "../../core/playgroundState";
+import { CliError } from "../cliError";
+import { DEFAULT_MODEL_FLAG, defaultTrainingData, loadDefaultSetup } from "../defaultSetup";
+import { COMMON_OPTIONS, backendFlag, engineWithBackend, modelFlag, validate, withCliErrors, type Engine } from "../engineArgs";
+import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
+import { BUNDLED_TOKENIZER_DIR } from "../tokenizerDir";
+import { readTrainingData } from "../trainingData";
+import { hfDefaults } from "./train";
+
+const USAGE = `usage: npm run -s cli -- export --model DIR|default --data FILE --out DIR [settings] [--base-model HUB_ID [--revision REV]] [--json]
+       npm run -s cli -- export --model default --base-model-only --out DIR
+Writes the run \`train\` would make with the same flags as a folder for transformers Trainer + PEFT
+(train.py, accelerate configs for 1 GPU / 8-GPU DDP / FSDP / DeepSpeed ZeRO-2, a Slurm script), TRL
+(trl_sft.py) and axolotl (axolotl.yaml), with the data as messages JSONL and as the playground's own
+input_ids / labels, and a README.
+--model default: the bundled model (its weights go to DIR/${BUNDLED_MODEL_DIR}/), chat data, the page's defaults.
+--model DIR: a model folder with pre-tokenized data, as \`train\`; train.py names it --base-model (a hub id) or DIR.
+--base-model-only: only DIR/${BUNDLED_MODEL_DIR}/, e.g. into a zip exported from the page.
+Settings (as \`train\`):`;
+
+const Flags = z
+  .object({
+    model: modelFlag,
+    data: z.string().optional(),
+    out: z.string({ error: "--out DIR is required (where the training project is written)" }),
+    "base-model": z.string().optional(),
+    revision: z.string().default("main"),
+    "base-model-only": z.boolean().default(false),
+    steps: z.string().optional(),
+    epochs: z.string().optional(),
+    backend: backendFlag,
+    json: z.boolean().default(false),
+  })
+  .passthrough()
+  .refine((f) => f.steps === undefined || f.epochs === undefined, "give --steps or --epochs, not both")
+  .refine((f) => f["base-model-only"] || f.data !== undefined, "--data FILE is required (the examples to export)")
+  .refine(
+    (f) => !f["base-model-only"] || f.model === DEFAULT_MODEL_FLAG,
+    "--base-model-only needs --model default (other models have their own files)",
+  );
+type Flags = z.infer<typeof Flags>;
+
+export async function run(argv: string[]): Promise<number> {
+  return withCliErrors(async () => {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        ...COMMON_OPTIONS,
+        data: { type: "string" },
+        out: { type: "string" },
+        "base-model": { type: "string" },
+        revision: { type: "string" },
+        "base-model-only": { type: "boolean" },
+        ...SETTINGS_OPTIONS,
+      },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}\n`);
+      return 0;
+    }
+    const f = validate(Flags, values);
+    // The CPU backend: the export only reads the bundled model's weights, it trains nothing.
+    const engine = await engineWithBackend(f.backend ?? "cpu");
+    const files = f.model === DEFAULT_MODEL_FLAG ? await defaultExport(engine, f) : await folderExport(engine, f);
+    const written = files.map((file) => writeFile(f.out, file));
+    process.stdout.write(
+      f.json
+        ? `${JSON.stringify({ out: path.resolve(f.out), files: written })}\n`
+        : `wrote ${written.length} files to ${f.out}; see ${path.join(f.out, "README.md")}\n`,
+    );
+    return 0;
+  });
+}
+
+function writeFile(out: string, file: ExportFile): string {
+  const target = path.join(out, file.path);
+  mkdirSync(path.dirname(target), { recursive: true });
+  let fd: number;
+  try {
+    fd = openSync(target, "w");
+  } catch (e) {
+    throw new CliError(`${target}: cannot write (${(e as Error).message}); check --out`);
+  }
+  try {
+    for (const chunk of fileChunks(file)) {
+      if (typeof chunk === "string") writeSync(fd, chunk);
+      else writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return file.path;
+}
+
+/** The bundled model's folder: its weights from the same seed as the page's, and the bundled tokenizer. */
+async function bundledModelFiles(engine: Engine, setup: Awaited<ReturnType<typeof loadDefaultSetup>>, out: string): Promise<ExportFile[]> {
+  const { defaultModelFiles } = await import("../../engine/defaultModel");
+  const files = await defaultModelFiles(setup.model, setup.tokenizer.vocabSize, setup.tokenizer.eosId);
+  engine.disposeModel(setup.model);
+  const dir = path.join(out, BUNDLED_MODEL_DIR);
+  mkdirSync(dir, { recursive: true });
+  for (const name of ["tokenizer.json", "tokenizer_config.json"])
+    copyFileSync(path.join(BUNDLED_TOKENIZER_DIR, name), path.join(dir, name));
+  return [
+    { path: `${BUNDLED_MODEL_DIR}/config.json`, text: files["config.json"] },
+    { path: `${BUNDLED_MODEL_DIR}/model.safetensors`, bytes: files["model.safetensors"] },
+  ];
+}
+
+async function defaultExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
+  const setup = await loadDefaultSetup(engine);
+  const settings = settingsFromFlags(f, setup.settings);
+  const weights = await bundledModelFiles(engine, setup, f.out);
+  if (f["base-model-only"]) return weights;
+  const { chats, data, view } = await defaultTrainingData(f.data!, setup.tokenizer, settings);
+  const tokenizer = view.prepared.tokenizer;
+  const input: ExportInput = {
+    strategy: view.prepared.strategy,
+    formatting: view.prepared.formatting,
+    settings,
+    chats,
+    examples: data.examples,
+    truncated: data.truncated,
+    model: { kind: "bundled", weightsIncluded: true },
+    tokenizerName: tokenizer.name,
+    addedTokens: view.prepared.addedTokens,
+    padTokenId: tokenizer.padId,
+    modelVocabSize: setup.tokenizer.vocabSize,
+    run: null,
+    writer: "cli",
+  };
+  return [...exportFiles(input), ...weights];
+}
+
+/** A model folder with pre-tokenized data, as `train --model DIR`: HF's and PEFT's defaults unless flags say otherwise. */
+async function folderExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
+  const configFile = path.join(f.model, "config.json");
+  let config;
+  try {
+    config = engine.parseModelConfig(readFileSync(configFile, "utf8"));
+  } catch (e) {
+    throw new CliError(`${configFile}: ${(e as Error).message.split("\n")[0]}; --model must be a model folder with config.json`);
+  }
+  const examples = readTrainingData(f.data!, config.vocabSize).map((e) => ({ inputIds: e.input_ids, labels: e.labels }));
+  const base = f["base-model"];
+  const model: ExportModel = base ? { kind: "hub", id: base, revision: f.revision } : { kind: "folder", name: path.resolve(f.model) };
+  return exportFiles({
+    strategy: null,
+    formatting: null,
+    settings: settingsFromFlags(f, hfDefaults(engine)),
+    chats: null,
+    examples,
+    truncated: [],
+    model,
+    tokenizerName: base ?? path.basename(path.resolve(f.model)),
+    addedTokens: {},
+    padTokenId: config.padTokenId ?? null,
+    modelVocabSize: config.vocabSize,
+    run: null,
+    writer: "cli",
+  });
+}

@@ -1,0 +1,103 @@
+// `mask --trainer NAME`: label a conversation as a real trainer would (TRL, the TRL ≤ 0.19 collator,
+// axolotl, LLaMA-Factory, Unsloth), with that tool's own option names. Reached from `mask` when
+// --trainer or --messages-file is given; the output has the shape of `mask --json`.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ChatTemplateError } from "../../core/chat/chatTemplate";
+import { maskWithTrainer, TRAINERS, type TrainerName } from "../../core/trainers";
+import { parseTrainerInput } from "../../core/trainers/input";
+import { describeOptions } from "../../core/trainers/options";
+import { TrainerOptionError, type TrainerInput } from "../../core/trainers/types";
+import { IGNORE_INDEX } from "../../core/types";
+import { CliError } from "../cliError";
+import { loadTokenizerDir } from "../tokenizerDir";
+import { colourTokens } from "./maskColours";
+
+const NAMES = TRAINERS.map((t) => t.name);
+
+export const TRAINER_HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default --messages-file FILE
+         --trainer ${NAMES.join("|")} [--trainer-option KEY=VALUE]... [--json]
+FILE holds one row: a JSON list of {role, content} messages (extra keys such as axolotl's
+"training": false are kept), {"prompt": [...], "completion": [...]} or {"prompt": "...", "completion": "..."}.
+Options use each tool's own names; booleans true/false, strings verbatim (newlines included), lists
+comma-separated, none for None. outcome: kept, dropped (the tool removes the row) or error (the tool stops).
+${TRAINERS.map((t) => `--trainer ${t.name}: ${t.label} (read from ${t.source})\n${describeOptions(t.options).join("\n")}`).join("\n")}`;
+
+function parseFlags(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        tokenizer: { type: "string" },
+        trainer: { type: "string" },
+        "trainer-option": { type: "string", multiple: true },
+        "messages-file": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (err) {
+    throw new CliError(`mask: ${(err as Error).message}`);
+  }
+  if (values.help) return null;
+  const trainer = values.trainer;
+  if (trainer === undefined) throw new CliError("mask: --messages-file goes with --trainer NAME (one of " + NAMES.join(", ") + ")");
+  if (!NAMES.some((n) => n === trainer)) throw new CliError(`mask: --trainer must be one of ${NAMES.join(", ")}, got "${trainer}"`);
+  if (values.tokenizer === undefined) throw new CliError("mask: --tokenizer DIR is required (a folder with tokenizer.json, or 'default')");
+  if (values["messages-file"] === undefined) throw new CliError("mask: --trainer needs --messages-file FILE (one conversation as JSON)");
+  return {
+    trainer: trainer as TrainerName,
+    tokenizer: values.tokenizer,
+    options: values["trainer-option"] ?? [],
+    file: values["messages-file"],
+    json: values.json ?? false,
+  };
+}
+
+function readRow(file: string): TrainerInput {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`mask: cannot read --messages-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`mask: --messages-file ${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const row = parseTrainerInput(value);
+  if (typeof row === "string") throw new CliError(`mask: --messages-file ${file}: ${row}`);
+  return row;
+}
+
+export function runTrainerMask(argv: string[]): number {
+  const flags = parseFlags(argv);
+  if (flags === null) {
+    process.stdout.write(`${TRAINER_HELP}\n`);
+    return 0;
+  }
+  const row = readRow(flags.file);
+  const tokenizer = loadTokenizerDir(flags.tokenizer);
+  let masked;
+  try {
+    masked = maskWithTrainer(flags.trainer, tokenizer, row, flags.options);
+  } catch (err) {
+    if (err instanceof TrainerOptionError || err instanceof ChatTemplateError) throw new CliError(`mask: ${err.message}`);
+    throw err;
+  }
+  const warnings = masked.warnings.map((w) => w.message);
+  if (flags.json) {
+    const out = { input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings, outcome: masked.outcome };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const trained = masked.labels.filter((l) => l !== IGNORE_INDEX).length;
+  process.stdout.write(`${colourTokens(tokenizer, masked.inputIds, masked.labels, !process.env.NO_COLOR)}\n`);
+  process.stdout.write(`${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red); ${flags.trainer}: ${masked.outcome}\n`);
+  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  return 0;
+}

@@ -1,0 +1,122 @@
+// playground_config.json: every hyperparameter of the exported run, in PEFT's LoraConfig and
+// transformers' TrainingArguments names, read by train.py, trl_sft.py and evaluate.py (each passes
+// lora_config and training_arguments on whole, `LoraConfig(**...)`, `TrainingArguments(**...)`), so
+// the numbers live in one file that a test can parse back. Values come from the settings table
+// (core/settings/trainingSettings.ts, each field's `name` is its Trainer/PEFT name) and from
+// HF_TRAINING_DEFAULTS for what the playground's Trainer fixes (AdamW's betas, epsilon, clipping).
+import { ENGINE_TRAINER_CHOICES, HF_TRAINING_DEFAULTS } from "../settings/trainerDefaults";
+import { LORA_FIELDS, TRAINING_FIELDS, type TrainingSettings } from "../settings/trainingSettings";
+import type { ExportInput } from "./types";
+
+/** Bumped when a key changes meaning; the scripts refuse a config of another version. */
+export const EXPORT_FORMAT_VERSION = 1;
+export const CONFIG_FILE = "playground_config.json";
+export const TOKENIZED_FILE = "data/tokenized.jsonl";
+export const MESSAGES_FILE = "data/messages.jsonl";
+/** The bundled model's weights, written by the CLI (the page cannot: the model lives in the worker). */
+export const BUNDLED_MODEL_DIR = "base-model";
+
+/** Settings table fields that are TrainingArguments fields (max_seq_length and max_new_tokens are not). */
+const TRAINER_KEYS = ["epochs", "maxSteps", "learningRate", "batchSize", "warmupSteps", "seed"] as const;
+/** LoRA table fields that are LoraConfig fields (trainNewTokenRows becomes trainable_token_indices). */
+const LORA_KEYS = ["r", "loraAlpha", "loraDropout", "targetModules", "useRslora"] as const;
+
+function nameOf(field: { name: string | null; label: string }): string {
+  if (field.name === null) throw new Error(`settings field "${field.label}" has no Trainer/PEFT name to export under`);
+  return field.name;
+}
+
+/** PEFT's target_modules: "all-linear" stays the shorthand, [] is PEFT's default for the architecture (None). */
+function targetModules(names: string[]): string | string[] | null {
+  if (names.length === 0) return null;
+  return names.length === 1 && names[0] === "all-linear" ? "all-linear" : names;
+}
+
+export function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: number[] | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of LORA_KEYS) {
+    const value = settings.lora[key];
+    out[nameOf(LORA_FIELDS[key])] = key === "targetModules" ? targetModules(value as string[]) : value;
+  }
+  return {
+    ...out,
+    // The playground's LoRA has no bias and adapts a causal LM (engine/adapter.ts writes the same).
+    bias: "none",
+    task_type: "CAUSAL_LM",
+    // PEFT >= 0.15: TrainableTokensLayer keeps a trained copy of these rows only (peft/tuners/trainable_tokens/layer.py),
+    // as the engine's newTokenRows does.
+    trainable_token_indices: trainableTokenIndices,
+  };
+}
+
+export function trainingArgumentsOf(settings: TrainingSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of TRAINER_KEYS) out[nameOf(TRAINING_FIELDS[key])] = settings[key];
+  // The table's 0 means "no step limit"; TrainingArguments spells that -1 (engine/session/settings.ts does the same).
+  out[nameOf(TRAINING_FIELDS.maxSteps)] = settings.maxSteps > 0 ? settings.maxSteps : HF_TRAINING_DEFAULTS.max_steps;
+  const d = HF_TRAINING_DEFAULTS;
+  return {
+    ...out,
+    ...ENGINE_TRAINER_CHOICES,
+    adam_beta1: d.adam_beta1,
+    adam_beta2: d.adam_beta2,
+    adam_epsilon: d.adam_epsilon,
+    weight_decay: d.weight_decay,
+    max_grad_norm: d.max_grad_norm,
+    // warmup_ratio is left out: it is 0 in the engine and deprecated in transformers 5 (warmup_steps takes a ratio).
+    // One loss per step in trainer_state.json, which the playground overlays on its own curve.
+    logging_steps: 1,
+    // The scripts save the adapter once at the end (save_embedding_layers=False, see train.py).
+    save_strategy: "no",
+    report_to: "none",
+    // The collator needs input_ids, attention_mask and labels; the Trainer would drop columns a PeftModel's
+    // forward signature does not name.
+    remove_unused_columns: false,
+  };
+}
+
+/** Rows the embedding has after the playground's resize: it grows for added tokens, never shrinks. */
+export function embeddingRows(input: Pick<ExportInput, "modelVocabSize" | "addedTokens">): number {
+  return Math.max(input.modelVocabSize, ...Object.values(input.addedTokens).map((id) => id + 1));
+}
+
+/** The rows the engine trains when "train added-token embeddings" is on: from the first added id to the end. */
+export function trainableTokenIndices(input: ExportInput): number[] | null {
+  const added = Object.values(input.addedTokens);
+  if (!input.settings.lora.trainNewTokenRows || added.length === 0) return null;
+  const start = Math.min(...added);
+  return Array.from({ length: embeddingRows(input) - start }, (_, i) => start + i);
+}
+
+export function playgroundConfig(input: ExportInput): Record<string, unknown> {
+  const m = input.model;
+  const baseModel = m.kind === "hub" ? m.id : m.kind === "bundled" ? BUNDLED_MODEL_DIR : m.name;
+  return {
+    format: "finetuning-playground-export",
+    version: EXPORT_FORMAT_VERSION,
+    base_model: baseModel,
+    base_model_revision: m.kind === "hub" ? m.revision : null,
+    bundled_model: m.kind === "bundled",
+    strategy: input.strategy,
+    data: {
+      tokenized: TOKENIZED_FILE,
+      messages: input.chats ? MESSAGES_FILE : null,
+      examples: input.examples.length,
+      truncated_examples: input.truncated,
+    },
+    tokenizer: {
+      name: input.tokenizerName,
+      // Added in this order, so they get these ids (tokenizer.add_tokens appends at len(tokenizer)).
+      added_tokens: Object.entries(input.addedTokens)
+        .sort((a, b) => a[1] - b[1])
+        .map(([content, id]) => ({ content, id })),
+      pad_token_id: input.padTokenId,
+    },
+    vocab_size: embeddingRows(input),
+    max_seq_length: input.settings.maxSeqLength,
+    lora_config: loraConfigOf(input.settings, trainableTokenIndices(input)),
+    training_arguments: trainingArgumentsOf(input.settings),
+    // The playground's own record of the run, for the README and for reading it back in the playground.
+    playground: { settings: input.settings, run: input.run },
+  };
+}

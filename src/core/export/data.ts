@@ -1,0 +1,55 @@
+// The data, twice: the conversations in the trainers' own record format (`messages` JSONL, as TRL's
+// conversational datasets and transformers' apply_chat_template take them) and the playground's own
+// tokens and labels (`input_ids`, `attention_mask`, `labels` JSONL: axolotl's pre-tokenized format,
+// docs/dataset-formats/tokenized.qmd), so the masking is exactly the playground's on any trainer version.
+// Lines are generated one at a time: a large dataset is never one string.
+import type { TrainExample } from "../protocol";
+import { IGNORE_INDEX, type ChatExample } from "../types";
+
+export interface TokenizedRecord {
+  input_ids: number[];
+  attention_mask: number[];
+  labels: number[];
+}
+
+export function tokenizedRecord(e: TrainExample): TokenizedRecord {
+  return { input_ids: e.inputIds, attention_mask: e.inputIds.map(() => 1), labels: e.labels };
+}
+
+export function* tokenizedLines(examples: readonly TrainExample[]): Iterable<string> {
+  for (const e of examples) yield `${JSON.stringify(tokenizedRecord(e))}\n`;
+}
+
+export function* messageLines(chats: readonly ChatExample[]): Iterable<string> {
+  for (const c of chats) yield `${JSON.stringify({ messages: c.turns.map((t) => ({ role: t.role, content: t.content })) })}\n`;
+}
+
+/**
+ * Whether every label is the input id or IGNORE_INDEX, as every playground strategy makes them. Then
+ * `completion_mask = labels != -100` rebuilds the same labels, which TRL's older collators need.
+ */
+export function labelsAreMaskedIds(examples: readonly TrainExample[]): boolean {
+  return examples.every((e) => e.labels.every((l, i) => l === IGNORE_INDEX || l === e.inputIds[i]));
+}
+
+/**
+ * A short fingerprint of the examples exactly as trained (ids and labels), FNV-1a over the numbers.
+ * A run records it at start; an export from that run recomputes it, so exporting after the examples,
+ * the formatting, the masking or the tokenizer changed is caught rather than exported as that run.
+ */
+export function trainingDataFingerprint(examples: readonly TrainExample[]): string {
+  let h = 0x811c9dc5;
+  const mix = (n: number) => {
+    h ^= n & 0xffff;
+    h = Math.imul(h, 0x01000193);
+    h ^= (n >>> 16) & 0xffff;
+    h = Math.imul(h, 0x01000193);
+  };
+  mix(examples.length);
+  for (const e of examples) {
+    mix(e.inputIds.length);
+    for (const id of e.inputIds) mix(id);
+    for (const l of e.labels) mix(l + 1000);
+  }
+  return `${examples.length}:${(h >>> 0).toString(16).padStart(8, "0")}`;
+}

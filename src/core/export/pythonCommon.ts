@@ -1,0 +1,202 @@
+// playground_common.py: what train.py, trl_sft.py and evaluate.py share. The scripts are the same for
+// every export; everything that varies is in playground_config.json, which they read whole.
+// Written after transformers' Trainer docs (TrainingArguments, resize_token_embeddings), PEFT's
+// LoraConfig (tuners/lora/config.py, trainable_token_indices since 0.15) and the datasets JSON loader.
+export const COMMON_FILE = "playground_common.py";
+
+export const PYTHON_COMMON = String.raw`"""Shared by train.py, trl_sft.py and evaluate.py: the playground's settings (playground_config.json),
+its pre-tokenized examples, and the base model prepared as the playground prepared it."""
+
+import dataclasses
+import inspect
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONFIG_VERSION = 1
+IGNORE_INDEX = -100
+
+
+def fail(message):
+    """One line on stderr saying what went wrong and what to do, then exit code 2."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def load_config():
+    path = os.path.join(HERE, "playground_config.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+    except (OSError, ValueError) as e:
+        fail(f"{path}: cannot read the export's settings ({e}); export the run again from the playground.")
+    if config.get("format") != "finetuning-playground-export" or config.get("version") != CONFIG_VERSION:
+        fail(f"{path}: not a version-{CONFIG_VERSION} playground export; export the run again with this playground.")
+    return config
+
+
+def base_model_name(config, override=None):
+    """The hub id or folder to load; the bundled model is the base-model/ folder the CLI writes."""
+    name = override or config["base_model"]
+    local = os.path.join(HERE, name)
+    if os.path.isdir(local):
+        return local
+    if config["bundled_model"] and not override:
+        fail(
+            "base-model/ is missing: the bundled model is random and built in the browser tab, so the page "
+            "cannot write its weights. In the playground's folder run "
+            "'npm run -s cli -- export --model default --base-model-only --out THIS_FOLDER', "
+            "or pass --base-model HUB_ID to train another model on this data."
+        )
+    return name
+
+
+def load_tokenized(config):
+    """The playground's input_ids / attention_mask / labels, memory-mapped by datasets (not read into one string)."""
+    from datasets import load_dataset
+
+    path = os.path.join(HERE, config["data"]["tokenized"])
+    if not os.path.isfile(path):
+        fail(f"{path}: missing; the export is incomplete, export the run again.")
+    dataset = load_dataset("json", data_files=path, split="train")
+    if dataset.num_rows != config["data"]["examples"]:
+        fail(f"{path}: {dataset.num_rows} examples, playground_config.json says {config['data']['examples']}; export again.")
+    strategy = config["strategy"] or "pre-tokenized"
+    print(f"{dataset.num_rows} examples, labelled by the playground's {strategy} strategy, cut to {config['max_seq_length']} tokens")
+    return dataset
+
+
+def pad_token_id(config, tokenizer):
+    """Any id pads (attention_mask hides it, labels are -100 there); the playground's where it had one."""
+    playground = config["tokenizer"]["pad_token_id"]
+    return tokenizer.pad_token_id if playground is None else playground
+
+
+def _dtype_kwargs(dtype):
+    import transformers
+
+    major, minor = (int(p) for p in transformers.__version__.split(".")[:2])
+    # transformers 4.56 renamed from_pretrained's torch_dtype to dtype.
+    return {"dtype": dtype} if (major, minor) >= (4, 56) else {"torch_dtype": dtype}
+
+
+def load_model_and_tokenizer(config, model_name, dtype):
+    """The base model with the playground's added tokens and embedding rows.
+
+    New rows are set to the mean of the old ones, exactly as the playground's engine does
+    (engine/weights.ts resizeTokenEmbeddings; transformers' mean_resizing samples around that mean),
+    so both start from the same embedding.
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    revision = config["base_model_revision"] or None
+    tokenizer = AutoTokenizer.from_pretrained(model_name, revision=revision)
+    added = config["tokenizer"]["added_tokens"]
+    if added:
+        tokenizer.add_tokens([t["content"] for t in added], special_tokens=True)
+        for t in added:
+            got = tokenizer.convert_tokens_to_ids(t["content"])
+            if got != t["id"]:
+                fail(
+                    f"added token {t['content']!r} got id {got} here but {t['id']} in the playground; "
+                    "the tokenizer is not the one the playground used, load the same base model."
+                )
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(model_name, revision=revision, **_dtype_kwargs(dtype))
+    rows = config["vocab_size"]
+    old = model.get_input_embeddings().weight.shape[0]
+    if rows > old:
+        kwargs = {}
+        if "mean_resizing" in inspect.signature(model.resize_token_embeddings).parameters:
+            kwargs["mean_resizing"] = False  # the mean is set below, without sampling
+        model.resize_token_embeddings(rows, **kwargs)
+        with torch.no_grad():
+            seen = set()
+            for layer in (model.get_input_embeddings(), model.get_output_embeddings()):
+                if layer is None or id(layer.weight) in seen:
+                    continue  # a tied lm_head shares the input embedding's weight
+                seen.add(id(layer.weight))
+                layer.weight[old:] = layer.weight[:old].mean(dim=0, keepdim=True)
+    return model, tokenizer
+
+
+def embedding_module_name(model):
+    embedding = model.get_input_embeddings()
+    return next(name for name, module in model.named_modules() if module is embedding).split(".")[-1]
+
+
+def lora_config(config, model):
+    """playground_config.json's lora_config as PEFT's LoraConfig, on every PEFT version that has LoRA."""
+    from peft import LoraConfig
+
+    kwargs = dict(config["lora_config"])
+    indices = kwargs.pop("trainable_token_indices")
+    if indices:
+        if "trainable_token_indices" in {f.name for f in dataclasses.fields(LoraConfig)}:
+            kwargs["trainable_token_indices"] = indices
+        else:
+            print(
+                "warning: this PEFT (< 0.15) has no trainable_token_indices, so the whole embedding matrix trains "
+                "(modules_to_save), not only the added tokens' rows as in the playground; upgrade PEFT to match it.",
+                file=sys.stderr,
+            )
+            kwargs["modules_to_save"] = [embedding_module_name(model)]
+    return LoraConfig(**kwargs)
+
+
+class PadCollator:
+    """Right-pads a batch: input_ids with the pad id, attention_mask with 0, labels with -100.
+
+    The playground's engine/batch.ts collate does the same, so padding is never trained on.
+    """
+
+    def __init__(self, pad_token_id):
+        self.pad_token_id = pad_token_id
+
+    def __call__(self, features):
+        import torch
+
+        length = max(len(f["input_ids"]) for f in features)
+
+        def column(key, value):
+            return torch.tensor([list(f[key]) + [value] * (length - len(f[key])) for f in features])
+
+        return {
+            "input_ids": column("input_ids", self.pad_token_id),
+            "attention_mask": column("attention_mask", 0),
+            "labels": column("labels", IGNORE_INDEX),
+        }
+
+
+def world_size():
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def training_arguments(config, cls, output_dir, bf16, **extra):
+    """playground_config.json's training_arguments as TrainingArguments (or TRL's SFTConfig, its subclass).
+
+    The playground's batch size is the global batch. On N processes the per-device batch is divided by N
+    when it divides, so steps and schedule stay the same; otherwise each device takes the whole batch and
+    the global batch grows N-fold (said on stderr).
+    """
+    kwargs = dict(config["training_arguments"])
+    batch = kwargs["per_device_train_batch_size"]
+    n = world_size()
+    if n > 1 and batch % n == 0:
+        kwargs["per_device_train_batch_size"] = batch // n
+    elif n > 1:
+        print(
+            f"note: batch size {batch} does not divide over {n} processes; each takes {batch}, so the global batch is "
+            f"{batch * n} and an epoch has fewer steps than in the playground.",
+            file=sys.stderr,
+        )
+    fields = {f.name for f in dataclasses.fields(cls)}
+    if "average_tokens_across_devices" in fields:
+        # The loss is a mean over every trained token of the global batch, as on one device.
+        kwargs["average_tokens_across_devices"] = True
+    kwargs.update(extra)
+    return cls(output_dir=output_dir, bf16=bf16, **kwargs)
+`;

@@ -1,0 +1,95 @@
+// The runs table's export and bring-back: a run as a training project (.zip) for transformers + PEFT,
+// TRL and axolotl (core/export), and a trainer_state.json from such a training drawn over the run.
+import { exportFiles, type ExportInput, type ExportModel } from "../core/export/index";
+import { trainingDataFingerprint } from "../core/export/data";
+import { parseTrainerState } from "../core/export/trainerState";
+import { zipExport } from "../core/export/zip";
+import { environment } from "./environment";
+import { usePlayground } from "./playgroundStore";
+import type { RunRecord } from "./runRecord";
+import { currentTokenizer } from "./tokenizerHolder";
+import { trainingDataFor } from "./trainingActions";
+
+const store = () => usePlayground.getState();
+
+/** "run 3 · notebook: markers" → "playground-run-3-notebook-markers" (a folder and file name). */
+export function exportFolderName(label: string): string {
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return `playground-${slug || "run"}`;
+}
+
+function exportModel(): ExportModel {
+  const s = store();
+  if (s.droppedModelName !== null) return { kind: "folder", name: s.droppedModelName };
+  if (s.model.kind === "hub") return { kind: "hub", id: s.model.id, revision: s.model.revision };
+  // The page cannot write the bundled model's weights (they live in the worker); the export's README
+  // says how the CLI writes them from the same seed.
+  return { kind: "bundled", weightsIncluded: false };
+}
+
+/** What the export is made of, or why this run cannot be exported as it was trained. */
+export function runExportInput(run: RunRecord): ExportInput {
+  const s = store();
+  const loaded = s.loadedModel?.info.name;
+  if (loaded !== undefined && loaded !== run.modelName)
+    throw new Error(
+      `${run.label} trained ${run.modelName}, but the page now has ${loaded} loaded; load ${run.modelName} again, then export.`,
+    );
+  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, run.settings.maxSeqLength);
+  if ("error" in got) throw new Error(`Cannot export ${run.label}: ${got.error}`);
+  const { data, view } = got;
+  if (run.dataFingerprint !== undefined && run.dataFingerprint !== trainingDataFingerprint(data.examples))
+    throw new Error(
+      `The examples, formatting or masking changed since ${run.label} trained, so its labels are not the page's any more; undo the change, or train a new run and export that one.`,
+    );
+  const base = currentTokenizer();
+  const steps = run.steps.filter((m) => Number.isFinite(m.loss));
+  return {
+    strategy: view.prepared.strategy,
+    formatting: view.prepared.formatting,
+    settings: run.settings,
+    chats: s.examples,
+    examples: data.examples,
+    truncated: data.truncated,
+    model: exportModel(),
+    tokenizerName: view.prepared.tokenizer.name,
+    addedTokens: view.prepared.addedTokens,
+    padTokenId: view.prepared.tokenizer.padId,
+    // The model's rows before the run added any (the bundled model is built at the base tokenizer's size).
+    modelVocabSize:
+      s.model.kind === "bundled" && s.droppedModelName === null
+        ? (base?.vocabSize ?? data.vocabSize)
+        : (s.loadedModel?.info.vocabSize ?? data.vocabSize),
+    run: {
+      label: run.label,
+      steps: run.steps.at(-1)?.step ?? 0,
+      finalLoss: steps.at(-1)?.loss ?? null,
+      losses: steps.map((m) => [m.step, m.loss]),
+    },
+    writer: "page",
+  };
+}
+
+/** Downloads the run as `playground-run-N.zip`; rejects with a message that says what to do. */
+export async function exportRun(runId: string): Promise<void> {
+  const run = store().runs[runId];
+  if (!run) throw new Error("This run was deleted; export another one.");
+  const folder = exportFolderName(run.label);
+  const parts = await zipExport(folder, exportFiles(runExportInput(run)));
+  environment().downloads.save(`${folder}.zip`, new Blob(parts as BlobPart[], { type: "application/zip" }), "application/zip");
+}
+
+/** Reads a trainer_state.json and draws its logged loss over the run's curve. */
+export async function importTrainerState(runId: string, file: File): Promise<void> {
+  const text = await file.text();
+  const parsed = parseTrainerState(text, file.name);
+  if (!parsed.ok) throw new Error(parsed.message);
+  store().updateRun(runId, () => ({ trainerLog: parsed.log }));
+}
+
+export function clearTrainerLog(runId: string): void {
+  store().updateRun(runId, () => ({ trainerLog: undefined }));
+}

@@ -1,0 +1,102 @@
+// A run's way out of the tab and back: "export ⤓" downloads it as a training project for transformers +
+// PEFT, TRL and axolotl; "trainer log" (or dropping a trainer_state.json on the row) draws the loss that
+// training logged over the run's own curve.
+import { useRef, useState, type DragEvent } from "react";
+import { clearTrainerLog, exportRun, importTrainerState } from "../../store/exportActions";
+import type { RunRecord } from "../../store/runRecord";
+
+const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
+
+/** Row handlers that take a dropped trainer_state.json (and keep it from the page-wide dataset drop). */
+export function useTrainerStateDrop(runId: string, onError: (message: string | null) => void) {
+  const [over, setOver] = useState(false);
+  return {
+    over,
+    handlers: {
+      onDragOver: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault(); // claimed: the page-wide overlay (ui/data/DropOverlay) leaves it to us
+        setOver(true);
+      },
+      onDragLeave: () => setOver(false),
+      onDrop: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setOver(false);
+        const file = e.dataTransfer.files[0];
+        if (file)
+          importTrainerState(runId, file).then(
+            () => onError(null),
+            (err: Error) => onError(err.message),
+          );
+      },
+    },
+  };
+}
+
+export function RunExport({ run, onError }: { run: RunRecord; onError: (message: string | null) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const done = run.status === "finished" || run.status === "stopped";
+  return (
+    <>
+      {done ? (
+        <button
+          type="button"
+          className="small secondary"
+          disabled={busy}
+          title="Download this run as a project for transformers + PEFT (1 GPU, 8 GPUs, Slurm), TRL and axolotl: the same labels, LoRA and schedule"
+          data-testid="export-run"
+          onClick={() => {
+            setBusy(true);
+            exportRun(run.id)
+              .then(
+                () => onError(null),
+                (e: Error) => onError(e.message),
+              )
+              .finally(() => setBusy(false));
+          }}
+        >
+          {busy ? "exporting…" : "export ⤓"}
+        </button>
+      ) : null}
+      <button
+        type="button"
+        className="small secondary"
+        title="Draw the loss an exported run logged (its trainer_state.json) over this run's curve; you can also drop the file on the row"
+        data-testid="trainer-log"
+        onClick={() => input.current?.click()}
+      >
+        trainer log
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid="trainer-log-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = "";
+          if (file)
+            importTrainerState(run.id, file).then(
+              () => onError(null),
+              (err: Error) => onError(err.message),
+            );
+        }}
+      />
+      {run.trainerLog ? (
+        <button
+          type="button"
+          className="small secondary"
+          title={`Stop drawing ${run.trainerLog.source}`}
+          aria-label={`Remove the trainer log of ${run.label}`}
+          data-testid="trainer-log-clear"
+          onClick={() => clearTrainerLog(run.id)}
+        >
+          × log
+        </button>
+      ) : null}
+    </>
+  );
+}
