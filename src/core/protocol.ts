@@ -4,7 +4,8 @@
 // Both ends validate what they receive with these schemas and switch exhaustively.
 import { z } from "zod";
 import { answerSchema, envelopeSchema, parseMessage, type Envelope, type Parsed } from "./workerEnvelope";
-import { TrainingSettingsSchema } from "./settings/trainingSettings";
+import { fieldSchema } from "./settings/fields";
+import { TRAINING_FIELDS, TrainingSettingsSchema } from "./settings/trainingSettings";
 import { IGNORE_INDEX } from "./types";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
@@ -138,6 +139,8 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("pause"), runId: z.string() }),
   z.strictObject({ type: z.literal("resume"), runId: z.string() }),
   z.strictObject({ type: z.literal("stop"), runId: z.string() }),
+  /** A finished or stopped run trains `epochs` more on the same adapter and optimizer (the notebook's second trainer.train()). */
+  z.strictObject({ type: z.literal("continue"), runId: z.string(), epochs: fieldSchema(TRAINING_FIELDS.epochs) }),
   z.strictObject({ type: z.literal("teacher-forced"), runId: z.string().nullable(), inputIds: ids }),
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string() }),
   /** Frees a run's adapter in the worker (the page keeps its record). */
@@ -189,6 +192,8 @@ export const workerResultSchema = z.discriminatedUnion("type", [
   ack("resume"),
   ack("stop"),
   ack("delete-run"),
+  /** The run's new plan: the steps so far plus the continued epochs. */
+  z.strictObject({ type: z.literal("continue"), runId: z.string(), totalSteps: count }),
   /** predictions[t] = the model's guess for inputIds[t + 1]. */
   z.strictObject({ type: z.literal("teacher-forced"), predictions: z.array(z.number().int()) }),
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string(), configJson: z.string(), safetensors: z.instanceof(ArrayBuffer) }),

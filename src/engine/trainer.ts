@@ -65,8 +65,10 @@ export interface StepResult {
  */
 export class Trainer {
   readonly args: TrainingArgs;
-  readonly totalSteps: number;
-  readonly warmupSteps: number;
+  private total: number;
+  private warmup: number;
+  /** The global step the current learning-rate schedule began at (0, or where `extend` started one). */
+  private scheduleStart = 0;
   private optimizer: AdamW;
   private rng: Rng;
   private order: number[] = [];
@@ -84,8 +86,8 @@ export class Trainer {
     this.args = trainingArgsSchema.parse({ ...TRAINING_DEFAULTS, ...args });
     const bs = this.args.per_device_train_batch_size;
     this.stepsPerEpoch = Math.ceil(data.length / bs);
-    this.totalSteps = this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
-    this.warmupSteps = this.args.warmup_steps > 0 ? this.args.warmup_steps : Math.ceil(this.args.warmup_ratio * this.totalSteps);
+    this.total = this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
+    this.warmup = this.warmupFor(this.total);
     this.rng = new Rng(this.args.seed);
     this.optimizer = new AdamW(trainableVariables(lora), {
       lr: this.args.learning_rate,
@@ -96,8 +98,37 @@ export class Trainer {
     });
   }
 
+  get totalSteps(): number {
+    return this.total;
+  }
+
+  get warmupSteps(): number {
+    return this.warmup;
+  }
+
   get done(): boolean {
-    return this.globalStep >= this.totalSteps;
+    return this.globalStep >= this.total;
+  }
+
+  private warmupFor(steps: number): number {
+    return this.args.warmup_steps > 0 ? this.args.warmup_steps : Math.ceil(this.args.warmup_ratio * steps);
+  }
+
+  /** Steps in `epochs` passes over the data (a fraction trains part of the last pass). */
+  stepsFor(epochs: number): number {
+    return Math.ceil(epochs * this.stepsPerEpoch);
+  }
+
+  /**
+   * Trains `steps` more on the same adapter and optimizer state, as a second `trainer.train()` does in
+   * transformers: Trainer._inner_training_loop drops the scheduler it created and builds a new one for
+   * the new number of steps (warmup included), while create_optimizer keeps the existing AdamW, its
+   * moments and step count. The step count here keeps growing, so the loss curve continues.
+   */
+  extend(steps: number): void {
+    this.scheduleStart = this.globalStep;
+    this.total = this.globalStep + steps;
+    this.warmup = this.warmupFor(steps);
   }
 
   private nextExamples(): Example[] {
@@ -116,7 +147,8 @@ export class Trainer {
     if (this.done) throw new Error(`training already finished (${this.totalSteps} steps)`);
     const start = performance.now();
     const batch = collate(this.nextExamples(), this.args.pad_token_id);
-    const lr = this.args.learning_rate * linearScheduleFactor(this.globalStep, this.warmupSteps, this.totalSteps);
+    const lr =
+      this.args.learning_rate * linearScheduleFactor(this.globalStep - this.scheduleStart, this.warmup, this.total - this.scheduleStart);
     const dropoutSeed = this.lora.config.lora_dropout > 0 ? this.rng.int() : null;
     const { loss, grads } = lossAndGradTensors(this.model, this.lora, batch, dropoutSeed);
     // One asynchronous read per step for both numbers: a GPU round trip is the expensive part.

@@ -119,6 +119,16 @@ export async function startRun(
   return runId;
 }
 
+/** The notebook's second `trainer.train()`: `epochs` more on the run's adapter and optimizer state. */
+export async function continueTraining(runId: string, epochs: number): Promise<void> {
+  set({ startError: null });
+  try {
+    await bridge.continueRun(runId, epochs);
+  } catch (err) {
+    fail(`Could not train run ${store().runs[runId]?.label ?? runId} further: ${(err as Error).message}`);
+  }
+}
+
 export const pauseRun = (runId: string) => bridge.sendRunCommand("pause", runId);
 export const resumeRun = (runId: string) => bridge.sendRunCommand("resume", runId);
 export const stopRun = (runId: string) => bridge.sendRunCommand("stop", runId);

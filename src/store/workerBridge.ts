@@ -39,6 +39,7 @@ const WHAT: Record<ToWorker["type"], string> = {
   pause: "a pause",
   resume: "a resume",
   stop: "a stop",
+  continue: "training more epochs",
   "teacher-forced": "the teacher-forced view",
   "export-adapter": "the adapter export",
   "delete-run": "a run's deletion",
@@ -188,6 +189,15 @@ export function postStart(msg: Extract<ToWorker, { type: "start" }>): void {
       })),
     recordRefusal(msg.runId),
   );
+}
+
+/**
+ * A finished or stopped run trains `epochs` more on its adapter and optimizer state; its plan grows
+ * to the new total. Rejects with the worker's reason (e.g. the worker restarted and lost the run).
+ */
+export async function continueRun(runId: string, epochs: number): Promise<void> {
+  const r = await call({ type: "continue", runId, epochs });
+  store().updateRun(runId, (run) => ({ ...withStatus(run, "running"), totalSteps: r.totalSteps }));
 }
 
 /** predictions[t] = the model's guess for inputIds[t + 1]; runId null = the base model. */

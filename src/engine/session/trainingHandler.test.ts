@@ -183,6 +183,29 @@ describe("TrainingHandler", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("continues a finished run for more epochs: steps, curve and answers go on; the schedule restarts, the optimizer does not", async () => {
+    const t = harness();
+    await ready(t);
+    await t.send(start("c", 6, 3));
+    const refused = await t.send({ type: "continue", runId: "nope", epochs: 2 });
+    expect(t.errorFor(refused)).toMatch(/has no run nope/);
+    // Two examples in a batch of two: one step per epoch, so 4 epochs are 4 steps.
+    const more = await t.send({ type: "continue", runId: "c", epochs: 4 });
+    expect(t.resultFor(more, "continue")).toEqual({ type: "continue", runId: "c", totalSteps: 10 });
+    const steps = t.of("step").map((m) => m.metrics);
+    expect(steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(steps[6].totalSteps).toBe(10);
+    // transformers rebuilds the linear schedule for the second train(): back to the peak, then down.
+    expect(steps[6].learningRate).toBeCloseTo(steps[0].learningRate);
+    expect(steps[9].learningRate).toBeLessThan(steps[6].learningRate);
+    // AdamW's moments carry over: the continued loss starts where the first part ended, not at the start.
+    expect(steps[6].loss).toBeLessThan(steps[0].loss / 2);
+    expect(t.of("generations").map((g) => g.step)).toEqual([0, 3, 6, 9, 10]);
+    expect(t.of("run-state").map((s) => s.state)).toEqual(["running", "finished", "running", "finished"]);
+    const again = await t.send({ type: "continue", runId: "c", epochs: 0 });
+    expect(t.errorFor(again)).toMatch(/request\.epochs: expected a number > 0/);
+  });
+
   it("pauses between steps, resumes, and stops", async () => {
     const t = harness((msg, handler) => {
       if (msg.type === "step" && msg.metrics.step === 3) void handler.handle({ id: 100, request: { type: "pause", runId: "p" } });

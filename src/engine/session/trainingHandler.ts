@@ -144,6 +144,13 @@ export class TrainingHandler {
       case "stop":
         this.runOrThrow(request.runId).stop();
         return { result: { type: "stop", runId: request.runId } };
+      case "continue": {
+        const run = this.runOrThrow(request.runId);
+        const active = [...this.runs.values()].find((r) => r.state === "running");
+        if (active) throw new Error(`Run ${active.input.runId} is still training; pause or stop it first.`);
+        const go = run.continueFor(request.epochs);
+        return { result: { type: "continue", runId: request.runId, totalSteps: run.totalSteps }, loop: { runId: request.runId, go } };
+      }
       case "teacher-forced":
         await this.setup;
         return { result: await this.teacherForced(request) };

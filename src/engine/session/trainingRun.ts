@@ -161,6 +161,23 @@ export class TrainingRun {
     return this.loop();
   }
 
+  /**
+   * Plans `epochs` more on the same adapter and optimizer state (see Trainer.extend), or throws why a
+   * run cannot go on; the returned function trains them, and the step count, curve and answers continue.
+   */
+  continueFor(epochs: number): () => Promise<void> {
+    if (this.state !== "finished" && this.state !== "stopped") {
+      throw new Error(`Run ${this.input.runId} is ${this.state}; only a finished or stopped run can train more epochs.`);
+    }
+    if (this.looping) throw new Error(`Run ${this.input.runId} is still finishing its last step; try again in a moment.`);
+    // A stopped run has steps left in its plan: the new epochs start from where it stopped.
+    this.trainer.extend(this.trainer.stepsFor(epochs));
+    return () => {
+      this.setState("running");
+      return this.loop();
+    };
+  }
+
   stop(): void {
     if (this.state === "running" && this.looping) this.requested = "stopped";
     else if (this.state === "running" || this.state === "paused") this.setState("stopped");

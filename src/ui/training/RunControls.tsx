@@ -1,12 +1,15 @@
 // Start / Pause / Resume / Stop, the backend (and why it fell back), the current run's step metrics,
 // and its errors with the step they happened at (and a retry on the next backend where that helps).
+import { useState } from "react";
 import { BACKENDS, type BackendFallback, type BackendName } from "../../core/protocol";
 import { backendFallbackNextStep } from "../../store/backendAdvice";
 import { loadBundledModelIfChosen } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../store/workerBridge";
 import type { RunRecord } from "../../store/runRecord";
-import { pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
+import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
+import { readNumber } from "../../core/settings/fields";
+import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 
 function BackendChoice() {
   const choice = usePlayground((s) => s.backendChoice);
@@ -151,6 +154,41 @@ function RunErrors({ run }: { run: RunRecord }) {
   );
 }
 
+/** A finished or stopped run trains N more epochs on the same adapter and optimizer (the notebook's second trainer.train()). */
+function ContinueRun({ run }: { run: RunRecord }) {
+  const [text, setText] = useState("5");
+  if (!(run.status === "finished" || run.status === "stopped") || !run.adapterInWorker) return null;
+  const read = readNumber(TRAINING_FIELDS.epochs, text);
+  return (
+    <div className="row continue-run" data-testid="continue-run">
+      <label className="check" title="Train more epochs on this run's adapter and optimizer state: the curve and the answers continue.">
+        Train{" "}
+        <input
+          type="number"
+          className="epochs-input"
+          value={text}
+          min={TRAINING_FIELDS.epochs.min}
+          step="any"
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={!read.ok}
+          data-testid="continue-epochs"
+        />{" "}
+        more epochs
+      </label>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!read.ok}
+        onClick={() => read.ok && void continueTraining(run.id, read.value)}
+        data-testid="continue-start"
+      >
+        Continue {run.label}
+      </button>
+      {read.ok ? null : <span className="field-error">epochs {read.message}</span>}
+    </div>
+  );
+}
+
 export function RunControls() {
   const run = usePlayground((s) => (s.currentRunId ? s.runs[s.currentRunId] : undefined));
   const startError = usePlayground((s) => s.startError);
@@ -195,6 +233,7 @@ export function RunControls() {
       ) : null}
       {run ? (
         <>
+          <ContinueRun run={run} />
           <Metrics run={run} />
           <RunErrors run={run} />
         </>
