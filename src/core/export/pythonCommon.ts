@@ -24,6 +24,17 @@ def fail(message):
     sys.exit(2)
 
 
+def training_flags(description, default_output_dir):
+    """The command line train.py and trl_sft.py share: where the results go, another base model, bf16."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output-dir", default=default_output_dir, help="where the adapter and trainer_state.json go")
+    parser.add_argument("--base-model", default=None, help="a hub id or folder instead of the exported base model")
+    parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (the playground trains in float32)")
+    return parser.parse_args()
+
+
 def load_config():
     path = os.path.join(HERE, "playground_config.json")
     try:

@@ -15,8 +15,6 @@ TrainingArguments(**training_arguments). The adapter goes to OUTPUT_DIR/adapter,
 OUTPUT_DIR/trainer_state.json (drop it on the run in the playground to overlay the two curves).
 """
 
-import argparse
-
 from playground_common import (
     PadCollator,
     base_model_name,
@@ -26,15 +24,12 @@ from playground_common import (
     lora_config,
     pad_token_id,
     training_arguments,
+    training_flags,
 )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output-dir", default="out", help="where the adapter and trainer_state.json go")
-    parser.add_argument("--base-model", default=None, help="a hub id or folder instead of the exported base model")
-    parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (the playground trains in float32)")
-    flags = parser.parse_args()
+    flags = training_flags(__doc__, "out")
 
     import torch
     from peft import get_peft_model

@@ -20,8 +20,6 @@ for its chat-template strategy. SFTConfig's own defaults (bf16, gradient checkpo
 1024, learning rate 2e-5) are replaced by the playground's.
 """
 
-import argparse
-
 from playground_common import (
     IGNORE_INDEX,
     base_model_name,
@@ -30,15 +28,12 @@ from playground_common import (
     load_tokenized,
     lora_config,
     training_arguments,
+    training_flags,
 )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output-dir", default="out-trl", help="where the adapter and trainer_state.json go")
-    parser.add_argument("--base-model", default=None, help="a hub id or folder instead of the exported base model")
-    parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (the playground trains in float32)")
-    flags = parser.parse_args()
+    flags = training_flags(__doc__, "out-trl")
 
     import torch
     from trl import SFTConfig, SFTTrainer
