@@ -32,6 +32,8 @@ export interface HiddenStates {
   hidden: tf.Tensor2D;
   /** [V, H]: logits = hidden · lmHeadᵀ. */
   lmHead: tf.Tensor2D;
+  /** lmHead is a stored, frozen weight (not the embedding with an adapter's trainable rows swapped in). */
+  lmHeadFrozen: boolean;
   cache: LayerCache[] | null;
   batch: number;
   length: number;
@@ -52,7 +54,8 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
   const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get("lm_head.weight") as tf.Tensor2D);
   const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
-  return { hidden: out.hidden, lmHead, cache: out.cache, batch: B, length: T };
+  const lmHeadFrozen = !(model.config.tieWordEmbeddings && lora?.newTokenRows);
+  return { hidden: out.hidden, lmHead, lmHeadFrozen, cache: out.cache, batch: B, length: T };
 }
 
 /** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */

@@ -1,0 +1,34 @@
+// The frozen-head loss (its backward written by hand for the wasm backend's matmul packing) gives the
+// automatic path's loss and gradient, on the cpu backend.
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setBackend } from "./backend";
+import { causalLmLossFromHidden } from "./loss";
+
+beforeAll(() => setBackend("cpu"));
+
+const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
+
+describe("causalLmLossFromHidden with a frozen head", () => {
+  it("matches the automatic gradient: loss and d loss / d hidden", () => {
+    const [rows, H, V] = [7, 5, 11];
+    const hidden = tf.tensor2d(values(rows * H, 1), [rows, H]);
+    const head = tf.tensor2d(values(V * H, 2), [V, H]);
+    // Two examples of 4 and 3 positions (7 hidden rows); the loss counts 3 of them.
+    const labels = [
+      [-100, 3, 4, -100],
+      [-100, -100, 10],
+    ];
+    const lossAndGrad = (frozen: boolean) =>
+      tf.valueAndGrad((h: tf.Tensor) => causalLmLossFromHidden(h as tf.Tensor2D, head, labels, frozen))(hidden);
+    const auto = lossAndGrad(false);
+    const fast = lossAndGrad(true);
+    expect(fast.value.dataSync()[0]).toBeCloseTo(auto.value.dataSync()[0], 6);
+    const [a, b] = [auto.grad.dataSync(), fast.grad.dataSync()];
+    expect(b.length).toBe(rows * H);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 6);
+    expect(Math.max(...Array.from(a, Math.abs))).toBeGreaterThan(0);
+    tf.dispose([hidden, head, auto.value, auto.grad, fast.value, fast.grad]);
+  });
+});
