@@ -97,7 +97,9 @@ export function runTrainerMask(argv: string[]): number {
   }
   const trained = masked.labels.filter((l) => l !== IGNORE_INDEX).length;
   process.stdout.write(`${colourTokens(tokenizer, masked.inputIds, masked.labels, !process.env.NO_COLOR)}\n`);
-  process.stdout.write(`${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red); ${flags.trainer}: ${masked.outcome}\n`);
+  process.stdout.write(
+    `${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red); ${flags.trainer}: ${masked.outcome}\n`,
+  );
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   return 0;
 }

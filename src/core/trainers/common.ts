@@ -1,0 +1,48 @@
+// Small pieces every trainer preset shares: building the result, combining masks, describing tokens
+// in warnings.
+import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
+import { IGNORE_INDEX, type MaskWarning, type WarningCode } from "../types";
+import type { TrainerExample, TrainerOutcome } from "./types";
+
+export function result(
+  tokenizer: PlaygroundTokenizer,
+  inputIds: number[],
+  labels: number[],
+  warnings: MaskWarning[],
+  outcome: TrainerOutcome = "kept",
+): TrainerExample {
+  return { inputIds, labels, tokens: inputIds.map((id) => tokenizer.tokenString(id)), warnings, outcome };
+}
+
+/** The tool stopped: nothing is trained, and the warning carries the tool's own error and the fix. */
+export function failed(tokenizer: PlaygroundTokenizer, inputIds: number[], message: string): TrainerExample {
+  return result(
+    tokenizer,
+    inputIds,
+    inputIds.map(() => IGNORE_INDEX),
+    [{ code: "trainer-error", message }],
+    "error",
+  );
+}
+
+export function warn(code: WarningCode, message: string): MaskWarning {
+  return { code, message };
+}
+
+export function trainedCount(labels: readonly number[]): number {
+  return labels.filter((l) => l !== IGNORE_INDEX).length;
+}
+
+/** Tokens as the user reads them in a message: `"<|im_end|>" "\n"`. */
+export function showTokens(tokenizer: PlaygroundTokenizer, ids: readonly number[]): string {
+  return ids.map((id) => JSON.stringify(tokenizer.decode([id]))).join(" ");
+}
+
+/** Labels where a position keeps its id only if every mask is 1 there (TRL's build_labels). */
+export function labelsFromMasks(inputIds: readonly number[], masks: ReadonlyArray<readonly number[]>): number[] {
+  return inputIds.map((id, k) => (masks.every((m) => m[k] === 1) ? id : IGNORE_INDEX));
+}
+
+export function isPrefix(prefix: readonly number[], ids: readonly number[]): boolean {
+  return prefix.length <= ids.length && prefix.every((id, k) => ids[k] === id);
+}

@@ -1,0 +1,219 @@
+// LLaMA-Factory's supervised preprocessing (read at v0.9.5+54, commit ff6d4d12:
+// src/llamafactory/data/processor/supervised.py _encode_data_example, data/converter.py
+// SharegptDatasetConverter, data/template.py, hparams/data_args.py), position for position:
+// - the conversation becomes (prompt, answer) pairs of ids: the first prompt holds the prefix and
+//   the system turn; every answer is its assistant slot (for Qwen3 "{{content}}<|im_end|>\n": the
+//   newline after the end-of-turn token is part of the answer);
+// - a reasoning template (qwen3, or a tokenizer template with <think>) gives an answer without a
+//   thought the empty "<think>\n\n</think>\n\n": trained when enable_thinking is on (the default),
+//   part of the prompt when it is off; earlier answers lose their thoughts under mask_history;
+// - prompts are masked unless train_on_prompt; mask_history trains the last answer only;
+// - efficient_eos (a template attribute, overridable here): the EOS is not in the answer slot but
+//   is the label of the first token of the next prompt, and appended at the end;
+// - cutoff_len truncates each pair by infer_seqlen (mask_history keeps the last pairs first);
+// - rows whose turns do not alternate user/assistant are dropped ("Invalid role tag").
+import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
+import { IGNORE_INDEX, type MaskWarning } from "../types";
+import { ChatTemplateError } from "../chat/chatTemplate";
+import { failed, result, showTokens, warn } from "./common";
+import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot } from "./llamaFactoryTemplates";
+import { bool, int, optionalBool, str, type OptionValues } from "./options";
+import { renderTemplate } from "./render";
+import { inputMessages, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
+
+export const LLAMA_FACTORY_OPTIONS = {
+  template: str(null, `a registered template (${Object.keys(LF_TEMPLATES).join(", ")}); none: parsed from the tokenizer's chat template`),
+  train_on_prompt: bool(false, "train the prompts too"),
+  mask_history: bool(false, "train the last answer only"),
+  efficient_eos: optionalBool(null, "EOS as the label of the next prompt's first token, not in the answer (none: the template's)"),
+  enable_thinking: optionalBool(true, "reasoning templates: the empty thought added to an answer is trained (true) or prompt (false/none)"),
+  preserve_thinking: bool(false, "keep earlier answers' thoughts under mask_history"),
+  cutoff_len: int(2048, "the most tokens of a row; pairs are truncated by infer_seqlen"),
+  default_system: str(null, "system prompt for rows without one"),
+} as const;
+export type LlamaFactoryOptions = OptionValues<typeof LLAMA_FACTORY_OPTIONS>;
+
+/** processor_utils.infer_seqlen: how much of a (prompt, answer) pair fits in what is left. */
+export function inferSeqlen(sourceLen: number, targetLen: number, cutoffLen: number): [number, number] {
+  let maxTarget: number;
+  if (targetLen * 2 < cutoffLen) maxTarget = cutoffLen;
+  else if (sourceLen * 2 < cutoffLen) maxTarget = cutoffLen - sourceLen;
+  else maxTarget = Math.floor(cutoffLen * (targetLen / (sourceLen + targetLen)));
+  const newTarget = Math.min(maxTarget, targetLen);
+  const newSource = Math.min(Math.max(cutoffLen - newTarget, 0), sourceLen);
+  return [newSource, newTarget];
+}
+
+function removeThought(template: LfTemplate, content: string): string {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const [open, close] = template.thoughtWords;
+  return content.replace(new RegExp(`${esc(open)}([\\s\\S]*?)${esc(close)}`, "g"), "").replace(/^\n+/, "");
+}
+
+type Role = "user" | "assistant" | "observation";
+interface Aligned {
+  system: string;
+  messages: Array<{ role: Role; content: string }>;
+}
+
+/** SharegptDatasetConverter with OpenAI-style tags: a leading system turn, then user/tool and assistant alternating. */
+function align(messages: readonly TrainerMessage[]): Aligned | string {
+  let rest = messages;
+  let system = "";
+  if (rest.length > 0 && rest[0].role === "system") {
+    system = rest[0].content;
+    rest = rest.slice(1);
+  }
+  const out: Aligned["messages"] = [];
+  for (const [k, m] of rest.entries()) {
+    const role: Role | null =
+      k % 2 === 0 ? (m.role === "user" ? "user" : m.role === "tool" ? "observation" : null) : m.role === "assistant" ? "assistant" : null;
+    if (role === null)
+      return `Invalid role tag: message ${k + 1} is "${m.role}" where LLaMA-Factory expects ${k % 2 === 0 ? "user (or tool)" : "assistant"}`;
+    out.push({ role, content: m.content });
+  }
+  if (out.length % 2 !== 0 || out.length === 0) return "Invalid message count: the turns must end with an assistant answer";
+  return { system, messages: out };
+}
+
+function chooseTemplate(tokenizer: PlaygroundTokenizer, options: LlamaFactoryOptions): LfTemplate {
+  let template: LfTemplate;
+  if (options.template === null) {
+    // "`template` was not specified, try parsing the chat template from the tokenizer" (else the `empty` template).
+    template = tokenizer.chatTemplate === null ? LF_TEMPLATES.empty : parseTemplate(tokenizer, tokenizer.chatTemplate);
+  } else {
+    const registered = Object.hasOwn(LF_TEMPLATES, options.template) ? LF_TEMPLATES[options.template] : undefined;
+    if (registered === undefined)
+      throw new TrainerOptionError(
+        `llamafactory: Template ${options.template} does not exist here; the playground has: ${Object.keys(LF_TEMPLATES).join(", ")}`,
+      );
+    template = registered;
+  }
+  const efficientEos = options.efficient_eos ?? template.efficientEos;
+  if (options.train_on_prompt && efficientEos)
+    throw new TrainerOptionError("llamafactory: Current template does not support `train_on_prompt`. (efficient_eos)");
+  if (options.mask_history && options.train_on_prompt)
+    throw new TrainerOptionError("llamafactory: `mask_history` is incompatible with `train_on_prompt`.");
+  return { ...template, efficientEos, defaultSystem: options.default_system ?? template.defaultSystem };
+}
+
+/** fix_special_tokens: replace_eos makes the first stop word the EOS. */
+function eosOf(tokenizer: PlaygroundTokenizer, template: LfTemplate): number | null {
+  if (!template.replaceEos) return tokenizer.eosId ?? tokenizer.tokenId("<|endoftext|>");
+  const id = tokenizer.tokenId(template.stopWords[0]);
+  if (id === null)
+    throw new TrainerOptionError(
+      `llamafactory: template ${template.name} makes ${template.stopWords[0]} the EOS, which ${tokenizer.name} does not have`,
+    );
+  return id;
+}
+
+/** Template._encode + ReasoningTemplate.encode_multiturn: (prompt ids, answer ids) per turn pair. */
+function encodePairs(
+  tokenizer: PlaygroundTokenizer,
+  template: LfTemplate,
+  aligned: Aligned,
+  options: LlamaFactoryOptions,
+  eosId: number | null,
+): Array<[number[], number[]]> {
+  const messages = aligned.messages.map((m) => ({ ...m }));
+  const thinking = options.enable_thinking;
+  if (template.reasoning) {
+    const discardHistory = options.mask_history && !options.preserve_thinking;
+    for (let i = 1; i < messages.length; i += 2) {
+      if (thinking === false || (discardHistory && i < messages.length - 2))
+        messages[i].content = removeThought(template, messages[i].content);
+    }
+  }
+  const system = aligned.system || template.defaultSystem;
+  const encoded = messages.map((m, i) => {
+    const slots: Slot[] = i === 0 ? [...template.prefix, ...(system ? fill(template.system, system) : [])] : [];
+    const formatter = m.role === "user" ? template.user : m.role === "assistant" ? template.assistant : template.observation;
+    return slotIds(tokenizer, [...slots, ...fill(formatter, m.content)], eosId);
+  });
+  if (template.reasoning) {
+    const thoughtIds = tokenizer.encode(template.thoughtWords.join(""), false);
+    const discardHistory = options.mask_history && !options.preserve_thinking;
+    const turnIndices = discardHistory ? [messages.length - 2] : messages.map((_m, i) => i).filter((i) => i % 2 === 0);
+    for (const i of turnIndices) {
+      const answer = messages[i + 1].content;
+      if (answer.includes(template.thoughtWords[0].trim()) || answer.includes(template.thoughtWords[1].trim())) continue;
+      if (!thinking) encoded[i] = [...encoded[i], ...thoughtIds];
+      else encoded[i + 1] = [...thoughtIds, ...encoded[i + 1]];
+    }
+  }
+  const pairs: Array<[number[], number[]]> = [];
+  for (let i = 0; i < encoded.length; i += 2) pairs.push([encoded[i], encoded[i + 1]]);
+  return pairs;
+}
+
+export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: LlamaFactoryOptions): TrainerExample {
+  const template = chooseTemplate(tokenizer, options);
+  const aligned = align(inputMessages(input, "llamafactory"));
+  if (typeof aligned === "string") {
+    const w = warn(
+      "trainer-row-dropped",
+      `LLaMA-Factory skips this row ("Skipping this abnormal example", then "Dropped invalid example"): ${aligned}.`,
+    );
+    return { ...failed(tokenizer, [], w.message), warnings: [w], outcome: "dropped" };
+  }
+  const eosId = eosOf(tokenizer, template);
+  const warnings: MaskWarning[] = [];
+  let pairs = encodePairs(tokenizer, template, aligned, options, eosId);
+  if (options.mask_history) pairs = [...pairs].reverse(); // "high priority for last turns"
+  let inputIds: number[] = [];
+  let labels: number[] = [];
+  let total = template.efficientEos ? 1 : 0;
+  const cutoff = options.cutoff_len ?? Number.POSITIVE_INFINITY;
+  for (const [turn, [source, target]] of pairs.entries()) {
+    if (total >= cutoff) break;
+    const [sourceLen, targetLen] = inferSeqlen(source.length, target.length, cutoff - total);
+    const src = source.slice(0, sourceLen);
+    const tgt = target.slice(0, targetLen);
+    total += sourceLen + targetLen;
+    let sourceLabel: number[];
+    if (options.train_on_prompt) sourceLabel = src;
+    else if (template.efficientEos && turn !== 0 && eosId !== null) sourceLabel = [eosId, ...src.slice(1).map(() => IGNORE_INDEX)];
+    else sourceLabel = src.map(() => IGNORE_INDEX);
+    const targetLabel = options.mask_history && turn !== 0 ? tgt.map(() => IGNORE_INDEX) : tgt;
+    if (options.mask_history) {
+      inputIds = [...src, ...tgt, ...inputIds];
+      labels = [...sourceLabel, ...targetLabel, ...labels];
+    } else {
+      inputIds.push(...src, ...tgt);
+      labels.push(...sourceLabel, ...targetLabel);
+    }
+  }
+  if (template.efficientEos && eosId !== null) {
+    // The EOS was the label at each next prompt's first token (the input there is not the EOS); one more ends the row.
+    inputIds.push(eosId);
+    labels.push(eosId);
+  }
+  const differs = differsFromOwnTemplate(tokenizer, inputMessages(input, "llamafactory"), inputIds, template);
+  if (differs) warnings.push(differs);
+  return result(tokenizer, inputIds, labels, warnings);
+}
+
+/** LLaMA-Factory trains on its own slots' ids, which need not be what the tokenizer's template renders. */
+function differsFromOwnTemplate(
+  tokenizer: PlaygroundTokenizer,
+  messages: TrainerMessage[],
+  ids: readonly number[],
+  template: LfTemplate,
+): MaskWarning | null {
+  if (tokenizer.chatTemplate === null) return null;
+  let own: number[];
+  try {
+    own = tokenizer.encode(renderTemplate(tokenizer.chatTemplate, tokenizer, messages), false);
+  } catch (err) {
+    if (err instanceof ChatTemplateError) return null;
+    throw err;
+  }
+  let at = 0;
+  while (at < ids.length && at < own.length && ids[at] === own[at]) at++;
+  if (at === ids.length && at === own.length) return null;
+  return warn(
+    "trainer-template-swapped",
+    `LLaMA-Factory formats the row with its ${template.name} template's slots, not the tokenizer's chat template, and the ids differ from what ${tokenizer.name}'s own template renders from position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))} against ${showTokens(tokenizer, own.slice(at, at + 4))}).${template.reasoning ? " A reasoning template gives every answer without a thought the empty <think> block; Qwen3's own template writes it on the last answer only." : ""}`,
+  );
+}
