@@ -5,6 +5,7 @@
 import { exampleView, type ExampleView, type MaskView } from "../core/maskView";
 import { prepareMasking, type PreparedMasking } from "../core/masking/prepare";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import { trainerExampleView, type TrainerChoice } from "../core/trainers/trainerView";
 import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
 
 export type MaskViewResult = { ok: true; view: MaskView } | { ok: false; error: string };
@@ -53,4 +54,47 @@ export function computeMaskView(
   });
   exampleCache.set(p, kept); // only what is on screen now, so typing does not grow the cache
   return { ok: true, view: { prepared: p, examples: views, warnings: p.warnings } };
+}
+
+const trainerCache = new WeakMap<PlaygroundTokenizer, Map<string, Map<string, ExampleView>>>();
+
+/**
+ * The view under a trainer preset: the tool labels the examples with the tokenizer as loaded (no
+ * strategy's added tokens or markers). An option the tool rejects fails the whole view, as it
+ * would fail the tool before it reads any data.
+ */
+export function computeTrainerView(
+  tokenizer: PlaygroundTokenizer,
+  examples: readonly ChatExample[],
+  formatting: Formatting,
+  masking: MaskingOptions,
+  choice: TrainerChoice,
+): MaskViewResult {
+  let p: PreparedMasking;
+  try {
+    // Only for its tokenizer and formatting: nothing the strategy resolves applies to a tool.
+    p = prepared(tokenizer, formatting, { ...masking, strategy: "full", insertMarkers: false, addedSpecialTokens: [] });
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  let byChoice = trainerCache.get(tokenizer);
+  if (!byChoice) trainerCache.set(tokenizer, (byChoice = new Map()));
+  const choiceKey = JSON.stringify([formatting, choice]);
+  const old = byChoice.get(choiceKey) ?? new Map<string, ExampleView>();
+  const kept = new Map<string, ExampleView>();
+  let views: ExampleView[];
+  try {
+    views = examples.map((example, index) => {
+      const key = `${index}\u0000${JSON.stringify(example.turns)}`;
+      const view = kept.get(key) ?? old.get(key) ?? trainerExampleView(p.tokenizer, example, index, formatting, choice);
+      kept.set(key, view);
+      return view;
+    });
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  byChoice.delete(choiceKey);
+  byChoice.set(choiceKey, kept);
+  while (byChoice.size > PREPARED_KEEP) byChoice.delete(byChoice.keys().next().value as string);
+  return { ok: true, view: { prepared: p, examples: views, warnings: [] } };
 }

@@ -8,6 +8,7 @@ import { createRunsSlice, type RunsSlice } from "./runsSlice";
 import { createSettingsSlice, type SettingsSlice } from "./settingsSlice";
 import { createSharingSlice, type SharingSlice } from "./sharingSlice";
 import { createTokenizerSlice, type TokenizerSlice } from "./tokenizerSlice";
+import { createTrainerSlice, type TrainerSlice } from "./trainerSlice";
 import { createTrainingSettingsSlice, type TrainingSettingsSlice } from "./trainingSettingsSlice";
 import { createTrainingSlice, type TrainingSlice } from "./trainingSlice";
 
@@ -19,7 +20,8 @@ export type PlaygroundState = ExamplesSlice &
   SharingSlice &
   TrainingSlice &
   RunsSlice &
-  ReplaySlice;
+  ReplaySlice &
+  TrainerSlice;
 
 export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createExamplesSlice(...a),
@@ -31,4 +33,5 @@ export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createTrainingSlice(...a),
   ...createRunsSlice(...a),
   ...createReplaySlice(...a),
+  ...createTrainerSlice(...a),
 }));

@@ -2,6 +2,7 @@
 // that compare mode shows next to the first.
 import type { StateCreator } from "zustand";
 import { DEFAULT_FORMATTING, DEFAULT_MASKING } from "../core/defaults";
+import type { TrainerName } from "../core/trainers";
 import type { Formatting, MaskingOptions, StrategyName } from "../core/types";
 import type { PlaygroundState } from "./playgroundStore";
 
@@ -9,6 +10,8 @@ export interface CompareSettings {
   enabled: boolean;
   /** The strategy shown under each example next to `masking.strategy`. */
   strategy: StrategyName;
+  /** A trainer preset shown on the second side instead of `strategy` (its options: the trainer slice's). */
+  trainer: TrainerName | null;
 }
 
 export interface SettingsSlice {
@@ -24,7 +27,7 @@ export const createSettingsSlice: StateCreator<PlaygroundState, [], [], Settings
   formatting: structuredClone(DEFAULT_FORMATTING),
   masking: structuredClone(DEFAULT_MASKING),
   // The notebook's own before/after: its markers versus everything trained.
-  compare: { enabled: false, strategy: "full" },
+  compare: { enabled: false, strategy: "full", trainer: null },
   setFormatting: (formatting) => set({ formatting }),
   setMasking: (patch) => set((s) => ({ masking: { ...s.masking, ...patch } })),
   setCompare: (patch) => set((s) => ({ compare: { ...s.compare, ...patch } })),

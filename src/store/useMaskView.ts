@@ -2,9 +2,11 @@
 // through useDeferredValue, so a keystroke or a click paints at once and the chips follow (a
 // strategy switch re-renders every chip; 50 examples × 200 tokens is ~10k of them).
 import { useDeferredValue, useMemo } from "react";
+import type { TrainerName } from "../core/trainers";
 import type { StrategyName } from "../core/types";
-import { computeMaskView, type MaskViewResult } from "./maskViewMemo";
+import { computeMaskView, computeTrainerView, type MaskViewResult } from "./maskViewMemo";
 import { usePlayground } from "./playgroundStore";
+import { trainerChoice } from "./trainerSlice";
 import { currentTokenizer } from "./tokenizerHolder";
 
 export interface MaskViewState {
@@ -32,5 +34,42 @@ export function useMaskView(strategy?: StrategyName): MaskViewState {
     return computeMaskView(tokenizer, examples, formatting, options);
   }, [examples, formatting, masking, version, strategy]);
   const pending = examples !== live.examples || formatting !== live.formatting || masking !== live.masking || version !== live.version;
+  return { result, pending };
+}
+
+/** What one side of the token view shows: a masking strategy, or a trainer preset when `trainer` is set. */
+export interface ViewSide {
+  strategy: StrategyName;
+  trainer: TrainerName | null;
+}
+
+/** The mask view of one side: the strategy's, or the trainer's with its options from the trainer slice. */
+export function useSideView(side: ViewSide): MaskViewState {
+  const strategyView = useMaskView(side.strategy);
+  const live = {
+    examples: usePlayground((s) => s.examples),
+    formatting: usePlayground((s) => s.formatting),
+    masking: usePlayground((s) => s.masking),
+    trainer: usePlayground((s) => s.trainer),
+    version: usePlayground((s) => s.tokenizer.version),
+  };
+  const examples = useDeferredValue(live.examples);
+  const formatting = useDeferredValue(live.formatting);
+  const masking = useDeferredValue(live.masking);
+  const trainer = useDeferredValue(live.trainer);
+  const version = useDeferredValue(live.version);
+  const result = useMemo(() => {
+    const tokenizer = currentTokenizer();
+    const choice = trainerChoice(trainer, side.trainer);
+    if (choice === null || version === 0 || tokenizer === null) return null;
+    return computeTrainerView(tokenizer, examples, formatting, masking, choice);
+  }, [examples, formatting, masking, trainer, version, side.trainer]);
+  if (side.trainer === null) return strategyView;
+  const pending =
+    examples !== live.examples ||
+    formatting !== live.formatting ||
+    masking !== live.masking ||
+    trainer !== live.trainer ||
+    version !== live.version;
   return { result, pending };
 }

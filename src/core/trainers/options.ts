@@ -9,6 +9,8 @@ export interface OptionSpec<T> {
   readonly help: string;
   /** How a value is written after KEY= (for help text). */
   readonly syntax: string;
+  /** The values to pick from, as written after KEY= (booleans, choices); absent for free text, lists, numbers. */
+  readonly choices?: readonly string[];
   /** Throws a one-line reason when `raw` is not a value of this option. */
   parse(raw: string): T;
 }
@@ -25,12 +27,18 @@ function parseBool(raw: string): boolean {
 }
 
 export function bool(value: boolean, help: string): OptionSpec<boolean> {
-  return { default: value, help, syntax: "true|false", parse: parseBool };
+  return { default: value, help, syntax: "true|false", choices: ["true", "false"], parse: parseBool };
 }
 
 /** A boolean that may be None, which the tool reads as "decide from the data" (TRL's completion_only_loss). */
 export function optionalBool(value: boolean | null, help: string): OptionSpec<boolean | null> {
-  return { default: value, help, syntax: "true|false|none", parse: (raw) => (NONE.has(raw) ? null : parseBool(raw)) };
+  return {
+    default: value,
+    help,
+    syntax: "true|false|none",
+    choices: ["true", "false", "none"],
+    parse: (raw) => (NONE.has(raw) ? null : parseBool(raw)),
+  };
 }
 
 /** A string taken verbatim: `KEY=` is the empty string, not None. */
@@ -43,6 +51,7 @@ export function choice<V extends string>(values: readonly V[], value: V | null, 
     default: value,
     help,
     syntax: values.join("|") + (value === null ? "|none" : ""),
+    choices: value === null ? [...values, "none"] : values,
     parse(raw) {
       if (value === null && NONE.has(raw)) return null;
       const hit = values.find((v) => v === raw);
@@ -96,6 +105,13 @@ export function parseOptions<T extends OptionTable>(tool: string, table: T, pair
     }
   }
   return values as OptionValues<T>;
+}
+
+/** The default as it is written after KEY=, or null for a text option whose default is None (no way to write it). */
+export function writtenDefault(spec: OptionSpec<unknown>): string | null {
+  const v = spec.default;
+  if (v === null) return spec.syntax === "TEXT" ? null : "none";
+  return Array.isArray(v) ? v.join(",") : String(v);
 }
 
 /** Help lines: `  key=SYNTAX  (default: ...) help`. */

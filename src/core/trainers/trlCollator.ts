@@ -78,10 +78,16 @@ function notFound(
       `${head} The ${which} template contains the pad token ${showTokens(tokenizer, [pad])} (id ${pad}); the collator sets every pad id in the labels to -100 before it searches them, so a template holding it can never match (trl#1191). Use a pad token the template does not contain, or a ${which}_template without it.`,
     );
   }
-  return warn(
-    which === "response" ? "template-not-found" : "instruction-template-not-found",
-    `${head}${inContextFix(tokenizer, ids, templateIdList, which)} (trl#1820, trl#588)`,
-  );
+  // The template-versus-context picture goes with the warning, as the completion-only strategy's does.
+  const mismatch = diagnoseTemplate(tokenizer, ids, templateIdList, which);
+  return {
+    ...warn(
+      which === "response" ? "template-not-found" : "instruction-template-not-found",
+      `${head}${inContextFix(tokenizer, ids, templateIdList, which)} (trl#1820, trl#588)`,
+    ),
+    template: which,
+    ...(mismatch ? { mismatch } : {}),
+  };
 }
 
 export function maskTrlCollator(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: TrlCollatorOptions): TrainerExample {

@@ -1,9 +1,9 @@
 // The working area: each example's editor beside its tokens, so an edit shows its effect on the
 // label mask right away; in compare mode each example shows both strategies.
+import { useMemo } from "react";
 import type { ExampleView } from "../../core/maskView";
-import type { StrategyName } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-import { useMaskView } from "../../store/useMaskView";
+import { useSideView, type ViewSide } from "../../store/useMaskView";
 import { CompareTokens, ExampleTokens, repeatedWarningCodes } from "../tokens/ExampleTokens";
 import { WarningBox } from "../tokens/WarningBox";
 import { ExampleEditor } from "./ExampleEditor";
@@ -20,9 +20,15 @@ export function ExampleList() {
   const addExample = usePlayground((s) => s.addExample);
   const compare = usePlayground((s) => s.compare);
   const strategy = usePlayground((s) => s.masking.strategy);
-  const { result, pending } = useMaskView();
-  const compareStrategy: StrategyName | undefined = compare.enabled ? compare.strategy : undefined;
-  const { result: second } = useMaskView(compareStrategy ?? strategy);
+  const trainer = usePlayground((s) => s.trainer.name);
+  // Memoized so the memo'd chips do not re-render for a new but equal side.
+  const first: ViewSide = useMemo(() => ({ strategy, trainer }), [strategy, trainer]);
+  const other: ViewSide = useMemo(
+    () => (compare.enabled ? { strategy: compare.strategy, trainer: compare.trainer } : first),
+    [compare.enabled, compare.strategy, compare.trainer, first],
+  );
+  const { result, pending } = useSideView(first);
+  const { result: second } = useSideView(other);
 
   if (!result)
     return (
@@ -47,6 +53,11 @@ export function ExampleList() {
 
   return (
     <div className="example-list">
+      {compare.enabled && second && !second.ok ? (
+        <div className="message error" role="alert" data-testid="compare-error">
+          <strong>The side to compare with cannot be shown.</strong> {second.error}
+        </div>
+      ) : null}
       {view.warnings.length > 0 ? (
         <div className="global-warnings" data-testid="global-warnings">
           {view.warnings.map((w, i) => (
@@ -82,7 +93,7 @@ export function ExampleList() {
               <CompareTokens
                 a={v}
                 b={w}
-                strategies={[strategy, compare.strategy]}
+                sides={[first, other]}
                 tokenizers={[tok, secondView.prepared.tokenizer]}
                 repeated={[repeated[i], repeatedSecond[i] ?? ""]}
               />

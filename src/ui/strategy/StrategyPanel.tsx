@@ -6,6 +6,7 @@ import { useMaskView } from "../../store/useMaskView";
 import { TokenIdList } from "../tokens/TokenIdList";
 import { STRATEGIES } from "./strategies";
 import { TemplateSpecInput } from "./TemplateSpecInput";
+import { TrainerSection } from "./TrainerSection";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
 
 function MarkerOptions() {
@@ -200,6 +201,7 @@ export function StrategyPanel() {
       ) : null}
       <ExtraSpecialTokens />
       <ResolvedIds />
+      <TrainerSection />
     </section>
   );
 }

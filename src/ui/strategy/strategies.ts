@@ -1,5 +1,7 @@
 // The five masking strategies as the UI names and explains them, in the notebook's order.
+import { trainerInfo } from "../../core/trainers/trainerView";
 import type { StrategyName } from "../../core/types";
+import type { ViewSide } from "../../store/useMaskView";
 
 export interface StrategyInfo {
   name: StrategyName;
@@ -40,4 +42,9 @@ export const STRATEGIES: readonly StrategyInfo[] = [
 
 export function strategyInfo(name: StrategyName): StrategyInfo {
   return STRATEGIES.find((s) => s.name === name) ?? STRATEGIES[0];
+}
+
+/** What a side of the token view is called: the strategy's title, or "as trained by" the tool. */
+export function sideTitle(side: ViewSide): string {
+  return side.trainer === null ? strategyInfo(side.strategy).title : trainerInfo(side.trainer).label;
 }

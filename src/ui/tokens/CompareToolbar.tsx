@@ -1,12 +1,22 @@
-// Compare mode: show every example under a second strategy, labels that differ ringed.
+// Compare mode: show every example under a second strategy or trainer preset, labels that differ ringed.
+import { isTrainerName, TRAINERS } from "../../core/trainers";
 import type { StrategyName } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-import { STRATEGIES, strategyInfo } from "../strategy/strategies";
+import { sideTitle, STRATEGIES } from "../strategy/strategies";
 
 export function CompareToolbar() {
   const compare = usePlayground((s) => s.compare);
   const setCompare = usePlayground((s) => s.setCompare);
   const strategy = usePlayground((s) => s.masking.strategy);
+  const trainer = usePlayground((s) => s.trainer.name);
+  // A strategy's option value is its bare name (as before trainers were added); a trainer's is "trainer:NAME".
+  const value = compare.trainer === null ? compare.strategy : `trainer:${compare.trainer}`;
+  const same = compare.trainer === trainer && (trainer !== null || compare.strategy === strategy);
+  const choose = (v: string) => {
+    const name = v.replace(/^trainer:/, "");
+    if (v.startsWith("trainer:") && isTrainerName(name)) setCompare({ trainer: name, enabled: true });
+    else setCompare({ strategy: v as StrategyName, trainer: null, enabled: true });
+  };
   return (
     <div className="compare-toolbar">
       <label className="check inline">
@@ -16,22 +26,28 @@ export function CompareToolbar() {
           checked={compare.enabled}
           onChange={(e) => setCompare({ enabled: e.target.checked })}
         />
-        Compare <strong>{strategyInfo(strategy).title}</strong> with
+        Compare <strong>{sideTitle({ strategy, trainer })}</strong> with
       </label>
-      <select
-        data-testid="compare-strategy"
-        aria-label="Strategy to compare with"
-        value={compare.strategy}
-        onChange={(e) => setCompare({ strategy: e.target.value as StrategyName, enabled: true })}
-      >
-        {STRATEGIES.map((s) => (
-          <option key={s.name} value={s.name}>
-            {s.title}
-          </option>
-        ))}
+      <select data-testid="compare-strategy" aria-label="Strategy to compare with" value={value} onChange={(e) => choose(e.target.value)}>
+        <optgroup label="Masking strategy">
+          {STRATEGIES.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.title}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="As trained by">
+          {TRAINERS.map((t) => (
+            <option key={t.name} value={`trainer:${t.name}`}>
+              {t.label}
+            </option>
+          ))}
+        </optgroup>
       </select>
-      {compare.enabled && compare.strategy === strategy ? (
-        <span className="hint">Both sides use the same strategy: pick another to see differences.</span>
+      {compare.enabled && same ? (
+        <span className="hint">
+          Both sides show the same {trainer === null ? "strategy" : "trainer (with the same options)"}: pick another to see differences.
+        </span>
       ) : null}
     </div>
   );

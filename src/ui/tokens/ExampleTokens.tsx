@@ -3,8 +3,8 @@
 import { memo, useMemo } from "react";
 import { labelDifferences, type ExampleView } from "../../core/maskView";
 import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
-import type { StrategyName } from "../../core/types";
-import { strategyInfo } from "../strategy/strategies";
+import type { ViewSide } from "../../store/useMaskView";
+import { sideTitle } from "../strategy/strategies";
 import { TeacherForcedRow } from "../training/TeacherForcedRow";
 import { TokenChips } from "./TokenChips";
 import { WarningBox } from "./WarningBox";
@@ -47,7 +47,10 @@ function trainedText(view: ExampleView): string {
     .join("");
 }
 
-function whyTokensDiffer(strategies: [StrategyName, StrategyName]): string {
+function whyTokensDiffer(sides: [ViewSide, ViewSide]): string {
+  if (sides.some((s) => s.trainer !== null))
+    return "each side builds its input ids its own way (the formatting's text, the chat template, a training template)";
+  const strategies = sides.map((s) => s.strategy);
   if (strategies.includes("special-tokens")) return "the special-tokens strategy makes each template a single new token";
   if (strategies.includes("chat-template")) return "the chat template renders the conversation as different text";
   return "markers are inserted into the text under only one of them";
@@ -76,17 +79,17 @@ export const ExampleTokens = memo(function ExampleTokens({ view, tokenizer, repe
 interface CompareProps {
   a: ExampleView;
   b: ExampleView;
-  strategies: [StrategyName, StrategyName];
+  sides: [ViewSide, ViewSide];
   tokenizers: [PlaygroundTokenizer, PlaygroundTokenizer];
   repeated: [string, string];
 }
 
-export const CompareTokens = memo(function CompareTokens({ a, b, strategies, tokenizers, repeated }: CompareProps) {
+export const CompareTokens = memo(function CompareTokens({ a, b, sides, tokenizers, repeated }: CompareProps) {
   const diff = useMemo(() => labelDifferences(a, b), [a, b]);
   const diffSet = useMemo(() => new Set(diff.positions), [diff]);
-  const rows: Array<[ExampleView, StrategyName, PlaygroundTokenizer, string, string]> = [
-    [a, strategies[0], tokenizers[0], "compare-a", repeated[0]],
-    [b, strategies[1], tokenizers[1], "compare-b", repeated[1]],
+  const rows: Array<[ExampleView, ViewSide, PlaygroundTokenizer, string, string]> = [
+    [a, sides[0], tokenizers[0], "compare-a", repeated[0]],
+    [b, sides[1], tokenizers[1], "compare-b", repeated[1]],
   ];
   const taughtA = trainedText(a);
   const taughtB = trainedText(b);
@@ -95,9 +98,9 @@ export const CompareTokens = memo(function CompareTokens({ a, b, strategies, tok
       <p className="compare-summary" data-testid="compare-summary">
         {diff.sameTokens
           ? diff.positions.length === 0
-            ? "Same tokens, same labels under both strategies."
+            ? "Same tokens, same labels on both sides."
             : `Same tokens; ${diff.positions.length} label${diff.positions.length === 1 ? "" : "s"} differ (ringed).`
-          : `The strategies tokenize this example differently (${a.chips.length} vs ${b.chips.length} tokens: ${whyTokensDiffer(strategies)}), so labels cannot be compared position by position; both rows are shown.`}
+          : `The two sides tokenize this example differently (${a.chips.length} vs ${b.chips.length} tokens: ${whyTokensDiffer(sides)}), so labels cannot be compared position by position; both rows are shown.`}
       </p>
       {!diff.sameTokens ? (
         <p className="trained-text" data-testid="compare-taught">
@@ -112,10 +115,16 @@ export const CompareTokens = memo(function CompareTokens({ a, b, strategies, tok
           )}
         </p>
       ) : null}
-      {rows.map(([view, strategy, tok, testId, rep]) => (
-        <div className="compare-row" key={testId} data-testid={testId} data-strategy={strategy}>
+      {rows.map(([view, side, tok, testId, rep]) => (
+        <div
+          className="compare-row"
+          key={testId}
+          data-testid={testId}
+          data-strategy={side.strategy}
+          data-trainer={side.trainer ?? undefined}
+        >
           <div className="tokens-header">
-            <span className="strategy-tag">{strategyInfo(strategy).title}</span>
+            <span className="strategy-tag">{sideTitle(side)}</span>
             <Counts view={view} />
           </div>
           <Warnings view={view} tokenizer={tok} repeated={rep} />

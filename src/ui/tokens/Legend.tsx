@@ -17,7 +17,7 @@ export function Legend({ compare }: { compare: boolean }) {
       </span>
       {compare ? (
         <span>
-          <span className="chip trained diff">diff</span> label differs between strategies
+          <span className="chip trained diff">diff</span> label differs between the two sides
         </span>
       ) : null}
       <span className="muted">Whitespace: ↵ newline, · space, ⇥ tab. Hover a token for position, id and label.</span>

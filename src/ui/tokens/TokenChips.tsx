@@ -7,7 +7,7 @@ function chipTitle(c: TokenChip, differs: boolean): string {
   const parts = [`position ${c.position}`, `id ${c.id}`, `label ${c.label}${c.trained ? " (trained)" : " (masked)"}`];
   if (c.special) parts.push("special token");
   if (c.added) parts.push("added at runtime: new, untrained embedding row");
-  if (differs) parts.push("label differs between the two strategies");
+  if (differs) parts.push("label differs between the two sides");
   return parts.join(" · ");
 }
 

@@ -42,10 +42,12 @@ function MismatchView({ tokenizer, mismatch }: { tokenizer: PlaygroundTokenizer;
 
 function NextStep({ warning }: { warning: MaskWarning }) {
   const strategy = usePlayground((s) => s.masking.strategy);
+  const trainer = usePlayground((s) => s.trainer.name);
   const setMasking = usePlayground((s) => s.setMasking);
   const m = warning.mismatch;
   if (warning.code !== "template-not-found" && warning.code !== "instruction-template-not-found") return null;
-  if (strategy !== "completion-only") return null;
+  // The buttons change the strategy's options; a trainer preset's warning names the tool's own fix.
+  if (strategy !== "completion-only" || trainer !== null) return null;
   const useInContext = m && m.inContext.start >= 0;
   return (
     <div className="next-steps">
