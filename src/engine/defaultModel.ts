@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { parseModelConfig } from "./config";
 import { Rng } from "./rng";
 import { writeSafetensors, type F32Tensor } from "./safetensors";
-import { tensorShapes, type CausalLM } from "./weights";
+import { tensorShapes, transposedHead, type CausalLM } from "./weights";
 
 export const DEFAULT_MODEL_NAME = "bundled default (random Qwen3-style, 2 layers)";
 
@@ -57,7 +57,7 @@ export function createDefaultModel(vocabSize: number, eosTokenId: number | null,
     for (let i = 0; i < n; i++) data[i] = isNorm ? gain : INIT_STD * rng.normal();
     weights.set(name, tf.tensor(data, shape));
   }
-  return { config, weights };
+  return { config, weights, headT: transposedHead(config, weights) };
 }
 
 /**

@@ -41,13 +41,17 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
  * backend (XNNPACK) packs a matmul's second operand once per tensor and reuses the packing; the
  * automatic gradient of this matmul passes a fresh copy of the head every step, packed again each
  * time. Measured on the bundled default (head 151,669 × 64, wasm, 2 cores): that backward matmul took
- * 98 ms of a 150 ms training step; with the head itself, 2.8 ms.
+ * 98 ms of a 150 ms training step; with the head itself, 2.8 ms. `lmHeadT` (the head transposed once,
+ * when the model keeps it) spares the forward its per-call transpose the same way.
  */
-function frozenHeadLogits(picked: tf.Tensor2D, lmHead: tf.Tensor2D): tf.Tensor2D {
-  const logits = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-    value: tf.matMul(inputs[0] as tf.Tensor2D, lmHead, false, true), // [N, V]
-    gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, lmHead), // [N, V] · [V, H] → [N, H]
-  }));
+function frozenHeadLogits(picked: tf.Tensor2D, lmHead: tf.Tensor2D, lmHeadT: tf.Tensor2D | null): tf.Tensor2D {
+  const logits = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = inputs[0] as tf.Tensor2D;
+    return {
+      value: lmHeadT ? tf.matMul(x, lmHeadT) : tf.matMul(x, lmHead, false, true), // [N, V]
+      gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, lmHead), // [N, V] · [V, H] → [N, H]
+    };
+  });
   return logits(picked) as tf.Tensor2D;
 }
 
@@ -55,8 +59,8 @@ export function causalLmLossFromHidden(
   hidden: tf.Tensor2D,
   lmHead: tf.Tensor2D,
   labels: number[][],
-  /** No gradient flows into lmHead (a stored weight): its backward takes the fast path above. */
-  lmHeadFrozen = false,
+  /** Set when no gradient flows into lmHead (a stored weight): the fast path above, with its transpose if kept. */
+  frozen: { lmHeadT: tf.Tensor2D | null } | null = null,
 ): tf.Scalar {
   const rows = hidden.shape[0];
   const shifted = shiftLabels(labels).flat();
@@ -66,7 +70,7 @@ export function causalLmLossFromHidden(
     const select = tf.buffer([counted.length, rows], "float32");
     counted.forEach((row, n) => select.set(1, n, row));
     const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden) as tf.Tensor2D; // [N, H]
-    const logits = lmHeadFrozen ? frozenHeadLogits(picked, lmHead) : tf.matMul(picked, lmHead, false, true); // [N, V]
+    const logits = frozen ? frozenHeadLogits(picked, lmHead, frozen.lmHeadT) : tf.matMul(picked, lmHead, false, true); // [N, V]
     const logProbs = tf.logSoftmax(logits);
     const targets = tf.tensor1d(
       counted.map((i) => shifted[i]),

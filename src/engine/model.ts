@@ -34,6 +34,8 @@ export interface HiddenStates {
   lmHead: tf.Tensor2D;
   /** lmHead is a stored, frozen weight (not the embedding with an adapter's trainable rows swapped in). */
   lmHeadFrozen: boolean;
+  /** [H, V]: the frozen head transposed once (CausalLM.headT), or null. */
+  lmHeadT: tf.Tensor2D | null;
   cache: LayerCache[] | null;
   batch: number;
   length: number;
@@ -55,7 +57,8 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
   const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
   const lmHeadFrozen = !(model.config.tieWordEmbeddings && lora?.newTokenRows);
-  return { hidden: out.hidden, lmHead, lmHeadFrozen, cache: out.cache, batch: B, length: T };
+  const lmHeadT = lmHeadFrozen ? model.headT : null;
+  return { hidden: out.hidden, lmHead, lmHeadFrozen, lmHeadT, cache: out.cache, batch: B, length: T };
 }
 
 /** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
@@ -65,7 +68,8 @@ export function forwardWithCache(
   opts: ForwardOptions = {},
 ): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
   const h = forwardHidden(model, ids, opts);
-  const logits = tf.reshape(tf.matMul(h.hidden, h.lmHead, false, true), [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
+  const flat = h.lmHeadT ? tf.matMul(h.hidden, h.lmHeadT) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
+  const logits = tf.reshape(flat, [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
   return { logits, cache: h.cache };
 }
 

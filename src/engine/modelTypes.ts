@@ -64,6 +64,11 @@ export interface LinearModule {
 export interface CausalLM {
   config: ModelConfig;
   weights: Map<string, tf.Tensor>;
+  /**
+   * [H, V]: the output head transposed once (see transposedHead in weights.ts), or null for a head too
+   * large to keep twice. Not a checkpoint tensor: never exported, disposed with the model.
+   */
+  headT: tf.Tensor2D | null;
 }
 
 /** What a forward pass needs besides the activations: frozen weights and the optional adapter. */
