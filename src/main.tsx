@@ -3,11 +3,14 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { startPersistence } from "./store/persistence";
 import { usePlayground } from "./store/playgroundStore";
+import { startRunsStorage } from "./store/runsStorage";
 import { App } from "./ui/App";
 import "./ui/app.css";
 
 // Before the first render: the autosave and a share link in the address decide what is shown.
 startPersistence();
+// Runs and adapters come from the browser's database (IndexedDB) a moment later.
+void startRunsStorage();
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element to mount the playground in.");
 createRoot(root).render(

@@ -1,11 +1,15 @@
-// The browser around the playground, in one place: local storage, the clipboard, the address bar,
-// file downloads, the Cache API for hub models, and the page being hidden or closed.
+// The browser around the playground, in one place: local storage, IndexedDB (runs and adapters, in
+// environmentDatabase.ts), the storage estimate, the clipboard, the address bar, file downloads, the
+// Cache API for hub models, and the page being hidden or closed.
 // browserEnvironment() is the only code in src/ that probes window, document, navigator,
-// localStorage, caches, location or history; the store reads the environment through
+// localStorage, indexedDB, caches, location or history; the store reads the environment through
 // environment(), and tests swap in fakeEnvironment() with setEnvironment(). Node (vitest) gets a
 // browserEnvironment() with no storage, no clipboard and no cache, so importing the store is safe.
 import type { StorageEstimate } from "../core/hub/download";
 import type { HubCache } from "../core/hub/hubCache";
+import { browserDatabase, memoryDatabase, memoryEstimate, type Database, type MemoryDatabase } from "./environmentDatabase";
+
+export type { Database, DatabaseStore, DatabaseWrite } from "./environmentDatabase";
 
 /** The part of localStorage the playground uses; setItem throws when the quota is exceeded. */
 export interface KeyValueStorage {
@@ -39,6 +43,10 @@ export interface HubCacheStorage {
 export interface Environment {
   /** null when the browser refuses local storage (private mode, blocked site data) or outside one. */
   storage: KeyValueStorage | null;
+  /** IndexedDB, where runs and adapters are kept; null without it (outside a browser). */
+  database: Database | null;
+  /** The site's storage use and quota (navigator.storage.estimate); null where the browser does not say. */
+  estimateStorage(): Promise<StorageEstimate | null>;
   /** null without a clipboard (an http:// address that is not localhost, an old browser). */
   clipboard: { writeText(text: string): Promise<void> } | null;
   location: PageLocation;
@@ -103,12 +111,14 @@ function browserHubCache(storage: CacheStorage): HubCacheStorage {
       };
     },
     clear: () => storage.delete(HUB_CACHE_NAME),
-    async estimate() {
-      if (typeof navigator === "undefined" || !navigator.storage?.estimate) return null;
-      const { quota, usage } = await navigator.storage.estimate();
-      return quota === undefined ? null : { quota, usage: usage ?? 0 };
-    },
+    estimate: estimateStorage,
   };
+}
+
+async function estimateStorage(): Promise<StorageEstimate | null> {
+  if (typeof navigator === "undefined" || !navigator.storage?.estimate) return null;
+  const { quota, usage } = await navigator.storage.estimate();
+  return quota === undefined ? null : { quota, usage: usage ?? 0 };
 }
 
 const noLocation: PageLocation = { origin: "", pathname: "/", search: "", hash: "", replaceHash: () => {}, onHashChange: () => () => {} };
@@ -155,6 +165,8 @@ export function browserEnvironment(): Environment {
   const clipboard = nav?.clipboard?.writeText ? nav.clipboard : null;
   return {
     storage: browserStorage(),
+    database: typeof indexedDB === "undefined" ? null : browserDatabase(),
+    estimateStorage,
     clipboard: clipboard && { writeText: (text) => clipboard.writeText(text) },
     location: browserLocation(),
     downloads: { save: saveDownload },
@@ -182,6 +194,8 @@ export interface RecordedDownload {
 export interface FakeEnvironment extends Environment {
   /** What the fake local storage holds (empty, and unused, with storage: "none"). */
   readonly storedItems: Map<string, string>;
+  /** The in-memory IndexedDB stand-in (also with database: "none", where `database` is null). */
+  readonly memoryDatabase: MemoryDatabase;
   /** Every text written to the clipboard, in order. */
   readonly clipboardWrites: string[];
   readonly downloads: Environment["downloads"] & { readonly saved: RecordedDownload[] };
@@ -196,6 +210,10 @@ export interface FakeOptions {
   clipboard?: "none" | "refuses";
   /** No local storage, as in a browser that blocks site data. */
   storage?: "none";
+  /** No IndexedDB. */
+  database?: "none";
+  /** The database's quota in storedSize units (default 1 GiB); estimateStorage reports it. */
+  quotaBytes?: number;
   origin?: string;
   pathname?: string;
   hash?: string;
@@ -213,6 +231,7 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
     return () => void set.delete(fn);
   };
   let hash = options.hash ?? "";
+  const db = memoryDatabase(options.quotaBytes);
   const storage: KeyValueStorage = {
     getItem: (k) => items.get(k) ?? null,
     setItem: (k, v) => void items.set(k, v),
@@ -221,6 +240,9 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
   return {
     storage: options.storage === "none" ? null : storage,
     storedItems: items,
+    database: options.database === "none" ? null : db,
+    memoryDatabase: db,
+    estimateStorage: async () => memoryEstimate(db),
     clipboardWrites,
     clipboard:
       options.clipboard === "none"

@@ -10,7 +10,7 @@ import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environ
 import { exportFolderName, exportRun, importTrainerState } from "./exportActions";
 import { usePlayground } from "./playgroundStore";
 import type { RunRecord } from "./runRecord";
-import { loadRuns, saveRuns } from "./runsPersistence";
+import { loadStoredRuns, RunsWriter } from "./runsPersistence";
 import { setCurrentTokenizer } from "./tokenizerHolder";
 import { trainingDataFor } from "./trainingActions";
 
@@ -106,8 +106,8 @@ describe("a trainer_state.json dropped on a run", () => {
       ],
     });
     const s = usePlayground.getState();
-    saveRuns({ runs: s.runs, runOrder: s.runOrder, baselineRunId: s.baselineRunId }, env.storage);
-    expect(loadRuns(env.storage).runs.r1.trainerLog).toEqual(run.trainerLog);
+    await new RunsWriter(env.database!).save({ runs: s.runs, runOrder: s.runOrder, baselineRunId: s.baselineRunId });
+    expect((await loadStoredRuns(env.database!, env.storage)).runs.r1.trainerLog).toEqual(run.trainerLog);
   });
 
   it("that is not a trainer state is refused with the file's name and the next step", async () => {

@@ -6,7 +6,7 @@ import type { TrainingSettings } from "../core/playgroundState";
 import type { BackendName, RunErrorKind, RunState, StepMetrics } from "../core/protocol";
 import type { StrategyName } from "../core/types";
 
-/** The bounds that keep a run's record (and localStorage) small; see thinSteps / addGenerations. */
+/** The bounds that keep a run's record (and the browser's storage) small; see thinSteps / addGenerations. */
 export const RUN_LIMITS = {
   /** Runs kept; starting another drops the oldest finished one. */
   maxRuns: 12,
@@ -63,6 +63,11 @@ export interface RunRecord {
   errors: RunError[];
   /** The worker still holds the adapter (false after a reload or a worker restart). */
   adapterInWorker: boolean;
+  /**
+   * The adapter kept in this browser (IndexedDB, under the run's id): saved from the worker when the
+   * run finished, stopped or paused (at `step`), or brought in with an imported run file. Absent before.
+   */
+  storedAdapter?: { step: number; bytes: number };
   /**
    * trainingDataFingerprint of the examples as trained (core/export/data.ts): an export from this run
    * checks that the page would still train on the same ids and labels. Absent on runs from before exports.

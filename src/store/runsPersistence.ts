@@ -1,17 +1,24 @@
-// Runs in the environment's local storage: written at most every SAVE_EVERY_MS while training (and
-// when the page is hidden, so a reload loses nothing), read back and validated at start. A run that
-// was in progress when the page closed comes back "interrupted"; the worker's adapters do not
-// survive a reload.
-import { z } from "zod";
-import { BACKENDS } from "../core/protocol";
-import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
-import { environment, type Environment, type KeyValueStorage } from "./environment";
-import { runWallMs, type RunRecord } from "./runRecord";
+// Runs and their adapters in the browser's database (environment().database, IndexedDB): read back
+// and validated at start, written while training (at most every second, coalesced by runsStorage.ts),
+// each save one transaction, so a crash leaves the last whole save. Stores (environmentDatabase.ts):
+//   runs      run id → the record as JSON text (runCodec.ts; the same text as a run file's run.json)
+//   adapters  run id → { configJson, safetensors, step }: PEFT's two files, from the worker or a run file
+//   meta      "index" → { runOrder, baselineRunId }
+// At load, what a closing page had not committed comes in from localStorage first (runsJournal.ts),
+// and the runs that earlier versions kept in localStorage are moved here once (runsMigration.ts).
+// A record that cannot be read is skipped with a notice and left stored.
+import { formatBytes } from "../core/dataset/bytes";
+import type { StorageEstimate } from "../core/hub/download";
+import { errorMessage } from "../core/workerEnvelope";
+import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
+import { decodeRun, encodeRun } from "./runCodec";
+import type { RunRecord } from "./runRecord";
+import { clearJournal, journalWrites, readJournal, type RunsJournal } from "./runsJournal";
+import { asIndex, moveLegacyRuns, type RunsIndex } from "./runsMigration";
 
-/** The list of runs and the baseline; each run is stored under its own key, so a step rewrites one run. */
-export const RUNS_STORAGE_KEY = "finetuning-playground.runs.v1";
-const runKey = (id: string) => `${RUNS_STORAGE_KEY}.${id}`;
-const SAVE_EVERY_MS = 1000;
+export { RUNS_STORAGE_KEY } from "./runsMigration";
+
+export const INDEX_KEY = "index";
 
 export interface SavedRuns {
   runs: Record<string, RunRecord>;
@@ -19,143 +26,254 @@ export interface SavedRuns {
   baselineRunId: string | null;
 }
 
-const num = z.number();
-const stepSchema = z.object({
-  step: num,
-  totalSteps: num,
-  epoch: num,
-  loss: num,
-  learningRate: num,
-  gradNorm: num,
-  tokens: num,
-  tokensPerSecond: num,
-  // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
-  inputTokens: num.default(0),
-  inputTokensPerSecond: num.default(0),
-  msPerStep: num,
-});
-// The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
-const settingsSchema = TrainingSettingsSchema;
-const backend = z.enum(BACKENDS);
-const runSchema = z.object({
-  id: z.string(),
-  createdAt: num,
-  label: z.string(),
-  modelName: z.string(),
-  strategy: z.enum(["full", "markers", "completion-only", "special-tokens", "chat-template"]),
-  backend: backend.nullable(),
-  settings: settingsSchema,
-  prompts: z.array(z.object({ kind: z.enum(["train", "holdout"]), question: z.string(), expected: z.string() })),
-  status: z.enum(["running", "paused", "stopped", "finished", "failed", "starting", "interrupted"]),
-  totalSteps: num,
-  trainableParameters: num,
-  // JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
-  steps: z.array(
-    z.object({
-      ...stepSchema.shape,
-      loss: num.nullable().transform((v) => v ?? Number.NaN),
-      gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
-    }),
-  ),
-  generations: z.array(z.object({ step: num, texts: z.array(z.string()), ended: z.array(z.boolean()).optional() })),
-  wallMs: num,
-  runningSince: num.nullable(),
-  tokensTrained: num,
-  errors: z.array(
-    z.object({
-      step: num,
-      kind: z.enum(["nan", "device-lost", "out-of-memory", "other", "worker"]),
-      message: z.string(),
-      nextBackend: backend.nullable(),
-    }),
-  ),
-  adapterInWorker: z.boolean(),
-  dataFingerprint: z.string().optional(),
-  trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),
-});
-const indexSchema = z.object({ runOrder: z.array(z.string()), baselineRunId: z.string().nullable() });
+/** A run's PEFT files as the worker exports them, and the step they were trained to. */
+export interface StoredAdapter {
+  configJson: string;
+  safetensors: ArrayBuffer;
+  step: number;
+}
 
-function parse<T>(schema: z.ZodType<T>, text: string | null | undefined): T | null {
-  if (!text) return null;
-  try {
-    const r = schema.safeParse(JSON.parse(text));
-    return r.success ? r.data : null; // an older format: skip it rather than show half a run
-  } catch {
-    return null;
+export const adapterBytes = (a: Pick<StoredAdapter, "configJson" | "safetensors">) => a.configJson.length + a.safetensors.byteLength;
+
+export interface SkippedRun {
+  id: string;
+  reason: string;
+}
+
+export interface LoadedRuns extends SavedRuns {
+  /** Records that could not be read: still stored, not shown. */
+  skipped: SkippedRun[];
+  /** Runs moved from localStorage into the database by this load. */
+  migrated: number;
+  /** Why the move from localStorage failed (those runs are shown from localStorage, which keeps them). */
+  migrationError: string | null;
+  /** Runs shown but not in the database (a failed move): the next save writes them. */
+  notInDatabase: string[];
+  /** The stored record's size per run (characters of JSON), without the adapter. */
+  recordBytes: Record<string, number>;
+}
+
+/** Reads every run (moving localStorage's in first), newest last; adapters stay in the database until asked for. */
+export async function loadStoredRuns(db: Database, legacy: KeyValueStorage | null): Promise<LoadedRuns> {
+  // What the last page had not committed when it closed (runsJournal.ts) goes in first.
+  let journal = readJournal(legacy);
+  if (journal) {
+    try {
+      await db.write(journalWrites(journal, INDEX_KEY));
+      clearJournal(legacy);
+      journal = null;
+    } catch {
+      // shown from the journal below; the next load tries again
+    }
+  }
+  const [records, storedIndex, adapterKeys] = await Promise.all([db.getAll("runs"), db.get("meta", INDEX_KEY), db.keys("adapters")]);
+  let index = asIndex(storedIndex);
+  let notInDatabase: string[] = [];
+  if (journal) {
+    for (const id of journal.deleted) records.delete(id);
+    for (const [id, text] of Object.entries(journal.records)) records.set(id, text);
+    index = { runOrder: journal.runOrder, baselineRunId: journal.baselineRunId };
+    notInDatabase = Object.keys(journal.records);
+  }
+  const moved = await moveLegacyRuns(db, legacy, records, index);
+  if (moved) {
+    index = moved.index;
+    notInDatabase = [...notInDatabase, ...moved.notInDatabase];
+  }
+  const runs: Record<string, RunRecord> = {};
+  const skipped: SkippedRun[] = [];
+  const recordBytes: Record<string, number> = {};
+  const adapters = new Set(adapterKeys);
+  for (const [id, stored] of records) {
+    const got = decodeRun(stored);
+    if (!got.ok) {
+      skipped.push({ id, reason: got.reason });
+      continue;
+    }
+    // The record may name an adapter that never reached the database (the journal's record of a page that closed first).
+    const { storedAdapter, ...run } = got.value;
+    runs[id] = storedAdapter && adapters.has(id) ? { ...run, storedAdapter } : run;
+    recordBytes[id] = typeof stored === "string" ? stored.length : 0;
+  }
+  // Adapters whose run is gone (none should be: a run and its adapter are deleted together).
+  const orphans = adapterKeys.filter((id) => !records.has(id));
+  if (orphans.length) await db.write(orphans.map((key) => ({ kind: "delete", store: "adapters", key }))).catch(() => {});
+  const listed = (index?.runOrder ?? []).filter((id, i, all) => runs[id] && all.indexOf(id) === i);
+  const unlisted = Object.values(runs)
+    .filter((r) => !listed.includes(r.id))
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((r) => r.id);
+  const baseline = index?.baselineRunId;
+  return {
+    runs,
+    runOrder: [...listed, ...unlisted],
+    baselineRunId: baseline && runs[baseline] ? baseline : null,
+    skipped,
+    migrated: moved?.migrated ?? 0,
+    migrationError: moved?.error ?? null,
+    notInDatabase,
+    recordBytes,
+  };
+}
+
+/** An adapter kept in the database, or null when there is none (or it is not one this page wrote). */
+export async function loadAdapter(db: Database, runId: string): Promise<StoredAdapter | null> {
+  const v = (await db.get("adapters", runId)) as Partial<StoredAdapter> | undefined;
+  const ok = typeof v?.configJson === "string" && v.safetensors instanceof ArrayBuffer && typeof v.step === "number";
+  return ok ? (v as StoredAdapter) : null;
+}
+
+/** A save that the database refused: which runs and adapters it held (they are tried again on the next save). */
+export class RunsNotSavedError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly runIds: string[],
+    readonly adapterIds: string[],
+  ) {
+    super(errorMessage(cause));
   }
 }
 
 /**
- * What was saved last in each storage, by identity: only runs whose record changed since are
- * written again. Per storage, so a test's fresh fake storage gets every run.
+ * Writes what changed since the last save: records by identity (a step rewrites one run), adapters
+ * waiting to be kept, deletions (a run's adapter with it), the order. What a refused save held is
+ * written again by the next one.
  */
-const writtenTo = new WeakMap<KeyValueStorage, Map<string, RunRecord>>();
+export class RunsWriter {
+  /** What the database holds for each run, by identity: only runs whose record changed are written. */
+  private readonly written = new Map<string, RunRecord>();
+  /** What the database has committed for each run, by identity (written is ahead of it while a save is in flight). */
+  private readonly committed = new Map<string, RunRecord>();
+  /** Runs the database may hold: a deleted run is removed from the database on the next save. */
+  private readonly inDatabase = new Set<string>();
+  private readonly adapters = new Map<string, StoredAdapter>();
+  private readonly adaptersInFlight = new Set<string>();
+  private readonly sizes = new Map<string, number>();
+  private lastIndex = "";
 
-function writtenIn(storage: KeyValueStorage): Map<string, RunRecord> {
-  let written = writtenTo.get(storage);
-  if (!written) writtenTo.set(storage, (written = new Map()));
-  return written;
-}
+  constructor(readonly db: Database) {}
 
-export function loadRuns(storage: KeyValueStorage | null = environment().storage): SavedRuns {
-  const index = parse(indexSchema, storage?.getItem(RUNS_STORAGE_KEY));
-  if (!storage || !index) return { runs: {}, runOrder: [], baselineRunId: null };
-  const written = writtenIn(storage);
-  const runs: Record<string, RunRecord> = {};
-  for (const id of index.runOrder) {
-    const r = parse(runSchema, storage.getItem(runKey(id)));
-    if (!r) continue;
-    const inProgress = r.status === "running" || r.status === "paused" || r.status === "starting";
-    runs[id] = { ...r, status: inProgress ? "interrupted" : r.status, runningSince: null, adapterInWorker: false };
-    written.set(id, runs[id]);
-  }
-  const runOrder = index.runOrder.filter((id) => runs[id]);
-  return { runs, runOrder, baselineRunId: index.baselineRunId && runs[index.baselineRunId] ? index.baselineRunId : null };
-}
-
-export function saveRuns(saved: SavedRuns, storage: KeyValueStorage | null = environment().storage): void {
-  if (!storage) return;
-  const written = writtenIn(storage);
-  try {
-    for (const id of [...written.keys()]) {
-      if (!saved.runs[id]) {
-        storage.removeItem(runKey(id));
-        written.delete(id);
-      }
+  /** The runs a load read: they are in the database as they are. */
+  loaded(loaded: LoadedRuns): void {
+    for (const id of Object.keys(loaded.runs)) {
+      if (loaded.notInDatabase.includes(id)) continue;
+      this.written.set(id, loaded.runs[id]);
+      this.committed.set(id, loaded.runs[id]);
+      this.inDatabase.add(id);
+      this.sizes.set(id, loaded.recordBytes[id] ?? 0);
     }
+    this.lastIndex = JSON.stringify({ runOrder: loaded.runOrder, baselineRunId: loaded.baselineRunId });
+  }
+
+  /** Keeps `adapter` for `runId` with the next save; until then (or while refused) it is served from memory. */
+  keepAdapter(runId: string, adapter: StoredAdapter): void {
+    this.adapters.set(runId, adapter);
+  }
+
+  /** The adapter of `runId` not yet written. */
+  unsavedAdapter(runId: string): StoredAdapter | undefined {
+    return this.adapters.get(runId);
+  }
+
+  /** Each stored record's size (characters of JSON), without its adapter. */
+  recordBytes(): Record<string, number> {
+    return Object.fromEntries(this.sizes);
+  }
+
+  /** Resolves with how much it wrote; rejects with RunsNotSavedError. */
+  async save(saved: SavedRuns): Promise<{ runs: number; adapters: number; deleted: number }> {
+    const writes: DatabaseWrite[] = [];
+    const removed = [...this.inDatabase].filter((id) => !saved.runs[id]);
+    for (const id of removed) {
+      writes.push({ kind: "delete", store: "runs", key: id }, { kind: "delete", store: "adapters", key: id });
+      this.written.delete(id);
+      this.sizes.delete(id);
+    }
+    for (const id of this.adapters.keys()) if (!saved.runs[id]) this.adapters.delete(id);
+    const put: Array<[string, RunRecord]> = [];
     for (const id of saved.runOrder) {
       const run = saved.runs[id];
-      if (written.get(id) === run) continue;
-      // The running stretch is closed at save time, so an interrupted run keeps its time up to the last save.
-      storage.setItem(runKey(id), JSON.stringify({ ...run, wallMs: runWallMs(run), runningSince: null }));
-      written.set(id, run);
+      if (!run || this.written.get(id) === run) continue;
+      const text = encodeRun(run);
+      writes.push({ kind: "put", store: "runs", key: id, value: text });
+      put.push([id, run]);
+      this.written.set(id, run);
+      this.inDatabase.add(id);
+      this.sizes.set(id, text.length);
     }
-    storage.setItem(RUNS_STORAGE_KEY, JSON.stringify({ runOrder: saved.runOrder, baselineRunId: saved.baselineRunId }));
-  } catch {
-    // Quota exceeded: the runs stay complete in memory for this session; older ones may not come back.
+    const adapters = [...this.adapters].filter(([id]) => !this.adaptersInFlight.has(id));
+    for (const [id, adapter] of adapters) {
+      writes.push({ kind: "put", store: "adapters", key: id, value: adapter });
+      this.adaptersInFlight.add(id);
+    }
+    const index = JSON.stringify({ runOrder: saved.runOrder, baselineRunId: saved.baselineRunId });
+    if (index !== this.lastIndex) writes.push({ kind: "put", store: "meta", key: INDEX_KEY, value: JSON.parse(index) as RunsIndex });
+    this.lastIndex = index;
+    const wrote = { runs: put.length, adapters: adapters.length, deleted: removed.length };
+    if (writes.length === 0) return wrote;
+    try {
+      await this.db.write(writes);
+      for (const id of removed) {
+        this.inDatabase.delete(id);
+        this.committed.delete(id);
+      }
+      for (const [id, run] of put) this.committed.set(id, run);
+      for (const [id, adapter] of adapters) if (this.adapters.get(id) === adapter) this.adapters.delete(id);
+      return wrote;
+    } catch (err) {
+      for (const [id, run] of put) if (this.written.get(id) === run) this.written.delete(id);
+      this.lastIndex = "";
+      throw new RunsNotSavedError(
+        err,
+        put.map(([id]) => id),
+        adapters.map(([id]) => id),
+      );
+    } finally {
+      for (const [id] of adapters) this.adaptersInFlight.delete(id);
+    }
+  }
+
+  /** What the database has not committed of `saved` (for runsJournal.ts), or null when it has everything. */
+  uncommitted(saved: SavedRuns): RunsJournal | null {
+    const records: Record<string, string> = {};
+    for (const id of saved.runOrder)
+      if (saved.runs[id] && this.committed.get(id) !== saved.runs[id]) records[id] = encodeRun(saved.runs[id]);
+    const deleted = [...this.inDatabase].filter((id) => !saved.runs[id]);
+    if (Object.keys(records).length === 0 && deleted.length === 0) return null;
+    return { runOrder: saved.runOrder, baselineRunId: saved.baselineRunId, records, deleted };
+  }
+
+  /** Removes records that could not be read (and their adapters) from the database. */
+  discard(ids: string[]): Promise<void> {
+    return this.db.write(
+      ids.flatMap((key): DatabaseWrite[] => [
+        { kind: "delete", store: "runs", key },
+        { kind: "delete", store: "adapters", key },
+      ]),
+    );
   }
 }
-let pending: (() => SavedRuns) | null = null;
-let timer: ReturnType<typeof setTimeout> | null = null;
-/** The environment whose "hidden" event flushes, and how to stop listening to it. */
-let hooked: { env: Environment; off: () => void } | null = null;
 
-function flush(): void {
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
-  const read = pending;
-  pending = null;
-  if (read) saveRuns(read());
+export const isQuotaError = (err: unknown) => {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === "QuotaExceededError" || name === "NS_ERROR_DOM_QUOTA_REACHED";
+};
+
+export interface UnsavedContext {
+  /** "run 7 and its adapter", "2 runs": what the refused save held. */
+  what: string;
+  /** The runs taking the most space, largest first. */
+  largest: Array<{ label: string; bytes: number }>;
+  estimate: StorageEstimate | null;
 }
 
-/** Saves soon (coalescing the per-step updates), and at once when the page is hidden or closed. */
-export function scheduleSaveRuns(read: () => SavedRuns): void {
-  pending = read;
-  const env = environment();
-  // Hooked once per environment: a test that swaps in a fake one gets its lifecycle, not the old one's.
-  if (hooked?.env !== env) {
-    hooked?.off();
-    hooked = { env, off: env.lifecycle.onHidden(flush) };
-  }
-  if (timer === null) timer = setTimeout(flush, SAVE_EVERY_MS);
+/** Why a save failed and what to do: when the storage is full, which runs to delete to make room. */
+export function storageErrorMessage(err: unknown, { what, largest, estimate }: UnsavedContext): string {
+  const cause = err instanceof RunsNotSavedError ? err.cause : err;
+  const keep = `Until then, only this tab holds ${what} (gone when it closes); "file ⤓" downloads a run to keep it elsewhere.`;
+  if (!isQuotaError(cause))
+    return `The browser did not save ${what}: ${errorMessage(cause).replace(/\.$/, "")}. The playground tries again on the next change. ${keep}`;
+  const used = estimate ? ` (${formatBytes(estimate.usage)} of ${formatBytes(estimate.quota)} used)` : "";
+  const candidates = largest.length ? `, the largest first: ${largest.map((r) => `${r.label} (${formatBytes(r.bytes)})`).join(", ")}` : "";
+  return `The browser's storage for this page is full${used}, so ${what} could not be saved. Delete runs you no longer need${candidates}; the playground then saves again. ${keep}`;
 }

@@ -1,10 +1,26 @@
 // Every training run, kept with what made it (settings, strategy, model, backend) and everything the
-// worker reported (steps, generations, state, errors), and saved to localStorage so runs survive a
-// reload until the user deletes them. The worker bridge records each message here as it arrives.
+// worker reported (steps, generations, state, errors). The worker bridge records each message here as
+// it arrives; runsStorage.ts loads the runs from the browser's database at start and saves every change.
 import type { StateCreator } from "zustand";
+import type { StorageEstimate } from "../core/hub/download";
 import type { PlaygroundState } from "./playgroundStore";
 import { RUN_LIMITS, type RunRecord } from "./runRecord";
-import { loadRuns, scheduleSaveRuns } from "./runsPersistence";
+
+/** Where the runs are kept, and what went wrong keeping them (runsStorage.ts writes it). */
+export interface RunsStorageState {
+  /** "loading" until the database is read; "memory" where runs last only as long as the tab. */
+  status: "loading" | "saved" | "memory";
+  /** Why the last save failed and what to do (when the storage is full: which runs to delete); null once a save works. */
+  saveError: string | null;
+  /** What the load found: records it could not read, a failed move from localStorage, why runs are not kept. */
+  notices: string[];
+  /** Records that could not be read: still stored until removed. */
+  skippedIds: string[];
+  /** Per run: its stored record in characters of JSON (its adapter's size is run.storedAdapter.bytes). */
+  recordBytes: Record<string, number>;
+  /** The whole site's storage use and quota (hub models included); null where the browser does not say. */
+  estimate: StorageEstimate | null;
+}
 
 export interface RunsSlice {
   runs: Record<string, RunRecord>;
@@ -18,20 +34,22 @@ export interface RunsSlice {
   addRun: (run: RunRecord) => void;
   updateRun: (id: string, update: (run: RunRecord) => Partial<RunRecord>) => void;
   deleteRun: (id: string) => void;
+  /** Adds runs from files (newest last), as many as RUN_LIMITS.maxRuns allows; returns the ones added. */
+  importRuns: (runs: RunRecord[]) => RunRecord[];
+  runsStorage: RunsStorageState;
   toggleOverlay: (id: string) => void;
   setBaseline: (id: string | null) => void;
   setCurrentRun: (id: string | null) => void;
 }
 
 export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> = (set, get) => {
-  const saved = loadRuns();
-  const save = () => scheduleSaveRuns(() => ({ runs: get().runs, runOrder: get().runOrder, baselineRunId: get().baselineRunId }));
   return {
-    runs: saved.runs,
-    runOrder: saved.runOrder,
+    runs: {},
+    runOrder: [],
     overlay: [],
-    baselineRunId: saved.baselineRunId,
-    currentRunId: saved.runOrder.at(-1) ?? null,
+    baselineRunId: null,
+    currentRunId: null,
+    runsStorage: { status: "loading", saveError: null, notices: [], skippedIds: [], recordBytes: {}, estimate: null },
     addRun: (run) => {
       set((s) => {
         const order = [...s.runOrder, run.id];
@@ -46,13 +64,11 @@ export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> =
         const baselineRunId = s.baselineRunId && runs[s.baselineRunId] ? s.baselineRunId : order[0];
         return { runs, runOrder: order, currentRunId: run.id, baselineRunId };
       });
-      save();
     },
     updateRun: (id, update) => {
       const run = get().runs[id];
       if (!run) return;
       set((s) => ({ runs: { ...s.runs, [id]: { ...run, ...update(run) } } }));
-      save();
     },
     deleteRun: (id) => {
       set((s) => {
@@ -67,13 +83,25 @@ export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> =
           currentRunId: s.currentRunId === id ? (runOrder.at(-1) ?? null) : s.currentRunId,
         };
       });
-      save();
+    },
+    importRuns: (list) => {
+      const s = get();
+      const room = Math.max(0, RUN_LIMITS.maxRuns - s.runOrder.length);
+      const added = list.filter((r) => !s.runs[r.id]).slice(0, room);
+      if (added.length === 0) return [];
+      const current = s.currentRunId ? s.runs[s.currentRunId] : undefined;
+      const busy = current && ["running", "paused", "starting"].includes(current.status);
+      set({
+        runs: { ...s.runs, ...Object.fromEntries(added.map((r) => [r.id, r])) },
+        runOrder: [...s.runOrder, ...added.map((r) => r.id)],
+        baselineRunId: s.baselineRunId ?? added[0].id,
+        // Shown above (curve, answers) unless a run in progress is.
+        currentRunId: busy ? s.currentRunId : added[added.length - 1].id,
+      });
+      return added;
     },
     toggleOverlay: (id) => set((s) => ({ overlay: s.overlay.includes(id) ? s.overlay.filter((r) => r !== id) : [...s.overlay, id] })),
-    setBaseline: (id) => {
-      set({ baselineRunId: id });
-      save();
-    },
+    setBaseline: (id) => set({ baselineRunId: id }),
     setCurrentRun: (id) => set({ currentRunId: id }),
   };
 };

@@ -10,6 +10,7 @@ import { environment } from "./environment";
 import { computeMaskView } from "./maskViewMemo";
 import { currentModelSpec } from "./modelLoading";
 import { usePlayground } from "./playgroundStore";
+import { adapterFiles } from "./runsStorage";
 import { currentTokenizer } from "./tokenizerHolder";
 import * as bridge from "./workerBridge";
 
@@ -146,9 +147,9 @@ export function deleteRun(runId: string): void {
   store().deleteRun(runId);
 }
 
-/** PEFT's two files: adapter_config.json and adapter_model.safetensors. */
+/** PEFT's two files: adapter_config.json and adapter_model.safetensors (kept in the browser, or from the worker). */
 export async function downloadAdapter(runId: string): Promise<void> {
-  const { configJson, safetensors } = await bridge.exportAdapter(runId);
+  const { configJson, safetensors } = await adapterFiles(runId);
   const { downloads } = environment();
   downloads.save("adapter_config.json", configJson, "application/json");
   downloads.save("adapter_model.safetensors", safetensors, "application/octet-stream");

@@ -1,11 +1,15 @@
 // All runs side by side, as the notebook compared its trainings: wall time (train_runtime) against a
 // chosen baseline ("13% faster"), final loss, tokens trained; overlay curves, delete, download the
-// PEFT adapter of a finished run, export it for an existing trainer and overlay that trainer's log.
+// PEFT adapter of a finished run (kept in the browser with the run), download the run as a file,
+// export it for an existing trainer and overlay that trainer's log.
 import { useState } from "react";
+import { formatBytes } from "../../core/dataset/bytes";
 import { usePlayground } from "../../store/playgroundStore";
-import { runWallMs, type RunRecord } from "../../store/runRecord";
+import { RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
+import { downloadRunFile } from "../../store/runFiles";
 import { deleteRun, downloadAdapter } from "../../store/trainingActions";
 import { RunExport, useTrainerStateDrop } from "./RunExport";
+import { RunsStorage, storedBytes } from "./RunsStorage";
 import "../training/training.css";
 
 function seconds(ms: number): string {
@@ -32,16 +36,21 @@ function finalLoss(run: RunRecord): string {
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
+const inProgress = (run: RunRecord) => run.status === "running" || run.status === "paused" || run.status === "starting";
+
 function AdapterButton({ run }: { run: RunRecord }) {
   const [error, setError] = useState<string | null>(null);
   const done = run.status === "finished" || run.status === "stopped";
-  if (!done) return null;
-  if (!run.adapterInWorker)
+  // A run cut off by a reload keeps the adapter saved when it last paused.
+  const partial = !done && !inProgress(run) && run.storedAdapter !== undefined;
+  if (!done && !partial) return null;
+  if (!run.adapterInWorker && !run.storedAdapter)
     return (
-      <span className="muted" title="Adapters live in the worker; they do not survive a reload.">
+      <span className="muted" title="The worker lost this run's adapter (a reload or a restart) before the browser could keep it.">
         adapter gone
       </span>
     );
+  const step = run.storedAdapter?.step;
   return (
     <>
       <button
@@ -54,8 +63,13 @@ function AdapterButton({ run }: { run: RunRecord }) {
           )
         }
         data-testid="download-adapter"
+        title={
+          partial
+            ? `The adapter as it was at step ${step}, when the run last paused: PEFT's adapter_config.json and adapter_model.safetensors`
+            : "PEFT's adapter_config.json and adapter_model.safetensors"
+        }
       >
-        adapter ⤓
+        {partial ? `adapter ⤓ (step ${step})` : "adapter ⤓"}
       </button>
       {error ? <span className="error-text">{error}</span> : null}
     </>
@@ -64,13 +78,14 @@ function AdapterButton({ run }: { run: RunRecord }) {
 
 interface RunRowProps {
   run: RunRecord;
+  bytes: number;
   current: boolean;
   overlaid: boolean;
   isBaseline: boolean;
   baseline: { ms: number; steps: number } | null;
 }
 
-function RunRow({ run, current, overlaid, isBaseline, baseline }: RunRowProps) {
+function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowProps) {
   const { toggleOverlay, setBaseline, setCurrentRun } = usePlayground.getState();
   const [error, setError] = useState<string | null>(null);
   const drop = useTrainerStateDrop(run.id, setError);
@@ -104,6 +119,14 @@ function RunRow({ run, current, overlaid, isBaseline, baseline }: RunRowProps) {
           <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
             {run.label}
           </button>
+          <div
+            className="muted nowrap"
+            data-testid="run-stored"
+            data-bytes={bytes}
+            title={`In this browser's storage: ${run.storedAdapter ? `the record and the adapter (step ${run.storedAdapter.step})` : "the record; no adapter kept"}`}
+          >
+            {formatBytes(bytes)}
+          </div>
         </td>
         <td className="model" title={`${run.modelName} on ${run.backend ?? "?"}`}>
           {run.modelName}
@@ -124,6 +147,22 @@ function RunRow({ run, current, overlaid, isBaseline, baseline }: RunRowProps) {
           <div className="run-actions">
             <AdapterButton run={run} />
             <RunExport run={run} onError={setError} />
+            {inProgress(run) ? null : (
+              <button
+                type="button"
+                className="small secondary"
+                title="Download this run (settings, curve, answers and adapter) as a .zip that “import runs” brings back, here or in another browser"
+                data-testid="download-run"
+                onClick={() =>
+                  downloadRunFile([id]).then(
+                    () => setError(null),
+                    (e: Error) => setError(e.message),
+                  )
+                }
+              >
+                file ⤓
+              </button>
+            )}
             <button
               type="button"
               className="small danger secondary"
@@ -153,7 +192,7 @@ export function RunsTable() {
   const overlay = usePlayground((s) => s.overlay);
   const baselineId = usePlayground((s) => s.baselineRunId);
   const currentId = usePlayground((s) => s.currentRunId);
-  if (order.length === 0) return null;
+  const recordBytes = usePlayground((s) => s.runsStorage.recordBytes);
   const baseline = baselineId ? runs[baselineId] : undefined;
   const baselineMs = baseline ? runWallMs(baseline) : 0;
   const baselineSteps = baseline?.steps.at(-1)?.step ?? 0;
@@ -161,42 +200,47 @@ export function RunsTable() {
     <section id="runs" className="panel runs" aria-label="Runs">
       <h2>Runs</h2>
       <p className="hint">
-        Kept in this browser (the latest 12) until deleted. Time is wall-clock training time, pauses excluded; compare runs with the same
-        number of steps. <strong>export</strong> downloads a run as a project for transformers + PEFT (1 GPU, 8 GPUs, Slurm), TRL and
-        axolotl; drop its <code>trainer_state.json</code> on the run's row to draw that loss over the run's curve.
+        Kept in this browser with their adapters (the latest {RUN_LIMITS.maxRuns}) until deleted, also across a reload or a crash. Time is
+        wall-clock training time, pauses excluded; compare runs with the same number of steps. <strong>export</strong> downloads a run as a
+        project for transformers + PEFT (1 GPU, 8 GPUs, Slurm), TRL and axolotl; drop its <code>trainer_state.json</code> on the run's row
+        to draw that loss over the run's curve.
       </p>
-      <div className="table-scroll">
-        <table className="runs-table" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th title="Overlay in the loss chart">chart</th>
-              <th title="Baseline for the time comparison">baseline</th>
-              <th>run</th>
-              <th>model</th>
-              <th>strategy</th>
-              <th>state</th>
-              <th>time</th>
-              <th>steps</th>
-              <th>tokens</th>
-              <th>final loss</th>
-              <th>vs baseline</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {order.map((id) => (
-              <RunRow
-                key={id}
-                run={runs[id]}
-                current={id === currentId}
-                overlaid={overlay.includes(id)}
-                isBaseline={id === baselineId}
-                baseline={baseline ? { ms: baselineMs, steps: baselineSteps } : null}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RunsStorage />
+      {order.length === 0 ? null : (
+        <div className="table-scroll">
+          <table className="runs-table" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th title="Overlay in the loss chart">chart</th>
+                <th title="Baseline for the time comparison">baseline</th>
+                <th>run</th>
+                <th>model</th>
+                <th>strategy</th>
+                <th>state</th>
+                <th>time</th>
+                <th>steps</th>
+                <th>tokens</th>
+                <th>final loss</th>
+                <th>vs baseline</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {order.map((id) => (
+                <RunRow
+                  key={id}
+                  run={runs[id]}
+                  bytes={storedBytes(runs[id], recordBytes)}
+                  current={id === currentId}
+                  overlaid={overlay.includes(id)}
+                  isBaseline={id === baselineId}
+                  baseline={baseline ? { ms: baselineMs, steps: baselineSteps } : null}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
