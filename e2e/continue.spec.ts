@@ -2,7 +2,7 @@
 // optimizer; its step count, loss curve and runs-table row continue from where it stopped.
 import { expect, test } from "@playwright/test";
 
-test("continue a finished run for more epochs: steps and curve go on from where they stopped", async ({ page }) => {
+test("continue a finished run for 5 more epochs: steps and curve go on from where they stopped", async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto("/");
   await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
@@ -11,14 +11,14 @@ test("continue a finished run for more epochs: steps and curve go on from where 
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 120_000 });
   await expect(page.getByTestId("loss-chart")).toHaveAttribute("data-points", "4");
 
-  // Five examples, batch 1: one more epoch is five more steps.
-  await page.getByTestId("continue-epochs").fill("1");
+  // Five examples, batch 1: five more epochs are 25 more steps.
+  await page.getByTestId("continue-epochs").fill("5");
   await page.getByTestId("continue-start").click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 120_000 });
-  await expect(page.getByTestId("metric-step")).toHaveAttribute("data-step", "9");
-  await expect(page.getByTestId("metric-step")).toHaveText("9 / 9");
-  await expect(page.getByTestId("loss-chart")).toHaveAttribute("data-points", "9");
-  await expect(page.getByTestId("runs-table").getByText("9/9")).toBeVisible();
+  await expect(page.getByTestId("metric-step")).toHaveAttribute("data-step", "29");
+  await expect(page.getByTestId("metric-step")).toHaveText("29 / 29");
+  await expect(page.getByTestId("loss-chart")).toHaveAttribute("data-points", "29");
+  await expect(page.getByTestId("runs-table").getByText("29/29")).toBeVisible();
   // Refused input says why and cannot be sent.
   await page.getByTestId("continue-epochs").fill("0");
   await expect(page.getByTestId("continue-start")).toBeDisabled();

@@ -1,8 +1,17 @@
 // Drives the real training worker with raw protocol messages, for e2e tests of the worker alone.
 import type { FromWorker, ToWorker } from "../../src/core/protocol";
 
-function drive(messages: ToWorker[], until: (m: FromWorker) => boolean, timeoutMs = 120_000): Promise<FromWorker[]> {
-  const worker = new Worker(new URL("../../workers/training.worker.ts", import.meta.url), { type: "module" });
+/** A fault the fault worker injects once `atStep` is reported (see faultWorker.ts). */
+export interface InjectedFault {
+  kind: "device-lost" | "nan";
+  atStep: number;
+}
+
+function drive(messages: ToWorker[], until: (m: FromWorker) => boolean, timeoutMs = 120_000, fault?: InjectedFault): Promise<FromWorker[]> {
+  const worker =
+    fault === undefined
+      ? new Worker(new URL("../../workers/training.worker.ts", import.meta.url), { type: "module" })
+      : new Worker(new URL("./faultWorker.ts", import.meta.url), { type: "module" });
   const seen: FromWorker[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -12,6 +21,7 @@ function drive(messages: ToWorker[], until: (m: FromWorker) => boolean, timeoutM
     worker.onerror = (e) => reject(new Error(`worker error: ${e.message}`));
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       seen.push(e.data);
+      if (fault && e.data.type === "step" && e.data.metrics.step === fault.atStep) worker.postMessage({ fault: fault.kind });
       if (until(e.data)) {
         clearTimeout(timer);
         worker.terminate();

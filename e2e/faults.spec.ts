@@ -1,0 +1,104 @@
+// Faults during training, each injected for real: the WebGPU device destroyed under a run, every
+// trainable weight turned NaN mid-run, and the training worker terminated mid-run from the page.
+// Each leaves a message that says what happened and what to do, and loses nothing already done.
+import { expect, test, type Page } from "@playwright/test";
+import type { FromWorker, ToWorker } from "../src/core/protocol";
+import type { InjectedFault } from "./harness/workerHarness";
+
+const run = (backends: ToWorker & { type: "init" }): ToWorker[] => [
+  backends,
+  { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
+  {
+    type: "start",
+    runId: "r",
+    examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
+    prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
+    settings: {
+      epochs: 1,
+      maxSteps: 40,
+      learningRate: 5e-3,
+      batchSize: 1,
+      maxSeqLength: 512,
+      warmupSteps: 0,
+      seed: 1,
+      generateEvery: 0,
+      maxNewTokens: 3,
+      lora: { r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["all-linear"], useRslora: false, trainNewTokenRows: false },
+    },
+    stopIds: [2],
+    newTokenIds: [],
+  },
+];
+
+async function drive(page: Page, messages: ToWorker[], fault: InjectedFault): Promise<FromWorker[]> {
+  await page.goto("/e2e/harness/worker.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  // Messages go to the page as JSON; the harness posts them to the worker as they are.
+  const payload = JSON.parse(JSON.stringify(messages)) as ToWorker[];
+  return page.evaluate(
+    ({ payload, fault }) =>
+      window.driveWorker(
+        payload as ToWorker[],
+        (m) => m.type === "run-state" && (m.state === "failed" || m.state === "finished"),
+        120_000,
+        fault,
+      ),
+    { payload: payload as unknown[], fault },
+  );
+}
+
+const steps = (messages: FromWorker[]) => messages.flatMap((m) => (m.type === "step" ? [m.metrics.step] : []));
+
+test("the WebGPU device lost under a run: the run fails at that step with device-lost, offers the next backend, keeps its steps", async ({
+  page,
+}) => {
+  const messages = await drive(page, run({ type: "init", backends: ["webgpu", "wasm"], softwareWebgpu: "as-ordered" }), {
+    kind: "device-lost",
+    atStep: 3,
+  });
+  expect(messages.find((m) => m.type === "backend")).toMatchObject({ backend: "webgpu" });
+  const error = messages.find((m) => m.type === "run-error");
+  expect(error).toMatchObject({ type: "run-error", runId: "r", kind: "device-lost", nextBackend: "wasm" });
+  expect(error?.type === "run-error" && error.step).toBeGreaterThanOrEqual(3);
+  expect(steps(messages).slice(0, 3)).toEqual([1, 2, 3]);
+  expect(messages.at(-1)).toMatchObject({ type: "run-state", state: "failed" });
+});
+
+test("a NaN loss mid-run: the run stops at that step and says to lower the learning rate", async ({ page }) => {
+  const messages = await drive(page, run({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }), { kind: "nan", atStep: 2 });
+  const error = messages.find((m) => m.type === "run-error");
+  expect(error).toMatchObject({ kind: "nan", nextBackend: null });
+  // The fault lands between two steps once step 2 is reported; the first NaN step is refused, not reported.
+  const at = error?.type === "run-error" ? error.step : 0;
+  expect(at).toBeGreaterThanOrEqual(3);
+  expect(steps(messages)).toEqual(Array.from({ length: at - 1 }, (_, i) => i + 1));
+  expect(error?.type === "run-error" && error.message).toContain(
+    `The loss became NaN at step ${at}; training stopped. Lower the learning rate`,
+  );
+  expect(messages.at(-1)).toMatchObject({ type: "run-state", state: "failed" });
+});
+
+test("the training worker terminated mid-run: the run is interrupted with what it had, the examples stay, training starts again", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto("/");
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId("set-max-steps").fill("400");
+  await page.getByTestId("train-start").click();
+  await expect
+    .poll(async () => Number(await page.getByTestId("metric-step").getAttribute("data-step")), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(3);
+  // Choosing another backend restarts the worker: whatever it was doing is cut off, as in a crash.
+  await page.getByTestId("backend-choice").selectOption("cpu");
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "interrupted", { timeout: 30_000 });
+  await expect(page.getByTestId("run-errors")).toContainText("Restarted the worker on another backend");
+  const points = Number(await page.getByTestId("loss-chart").getAttribute("data-points"));
+  expect(points).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId("content-0-1")).toHaveValue("perro");
+  await page.getByTestId("set-max-steps").fill("2");
+  await page.getByTestId("train-start").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 120_000 });
+  await expect(page.getByTestId("backend-name")).toHaveText("cpu");
+  await page.getByTestId("training-monitor").screenshot({ path: "/tmp/fault-interrupted.png" });
+});
