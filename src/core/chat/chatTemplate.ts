@@ -52,12 +52,19 @@ export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[
   return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt);
 }
 
-function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
-  const marked = source.replace(
+/**
+ * The template with each `{% generation %}` / `{% endgeneration %}` replaced by a private-use marker
+ * character (trim markers kept), so that rendering it shows where the generation blocks are.
+ */
+export function markGenerationBlocks(source: string): string {
+  return source.replace(
     GENERATION_TAG,
     (_m, pre: string, end: string | undefined, post: string) => `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
   );
-  const rendered = renderWith(marked, tokenizer, turns, false);
+}
+
+/** A render of markGenerationBlocks' template → the text without markers, and each block's [start, end) characters. */
+export function splitGenerationMarks(rendered: string): { text: string; spans: Array<[number, number]> } {
   const spans: Array<[number, number]> = [];
   let text = "";
   let open = -1;
@@ -68,7 +75,12 @@ function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenize
       open = -1;
     } else text += ch;
   }
-  return { text, spans, prefixMismatch: false };
+  return { text, spans };
+}
+
+function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
+  const rendered = renderWith(markGenerationBlocks(source), tokenizer, turns, false);
+  return { ...splitGenerationMarks(rendered), prefixMismatch: false };
 }
 
 function commonPrefixLength(a: string, b: string): number {

@@ -7,16 +7,13 @@
 // other inclusive, a start outside the text ends the search, and an end token that is falsy (None,
 // or index 0) runs to the end of the sequence.
 import { Template } from "@huggingface/jinja";
-import { ChatTemplateError } from "../chat/chatTemplate";
+import { ChatTemplateError, markGenerationBlocks, splitGenerationMarks } from "../chat/chatTemplate";
 import { tokenOffsets } from "../tokenizer/charOffsets";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import type { TrainerMessage } from "./types";
 
-const GEN_START = "\uE000";
-const GEN_END = "\uE001";
 /** TRL's has_generation_markers (chat_template_utils.py): `{% generation %}` with either trim marker. */
 const HAS_GENERATION = /\{%-?\s*generation\s*-?%\}/;
-const GENERATION_TAG = /\{%(-?)\s*(end)?generation\s*(-?)%\}/g;
 
 export interface RenderOptions {
   addGenerationPrompt?: boolean;
@@ -78,22 +75,7 @@ export function renderWithGenerationSpans(
   messages: readonly TrainerMessage[],
   options: RenderOptions = {},
 ): GenerationRender {
-  const marked = source.replace(
-    GENERATION_TAG,
-    (_m, pre: string, end: string | undefined, post: string) => `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
-  );
-  const rendered = renderTemplate(marked, tokenizer, messages, options);
-  const spans: Array<[number, number]> = [];
-  let text = "";
-  let open = -1;
-  for (const ch of rendered) {
-    if (ch === GEN_START) open = text.length;
-    else if (ch === GEN_END) {
-      if (open >= 0) spans.push([open, text.length]);
-      open = -1;
-    } else text += ch;
-  }
-  return { text, spans };
+  return splitGenerationMarks(renderTemplate(markGenerationBlocks(source), tokenizer, messages, options));
 }
 
 /**
