@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { FIXTURE_NAMES, FIXTURES_DIR, fixtureDir } from "../test/fixtures/location";
+import { bundledRun, driveUntilRunEnds } from "./harness/workerRun";
 
 test.beforeEach(async ({ page }) => {
   await page.route("**/__fixtures/**", (route) => {
@@ -48,36 +49,9 @@ test("training steps on WebGPU give the cpu backend's losses, gradient norms and
 });
 
 test("the training worker trains on WebGPU when init, load-model and start arrive together", async ({ page }) => {
-  await page.goto("/e2e/harness/worker.html");
-  await expect(page.locator("body[data-ready=true]")).toBeAttached();
-  const messages = await page.evaluate(() =>
-    window.driveWorker(
-      [
-        { type: "init", backends: ["webgpu", "cpu"], softwareWebgpu: "as-ordered" },
-        { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
-        {
-          type: "start",
-          runId: "r",
-          examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
-          prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
-          settings: {
-            epochs: 1,
-            maxSteps: 6,
-            learningRate: 5e-3,
-            batchSize: 1,
-            maxSeqLength: 512,
-            warmupSteps: 0,
-            seed: 1,
-            generateEvery: 3,
-            maxNewTokens: 3,
-            lora: { r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["all-linear"], useRslora: false, trainNewTokenRows: false },
-          },
-          stopIds: [2],
-          newTokenIds: [],
-        },
-      ],
-      (m) => m.type === "run-state" && (m.state === "finished" || m.state === "failed"),
-    ),
+  const messages = await driveUntilRunEnds(
+    page,
+    bundledRun({ type: "init", backends: ["webgpu", "cpu"], softwareWebgpu: "as-ordered" }, { maxSteps: 6, generateEvery: 3 }),
   );
   // SwiftShader is a software adapter, and the worker says so (the page then suggests wasm).
   expect(messages.find((m) => m.type === "backend")).toMatchObject({ backend: "webgpu", fallbacks: [], adapter: { software: true } });

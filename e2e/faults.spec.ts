@@ -1,61 +1,25 @@
 // Faults during training, each injected for real: the WebGPU device destroyed under a run, every
 // trainable weight turned NaN mid-run, and the training worker terminated mid-run from the page.
 // Each leaves a message that says what happened and what to do, and loses nothing already done.
-import { expect, test, type Page } from "@playwright/test";
-import type { FromWorker, ToWorker } from "../src/core/protocol";
-import type { InjectedFault } from "./harness/workerHarness";
+import { expect, test } from "@playwright/test";
+import type { FromWorker } from "../src/core/protocol";
+import { bundledRun, driveUntilRunEnds } from "./harness/workerRun";
 
-const run = (backends: ToWorker & { type: "init" }): ToWorker[] => [
-  backends,
-  { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
-  {
-    type: "start",
-    runId: "r",
-    examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
-    prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
-    settings: {
-      epochs: 1,
-      maxSteps: 40,
-      learningRate: 5e-3,
-      batchSize: 1,
-      maxSeqLength: 512,
-      warmupSteps: 0,
-      seed: 1,
-      generateEvery: 0,
-      maxNewTokens: 3,
-      lora: { r: 8, loraAlpha: 16, loraDropout: 0, targetModules: ["all-linear"], useRslora: false, trainNewTokenRows: false },
-    },
-    stopIds: [2],
-    newTokenIds: [],
-  },
-];
-
-async function drive(page: Page, messages: ToWorker[], fault: InjectedFault): Promise<FromWorker[]> {
-  await page.goto("/e2e/harness/worker.html");
-  await expect(page.locator("body[data-ready=true]")).toBeAttached();
-  // Messages go to the page as JSON; the harness posts them to the worker as they are.
-  const payload = JSON.parse(JSON.stringify(messages)) as ToWorker[];
-  return page.evaluate(
-    ({ payload, fault }) =>
-      window.driveWorker(
-        payload as ToWorker[],
-        (m) => m.type === "run-state" && (m.state === "failed" || m.state === "finished"),
-        120_000,
-        fault,
-      ),
-    { payload: payload as unknown[], fault },
-  );
-}
+const LONG = { maxSteps: 40, generateEvery: 0 };
 
 const steps = (messages: FromWorker[]) => messages.flatMap((m) => (m.type === "step" ? [m.metrics.step] : []));
 
 test("the WebGPU device lost under a run: the run fails at that step with device-lost, offers the next backend, keeps its steps", async ({
   page,
 }) => {
-  const messages = await drive(page, run({ type: "init", backends: ["webgpu", "wasm"], softwareWebgpu: "as-ordered" }), {
-    kind: "device-lost",
-    atStep: 3,
-  });
+  const messages = await driveUntilRunEnds(
+    page,
+    bundledRun({ type: "init", backends: ["webgpu", "wasm"], softwareWebgpu: "as-ordered" }, LONG),
+    {
+      kind: "device-lost",
+      atStep: 3,
+    },
+  );
   expect(messages.find((m) => m.type === "backend")).toMatchObject({ backend: "webgpu" });
   const error = messages.find((m) => m.type === "run-error");
   expect(error).toMatchObject({ type: "run-error", runId: "r", kind: "device-lost", nextBackend: "wasm" });
@@ -65,7 +29,10 @@ test("the WebGPU device lost under a run: the run fails at that step with device
 });
 
 test("a NaN loss mid-run: the run stops at that step and says to lower the learning rate", async ({ page }) => {
-  const messages = await drive(page, run({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }), { kind: "nan", atStep: 2 });
+  const messages = await driveUntilRunEnds(page, bundledRun({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }, LONG), {
+    kind: "nan",
+    atStep: 2,
+  });
   const error = messages.find((m) => m.type === "run-error");
   expect(error).toMatchObject({ kind: "nan", nextBackend: null });
   // The fault lands between two steps once step 2 is reported; the first NaN step is refused, not reported.

@@ -1,5 +1,5 @@
 // Runs the engine in the browser for e2e tests: fixture files are served under /__fixtures/ by a
-// Playwright route (they live outside the repo, in ../shared/fixtures).
+// Playwright route (from test/fixtures; see test/fixtures/location.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
 import { forward } from "../../src/engine/model";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { alibiSlopes, attention, bloomGelu, causalPaddingBias, layerNorm, linear, weight } from "../layers";
 import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
-import { eosList, parseFields, tokenId, tokenIds } from "./configFields";
+import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
 // BloomConfig accepts both its own names (n_embed, n_layer, n_head) and the generic ones.
 const bloomSchema = z
@@ -55,9 +55,7 @@ function parseBloom(json: unknown, architecture: string, where: string): ModelCo
     ropeScaling: { type: "default" },
     residualPostLayernorm: c.apply_residual_connection_post_layernorm,
     ropeBufferDtype: "F32",
-    bosTokenId: c.bos_token_id ?? null,
-    eosTokenIds: eosList(c.eos_token_id),
-    padTokenId: c.pad_token_id ?? null,
+    ...specialTokenIds(c),
   };
 }
 

@@ -25,6 +25,15 @@ export function eosList(v: number | number[] | null | undefined): number[] {
   return v === null || v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
+/** config.json's special-token ids, read alike by every family. */
+export function specialTokenIds(c: {
+  bos_token_id?: number | null;
+  eos_token_id?: number | number[] | null;
+  pad_token_id?: number | null;
+}): { bosTokenId: number | null; eosTokenIds: number[]; padTokenId: number | null } {
+  return { bosTokenId: c.bos_token_id ?? null, eosTokenIds: eosList(c.eos_token_id), padTokenId: c.pad_token_id ?? null };
+}
+
 /** Parses with `schema` or throws a ConfigError naming the first bad field. */
 export function parseFields<S extends z.ZodType>(schema: S, json: unknown, where: string): z.infer<S> {
   const parsed = schema.safeParse(json);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { applyRope, attention, causalPaddingBias, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
 import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
-import { eosList, parseFields, ropeScaling, ropeScalingSchema, tokenId, tokenIds } from "./configFields";
+import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
 const llamaSchema = z
   .object({
@@ -79,9 +79,7 @@ function parseLlamaLike(v: LlamaVariant, json: unknown, architecture: string, wh
     ropeScaling: ropeScaling(rope, where),
     residualPostLayernorm: false,
     ropeBufferDtype: "F32",
-    bosTokenId: c.bos_token_id ?? null,
-    eosTokenIds: eosList(c.eos_token_id),
-    padTokenId: c.pad_token_id ?? null,
+    ...specialTokenIds(c),
   };
 }
 
