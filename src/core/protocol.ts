@@ -108,9 +108,6 @@ const examplesSchema = z
     });
   });
 
-// The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
-const trainingSettingsSchema = TrainingSettingsSchema;
-
 export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("init"), backends: z.array(z.enum(BACKENDS)).min(1), softwareWebgpu: z.enum(SOFTWARE_WEBGPU) }),
   z.strictObject({
@@ -130,7 +127,8 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
     runId: z.string(),
     examples: examplesSchema,
     prompts: z.array(z.strictObject({ kind: z.enum(["train", "holdout"]), inputIds: ids })),
-    settings: trainingSettingsSchema,
+    // The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
+    settings: TrainingSettingsSchema,
     /** Ids that end a generation (the tokenizer's EOS and the end marker). */
     stopIds: z.array(z.number().int()),
     /** Ids of tokens added at runtime: their embedding rows are new. */
