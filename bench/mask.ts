@@ -2,9 +2,12 @@
 // prefix (a 200k-character text did not finish in 60 s). Times at 2k, 20k and 200k characters show
 // whether the cost grows linearly with the text.
 import { NOTEBOOK_TEMPLATES } from "../src/core/chat/textFormat";
+import { DEFAULT_FORMATTING, DEFAULT_MASKING } from "../src/core/defaults";
 import { maskText } from "../src/core/masking/maskExample";
 import { prepareMasking } from "../src/core/masking/prepare";
 import type { PlaygroundTokenizer } from "../src/core/tokenizer/playgroundTokenizer";
+import type { ChatExample } from "../src/core/types";
+import { computeMaskView } from "../src/store/maskViewMemo";
 
 export interface MaskRow {
   chars: number;
@@ -39,4 +42,43 @@ export function maskBench(tokenizer: PlaygroundTokenizer, sizes: readonly number
       throw new Error("bench/mask: the template was found; the bench measures the not-found diagnosis");
     return { chars, tokens: masked.inputIds.length, ms };
   });
+}
+
+export interface KeystrokeRow {
+  examples: number;
+  tokensPerExample: number;
+  /** Median time to rebuild the whole view after one character typed into one example. */
+  ms: number;
+}
+
+/** The page's mask view (store/maskViewMemo) on many long examples, one keystroke at a time. */
+export function keystrokeBench(tokenizer: PlaygroundTokenizer, count = 50, tokens = 2_000, keystrokes = 9): KeystrokeRow {
+  const question = 'How do you say "dog" in Spanish? Tell me, and why. '.repeat(200);
+  const long = question.slice(0, Math.ceil((question.length * tokens) / tokenizer.encode(question).length));
+  const examples: ChatExample[] = Array.from({ length: count }, (_, i) => ({
+    id: `ex-${i}`,
+    turns: [
+      { role: "user", content: `${i}: ${long}` },
+      { role: "assistant", content: "perro" },
+    ],
+  }));
+  const view = () => {
+    const v = computeMaskView(tokenizer, examples, DEFAULT_FORMATTING, DEFAULT_MASKING);
+    if (!v.ok) throw new Error(`bench/mask: the view failed: ${v.error}`);
+    return v.view;
+  };
+  const first = view();
+  const times: number[] = [];
+  for (let k = 0; k < keystrokes; k++) {
+    const i = (k * 7) % count;
+    examples[i] = {
+      ...examples[i],
+      turns: [{ ...examples[i].turns[0], content: `${examples[i].turns[0].content}x` }, examples[i].turns[1]],
+    };
+    const t0 = performance.now();
+    view();
+    times.push(performance.now() - t0);
+  }
+  const tokensPerExample = first.examples.reduce((n, e) => n + e.inputIds.length, 0) / count;
+  return { examples: count, tokensPerExample, ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] };
 }

@@ -1,26 +1,40 @@
-// `npm run bench`: how fast the engine trains and generates, per backend available in Node.
-// Measures the bundled default model on the playground's default data (what a new user trains
-// first) and a tiny fixture model; without the engine, the mask diagnosis on long text and the
-// share-link decoder on hostile hashes. Prints one row per measurement and, with --json, JSON lines.
-//   npm run bench [-- --backends cpu,wasm --steps 10 --only mask|share|engine --json]
+// `npm run bench`: the project's speed record. The engine's LoRA training step (bench/engine.ts) on
+// the bundled default with the page's defaults, or a named model at its real shapes with random
+// weights, or a model folder; greedy generation; and without the engine, the mask diagnosis on long
+// text, the page's mask view per keystroke and the share-link decoder on hostile hashes. With
+// --baseline torch, the same training step in PyTorch on this CPU (bench/torch_baseline.py) and the ratio.
+//   npm run bench [-- --model default|bloom-560m|smollm2-135m|qwen2.5-0.5b|DIR --backend cpu,wasm
+//                     --steps 10 --only mask|share|engine --baseline torch --json]
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
-import { loadTokenizerDir } from "../src/cli/tokenizerDir";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadModelDir, type Engine } from "../src/cli/engineArgs";
+import { BUNDLED_MODEL_DIR, loadTokenizerDir } from "../src/cli/tokenizerDir";
 import { buildMaskView } from "../src/core/maskView";
 import { DEFAULT_STATE } from "../src/core/playgroundState";
 import { buildTrainingData } from "../src/core/trainingData";
-import { maskBench } from "./mask";
+import { NAMED_SHAPES, measureSteps, syntheticWorkload, type StepRow, type Workload } from "./engine";
+import { keystrokeBench, maskBench } from "./mask";
 import { shareBench } from "./share";
 
 const { values } = parseArgs({
   options: {
-    backends: { type: "string", default: "cpu,wasm" },
+    model: { type: "string", default: "default" },
+    backend: { type: "string", default: "cpu,wasm" },
+    baseline: { type: "string", default: "" },
     steps: { type: "string", default: "10" },
     only: { type: "string", default: "" },
     json: { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
+if (values.baseline !== "" && values.baseline !== "torch") {
+  console.error(`bench: --baseline ${values.baseline} is not known; the one baseline is torch.`);
+  process.exit(2);
+}
 if (!["", "mask", "share", "engine"].includes(values.only)) {
   console.error(`bench: --only ${values.only} is not a measurement group; give mask, share or engine, or leave it out for all.`);
   process.exit(2);
@@ -34,7 +48,6 @@ interface Row {
   note: string;
 }
 const rows: Row[] = [];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function report(row: Row) {
   rows.push(row);
@@ -54,6 +67,16 @@ if (values.only === "" || values.only === "mask") {
     });
   }
 }
+if (values.only === "" || values.only === "mask") {
+  const k = keystrokeBench(tokenizer);
+  report({
+    backend: "core",
+    what: `mask view, one keystroke: ${k.examples} examples`,
+    value: k.ms,
+    unit: "ms",
+    note: `~${Math.round(k.tokensPerExample)} tokens each; median rebuild of the page's view after one character`,
+  });
+}
 if (values.only === "" || values.only === "share") {
   const r = shareBench();
   report({
@@ -71,51 +94,99 @@ if (values.only === "mask" || values.only === "share") {
 
 const engine = await loadEngine();
 engine.tf.env().set("PROD", true);
-const { createDefaultModel } = await import("../src/engine/defaultModel");
 const { loraConfigFrom, trainingArgsFrom } = await import("../src/engine/session/settings");
 const state = DEFAULT_STATE;
 const view = buildMaskView(tokenizer, state.examples, state.formatting, state.masking);
 const data = buildTrainingData(view, state.examples, state.holdout, state.training.maxSeqLength);
-const examples = data.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));
-const tokensPerExample = examples.reduce((n, e) => n + e.input_ids.length, 0) / examples.length;
 
-for (const backend of values.backends.split(",")) {
-  await engine.setBackend(backend as "cpu" | "wasm");
-  const model = createDefaultModel(tokenizer.vocabSize, tokenizer.eosId);
-  const lora = engine.createLora(model, loraConfigFrom(state.training, null), state.training.seed);
-  const trainer = new engine.Trainer(model, lora, examples, { ...trainingArgsFrom(state.training), max_steps: steps + 1 });
-  await trainer.step(); // warm-up: kernels, first allocations
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) times.push((await trainer.step()).ms);
-  const ms = median(times);
-  report({
-    backend,
-    what: "bundled default: training step (batch 1)",
-    value: ms,
-    unit: "ms",
-    note: `median of ${steps}, ~${tokensPerExample.toFixed(0)} tokens, vocab ${tokenizer.vocabSize}`,
-  });
-  report({
-    backend,
-    what: "bundled default: training throughput",
-    value: (tokensPerExample * 1000) / ms,
-    unit: "tok/s",
-    note: "input tokens per second",
-  });
+/** What --model names: the page's first run, a named shape with random weights, or a folder. */
+function workload(name: string): Workload {
+  if (name === "default")
+    return {
+      model: "default",
+      build: () => loadModelDir(engine, BUNDLED_MODEL_DIR),
+      examples: data.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
+      lora: loraConfigFrom(state.training, null),
+      args: trainingArgsFrom(state.training, tokenizer.padId ?? 0),
+    };
+  const shape = NAMED_SHAPES[name];
+  if (shape) {
+    const vocab = (shape as { vocab_size: number }).vocab_size;
+    return syntheticWorkload(engine, name, async () => engine.createRandomModel(shape, 1, { std: 0.02 }), vocab);
+  }
+  if (!existsSync(name) || !statSync(name).isDirectory()) {
+    console.error(`bench: --model ${name} is neither default, one of ${Object.keys(NAMED_SHAPES).join(", ")}, nor a model folder.`);
+    process.exit(2);
+  }
+  const config = engine.parseModelConfig(readFileSync(path.join(name, "config.json"), "utf8"));
+  return syntheticWorkload(engine, path.basename(path.resolve(name)), () => loadModelDir(engine, name), config.vocabSize);
+}
+
+/** The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder; null when there is no torch here. */
+function torchBaseline(work: Workload, engineMs: number): Record<string, unknown> | null {
+  const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+  if (!python) {
+    console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
+    process.exit(2);
+  }
+  const spec = {
+    model_dir: BUNDLED_MODEL_DIR,
+    examples: work.examples,
+    lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
+    learning_rate: work.args.learning_rate,
+    batch: work.args.per_device_train_batch_size ?? 1,
+    pad_token_id: work.args.pad_token_id ?? 0,
+    steps,
+    threads: os.availableParallelism(),
+  };
+  const run = spawnSync(python, [path.join(import.meta.dirname, "torch_baseline.py")], { input: JSON.stringify(spec), encoding: "utf8" });
+  if (run.status !== 0) {
+    console.error(`bench: bench/torch_baseline.py failed: ${run.stderr.trim().split("\n").at(-1)}`);
+    process.exit(1);
+  }
+  const torch = JSON.parse(run.stdout) as { ms_per_step: number };
+  return { ...torch, model: work.model, engine_ms_per_step: engineMs, ratio: Math.round((engineMs / torch.ms_per_step) * 100) / 100 };
+}
+
+function reportStep(row: StepRow) {
+  if (values.json) return console.log(JSON.stringify(row));
+  console.log(
+    `${row.backend.padEnd(6)} ${`${row.model}: training step (batch ${row.batch})`.padEnd(44)} ${row.ms_per_step.toFixed(1).padStart(9)} ms       ` +
+      `median of ${row.steps}; ${row.tokens_per_step} tokens (${row.trained_tokens_per_step} trained), ${row.kernels_per_step} kernels, peak ${(row.peak_bytes / 1e6).toFixed(0)} MB`,
+  );
+}
+
+async function generation(eng: Engine, backend: string) {
+  const model = await loadModelDir(eng, BUNDLED_MODEL_DIR);
   const prompt = data.prompts[0].inputIds;
   const t0 = performance.now();
-  const out = await engine.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false, lora });
-  const genMs = performance.now() - t0;
+  const out = await eng.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false });
   report({
     backend,
-    what: "bundled default: greedy generation",
-    value: (out.length * 1000) / genMs,
+    what: "default: greedy generation",
+    value: (out.length * 1000) / (performance.now() - t0),
     unit: "tok/s",
     note: `${out.length} tokens with KV cache`,
   });
-  trainer.dispose();
-  engine.disposeLora(lora);
-  engine.disposeModel(model);
+  eng.disposeModel(model);
 }
-if (!values.json)
-  console.log(`\n${rows.length} measurements. Node ${process.version}; the browser's WebGPU backend is measured by the e2e run, not here.`);
+
+const work = workload(values.model);
+for (const backend of values.backend.split(",")) {
+  const row = await measureSteps(engine, work, backend, steps);
+  reportStep(row);
+  if (values.model === "default") await generation(engine, backend);
+  if (values.baseline === "torch") {
+    if (values.model !== "default") {
+      console.error("bench: --baseline torch runs on the bundled default only (the baseline reads its Llama folder).");
+      process.exit(2);
+    }
+    const base = torchBaseline(work, row.ms_per_step);
+    if (values.json) console.log(JSON.stringify(base));
+    else if (base)
+      console.log(
+        `torch  default: training step, PyTorch ${String(base.torch)} (${String(base.threads)} threads)  ${Number(base.ms_per_step).toFixed(1).padStart(9)} ms       engine/torch = ${String(base.ratio)}`,
+      );
+  }
+}
+if (!values.json) console.log(`\nNode ${process.version}; the browser's WebGPU backend is measured by the e2e run, not here.`);

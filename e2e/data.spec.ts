@@ -21,7 +21,7 @@ async function offline(page: Page) {
 async function openPlayground(page: Page, path = "/") {
   await offline(page);
   await page.goto(path);
-  await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-name")).toHaveText("tiny-translator (bundled)");
   await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
 }
 

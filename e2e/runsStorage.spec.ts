@@ -6,6 +6,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
 import { DEFAULT_TRAINING } from "../src/core/playgroundState";
+import { DEFAULT_LORA_CONFIG, Q_PROJ_LORA_B_SHAPE } from "./bundledShapes";
 
 const chartPoints = async (page: Page) => Number(await page.getByTestId("loss-chart").getAttribute("data-points"));
 const stepOf = async (page: Page) => Number(await page.getByTestId("metric-step").getAttribute("data-step"));
@@ -25,12 +26,12 @@ async function downloadsOf(page: Page, testId: string, count: number): Promise<M
 async function expectPeftAdapter(page: Page): Promise<number> {
   const files = await downloadsOf(page, "download-adapter", 2);
   expect([...files.keys()].sort()).toEqual(["adapter_config.json", "adapter_model.safetensors"]);
-  expect(JSON.parse(files.get("adapter_config.json")!.toString("utf8"))).toMatchObject({ peft_type: "LORA", r: 16, lora_alpha: 32 });
+  expect(JSON.parse(files.get("adapter_config.json")!.toString("utf8"))).toMatchObject(DEFAULT_LORA_CONFIG);
   const weights = files.get("adapter_model.safetensors")!;
   const headerLength = Number(weights.readBigUInt64LE(0));
   const header = JSON.parse(weights.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, { shape: number[] }>;
   expect(Object.keys(header)).toContain("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight");
-  expect(header["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"].shape).toEqual([64, 16]);
+  expect(header["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"].shape).toEqual(Q_PROJ_LORA_B_SHAPE);
   return weights.length;
 }
 

@@ -2,6 +2,7 @@
 // link; one it refuses says why under its input and never reaches the autosave. Also: the page loads
 // without a single failed request (the favicon's 404 was logged on every load).
 import { expect, test } from "@playwright/test";
+import { DEFAULT_STATE } from "../src/core/playgroundState";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
@@ -12,7 +13,7 @@ test("epochs 2.5 survives a reload and a share link; a refused value says why an
   });
   await page.goto("/");
   const epochs = page.getByTestId("set-epochs");
-  await expect(epochs).toHaveValue("15");
+  await expect(epochs).toHaveValue(String(DEFAULT_STATE.training.epochs));
 
   await epochs.fill("2.5");
   await expect(page.getByTestId("autosave-status")).toContainText("Autosaved");

@@ -10,7 +10,7 @@ async function openPlayground(page: Page) {
     (route) => route.abort("internetdisconnected"),
   );
   await page.goto("/");
-  await expect(page.getByTestId("tokenizer-name")).toHaveText("Qwen3 (bundled)");
+  await expect(page.getByTestId("tokenizer-name")).toHaveText("tiny-translator (bundled)");
   await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
 }
 

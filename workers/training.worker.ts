@@ -5,7 +5,7 @@ import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import wasmThreaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 import type { FromWorker } from "../src/core/protocol";
-import { describeAdapter, setBackend } from "../src/engine/backend";
+import { describeAdapter, memoryLimits, setBackend } from "../src/engine/backend";
 import { TrainingHandler } from "../src/engine/session/trainingHandler";
 
 // Vite serves the .wasm binaries at hashed URLs; tfjs must be told where they are.
@@ -24,6 +24,7 @@ const handler = new TrainingHandler({
   post: (msg, transfer) => scope.postMessage(msg, transfer ?? []),
   setBackend,
   describeAdapter,
+  memoryLimits,
   yieldToEvents: () => new Promise((resolve) => setTimeout(resolve, 0)),
 });
 // handle() never rejects: every failure is already an error reply or an event, so nothing is dropped here.

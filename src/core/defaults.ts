@@ -1,5 +1,5 @@
 // The playground's starting data: the notebook's five English→Spanish examples, its holdout, its
-// text templates, and masking options that suit the bundled (Qwen3) tokenizer.
+// text templates, and its masking options (the bundled tokenizer has BLOOM's <s> and </s>).
 import { NOTEBOOK_TEMPLATES } from "./chat/textFormat";
 import type { ChatExample, Formatting, MaskingOptions } from "./types";
 
@@ -29,9 +29,9 @@ export const DEFAULT_FORMATTING: Formatting = { kind: "text", templates: { ...NO
 export const DEFAULT_MASKING: MaskingOptions = {
   // The notebook's first fix: the first screen shows both trained and masked tokens.
   strategy: "markers",
-  // The notebook marks answers with BOS/EOS. Qwen3 (the bundled tokenizer) has no BOS, so the start
-  // marker is its `<|im_start|>`; the end marker null means "the tokenizer's EOS" (`<|im_end|>`).
-  markerStart: "<|im_start|>",
+  // The notebook marks answers with BOS/EOS: `<s>` here as in bloom-560m; the end marker null means
+  // "the tokenizer's EOS" (`</s>`).
+  markerStart: "<s>",
   markerEnd: null,
   // Every run in the notebook trained on the marker-transformed text, so the markers are on by default.
   insertMarkers: true,

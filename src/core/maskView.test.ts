@@ -2,33 +2,37 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXAMPLES, DEFAULT_FORMATTING, DEFAULT_MASKING } from "./defaults";
 import { buildMaskView, labelDifferences } from "./maskView";
-import { bundledTokenizer } from "./testing/bundledTokenizer";
+import { bundledTokenizer, qwen3Tokenizer, readQwen3Files } from "./testing/bundledTokenizer";
 import { PlaygroundTokenizer } from "./tokenizer/playgroundTokenizer";
-import { readBundledFiles } from "./testing/bundledTokenizer";
 import type { MaskingOptions } from "./types";
 
 const tok = bundledTokenizer();
 const view = (masking: Partial<MaskingOptions>) =>
   buildMaskView(tok, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, ...masking });
+// Qwen3 has no BOS: the notebook's start marker there is <|im_start|>.
+const qwen = qwen3Tokenizer();
+const QWEN_MASKING: MaskingOptions = { ...DEFAULT_MASKING, markerStart: "<|im_start|>" };
+const qwenView = (masking: Partial<MaskingOptions>) =>
+  buildMaskView(qwen, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...QWEN_MASKING, ...masking });
 const trainedText = (v: ReturnType<typeof view>, i: number) => v.prepared.tokenizer.decode(v.examples[i].labels.filter((l) => l >= 0));
 
 describe("buildMaskView on the bundled tokenizer", () => {
   it("full trains every token of the marker-transformed text", () => {
     const v = view({ strategy: "full" });
     expect(v.examples).toHaveLength(5);
-    expect(v.examples[0].text).toBe('\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant:<|im_start|> perro<|im_end|>');
+    expect(v.examples[0].text).toBe('\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant:<s> perro</s>');
     expect(v.examples[0].labels).toEqual(v.examples[0].inputIds);
   });
 
   it("markers trains the answer and its end marker only", () => {
     const v = view({ strategy: "markers" });
-    expect(trainedText(v, 0)).toBe(" perro<|im_end|>");
-    expect(trainedText(v, 4)).toBe(" árbol<|im_end|>");
+    expect(trainedText(v, 0)).toBe(" perro</s>");
+    expect(trainedText(v, 4)).toBe(" árbol</s>");
     expect(v.warnings).toEqual([]);
   });
 
   it("markers without a start marker explains that Qwen has no BOS", () => {
-    const v = view({ strategy: "markers", markerStart: null });
+    const v = qwenView({ strategy: "markers", markerStart: null });
     expect(v.warnings[0].code).toBe("no-marker-tokens");
     expect(v.warnings[0].message).toMatch(/no BOS/);
     expect(v.examples[0].trainedCount).toBe(0);
@@ -40,7 +44,8 @@ describe("buildMaskView on the bundled tokenizer", () => {
       expect(ex.trainedCount).toBe(0);
       const w = ex.warnings.find((w) => w.code === "template-not-found");
       expect(w?.message).toContain('"?\\n\\n"');
-      expect(w?.mismatch?.alone.tokens[0]).toBe("ĊĊ");
+      // Alone, the template starts with newline token(s); in context "?" took them into one token.
+      expect(w?.mismatch?.alone.tokens[0]).toMatch(/^Ċ+$/);
       const merged = w!.mismatch!.mergedPositions.map((i) => w!.mismatch!.inContext.tokens[i]);
       expect(merged).toEqual(["?ĊĊ"]);
     }
@@ -54,40 +59,41 @@ describe("buildMaskView on the bundled tokenizer", () => {
       responseTemplate: { ids: [...tok.encode("?\n\n### Assistant:")] },
       instructionTemplate: { text: "" },
     });
-    expect(trainedText(v, 1)).toBe("<|im_start|> agua<|im_end|>");
+    expect(trainedText(v, 1)).toBe("<s> agua</s>");
   });
 
   it("special tokens fixes it, and warns that the new rows are untrained", () => {
     const v = view({ strategy: "special-tokens" });
-    expect(v.prepared.addedTokens).toEqual({ "\n\n### Human:": 151669, "\n\n### Assistant:": 151670 });
-    expect(v.prepared.responseIds).toEqual([151670, 151644]);
-    expect(trainedText(v, 0)).toBe(" perro<|im_end|>");
+    const [human, assistant] = [tok.vocabSize, tok.vocabSize + 1];
+    expect(v.prepared.addedTokens).toEqual({ "\n\n### Human:": human, "\n\n### Assistant:": assistant });
+    expect(v.prepared.responseIds).toEqual([assistant, tok.bosId]);
+    expect(trainedText(v, 0)).toBe(" perro</s>");
     expect(v.examples.every((e) => e.warnings.length === 0)).toBe(true);
     expect(v.warnings.map((w) => w.code)).toEqual(["new-token-embeddings"]);
-    expect(v.examples[0].chips.filter((c) => c.added).map((c) => c.id)).toEqual([151669, 151670]);
+    expect(v.examples[0].chips.filter((c) => c.added).map((c) => c.id)).toEqual([human, assistant]);
   });
 
   it("chat template trains the assistant turn of Qwen3's template", () => {
-    const v = view({ strategy: "chat-template" });
+    const v = qwenView({ strategy: "chat-template" });
     expect(v.examples[0].text).toContain("<|im_start|>user\nHow do you say");
     expect(trainedText(v, 0)).toContain("perro<|im_end|>");
     expect(trainedText(v, 0)).not.toContain("user");
   });
 
   it("chat template with {% generation %} blocks trains exactly the blocks", () => {
-    const files = readBundledFiles();
+    const files = readQwen3Files();
     const template =
       "{% for m in messages %}<{{ m.role }}>{% if m.role == 'assistant' %}{% generation %}{{ m.content }}<|im_end|>{% endgeneration %}{% else %}{{ m.content }}{% endif %}{% endfor %}";
     const t = PlaygroundTokenizer.fromFiles({ ...files, tokenizerConfig: { ...files.tokenizerConfig, chat_template: template } });
-    const v = buildMaskView(t, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, strategy: "chat-template" });
+    const v = buildMaskView(t, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...QWEN_MASKING, strategy: "chat-template" });
     expect(v.examples[0].text).toBe('<user>How do you say "dog" in Spanish?<assistant>perro<|im_end|>');
     expect(t.decode(v.examples[0].labels.filter((l) => l >= 0))).toBe("perro<|im_end|>");
   });
 
   it("pad = EOS is warned about for the collator strategies", () => {
-    const files = readBundledFiles();
+    const files = readQwen3Files();
     const t = PlaygroundTokenizer.fromFiles({ ...files, tokenizerConfig: { ...files.tokenizerConfig, pad_token: "<|im_end|>" } });
-    const v = buildMaskView(t, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, strategy: "special-tokens" });
+    const v = buildMaskView(t, DEFAULT_EXAMPLES, DEFAULT_FORMATTING, { ...QWEN_MASKING, strategy: "special-tokens" });
     expect(v.warnings.map((w) => w.code)).toContain("pad-is-eos");
     // The collator masks the pad id, so the closing <|im_end|> is not trained.
     expect(t.withSpecialTokens([]).decode(v.examples[0].labels.filter((l) => l >= 0))).toBe(" perro");
@@ -96,7 +102,7 @@ describe("buildMaskView on the bundled tokenizer", () => {
   it("multi-turn examples train every answer under markers", () => {
     const multi = [{ id: "m", turns: [...DEFAULT_EXAMPLES[1].turns, ...DEFAULT_EXAMPLES[0].turns] }];
     const v = buildMaskView(tok, multi, DEFAULT_FORMATTING, { ...DEFAULT_MASKING, strategy: "markers" });
-    expect(tok.decode(v.examples[0].labels.filter((l) => l >= 0))).toBe(" agua<|im_end|> perro<|im_end|>");
+    expect(tok.decode(v.examples[0].labels.filter((l) => l >= 0))).toBe(" agua</s> perro</s>");
   });
 
   it("compare mode lists the positions whose label differs", () => {
@@ -111,7 +117,7 @@ describe("buildMaskView on the bundled tokenizer", () => {
 
 describe("completion-only on chat-formatted text", () => {
   it("uses the chat template's generation prompt as the response template and trains each answer", () => {
-    const v = buildMaskView(tok, DEFAULT_EXAMPLES, { kind: "chat-template" }, { ...DEFAULT_MASKING, strategy: "completion-only" });
+    const v = buildMaskView(qwen, DEFAULT_EXAMPLES, { kind: "chat-template" }, { ...QWEN_MASKING, strategy: "completion-only" });
     expect(v.prepared.tokenizer.decode(v.prepared.responseIds ?? [])).toBe("<|im_start|>assistant\n");
     expect(v.prepared.instructionIds).toBeNull();
     expect(v.examples.every((e) => e.warnings.length === 0)).toBe(true);

@@ -45,9 +45,12 @@ export interface EvalPrompt {
   inputIds: number[];
 }
 
-/** The model to train: the bundled default (built in the worker) or files the page loaded. */
+/**
+ * The model to train: files the page loaded (the bundled default, a hub model, a dropped folder), or
+ * a seeded random model built in the worker (the protocol tests and the fault harness).
+ */
 export type ModelSpec =
-  | { kind: "bundled"; vocabSize: number; eosTokenId: number | null }
+  | { kind: "seeded"; vocabSize: number; eosTokenId: number | null }
   /** Weights as Blobs: the Cache API and dropped files give Blobs, read tensor by tensor in the worker. */
   | { kind: "files"; name: string; config: unknown; weights: Array<{ name: string; blob: Blob }> };
 
@@ -113,7 +116,7 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("load-model"),
     model: z.discriminatedUnion("kind", [
-      z.strictObject({ kind: z.literal("bundled"), vocabSize: z.number().int().positive(), eosTokenId: z.number().int().nullable() }),
+      z.strictObject({ kind: z.literal("seeded"), vocabSize: z.number().int().positive(), eosTokenId: z.number().int().nullable() }),
       z.strictObject({
         kind: z.literal("files"),
         name: z.string(),

@@ -25,6 +25,29 @@ export async function describeAdapter(name: BackendName): Promise<{ description:
   return { description, software: adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software/i.test(description) };
 }
 
+/**
+ * tfjs-backend-wasm is wasm32: one linear memory of at most 4 GiB for every tensor. WebGPU's limit
+ * that bites first is the largest single buffer (the logits); its total memory is not queryable.
+ */
+export const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
+
+export interface MemoryLimits {
+  backend: string;
+  /** All tensors together; null where unknown (cpu: the JS heap; webgpu: not exposed). */
+  totalBytes: number | null;
+  /** One tensor; null where unbounded. */
+  tensorBytes: number | null;
+}
+
+/** What the active backend can hold, as far as it says. */
+export function memoryLimits(): MemoryLimits {
+  const backend = tf.getBackend();
+  if (backend === "wasm") return { backend, totalBytes: WASM_MEMORY_BYTES, tensorBytes: null };
+  const limits = (tf.backend() as { device?: { limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } }).device?.limits;
+  const tensorBytes = limits ? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) : null;
+  return { backend, totalBytes: null, tensorBytes };
+}
+
 /** Registers (if needed) and activates a backend; throws a BackendError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
   if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");

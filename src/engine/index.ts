@@ -30,3 +30,4 @@ export { Trainer, TRAINING_DEFAULTS, type TrainingArgs, type StepResult } from "
 export { generateGreedy, teacherForced, type GenerateOptions } from "./generate";
 export { adapterVocabSize, exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
 export { Rng } from "./rng";
+export { createRandomModel } from "./seededModel";

@@ -7,6 +7,7 @@
 // browserEnvironment() with no storage, no clipboard and no cache, so importing the store is safe.
 import type { StorageEstimate } from "../core/hub/download";
 import type { HubCache } from "../core/hub/hubCache";
+import type { HubFetch } from "../core/hub/hubHttp";
 import { browserDatabase, memoryDatabase, memoryEstimate, type Database, type MemoryDatabase } from "./environmentDatabase";
 
 export type { Database, DatabaseStore, DatabaseWrite } from "./environmentDatabase";
@@ -55,6 +56,15 @@ export interface Environment {
   hubCache: HubCacheStorage | null;
   /** Fires when the page is hidden or closed: the last chance to save, on mobile often the only one. */
   lifecycle: { onHidden(fn: () => void): () => void };
+  /** The app's own files (public/, under the base URL), such as the bundled model's folder. */
+  appFiles: AppFiles;
+}
+
+export interface AppFiles {
+  /** The absolute URL of `path` (relative to the app's base URL). */
+  url(path: string): string;
+  /** Fetches one of those URLs (the hub downloader's HubFetch). */
+  fetch: HubFetch;
 }
 
 let current: Environment | null = null;
@@ -171,6 +181,10 @@ export function browserEnvironment(): Environment {
     location: browserLocation(),
     downloads: { save: saveDownload },
     hubCache: typeof caches === "undefined" ? null : browserHubCache(caches),
+    appFiles: {
+      url: (path) => new URL(import.meta.env.BASE_URL + path, typeof location === "undefined" ? "http://localhost/" : location.href).href,
+      fetch: (url, init) => globalThis.fetch(url, init),
+    },
     lifecycle: {
       onHidden(fn) {
         if (typeof window === "undefined") return () => {};
@@ -217,6 +231,8 @@ export interface FakeOptions {
   origin?: string;
   pathname?: string;
   hash?: string;
+  /** The app's files by path ("models/default/config.json"); the fake answers 404 for others. */
+  appFile?: (path: string) => Uint8Array | null;
 }
 
 /** An in-memory environment for tests: everything it is asked to do is recorded. */
@@ -265,11 +281,25 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
     },
     downloads: { saved, save: (fileName, data, type) => void saved.push({ fileName, type, data }) },
     hubCache: null,
+    appFiles: fakeAppFiles(options.origin ?? "https://playground.test", options.appFile ?? (() => null)),
     lifecycle: { onHidden: (fn) => subscribe(hiddenListeners, fn) },
     setHash(next) {
       hash = next;
       hashListeners.forEach((fn) => fn());
     },
     hide: () => hiddenListeners.forEach((fn) => fn()),
+  };
+}
+
+/** The app's files served from memory, with the status and length headers the hub downloader reads. */
+function fakeAppFiles(origin: string, file: (path: string) => Uint8Array | null): AppFiles {
+  return {
+    url: (path) => `${origin}/${path}`,
+    fetch: async (url, init) => {
+      const bytes = url.startsWith(`${origin}/`) ? file(url.slice(origin.length + 1)) : null;
+      if (!bytes) return new Response(null, { status: 404, statusText: "Not Found" });
+      const headers = { "content-length": String(bytes.length) };
+      return new Response(init?.method === "HEAD" ? null : new Blob([bytes as BlobPart]), { headers });
+    },
   };
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { trainingDataFingerprint } from "../core/export/data";
 import { DEFAULT_TRAINING } from "../core/playgroundState";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
+import { publicFile } from "../core/testing/publicFiles";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
 import { exportFolderName, exportRun, importTrainerState } from "./exportActions";
 import { usePlayground } from "./playgroundStore";
@@ -48,7 +49,7 @@ function currentFingerprint(): string {
 }
 
 beforeEach(() => {
-  env = fakeEnvironment();
+  env = fakeEnvironment({ appFile: publicFile });
   setEnvironment(env);
   setCurrentTokenizer(bundledTokenizer());
 });

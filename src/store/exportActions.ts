@@ -1,6 +1,7 @@
 // The runs table's export and bring-back: a run as a training project (.zip) for transformers + PEFT,
 // TRL and axolotl (core/export), and a trainer_state.json from such a training drawn over the run.
-import { exportFiles, type ExportInput, type ExportModel } from "../core/export/index";
+import { BUNDLED_MODEL_FILES, bundledFile } from "../core/bundledModel";
+import { BUNDLED_MODEL_DIR, exportFiles, type ExportFile, type ExportInput, type ExportModel } from "../core/export/index";
 import { trainingDataFingerprint } from "../core/export/data";
 import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
@@ -25,9 +26,7 @@ function exportModel(): ExportModel {
   const s = store();
   if (s.droppedModelName !== null) return { kind: "folder", name: s.droppedModelName };
   if (s.model.kind === "hub") return { kind: "hub", id: s.model.id, revision: s.model.revision };
-  // The page cannot write the bundled model's weights (they live in the worker); the export's README
-  // says how the CLI writes them from the same seed.
-  return { kind: "bundled", weightsIncluded: false };
+  return { kind: "bundled" };
 }
 
 /** What the export is made of, or why this run cannot be exported as it was trained. */
@@ -78,8 +77,22 @@ export async function exportRun(runId: string): Promise<void> {
   const run = store().runs[runId];
   if (!run) throw new Error("This run was deleted; export another one.");
   const folder = exportFolderName(run.label);
-  const parts = await zipExport(folder, exportFiles(runExportInput(run)));
+  const input = runExportInput(run);
+  const base = input.model.kind === "bundled" ? await bundledModelFiles() : [];
+  const parts = await zipExport(folder, [...exportFiles(input), ...base]);
   environment().downloads.save(`${folder}.zip`, new Blob(parts as BlobPart[], { type: "application/zip" }), "application/zip");
+}
+
+/** The bundled model's folder, as the app serves it, for the zip's base-model/ (a few MB). */
+async function bundledModelFiles(): Promise<ExportFile[]> {
+  const { appFiles } = environment();
+  return Promise.all(
+    BUNDLED_MODEL_FILES.map(async (name) => {
+      const res = await appFiles.fetch(appFiles.url(bundledFile(name)));
+      if (!res.ok) throw new Error(`Could not read the bundled model's ${name} (HTTP ${res.status}); reload the page and export again.`);
+      return { path: `${BUNDLED_MODEL_DIR}/${name}`, bytes: new Uint8Array(await res.arrayBuffer()) };
+    }),
+  );
 }
 
 /** Reads a trainer_state.json and draws its logged loss over the run's curve. */

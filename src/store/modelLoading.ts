@@ -1,15 +1,15 @@
-// Which model trains: the bundled default (built in the worker from a seed, offline), a hub model
-// (downloaded on the page with progress, cached by the Cache API) or a dropped local folder. A hub or
-// folder model also brings its tokenizer, loaded through the tokenizer slice's dropped-files action.
-// A failed load keeps the previous model and tokenizer.
-import { downloadHubModel } from "../core/hub/download";
+// Which model trains: the bundled default (a model folder the app serves, public/models/default), a
+// hub model (downloaded on the page with progress, cached by the Cache API) or a dropped local folder.
+// The bundled and hub models go through the same downloader; every model brings its tokenizer, loaded
+// through the tokenizer slice. A failed load keeps the previous model and tokenizer.
+import { BUNDLED_MODEL } from "../core/bundledModel";
+import { downloadHubModel, type DownloadHubModelOptions } from "../core/hub/download";
 import { HubError, type HubErrorKind } from "../core/hub/errors";
 import { createMemoryHubCache, type HubCache } from "../core/hub/hubCache";
 import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
 import { usePlayground } from "./playgroundStore";
-import { currentTokenizer } from "./tokenizerHolder";
 import { ensureModel } from "./workerBridge";
 
 const store = () => usePlayground.getState();
@@ -24,11 +24,14 @@ export function bundledModelTraining(): TrainingSettings | null {
   return BUNDLED_MODEL_TRAINING;
 }
 
+/** The key the bundled model's weights are known by in the worker. */
+const BUNDLED_KEY = `bundled:${BUNDLED_MODEL.folder}`;
+
 const same = (a: TrainingSettings, b: TrainingSettings) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Switching between the bundled model and a real one swaps the untouched defaults (the bundled
- * random model needs a higher learning rate and more steps); settings the user edited are kept.
+ * Switching between the bundled model and another swaps the untouched defaults (the tiny bundled
+ * model has its own learning rate and LoRA shape, see BUNDLED_MODEL_TRAINING); edited settings stay.
  */
 function applyDefaultsFor(kind: "bundled" | "files"): void {
   const preset = BUNDLED_MODEL_TRAINING;
@@ -40,14 +43,8 @@ function applyDefaultsFor(kind: "bundled" | "files"): void {
   store().setLora(lora);
 }
 
-export function bundledSpec(vocabSize: number, eosTokenId: number | null): { key: string; spec: ModelSpec } {
-  return { key: `bundled:${vocabSize}:${eosTokenId}`, spec: { kind: "bundled", vocabSize, eosTokenId } };
-}
-
-/** The spec to train now; the bundled model is sized to the base tokenizer (added tokens excluded). */
-export function currentModelSpec(vocabSize: number, eosTokenId: number | null): { key: string; spec: ModelSpec } {
-  const { model, droppedModelName } = store();
-  if (model.kind === "bundled" && droppedModelName === null) return bundledSpec(vocabSize, eosTokenId);
+/** The spec to train now: the weights of the model loaded last. */
+export function currentModelSpec(): { key: string; spec: ModelSpec } {
   if (!filesModel) throw new Error("The chosen model is not loaded yet: load it (or pick the bundled default) before training.");
   return filesModel;
 }
@@ -94,25 +91,15 @@ async function loadFilesModel(key: string, spec: Extract<ModelSpec, { kind: "fil
 }
 
 export async function loadBundledModel(): Promise<void> {
-  abort?.abort();
-  filesModel = null;
-  set({ droppedModelName: null, modelLoad: { phase: "loading", label: "bundled default", progress: null, error: null } });
-  store().setModel({ kind: "bundled" });
-  applyDefaultsFor("bundled");
-  // A hub or folder model brought its own tokenizer; the bundled model is built over the bundled one.
-  if (store().tokenizer.info?.name.endsWith("(dropped)")) await store().loadBundledTokenizer();
-  const tok = currentTokenizer();
-  if (!tok) return set((s) => ({ modelLoad: { ...s.modelLoad, phase: "idle" } }));
-  try {
-    const { key, spec } = bundledSpec(tok.vocabSize, tok.eosId);
-    await ensureModel(key, spec);
-    set((s) => ({ modelLoad: { ...s.modelLoad, phase: "idle" } }));
-  } catch (err) {
-    loadFailed("worker", (err as Error).message);
-  }
+  const { appFiles } = environment();
+  const options = { modelId: BUNDLED_MODEL.name, folderUrl: appFiles.url(BUNDLED_MODEL.folder), fetch: appFiles.fetch };
+  await loadFromRepo(BUNDLED_MODEL.name, BUNDLED_KEY, options, () => {
+    store().setModel({ kind: "bundled" });
+    applyDefaultsFor("bundled");
+  });
 }
 
-/** After a worker restart: the bundled model is rebuilt at once (a files model loads at the next start). */
+/** After a worker restart: the bundled model is loaded again at once (a hub or folder model loads at the next start). */
 export async function loadBundledModelIfChosen(): Promise<void> {
   if (store().model.kind === "bundled" && store().droppedModelName === null) await loadBundledModel();
 }
@@ -128,30 +115,45 @@ async function hubCache(): Promise<HubCache> {
 }
 
 export async function loadHubModel(modelId: string, revision = "main"): Promise<void> {
+  const id = modelId.trim();
+  const baseUrl = store().hubBaseUrl.trim() || undefined;
+  await loadFromRepo(id, `hub:${id}@${revision}`, { modelId: id, revision, baseUrl, cache: await hubCache() }, () => {
+    store().setModel({ kind: "hub", id, revision });
+    applyDefaultsFor("files");
+  });
+}
+
+/**
+ * Downloads a model (the hub's resolve URLs, or the bundled folder), switches to its tokenizer and
+ * hands its weights to the worker; `chosen` records the choice once all of that worked.
+ */
+async function loadFromRepo(
+  label: string,
+  key: string,
+  options: Omit<DownloadHubModelOptions, "cache" | "signal" | "onProgress"> & { cache?: HubCache },
+  chosen: () => void,
+): Promise<void> {
   abort?.abort();
   const controller = (abort = new AbortController());
-  const id = modelId.trim();
-  set({ modelLoad: { phase: "downloading", label: id, progress: null, error: null } });
+  set({ modelLoad: { phase: "downloading", label, progress: null, error: null } });
   try {
     const files = await downloadHubModel({
-      modelId: id,
-      revision,
-      baseUrl: store().hubBaseUrl.trim() || undefined,
-      cache: await hubCache(),
+      ...options,
+      // The bundled files come with the app (the browser's HTTP cache keeps them); hub files are kept.
+      cache: options.cache ?? createMemoryHubCache(),
       estimateQuota: () => environment().hubCache?.estimate() ?? Promise.resolve(null),
       signal: controller.signal,
       onProgress: (progress) => set((s) => ({ modelLoad: { ...s.modelLoad, progress } })),
     });
-    await switchTokenizer(id, files.tokenizerJson, files.tokenizerConfig);
-    await loadFilesModel(`hub:${id}@${revision}`, {
+    await switchTokenizer(label, files.tokenizerJson, files.tokenizerConfig);
+    await loadFilesModel(key, {
       kind: "files",
-      name: id,
+      name: label,
       config: files.config,
       weights: files.weights.map((w) => ({ name: w.file, blob: w.blob })),
     });
     set({ droppedModelName: null });
-    store().setModel({ kind: "hub", id, revision });
-    applyDefaultsFor("files");
+    chosen();
     set((s) => ({ modelLoad: { ...s.modelLoad, phase: "idle" } }));
   } catch (err) {
     if (controller.signal.aborted && !(err instanceof HubError)) return;

@@ -4,14 +4,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { NOTEBOOK_TEMPLATES } from "../core/chat/textFormat";
 import { DEFAULT_EXAMPLES, DEFAULT_MASKING } from "../core/defaults";
-import { bundledTokenizer } from "../core/testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../core/testing/bundledTokenizer";
 import type { Formatting } from "../core/types";
 import { computeTrainerView } from "./maskViewMemo";
 import { selectSnapshot } from "./playgroundSnapshot";
 import { usePlayground } from "./playgroundStore";
 import { trainerChoice } from "./trainerSlice";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const TEXT: Formatting = { kind: "text", templates: NOTEBOOK_TEMPLATES };
 const initial = usePlayground.getState().trainer;
 

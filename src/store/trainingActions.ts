@@ -70,10 +70,8 @@ export async function startRun(
   const { data, tokenizer } = got;
   let model: { key: string; spec: ModelSpec };
   try {
-    // The bundled model is built at the base tokenizer's size, so every strategy trains the same
-    // base weights; tokens added at runtime get rows in the worker (resize_token_embeddings).
-    const base = currentTokenizer() ?? tokenizer;
-    model = currentModelSpec(base.vocabSize, base.eosId);
+    // Tokens a strategy adds at runtime get rows in the worker (resize_token_embeddings).
+    model = currentModelSpec();
     if (backend) bridge.terminateWorker("Restarted the worker on another backend.");
     await bridge.ensureWorker(backend);
     await bridge.ensureModel(model.key, model.spec);
@@ -165,7 +163,7 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   try {
     const got = trainingDataFor(currentSetup(), s.training.maxSeqLength);
     if ("error" in got) throw new Error(got.error);
-    const model = currentModelSpec(got.data.vocabSize, got.tokenizer.eosId);
+    const model = currentModelSpec();
     await bridge.ensureModel(model.key, model.spec);
     const predictions = await bridge.teacherForced(runId, inputIds);
     const tok = got.tokenizer ?? tokenizer;

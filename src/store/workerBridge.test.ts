@@ -4,7 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FromWorker, ToWorkerEnvelope } from "../core/protocol";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
+import { publicFile } from "../core/testing/publicFiles";
 import { timeVsBaseline } from "../ui/runs/RunsTable";
+import { fakeEnvironment, setEnvironment } from "./environment";
+import { loadBundledModel } from "./modelLoading";
 import { usePlayground } from "./playgroundStore";
 import { setCurrentTokenizer } from "./tokenizerHolder";
 import { pauseRun, startRun } from "./trainingActions";
@@ -90,14 +93,19 @@ const refusing =
   (env) =>
     types.includes(env.request.type) ? [{ type: "error", id: env.id, message: message(env) }] : healthy(env);
 
-beforeEach(() => {
+beforeEach(async () => {
   Reflect.set(globalThis, "Worker", StubWorker);
   StubWorker.respond = healthy;
+  setEnvironment(fakeEnvironment({ appFile: publicFile }));
   setCurrentTokenizer(bundledTokenizer());
+  // A run trains the model loaded last: the bundled one, through the same downloader as a hub model.
+  await loadBundledModel();
+  expect(usePlayground.getState().modelLoad.error).toBeNull();
 });
 afterEach(() => {
   terminateWorker("The test ended.");
   Reflect.deleteProperty(globalThis, "Worker");
+  setEnvironment(null);
 });
 
 describe("worker bridge", () => {
@@ -178,7 +186,7 @@ describe("worker bridge calls settle for their id", () => {
   });
 
   it("resolves each call with its own reply, whatever order the replies come in", async () => {
-    await ensureModel("stub", { kind: "bundled", vocabSize: 10, eosTokenId: 2 });
+    await ensureModel("stub", { kind: "seeded", vocabSize: 10, eosTokenId: 2 });
     StubWorker.respond = () => [];
     const w = StubWorker.last!;
     const first = teacherForced(null, [1, 2]);
@@ -195,7 +203,7 @@ describe("worker bridge calls settle for their id", () => {
   });
 
   it("rejects a call whose reply fails the page's schema, saying where", async () => {
-    await ensureModel("stub", { kind: "bundled", vocabSize: 10, eosTokenId: 2 });
+    await ensureModel("stub", { kind: "seeded", vocabSize: 10, eosTokenId: 2 });
     StubWorker.respond = () => [];
     const w = StubWorker.last!;
     const asked = teacherForced(null, [1]);
@@ -206,7 +214,7 @@ describe("worker bridge calls settle for their id", () => {
 
   it("rejects a load the worker refuses with its message, as the model panel shows it", async () => {
     StubWorker.respond = refusing(["load-model"], () => 'config.json: architecture "GPT2LMHeadModel" is not supported.');
-    await expect(ensureModel("gpt2", { kind: "bundled", vocabSize: 10, eosTokenId: 2 })).rejects.toThrow(/GPT2LMHeadModel/);
+    await expect(ensureModel("gpt2", { kind: "seeded", vocabSize: 10, eosTokenId: 2 })).rejects.toThrow(/GPT2LMHeadModel/);
     expect(usePlayground.getState().loadedModel).toBeNull();
   });
 
@@ -227,14 +235,10 @@ describe("worker bridge calls settle for their id", () => {
       /^Restarted the worker on another backend\. The training worker stopped before answering/,
     ],
   ])("rejects every waiting call when the worker %s", async (_, kill, message) => {
-    await ensureModel("stub", { kind: "bundled", vocabSize: 10, eosTokenId: 2 });
+    await ensureModel("stub", { kind: "seeded", vocabSize: 10, eosTokenId: 2 });
     StubWorker.respond = () => []; // a worker that never answers again
     const w = StubWorker.last!;
-    const calls = [
-      teacherForced(null, [1, 2]),
-      exportAdapter("r"),
-      ensureModel("other", { kind: "bundled", vocabSize: 12, eosTokenId: 2 }),
-    ];
+    const calls = [teacherForced(null, [1, 2]), exportAdapter("r"), ensureModel("other", { kind: "seeded", vocabSize: 12, eosTokenId: 2 })];
     await tick();
     kill(w);
     const settled = await Promise.allSettled(calls);
@@ -245,7 +249,7 @@ describe("worker bridge calls settle for their id", () => {
     expect(w.terminated).toBe(true);
     // A call after the death starts a fresh worker rather than waiting on the dead one.
     StubWorker.respond = healthy;
-    await expect(ensureModel("stub", { kind: "bundled", vocabSize: 10, eosTokenId: 2 })).resolves.toEqual(info);
+    await expect(ensureModel("stub", { kind: "seeded", vocabSize: 10, eosTokenId: 2 })).resolves.toEqual(info);
     expect(StubWorker.last).not.toBe(w);
   });
 });

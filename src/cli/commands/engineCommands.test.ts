@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { DEFAULT_STATE } from "../../core/playgroundState";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXAMPLES } from "../../core/defaults";
@@ -66,9 +67,12 @@ describe("engine commands", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(steps.map((s) => s.step)).toEqual([1, 2, 3]);
-    expect(steps[0].lr).toBeCloseTo(5e-3);
+    expect(steps[0].lr).toBeCloseTo(DEFAULT_STATE.training.learningRate);
     expect(existsSync(join(out, "adapter_model.safetensors"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, "adapter_config.json"), "utf8"))).toMatchObject({ r: 16, lora_alpha: 32 });
+    expect(JSON.parse(readFileSync(join(out, "adapter_config.json"), "utf8"))).toMatchObject({
+      r: DEFAULT_STATE.training.lora.r,
+      lora_alpha: DEFAULT_STATE.training.lora.loraAlpha,
+    });
     const g = cli("generate", "--model", "default", "--adapter", out, "--prompt", 'How do you say "dog" in Spanish?', "--json");
     expect(g.status, g.stderr).toBe(0);
     const answer = JSON.parse(g.stdout);

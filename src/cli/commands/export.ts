@@ -1,7 +1,7 @@
 // `export`: the run `train` would make, as a training project for an existing trainer (transformers
 // Trainer + PEFT under accelerate, TRL, axolotl; see src/core/export). The same flags as `train`; the
 // files are written to --out line by line, so a large dataset is never one string here.
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -11,7 +11,8 @@ import { CliError } from "../cliError";
 import { DEFAULT_MODEL_FLAG, defaultTrainingData, loadDefaultSetup } from "../defaultSetup";
 import { COMMON_OPTIONS, backendFlag, engineWithBackend, modelFlag, validate, withCliErrors, type Engine } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
-import { BUNDLED_TOKENIZER_DIR } from "../tokenizerDir";
+import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
+import { BUNDLED_MODEL_DIR as BUNDLED_MODEL_FOLDER } from "../tokenizerDir";
 import { readTrainingData } from "../trainingData";
 import { hfDefaults } from "./train";
 
@@ -101,25 +102,18 @@ function writeFile(out: string, file: ExportFile): string {
   return file.path;
 }
 
-/** The bundled model's folder: its weights from the same seed as the page's, and the bundled tokenizer. */
-async function bundledModelFiles(engine: Engine, setup: Awaited<ReturnType<typeof loadDefaultSetup>>, out: string): Promise<ExportFile[]> {
-  const { defaultModelFiles } = await import("../../engine/defaultModel");
-  const files = await defaultModelFiles(setup.model, setup.tokenizer.vocabSize, setup.tokenizer.eosId);
-  engine.disposeModel(setup.model);
-  const dir = path.join(out, BUNDLED_MODEL_DIR);
-  mkdirSync(dir, { recursive: true });
-  for (const name of ["tokenizer.json", "tokenizer_config.json"])
-    copyFileSync(path.join(BUNDLED_TOKENIZER_DIR, name), path.join(dir, name));
-  return [
-    { path: `${BUNDLED_MODEL_DIR}/config.json`, text: files["config.json"] },
-    { path: `${BUNDLED_MODEL_DIR}/model.safetensors`, bytes: files["model.safetensors"] },
-  ];
+/** The bundled model's folder as it ships in public/ (config, weights, tokenizer), copied whole. */
+function bundledModelFiles(): ExportFile[] {
+  return BUNDLED_MODEL_FILES.map((name) => ({
+    path: `${BUNDLED_MODEL_DIR}/${name}`,
+    bytes: new Uint8Array(readFileSync(path.join(BUNDLED_MODEL_FOLDER, name))),
+  }));
 }
 
 async function defaultExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
   const setup = await loadDefaultSetup(engine);
   const settings = settingsFromFlags(f, setup.settings);
-  const weights = await bundledModelFiles(engine, setup, f.out);
+  const weights = bundledModelFiles();
   if (f["base-model-only"]) return weights;
   const { chats, data, view } = await defaultTrainingData(f.data!, setup.tokenizer, settings);
   const tokenizer = view.prepared.tokenizer;
@@ -130,7 +124,7 @@ async function defaultExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
     chats,
     examples: data.examples,
     truncated: data.truncated,
-    model: { kind: "bundled", weightsIncluded: true },
+    model: { kind: "bundled" },
     tokenizerName: tokenizer.name,
     addedTokens: view.prepared.addedTokens,
     padTokenId: tokenizer.padId,

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { bundledTokenizer } from "../../core/testing/bundledTokenizer";
 
 const root = resolve(__dirname, "../../..");
 const cli = (...args: string[]) =>
@@ -24,6 +25,9 @@ const file = (name: string, bytes: number[] | string) => {
 // "hola\nqué \xff" (Latin-1 bytes in a UTF-8 file) and an empty file.
 const latin1 = file("latin1.txt", [...Buffer.from("hola\nqué "), 0xff, 0x0a]);
 const emptyFile = file("empty.txt", "");
+/** The bundled tokenizer, which `--tokenizer default` reads: its ids, and V, its first id past the vocabulary. */
+const tok = bundledTokenizer();
+const V = tok.vocabSize;
 const co = ["--tokenizer", "default", "--text", "hi", "--strategy", "completion-only"];
 
 describe("cli mask", () => {
@@ -43,7 +47,7 @@ describe("cli mask", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["input_ids", "labels", "tokens", "template_ids", "added_tokens", "warnings"]);
     expect(out.labels.every((l: number) => l === -100)).toBe(true);
-    expect(out.template_ids).toEqual({ response: [271, 14374, 21388, 25], instruction: [] });
+    expect(out.template_ids).toEqual({ response: tok.encode("\n\n### Assistant:"), instruction: [] });
     expect(out.warnings[0]).toContain("?\\n\\n");
   });
 
@@ -57,37 +61,38 @@ describe("cli mask", () => {
       "completion-only",
       "--insert-markers",
       "--marker-start",
-      "<|im_start|>",
+      "<s>",
       "--add-special-token",
       "\n\n### Human:",
       "--add-special-token",
       "\n\n### Assistant:",
       "--response-template",
-      "\n\n### Assistant:<|im_start|>",
+      "\n\n### Assistant:<s>",
       "--instruction-template",
       "\n\n### Human:",
       "--json",
     );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.added_tokens).toEqual({ "\n\n### Human:": 151669, "\n\n### Assistant:": 151670 });
-    expect(out.template_ids.response).toEqual([151670, 151644]);
-    expect(out.input_ids[0]).toBe(151669);
+    expect(out.added_tokens).toEqual({ "\n\n### Human:": V, "\n\n### Assistant:": V + 1 });
+    expect(out.template_ids.response).toEqual([V + 1, tok.bosId]);
+    expect(out.input_ids[0]).toBe(V);
     const trained = out.labels.filter((l: number) => l !== -100);
     expect(trained).toEqual(out.input_ids.slice(-3));
   });
 
   it("accepts an id of a token it added (ids up to the grown vocabulary)", () => {
-    const r = cli(...co, "--add-special-token", "<|mask-cli-test|>", "--response-template-ids", "151669", "--json");
+    const r = cli(...co, "--add-special-token", "<|mask-cli-test|>", "--response-template-ids", String(V), "--json");
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).template_ids.response).toEqual([151669]);
+    expect(JSON.parse(r.stdout).template_ids.response).toEqual([V]);
   });
 
   it("without --json prints coloured tokens with label and id", () => {
     const r = cli("--tokenizer", "default", "--text", "hi", "--strategy", "full");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("hi(");
-    expect(r.stdout).toMatch(/1 tokens, 1 trained/);
+    const ids = tok.encode("hi");
+    expect(r.stdout).toContain(`${tok.decode([ids[0]])}(`);
+    expect(r.stdout).toContain(`${ids.length} tokens, ${ids.length} trained`);
   });
 
   it.each([
@@ -100,11 +105,14 @@ describe("cli mask", () => {
       /comma-separated token ids/,
     ],
     [["--tokenizer", "default", "--text-file", "/nonexistent.txt", "--strategy", "full"], /cannot read --text-file/],
-    [[...co, "--response-template-ids", "151669"], /--response-template-ids: 151669 is not a token id of .*0 to 151668/],
+    [[...co, "--response-template-ids", String(V)], new RegExp(`--response-template-ids: ${V} is not a token id of .*0 to ${V - 1}`)],
     [[...co, "--response-template-ids", "271,2147483648"], /--response-template-ids: 2147483648 is not a token id/],
     [[...co, "--response-template-ids", "1".repeat(23)], /--response-template-ids: 1{23} is not a token id/],
     [[...co, "--response-template-ids", "1e23"], /--response-template-ids: expected comma-separated token ids/],
-    [[...co, "--response-template", "x", "--instruction-template-ids", "151670"], /--instruction-template-ids: 151670 is not/],
+    [
+      [...co, "--response-template", "x", "--instruction-template-ids", String(V + 1)],
+      new RegExp(`--instruction-template-ids: ${V + 1} is not`),
+    ],
     [[...co, "--response-template", ""], /--response-template is empty; give the text that starts each answer/],
     [[...co, "--response-template", "x", "--instruction-template", ""], /--instruction-template is empty; leave it out/],
     [["--tokenizer", "default", "--text", "", "--strategy", "full"], /--text is empty; give the text to tokenize/],

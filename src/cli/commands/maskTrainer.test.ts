@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { QWEN3_TOKENIZER_DIR } from "../../core/testing/bundledTokenizer";
 
 const root = resolve(__dirname, "../../..");
 const cli = (...args: string[]) =>
@@ -39,7 +40,7 @@ interface Out {
   outcome: string;
 }
 const json = (...args: string[]): Out => {
-  const r = cli("--tokenizer", "default", ...args, "--json");
+  const r = cli("--tokenizer", QWEN3_TOKENIZER_DIR, ...args, "--json");
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Out;
@@ -100,14 +101,14 @@ describe("cli mask --trainer", () => {
     [["--trainer", "megatron"], /--trainer must be one of trl, trl-collator, axolotl, llamafactory, unsloth/],
     [["--trainer", "trl-collator"], /needs response_template=/],
   ])("rejects %j with one line and exit code 2", (args, message) => {
-    const r = cli("--tokenizer", "default", "--messages-file", chat, ...(args as string[]));
+    const r = cli("--tokenizer", QWEN3_TOKENIZER_DIR, "--messages-file", chat, ...(args as string[]));
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(message as RegExp);
   });
 
   it("a file that is not a conversation is refused with where it is wrong", () => {
-    const r = cli("--tokenizer", "default", "--trainer", "trl", "--messages-file", file("bad.json", [{ role: "user" }]));
+    const r = cli("--tokenizer", QWEN3_TOKENIZER_DIR, "--trainer", "trl", "--messages-file", file("bad.json", [{ role: "user" }]));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.json: expected a JSON list of \{role, content\} messages.*at \[0\]\.content/);
   });

@@ -84,16 +84,17 @@ describe("cli share", () => {
     expect(r.stdout).toContain("model: Qwen/Qwen3-0.6B @ main");
     expect(r.stdout).toContain("formatting: the tokenizer's chat template");
     expect(r.stdout).toContain('masking: completion-only (response template ids 1,2, instruction template "### Human:")');
-    expect(r.stdout).toMatch(/training: 40 steps, learning rate 0\.005, batch 1, max length 512/);
-    expect(r.stdout).toContain("lora: r 16, alpha 32, dropout 0, targets q_proj,v_proj");
+    expect(r.stdout).toContain(`training: 40 steps, learning rate ${DEFAULT_STATE.training.learningRate}, batch 1, max length 512`);
+    const { r: rank, loraAlpha } = DEFAULT_STATE.training.lora;
+    expect(r.stdout).toContain(`lora: r ${rank}, alpha ${loraAlpha}, dropout 0, targets q_proj,v_proj`);
   });
 
   it("summarises the default playground", () => {
     const r = cli(["decode", encodeShareHash(DEFAULT_STATE)]);
     expect(r.stdout).toContain("examples: 5 (10 turns)");
     expect(r.stdout).toContain("model: the bundled default model");
-    expect(r.stdout).toContain('masking: markers (start "<|im_start|>", end EOS, inserted around answers)');
-    expect(r.stdout).toContain("training: 15 epochs");
+    expect(r.stdout).toContain('masking: markers (start "<s>", end EOS, inserted around answers)');
+    expect(r.stdout).toContain(`training: ${DEFAULT_STATE.training.epochs} epochs`);
   });
 
   it.each([

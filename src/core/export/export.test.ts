@@ -13,7 +13,7 @@ import { buildMaskView } from "../maskView";
 import { DEFAULT_STATE } from "../playgroundState";
 import { HF_TRAINING_DEFAULTS } from "../settings/trainerDefaults";
 import { LORA_FIELDS, TRAINING_FIELDS, type TrainingSettings } from "../settings/trainingSettings";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { buildTrainingData } from "../trainingData";
 import type { Formatting, MaskingOptions, StrategyName } from "../types";
 import { ACCELERATE_FILES } from "./accelerate";
@@ -38,11 +38,12 @@ const SETTINGS: TrainingSettings = {
 };
 
 function exportFor(strategy: StrategyName, settings = SETTINGS) {
-  const base = bundledTokenizer();
+  const base = qwen3Tokenizer();
   const formatting: Formatting = strategy === "chat-template" ? { kind: "chat-template" } : DEFAULT_FORMATTING;
   // completion-only with "### Assistant:": the notebook's "\n\n### Assistant:" is not found in context ("?\n\n" merges).
   const responseTemplate = strategy === "completion-only" ? { text: "### Assistant:" } : null;
-  const masking: MaskingOptions = { ...DEFAULT_MASKING, strategy, responseTemplate };
+  // Qwen3 has no BOS: its start marker is <|im_start|>.
+  const masking: MaskingOptions = { ...DEFAULT_MASKING, markerStart: "<|im_start|>", strategy, responseTemplate };
   const view = buildMaskView(base, DEFAULT_EXAMPLES, formatting, masking);
   const data = buildTrainingData(view, DEFAULT_EXAMPLES, { prompt: "", expected: "" }, settings.maxSeqLength);
   const input: ExportInput = {

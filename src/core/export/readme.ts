@@ -18,21 +18,11 @@ function modelSection(input: ExportInput): string[] {
         `Base model: \`${m.name}\`, a local folder. Put that folder next to this README (or pass \`--base-model PATH_OR_HUB_ID\` to every script).`,
       ];
     case "bundled":
-      return m.weightsIncluded
-        ? [
-            `Base model: the playground's bundled model, in \`${BUNDLED_MODEL_DIR}/\` (config.json, model.safetensors, tokenizer). It is`,
-            "random (built from a seed), so it learns the examples but cannot generalise; pass `--base-model HUB_ID` to train a real one.",
-          ]
-        : [
-            "Base model: the playground's bundled model. It is random and built in the browser tab from a seed, so the page",
-            `cannot write its weights: \`${BUNDLED_MODEL_DIR}/\` is not in this zip. From the playground's folder, write it here with`,
-            "",
-            "```bash",
-            "npm run -s cli -- export --model default --base-model-only --out THIS_FOLDER",
-            "```",
-            "",
-            "(the same seed gives the same weights), or pass `--base-model HUB_ID` to train a real model on this data.",
-          ];
+      return [
+        `Base model: the playground's bundled model, in \`${BUNDLED_MODEL_DIR}/\` (config.json, model.safetensors, tokenizer): a`,
+        "1.4M-parameter LlamaForCausalLM pretrained on an English-Spanish dictionary (see the playground's README, \"The bundled",
+        'model"). It loads in transformers like any model folder; pass `--base-model HUB_ID` to train a larger one on this data.',
+      ];
     default: {
       const never: never = m;
       return never;

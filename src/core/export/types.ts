@@ -7,7 +7,7 @@ import type { ChatExample, Formatting, StrategyName } from "../types";
 export type ExportModel =
   | { kind: "hub"; id: string; revision: string }
   /** The bundled random model; its weights are in base-model/ only when the CLI wrote them. */
-  | { kind: "bundled"; weightsIncluded: boolean }
+  | { kind: "bundled" }
   /** A model folder (the CLI's --model DIR, a folder dropped on the page): named by its path or folder name. */
   | { kind: "folder"; name: string };
 

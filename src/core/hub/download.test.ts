@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_TOKENIZER_DIR, FIXTURES_DIR, startHubServer, testModels, type HubServer } from "../../../e2e/hub/hubServer";
+import { QWEN3_TOKENIZER_DIR, FIXTURES_DIR, startHubServer, testModels, type HubServer } from "../../../e2e/hub/hubServer";
 import { shardSafetensors } from "../../../e2e/hub/shardedModel";
 import { downloadHubModel } from "./download";
 import { createMemoryHubCache } from "./hubCache";
@@ -14,7 +14,7 @@ const shards = shardSafetensors(weightsBytes, 2);
 /** Bytes of every file a full download of test/tiny-llama fetches. */
 const fullSize = ["config.json", "generation_config.json", "model.safetensors"]
   .map((f) => readFileSync(path.join(LLAMA_DIR, f)).length)
-  .concat(["tokenizer.json", "tokenizer_config.json"].map((f) => readFileSync(path.join(BUNDLED_TOKENIZER_DIR, f)).length))
+  .concat(["tokenizer.json", "tokenizer_config.json"].map((f) => readFileSync(path.join(QWEN3_TOKENIZER_DIR, f)).length))
   .reduce((a, b) => a + b, 0);
 
 let hub: HubServer;
@@ -26,7 +26,7 @@ beforeAll(async () => {
       ...testModels(),
       "test/no-generation-config": tiny,
       "test/sharded": {
-        dirs: [LLAMA_DIR, BUNDLED_TOKENIZER_DIR],
+        dirs: [LLAMA_DIR, QWEN3_TOKENIZER_DIR],
         files: { ...shards.files, "model.safetensors.index.json": shards.index },
       },
     },

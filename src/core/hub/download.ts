@@ -33,6 +33,8 @@ export interface DownloadHubModelOptions {
   revision?: string;
   /** Default https://huggingface.co; tests point it at e2e/hub/hubServer.ts. */
   baseUrl?: string;
+  /** Read the files from this folder URL instead of the hub (the bundled model); modelId is then a display name. */
+  folderUrl?: string;
   /** Default globalThis.fetch. */
   fetch?: HubFetch;
   /** Where finished files are kept: the page's Cache API (src/store/environment.ts) or createMemoryHubCache(). */
@@ -152,7 +154,7 @@ export async function downloadHubModel(options: DownloadHubModelOptions): Promis
 
 function repoOf(options: DownloadHubModelOptions): HubRepo {
   const modelId = options.modelId.trim();
-  if (!HUB_MODEL_ID.test(modelId)) {
+  if (options.folderUrl === undefined && !HUB_MODEL_ID.test(modelId)) {
     throw new HubError(
       "invalid-id",
       `"${options.modelId}" is not a Hugging Face model id: expected owner/name of letters, digits, "-", "_" and ".", ` +
@@ -167,6 +169,7 @@ function repoOf(options: DownloadHubModelOptions): HubRepo {
     revision: options.revision ?? HUB_DOWNLOAD_DEFAULTS.revision,
     accessToken: options.accessToken,
     signal: options.signal,
+    folderUrl: options.folderUrl,
   };
 }
 

@@ -3,15 +3,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_TOKENIZER_DIR, FIXTURES_DIR, startHubServer, type HubServer, type ModelSource } from "../../../e2e/hub/hubServer";
+import { QWEN3_TOKENIZER_DIR, FIXTURES_DIR, startHubServer, type HubServer, type ModelSource } from "../../../e2e/hub/hubServer";
 import { downloadHubModel, type DownloadHubModelOptions } from "./download";
 import { HubError } from "./errors";
 import { createMemoryHubCache } from "./hubCache";
 
 const LLAMA_DIR = path.join(FIXTURES_DIR, "tiny-llama");
 const weightsBytes = new Uint8Array(readFileSync(path.join(LLAMA_DIR, "model.safetensors")));
-const tiny: ModelSource = { dirs: [LLAMA_DIR, BUNDLED_TOKENIZER_DIR] };
-const withFiles = (files: Record<string, Uint8Array | string>): ModelSource => ({ dirs: [LLAMA_DIR, BUNDLED_TOKENIZER_DIR], files });
+const tiny: ModelSource = { dirs: [LLAMA_DIR, QWEN3_TOKENIZER_DIR] };
+const withFiles = (files: Record<string, Uint8Array | string>): ModelSource => ({ dirs: [LLAMA_DIR, QWEN3_TOKENIZER_DIR], files });
 /** A safetensors file whose header length field claims 2^40 bytes. */
 const absurdHeader = new Uint8Array(64);
 new DataView(absurdHeader.buffer).setBigUint64(0, 2n ** 40n, true);

@@ -20,9 +20,15 @@ export interface HubRepo {
   /** A Hugging Face access token for gated or private models. */
   accessToken?: string;
   signal?: AbortSignal;
+  /**
+   * A plain folder of the same files instead of the hub's resolve URLs (the bundled model under the
+   * app's own URL); modelId is then only the name that messages show.
+   */
+  folderUrl?: string;
 }
 
 export function repoFileUrl(repo: HubRepo, file: string): string {
+  if (repo.folderUrl !== undefined) return `${repo.folderUrl.replace(/\/$/, "")}/${file}`;
   return hubFileUrl(repo.modelId, file, repo.revision, repo.baseUrl);
 }
 

@@ -12,7 +12,7 @@ const base: ReplayBase = {
   examples: DEFAULT_EXAMPLES,
   formatting: DEFAULT_FORMATTING,
   masking: DEFAULT_MASKING,
-  markers: { start: "<|im_start|>", end: "<|im_end|>" },
+  markers: { start: "<s>", end: "</s>" },
 };
 
 describe("experiments", () => {
@@ -30,7 +30,7 @@ describe("experiments", () => {
 
   it("full trains every token; markers the answer and the end marker; the collator on markers masks the end marker", () => {
     expect(trained("full")[0]).toContain("### Human: How do you say");
-    expect(trained("markers")[0]).toBe(" perro<|im_end|>");
+    expect(trained("markers")[0]).toBe(" perro</s>");
     expect(trained("completion-markers")[0]).toBe(" perro");
   });
 
@@ -39,8 +39,8 @@ describe("experiments", () => {
   });
 
   it("special tokens train the answer; multi-turn trains both answers of each concatenated pair", () => {
-    expect(trained("special-tokens")[0]).toBe(" perro<|im_end|>");
-    expect(trained("multi-turn")).toEqual([" perro<|im_end|> agua<|im_end|>", " madre<|im_end|> hola<|im_end|>", " árbol<|im_end|>"]);
+    expect(trained("special-tokens")[0]).toBe(" perro</s>");
+    expect(trained("multi-turn")).toEqual([" perro</s> agua</s>", " madre</s> hola</s>", " árbol</s>"]);
   });
 
   it("pairs consecutive examples and keeps an odd one alone", () => {

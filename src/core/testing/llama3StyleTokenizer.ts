@@ -4,7 +4,7 @@
 // scripts set), and Meta's Llama 3 Instruct chat template, byte for byte (so TRL recognises it as its
 // llama3.jinja).
 import { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
-import { readBundledFiles } from "./bundledTokenizer";
+import { readQwen3Files } from "./bundledTokenizer";
 
 /** Meta-Llama-3-8B-Instruct's tokenizer_config.json chat_template. */
 export const LLAMA3_CHAT_TEMPLATE =
@@ -16,7 +16,7 @@ let cached: PlaygroundTokenizer | undefined;
 
 export function llama3StyleTokenizer(): PlaygroundTokenizer {
   if (cached) return cached;
-  const files = readBundledFiles();
+  const files = readQwen3Files();
   const json = files.tokenizerJson as { added_tokens: Array<Record<string, unknown>> };
   const base = 151669;
   const added = LLAMA3_SPECIAL.map((content, i) => ({

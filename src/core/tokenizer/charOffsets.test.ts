@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { prefixDecodeStarts, tokenOffsets } from "./charOffsets";
 import { PlaygroundTokenizer } from "./playgroundTokenizer";
 
@@ -44,7 +44,7 @@ function byteLevelChar(byte: number): string {
 }
 
 describe("tokenOffsets equals the prefix decode", () => {
-  const qwen = bundledTokenizer();
+  const qwen = qwen3Tokenizer();
   const qwenWithTemplates = qwen.withSpecialTokens(["\n\n### Human:", "\n\n### Assistant:"]);
   const llama = PlaygroundTokenizer.fromFiles({
     name: "llama2",

@@ -1,11 +1,12 @@
-// Where tokenizer files come from: the bundled Qwen3 tokenizer, the Hugging Face hub, or two dropped
+// Where tokenizer files come from: the bundled model's tokenizer, the Hugging Face hub, or two dropped
 // files. Only URLs and JSON here; fetching is the caller's (browser fetch, or node:fs in the CLI).
+import { BUNDLED_MODEL, bundledFile } from "../bundledModel";
 import { PlaygroundTokenizer, TokenizerLoadError } from "./playgroundTokenizer";
 
 export const BUNDLED_TOKENIZER = {
-  name: "Qwen3 (bundled)",
+  name: BUNDLED_MODEL.name,
   /** Relative to the app's base URL (files under public/). */
-  files: { tokenizerJson: "tokenizers/qwen3/tokenizer.json", tokenizerConfig: "tokenizers/qwen3/tokenizer_config.json" },
+  files: { tokenizerJson: bundledFile("tokenizer.json"), tokenizerConfig: bundledFile("tokenizer_config.json") },
 } as const;
 
 export const DEFAULT_HUB_URL = "https://huggingface.co";

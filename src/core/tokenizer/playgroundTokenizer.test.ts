@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer, readBundledFiles } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer, readQwen3Files } from "../testing/bundledTokenizer";
 import { PlaygroundTokenizer, TokenizerLoadError, visibleWhitespace } from "./playgroundTokenizer";
 
 describe("PlaygroundTokenizer on the bundled Qwen3 tokenizer", () => {
-  const tok = bundledTokenizer();
+  const tok = qwen3Tokenizer();
 
   it("reads the special tokens from tokenizer_config.json", () => {
     expect(tok.bosToken).toBeNull();
@@ -42,7 +42,7 @@ describe("PlaygroundTokenizer on the bundled Qwen3 tokenizer", () => {
   });
 
   it("rejects files that are not a tokenizer, naming them", () => {
-    const files = readBundledFiles();
+    const files = readQwen3Files();
     expect(() => PlaygroundTokenizer.fromFiles({ ...files, name: "x", tokenizerJson: { nope: 1 } })).toThrow(TokenizerLoadError);
     expect(() => PlaygroundTokenizer.fromFiles({ ...files, name: "x", tokenizerConfig: [] })).toThrow(/tokenizer_config.json/);
   });

@@ -3,7 +3,7 @@
 // diff on the conversation up to the turn), find_first_eot_token / find_first_eos_token (≤ 3 tokens
 // after the turn's end), and StrategyLoader's defaults (roles_to_train [assistant], train_on_eos turn).
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { llama3StyleTokenizer } from "../testing/llama3StyleTokenizer";
 import { AXOLOTL_OPTIONS, maskAxolotl } from "./axolotl";
 import { parseOptions } from "./options";
@@ -11,7 +11,7 @@ import { CHAT, messages, trainedIds, trainedRuns } from "./trainers.testutil";
 import { TRL_TRAINING_TEMPLATES } from "./trlTemplates";
 import type { TrainerInput } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const llama = llama3StyleTokenizer();
 const axolotl = (tok = qwen, input: TrainerInput = messages(), ...options: string[]) =>
   maskAxolotl(tok, input, parseOptions("axolotl", AXOLOTL_OPTIONS, options));

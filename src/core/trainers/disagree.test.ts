@@ -1,13 +1,13 @@
 // The same Qwen3 chat through every preset: where the tools disagree on the last answer's empty
 // <think> block and on the newline after <|im_end|> (each case is derived in that tool's own test).
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { IGNORE_INDEX } from "../types";
 import { maskWithTrainer, type TrainerName } from ".";
 import { CHAT, messages } from "./trainers.testutil";
 import type { TrainerInput } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const THINK = qwen.tokenId("<think>");
 const NEWLINE = qwen.encode("\n", false)[0];
 

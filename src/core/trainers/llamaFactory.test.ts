@@ -3,7 +3,7 @@
 // (parse_template, register_template "qwen3"/"llama3", ReasoningTemplate.encode_multiturn) and
 // data/processor/processor_utils.py (infer_seqlen).
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { llama3StyleTokenizer } from "../testing/llama3StyleTokenizer";
 import { IGNORE_INDEX } from "../types";
 import { inferSeqlen, LLAMA_FACTORY_OPTIONS, maskLlamaFactory } from "./llamaFactory";
@@ -11,7 +11,7 @@ import { parseOptions } from "./options";
 import { CHAT, messages, trainedRuns } from "./trainers.testutil";
 import type { TrainerInput } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const llama = llama3StyleTokenizer();
 const lf = (tok = qwen, input: TrainerInput = messages(), ...options: string[]) =>
   maskLlamaFactory(tok, input, parseOptions("llamafactory", LLAMA_FACTORY_OPTIONS, options));

@@ -1,6 +1,6 @@
 // The option tables: KEY=VALUE parsed with each tool's own names, and every error says what to do.
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { maskWithTrainer, TRAINERS } from ".";
 import { parseTrainerInput } from "./input";
 import { defaults, parseOptions } from "./options";
@@ -57,7 +57,7 @@ describe("trainer options", () => {
   });
 
   it("every preset labels the same chat with the same ids shape", () => {
-    const tok = bundledTokenizer();
+    const tok = qwen3Tokenizer();
     const extra: Record<string, string[]> = { "trl-collator": ["response_template=<|im_start|>assistant\n"] };
     for (const t of TRAINERS) {
       const r = maskWithTrainer(t.name, tok, messages(), extra[t.name] ?? []);

@@ -4,13 +4,13 @@ import { describe, expect, it } from "vitest";
 import { NOTEBOOK_TEMPLATES } from "../chat/textFormat";
 import { DEFAULT_EXAMPLES } from "../defaults";
 import { labelDifferences } from "../maskView";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import type { ChatExample, Formatting } from "../types";
 import { trainerRow } from "./pageRow";
 import { trainerExampleView, type TrainerChoice } from "./trainerView";
 import { TrainerOptionError } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const TEXT: Formatting = { kind: "text", templates: NOTEBOOK_TEMPLATES };
 const DOG = DEFAULT_EXAMPLES[0];
 const trained = (v: { chips: Array<{ trained: boolean; text: string }> }) =>

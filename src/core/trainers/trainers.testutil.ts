@@ -1,6 +1,6 @@
 // Shared fixtures for the trainer preset tests: one multi-turn chat with a system turn, and helpers
 // that read a result as the user reads it (the trained runs of text).
-import { readBundledFiles } from "../testing/bundledTokenizer";
+import { readQwen3Files } from "../testing/bundledTokenizer";
 import { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX } from "../types";
 import type { TrainerExample, TrainerInput, TrainerMessage } from "./types";
@@ -36,7 +36,7 @@ export function trainedIds(r: TrainerExample): number[] {
 
 /** The bundled Qwen3 tokenizer with another chat template. */
 export function withTemplate(chatTemplate: string, name = "Qwen3 with a test template"): PlaygroundTokenizer {
-  const files = readBundledFiles();
+  const files = readQwen3Files();
   return PlaygroundTokenizer.fromFiles({
     name,
     tokenizerJson: files.tokenizerJson,

@@ -1,7 +1,7 @@
 // TRL ≥ 0.20 SFTTrainer, cases worked out from trl v1.9.0 trl/trainer/sft_trainer.py (__init__,
 // _prepare_dataset: tokenize_fn, build_labels, truncate + filter) and trl/chat_template_utils.py.
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { llama3StyleTokenizer } from "../testing/llama3StyleTokenizer";
 import { IGNORE_INDEX } from "../types";
 import { parseOptions } from "./options";
@@ -9,7 +9,7 @@ import { CHAT, messages, trainedRuns, withTemplate } from "./trainers.testutil";
 import { maskTrl, TRL_OPTIONS } from "./trl";
 import type { TrainerInput } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const llama = llama3StyleTokenizer();
 const trl = (tok = qwen, input: TrainerInput = messages(), ...options: string[]) =>
   maskTrl(tok, input, parseOptions("trl", TRL_OPTIONS, options));

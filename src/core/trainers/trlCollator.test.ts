@@ -1,14 +1,14 @@
 // TRL ≤ 0.19 DataCollatorForCompletionOnlyLM, cases worked out from trl v0.19.1 trl/trainer/utils.py
 // (torch_call: labels are input_ids with pad ids masked, templates are searched in the labels).
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { llama3StyleTokenizer } from "../testing/llama3StyleTokenizer";
 import { parseOptions } from "./options";
 import { messages, trainedIds, trainedRuns } from "./trainers.testutil";
 import { maskTrlCollator, TRL_COLLATOR_OPTIONS } from "./trlCollator";
 import type { TrainerInput } from "./types";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const llama = llama3StyleTokenizer();
 const collator = (tok = qwen, input: TrainerInput = messages(), ...options: string[]) =>
   maskTrlCollator(tok, input, parseOptions("trl-collator", TRL_COLLATOR_OPTIONS, options));

@@ -3,14 +3,14 @@
 // to the next instruction marker, the last to the end of the row), _find_common_token_ids
 // (force_match and the tolerant variants), get_chat_template_parts, and the fully-masked filter.
 import { describe, expect, it } from "vitest";
-import { bundledTokenizer } from "../testing/bundledTokenizer";
+import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { llama3StyleTokenizer } from "../testing/llama3StyleTokenizer";
 import { parseOptions } from "./options";
 import { messages, NOTEBOOK_CHAT_TEMPLATE, trainedRuns, withTemplate } from "./trainers.testutil";
 import type { TrainerInput } from "./types";
 import { maskUnsloth, responseSpans, UNSLOTH_OPTIONS } from "./unsloth";
 
-const qwen = bundledTokenizer();
+const qwen = qwen3Tokenizer();
 const llama = llama3StyleTokenizer();
 const unsloth = (tok = qwen, input: TrainerInput = messages(), ...options: string[]) =>
   maskUnsloth(tok, input, parseOptions("unsloth", UNSLOTH_OPTIONS, options));

@@ -6,14 +6,14 @@ import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
 import { BUNDLED_MODEL_TRAINING } from "../../core/playgroundState";
 import { backendPlan, type BackendChoice, type BackendName, type FromWorker, type WorkerResult } from "../../core/protocol";
-import { setBackend } from "../backend";
+import { setBackend, type MemoryLimits } from "../backend";
 import { TrainingHandler } from "./trainingHandler";
 
 function isResult<T extends WorkerResult["type"]>(result: WorkerResult, type: T): result is Extract<WorkerResult, { type: T }> {
   return result.type === type;
 }
 
-function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: (msg: FromWorker) => void) {
+function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: (msg: FromWorker) => void, limits?: MemoryLimits) {
   const posted: FromWorker[] = [];
   let nextId = 1;
   const h: TrainingHandler = new TrainingHandler({
@@ -23,6 +23,7 @@ function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: 
       onPost?.(msg, h);
     },
     setBackend: (name: BackendName) => setBackend(name),
+    memoryLimits: limits && (() => limits),
     yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
   });
   /** Posts `request` in the envelope under a fresh id, as the page does; resolves with that id once handled. */
@@ -75,7 +76,7 @@ type Harness = ReturnType<typeof harness>;
 
 async function ready(t: Harness) {
   const init = await t.send({ type: "init", backends: ["webgpu", "cpu"], softwareWebgpu: "as-ordered" });
-  const load = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
+  const load = await t.send({ type: "load-model", model: { kind: "seeded", vocabSize: 64, eosTokenId: 2 } });
   return { init, load };
 }
 
@@ -168,7 +169,7 @@ describe("TrainingHandler", () => {
     const steps = t.of("step").map((m) => m.metrics);
     expect(steps.map((m) => m.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(steps[29].loss).toBeLessThan(steps[0].loss / 5);
-    expect(steps[0].learningRate).toBeCloseTo(5e-3);
+    expect(steps[0].learningRate).toBeCloseTo(BUNDLED_MODEL_TRAINING.learningRate);
     expect(steps[29].learningRate).toBeLessThan(steps[0].learningRate);
     expect(steps.every((m) => m.tokens === 5 && m.gradNorm > 0 && m.msPerStep > 0)).toBe(true);
     // Generations before training (step 0), every 10 steps, and at the end.
@@ -238,7 +239,11 @@ describe("TrainingHandler", () => {
     expect(t.resultFor(base, "teacher-forced").predictions).toHaveLength(3);
     const exported = await t.send({ type: "export-adapter", runId: "t" });
     const adapter = t.resultFor(exported, "export-adapter");
-    expect(JSON.parse(adapter.configJson)).toMatchObject({ peft_type: "LORA", r: 16, lora_alpha: 32 });
+    expect(JSON.parse(adapter.configJson)).toMatchObject({
+      peft_type: "LORA",
+      r: BUNDLED_MODEL_TRAINING.lora.r,
+      lora_alpha: BUNDLED_MODEL_TRAINING.lora.loraAlpha,
+    });
     expect(adapter.safetensors.byteLength).toBeGreaterThan(1000);
   });
 
@@ -291,7 +296,7 @@ describe("TrainingHandler answers every request, failing ones with an error for 
     });
     expect(t.errorFor(bad)).toMatch(/GPT2LMHeadModel/);
     // The failure does not wedge the queue that orders init and load-model.
-    const good = await t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } });
+    const good = await t.send({ type: "load-model", model: { kind: "seeded", vocabSize: 64, eosTokenId: 2 } });
     expect(t.resultFor(good, "load-model").info.vocabSize).toBe(64);
   });
 
@@ -338,7 +343,7 @@ describe("TrainingHandler message order", () => {
     const t = harness();
     const ids = await Promise.all([
       t.send({ type: "init", backends: ["cpu"], softwareWebgpu: "as-ordered" }),
-      t.send({ type: "load-model", model: { kind: "bundled", vocabSize: 64, eosTokenId: 2 } }),
+      t.send({ type: "load-model", model: { kind: "seeded", vocabSize: 64, eosTokenId: 2 } }),
       t.send(start("all-at-once", 2, 0)),
     ]);
     expect(t.posted.filter((m) => m.type === "error")).toEqual([]);
@@ -426,5 +431,27 @@ describe("TrainingHandler vocabulary check", () => {
     await ready(t);
     const id = await t.send({ type: "teacher-forced", runId: null, inputIds: [5, 6, 99] });
     expect(t.errorFor(id)).toMatch(/Token id 99 \(teacher-forced view, input id at position 2\) is outside the model's vocabulary of 64/);
+  });
+});
+
+describe("memory", () => {
+  it("refuses a run whose largest step cannot fit before it starts, saying what to lower; a run that fits starts", async () => {
+    const tight = harness(undefined, undefined, { backend: "wasm", totalBytes: 50_000, tensorBytes: null });
+    await ready(tight);
+    const refused = await tight.send(start("big", 2, 0));
+    expect(tight.errorFor(refused)).toMatch(
+      /needs about 0\.\d+ GB at its largest step \(batch 2 × 7 tokens × vocabulary 64\), more than the wasm backend can hold.*Lower the batch size or max_seq_length/,
+    );
+    expect(tight.of("run-state")).toEqual([]);
+
+    const buffer = harness(undefined, undefined, { backend: "webgpu", totalBytes: null, tensorBytes: 1000 });
+    await ready(buffer);
+    expect(buffer.errorFor(await buffer.send(start("big", 2, 0)))).toMatch(
+      /logits \(batch 2 × 7 tokens × vocabulary 64\) take .* largest buffer the webgpu backend allows/,
+    );
+
+    const roomy = harness(undefined, undefined, { backend: "wasm", totalBytes: 4 * 1024 ** 3, tensorBytes: null });
+    await ready(roomy);
+    expect(roomy.resultFor(await roomy.send(start("ok", 2, 0)), "start").totalSteps).toBe(2);
   });
 });

@@ -17,10 +17,12 @@ import {
 } from "../../core/protocol";
 import { errorMessage } from "../../core/workerEnvelope";
 import { exportAdapter } from "../adapter";
-import { createDefaultModel, DEFAULT_MODEL_NAME } from "../defaultModel";
+import { createSeededModel, SEEDED_MODEL_NAME } from "../seededModel";
 import { teacherForced } from "../generate";
 import { architectureFor } from "../architectures";
 import { disposeModel, linearModules, loadModelFromFiles, resizeTokenEmbeddings, type CausalLM } from "../weights";
+import type { MemoryLimits } from "../backend";
+import { estimateStep, memoryRefusal } from "./memoryEstimate";
 import { classifyError, TrainingRun } from "./trainingRun";
 import { checkIds, vocabularyForStart } from "./vocabularyCheck";
 
@@ -31,6 +33,8 @@ export interface HandlerEnv {
   /** What the page shows about the backend's device (the WebGPU adapter), if anything. */
   describeAdapter?(name: BackendName): Promise<{ description: string; software: boolean } | null>;
   yieldToEvents(): Promise<void>;
+  /** What the active backend can hold (backend.ts memoryLimits); without it no run is refused for memory. */
+  memoryLimits?(): MemoryLimits;
 }
 
 function modelInfo(name: string, model: CausalLM): ModelInfo {
@@ -230,14 +234,14 @@ export class TrainingHandler {
     this.model = null;
     // A failure keeps no model; the loader's own message (which file, which field) is the reply.
     const model =
-      spec.kind === "bundled"
-        ? createDefaultModel(spec.vocabSize, spec.eosTokenId)
+      spec.kind === "seeded"
+        ? createSeededModel(spec.vocabSize, spec.eosTokenId)
         : await loadModelFromFiles(
             spec.config as object,
             spec.weights.map((w) => ({ name: w.name, source: w.blob })),
           );
     this.model = model;
-    return { type: "load-model", info: modelInfo(spec.kind === "bundled" ? DEFAULT_MODEL_NAME : spec.name, model) };
+    return { type: "load-model", info: modelInfo(spec.kind === "seeded" ? SEEDED_MODEL_NAME : spec.name, model) };
   }
 
   private start(msg: Request<"start">): Handled {
@@ -256,6 +260,11 @@ export class TrainingHandler {
       });
     } catch (err) {
       throw new Error(`The run could not start: ${errorMessage(err)}`);
+    }
+    const refusal = this.memoryRefusal(model, msg, run.trainableParameters);
+    if (refusal) {
+      run.dispose();
+      throw new Error(refusal);
     }
     this.runs.set(msg.runId, run);
     return {
@@ -307,6 +316,16 @@ export class TrainingHandler {
         `The training worker has no run ${runId} (it was deleted, another model was loaded, or the worker restarted); start a new run.`,
       );
     return run;
+  }
+
+  /** The largest step's estimated memory against the backend's limits (see memoryEstimate.ts). */
+  private memoryRefusal(model: CausalLM, msg: Request<"start">, trainable: number): string | null {
+    const { batchSize, maxSeqLength } = msg.settings;
+    const tokens = Math.min(maxSeqLength, Math.max(...msg.examples.map((e) => e.inputIds.length)));
+    const parameters = [...model.weights.values()].reduce((n, t) => n + t.size, 0);
+    const step = estimateStep(model.config, Math.min(batchSize, msg.examples.length), tokens, parameters, trainable);
+    const limits = this.env.memoryLimits?.() ?? { backend: this.backend ?? "unknown", totalBytes: null, tensorBytes: null };
+    return memoryRefusal(step, limits, model.config.vocabSize);
   }
 
   private nextBackend(): BackendName | null {

@@ -31,7 +31,10 @@ export function classifyError(err: unknown): RunErrorKind {
   // Chrome words a lost WebGPU device several ways, e.g. mapAsync failing because "a valid external
   // Instance reference no longer exists".
   if (/device (was )?lost|gpudevicelost|context lost|instance reference no longer exists|mapasync/.test(text)) return "device-lost";
-  if (/out of memory|oom|allocation failed|failed to allocate|memory limit/.test(text)) return "out-of-memory";
+  // Emscripten (the wasm backend) aborts with "Cannot enlarge memory arrays ... (OOM)"; a failed
+  // WebAssembly.Memory.grow says "Maximum memory size exceeded"; WebGPU has GPUOutOfMemoryError.
+  if (/out ?of ?memory|\boom\b|allocation failed|failed to allocate|memory limit|maximum memory size|cannot enlarge memory/.test(text))
+    return "out-of-memory";
   return "other";
 }
 
@@ -141,7 +144,12 @@ export class TrainingRun {
         this.setState("finished");
       }
     } catch (err) {
-      this.fail(classifyError(err), `Step ${this.lastStep + 1} failed: ${(err as Error).message ?? String(err)}`);
+      const kind = classifyError(err);
+      const next =
+        kind === "out-of-memory"
+          ? " The backend ran out of memory: lower the batch size or max_seq_length (or pick a smaller model), then train again."
+          : "";
+      this.fail(kind, `Step ${this.lastStep + 1} failed: ${(err as Error).message ?? String(err)}${next}`);
     } finally {
       this.looping = false;
     }

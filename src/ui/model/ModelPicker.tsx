@@ -86,7 +86,8 @@ export function ModelPicker() {
           data-testid="model-bundled"
         />
         <span>
-          Bundled default <span className="muted">— a tiny random Qwen3-style model, offline, loads at once</span>
+          Bundled default{" "}
+          <span className="muted">— tiny-translator: a 1.4M-parameter Llama pretrained on an English–Spanish dictionary, offline</span>
         </span>
       </label>
       {HUB_MODEL_PRESETS.map((p) => (

@@ -134,7 +134,9 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
         </td>
         <td>{run.strategy}</td>
         <td data-testid="run-state">{run.status}</td>
-        <td className="num">{seconds(ms)}</td>
+        <td className="num" data-testid="run-time" data-ms={Math.round(ms)}>
+          {seconds(ms)}
+        </td>
         <td className="num">
           {step}/{run.totalSteps || "?"}
         </td>

@@ -1,4 +1,4 @@
-// Where the tokenizer comes from: the bundled Qwen3 (loaded on start), a Hugging Face model id, or
+// Where the tokenizer comes from: the bundled model's (loaded on start), a Hugging Face model id, or
 // the two JSON files dropped or picked. A failed load keeps the current tokenizer.
 import { useRef, useState, type DragEvent } from "react";
 import { BUNDLED_TOKENIZER } from "../../core/tokenizer/load";
@@ -39,7 +39,7 @@ export function TokenizerPanel() {
           {!info ? (
             <div>
               <button type="button" onClick={() => void loadBundled()}>
-                Retry the bundled Qwen3
+                Retry the bundled tokenizer
               </button>
             </div>
           ) : null}
@@ -102,7 +102,7 @@ export function TokenizerPanel() {
       </div>
       {info && info.name !== BUNDLED_TOKENIZER.name ? (
         <button type="button" className="link" disabled={busy} onClick={() => void loadBundled()}>
-          Back to the bundled Qwen3
+          Back to the bundled tokenizer
         </button>
       ) : null}
     </section>

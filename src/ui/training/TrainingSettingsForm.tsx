@@ -80,8 +80,8 @@ function BundledNote() {
   };
   return (
     <div className="note" data-testid="bundled-note">
-      The bundled model starts from random weights, so the Trainer's defaults barely move it; these settings differ from the Trainer's (the
-      notebook's) to learn the five answers quickly: {diff.join(", ")}.{" "}
+      The bundled model is tiny (1.4M parameters), so the Trainer's defaults barely move it; these settings differ from the Trainer's (the
+      notebook's) to teach it the chat format and the five answers: {diff.join(", ")}.{" "}
       <button type="button" className="link-button" onClick={() => apply(preset)}>
         use these
       </button>{" "}
