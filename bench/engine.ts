@@ -75,6 +75,18 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
   await engine.setBackend(backend as "cpu" | "wasm" | "webgpu");
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
+  // What the page's worker would refuse, the bench refuses too, instead of aborting mid-step.
+  const tokens = Math.max(...work.examples.map((e) => e.input_ids.length));
+  const parameters = [...model.weights.values()].reduce((n, t) => n + t.size, 0);
+  const trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
+  const batch = Math.min(work.args.per_device_train_batch_size ?? 1, work.examples.length);
+  const step = engine.estimateStep(model.config, batch, tokens, parameters, trainable, model.headT ? 0 : 2);
+  const refusal = engine.memoryRefusal(step, engine.memoryLimits(), model.config.vocabSize);
+  if (refusal) {
+    engine.disposeLora(lora);
+    engine.disposeModel(model);
+    throw new Error(`${work.model} on ${backend}: ${refusal}`);
+  }
   const trainer = new engine.Trainer(model, lora, work.examples, { ...work.args, max_steps: steps + 2 });
   try {
     await trainer.step(); // warm-up: kernels compiled, first allocations
@@ -89,7 +101,6 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
       results.push(r);
     }
     const ms = median(times);
-    const batch = work.args.per_device_train_batch_size ?? 1;
     return {
       model: work.model,
       backend,

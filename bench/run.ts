@@ -173,7 +173,13 @@ async function generation(eng: Engine, backend: string) {
 
 const work = workload(values.model);
 for (const backend of values.backend.split(",")) {
-  const row = await measureSteps(engine, work, backend, steps);
+  let row: StepRow;
+  try {
+    row = await measureSteps(engine, work, backend, steps);
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exit(1);
+  }
   reportStep(row);
   if (values.model === "default") await generation(engine, backend);
   if (values.baseline === "torch") {

@@ -4,7 +4,8 @@
 /** The tfjs-core instance the engine uses, so callers create and free tensors in the same one. */
 export * as tf from "@tensorflow/tfjs-core";
 
-export { setBackend, type BackendName } from "./backend";
+export { memoryLimits, setBackend, type BackendName, type MemoryLimits } from "./backend";
+export { estimateStep, memoryRefusal } from "./session/memoryEstimate";
 export { parseModelConfig } from "./config";
 export type { Architecture, ModelConfig, Family } from "./modelTypes";
 export { ARCHITECTURES, SUPPORTED_ARCHITECTURES, DEFAULT_TARGET_MODULES, architectureFor, architectureByName } from "./architectures";

@@ -23,21 +23,20 @@ describe("estimateStep", () => {
     );
   });
 
-  it("bloom-560m at batch 1 × 32 tokens fits in wasm; over a 128 MB WebGPU buffer limit its logits do not", () => {
+  it("bloom-560m even at batch 1 × 32 tokens does not fit wasm: the head's two repacked copies (it aborted there when run)", () => {
     const step = estimateStep(bloom, 1, 32, 559_214_592, 1_572_864);
-    expect(memoryRefusal(step, wasm, bloom.vocabSize)).toBeNull();
-    expect(
-      memoryRefusal(
-        estimateStep(bloom, 1, 256, 559_214_592, 0),
-        { backend: "webgpu", totalBytes: null, tensorBytes: 128 * 1024 ** 2 },
-        bloom.vocabSize,
-      ),
-    ).toMatch(/largest buffer the webgpu backend allows \(0\.13 GB\)/);
+    expect(memoryRefusal(step, wasm, bloom.vocabSize)).toMatch(/needs about 4\.\d GB/);
+    // With the head kept pre-transposed (no copies) the same step would fit.
+    expect(memoryRefusal(estimateStep(bloom, 1, 32, 559_214_592, 1_572_864, 0), wasm, bloom.vocabSize)).toBeNull();
+    const buffer = { backend: "webgpu", totalBytes: null, tensorBytes: 128 * 1024 ** 2 };
+    expect(memoryRefusal(estimateStep(bloom, 1, 256, 559_214_592, 0), buffer, bloom.vocabSize)).toMatch(
+      /largest buffer the webgpu backend allows \(0\.13 GB\)/,
+    );
   });
 
   it("grows with the batch, the tokens and (quadratically, through attention) the length", () => {
-    const a = estimateStep(bloom, 1, 64, 0, 0).totalBytes;
-    expect(estimateStep(bloom, 2, 64, 0, 0).totalBytes).toBeCloseTo(2 * a, -3);
-    expect(estimateStep(bloom, 1, 128, 0, 0).totalBytes).toBeGreaterThan(2 * a);
+    const a = estimateStep(bloom, 1, 64, 0, 0, 0).totalBytes;
+    expect(estimateStep(bloom, 2, 64, 0, 0, 0).totalBytes).toBeCloseTo(2 * a, -3);
+    expect(estimateStep(bloom, 1, 128, 0, 0, 0).totalBytes).toBeGreaterThan(2 * a);
   });
 });

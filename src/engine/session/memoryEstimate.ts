@@ -16,14 +16,28 @@ export interface StepMemory {
   totalBytes: number;
 }
 
-export function estimateStep(config: ModelConfig, batch: number, tokens: number, parameters: number, trainable: number): StepMemory {
+/**
+ * `headCopies`: copies of the output head a step makes besides the weights. The matmul backends
+ * repack a weight they multiply transposed (XNNPACK on wasm), once for the logits and once for their
+ * gradient; the engine avoids that only for heads it keeps pre-transposed (weights.ts transposedHead).
+ * Measured: bloom-560m (head 250,880 × 1,024, 1 GB) at batch 1 × 20 tokens aborted the wasm backend.
+ */
+export function estimateStep(
+  config: ModelConfig,
+  batch: number,
+  tokens: number,
+  parameters: number,
+  trainable: number,
+  headCopies = 2,
+): StepMemory {
   const positions = batch * tokens;
   const logitsBytes = positions * config.vocabSize * FLOAT;
   // Kept for backward per layer: the norms' inputs, q/k/v/o, the MLP's gate/up/product, and the
   // attention probabilities (one [tokens, tokens] map per head).
   const perLayer = positions * (6 * config.hiddenSize + 3 * config.intermediateSize) + batch * config.numHeads * tokens * tokens;
   const activations = perLayer * config.numLayers * FLOAT;
-  const totalBytes = parameters * FLOAT + 3 * logitsBytes + 2 * activations + 4 * trainable * FLOAT;
+  const head = headCopies * config.vocabSize * config.hiddenSize * FLOAT;
+  const totalBytes = parameters * FLOAT + head + 3 * logitsBytes + 2 * activations + 4 * trainable * FLOAT;
   return { batch, tokens, logitsBytes, totalBytes };
 }
 

@@ -323,7 +323,8 @@ export class TrainingHandler {
     const { batchSize, maxSeqLength } = msg.settings;
     const tokens = Math.min(maxSeqLength, Math.max(...msg.examples.map((e) => e.inputIds.length)));
     const parameters = [...model.weights.values()].reduce((n, t) => n + t.size, 0);
-    const step = estimateStep(model.config, Math.min(batchSize, msg.examples.length), tokens, parameters, trainable);
+    const headCopies = model.headT ? 0 : 2;
+    const step = estimateStep(model.config, Math.min(batchSize, msg.examples.length), tokens, parameters, trainable, headCopies);
     const limits = this.env.memoryLimits?.() ?? { backend: this.backend ?? "unknown", totalBytes: null, tensorBytes: null };
     return memoryRefusal(step, limits, model.config.vocabSize);
   }

@@ -33,7 +33,12 @@ export function classifyError(err: unknown): RunErrorKind {
   if (/device (was )?lost|gpudevicelost|context lost|instance reference no longer exists|mapasync/.test(text)) return "device-lost";
   // Emscripten (the wasm backend) aborts with "Cannot enlarge memory arrays ... (OOM)"; a failed
   // WebAssembly.Memory.grow says "Maximum memory size exceeded"; WebGPU has GPUOutOfMemoryError.
-  if (/out ?of ?memory|\boom\b|allocation failed|failed to allocate|memory limit|maximum memory size|cannot enlarge memory/.test(text))
+  // An Emscripten abort with no message ("Aborted()") is a failed malloc in the wasm backend.
+  if (
+    /out ?of ?memory|\boom\b|allocation failed|failed to allocate|memory limit|maximum memory size|cannot enlarge memory|^aborted\(\)/.test(
+      text,
+    )
+  )
     return "out-of-memory";
   return "other";
 }
