@@ -145,7 +145,11 @@ async function loadFromRepo(
       signal: controller.signal,
       onProgress: (progress) => set((s) => ({ modelLoad: { ...s.modelLoad, progress } })),
     });
-    await switchTokenizer(label, files.tokenizerJson, files.tokenizerConfig);
+    // The page loads the bundled tokenizer on its own at start; if it is still the one in use, the
+    // bundled model's download must not load it again: that would clear a message about a tokenizer
+    // the user tried meanwhile (and redo the mask view for nothing).
+    if (key !== BUNDLED_KEY || store().tokenizer.info?.name !== label)
+      await switchTokenizer(label, files.tokenizerJson, files.tokenizerConfig);
     await loadFilesModel(key, {
       kind: "files",
       name: label,
