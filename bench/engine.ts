@@ -2,8 +2,14 @@
 // LoRA and training arguments) on one backend, reported as one JSON object with the work itself, so
 // that rows from different machines compare. kernels_per_step is tf.profile's count of kernels run
 // by one step (forward, backward, optimizer): it does not depend on the machine, and a unit test pins it.
-import type { Engine } from "../src/cli/engineArgs";
+import { loadModelDir, type Engine } from "../src/cli/engineArgs";
+import { BUNDLED_MODEL_FOLDER } from "../src/cli/tokenizerDir";
+import { buildMaskView } from "../src/core/maskView";
+import { DEFAULT_STATE } from "../src/core/playgroundState";
+import type { PlaygroundTokenizer } from "../src/core/tokenizer/playgroundTokenizer";
+import { buildTrainingData } from "../src/core/trainingData";
 import type { Example, LoraConfig, TrainingArgs } from "../src/engine/index";
+import { loraConfigFrom, trainingArgsFrom } from "../src/engine/session/settings";
 import type { CausalLM } from "../src/engine/weights";
 
 export interface Workload {
@@ -12,6 +18,23 @@ export interface Workload {
   examples: Example[];
   lora: LoraConfig;
   args: Partial<TrainingArgs>;
+  /** A prompt for the generation measurement (the default's first question). */
+  prompt?: number[];
+}
+
+/** The page's first run: the bundled model, its default examples masked as the page masks them, its settings. */
+export function defaultWorkload(engine: Engine, tokenizer: PlaygroundTokenizer): Workload {
+  const state = DEFAULT_STATE;
+  const view = buildMaskView(tokenizer, state.examples, state.formatting, state.masking);
+  const data = buildTrainingData(view, state.examples, state.holdout, state.training.maxSeqLength);
+  return {
+    model: "default",
+    build: () => loadModelDir(engine, BUNDLED_MODEL_FOLDER),
+    examples: data.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
+    lora: loraConfigFrom(state.training, null),
+    args: trainingArgsFrom(state.training, tokenizer.padId ?? 0),
+    prompt: data.prompts[0].inputIds,
+  };
 }
 
 export interface StepRow {
@@ -76,12 +99,10 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
   // What the page's worker would refuse, the bench refuses too, instead of aborting mid-step.
-  const tokens = Math.max(...work.examples.map((e) => e.input_ids.length));
-  const parameters = [...model.weights.values()].reduce((n, t) => n + t.size, 0);
+  const batch = work.args.per_device_train_batch_size ?? 1;
   const trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
-  const batch = Math.min(work.args.per_device_train_batch_size ?? 1, work.examples.length);
-  const step = engine.estimateStep(model.config, batch, tokens, parameters, trainable, model.headT ? 0 : 2);
-  const refusal = engine.memoryRefusal(step, engine.memoryLimits(), model.config.vocabSize);
+  const lengths = work.examples.map((e) => e.input_ids.length);
+  const refusal = engine.trainingMemoryRefusal(model, lengths, batch, trainable, engine.memoryLimits());
   if (refusal) {
     engine.disposeLora(lora);
     engine.disposeModel(model);

@@ -12,11 +12,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadModelDir, type Engine } from "../src/cli/engineArgs";
-import { BUNDLED_MODEL_DIR, loadTokenizerDir } from "../src/cli/tokenizerDir";
-import { buildMaskView } from "../src/core/maskView";
-import { DEFAULT_STATE } from "../src/core/playgroundState";
-import { buildTrainingData } from "../src/core/trainingData";
-import { NAMED_SHAPES, measureSteps, syntheticWorkload, type StepRow, type Workload } from "./engine";
+import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../src/cli/tokenizerDir";
+import { NAMED_SHAPES, defaultWorkload, measureSteps, syntheticWorkload, type StepRow, type Workload } from "./engine";
 import { keystrokeBench, maskBench } from "./mask";
 import { shareBench } from "./share";
 
@@ -94,21 +91,9 @@ if (values.only === "mask" || values.only === "share") {
 
 const engine = await loadEngine();
 engine.tf.env().set("PROD", true);
-const { loraConfigFrom, trainingArgsFrom } = await import("../src/engine/session/settings");
-const state = DEFAULT_STATE;
-const view = buildMaskView(tokenizer, state.examples, state.formatting, state.masking);
-const data = buildTrainingData(view, state.examples, state.holdout, state.training.maxSeqLength);
-
 /** What --model names: the page's first run, a named shape with random weights, or a folder. */
 function workload(name: string): Workload {
-  if (name === "default")
-    return {
-      model: "default",
-      build: () => loadModelDir(engine, BUNDLED_MODEL_DIR),
-      examples: data.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
-      lora: loraConfigFrom(state.training, null),
-      args: trainingArgsFrom(state.training, tokenizer.padId ?? 0),
-    };
+  if (name === "default") return defaultWorkload(engine, tokenizer);
   const shape = NAMED_SHAPES[name];
   if (shape) {
     const vocab = (shape as { vocab_size: number }).vocab_size;
@@ -122,7 +107,7 @@ function workload(name: string): Workload {
   return syntheticWorkload(engine, path.basename(path.resolve(name)), () => loadModelDir(engine, name), config.vocabSize);
 }
 
-/** The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder; null when there is no torch here. */
+/** The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder; exits 2 when there is no torch here. */
 function torchBaseline(work: Workload, engineMs: number): Record<string, unknown> | null {
   const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
   if (!python) {
@@ -130,7 +115,7 @@ function torchBaseline(work: Workload, engineMs: number): Record<string, unknown
     process.exit(2);
   }
   const spec = {
-    model_dir: BUNDLED_MODEL_DIR,
+    model_dir: BUNDLED_MODEL_FOLDER,
     examples: work.examples,
     lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
     learning_rate: work.args.learning_rate,
@@ -156,9 +141,8 @@ function reportStep(row: StepRow) {
   );
 }
 
-async function generation(eng: Engine, backend: string) {
-  const model = await loadModelDir(eng, BUNDLED_MODEL_DIR);
-  const prompt = data.prompts[0].inputIds;
+async function generation(eng: Engine, backend: string, prompt: number[]) {
+  const model = await loadModelDir(eng, BUNDLED_MODEL_FOLDER);
   const t0 = performance.now();
   const out = await eng.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false });
   report({
@@ -181,7 +165,7 @@ for (const backend of values.backend.split(",")) {
     process.exit(1);
   }
   reportStep(row);
-  if (values.model === "default") await generation(engine, backend);
+  if (work.prompt) await generation(engine, backend, work.prompt);
   if (values.baseline === "torch") {
     if (values.model !== "default") {
       console.error("bench: --baseline torch runs on the bundled default only (the baseline reads its Llama folder).");

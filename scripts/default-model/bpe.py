@@ -100,6 +100,16 @@ def train(texts, vocab_size: int) -> tuple[dict[str, int], list[tuple[str, str]]
     return vocab, merges
 
 
+_BYTE_OF = {c: b for b, c in BYTE_CHARS.items()}
+
+
+def decode(vocab: dict[str, int], ids: list[int], show_eos: bool = False) -> str:
+    """The text of token ids, special tokens left out (`</s>` written out when show_eos)."""
+    token = {i: s for s, i in vocab.items()}
+    text = bytes(_BYTE_OF[c] for i in ids if i >= len(SPECIALS) for c in token[i]).decode("utf-8", "replace")
+    return text + ("</s>" if show_eos and SPECIALS.index("</s>") in ids else "")
+
+
 class Encoder:
     def __init__(self, vocab: dict[str, int], merges: list[tuple[str, str]]):
         self.vocab = vocab

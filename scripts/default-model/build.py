@@ -8,6 +8,7 @@ dict-freedict-eng-spa / dict-freedict-spa-eng packages. Writes a reference file 
 """
 import argparse
 import json
+import math
 import os
 import random
 import struct
@@ -85,7 +86,7 @@ def pretrain(model, epoch_docs, args, log, probe):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.01)
     total = args.steps
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + __import__("math").cos(3.14159265 * s / total)))
+        opt, lambda s: min(1.0, (s + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(3.14159265 * s / total)))
     )
     stream: list[int] = []
     epoch = 0
@@ -182,7 +183,8 @@ def main():
     log(f"{len(pairs)} confirmed pairs, {len(docs)} documents")
     vocab, merges = bpe.train(docs, CONFIG["vocab_size"])
     enc = bpe.Encoder(vocab, merges)
-    docs_ids = [[BOS] + enc.encode(d) + [EOS] for d in docs]
+    tokenize = lambda docs: [[BOS] + enc.encode(d) + [EOS] for d in docs]  # noqa: E731
+    docs_ids = tokenize(docs)
     n_tokens = sum(map(len, docs_ids))  # one epoch
     probe = enc.encode('Spanish?\n\n### Assistant:')
     log(f"tokenizer: {len(vocab)} tokens, {n_tokens} corpus tokens, {time.time() - t0:.0f}s; 'Spanish?\\n\\n###' -> {probe}")
@@ -191,7 +193,6 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {n_params} parameters")
     probe_pairs = random.Random(args.seed).sample(pairs, 60)
-    tokenize = lambda docs: [[BOS] + enc.encode(d) + [EOS] for d in docs]  # noqa: E731
     epoch_docs = lambda k: docs_ids if k == 0 else tokenize(corpus.documents(pairs, random.Random(args.seed + k)))  # noqa: E731
     seconds = pretrain(model, epoch_docs, args, log, lambda: recall(model, enc, probe_pairs))
 
@@ -212,8 +213,7 @@ def main():
         ref_logits = model(torch.tensor([ref_ids]))[0, -1]
     losses = fine_tune(model, enc, args, log)
     after = answers(model, enc, pairs_all)
-    decode = {i: s for s, i in vocab.items()}
-    text = lambda ids: bytes(bpe_inv[c] for i in ids if i >= len(bpe.SPECIALS) for c in decode[i]).decode("utf-8", "replace")  # noqa: E731
+    text = lambda ids: bpe.decode(vocab, ids)  # noqa: E731
     for en, es in pairs_all:
         log(f"  {en}: before {text(before[en])!r} after {text(after[en])!r} (want {es!r})")
     reference = {
@@ -234,6 +234,5 @@ def main():
     log(f"done in {time.time() - t0:.0f}s")
 
 
-bpe_inv = {c: b for b, c in bpe.BYTE_CHARS.items()}
 if __name__ == "__main__":
     main()

@@ -40,8 +40,7 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     model, enc, vocab = load(args.folder)
-    inv = {i: s for s, i in vocab.items()}
-    text = lambda ids: bytes(build.bpe_inv[c] for i in ids if i >= 4 for c in inv[i]).decode("utf-8", "replace") + ("</s>" if 2 in ids else "")  # noqa: E731
+    text = lambda ids: bpe.decode(vocab, ids, show_eos=True)  # noqa: E731
     pairs = build.NOTEBOOK_PAIRS + [build.HOLDOUT]
     before = build.answers(model, enc, pairs)
     losses = build.fine_tune(model, enc, args, print)

@@ -13,7 +13,7 @@ import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer"
 import type { CausalLM } from "../engine/index";
 import { CliError } from "./cliError";
 import { loadModelDir, type Engine } from "./engineArgs";
-import { BUNDLED_MODEL_DIR, loadTokenizerDir } from "./tokenizerDir";
+import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
 export const DEFAULT_MODEL_FLAG = "default";
 
@@ -26,7 +26,7 @@ export interface DefaultSetup {
 /** The bundled model folder, loaded as any --model DIR is, with the page's default settings for it. */
 export async function loadDefaultSetup(engine: Engine): Promise<DefaultSetup> {
   const tokenizer = loadTokenizerDir("default");
-  return { tokenizer, model: await loadModelDir(engine, BUNDLED_MODEL_DIR), settings: DEFAULT_STATE.training };
+  return { tokenizer, model: await loadModelDir(engine, BUNDLED_MODEL_FOLDER), settings: DEFAULT_STATE.training };
 }
 
 /** Reads any dataset file the page accepts and masks it as the page does by default. */

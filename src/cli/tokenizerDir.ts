@@ -10,8 +10,7 @@ import { CliError } from "./cliError";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The bundled model's folder (its tokenizer too), as the page serves it from public/. */
-export const BUNDLED_MODEL_DIR = join(repoRoot, "public", BUNDLED_MODEL.folder);
-export const BUNDLED_TOKENIZER_DIR = join(repoRoot, "public", dirname(BUNDLED_TOKENIZER.files.tokenizerJson));
+export const BUNDLED_MODEL_FOLDER = join(repoRoot, "public", BUNDLED_MODEL.folder);
 
 function readJson(path: string): unknown {
   if (!existsSync(path)) throw new CliError(`${path} does not exist; a tokenizer folder needs tokenizer.json and tokenizer_config.json`);
@@ -24,7 +23,7 @@ function readJson(path: string): unknown {
 
 /** `dir` is a folder, or "default" for the bundled tokenizer. */
 export function loadTokenizerDir(dir: string): PlaygroundTokenizer {
-  const folder = dir === "default" ? BUNDLED_TOKENIZER_DIR : resolve(dir);
+  const folder = dir === "default" ? BUNDLED_MODEL_FOLDER : resolve(dir);
   const name = dir === "default" ? BUNDLED_TOKENIZER.name : dir;
   try {
     return PlaygroundTokenizer.fromFiles({

@@ -5,7 +5,7 @@
 export * as tf from "@tensorflow/tfjs-core";
 
 export { memoryLimits, setBackend, type BackendName, type MemoryLimits } from "./backend";
-export { estimateStep, memoryRefusal } from "./session/memoryEstimate";
+export { trainingMemoryRefusal } from "./session/memoryEstimate";
 export { parseModelConfig } from "./config";
 export type { Architecture, ModelConfig, Family } from "./modelTypes";
 export { ARCHITECTURES, SUPPORTED_ARCHITECTURES, DEFAULT_TARGET_MODULES, architectureFor, architectureByName } from "./architectures";

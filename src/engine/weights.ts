@@ -95,6 +95,13 @@ export function transposedHead(config: ModelConfig, weights: Map<string, tf.Tens
   return tf.transpose(head as tf.Tensor2D); // [H, V]
 }
 
+/** Every weight's element count, summed (the frozen base; LoRA is counted by its adapter). */
+export function parameterCount(model: CausalLM): number {
+  let n = 0;
+  for (const w of model.weights.values()) n += w.size;
+  return n;
+}
+
 export function disposeModel(model: CausalLM): void {
   for (const w of model.weights.values()) w.dispose();
   model.weights.clear();

@@ -5,6 +5,7 @@ import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles, loa
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { PlaygroundState } from "./playgroundStore";
 import { setCurrentTokenizer } from "./tokenizerHolder";
+import { environment } from "./environment";
 
 /** What the header and the tokenizer panel show; the tokenizer object itself is in tokenizerHolder. */
 export interface TokenizerInfo {
@@ -71,12 +72,13 @@ export const createTokenizerSlice: StateCreator<PlaygroundState, [], [], Tokeniz
     tokenizer: { loading: null, error: null, info: null, version: 0 },
     loadBundledTokenizer: () =>
       load(BUNDLED_TOKENIZER.name, () => {
-        const base = import.meta.env.BASE_URL;
+        // The app's own files, addressed as the bundled model's download addresses them (environment.ts).
+        const { appFiles } = environment();
         const urls = {
-          tokenizerJson: base + BUNDLED_TOKENIZER.files.tokenizerJson,
-          tokenizerConfig: base + BUNDLED_TOKENIZER.files.tokenizerConfig,
+          tokenizerJson: appFiles.url(BUNDLED_TOKENIZER.files.tokenizerJson),
+          tokenizerConfig: appFiles.url(BUNDLED_TOKENIZER.files.tokenizerConfig),
         };
-        return loadTokenizerFromUrls(BUNDLED_TOKENIZER.name, urls, browserFetch);
+        return loadTokenizerFromUrls(BUNDLED_TOKENIZER.name, urls, (url) => appFiles.fetch(url));
       }),
     loadHubTokenizer: (modelId) => load(modelId, () => loadHubTokenizer(modelId.trim(), browserFetch)),
     loadDroppedTokenizer: (files) => load(files.map((f) => f.name).join(" + "), () => loadTokenizerFromDroppedFiles(files)),

@@ -8,11 +8,11 @@ import { z } from "zod";
 import { BUNDLED_MODEL_DIR, exportFiles, fileChunks, type ExportFile, type ExportInput, type ExportModel } from "../../core/export/index";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { CliError } from "../cliError";
-import { DEFAULT_MODEL_FLAG, defaultTrainingData, loadDefaultSetup } from "../defaultSetup";
+import { DEFAULT_MODEL_FLAG, defaultTrainingData } from "../defaultSetup";
 import { COMMON_OPTIONS, backendFlag, engineWithBackend, modelFlag, validate, withCliErrors, type Engine } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
-import { BUNDLED_MODEL_DIR as BUNDLED_MODEL_FOLDER } from "../tokenizerDir";
+import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../tokenizerDir";
 import { readTrainingData } from "../trainingData";
 import { hfDefaults } from "./train";
 
@@ -69,9 +69,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const f = validate(Flags, values);
-    // The CPU backend: the export only reads the bundled model's weights, it trains nothing.
-    const engine = await engineWithBackend(f.backend ?? "cpu");
-    const files = f.model === DEFAULT_MODEL_FLAG ? await defaultExport(engine, f) : await folderExport(engine, f);
+    // The bundled model's files are copied as they are; a folder's config.json is read by the engine
+    // (on the cpu backend: the export trains nothing).
+    const files =
+      f.model === DEFAULT_MODEL_FLAG ? await defaultExport(f) : await folderExport(await engineWithBackend(f.backend ?? "cpu"), f);
     const written = files.map((file) => writeFile(f.out, file));
     process.stdout.write(
       f.json
@@ -110,12 +111,12 @@ function bundledModelFiles(): ExportFile[] {
   }));
 }
 
-async function defaultExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
-  const setup = await loadDefaultSetup(engine);
-  const settings = settingsFromFlags(f, setup.settings);
+async function defaultExport(f: Flags): Promise<ExportFile[]> {
+  const base = loadTokenizerDir("default");
+  const settings = settingsFromFlags(f, DEFAULT_STATE.training);
   const weights = bundledModelFiles();
   if (f["base-model-only"]) return weights;
-  const { chats, data, view } = await defaultTrainingData(f.data!, setup.tokenizer, settings);
+  const { chats, data, view } = await defaultTrainingData(f.data!, base, settings);
   const tokenizer = view.prepared.tokenizer;
   const input: ExportInput = {
     strategy: view.prepared.strategy,
@@ -128,7 +129,7 @@ async function defaultExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
     tokenizerName: tokenizer.name,
     addedTokens: view.prepared.addedTokens,
     padTokenId: tokenizer.padId,
-    modelVocabSize: setup.tokenizer.vocabSize,
+    modelVocabSize: base.vocabSize,
     run: null,
     writer: "cli",
   };

@@ -4,6 +4,10 @@
 // with kind "out-of-memory" and keeps its steps, see trainingRun.ts).
 import type { MemoryLimits } from "../backend";
 import type { ModelConfig } from "../modelTypes";
+import { parameterCount, type CausalLM } from "../weights";
+
+/** What to do about a run that does not fit: said before it starts and when it runs out mid-step. */
+export const MEMORY_NEXT_STEP = "Lower the batch size or max_seq_length (or pick a smaller model), then train again.";
 
 const FLOAT = 4;
 
@@ -46,10 +50,33 @@ const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ?
 /** null when the step fits; else a message saying what does not fit and what to change. */
 export function memoryRefusal(step: StepMemory, limits: MemoryLimits, vocabSize: number): string | null {
   const shape = `batch ${step.batch} × ${step.tokens} tokens × vocabulary ${vocabSize.toLocaleString("en-US")}`;
-  const next = "Lower the batch size or max_seq_length (or pick a smaller model), then train again.";
+  const next = MEMORY_NEXT_STEP;
   if (limits.tensorBytes !== null && step.logitsBytes > limits.tensorBytes)
     return `This run's logits (${shape}) take ${gb(step.logitsBytes)}, more than the largest buffer the ${limits.backend} backend allows (${gb(limits.tensorBytes)}). ${next}`;
   if (limits.totalBytes !== null && step.totalBytes > limits.totalBytes)
     return `This run needs about ${gb(step.totalBytes)} at its largest step (${shape}), more than the ${limits.backend} backend can hold (${gb(limits.totalBytes)}). ${next}`;
   return null;
+}
+
+/**
+ * The refusal for training `model` (with `trainable` LoRA parameters) on sequences of these lengths
+ * in batches of `batchSize`, or null: what the worker checks before a run and the bench before it measures.
+ */
+export function trainingMemoryRefusal(
+  model: CausalLM,
+  lengths: readonly number[],
+  batchSize: number,
+  trainable: number,
+  limits: MemoryLimits,
+): string | null {
+  const headCopies = model.headT ? 0 : 2;
+  const step = estimateStep(
+    model.config,
+    Math.min(batchSize, lengths.length),
+    Math.max(...lengths),
+    parameterCount(model),
+    trainable,
+    headCopies,
+  );
+  return memoryRefusal(step, limits, model.config.vocabSize);
 }

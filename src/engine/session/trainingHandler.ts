@@ -20,9 +20,9 @@ import { exportAdapter } from "../adapter";
 import { createSeededModel, SEEDED_MODEL_NAME } from "../seededModel";
 import { teacherForced } from "../generate";
 import { architectureFor } from "../architectures";
-import { disposeModel, linearModules, loadModelFromFiles, resizeTokenEmbeddings, type CausalLM } from "../weights";
+import { disposeModel, linearModules, loadModelFromFiles, parameterCount, resizeTokenEmbeddings, type CausalLM } from "../weights";
 import type { MemoryLimits } from "../backend";
-import { estimateStep, memoryRefusal } from "./memoryEstimate";
+import { trainingMemoryRefusal } from "./memoryEstimate";
 import { classifyError, TrainingRun } from "./trainingRun";
 import { checkIds, vocabularyForStart } from "./vocabularyCheck";
 
@@ -38,8 +38,7 @@ export interface HandlerEnv {
 }
 
 function modelInfo(name: string, model: CausalLM): ModelInfo {
-  let parameters = 0;
-  for (const w of model.weights.values()) parameters += w.size;
+  const parameters = parameterCount(model);
   const linear = [...new Set(linearModules(model.config).map((m) => m.path.split(".").pop() as string))];
   return {
     name,
@@ -321,12 +320,9 @@ export class TrainingHandler {
   /** The largest step's estimated memory against the backend's limits (see memoryEstimate.ts). */
   private memoryRefusal(model: CausalLM, msg: Request<"start">, trainable: number): string | null {
     const { batchSize, maxSeqLength } = msg.settings;
-    const tokens = Math.min(maxSeqLength, Math.max(...msg.examples.map((e) => e.inputIds.length)));
-    const parameters = [...model.weights.values()].reduce((n, t) => n + t.size, 0);
-    const headCopies = model.headT ? 0 : 2;
-    const step = estimateStep(model.config, Math.min(batchSize, msg.examples.length), tokens, parameters, trainable, headCopies);
+    const lengths = msg.examples.map((e) => Math.min(maxSeqLength, e.inputIds.length));
     const limits = this.env.memoryLimits?.() ?? { backend: this.backend ?? "unknown", totalBytes: null, tensorBytes: null };
-    return memoryRefusal(step, limits, model.config.vocabSize);
+    return trainingMemoryRefusal(model, lengths, batchSize, trainable, limits);
   }
 
   private nextBackend(): BackendName | null {

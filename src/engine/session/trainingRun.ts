@@ -7,6 +7,7 @@ import { createLora, disposeLora, trainableVariables, type LoraAdapter } from ".
 import { Trainer } from "../trainer";
 import type { CausalLM } from "../weights";
 import { loraConfigFrom, trainingArgsFrom } from "./settings";
+import { MEMORY_NEXT_STEP } from "./memoryEstimate";
 
 export interface RunInput {
   runId: string;
@@ -150,10 +151,8 @@ export class TrainingRun {
       }
     } catch (err) {
       const kind = classifyError(err);
-      const next =
-        kind === "out-of-memory"
-          ? " The backend ran out of memory: lower the batch size or max_seq_length (or pick a smaller model), then train again."
-          : "";
+      const advice = `${MEMORY_NEXT_STEP[0].toLowerCase()}${MEMORY_NEXT_STEP.slice(1)}`;
+      const next = kind === "out-of-memory" ? ` The backend ran out of memory: ${advice}` : "";
       this.fail(kind, `Step ${this.lastStep + 1} failed: ${(err as Error).message ?? String(err)}${next}`);
     } finally {
       this.looping = false;
