@@ -23,7 +23,7 @@ export function lossAndGradTensors(
     () =>
       tf.tidy(() => {
         const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed });
-        return causalLmLossFromHidden(h.hidden, h.lmHead, batch.labels, h.lmHeadFrozen ? { lmHeadT: h.lmHeadT } : null);
+        return causalLmLossFromHidden(h.hidden, h.lmHead, batch.labels, h.frozenHead);
       }),
     vars,
   );

@@ -4,6 +4,10 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
+import { hostAttention } from "./kernels/attention";
+import { hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
+import { hostKernelsActive } from "./kernels/host";
+import { hostLayerNorm, hostRmsNorm } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
 
@@ -15,34 +19,104 @@ export function weight(ctx: LayerContext, name: string): tf.Tensor {
   return w;
 }
 
+/** A frozen nn.Linear: w [out, in] (HF layout), w transposed once where the model keeps it, the bias. */
+export interface FrozenLinear {
+  w: tf.Tensor2D;
+  wT?: tf.Tensor2D;
+  b?: tf.Tensor;
+  /** CausalLM.leanBackward. */
+  lean?: boolean;
+}
+
+/**
+ * dy · w, the frozen linear's input gradient. As a plain matmul wasm packs w and keeps the packing;
+ * `lean` transposes dy instead, a form wasm multiplies in place (slow_batch_matmul), without a copy.
+ */
+function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
+  return f.lean ? tf.matMul(tf.transpose(dy), f.w, true, false) : tf.matMul(dy, f.w); // [N, out] · [out, in] → [N, in]
+}
+
+/** x · wᵀ (+ b): wT when kept, else w transposed in the matmul. */
+function frozenForward(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
+  const y = f.wT ? tf.matMul(x, f.wT) : tf.matMul(x, f.w, false, true); // [N, out]
+  return (f.b ? tf.add(y, f.b) : y) as tf.Tensor2D;
+}
+
+/**
+ * x · wᵀ (+ b) for a frozen linear (no gradient flows into w or b), with its gradient written out:
+ * dx = dy · w. Both matmuls then take a stored tensor as their plain second operand, which is the one
+ * form the wasm backend runs through XNNPACK (it packs that operand once per tensor and reuses the
+ * packing); a transposed operand, or the fresh transposed copy autograd would pass, runs a scalar
+ * loop instead (tfjs-backend-wasm batch_mat_mul_impl.cc). The ops inside stay off the tape, so
+ * none of their inputs is copied for the backward.
+ */
+export function frozenMatMul(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
+  const op = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+    value: frozenForward(inputs[0] as tf.Tensor2D, f),
+    gradFunc: (dy: tf.Tensor) => frozenBackward(dy as tf.Tensor2D, f),
+  }));
+  return op(x) as tf.Tensor2D;
+}
+
+/**
+ * A frozen linear plus its LoRA branch without dropout, y = x·wᵀ + b + s·(x·Aᵀ)·Bᵀ, as one op with
+ * its gradient written out (g = dy, u = g·B): dx = g·w + s·u·A, dA = s·uᵀ·x, dB = s·gᵀ·(x·Aᵀ).
+ * One op on the tape instead of six, and the frozen matmuls in XNNPACK's fast form (frozenMatMul).
+ */
+export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, a, b] = args as tf.Tensor2D[];
+    const save = args[3] as tf.GradSaveFunc;
+    const down = tf.matMul(input, a, false, true); // [N, r]
+    save([input, down]);
+    return {
+      value: tf.add(frozenForward(input, f), tf.mul(tf.matMul(down, b, false, true), scaling)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, downs] = saved as tf.Tensor2D[];
+        const g = dy as tf.Tensor2D;
+        const u = tf.matMul(g, b); // [N, out] · [out, r] → [N, r]
+        const dx = tf.add(frozenBackward(g, f), tf.mul(tf.matMul(u, a), scaling));
+        const dA = tf.mul(tf.matMul(u, xs, true, false), scaling); // [r, in]
+        const dB = tf.mul(tf.matMul(g, downs, true, false), scaling); // [out, r]
+        return [dx, dA, dB];
+      },
+    };
+  });
+  return op(x, A, B) as tf.Tensor2D;
+}
+
 /**
  * y = x W^T + b, plus PEFT LoRA when the adapter targets `path`:
  * y += dropout(x) A^T B^T * scaling (peft/tuners/lora/layer.py, Linear.forward).
  */
 export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tensor2D {
-  const w = weight(ctx, `${path}.weight`) as tf.Tensor2D; // [out, in], the HF layout
-  let y: tf.Tensor = tf.matMul(x, w, false, true); // [N, out]
-  const b = ctx.weights.get(`${path}.bias`);
-  if (b) y = tf.add(y, b);
+  const name = `${path}.weight`;
+  const frozen: FrozenLinear = {
+    w: weight(ctx, name) as tf.Tensor2D,
+    wT: ctx.transposed.get(name),
+    b: ctx.weights.get(`${path}.bias`),
+    lean: ctx.leanBackward,
+  };
   const lora = ctx.lora?.modules.get(path);
-  if (lora && ctx.lora) {
-    const p = ctx.lora.config.lora_dropout;
-    const xd = ctx.dropoutSeed !== null && p > 0 ? tf.dropout(x, p, undefined, ctx.dropoutSeed + lora.index) : x;
-    const down = tf.matMul(xd, lora.A, false, true); // [N, r]
-    const up = tf.matMul(down, lora.B, false, true); // [N, out]
-    y = tf.add(y, tf.mul(up, ctx.lora.scaling));
-  }
-  return y as tf.Tensor2D;
+  if (!lora || !ctx.lora) return frozenMatMul(x, frozen);
+  const p = ctx.lora.config.lora_dropout;
+  if (ctx.dropoutSeed === null || p === 0) return loraLinear(x, lora.A, lora.B, ctx.lora.scaling, frozen);
+  const xd = tf.dropout(x, p, undefined, ctx.dropoutSeed + lora.index);
+  const down = tf.matMul(xd, lora.A, false, true); // [N, r]
+  const up = tf.matMul(down, lora.B, false, true); // [N, out]
+  return tf.add(frozenMatMul(x, frozen), tf.mul(up, ctx.lora.scaling)) as tf.Tensor2D;
 }
 
 /** RMSNorm as Llama: x * rsqrt(mean(x²) + eps) * weight, over the last axis. */
 export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
+  if (hostKernelsActive()) return hostRmsNorm(x, w, eps);
   const variance = tf.mean(tf.square(x), -1, true);
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, eps))), w);
 }
 
 /** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm. */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  if (hostKernelsActive()) return hostLayerNorm(x, w, b, eps);
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -56,15 +130,21 @@ export function silu(x: tf.Tensor): tf.Tensor {
 
 /** BLOOM's tanh GELU (modeling_bloom.bloom_gelu_forward), constants as HF writes them. */
 export function bloomGelu(x: tf.Tensor): tf.Tensor {
+  if (hostKernelsActive()) return hostBloomGelu(x);
   const inner = tf.mul(tf.mul(x, 0.79788456), tf.add(1, tf.mul(0.044715, tf.square(x))));
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
 }
 
+/** silu(gate) · up, SwiGLU's gating. */
+export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
+  return hostKernelsActive() ? hostSwiglu(gate, up) : tf.mul(silu(gate), up);
+}
+
 /** Llama's MLP: down(silu(gate(x)) * up(x)). */
 export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
-  const gate = silu(linear(ctx, `${prefix}.gate_proj`, x)) as tf.Tensor2D;
+  const gate = linear(ctx, `${prefix}.gate_proj`, x);
   const up = linear(ctx, `${prefix}.up_proj`, x);
-  return linear(ctx, `${prefix}.down_proj`, tf.mul(gate, up));
+  return linear(ctx, `${prefix}.down_proj`, swigluProduct(gate, up) as tf.Tensor2D);
 }
 
 /**
@@ -125,6 +205,7 @@ export function ropeTables(invFreq: Float64Array, start: number, T: number): { c
 
 /** x·cos + rotate_half(x)·sin on x [B, nH, T, headDim]; rotate_half(x) = cat(-x2, x1). */
 export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
+  if (hostKernelsActive()) return hostRope(x, cos, sin);
   const half = x.shape[3] / 2;
   const [x1, x2] = tf.split(x, [half, half], 3);
   const rotated = tf.concat([tf.neg(x2), x1], 3);
@@ -168,6 +249,7 @@ export function causalPaddingBias(mask: number[][], T: number): tf.Tensor4D {
  * what HF's repeat_kv produces, done here by folding the group into the query length.
  */
 export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor): tf.Tensor3D {
+  if (hostKernelsActive()) return hostAttention(q, k, v, bias);
   const [B, nH, T, d] = q.shape;
   const [, nKV, Tk] = k.shape;
   const group = nH / nKV;

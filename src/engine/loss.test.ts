@@ -1,9 +1,10 @@
-// The frozen-head loss (its backward written by hand for the wasm backend's matmul packing, with or
-// without the head transposed once) gives the automatic path's loss and gradient, on the cpu backend.
+// The frozen-head loss (its backward written by hand for the wasm backend's matmul packing: with the
+// head transposed once or not, lean or not) gives the automatic path's loss and gradient, on cpu.
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setBackend } from "./backend";
+import type { FrozenLinear } from "./layers";
 import { causalLmLossFromHidden } from "./loss";
 
 beforeAll(() => setBackend("cpu"));
@@ -21,10 +22,10 @@ describe("causalLmLossFromHidden with a frozen head", () => {
       [-100, -100, 10],
     ];
     const headT = tf.transpose(head) as tf.Tensor2D;
-    const lossAndGrad = (frozen: { lmHeadT: tf.Tensor2D | null } | null) =>
+    const lossAndGrad = (frozen: FrozenLinear | null) =>
       tf.valueAndGrad((h: tf.Tensor) => causalLmLossFromHidden(h as tf.Tensor2D, head, labels, frozen))(hidden);
     const auto = lossAndGrad(null);
-    for (const fast of [lossAndGrad({ lmHeadT: null }), lossAndGrad({ lmHeadT: headT })]) {
+    for (const fast of [lossAndGrad({ w: head }), lossAndGrad({ w: head, wT: headT }), lossAndGrad({ w: head, lean: true })]) {
       expect(fast.value.dataSync()[0]).toBeCloseTo(auto.value.dataSync()[0], 6);
       const [a, b] = [auto.grad.dataSync(), fast.grad.dataSync()];
       expect(b.length).toBe(rows * H);

@@ -3,6 +3,7 @@
 // batch (not per example), which is what Trainer optimises without gradient accumulation.
 
 import * as tf from "@tensorflow/tfjs-core";
+import { frozenMatMul, type FrozenLinear } from "./layers";
 
 export const IGNORE_INDEX = -100;
 
@@ -35,32 +36,16 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
  * identical because ignored positions never enter the mean. Rows are picked with a one-hot matmul,
  * not tf.gather, whose gradient needs a kernel (UnsortedSegmentSum) the wasm backend lacks.
  */
-/**
- * picked [N, H] · lmHeadᵀ → logits [N, V] for a head no gradient flows into, with that gradient
- * written out so that its matmul takes the head tensor itself as its second operand. The wasm
- * backend (XNNPACK) packs a matmul's second operand once per tensor and reuses the packing; the
- * automatic gradient of this matmul passes a fresh copy of the head every step, packed again each
- * time. Measured on the bundled default (head 151,669 × 64, wasm, 2 cores): that backward matmul took
- * 98 ms of a 150 ms training step; with the head itself, 2.8 ms. `lmHeadT` (the head transposed once,
- * when the model keeps it) spares the forward its per-call transpose the same way.
- */
-function frozenHeadLogits(picked: tf.Tensor2D, lmHead: tf.Tensor2D, lmHeadT: tf.Tensor2D | null): tf.Tensor2D {
-  const logits = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const x = inputs[0] as tf.Tensor2D;
-    return {
-      value: lmHeadT ? tf.matMul(x, lmHeadT) : tf.matMul(x, lmHead, false, true), // [N, V]
-      gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, lmHead), // [N, V] · [V, H] → [N, H]
-    };
-  });
-  return logits(picked) as tf.Tensor2D;
-}
-
 export function causalLmLossFromHidden(
   hidden: tf.Tensor2D,
   lmHead: tf.Tensor2D,
   labels: number[][],
-  /** Set when no gradient flows into lmHead (a stored weight): the fast path above, with its transpose if kept. */
-  frozen: { lmHeadT: tf.Tensor2D | null } | null = null,
+  /**
+   * Set when no gradient flows into lmHead (a stored weight): layers.frozenMatMul. Measured on a
+   * 151,669 × 64 head (wasm, 2 cores): autograd's backward matmul took 98 ms of a 150 ms training
+   * step; frozenMatMul's, 2.8 ms.
+   */
+  frozen: FrozenLinear | null = null,
 ): tf.Scalar {
   const rows = hidden.shape[0];
   const shifted = shiftLabels(labels).flat();
@@ -70,7 +55,7 @@ export function causalLmLossFromHidden(
     const select = tf.buffer([counted.length, rows], "float32");
     counted.forEach((row, n) => select.set(1, n, row));
     const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden) as tf.Tensor2D; // [N, H]
-    const logits = frozen ? frozenHeadLogits(picked, lmHead, frozen.lmHeadT) : tf.matMul(picked, lmHead, false, true); // [N, V]
+    const logits = frozen ? frozenMatMul(picked, frozen) : tf.matMul(picked, lmHead, false, true); // [N, V]
     const logProbs = tf.logSoftmax(logits);
     const targets = tf.tensor1d(
       counted.map((i) => shifted[i]),

@@ -4,8 +4,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import type { LoraAdapter } from "./loraConfig";
+import type { FrozenLinear } from "./layers";
 import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
-import { embeddingName } from "./weights";
+import { embeddingName, headName } from "./weights";
 
 export interface ForwardOptions {
   /** Adapter to apply; null/undefined runs the base model. */
@@ -32,10 +33,8 @@ export interface HiddenStates {
   hidden: tf.Tensor2D;
   /** [V, H]: logits = hidden · lmHeadᵀ. */
   lmHead: tf.Tensor2D;
-  /** lmHead is a stored, frozen weight (not the embedding with an adapter's trainable rows swapped in). */
-  lmHeadFrozen: boolean;
-  /** [H, V]: the frozen head transposed once (CausalLM.headT), or null. */
-  lmHeadT: tf.Tensor2D | null;
+  /** lmHead as a frozen linear (a stored weight, with its transpose where kept), or null when it trains (new-token rows). */
+  frozenHead: FrozenLinear | null;
   cache: LayerCache[] | null;
   batch: number;
   length: number;
@@ -51,14 +50,22 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
     throw new Error(`attention mask is [${mask.length}, ${mask[0]?.length}] but must be [${B}, ${past + T}] (batch, past + new positions)`);
   }
   const lora = opts.lora ?? null;
-  const ctx: LayerContext = { weights: model.weights, lora, dropoutSeed: opts.dropoutSeed ?? null };
+  const ctx: LayerContext = {
+    weights: model.weights,
+    transposed: model.transposed,
+    leanBackward: model.leanBackward,
+    lora,
+    dropoutSeed: opts.dropoutSeed ?? null,
+  };
   const embedding = embeddingMatrix(model, lora);
-  const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get("lm_head.weight") as tf.Tensor2D);
+  const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get(headName(model.config)) as tf.Tensor2D);
   const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
-  const lmHeadFrozen = !(model.config.tieWordEmbeddings && lora?.newTokenRows);
-  const lmHeadT = lmHeadFrozen ? model.headT : null;
-  return { hidden: out.hidden, lmHead, lmHeadFrozen, lmHeadT, cache: out.cache, batch: B, length: T };
+  const frozenHead =
+    model.config.tieWordEmbeddings && lora?.newTokenRows
+      ? null
+      : { w: lmHead, wT: model.transposed.get(headName(model.config)), lean: model.leanBackward };
+  return { hidden: out.hidden, lmHead, frozenHead, cache: out.cache, batch: B, length: T };
 }
 
 /** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
@@ -68,7 +75,7 @@ export function forwardWithCache(
   opts: ForwardOptions = {},
 ): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
   const h = forwardHidden(model, ids, opts);
-  const flat = h.lmHeadT ? tf.matMul(h.hidden, h.lmHeadT) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
+  const flat = h.frozenHead?.wT ? tf.matMul(h.hidden, h.frozenHead.wT) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
   const logits = tf.reshape(flat, [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
   return { logits, cache: h.cache };
 }

@@ -65,15 +65,22 @@ export interface CausalLM {
   config: ModelConfig;
   weights: Map<string, tf.Tensor>;
   /**
-   * [H, V]: the output head transposed once (see transposedHead in weights.ts), or null for a head too
-   * large to keep twice. Not a checkpoint tensor: never exported, disposed with the model.
+   * Frozen matrices kept transposed as well, by weight name ([in, out] for a linear's [out, in], [H, V]
+   * for the head): see transposedWeights in weights.ts. Not checkpoint tensors: never exported,
+   * disposed with the model. Empty for a model too large to keep twice.
    */
-  headT: tf.Tensor2D | null;
+  transposed: Map<string, tf.Tensor2D>;
+  /** The frozen matmuls' backward avoids XNNPACK's packed copies: see leanBackward in weights.ts. */
+  leanBackward: boolean;
 }
 
 /** What a forward pass needs besides the activations: frozen weights and the optional adapter. */
 export interface LayerContext {
   weights: Map<string, tf.Tensor>;
+  /** CausalLM.transposed: the fast operand of frozenMatMul where one is kept. */
+  transposed: Map<string, tf.Tensor2D>;
+  /** CausalLM.leanBackward. */
+  leanBackward: boolean;
   lora: LoraAdapter | null;
   /** Seed for LoRA dropout while training; null in evaluation (dropout off). */
   dropoutSeed: number | null;

@@ -1,9 +1,11 @@
 // AdamW, schedule and clipping against torch's formulas, computed by hand in float64.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setBackend } from "./backend";
 import { useCpu } from "./fixtures.testutil";
-import { AdamW, globalNorm, linearScheduleFactor } from "./optimizer";
+import { hostKernelsActive, setHostKernels } from "./kernels/host";
+import { AdamW, globalNorm, globalNormTensor, linearScheduleFactor } from "./optimizer";
 
 beforeAll(useCpu);
 
@@ -42,4 +44,36 @@ it("linear schedule with warmup and the global gradient norm follow HF/torch", a
   const g = [tf.tensor1d([3]), tf.tensor2d([[4]])];
   expect(await globalNorm(g)).toBeCloseTo(5, 6);
   tf.dispose(g);
+});
+
+describe.each(["cpu", "wasm"] as const)("the host kernels on %s give the composed ops' update", (backend) => {
+  const run = (host: boolean) => {
+    setHostKernels(host);
+    const init = [tf.tensor2d([0.5, -1, 2, 0.25, -0.75, 1.5], [2, 3]), tf.tensor1d([3, -0.5]), tf.tensor2d([[0.1]])];
+    const vars = init.map((t) => tf.variable(t, true));
+    const opt = new AdamW(vars, { lr: 0.05, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 0.1 });
+    const norms: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const grads = vars.map((v, i) => tf.tidy(() => tf.sin(tf.add(tf.mul(v, 3 + i), step))));
+      norms.push(globalNormTensor(grads).dataSync()[0]);
+      opt.step(grads, 0.05 * linearScheduleFactor(step, 1, 4), step === 2 ? 0.5 : 1);
+      tf.dispose(grads);
+    }
+    const values = vars.map((v) => Array.from(v.dataSync()));
+    opt.dispose();
+    tf.dispose([...init, ...vars]);
+    setHostKernels(true);
+    return { norms, values };
+  };
+
+  it("AdamW with decay and clipping, and the global norm, over four steps", async () => {
+    await setBackend(backend);
+    expect(hostKernelsActive()).toBe(true);
+    const [host, composed] = [run(true), run(false)];
+    host.norms.forEach((n, i) => expect(n).toBeCloseTo(composed.norms[i], 5));
+    host.values.flat().forEach((x, i) => expect(x).toBeCloseTo(composed.values.flat()[i], 5));
+    // The update moved every parameter (the comparison is not between two unchanged copies).
+    expect(host.values.flat()[0]).not.toBeCloseTo(0.5, 3);
+    await setBackend("cpu");
+  });
 });

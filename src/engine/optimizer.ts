@@ -3,6 +3,7 @@
 // the linear schedule with warmup (transformers get_linear_schedule_with_warmup).
 
 import * as tf from "@tensorflow/tfjs-core";
+import { hostKernelsActive, registerHostKernel, runHostKernel } from "./kernels/host";
 
 export interface AdamWOptions {
   /** Peak learning rate. */
@@ -19,8 +20,63 @@ export function linearScheduleFactor(step: number, warmupSteps: number, totalSte
   return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
 }
 
+/** Σ x² over every input: one host kernel for the global norm instead of three ops per gradient. */
+const SUM_OF_SQUARES = "PlaygroundSumOfSquares";
+registerHostKernel<object>(
+  SUM_OF_SQUARES,
+  () => [[]],
+  (inputs, [out]) => {
+    let s = 0;
+    for (const x of inputs) for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+    out[0] = s;
+  },
+);
+
+interface AdamWAttrs {
+  /** Variables in the update. */
+  n: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** The bias corrections 1 − βᵗ. */
+  bc1: number;
+  bc2: number;
+  clipCoef: number;
+}
+
+/**
+ * torch.optim.AdamW's update (the single-tensor path of torch/optim/adamw.py) for every variable in
+ * one host kernel: inputs p₀…, g₀…, m₀…, v₀…; outputs p'₀…, m'₀…, v'₀…. Same order of operations as
+ * the composed path below, in float64 before the float32 store.
+ */
+const ADAMW = "PlaygroundAdamW";
+registerHostKernel<AdamWAttrs>(
+  ADAMW,
+  (shapes, { n }) => [...shapes.slice(0, n), ...shapes.slice(0, n), ...shapes.slice(0, n)],
+  (inputs, outputs, a) => {
+    const sqrtBc2 = Math.sqrt(a.bc2);
+    const step = a.lr / a.bc1;
+    const decay = 1 - a.lr * a.weightDecay;
+    for (let k = 0; k < a.n; k++) {
+      const [p, g, m, v] = [inputs[k], inputs[a.n + k], inputs[2 * a.n + k], inputs[3 * a.n + k]];
+      const [p2, m2, v2] = [outputs[k], outputs[a.n + k], outputs[2 * a.n + k]];
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] * a.clipCoef;
+        const mi = m[i] * a.beta1 + gi * (1 - a.beta1);
+        const vi = v[i] * a.beta2 + gi * gi * (1 - a.beta2);
+        m2[i] = mi;
+        v2[i] = vi;
+        p2[i] = p[i] * decay - (mi / (Math.sqrt(vi) / sqrtBc2 + a.eps)) * step;
+      }
+    }
+  },
+);
+
 /** Global L2 norm of `grads` as a scalar tensor (the pre-clip norm Trainer logs as grad_norm). */
 export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
+  if (hostKernelsActive()) return tf.tidy(() => tf.sqrt(runHostKernel(SUM_OF_SQUARES, grads)[0]) as tf.Scalar);
   // Summed pairwise, not with tf.addN: WebGPU's AddN binds every input as a storage buffer, and
   // adapters have more parameters than a compute stage may bind (8 on SwiftShader).
   return tf.tidy(() => tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
@@ -58,6 +114,7 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.opts;
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
+    if (hostKernelsActive()) return this.hostStep(grads, { n: this.vars.length, lr, beta1, beta2, eps, weightDecay, bc1, bc2, clipCoef });
     this.vars.forEach((p, i) => {
       const [m, v, next] = tf.tidy(() => {
         const g = clipCoef === 1 ? grads[i] : tf.mul(grads[i], clipCoef);
@@ -73,6 +130,18 @@ export class AdamW {
       this.v[i] = v;
       p.assign(next);
       next.dispose();
+    });
+  }
+
+  private hostStep(grads: tf.Tensor[], attrs: AdamWAttrs): void {
+    const n = this.vars.length;
+    const out = runHostKernel(ADAMW, [...this.vars, ...grads, ...this.m, ...this.v], attrs);
+    for (const t of [...this.m, ...this.v]) t.dispose();
+    this.m = out.slice(n, 2 * n);
+    this.v = out.slice(2 * n);
+    this.vars.forEach((p, i) => {
+      p.assign(out[i]);
+      out[i].dispose();
     });
   }
 

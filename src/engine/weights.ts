@@ -3,6 +3,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
+import { WASM_MEMORY_BYTES } from "./backend";
 import { parseModelConfig } from "./config";
 import { MissingTensorError } from "./errors";
 import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
@@ -78,21 +79,47 @@ export async function loadModelFromFiles(
     for (const w of weights.values()) w.dispose();
     throw e;
   }
-  return { config, weights, headT: transposedHead(config, weights) };
+  return { config, weights, transposed: transposedWeights(config, weights), leanBackward: leanBackward(config) };
 }
 
 /**
- * Heads up to this many elements (64 MB of float32: the bundled default's 151,669 × 64 is 39 MB) are
- * kept transposed as well. The logits matmul hidden · headᵀ then multiplies by a stored [H, V] tensor
- * instead of transposing the head on every call: measured on wasm, 19 ms → 3 ms per call for the
- * bundled default. Larger heads (bloom-560m's is 1 GB) are not doubled.
+ * Frozen matrices are kept transposed as well while the copies total at most this many elements
+ * (64 MB of float32): the output head first, then every linear in model order. The wasm backend
+ * (XNNPACK) multiplies fast only a plain a·b, packing b once per tensor; a·bᵀ falls back to a scalar
+ * loop. Measured on wasm: a 151,669 × 64 head, 19 ms → 3 ms per call; a [35, 128] · [384, 128]ᵀ linear,
+ * 1.03 ms → 0.11 ms. Larger models (bloom-560m's head alone is 1 GB) are not doubled.
  */
-export const TRANSPOSED_HEAD_MAX_ELEMENTS = 16 * 1024 * 1024;
+export const TRANSPOSED_MAX_ELEMENTS = 16 * 1024 * 1024;
 
-export function transposedHead(config: ModelConfig, weights: Map<string, tf.Tensor>): tf.Tensor2D | null {
-  const head = weights.get(config.tieWordEmbeddings ? embeddingName(config) : "lm_head.weight");
-  if (!head || head.size > TRANSPOSED_HEAD_MAX_ELEMENTS) return null;
-  return tf.transpose(head as tf.Tensor2D); // [H, V]
+export function transposedWeights(config: ModelConfig, weights: Map<string, tf.Tensor>): Map<string, tf.Tensor2D> {
+  const names = [headName(config), ...linearModules(config).map((l) => `${l.path}.weight`)];
+  const kept = new Map<string, tf.Tensor2D>();
+  let total = 0;
+  for (const name of names) {
+    const w = weights.get(name);
+    if (!w || total + w.size > TRANSPOSED_MAX_ELEMENTS) continue;
+    total += w.size;
+    kept.set(name, tf.transpose(w as tf.Tensor2D));
+  }
+  return kept;
+}
+
+/**
+ * Whether the frozen matmuls' backward (dx = dy · w) must run without XNNPACK's packed copy of each w.
+ * On wasm that matmul packs w once and keeps the packing as long as w lives: a second copy of every
+ * matrix. When weights and copies would pass three quarters of wasm's 4 GiB (bloom-560m: 2.2 GB of
+ * weights), the backward takes the form wasm computes in place instead (slower, no copy).
+ */
+export function leanBackward(config: ModelConfig): boolean {
+  if (tf.getBackend() !== "wasm") return false;
+  let elements = 0;
+  for (const shape of tensorShapes(config).values()) elements += shape.reduce((a, b) => a * b, 1);
+  return 2 * elements * 4 > 0.75 * WASM_MEMORY_BYTES;
+}
+
+/** The model's head matrix name: the embedding when tied. */
+export function headName(config: ModelConfig): string {
+  return config.tieWordEmbeddings ? embeddingName(config) : "lm_head.weight";
 }
 
 /** Every weight's element count, summed (the frozen base; LoRA is counted by its adapter). */
@@ -105,8 +132,8 @@ export function parameterCount(model: CausalLM): number {
 export function disposeModel(model: CausalLM): void {
   for (const w of model.weights.values()) w.dispose();
   model.weights.clear();
-  model.headT?.dispose();
-  model.headT = null;
+  for (const t of model.transposed.values()) t.dispose();
+  model.transposed.clear();
 }
 
 /**
@@ -130,6 +157,7 @@ export function resizeTokenEmbeddings(model: CausalLM, newVocabSize: number): vo
     model.weights.set(name, grown);
   }
   model.config = { ...model.config, vocabSize: newVocabSize };
-  model.headT?.dispose();
-  model.headT = transposedHead(model.config, model.weights);
+  for (const t of model.transposed.values()) t.dispose();
+  model.transposed = transposedWeights(model.config, model.weights);
+  model.leanBackward = leanBackward(model.config);
 }

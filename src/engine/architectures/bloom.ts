@@ -5,6 +5,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { ConfigError } from "../errors";
+import { hostKernelsActive } from "../kernels/host";
+import { hostRowAttention } from "../kernels/rowAttention";
 import { alibiSlopes, attention, bloomGelu, causalPaddingBias, layerNorm, linear, weight } from "../layers";
 import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
@@ -121,23 +123,32 @@ function block(
   B: number,
   T: number,
   bias: tf.Tensor,
-  cache: LayerCache | null,
-): { out: tf.Tensor2D; kv: LayerCache } {
+  /** undefined: no KV cache is kept (training, scoring); null: start one; else the past keys/values. */
+  cache: LayerCache | null | undefined,
+): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `transformer.h.${i}`;
   const { numHeads: nH, headDim: d, normEps: eps } = c;
   const ln1 = layerNorm(x, weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.input_layernorm.bias`), eps) as tf.Tensor2D;
   const residual1 = c.residualPostLayernorm ? ln1 : x;
-  const fused = tf.reshape(linear(ctx, `${p}.self_attention.query_key_value`, ln1), [B, T, nH, 3, d]); // [B, T, nH, 3, d]: HF interleaves q/k/v per head
-  const part = (j: number): tf.Tensor4D =>
-    tf.transpose(tf.reshape(tf.slice(fused, [0, 0, 0, j, 0], [B, T, nH, 1, d]), [B, T, nH, d]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nH, T, d]
-  const q = part(0);
-  let k = part(1);
-  let v = part(2);
-  if (cache) {
-    k = tf.concat([cache.k, k], 2); // [B, nH, Tpast+T, d]
-    v = tf.concat([cache.v, v], 2);
+  const qkv = linear(ctx, `${p}.self_attention.query_key_value`, ln1); // [B·T, nH·3·d]: HF interleaves q/k/v per head
+  let attn: tf.Tensor2D; // [B·T, H]
+  let kv: LayerCache | null = null;
+  if (cache === undefined && hostKernelsActive()) {
+    attn = hostRowAttention([qkv], bias, null, { B, T, nH, nKV: nH, d });
+  } else {
+    const fused = tf.reshape(qkv, [B, T, nH, 3, d]);
+    const part = (j: number): tf.Tensor4D =>
+      tf.transpose(tf.reshape(tf.slice(fused, [0, 0, 0, j, 0], [B, T, nH, 1, d]), [B, T, nH, d]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nH, T, d]
+    const q = part(0);
+    let k = part(1);
+    let v = part(2);
+    if (cache) {
+      k = tf.concat([cache.k, k], 2); // [B, nH, Tpast+T, d]
+      v = tf.concat([cache.v, v], 2);
+    }
+    attn = tf.reshape(attention(q, k, v, bias), [B * T, nH * d]) as tf.Tensor2D;
+    kv = { k, v };
   }
-  const attn = tf.reshape(attention(q, k, v, bias), [B * T, nH * d]) as tf.Tensor2D; // [B·T, H]
   const x1 = tf.add(residual1, linear(ctx, `${p}.self_attention.dense`, attn)) as tf.Tensor2D;
   const ln2 = layerNorm(
     x1,
@@ -148,7 +159,7 @@ function block(
   const residual2 = c.residualPostLayernorm ? ln2 : x1;
   const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
   const out = tf.add(residual2, linear(ctx, `${p}.mlp.dense_4h_to_h`, hidden)) as tf.Tensor2D;
-  return { out, kv: { k, v } };
+  return { out, kv };
 }
 
 /** Same contract as the Llama decoder: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H]. */
@@ -171,9 +182,9 @@ function bloomForward(
   ) as tf.Tensor2D;
   const newCache: LayerCache[] = [];
   for (let i = 0; i < c.numLayers; i++) {
-    const r = block(ctx, c, i, x, B, T, bias, cache ? (cache[i] ?? null) : null);
+    const r = block(ctx, c, i, x, B, T, bias, cache ? (cache[i] ?? null) : undefined);
     x = r.out;
-    newCache.push(r.kv);
+    if (r.kv) newCache.push(r.kv);
   }
   const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T, H]
   return { hidden, cache: cache ? newCache : null };

@@ -7,6 +7,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { ConfigError } from "../errors";
+import { hostKernelsActive } from "../kernels/host";
+import { hostRowAttention } from "../kernels/rowAttention";
 import { applyRope, attention, causalPaddingBias, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
 import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
@@ -141,8 +143,9 @@ function decoderLayer(
   T: number,
   rope: { cos: tf.Tensor2D; sin: tf.Tensor2D },
   bias: tf.Tensor4D,
-  cache: LayerCache | null,
-): { out: tf.Tensor2D; kv: LayerCache } {
+  /** undefined: no KV cache is kept (training, scoring); null: start one; else the past keys/values. */
+  cache: LayerCache | null | undefined,
+): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `model.layers.${i}`;
   const d = c.headDim;
   const h = rmsNorm(x, weight(ctx, `${p}.input_layernorm.weight`), c.normEps) as tf.Tensor2D;
@@ -151,21 +154,31 @@ function decoderLayer(
     if (norm) r = rmsNorm(r, weight(ctx, norm), c.normEps); // Qwen3: per-head norm before RoPE
     return tf.transpose(r, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
   };
-  const q = heads(linear(ctx, `${p}.self_attn.q_proj`, h), c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);
-  const k = heads(linear(ctx, `${p}.self_attn.k_proj`, h), c.numKvHeads, c.qkNorm ? `${p}.self_attn.k_norm.weight` : null);
-  const v = heads(linear(ctx, `${p}.self_attn.v_proj`, h), c.numKvHeads, null);
-  const qr = applyRope(q, rope.cos, rope.sin);
-  let kr = applyRope(k, rope.cos, rope.sin);
-  let vAll = v;
-  if (cache) {
-    kr = tf.concat([cache.k, kr], 2); // [B, nKV, Tpast+T, d]
-    vAll = tf.concat([cache.v, v], 2);
+  const qRows = linear(ctx, `${p}.self_attn.q_proj`, h); // [B·T, nH·d]
+  const kRows = linear(ctx, `${p}.self_attn.k_proj`, h); // [B·T, nKV·d]
+  const vRows = linear(ctx, `${p}.self_attn.v_proj`, h);
+  let attn: tf.Tensor2D; // [B·T, nH·d]
+  let kv: LayerCache | null = null;
+  if (cache === undefined && !c.qkNorm && hostKernelsActive()) {
+    attn = hostRowAttention([qRows, kRows, vRows], bias, rope, { B, T, nH: c.numHeads, nKV: c.numKvHeads, d });
+  } else {
+    const q = heads(qRows, c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);
+    const k = heads(kRows, c.numKvHeads, c.qkNorm ? `${p}.self_attn.k_norm.weight` : null);
+    const v = heads(vRows, c.numKvHeads, null);
+    const qr = applyRope(q, rope.cos, rope.sin);
+    let kr = applyRope(k, rope.cos, rope.sin);
+    let vAll = v;
+    if (cache) {
+      kr = tf.concat([cache.k, kr], 2); // [B, nKV, Tpast+T, d]
+      vAll = tf.concat([cache.v, v], 2);
+    }
+    attn = tf.reshape(attention(qr, kr, vAll, bias), [B * T, c.numHeads * d]) as tf.Tensor2D;
+    kv = { k: kr, v: vAll };
   }
-  const attn = tf.reshape(attention(qr, kr, vAll, bias), [B * T, c.numHeads * d]) as tf.Tensor2D; // [B·T, nH·d]
   const x1 = tf.add(x, linear(ctx, `${p}.self_attn.o_proj`, attn)) as tf.Tensor2D;
   const h2 = rmsNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), c.normEps) as tf.Tensor2D;
   const out = tf.add(x1, swiglu(ctx, `${p}.mlp`, h2)) as tf.Tensor2D;
-  return { out, kv: { k: kr, v: vAll } };
+  return { out, kv };
 }
 
 /**
@@ -189,9 +202,9 @@ function llamaForward(
   let x = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
   const newCache: LayerCache[] = [];
   for (let i = 0; i < c.numLayers; i++) {
-    const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : null);
+    const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : undefined);
     x = r.out;
-    newCache.push(r.kv);
+    if (r.kv) newCache.push(r.kv);
   }
   const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T, H]
   return { hidden, cache: cache ? newCache : null };

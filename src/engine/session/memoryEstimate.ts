@@ -21,10 +21,9 @@ export interface StepMemory {
 }
 
 /**
- * `headCopies`: copies of the output head a step makes besides the weights. The matmul backends
- * repack a weight they multiply transposed (XNNPACK on wasm), once for the logits and once for their
- * gradient; the engine avoids that only for heads it keeps pre-transposed (weights.ts transposedHead).
- * Measured: bloom-560m (head 250,880 × 1,024, 1 GB) at batch 1 × 20 tokens aborted the wasm backend.
+ * `copies`: elements of the frozen matrices' copies besides the weights (frozenCopies). Measured:
+ * bloom-560m (head 250,880 × 1,024, 1 GB) with a packed copy of every matrix aborted the wasm backend
+ * at batch 1 × 20 tokens.
  */
 export function estimateStep(
   config: ModelConfig,
@@ -32,7 +31,7 @@ export function estimateStep(
   tokens: number,
   parameters: number,
   trainable: number,
-  headCopies = 2,
+  copies: number,
 ): StepMemory {
   const positions = batch * tokens;
   const logitsBytes = positions * config.vocabSize * FLOAT;
@@ -40,9 +39,19 @@ export function estimateStep(
   // attention probabilities (one [tokens, tokens] map per head).
   const perLayer = positions * (6 * config.hiddenSize + 3 * config.intermediateSize) + batch * config.numHeads * tokens * tokens;
   const activations = perLayer * config.numLayers * FLOAT;
-  const head = headCopies * config.vocabSize * config.hiddenSize * FLOAT;
-  const totalBytes = parameters * FLOAT + head + 3 * logitsBytes + 2 * activations + 4 * trainable * FLOAT;
+  const totalBytes = (parameters + copies) * FLOAT + 3 * logitsBytes + 2 * activations + 4 * trainable * FLOAT;
   return { batch, tokens, logitsBytes, totalBytes };
+}
+
+/**
+ * Elements the frozen matrices take again: each kept transpose and the packing wasm makes of it for
+ * the forward, and, unless the backward is lean, the packing of every matrix for dy · w (an upper
+ * bound on wasm, where XNNPACK keeps them; other backends make none, so this errs high there).
+ */
+export function frozenCopies(model: CausalLM): number {
+  let transposed = 0;
+  for (const t of model.transposed.values()) transposed += t.size;
+  return 2 * transposed + (model.leanBackward ? 0 : parameterCount(model));
 }
 
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 2 : 1)} GB`;
@@ -69,14 +78,13 @@ export function trainingMemoryRefusal(
   trainable: number,
   limits: MemoryLimits,
 ): string | null {
-  const headCopies = model.headT ? 0 : 2;
   const step = estimateStep(
     model.config,
     Math.min(batchSize, lengths.length),
     Math.max(...lengths),
     parameterCount(model),
     trainable,
-    headCopies,
+    frozenCopies(model),
   );
   return memoryRefusal(step, limits, model.config.vocabSize);
 }

@@ -1,0 +1,123 @@
+// Element-wise pieces of the decoder layers as host kernels, forward and backward: rotary
+// embeddings, SwiGLU's silu(gate)·up and BLOOM's tanh GELU. Each replaces a chain of five to ten
+// ops (and as many saved copies for the tape) with one kernel each way.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { registerHostKernel, runHostKernel } from "./host";
+
+const ROPE = "PlaygroundRope";
+const ROPE_GRAD = "PlaygroundRopeGrad";
+const SWIGLU = "PlaygroundSwiglu";
+const SWIGLU_GRAD = "PlaygroundSwigluGrad";
+const GELU = "PlaygroundBloomGelu";
+const GELU_GRAD = "PlaygroundBloomGeluGrad";
+
+/**
+ * x [B, n, T, d], cos/sin [T, d]: y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);
+ * `transpose` applies the transposed map (the backward): dx = dy·cos + rotate_halfᵀ(dy·sin).
+ */
+export function rope(x: Float32Array, cos: Float32Array, sin: Float32Array, out: Float32Array, shape: number[], transpose: boolean) {
+  const [, , T, d] = shape;
+  const half = d / 2;
+  for (let o = 0; o < x.length; o += d) {
+    const r = ((o / d) % T) * d;
+    for (let i = 0; i < half; i++) {
+      const [a, b] = [x[o + i], x[o + i + half]];
+      if (transpose) {
+        out[o + i] = a * cos[r + i] + b * sin[r + i + half];
+        out[o + i + half] = b * cos[r + i + half] - a * sin[r + i];
+      } else {
+        out[o + i] = a * cos[r + i] - b * sin[r + i];
+        out[o + i + half] = b * cos[r + i + half] + a * sin[r + i + half];
+      }
+    }
+  }
+}
+
+registerHostKernel<object>(
+  ROPE,
+  ([x]) => [x],
+  ([x, cos, sin], [y], _a, shapes) => rope(x, cos, sin, y, shapes[0], false),
+);
+registerHostKernel<object>(
+  ROPE_GRAD,
+  ([dy]) => [dy],
+  ([dy, cos, sin], [dx], _a, shapes) => rope(dy, cos, sin, dx, shapes[0], true),
+);
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+// gate, up → silu(gate)·up and σ(gate), which the backward reuses (exp is the costly part).
+registerHostKernel<object>(
+  SWIGLU,
+  ([gate]) => [gate, gate],
+  ([gate, up], [y, sig]) => {
+    for (let i = 0; i < gate.length; i++) {
+      sig[i] = sigmoid(gate[i]);
+      y[i] = gate[i] * sig[i] * up[i];
+    }
+  },
+);
+// dy, gate, up, σ(gate) → dgate = dy·up·σ(g)·(1 + g·(1 − σ(g))), dup = dy·silu(g).
+registerHostKernel<object>(
+  SWIGLU_GRAD,
+  ([dy]) => [dy, dy],
+  ([dy, gate, up, sig], [dGate, dUp]) => {
+    for (let i = 0; i < gate.length; i++) {
+      const s = sig[i];
+      dGate[i] = dy[i] * up[i] * s * (1 + gate[i] * (1 - s));
+      dUp[i] = dy[i] * gate[i] * s;
+    }
+  },
+);
+
+// modeling_bloom.bloom_gelu_forward / bloom_gelu_back, with HF's constants.
+registerHostKernel<object>(
+  GELU,
+  ([x]) => [x],
+  ([x], [y]) => {
+    for (let i = 0; i < x.length; i++) y[i] = x[i] * 0.5 * (1 + Math.tanh(0.79788456 * x[i] * (1 + 0.044715 * x[i] * x[i])));
+  },
+);
+registerHostKernel<object>(
+  GELU_GRAD,
+  ([dy]) => [dy],
+  ([dy, x], [dx]) => {
+    for (let i = 0; i < x.length; i++) {
+      const t = Math.tanh(0.79788456 * x[i] * (1 + 0.044715 * x[i] * x[i]));
+      const ff = 0.5 * x[i] * ((1 - t * t) * (0.79788456 + 0.1070322243 * x[i] * x[i])) + 0.5 * (1 + t);
+      dx[i] = ff * dy[i];
+    }
+  },
+);
+
+tf.registerGradient({
+  kernelName: ROPE,
+  inputsToSave: ["0", "1", "2"],
+  gradFunc: (dy, [, cos, sin]) => {
+    const [dx] = runHostKernel(ROPE_GRAD, [dy as tf.Tensor, cos, sin]);
+    return { "0": () => dx };
+  },
+});
+tf.registerGradient({
+  kernelName: SWIGLU,
+  inputsToSave: ["0", "1"],
+  outputsToSave: [false, true],
+  gradFunc: (dys, [gate, up, sig]) => {
+    const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
+    const [dGate, dUp] = runHostKernel(SWIGLU_GRAD, [dy, gate, up, sig]);
+    return { "0": () => dGate, "1": () => dUp };
+  },
+});
+tf.registerGradient({
+  kernelName: GELU,
+  inputsToSave: ["0"],
+  gradFunc: (dy, [x]) => {
+    const [dx] = runHostKernel(GELU_GRAD, [dy as tf.Tensor, x]);
+    return { "0": () => dx };
+  },
+});
+
+export const hostRope = (x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D) => runHostKernel(ROPE, [x, cos, sin])[0] as tf.Tensor4D;
+export const hostSwiglu = (gate: tf.Tensor, up: tf.Tensor) => runHostKernel(SWIGLU, [gate, up])[0];
+export const hostBloomGelu = (x: tf.Tensor) => runHostKernel(GELU, [x])[0];

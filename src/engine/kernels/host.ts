@@ -1,0 +1,91 @@
+// Kernels written in TypeScript over float32 data, registered with tfjs for the backends whose
+// tensors live in host memory (cpu, and wasm's linear memory). One registered kernel replaces a
+// chain of small tfjs ops: each op is a kernel dispatch with its own bookkeeping (about 10 µs on
+// wasm here, measured), which for a small model costs more than the arithmetic. Other backends
+// (webgpu, webgl) keep the composed tfjs ops: `hostKernelsActive()` says which path runs.
+
+import * as tf from "@tensorflow/tfjs-core";
+
+export const HOST_BACKENDS = ["cpu", "wasm"] as const;
+
+let enabled = true;
+
+/** Turns the host kernels off (the composed tfjs ops run instead) to compare the two paths. */
+export function setHostKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the active backend runs the kernels of this file. */
+export function hostKernelsActive(): boolean {
+  return enabled && (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
+}
+
+interface CpuBackend {
+  data: { get(id: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;
+}
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * `compute(inputs, outputs, attrs, inputShapes)` fills `outputs` (zeroed, of
+ * `outputShapes(inputShapes, attrs)`) from `inputs`. On wasm the outputs are allocated before any view is taken: an allocation may grow
+ * the memory, which detaches views taken earlier.
+ */
+export function registerHostKernel<A extends object>(
+  kernelName: string,
+  outputShapes: (inputShapes: number[][], attrs: A) => number[][],
+  compute: (inputs: Float32Array[], outputs: Float32Array[], attrs: A, inputShapes: number[][]) => void,
+): void {
+  for (const backendName of HOST_BACKENDS) {
+    if (tf.getKernel(kernelName, backendName)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const list = Object.keys(inputs)
+          .sort((a, b) => Number(a) - Number(b))
+          .map((k) => inputs[k] as tf.TensorInfo);
+        for (const t of list) if (t.dtype !== "float32") throw new Error(`internal: ${kernelName} takes float32 tensors, got ${t.dtype}`);
+        const inputShapes = list.map((t) => t.shape);
+        const shapes = outputShapes(inputShapes, attrs as unknown as A);
+        if (backendName === "wasm") {
+          const wasm = backend as unknown as WasmBackend;
+          const outs = shapes.map((s) => wasm.makeOutput(s, "float32"));
+          const outViews = outs.map((o) => wasm.typedArrayFromHeap(o));
+          for (const v of outViews) v.fill(0);
+          compute(
+            list.map((t) => wasm.typedArrayFromHeap(t)),
+            outViews,
+            attrs as unknown as A,
+            inputShapes,
+          );
+          return outs;
+        }
+        const cpu = backend as unknown as CpuBackend;
+        const outViews = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+        compute(
+          list.map((t) => cpu.data.get(t.dataId).values),
+          outViews,
+          attrs as unknown as A,
+          inputShapes,
+        );
+        return outViews.map((v, i) => cpu.makeTensorInfo(shapes[i], "float32", v));
+      },
+    });
+  }
+}
+
+/**
+ * Runs a registered host kernel on tensors (inputs keyed by position). A gradient registered for a
+ * host kernel runs its backward kernel once, eagerly, and hands each input its part: the tape asks
+ * for every input's gradient in a tidy of its own, which would dispose the parts computed for the others.
+ */
+export function runHostKernel(kernelName: string, inputs: tf.Tensor[], attrs: object = {}): tf.Tensor[] {
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((t, i) => (named[String(i)] = t));
+  const out = tf.engine().runKernel(kernelName, named, attrs as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+}

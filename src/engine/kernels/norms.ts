@@ -1,0 +1,130 @@
+// RMSNorm and LayerNorm over the last axis as host kernels, forward and backward: one kernel each
+// way instead of about a dozen ops forward and twenty backward. The backward recomputes the
+// per-row statistics from x rather than saving them (a row costs one pass).
+
+import * as tf from "@tensorflow/tfjs-core";
+import { registerHostKernel, runHostKernel } from "./host";
+
+const RMS_NORM = "PlaygroundRmsNorm";
+const RMS_NORM_GRAD = "PlaygroundRmsNormGrad";
+const LAYER_NORM = "PlaygroundLayerNorm";
+const LAYER_NORM_GRAD = "PlaygroundLayerNormGrad";
+
+interface NormAttrs {
+  eps: number;
+}
+
+/** Per row of x [N, H]: 1 / √(mean(x²) + eps). */
+function rmsRstd(x: Float32Array, row: number, H: number, eps: number): number {
+  let s = 0;
+  for (let i = row * H; i < (row + 1) * H; i++) s += x[i] * x[i];
+  return 1 / Math.sqrt(s / H + eps);
+}
+
+/** Per row of x [N, H]: the mean and 1 / √(biased variance + eps). */
+function layerStats(x: Float32Array, row: number, H: number, eps: number): [number, number] {
+  let s = 0;
+  for (let i = row * H; i < (row + 1) * H; i++) s += x[i];
+  const mean = s / H;
+  let v = 0;
+  for (let i = row * H; i < (row + 1) * H; i++) v += (x[i] - mean) * (x[i] - mean);
+  return [mean, 1 / Math.sqrt(v / H + eps)];
+}
+
+// Inputs x (any shape, normalised over its last axis), w [H]: y = x · rstd · w.
+registerHostKernel<NormAttrs>(
+  RMS_NORM,
+  ([x]) => [x],
+  ([x, w], [y], { eps }) => {
+    const H = w.length;
+    for (let n = 0; n < x.length / H; n++) {
+      const r = rmsRstd(x, n, H, eps);
+      for (let i = 0, o = n * H; i < H; i++) y[o + i] = x[o + i] * r * w[i];
+    }
+  },
+);
+
+// Inputs dy, x, w → dx, dw: dx = r·w·dy − x·r³/H · Σ w·dy·x; dw = Σ_rows dy·x·r.
+registerHostKernel<NormAttrs>(
+  RMS_NORM_GRAD,
+  ([dy, , w]) => [dy, w],
+  ([dy, x, w], [dx, dw], { eps }) => {
+    const H = w.length;
+    for (let n = 0; n < x.length / H; n++) {
+      const o = n * H;
+      const r = rmsRstd(x, n, H, eps);
+      let dot = 0;
+      for (let i = 0; i < H; i++) dot += w[i] * dy[o + i] * x[o + i];
+      const c = (dot * r * r * r) / H;
+      for (let i = 0; i < H; i++) {
+        dx[o + i] = r * w[i] * dy[o + i] - c * x[o + i];
+        dw[i] += dy[o + i] * x[o + i] * r;
+      }
+    }
+  },
+);
+
+// Inputs x, w [H], b [H]: y = (x − mean) · rstd · w + b.
+registerHostKernel<NormAttrs>(
+  LAYER_NORM,
+  ([x]) => [x],
+  ([x, w, b], [y], { eps }) => {
+    const H = w.length;
+    for (let n = 0; n < x.length / H; n++) {
+      const [mean, r] = layerStats(x, n, H, eps);
+      for (let i = 0, o = n * H; i < H; i++) y[o + i] = (x[o + i] - mean) * r * w[i] + b[i];
+    }
+  },
+);
+
+// Inputs dy, x, w → dx, dw, db, with g = dy·w and x̂ = (x − mean)·rstd:
+// dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)); dw = Σ_rows dy·x̂; db = Σ_rows dy.
+registerHostKernel<NormAttrs>(
+  LAYER_NORM_GRAD,
+  ([dy, , w]) => [dy, w, w],
+  ([dy, x, w], [dx, dw, db], { eps }) => {
+    const H = w.length;
+    for (let n = 0; n < x.length / H; n++) {
+      const o = n * H;
+      const [mean, r] = layerStats(x, n, H, eps);
+      let sumG = 0;
+      let sumGX = 0;
+      for (let i = 0; i < H; i++) {
+        const g = dy[o + i] * w[i];
+        sumG += g;
+        sumGX += g * (x[o + i] - mean) * r;
+      }
+      for (let i = 0; i < H; i++) {
+        const xhat = (x[o + i] - mean) * r;
+        dx[o + i] = r * (dy[o + i] * w[i] - sumG / H - (xhat * sumGX) / H);
+        dw[i] += dy[o + i] * xhat;
+        db[i] += dy[o + i];
+      }
+    }
+  },
+);
+
+tf.registerGradient({
+  kernelName: RMS_NORM,
+  inputsToSave: ["0", "1"],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w] = saved;
+    const [dx, dw] = runHostKernel(RMS_NORM_GRAD, [dy as tf.Tensor, x, w], attrs);
+    return { "0": () => dx, "1": () => dw };
+  },
+});
+
+tf.registerGradient({
+  kernelName: LAYER_NORM,
+  inputsToSave: ["0", "1"],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w] = saved;
+    const [dx, dw, db] = runHostKernel(LAYER_NORM_GRAD, [dy as tf.Tensor, x, w], attrs);
+    return { "0": () => dx, "1": () => dw, "2": () => db };
+  },
+});
+
+export const hostRmsNorm = (x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor => runHostKernel(RMS_NORM, [x, w], { eps })[0];
+
+export const hostLayerNorm = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor =>
+  runHostKernel(LAYER_NORM, [x, w, b], { eps })[0];
