@@ -26,10 +26,11 @@ describe("hand-written linear gradients", () => {
   const frozen = () => ({ w: values([outF, inF], 1) as tf.Tensor2D, bias: values([outF], 2), probe: values([N, outF], 3) });
 
   it.each([
-    [false, false],
-    [true, false],
-    [false, true],
-  ])("frozenMatMul with bias (transposed weight kept: %s, lean backward: %s)", (kept, lean) => {
+    [false, undefined],
+    [true, undefined],
+    [false, "copy"],
+    [false, "in-place"],
+  ] as const)("frozenMatMul with bias (transposed weight kept: %s, lean backward: %s)", (kept, lean) => {
     const { w, bias, probe } = frozen();
     const x = values([N, inF], 4) as tf.Tensor2D;
     const wT = kept ? (tf.transpose(w) as tf.Tensor2D) : undefined;

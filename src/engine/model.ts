@@ -64,7 +64,7 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
   const frozenHead =
     model.config.tieWordEmbeddings && lora?.newTokenRows
       ? null
-      : { w: lmHead, wT: model.transposed.get(headName(model.config)), lean: model.leanBackward };
+      : { w: lmHead, wT: model.transposed.get(headName(model.config)), lean: model.leanBackward ? ("in-place" as const) : undefined };
   return { hidden: out.hidden, lmHead, frozenHead, cache: out.cache, batch: B, length: T };
 }
 
