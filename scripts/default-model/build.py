@@ -170,6 +170,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--word-labels", action="store_true", help="speaker labels from the dictionary's words (corpus.py; not the shipped model)")
     add_fine_tune_args(ap)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -179,7 +180,7 @@ def main():
 
     t0 = time.time()
     pairs = dictionary.pretraining_pairs()
-    docs = corpus.documents(pairs, random.Random(args.seed))
+    docs = corpus.documents(pairs, random.Random(args.seed), args.word_labels)
     log(f"{len(pairs)} confirmed pairs, {len(docs)} documents")
     vocab, merges = bpe.train(docs, CONFIG["vocab_size"])
     enc = bpe.Encoder(vocab, merges)
@@ -193,7 +194,7 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {n_params} parameters")
     probe_pairs = random.Random(args.seed).sample(pairs, 60)
-    epoch_docs = lambda k: docs_ids if k == 0 else tokenize(corpus.documents(pairs, random.Random(args.seed + k)))  # noqa: E731
+    epoch_docs = lambda k: docs_ids if k == 0 else tokenize(corpus.documents(pairs, random.Random(args.seed + k), args.word_labels))  # noqa: E731
     seconds = pretrain(model, epoch_docs, args, log, lambda: recall(model, enc, probe_pairs))
 
     os.makedirs(args.out, exist_ok=True)
