@@ -30,6 +30,64 @@ export function dims(q: number[], k: number[], bias: number[]): Dims {
   return { B, nH, nKV, T, Tk, d, bt: b2 === 1 ? 0 : Tk, bh: b1 === 1 ? 0 : b2 * Tk, bb: b0 === 1 ? 0 : b1 * b2 * Tk };
 }
 
+/** Σ a[ao + c]·b[bo + c] over c < n, four at a time (independent sums the JIT can overlap). */
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c = 0;
+  for (; c + 3 < n; c += 4) {
+    s0 += a[ao + c] * b[bo + c];
+    s1 += a[ao + c + 1] * b[bo + c + 1];
+    s2 += a[ao + c + 2] * b[bo + c + 2];
+    s3 += a[ao + c + 3] * b[bo + c + 3];
+  }
+  for (; c < n; c++) s0 += a[ao + c] * b[bo + c];
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * out[oo + c] += Σⱼ w[j]·m[mo + j·stride + c] for c < d and j < n: four output channels at a time,
+ * summed over j in registers (a row-by-row update would read and write `out` n times).
+ */
+function addWeightedRows(
+  w: Float64Array,
+  n: number,
+  m: Float32Array,
+  mo: number,
+  stride: number,
+  d: number,
+  out: Float32Array,
+  oo: number,
+) {
+  let c = 0;
+  for (; c + 3 < d; c += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < n; j++) {
+      const x = w[j];
+      if (x === 0) continue; // a masked key
+      const o = mo + j * stride + c;
+      s0 += x * m[o];
+      s1 += x * m[o + 1];
+      s2 += x * m[o + 2];
+      s3 += x * m[o + 3];
+    }
+    out[oo + c] += s0;
+    out[oo + c + 1] += s1;
+    out[oo + c + 2] += s2;
+    out[oo + c + 3] += s3;
+  }
+  for (; c < d; c++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += w[j] * m[mo + j * stride + c];
+    out[oo + c] += s;
+  }
+}
+
 /** A bias at or below this masks its key (causalPaddingBias writes −1e9; ALiBi adds at most a few hundred). */
 const MASKED = -1e8;
 
@@ -60,22 +118,19 @@ export function forwardCore(
             row[j] = -Infinity;
             continue;
           }
-          let s = 0;
-          for (let c = 0, ko = kv + j * d; c < d; c++) s += q[qo + c] * k[ko + c];
-          row[j] = s * scale + bias[bo + j];
+          row[j] = dot(q, qo, k, kv + j * d, d) * scale + bias[bo + j];
           if (row[j] > max) max = row[j];
         }
-        if (max === -Infinity) for (let j = 0; j < Tk; j++) row[j] = 0; // every key masked: uniform, as softmax of equal scores
+        if (max === -Infinity) {
+          row.fill(0); // every key masked: uniform, as the softmax of equal scores
+          max = 0;
+        }
         let sum = 0;
         for (let j = 0; j < Tk; j++) sum += row[j] = Math.exp(row[j] - max);
         const po = ((b * nH + h) * T + t) * Tk;
         const oo = (b * T + t) * nH * d + h * d;
-        for (let j = 0; j < Tk; j++) {
-          const p = row[j] / sum;
-          probs[po + j] = p;
-          if (p === 0) continue; // a masked key
-          for (let c = 0, vo = kv + j * d; c < d; c++) out[oo + c] += p * v[vo + c];
-        }
+        for (let j = 0; j < Tk; j++) probs[po + j] = row[j] /= sum;
+        addWeightedRows(row, Tk, v, kv, d, d, out, oo);
       }
     }
 }
@@ -98,38 +153,32 @@ export function backwardCore(
   const { B, nH, nKV, T, Tk, d } = D;
   const group = nH / nKV;
   const scale = 1 / Math.sqrt(d);
-  const dp = new Float64Array(Tk);
+  const row = nH * d; // dOut's stride between queries
+  const ds = new Float64Array(T * Tk); // one head's dS
+  const column = new Float64Array(T);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < nH; h++) {
       const kv = (b * nKV + Math.floor(h / group)) * Tk * d;
+      const qh = (b * nH + h) * T * d;
+      const ph = (b * nH + h) * T * Tk;
+      const oh = b * T * row + h * d;
       for (let t = 0; t < T; t++) {
-        const qo = ((b * nH + h) * T + t) * d;
-        const po = ((b * nH + h) * T + t) * Tk;
-        const oo = (b * T + t) * nH * d + h * d;
-        let dot = 0;
+        const po = ph + t * Tk;
+        let expected = 0; // Σⱼ P·dP
         for (let j = 0; j < Tk; j++) {
-          const p = probs[po + j];
-          if (p === 0) {
-            dp[j] = 0;
-            continue;
-          }
-          let s = 0;
-          const vo = kv + j * d;
-          for (let c = 0; c < d; c++) {
-            s += dOut[oo + c] * v[vo + c];
-            dv[vo + c] += p * dOut[oo + c];
-          }
-          dp[j] = s;
-          dot += p * s;
+          const dp = probs[po + j] === 0 ? 0 : dot(dOut, oh + t * row, v, kv + j * d, d);
+          ds[t * Tk + j] = dp;
+          expected += probs[po + j] * dp;
         }
-        for (let j = 0; j < Tk; j++) {
-          const ds = probs[po + j] * (dp[j] - dot) * scale;
-          if (ds === 0) continue;
-          for (let c = 0, ko = kv + j * d; c < d; c++) {
-            dq[qo + c] += ds * k[ko + c];
-            dk[ko + c] += ds * q[qo + c];
-          }
-        }
+        for (let j = 0; j < Tk; j++) ds[t * Tk + j] = probs[po + j] * (ds[t * Tk + j] - expected) * scale;
+        addWeightedRows(ds.subarray(t * Tk, (t + 1) * Tk), Tk, k, kv, d, d, dq, qh + t * d);
+      }
+      // Per key: dv = Σ_t P[t, j]·dOut[t], dk = Σ_t dS[t, j]·q[t], from the columns of P and dS.
+      for (let j = 0; j < Tk; j++) {
+        for (let t = 0; t < T; t++) column[t] = probs[ph + t * Tk + j];
+        addWeightedRows(column, T, dOut, oh, row, d, dv, kv + j * d);
+        for (let t = 0; t < T; t++) column[t] = ds[t * Tk + j];
+        addWeightedRows(column, T, q, qh, d, d, dk, kv + j * d);
       }
     }
 }

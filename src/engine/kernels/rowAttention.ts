@@ -24,27 +24,27 @@ export interface RowAttentionAttrs extends Pick<Dims, "B" | "T" | "nH" | "nKV" |
 // scalars), bias, cos, sin (unused scalars without rotary embeddings).
 const [BIAS, COS, SIN] = [3, 4, 5];
 
-/** Where head `h`'s row `t` of q (j = 0), k (1) or v (2) starts in its source, and that source's index. */
-function locate(a: RowAttentionAttrs, j: number, b: number, t: number, h: number): [number, number] {
-  const row = b * a.T + t;
-  if (a.packed) return [0, row * a.nH * 3 * a.d + h * 3 * a.d + j * a.d];
-  const n = j === 0 ? a.nH : a.nKV;
-  return [j, row * n * a.d + h * a.d];
-}
-
-/** Copies q, k, v from their rows into head-major arrays [B, n, T, d] (rotated when a.rope), or back (scatter). */
+/**
+ * Copies q, k, v from their rows into head-major arrays [B, n, T, d], or adds them back (scatter).
+ * Head h of row (b, t) of q (j = 0), k (1) or v (2) starts at row · rowWidth + h · headStride + j · d
+ * in its source: its own tensor, or BLOOM's fused one where the three are interleaved per head.
+ */
 function reorder(a: RowAttentionAttrs, rows: Float32Array[], heads: Float32Array[], scatter: boolean) {
+  const d = a.d;
   for (let j = 0; j < 3; j++) {
     const n = j === 0 ? a.nH : a.nKV;
+    const src = rows[a.packed ? 0 : j];
+    const dst = heads[j];
+    const rowWidth = a.packed ? a.nH * 3 * d : n * d;
+    const headStride = a.packed ? 3 * d : d;
+    const offset = a.packed ? j * d : 0;
     for (let b = 0; b < a.B; b++)
       for (let h = 0; h < n; h++)
         for (let t = 0; t < a.T; t++) {
-          const [src, o] = locate(a, j, b, t, h);
-          const ho = ((b * n + h) * a.T + t) * a.d;
-          for (let c = 0; c < a.d; c++) {
-            if (scatter) rows[src][o + c] += heads[j][ho + c];
-            else heads[j][ho + c] = rows[src][o + c];
-          }
+          const o = (b * a.T + t) * rowWidth + h * headStride + offset;
+          const ho = ((b * n + h) * a.T + t) * d;
+          if (scatter) for (let c = 0; c < d; c++) src[o + c] += dst[ho + c];
+          else dst.set(src.subarray(o, o + d), ho);
         }
   }
 }
