@@ -15,7 +15,7 @@ export function setHostKernels(on: boolean): void {
   enabled = on;
 }
 
-/** Whether the active backend runs the kernels of this file. */
+/** Whether the active backend runs the host kernels (and they are on). */
 export function hostKernelsActive(): boolean {
   return enabled && (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
 }
@@ -30,9 +30,9 @@ interface WasmBackend {
 }
 
 /**
- * `compute(inputs, outputs, attrs, inputShapes)` fills `outputs` (zeroed, of
- * `outputShapes(inputShapes, attrs)`) from `inputs`. On wasm the outputs are allocated before any view is taken: an allocation may grow
- * the memory, which detaches views taken earlier.
+ * Registers a host kernel on cpu and wasm: `compute(inputs, outputs, attrs, inputShapes)` fills
+ * `outputs` (zeroed, of `outputShapes(inputShapes, attrs)`) from `inputs`. On wasm the outputs are
+ * allocated before any view is taken: an allocation may grow the memory, which detaches earlier views.
  */
 export function registerHostKernel<A extends object>(
   kernelName: string,
