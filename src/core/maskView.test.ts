@@ -62,6 +62,22 @@ describe("buildMaskView on the bundled tokenizer", () => {
     expect(trainedText(v, 1)).toBe("<s> agua</s>");
   });
 
+  it("completion-only with an empty start marker inserts only the end marker (EOS after each answer, as TRL 1.x)", () => {
+    const v = view({
+      strategy: "completion-only",
+      markerStart: "",
+      responseTemplate: { text: "### Assistant:" },
+      instructionTemplate: { text: "" },
+    });
+    expect(v.prepared.insert).toEqual({ start: "", end: "</s>" });
+    expect(v.prepared.markerIds).toEqual({ start: null, end: tok.eosId });
+    expect(trainedText(v, 0)).toBe(" perro</s>");
+    expect(v.examples[0].inputIds).not.toContain(tok.bosId);
+    expect(v.examples.every((e) => e.warnings.length === 0)).toBe(true);
+    // The markers strategy still needs a start marker to mask by.
+    expect(view({ strategy: "markers", markerStart: "" }).warnings.map((w) => w.code)).toContain("no-marker-tokens");
+  });
+
   it("special tokens fixes it, and warns that the new rows are untrained", () => {
     const v = view({ strategy: "special-tokens" });
     const [human, assistant] = [tok.vocabSize, tok.vocabSize + 1];

@@ -55,7 +55,7 @@ export function summarize(state: PlaygroundState): string[] {
   const maskingDetail: string[] = [];
   if (m.strategy === "markers" || m.insertMarkers)
     maskingDetail.push(
-      `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${m.insertMarkers ? ", inserted around answers" : ""}`,
+      `${m.markerStart === "" ? "no start marker" : `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}`}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${m.insertMarkers ? ", inserted around answers" : ""}`,
     );
   if (m.strategy === "completion-only")
     maskingDetail.push(`response template ${template(m.responseTemplate)}, instruction template ${template(m.instructionTemplate)}`);

@@ -56,9 +56,10 @@ export function maskText(text: string, prepared: PreparedMasking, exampleNumber:
       labels = fullLabels(inputIds);
       break;
     case "markers":
-      labels = prepared.markerIds
-        ? markersMask(inputIds, prepared.markerIds.start, prepared.markerIds.end)
-        : inputIds.map(() => IGNORE_INDEX);
+      labels =
+        prepared.markerIds?.start != null
+          ? markersMask(inputIds, prepared.markerIds.start, prepared.markerIds.end)
+          : inputIds.map(() => IGNORE_INDEX);
       break;
     case "chat-template":
       throw new Error("chat-template masking needs a conversation (role/content turns), not formatted text");

@@ -16,7 +16,8 @@ export interface PreparedMasking {
   templates: TextTemplates;
   /** Markers to insert into the text, or null when none are inserted. */
   insert: MarkerTokens | null;
-  markerIds: { start: number; end: number } | null;
+  /** start is null when no start marker is inserted (an empty markerStart, outside the markers strategy). */
+  markerIds: { start: number | null; end: number } | null;
   responseIds: number[] | null;
   instructionIds: number[] | null;
   /** Tokens added to the vocabulary, with their new ids. */
@@ -27,14 +28,17 @@ export interface PreparedMasking {
 function resolveMarkers(tokenizer: PlaygroundTokenizer, options: MaskingOptions, warnings: MaskWarning[]) {
   const start = options.markerStart ?? tokenizer.bosToken;
   const end = options.markerEnd ?? tokenizer.eosToken;
-  const startId = start === null ? null : tokenizer.tokenId(start);
+  // An empty start marker: only the end marker goes in (what TRL 1.x does, EOS after each answer).
+  // The markers strategy needs a start marker to mask by, so there it stays a problem.
+  const endOnly = start === "" && options.strategy !== "markers";
+  const startId = start === null || endOnly ? null : tokenizer.tokenId(start);
   const endId = end === null ? null : tokenizer.tokenId(end);
   const problems: string[] = [];
   if (start === null) problems.push(`${tokenizer.name} has no BOS token to mark where an answer starts`);
-  else if (startId === null) problems.push(`the start marker ${JSON.stringify(start)} is not one token of ${tokenizer.name}`);
+  else if (startId === null && !endOnly) problems.push(`the start marker ${JSON.stringify(start)} is not one token of ${tokenizer.name}`);
   if (end === null) problems.push(`${tokenizer.name} has no EOS token to mark where an answer ends`);
   else if (endId === null) problems.push(`the end marker ${JSON.stringify(end)} is not one token of ${tokenizer.name}`);
-  if (problems.length > 0 || start === null || end === null || startId === null || endId === null) {
+  if (problems.length > 0 || start === null || end === null || endId === null) {
     warnings.push({
       code: "no-marker-tokens",
       message: `No markers inserted: ${problems.join("; ")}. Pick marker tokens that exist in the vocabulary (for Qwen, <|im_start|> and <|im_end|>).`,

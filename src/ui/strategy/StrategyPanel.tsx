@@ -107,7 +107,8 @@ function ResolvedIds() {
   const tok = p.tokenizer;
   const added = Object.entries(p.addedTokens);
   const rows: Array<[string, number[], string]> = [];
-  if (p.markerIds) rows.push(["Markers (start, end)", [p.markerIds.start, p.markerIds.end], "marker-ids"]);
+  if (p.markerIds?.start != null) rows.push(["Markers (start, end)", [p.markerIds.start, p.markerIds.end], "marker-ids"]);
+  else if (p.markerIds) rows.push(["End marker (no start marker)", [p.markerIds.end], "marker-ids"]);
   if (p.responseIds) rows.push(["Response template ids", p.responseIds, "response-ids"]);
   if (p.instructionIds) rows.push(["Instruction template ids", p.instructionIds, "instruction-ids"]);
   if (added.length > 0) rows.push(["Added tokens (new ids)", added.map(([, id]) => id), "added-ids"]);
