@@ -60,7 +60,7 @@ const WARM_UP_STEPS = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Shapes as in ../shared/gpu/torch_baseline.py (transformers' configs), for random weights at the real size. */
+/** The models' real shapes, from their transformers config.json files, for random weights at the real size. */
 export const NAMED_SHAPES: Record<string, object> = {
   "bloom-560m": { architectures: ["BloomForCausalLM"], vocab_size: 250_880, hidden_size: 1024, n_layer: 24, n_head: 16 },
   "smollm2-135m": {

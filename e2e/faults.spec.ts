@@ -2,25 +2,25 @@
 // trainable weight turned NaN mid-run, the wasm backend out of memory mid-run, a run too large to fit
 // refused before it starts, and the training worker terminated mid-run from the page.
 // Each leaves a message that says what happened and what to do, and loses nothing already done.
-import { expect, test } from "@playwright/test";
-import type { FromWorker } from "../src/core/protocol";
+import { expect, test, type Page } from "@playwright/test";
+import type { BackendName, FromWorker } from "../src/core/protocol";
+import type { InjectedFault } from "./harness/workerHarness";
 import { bundledRun, driveUntilRunEnds } from "./harness/workerRun";
 
 const LONG = { maxSteps: 40, generateEvery: 0 };
 
 const steps = (messages: FromWorker[]) => messages.flatMap((m) => (m.type === "step" ? [m.metrics.step] : []));
 
+/** bundledRun's 40-step run on these backends, tried in order (a software adapter as ordered too). */
+const runOn = (backends: BackendName[]) => bundledRun({ type: "init", backends, softwareWebgpu: "as-ordered" }, LONG);
+
+/** That run with `fault` injected, to its end. */
+const faultedRun = (page: Page, backends: BackendName[], fault: InjectedFault) => driveUntilRunEnds(page, runOn(backends), fault);
+
 test("the WebGPU device lost under a run: the run fails at that step with device-lost, offers the next backend, keeps its steps", async ({
   page,
 }) => {
-  const messages = await driveUntilRunEnds(
-    page,
-    bundledRun({ type: "init", backends: ["webgpu", "wasm"], softwareWebgpu: "as-ordered" }, LONG),
-    {
-      kind: "device-lost",
-      atStep: 3,
-    },
-  );
+  const messages = await faultedRun(page, ["webgpu", "wasm"], { kind: "device-lost", atStep: 3 });
   expect(messages.find((m) => m.type === "backend")).toMatchObject({ backend: "webgpu" });
   const error = messages.find((m) => m.type === "run-error");
   expect(error).toMatchObject({ type: "run-error", runId: "r", kind: "device-lost", nextBackend: "wasm" });
@@ -30,10 +30,7 @@ test("the WebGPU device lost under a run: the run fails at that step with device
 });
 
 test("a NaN loss mid-run: the run stops at that step and says to lower the learning rate", async ({ page }) => {
-  const messages = await driveUntilRunEnds(page, bundledRun({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }, LONG), {
-    kind: "nan",
-    atStep: 2,
-  });
+  const messages = await faultedRun(page, ["wasm"], { kind: "nan", atStep: 2 });
   const error = messages.find((m) => m.type === "run-error");
   expect(error).toMatchObject({ kind: "nan", nextBackend: null });
   // The fault lands between two steps once step 2 is reported; the first NaN step is refused, not reported.
@@ -49,14 +46,7 @@ test("a NaN loss mid-run: the run stops at that step and says to lower the learn
 test("out of memory mid-run: the run fails at that step with out-of-memory, says what to lower, offers the next backend", async ({
   page,
 }) => {
-  const messages = await driveUntilRunEnds(
-    page,
-    bundledRun({ type: "init", backends: ["wasm", "cpu"], softwareWebgpu: "as-ordered" }, LONG),
-    {
-      kind: "oom",
-      atStep: 2,
-    },
-  );
+  const messages = await faultedRun(page, ["wasm", "cpu"], { kind: "oom", atStep: 2 });
   const error = messages.find((m) => m.type === "run-error");
   expect(error).toMatchObject({ kind: "out-of-memory", nextBackend: "cpu" });
   expect(error?.type === "run-error" && error.message).toMatch(/\(OOM\).*ran out of memory: lower the batch size or max_seq_length/);
@@ -66,7 +56,7 @@ test("out of memory mid-run: the run fails at that step with out-of-memory, says
 
 test("a run too large for the backend is refused before it starts, with its size and what to lower", async ({ page }) => {
   // 64 examples of 4,096 tokens over a 2,000-token vocabulary: 2.1 GB of logits, three times over in a step.
-  const [init, load, start] = bundledRun({ type: "init", backends: ["wasm"], softwareWebgpu: "as-ordered" }, LONG);
+  const [init, load, start] = runOn(["wasm"]);
   if (start.type !== "start") throw new Error("bundledRun's third message is the start");
   const long = Array.from({ length: 4096 }, (_, i) => 5 + (i % 100));
   const big = {

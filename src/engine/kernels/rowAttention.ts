@@ -53,16 +53,21 @@ function headArrays(a: RowAttentionAttrs): Float32Array[] {
   return [a.nH, a.nKV, a.nKV].map((n) => new Float32Array(a.B * n * a.T * a.d));
 }
 
+/** Rotary embeddings on head-major q and k (heads[0], heads[1]) when a.rope; `inverse` for their gradients. */
+function rotateQK(a: RowAttentionAttrs, heads: Float32Array[], cos: Float32Array, sin: Float32Array, inverse: boolean) {
+  if (!a.rope) return;
+  for (const j of [0, 1]) {
+    const out = new Float32Array(heads[j].length);
+    rope(heads[j], cos, sin, out, [a.B, j === 0 ? a.nH : a.nKV, a.T, a.d], inverse);
+    heads[j] = out;
+  }
+}
+
 /** Head-major q, k, v from the sources, q and k rotated when a.rope. */
-function gather(a: RowAttentionAttrs, sources: Float32Array[], cos: Float32Array | undefined, sin: Float32Array | undefined) {
+function gather(a: RowAttentionAttrs, sources: Float32Array[], cos: Float32Array, sin: Float32Array) {
   const heads = headArrays(a);
   reorder(a, sources, heads, false);
-  if (a.rope && cos && sin)
-    for (const j of [0, 1]) {
-      const rotated = new Float32Array(heads[j].length);
-      rope(heads[j], cos, sin, rotated, [a.B, j === 0 ? a.nH : a.nKV, a.T, a.d], false);
-      heads[j] = rotated;
-    }
+  rotateQK(a, heads, cos, sin, false);
   return heads;
 }
 
@@ -93,12 +98,7 @@ registerHostKernel<RowAttentionAttrs>(
     const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], allShapes[2 + BIAS]);
     const d = headArrays(a);
     backwardCore(dOut, probs, q, k, v, D, d[0], d[1], d[2]);
-    if (a.rope && cos && sin)
-      for (const j of [0, 1]) {
-        const back = new Float32Array(d[j].length);
-        rope(d[j], cos, sin, back, [a.B, j === 0 ? a.nH : a.nKV, a.T, a.d], true);
-        d[j] = back;
-      }
+    rotateQK(a, d, cos, sin, true);
     reorder(a, grads, d, true);
   },
 );
@@ -128,6 +128,8 @@ export function hostRowAttention(
   shape: Pick<Dims, "B" | "T" | "nH" | "nKV" | "d">,
 ): tf.Tensor2D {
   const attrs: RowAttentionAttrs = { ...shape, packed: sources.length === 1, rope: rope !== null };
+  if (!attrs.packed && rope) return runHostKernel(ROW_ATTENTION, [...sources, bias, rope.cos, rope.sin], attrs)[0] as tf.Tensor2D;
+  // Placeholders for the inputs this call has none for; uploaded only then (Llama has all six).
   return tf.tidy(() => {
     const unused = tf.scalar(0);
     const [q, k, v] = attrs.packed ? [sources[0], unused, unused] : sources;
