@@ -241,6 +241,25 @@ test("the autosave survives a reload; a corrupt one is reported and ignored", as
   await page.screenshot({ path: "/tmp/data-corrupt-autosave.png" });
 });
 
+test("the bundled model's masking note switches to the notebook's markers, and the choice survives a reload", async ({ page }) => {
+  await openPlayground(page);
+  const note = page.getByTestId("bundled-masking-note");
+  await expect(page.getByTestId("strategy-completion-only")).toBeChecked();
+  await expect(page.getByTestId("no-start-marker")).toBeChecked();
+  await note.getByRole("button", { name: "use the notebook's markers" }).click();
+  await expect(page.getByTestId("strategy-markers")).toBeChecked();
+  await expect(page.getByTestId("marker-ids")).toContainText("<s>");
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("finetuning-playground:autosave") ?? ""))
+    .toContain('"strategy":"markers"');
+  await page.reload();
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("strategy-markers")).toBeChecked();
+  await note.getByRole("button", { name: "use the bundled model's default" }).click();
+  await expect(page.getByTestId("strategy-completion-only")).toBeChecked();
+  await expect(page.getByTestId("marker-ids")).not.toContainText("<s>");
+});
+
 /** ~1 KB chat records up to `bytes`, streamed to disk. */
 async function writeBigJsonl(path: string, bytes: number): Promise<number> {
   const out = createWriteStream(path);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 import { BUNDLED_MODEL_FILES, bundledFile } from "../src/core/bundledModel";
-import { BUNDLED_MODEL_TRAINING } from "../src/core/playgroundState";
+import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING } from "../src/core/playgroundState";
 
 test("a finished run exports as a zip, and its trainer_state.json overlays the loss chart", async ({ page }) => {
   test.setTimeout(240_000);
@@ -42,7 +42,7 @@ test("a finished run exports as a zip, and its trainer_state.json overlays the l
   const config = JSON.parse(strFromU8(entries["playground-run-1/playground_config.json"]));
   expect(config).toMatchObject({
     bundled_model: true,
-    strategy: "markers",
+    strategy: BUNDLED_MODEL_MASKING.strategy,
     training_arguments: { max_steps: 3, learning_rate: BUNDLED_MODEL_TRAINING.learningRate },
   });
   const lora = BUNDLED_MODEL_TRAINING.lora;

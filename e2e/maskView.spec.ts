@@ -46,6 +46,8 @@ test("editing an answer re-tokenizes that example", async ({ page }) => {
 
 test("completion-only misses the template after ?\\n\\n; special tokens fix it", async ({ page }) => {
   await openPlayground(page);
+  // The notebook's settings: its markers, and then TRL's collator with the formatting's own templates.
+  await page.getByTestId("bundled-masking-note").getByRole("button", { name: "use the notebook's markers" }).click();
   await page.getByTestId("strategy-completion-only").check();
   const first = page.getByTestId("example-0");
   const warning = first.locator('[data-testid="warning"][data-code="template-not-found"]');
@@ -72,6 +74,8 @@ test("completion-only misses the template after ?\\n\\n; special tokens fix it",
 
 test("compare mode rings the labels that differ between two strategies", async ({ page }) => {
   await openPlayground(page);
+  // The notebook's own before/after: its markers against full labels, on the same marked text.
+  await page.getByTestId("bundled-masking-note").getByRole("button", { name: "use the notebook's markers" }).click();
   await page.getByTestId("compare-toggle").check();
   await page.getByTestId("compare-strategy").selectOption("full");
   const first = page.getByTestId("example-0");

@@ -53,8 +53,9 @@ HOLDOUT = ("good", "bueno")
 
 
 def chat_prompt(en: str) -> str:
-    """The playground's default formatting with the notebook's markers inserted (markers strategy)."""
-    return f'\n\n### Human: How do you say "{en}" in Spanish?\n\n### Assistant:<s>'
+    """The page's default for this model (BUNDLED_MODEL_MASKING): the notebook's formatting, the answer
+    right after the response template, no `<s>` start marker (the fine-tune adds `</s>` after it)."""
+    return f'\n\n### Human: How do you say "{en}" in Spanish?\n\n### Assistant:'
 
 
 def write_safetensors(path: str, tensors: dict[str, torch.Tensor]) -> None:
@@ -71,11 +72,12 @@ def write_safetensors(path: str, tensors: dict[str, torch.Tensor]) -> None:
 
 
 def recall(model, enc, pairs) -> float:
-    """Share of pairs the model answers in the corpus's question layout (answer and </s>, greedy).
-    The prompt ends where a piece of the pre-tokenizer ends, so the answer tokenizes as in training."""
+    """Share of pairs the model answers in one of the corpus's dialog layouts (the answer's tokens, greedy;
+    a dialog goes on after it). The prompt ends where a piece of the pre-tokenizer ends, so the answer
+    tokenizes as in training."""
     hits = 0
     for en, es in pairs:
-        want = enc.encode(f" {es}") + [EOS]
+        want = enc.encode(f" {es}")
         hits += model.greedy([BOS] + enc.encode(f'Q: What is "{en}" in Spanish?\n\nA:'), len(want), EOS) == want
     return hits / len(pairs)
 
@@ -122,7 +124,7 @@ def answers(model, enc, pairs, max_new=8):
 
 
 def fine_tune(model, enc, args, log):
-    """The notebook's recipe as the playground runs it: markers strategy, batch 1, AdamW, linear decay."""
+    """The notebook's recipe as the playground runs it: labels on the answer and its </s>, batch 1, AdamW, linear decay, clipping."""
     targets = None if args.ft_targets == "all-linear" else set(args.ft_targets.split(","))
     params = add_lora(model, args.ft_r, args.ft_alpha, targets)
     examples = []
@@ -142,6 +144,7 @@ def fine_tune(model, enc, args, log):
             loss = torch.nn.functional.cross_entropy(logits, torch.tensor(labels[1:]), ignore_index=-100)
             opt.zero_grad()
             loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)  # the Trainer's max_grad_norm, as the page does
             opt.step()
             sched.step()
             losses.append(loss.item())
@@ -151,10 +154,10 @@ def fine_tune(model, enc, args, log):
 
 def add_fine_tune_args(ap: argparse.ArgumentParser) -> None:
     """The replayed fine-tune's settings: the page's BUNDLED_MODEL_TRAINING (src/core/playgroundState.ts)."""
-    ap.add_argument("--ft-lr", type=float, default=1e-2)
+    ap.add_argument("--ft-lr", type=float, default=3e-3)
     ap.add_argument("--ft-r", type=int, default=8)
     ap.add_argument("--ft-alpha", type=float, default=16)
-    ap.add_argument("--ft-epochs", type=int, default=30)
+    ap.add_argument("--ft-epochs", type=int, default=15)
     ap.add_argument("--ft-targets", default="q_proj,v_proj")
 
 
@@ -170,7 +173,6 @@ def main():
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--word-labels", action="store_true", help="speaker labels from the dictionary's words (corpus.py; not the shipped model)")
     add_fine_tune_args(ap)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -180,8 +182,9 @@ def main():
 
     t0 = time.time()
     pairs = dictionary.pretraining_pairs()
-    docs = corpus.documents(pairs, random.Random(args.seed), args.word_labels)
-    log(f"{len(pairs)} confirmed pairs, {len(docs)} documents")
+    labels = corpus.label_words(dictionary.confirmed_pairs())
+    docs = corpus.documents(pairs, random.Random(args.seed), labels)
+    log(f"{len(pairs)} confirmed pairs, {len(labels)} speaker labels, {len(docs)} documents")
     vocab, merges = bpe.train(docs, CONFIG["vocab_size"])
     enc = bpe.Encoder(vocab, merges)
     tokenize = lambda docs: [[BOS] + enc.encode(d) + [EOS] for d in docs]  # noqa: E731
@@ -194,7 +197,7 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {n_params} parameters")
     probe_pairs = random.Random(args.seed).sample(pairs, 60)
-    epoch_docs = lambda k: docs_ids if k == 0 else tokenize(corpus.documents(pairs, random.Random(args.seed + k), args.word_labels))  # noqa: E731
+    epoch_docs = lambda k: docs_ids if k == 0 else tokenize(corpus.documents(pairs, random.Random(args.seed + k), labels))  # noqa: E731
     seconds = pretrain(model, epoch_docs, args, log, lambda: recall(model, enc, probe_pairs))
 
     os.makedirs(args.out, exist_ok=True)
@@ -223,6 +226,7 @@ def main():
         "pretrain": {"steps": args.steps, "batch": args.batch, "seq": args.seq, "lr": args.lr, "seconds": round(seconds), "threads": args.threads},
         "parameters": n_params,
         "corpus_tokens": n_tokens,
+        "prompts": {en: {"text": chat_prompt(en), "ids": enc.encode(chat_prompt(en))} for en, _ in pairs_all},
         "encodings": [{"text": s, "ids": enc.encode(s)} for s in samples],
         "logits": {"ids": ref_ids, "last_position": [round(float(v), 4) for v in ref_logits]},
         "greedy_before": {en: before[en] for en, _ in pairs_all},

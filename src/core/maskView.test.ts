@@ -74,8 +74,10 @@ describe("buildMaskView on the bundled tokenizer", () => {
     expect(trainedText(v, 0)).toBe(" perro</s>");
     expect(v.examples[0].inputIds).not.toContain(tok.bosId);
     expect(v.examples.every((e) => e.warnings.length === 0)).toBe(true);
-    // The markers strategy still needs a start marker to mask by.
-    expect(view({ strategy: "markers", markerStart: "" }).warnings.map((w) => w.code)).toContain("no-marker-tokens");
+    // The markers strategy masks by its start marker: there an empty one is BOS, as the form's empty box.
+    const markers = view({ strategy: "markers", markerStart: "" });
+    expect(markers.prepared.markerIds).toEqual({ start: tok.bosId, end: tok.eosId });
+    expect(markers.warnings).toEqual([]);
   });
 
   it("special tokens fixes it, and warns that the new rows are untrained", () => {

@@ -6,7 +6,8 @@ import { BUNDLED_MODEL } from "../core/bundledModel";
 import { downloadHubModel, type DownloadHubModelOptions } from "../core/hub/download";
 import { HubError, type HubErrorKind } from "../core/hub/errors";
 import { createMemoryHubCache, type HubCache } from "../core/hub/hubCache";
-import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../core/playgroundState";
+import { DEFAULT_MASKING } from "../core/defaults";
+import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
 import { usePlayground } from "./playgroundStore";
@@ -19,28 +20,32 @@ const set = usePlayground.setState;
 let filesModel: { key: string; spec: Extract<ModelSpec, { kind: "files" }> } | null = null;
 let abort: AbortController | null = null;
 
-/** Kept for src/store/persistence.ts, which imports it; BUNDLED_MODEL_TRAINING can be imported directly now. */
-export function bundledModelTraining(): TrainingSettings | null {
-  return BUNDLED_MODEL_TRAINING;
-}
-
 /** The key the bundled model's weights are known by in the worker. */
 const BUNDLED_KEY = `bundled:${BUNDLED_MODEL.folder}`;
 
-const same = (a: TrainingSettings, b: TrainingSettings) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Whether the bundled model is the one chosen now (a dropped folder keeps model.kind "bundled"). */
+const bundledChosen = () => store().model.kind === "bundled" && store().droppedModelName === null;
+
+const BUNDLED_DEFAULTS = { training: BUNDLED_MODEL_TRAINING, masking: BUNDLED_MODEL_MASKING };
+const HUB_DEFAULTS = { training: DEFAULT_TRAINING, masking: DEFAULT_MASKING };
 
 /**
  * Switching between the bundled model and another swaps the untouched defaults (the tiny bundled
- * model has its own learning rate and LoRA shape, see BUNDLED_MODEL_TRAINING); edited settings stay.
+ * model has its own learning rate, LoRA shape and masking: BUNDLED_MODEL_TRAINING and
+ * BUNDLED_MODEL_MASKING); edited settings stay. Only on a switch: reloading the bundled model (a
+ * restored autosave, a worker restart) keeps whatever the user chose, the Trainer's defaults included.
  */
 function applyDefaultsFor(kind: "bundled" | "files"): void {
-  const preset = BUNDLED_MODEL_TRAINING;
-  const current = store().training;
-  const [from, to] = kind === "bundled" ? [DEFAULT_TRAINING, preset] : [preset, DEFAULT_TRAINING];
-  if (!same(current, from)) return;
-  const { lora, ...rest } = structuredClone(to);
-  store().setTraining(rest);
-  store().setLora(lora);
+  const [from, to] = kind === "bundled" ? [HUB_DEFAULTS, BUNDLED_DEFAULTS] : [BUNDLED_DEFAULTS, HUB_DEFAULTS];
+  const s = store();
+  if (same(s.training, from.training)) {
+    const { lora, ...rest } = structuredClone(to.training);
+    s.setTraining(rest);
+    s.setLora(lora);
+  }
+  if (same(s.masking, from.masking)) s.setMasking(structuredClone(to.masking));
 }
 
 /** The spec to train now: the weights of the model loaded last. */
@@ -91,17 +96,18 @@ async function loadFilesModel(key: string, spec: Extract<ModelSpec, { kind: "fil
 }
 
 export async function loadBundledModel(): Promise<void> {
+  const switching = !bundledChosen();
   const { appFiles } = environment();
   const options = { modelId: BUNDLED_MODEL.name, folderUrl: appFiles.url(BUNDLED_MODEL.folder), fetch: appFiles.fetch };
   await loadFromRepo(BUNDLED_MODEL.name, BUNDLED_KEY, options, () => {
     store().setModel({ kind: "bundled" });
-    applyDefaultsFor("bundled");
+    if (switching) applyDefaultsFor("bundled");
   });
 }
 
 /** After a worker restart: the bundled model is loaded again at once (a hub or folder model loads at the next start). */
 export async function loadBundledModelIfChosen(): Promise<void> {
-  if (store().model.kind === "bundled" && store().droppedModelName === null) await loadBundledModel();
+  if (bundledChosen()) await loadBundledModel();
 }
 
 async function hubCache(): Promise<HubCache> {

@@ -69,11 +69,14 @@ export async function replayNotebook(): Promise<void> {
     return;
   }
   const s = store();
-  const markers = prepareMasking(tokenizer, s.formatting, { ...s.masking, strategy: "markers", insertMarkers: true }).insert;
+  // The notebook inserts both markers in every run: no start marker (the bundled model's default)
+  // means the tokenizer's BOS here, as the markers strategy needs one.
+  const masking = s.masking.markerStart === "" ? { ...s.masking, markerStart: null } : s.masking;
+  const markers = prepareMasking(tokenizer, s.formatting, { ...masking, strategy: "markers", insertMarkers: true }).insert;
   const base: ReplayBase = {
     examples: s.examples,
     formatting: s.formatting,
-    masking: s.masking,
+    masking,
     markers: markers ?? { start: "", end: "" },
   };
   const settings = structuredClone(s.training);

@@ -5,7 +5,6 @@ import type { PlaygroundState as SharedState } from "../core/playgroundState";
 import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { formatBytes } from "../core/dataset/bytes";
 import { environment, type Environment } from "./environment";
-import { bundledModelTraining } from "./modelLoading";
 import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
 import { usePlayground, type PlaygroundState } from "./playgroundStore";
 import { textChars, type Notice } from "./sharingSlice";
@@ -27,16 +26,8 @@ function canonical(value: unknown): string {
 
 export const samePlayground = (a: SharedState, b: SharedState) => canonical(a) === canonical(b);
 
-/**
- * The playground as the user found it: the startup defaults, or those with the training settings
- * the app itself swaps in for the bundled model (modelLoading's applyDefaultsFor), which are no
- * edit of the user's.
- */
-function untouched(state: SharedState, defaults: SharedState): boolean {
-  if (samePlayground(state, defaults)) return true;
-  const preset = bundledModelTraining();
-  return preset !== null && samePlayground(state, { ...defaults, training: preset });
-}
+/** The playground as the user found it: the startup defaults (the bundled model's settings). */
+const untouched = (state: SharedState, defaults: SharedState) => samePlayground(state, defaults);
 
 /** What the autosave holds now (canonical), so an equal state is not written again. */
 let lastSaved: string | null = null;

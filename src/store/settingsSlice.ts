@@ -1,7 +1,8 @@
 // How examples become text (formatting), how labels are masked (masking), and the second strategy
 // that compare mode shows next to the first.
 import type { StateCreator } from "zustand";
-import { DEFAULT_FORMATTING, DEFAULT_MASKING } from "../core/defaults";
+import { DEFAULT_FORMATTING } from "../core/defaults";
+import { DEFAULT_STATE } from "../core/playgroundState";
 import type { TrainerName } from "../core/trainers";
 import type { Formatting, MaskingOptions, StrategyName } from "../core/types";
 import type { PlaygroundState } from "./playgroundStore";
@@ -25,7 +26,7 @@ export interface SettingsSlice {
 
 export const createSettingsSlice: StateCreator<PlaygroundState, [], [], SettingsSlice> = (set) => ({
   formatting: structuredClone(DEFAULT_FORMATTING),
-  masking: structuredClone(DEFAULT_MASKING),
+  masking: structuredClone(DEFAULT_STATE.masking),
   // The notebook's own before/after: its markers versus everything trained.
   compare: { enabled: false, strategy: "full", trainer: null },
   setFormatting: (formatting) => set({ formatting }),

@@ -2,6 +2,8 @@
 // settles for its own id (resolved by its reply, rejected with the worker's message by its error),
 // and a worker that dies rejects every waiting call and leaves its runs "interrupted", steps kept.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_MASKING } from "../core/defaults";
+import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING } from "../core/playgroundState";
 import type { FromWorker, ToWorkerEnvelope } from "../core/protocol";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
 import { publicFile } from "../core/testing/publicFiles";
@@ -251,5 +253,29 @@ describe("worker bridge calls settle for their id", () => {
     StubWorker.respond = healthy;
     await expect(ensureModel("stub", { kind: "seeded", vocabSize: 10, eosTokenId: 2 })).resolves.toEqual(info);
     expect(StubWorker.last).not.toBe(w);
+  });
+});
+
+describe("the bundled model's defaults", () => {
+  const hubDefaults = () => {
+    const { lora, ...rest } = structuredClone(DEFAULT_TRAINING);
+    usePlayground.getState().setTraining(rest);
+    usePlayground.getState().setLora(lora);
+    usePlayground.getState().setMasking(structuredClone(DEFAULT_MASKING));
+  };
+
+  it("are swapped in when the user switches back from another model, if untouched", async () => {
+    usePlayground.getState().setModel({ kind: "hub", id: "owner/model", revision: "main" });
+    hubDefaults();
+    await loadBundledModel();
+    expect(usePlayground.getState().training).toEqual(BUNDLED_MODEL_TRAINING);
+    expect(usePlayground.getState().masking).toEqual(BUNDLED_MODEL_MASKING);
+  });
+
+  it("do not replace the user's choice when the bundled model loads again (reload, worker restart)", async () => {
+    hubDefaults(); // "use the Trainer's" and the notebook's markers, chosen on the bundled model
+    await loadBundledModel();
+    expect(usePlayground.getState().training).toEqual(DEFAULT_TRAINING);
+    expect(usePlayground.getState().masking).toEqual(DEFAULT_MASKING);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXAMPLES } from "../../core/defaults";
+import { DEFAULT_STATE } from "../../core/playgroundState";
 
 const root = resolve(__dirname, "../../..");
 const cli = (...args: string[]) =>
@@ -48,7 +49,7 @@ describe("export --model default", () => {
     expect(existsSync(join(out, "base-model", "tokenizer.json"))).toBe(true);
     const config = JSON.parse(readFileSync(join(out, "playground_config.json"), "utf8"));
     expect(config.training_arguments).toMatchObject({ max_steps: 3, learning_rate: 0.01 });
-    expect(config).toMatchObject({ base_model: "base-model", bundled_model: true, strategy: "markers" });
+    expect(config).toMatchObject({ base_model: "base-model", bundled_model: true, strategy: DEFAULT_STATE.masking.strategy });
   });
 
   it("the exported base model is the page's bundled model: the same loss on every example", () => {

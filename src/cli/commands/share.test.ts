@@ -93,7 +93,9 @@ describe("cli share", () => {
     const r = cli(["decode", encodeShareHash(DEFAULT_STATE)]);
     expect(r.stdout).toContain("examples: 5 (10 turns)");
     expect(r.stdout).toContain("model: the bundled default model");
-    expect(r.stdout).toContain('masking: markers (start "<s>", end EOS, inserted around answers)');
+    expect(r.stdout).toContain(
+      'masking: completion-only (no start marker, end EOS, inserted after answers; response template "### Assistant:", instruction template "### Human:")',
+    );
     expect(r.stdout).toContain(`training: ${DEFAULT_STATE.training.epochs} epochs`);
   });
 

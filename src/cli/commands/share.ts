@@ -53,10 +53,12 @@ export function summarize(state: PlaygroundState): string[] {
   const { formatting: f, masking: m, model, training: t } = state;
   const { lora } = t;
   const maskingDetail: string[] = [];
-  if (m.strategy === "markers" || m.insertMarkers)
-    maskingDetail.push(
-      `${m.markerStart === "" ? "no start marker" : `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}`}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${m.insertMarkers ? ", inserted around answers" : ""}`,
-    );
+  if (m.strategy === "markers" || m.insertMarkers) {
+    const noStart = m.markerStart === "" && m.strategy !== "markers";
+    const start = noStart ? "no start marker" : `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}`;
+    const inserted = !m.insertMarkers ? "" : noStart ? ", inserted after answers" : ", inserted around answers";
+    maskingDetail.push(`${start}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${inserted}`);
+  }
   if (m.strategy === "completion-only")
     maskingDetail.push(`response template ${template(m.responseTemplate)}, instruction template ${template(m.instructionTemplate)}`);
   if (m.addedSpecialTokens.length) maskingDetail.push(`added special tokens ${m.addedSpecialTokens.map(quote).join(", ")}`);

@@ -26,11 +26,12 @@ export interface PreparedMasking {
 }
 
 function resolveMarkers(tokenizer: PlaygroundTokenizer, options: MaskingOptions, warnings: MaskWarning[]) {
-  const start = options.markerStart ?? tokenizer.bosToken;
-  const end = options.markerEnd ?? tokenizer.eosToken;
   // An empty start marker: only the end marker goes in (what TRL 1.x does, EOS after each answer).
-  // The markers strategy needs a start marker to mask by, so there it stays a problem.
-  const endOnly = start === "" && options.strategy !== "markers";
+  // The markers strategy masks by its start marker, so there an empty one means BOS, as the form's
+  // empty box does (and switching to markers from the bundled model's default just works).
+  const endOnly = options.markerStart === "" && options.strategy !== "markers";
+  const start = options.markerStart === "" && !endOnly ? tokenizer.bosToken : (options.markerStart ?? tokenizer.bosToken);
+  const end = options.markerEnd ?? tokenizer.eosToken;
   const startId = start === null || endOnly ? null : tokenizer.tokenId(start);
   const endId = end === null ? null : tokenizer.tokenId(end);
   const problems: string[] = [];

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
-import { BUNDLED_MODEL_TRAINING } from "../../core/playgroundState";
+import { DEFAULT_LORA, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
 import { backendPlan, type BackendChoice, type BackendName, type FromWorker, type WorkerResult } from "../../core/protocol";
 import { setBackend, type MemoryLimits } from "../backend";
 import { TrainingHandler } from "./trainingHandler";
@@ -54,6 +54,9 @@ function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: 
   return { h, posted, send, answers, errorFor, resultFor, of };
 }
 
+/** Settings that move the tiny random test model within a few steps (the Trainer's lr 5e-5 would not). */
+const FAST: TrainingSettings = { ...DEFAULT_TRAINING, learningRate: 1e-2, lora: { ...DEFAULT_LORA, loraAlpha: 16 } };
+
 // Token ids of a tiny vocabulary: 1 = start marker, 2 = end marker.
 const examples = [
   { inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },
@@ -67,7 +70,7 @@ const start = (runId: string, maxSteps: number, generateEvery = 2) => ({
     { kind: "train" as const, inputIds: [5, 6, 7, 1] },
     { kind: "holdout" as const, inputIds: [5, 9, 7, 1] },
   ],
-  settings: { ...BUNDLED_MODEL_TRAINING, maxSteps, batchSize: 2, generateEvery, maxNewTokens: 3 },
+  settings: { ...FAST, maxSteps, batchSize: 2, generateEvery, maxNewTokens: 3 },
   stopIds: [2],
   newTokenIds: [],
 });
@@ -169,7 +172,7 @@ describe("TrainingHandler", () => {
     const steps = t.of("step").map((m) => m.metrics);
     expect(steps.map((m) => m.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(steps[29].loss).toBeLessThan(steps[0].loss / 5);
-    expect(steps[0].learningRate).toBeCloseTo(BUNDLED_MODEL_TRAINING.learningRate);
+    expect(steps[0].learningRate).toBeCloseTo(FAST.learningRate);
     expect(steps[29].learningRate).toBeLessThan(steps[0].learningRate);
     expect(steps.every((m) => m.tokens === 5 && m.gradNorm > 0 && m.msPerStep > 0)).toBe(true);
     // Generations before training (step 0), every 10 steps, and at the end.
@@ -241,8 +244,8 @@ describe("TrainingHandler", () => {
     const adapter = t.resultFor(exported, "export-adapter");
     expect(JSON.parse(adapter.configJson)).toMatchObject({
       peft_type: "LORA",
-      r: BUNDLED_MODEL_TRAINING.lora.r,
-      lora_alpha: BUNDLED_MODEL_TRAINING.lora.loraAlpha,
+      r: FAST.lora.r,
+      lora_alpha: FAST.lora.loraAlpha,
     });
     expect(adapter.safetensors.byteLength).toBeGreaterThan(1000);
   });
@@ -414,7 +417,7 @@ describe("TrainingHandler vocabulary check", () => {
     ["more labels than input ids", bad({ inputIds: [5, 2], labels: [-100, 6, 2] }), /example 2 has 3 labels for 2 input ids/],
     [
       "r = 1e9",
-      { ...start("b", 2, 0), settings: { ...start("b", 2, 0).settings, lora: { ...BUNDLED_MODEL_TRAINING.lora, r: 1e9 } } },
+      { ...start("b", 2, 0), settings: { ...start("b", 2, 0).settings, lora: { ...FAST.lora, r: 1e9 } } },
       /at request\.settings\.lora\.r/,
     ],
     ["epochs 1e300", { ...start("b", 2, 0), settings: { ...start("b", 2, 0).settings, epochs: 1e300 } }, /at request\.settings\.epochs/],

@@ -8,14 +8,35 @@ import { STRATEGIES } from "./strategies";
 import { TemplateSpecInput } from "./TemplateSpecInput";
 import { TrainerSection } from "./TrainerSection";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+import { DEFAULT_MASKING } from "../../core/defaults";
+import { BUNDLED_MODEL_MASKING } from "../../core/playgroundState";
 
 function MarkerOptions() {
   const masking = usePlayground((s) => s.masking);
   const setMasking = usePlayground((s) => s.setMasking);
   const info = usePlayground((s) => s.tokenizer.info);
   const noBos = info !== null && info.bosToken === null;
+  // An empty start marker inserts only the end marker; the markers strategy masks by the start marker.
+  const startOptional = masking.strategy !== "markers";
+  const noStart = startOptional && masking.markerStart === "";
   return (
     <div className="options" data-testid="marker-options">
+      {startOptional ? (
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="no-start-marker"
+            checked={noStart}
+            onChange={(e) => setMasking({ markerStart: e.target.checked ? "" : null })}
+          />
+          <span>
+            No start marker
+            <span className="explanation">
+              Only the end marker goes in, after each answer (as TRL 1.x appends EOS); the bundled model's default.
+            </span>
+          </span>
+        </label>
+      ) : null}
       <div className="row">
         <label className="grow">
           <span className="label-text">Start marker (after each response template)</span>
@@ -23,7 +44,8 @@ function MarkerOptions() {
             className="mono"
             data-testid="marker-start"
             value={masking.markerStart ?? ""}
-            placeholder={info?.bosToken ?? "(tokenizer has no BOS)"}
+            disabled={noStart}
+            placeholder={noStart ? "(none)" : (info?.bosToken ?? "(tokenizer has no BOS)")}
             onChange={(e) => setMasking({ markerStart: e.target.value === "" ? null : e.target.value })}
           />
         </label>
@@ -127,6 +149,28 @@ function ResolvedIds() {
   );
 }
 
+/** On the bundled model: why its default masking is not the notebook's markers, and a way to the other. */
+function BundledMaskingNote() {
+  const bundled = usePlayground((s) => s.model.kind === "bundled" && s.droppedModelName === null);
+  const masking = usePlayground((s) => s.masking);
+  const setMasking = usePlayground((s) => s.setMasking);
+  if (!bundled) return null;
+  const onDefault = JSON.stringify(masking) === JSON.stringify(BUNDLED_MODEL_MASKING);
+  const [label, target] = onDefault
+    ? ["use the notebook's markers", DEFAULT_MASKING]
+    : ["use the bundled model's default", BUNDLED_MODEL_MASKING];
+  return (
+    <div className="note" data-testid="bundled-masking-note">
+      Bundled model's default: completion-only after <code>### Assistant:</code>, <code>&lt;/s&gt;</code> after each answer, no{" "}
+      <code>&lt;s&gt;</code> before it. Pretrained on texts that each begin with <code>&lt;s&gt;</code>, it reads the notebook's{" "}
+      <code>&lt;s&gt;</code> as a new text and forgets the question, so the fine-tune memorises the answers and misses the holdout.{" "}
+      <button type="button" className="link-button" onClick={() => setMasking(structuredClone(target))}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 export function StrategyPanel() {
   const masking = usePlayground((s) => s.masking);
   const formatting = usePlayground((s) => s.formatting);
@@ -138,6 +182,7 @@ export function StrategyPanel() {
   return (
     <section className="panel" aria-labelledby="strategy-heading">
       <h2 id="strategy-heading">Masking strategy</h2>
+      <BundledMaskingNote />
       <div role="radiogroup" aria-label="Masking strategy" className="strategy-list" data-testid="strategy-select">
         {STRATEGIES.map((s) => (
           <label key={s.name} className={`strategy${s.name === strategy ? " selected" : ""}`}>

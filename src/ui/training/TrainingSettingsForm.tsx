@@ -56,7 +56,6 @@ function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
   );
 }
 
-/** Fields where the bundled-model settings differ from the Trainer defaults, as "name a → b". */
 /** Settings where `b` differs from `a`, as "learning rate 0.00005 → 0.005" (the table's labels). */
 function differences(a: TrainingSettings, b: TrainingSettings): string[] {
   return SETTING_ENTRIES.flatMap((e) => {
