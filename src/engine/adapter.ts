@@ -18,8 +18,13 @@ export interface AdapterFiles {
   "adapter_model.safetensors": Uint8Array;
 }
 
+/** PEFT keys of a LoRA module's two matrices, A then B, as in adapter_model.safetensors. */
+export function loraKeys(path: string): [string, string] {
+  return [`${PREFIX}${path}.lora_A.weight`, `${PREFIX}${path}.lora_B.weight`];
+}
+
 /** PEFT key of the new-token rows (LoraConfig.trainable_token_indices → TrainableTokensWrapper). */
-function tokenDeltaKey(model: CausalLM): string {
+export function tokenDeltaKey(model: CausalLM): string {
   return `${PREFIX}${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`;
 }
 
@@ -34,8 +39,9 @@ async function toF32(t: tf.Tensor): Promise<F32Tensor> {
 export async function exportAdapter(model: CausalLM, lora: LoraAdapter, baseModelName: string | null = null): Promise<AdapterFiles> {
   const tensors = new Map<string, F32Tensor>();
   for (const [path, m] of lora.modules) {
-    tensors.set(`${PREFIX}${path}.lora_A.weight`, await toF32(m.A));
-    tensors.set(`${PREFIX}${path}.lora_B.weight`, await toF32(m.B));
+    const [a, b] = loraKeys(path);
+    tensors.set(a, await toF32(m.A));
+    tensors.set(b, await toF32(m.B));
   }
   const c = lora.config;
   const targets = [...new Set([...lora.modules.keys()].map((p) => p.split(".").pop()!))].sort();
@@ -215,9 +221,10 @@ export async function importAdapter(
   const adapter: LoraAdapter = { config, scaling: loraScaling(config), modules, newTokenRows: null };
   try {
     resolveTargets(model.config, config.target_modules).forEach((l, index) => {
-      const A = take(`${PREFIX}${l.path}.lora_A.weight`, [config.r, l.inFeatures]);
+      const [keyA, keyB] = loraKeys(l.path);
+      const A = take(keyA, [config.r, l.inFeatures]);
       try {
-        modules.set(l.path, { A, B: take(`${PREFIX}${l.path}.lora_B.weight`, [l.outFeatures, config.r]), index });
+        modules.set(l.path, { A, B: take(keyB, [l.outFeatures, config.r]), index });
       } catch (e) {
         A.dispose();
         throw e;

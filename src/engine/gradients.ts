@@ -2,11 +2,12 @@
 // tensors, adapter weights tf.Variables, so tf.variableGrads differentiates just the adapter.
 
 import * as tf from "@tensorflow/tfjs-core";
+import { loraKeys, tokenDeltaKey } from "./adapter";
 import type { Batch } from "./batch";
 import { causalLmLossFromHidden } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
 import { forwardHidden } from "./model";
-import { embeddingName, type CausalLM } from "./weights";
+import type { CausalLM } from "./weights";
 
 /**
  * Mean causal-LM loss of the batch and d loss / d variable for every trainable variable, in
@@ -32,10 +33,8 @@ export function lossAndGradTensors(
 
 /** PEFT parameter names (as in adapter_model.safetensors), in trainableVariables() order. */
 export function peftParameterNames(model: CausalLM, lora: LoraAdapter): string[] {
-  const names: string[] = [];
-  for (const path of lora.modules.keys()) names.push(`base_model.model.${path}.lora_A.weight`, `base_model.model.${path}.lora_B.weight`);
-  if (lora.newTokenRows)
-    names.push(`base_model.model.${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`);
+  const names = [...lora.modules.keys()].flatMap(loraKeys);
+  if (lora.newTokenRows) names.push(tokenDeltaKey(model));
   return names;
 }
 
