@@ -8,9 +8,21 @@ const harnessPages = process.env.E2E_BUILD
   ? Object.fromEntries(["engine", "worker", "hub"].map((page) => [page, resolve(import.meta.dirname, `e2e/harness/${page}.html`)]))
   : {};
 
+// Cross-origin isolation, so that the wasm backend may use threads (SharedArrayBuffer): a host of the
+// built page must send the same two headers.
+const isolation = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+
 // The training engine runs in a module worker; tfjs is large, so it is kept out of the main bundle.
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: [
+      {
+        find: /^\.\.\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/,
+        replacement: resolve(import.meta.dirname, "workers/wasm/threadedFactory.js"),
+      },
+    ],
+  },
   worker: { format: "es" },
   // Pre-bundle everything the app, the worker and the e2e harness import, so the dev server never
   // re-optimizes (and reloads the page) in the middle of a test.
@@ -31,6 +43,6 @@ export default defineConfig({
     // tfjs and its backends are large by nature; the worker and the page load them once.
     chunkSizeWarningLimit: 1500,
   },
-  server: { host: "127.0.0.1", port: 5173, strictPort: true },
-  preview: { host: "127.0.0.1", port: 4173, strictPort: true },
+  server: { host: "127.0.0.1", port: 5173, strictPort: true, headers: isolation },
+  preview: { host: "127.0.0.1", port: 4173, strictPort: true, headers: isolation },
 });

@@ -1,19 +1,9 @@
 // The training worker: wires postMessage to the engine's TrainingHandler. Everything else lives in
 // src/engine/session so it can be tested in Node.
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
-import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
-import wasmThreaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 import type { FromWorker } from "../src/core/protocol";
 import { describeAdapter, memoryLimits, setBackend } from "../src/engine/backend";
 import { TrainingHandler } from "../src/engine/session/trainingHandler";
-
-// Vite serves the .wasm binaries at hashed URLs; tfjs must be told where they are.
-setWasmPaths({
-  "tfjs-backend-wasm.wasm": wasmPlain,
-  "tfjs-backend-wasm-simd.wasm": wasmSimd,
-  "tfjs-backend-wasm-threaded-simd.wasm": wasmThreaded,
-});
+import "./wasm/wasmFiles";
 
 const scope = self as unknown as {
   postMessage(msg: FromWorker, transfer?: Transferable[]): void;

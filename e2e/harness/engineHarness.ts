@@ -7,6 +7,7 @@ import { createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
 import { Trainer } from "../../src/engine/trainer";
+import "../../workers/wasm/wasmFiles";
 import { disposeModel, loadModelFromFiles } from "../../src/engine/weights";
 
 async function fetchOk(url: string): Promise<Response> {
@@ -28,7 +29,7 @@ async function runForward(fixture: string, backend: "webgpu" | "cpu", inputIds: 
 }
 
 /** A few training steps of the bundled-architecture model: the same numbers on any backend. */
-async function trainSteps(backend: "webgpu" | "cpu", steps: number) {
+async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number) {
   await setBackend(backend);
   const model = createSeededModel(2000, 2);
   const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
@@ -52,12 +53,21 @@ async function trainSteps(backend: "webgpu" | "cpu", steps: number) {
   };
 }
 
+/** The wasm backend's XNNPACK thread count here, and whether the page is cross-origin isolated (threads need it). */
+async function wasmThreads() {
+  await setBackend("wasm");
+  const { getThreadsCount } = await import("@tensorflow/tfjs-backend-wasm");
+  return { isolated: globalThis.crossOriginIsolated, threads: getThreadsCount() };
+}
+
 declare global {
   interface Window {
     runForward: typeof runForward;
     trainSteps: typeof trainSteps;
+    wasmThreads: typeof wasmThreads;
   }
 }
 window.runForward = runForward;
 window.trainSteps = trainSteps;
+window.wasmThreads = wasmThreads;
 document.body.dataset.ready = "true";
