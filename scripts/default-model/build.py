@@ -181,10 +181,11 @@ def main():
     log = lambda m: print(m, flush=True)  # noqa: E731
 
     t0 = time.time()
-    pairs = dictionary.pretraining_pairs()
-    labels = corpus.label_words(dictionary.confirmed_pairs())
+    confirmed = dictionary.confirmed_pairs()  # both dictionaries read once
+    pairs = dictionary.pretraining_pairs(confirmed)
+    labels = corpus.label_words(confirmed)
     docs = corpus.documents(pairs, random.Random(args.seed), labels)
-    log(f"{len(pairs)} confirmed pairs, {len(labels)} speaker labels, {len(docs)} documents")
+    log(f"{len(pairs)} pretraining pairs of {len(confirmed)} confirmed, {len(labels)} speaker labels, {len(docs)} documents")
     vocab, merges = bpe.train(docs, CONFIG["vocab_size"])
     enc = bpe.Encoder(vocab, merges)
     tokenize = lambda docs: [[BOS] + enc.encode(d) + [EOS] for d in docs]  # noqa: E731

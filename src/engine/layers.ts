@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
 import { hostAttention } from "./kernels/attention";
-import { hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
+import { BLOOM_GELU, hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
 import { hostKernelsActive } from "./kernels/host";
 import { hostLayerNorm, hostRmsNorm } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
@@ -46,7 +46,7 @@ function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
 }
 
 /** x · wᵀ (+ b): wT when kept, else w transposed in the matmul. */
-function frozenForward(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
+export function frozenForward(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
   const y = f.wT ? tf.matMul(x, f.wT) : tf.matMul(x, f.w, false, true); // [N, out]
   return (f.b ? tf.add(y, f.b) : y) as tf.Tensor2D;
 }
@@ -140,7 +140,7 @@ export function silu(x: tf.Tensor): tf.Tensor {
 /** BLOOM's tanh GELU (modeling_bloom.bloom_gelu_forward), constants as HF writes them. */
 export function bloomGelu(x: tf.Tensor): tf.Tensor {
   if (hostKernelsActive()) return hostBloomGelu(x);
-  const inner = tf.mul(tf.mul(x, 0.79788456), tf.add(1, tf.mul(0.044715, tf.square(x))));
+  const inner = tf.mul(tf.mul(x, BLOOM_GELU.sqrt2OverPi), tf.add(1, tf.mul(BLOOM_GELU.cubic, tf.square(x))));
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
 }
 

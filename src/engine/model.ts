@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import type { LoraAdapter } from "./loraConfig";
-import type { FrozenLinear } from "./layers";
+import { frozenForward, type FrozenLinear } from "./layers";
 import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
 import { embeddingName, headName } from "./weights";
 
@@ -75,7 +75,7 @@ export function forwardWithCache(
   opts: ForwardOptions = {},
 ): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
   const h = forwardHidden(model, ids, opts);
-  const flat = h.frozenHead?.wT ? tf.matMul(h.hidden, h.frozenHead.wT) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
+  const flat = h.frozenHead ? frozenForward(h.hidden, h.frozenHead) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
   const logits = tf.reshape(flat, [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
   return { logits, cache: h.cache };
 }

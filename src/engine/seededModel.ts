@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parseModelConfig } from "./config";
 import { Rng } from "./rng";
-import { leanBackward, tensorShapes, transposedWeights, type CausalLM } from "./weights";
+import { causalLM, tensorShapes, type CausalLM } from "./weights";
 
 export const SEEDED_MODEL_NAME = "seeded random model (Qwen3-style, 2 layers)";
 
@@ -62,5 +62,5 @@ export function createRandomModel(configJson: object, seed: number, init: { std:
     else if (!/bias$/.test(name)) for (let i = 0; i < n; i++) data[i] = init.std * rng.normal();
     weights.set(name, tf.tensor(data, shape));
   }
-  return { config, weights, transposed: transposedWeights(config, weights), leanBackward: leanBackward(config) };
+  return causalLM(config, weights);
 }

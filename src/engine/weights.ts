@@ -79,6 +79,11 @@ export async function loadModelFromFiles(
     for (const w of weights.values()) w.dispose();
     throw e;
   }
+  return causalLM(config, weights);
+}
+
+/** The model over its loaded weights, with what the engine derives from them once (transposes, lean backward). */
+export function causalLM(config: ModelConfig, weights: Map<string, tf.Tensor>): CausalLM {
   return { config, weights, transposed: transposedWeights(config, weights), leanBackward: leanBackward(config) };
 }
 

@@ -6,7 +6,7 @@ import { trainingDataFingerprint } from "../core/export/data";
 import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
 import { environment } from "./environment";
-import { usePlayground } from "./playgroundStore";
+import { bundledModelChosen, usePlayground } from "./playgroundStore";
 import type { RunRecord } from "./runRecord";
 import { currentTokenizer } from "./tokenizerHolder";
 import { trainingDataFor } from "./trainingActions";
@@ -58,10 +58,7 @@ export function runExportInput(run: RunRecord): ExportInput {
     addedTokens: view.prepared.addedTokens,
     padTokenId: view.prepared.tokenizer.padId,
     // The model's rows before the run added any (the bundled model is built at the base tokenizer's size).
-    modelVocabSize:
-      s.model.kind === "bundled" && s.droppedModelName === null
-        ? (base?.vocabSize ?? data.vocabSize)
-        : (s.loadedModel?.info.vocabSize ?? data.vocabSize),
+    modelVocabSize: bundledModelChosen(s) ? (base?.vocabSize ?? data.vocabSize) : (s.loadedModel?.info.vocabSize ?? data.vocabSize),
     run: {
       label: run.label,
       steps: run.steps.at(-1)?.step ?? 0,

@@ -10,7 +10,7 @@ import { DEFAULT_MASKING } from "../core/defaults";
 import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
-import { usePlayground } from "./playgroundStore";
+import { bundledModelChosen, usePlayground } from "./playgroundStore";
 import { ensureModel } from "./workerBridge";
 
 const store = () => usePlayground.getState();
@@ -24,9 +24,6 @@ let abort: AbortController | null = null;
 const BUNDLED_KEY = `bundled:${BUNDLED_MODEL.folder}`;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Whether the bundled model is the one chosen now (a dropped folder keeps model.kind "bundled"). */
-const bundledChosen = () => store().model.kind === "bundled" && store().droppedModelName === null;
 
 const BUNDLED_DEFAULTS = { training: BUNDLED_MODEL_TRAINING, masking: BUNDLED_MODEL_MASKING };
 const HUB_DEFAULTS = { training: DEFAULT_TRAINING, masking: DEFAULT_MASKING };
@@ -96,7 +93,7 @@ async function loadFilesModel(key: string, spec: Extract<ModelSpec, { kind: "fil
 }
 
 export async function loadBundledModel(): Promise<void> {
-  const switching = !bundledChosen();
+  const switching = !bundledModelChosen(store());
   const { appFiles } = environment();
   const options = { modelId: BUNDLED_MODEL.name, folderUrl: appFiles.url(BUNDLED_MODEL.folder), fetch: appFiles.fetch };
   await loadFromRepo(BUNDLED_MODEL.name, BUNDLED_KEY, options, () => {
@@ -107,7 +104,7 @@ export async function loadBundledModel(): Promise<void> {
 
 /** After a worker restart: the bundled model is loaded again at once (a hub or folder model loads at the next start). */
 export async function loadBundledModelIfChosen(): Promise<void> {
-  if (bundledChosen()) await loadBundledModel();
+  if (bundledModelChosen(store())) await loadBundledModel();
 }
 
 async function hubCache(): Promise<HubCache> {

@@ -26,9 +26,6 @@ function canonical(value: unknown): string {
 
 export const samePlayground = (a: SharedState, b: SharedState) => canonical(a) === canonical(b);
 
-/** The playground as the user found it: the startup defaults (the bundled model's settings). */
-const untouched = (state: SharedState, defaults: SharedState) => samePlayground(state, defaults);
-
 /** What the autosave holds now (canonical), so an equal state is not written again. */
 let lastSaved: string | null = null;
 
@@ -82,7 +79,8 @@ function openShareHash(env: Environment, defaults: SharedState): void {
         detail: "The link holds exactly what you have; nothing changed.",
       },
     });
-  } else if (untouched(current, defaults)) {
+  } else if (samePlayground(current, defaults)) {
+    // The playground as the user found it (the startup defaults): replaced, with Undo.
     usePlayground.getState().replacePlayground(decoded.state, "the shared playground");
     usePlayground.setState({
       linkNotice: {

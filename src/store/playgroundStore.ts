@@ -35,3 +35,6 @@ export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createReplaySlice(...a),
   ...createTrainerSlice(...a),
 }));
+
+/** Whether the bundled model is the one chosen (a dropped folder keeps model.kind "bundled"). */
+export const bundledModelChosen = (s: PlaygroundState) => s.model.kind === "bundled" && s.droppedModelName === null;

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { findJsonSyntaxError, LineIndex } from "../../core/dataset/jsonSyntax";
+import { endMarkerOnly } from "../../core/masking/prepare";
 import type { PlaygroundState } from "../../core/playgroundState";
 import { decodeShareHash, encodeShareHash, importStateFile, MAX_SHARE_HASH_CHARS, MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import type { TemplateSpec } from "../../core/types";
@@ -54,7 +55,7 @@ export function summarize(state: PlaygroundState): string[] {
   const { lora } = t;
   const maskingDetail: string[] = [];
   if (m.strategy === "markers" || m.insertMarkers) {
-    const noStart = m.markerStart === "" && m.strategy !== "markers";
+    const noStart = endMarkerOnly(m);
     const start = noStart ? "no start marker" : `start ${m.markerStart === null ? "BOS" : quote(m.markerStart)}`;
     const inserted = !m.insertMarkers ? "" : noStart ? ", inserted after answers" : ", inserted around answers";
     maskingDetail.push(`${start}, end ${m.markerEnd === null ? "EOS" : quote(m.markerEnd)}${inserted}`);

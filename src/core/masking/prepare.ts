@@ -25,12 +25,16 @@ export interface PreparedMasking {
   warnings: MaskWarning[];
 }
 
+/**
+ * An empty start marker: only the end marker goes in (what TRL 1.x does, EOS after each answer). The
+ * markers strategy masks by its start marker, so there an empty one means BOS, as the form's empty box
+ * does (and switching to markers from the bundled model's default just works).
+ */
+export const endMarkerOnly = (options: MaskingOptions) => options.markerStart === "" && options.strategy !== "markers";
+
 function resolveMarkers(tokenizer: PlaygroundTokenizer, options: MaskingOptions, warnings: MaskWarning[]) {
-  // An empty start marker: only the end marker goes in (what TRL 1.x does, EOS after each answer).
-  // The markers strategy masks by its start marker, so there an empty one means BOS, as the form's
-  // empty box does (and switching to markers from the bundled model's default just works).
-  const endOnly = options.markerStart === "" && options.strategy !== "markers";
-  const start = options.markerStart === "" && !endOnly ? tokenizer.bosToken : (options.markerStart ?? tokenizer.bosToken);
+  const endOnly = endMarkerOnly(options);
+  const start = endOnly ? "" : options.markerStart || tokenizer.bosToken;
   const end = options.markerEnd ?? tokenizer.eosToken;
   const startId = start === null || endOnly ? null : tokenizer.tokenId(start);
   const endId = end === null ? null : tokenizer.tokenId(end);

@@ -71,12 +71,16 @@ registerHostKernel<object>(
   },
 );
 
-// modeling_bloom.bloom_gelu_forward / bloom_gelu_back, with HF's constants.
+/** modeling_bloom's tanh GELU constants, as HF writes them: √(2/π) and the cubic term's 0.044715. */
+export const BLOOM_GELU = { sqrt2OverPi: 0.79788456, cubic: 0.044715 } as const;
+const geluTanh = (x: number) => Math.tanh(BLOOM_GELU.sqrt2OverPi * x * (1 + BLOOM_GELU.cubic * x * x));
+
+// modeling_bloom.bloom_gelu_forward / bloom_gelu_back.
 registerHostKernel<object>(
   GELU,
   ([x]) => [x],
   ([x], [y]) => {
-    for (let i = 0; i < x.length; i++) y[i] = x[i] * 0.5 * (1 + Math.tanh(0.79788456 * x[i] * (1 + 0.044715 * x[i] * x[i])));
+    for (let i = 0; i < x.length; i++) y[i] = x[i] * 0.5 * (1 + geluTanh(x[i]));
   },
 );
 registerHostKernel<object>(
@@ -84,8 +88,8 @@ registerHostKernel<object>(
   ([dy]) => [dy],
   ([dy, x], [dx]) => {
     for (let i = 0; i < x.length; i++) {
-      const t = Math.tanh(0.79788456 * x[i] * (1 + 0.044715 * x[i] * x[i]));
-      const ff = 0.5 * x[i] * ((1 - t * t) * (0.79788456 + 0.1070322243 * x[i] * x[i])) + 0.5 * (1 + t);
+      const t = geluTanh(x[i]);
+      const ff = 0.5 * x[i] * ((1 - t * t) * (BLOOM_GELU.sqrt2OverPi + 0.1070322243 * x[i] * x[i])) + 0.5 * (1 + t);
       dx[i] = ff * dy[i];
     }
   },

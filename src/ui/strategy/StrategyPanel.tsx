@@ -1,7 +1,7 @@
 // Choose the masking strategy and its options, and see what they resolve to on this tokenizer:
 // marker ids, template ids, tokens added to the vocabulary.
 import { useState } from "react";
-import { usePlayground } from "../../store/playgroundStore";
+import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
 import { useMaskView } from "../../store/useMaskView";
 import { TokenIdList } from "../tokens/TokenIdList";
 import { STRATEGIES } from "./strategies";
@@ -9,6 +9,7 @@ import { TemplateSpecInput } from "./TemplateSpecInput";
 import { TrainerSection } from "./TrainerSection";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
 import { DEFAULT_MASKING } from "../../core/defaults";
+import { endMarkerOnly } from "../../core/masking/prepare";
 import { BUNDLED_MODEL_MASKING } from "../../core/playgroundState";
 
 function MarkerOptions() {
@@ -16,9 +17,9 @@ function MarkerOptions() {
   const setMasking = usePlayground((s) => s.setMasking);
   const info = usePlayground((s) => s.tokenizer.info);
   const noBos = info !== null && info.bosToken === null;
-  // An empty start marker inserts only the end marker; the markers strategy masks by the start marker.
+  // The markers strategy masks by its start marker: there it cannot be left out.
   const startOptional = masking.strategy !== "markers";
-  const noStart = startOptional && masking.markerStart === "";
+  const noStart = endMarkerOnly(masking);
   return (
     <div className="options" data-testid="marker-options">
       {startOptional ? (
@@ -151,7 +152,7 @@ function ResolvedIds() {
 
 /** On the bundled model: why its default masking is not the notebook's markers, and a way to the other. */
 function BundledMaskingNote() {
-  const bundled = usePlayground((s) => s.model.kind === "bundled" && s.droppedModelName === null);
+  const bundled = usePlayground(bundledModelChosen);
   const masking = usePlayground((s) => s.masking);
   const setMasking = usePlayground((s) => s.setMasking);
   if (!bundled) return null;

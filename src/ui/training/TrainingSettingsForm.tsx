@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
 import { readNumber, type NumberField, type SettingField } from "../../core/settings/fields";
 import { LORA_FIELDS, SETTING_ENTRIES, settingValue, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
-import { usePlayground } from "../../store/playgroundStore";
+import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
 
 /** The data-testid of a setting's input: `set-max-steps` for maxSteps. */
 const testIdOf = (key: string) => `set-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -65,7 +65,7 @@ function differences(a: TrainingSettings, b: TrainingSettings): string[] {
 }
 
 function BundledNote() {
-  const bundled = usePlayground((s) => s.model.kind === "bundled" && s.droppedModelName === null);
+  const bundled = usePlayground(bundledModelChosen);
   const setTraining = usePlayground((s) => s.setTraining);
   const setLora = usePlayground((s) => s.setLora);
   const preset = BUNDLED_MODEL_TRAINING;
