@@ -23,7 +23,18 @@ function layer(files, forbidden, why) {
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "dist-e2e/", "test-results/", "playwright-report/", "public/", ".gpu/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "dist-e2e/",
+      "test-results/",
+      "playwright-report/",
+      "public/",
+      ".gpu/",
+      "src/engine/kernels/simd/assembly/",
+    ],
+  },
   {
     files: ["**/*.{ts,tsx}"],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -49,14 +49,17 @@ export interface StepRow {
   lora: { r: number; lora_alpha: number; target_modules: string[] | string | null };
   batch: number;
   steps: number;
+  /** Untimed steps before them (WARM_UP); the PyTorch baseline warms up as many. */
+  warm_up_steps: number;
 }
 
 /**
- * Steps run before measuring: first allocations, wasm's packed matrices, and the JIT, which compiles
- * the host kernels (src/engine/kernels, JavaScript) after a few calls. Measured on the default (wasm,
- * 10 steps): 14.1–17.5 ms after one warm-up step, 12.3–13.8 ms after five; 11.7 ms over 60 steps.
+ * Training before measuring: first allocations, wasm's packed matrices, and V8's JIT, which
+ * optimises tfjs's dispatch and the host kernels' JavaScript only after many calls. Measured on the
+ * default (wasm, one run of 300 steps, medians): steps 1–5 13.5 ms, 31–60 7.2 ms, 61–100 6.2 ms,
+ * 101–300 5.7 ms, so a small model warms up for a while; a large one is past that in a few steps.
  */
-const WARM_UP_STEPS = 5;
+export const WARM_UP = { minSteps: 5, minSeconds: 1.5 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -101,7 +104,7 @@ export function syntheticWorkload(engine: Engine, model: string, build: () => Pr
   };
 }
 
-export async function measureSteps(engine: Engine, work: Workload, backend: string, steps: number): Promise<StepRow> {
+export async function measureSteps(engine: Engine, work: Workload, backend: string, steps: number, warmUp = WARM_UP): Promise<StepRow> {
   await engine.setBackend(backend as "cpu" | "wasm" | "webgpu");
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
@@ -115,12 +118,15 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
     engine.disposeModel(model);
     throw new Error(`${work.model} on ${backend}: ${refusal}`);
   }
-  const trainer = new engine.Trainer(model, lora, work.examples, { ...work.args, max_steps: steps + WARM_UP_STEPS + 1 });
+  // max_steps only keeps the schedule's learning rate above 0 for as long as the bench runs.
+  const trainer = new engine.Trainer(model, lora, work.examples, { ...work.args, max_steps: 1_000_000 });
   try {
-    for (let i = 0; i < WARM_UP_STEPS; i++) await trainer.step();
-    const profile = await engine.tf.profile(async () => {
+    const warmUpEnd = performance.now() + warmUp.minSeconds * 1000;
+    let warmUpSteps = 0;
+    while (warmUpSteps < warmUp.minSteps || performance.now() < warmUpEnd) {
       await trainer.step();
-    });
+      warmUpSteps++;
+    }
     const times: number[] = [];
     const results = [];
     for (let i = 0; i < steps; i++) {
@@ -128,6 +134,11 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
       times.push(r.ms);
       results.push(r);
     }
+    // Profiled after the timed steps: profiling takes other branches in tfjs's engine, and the JIT
+    // then needs time to optimise the plain ones again.
+    const profile = await engine.tf.profile(async () => {
+      await trainer.step();
+    });
     const ms = median(times);
     return {
       model: work.model,
@@ -141,6 +152,7 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
       lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
       batch,
       steps,
+      warm_up_steps: warmUpSteps,
     };
   } finally {
     trainer.dispose();

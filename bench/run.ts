@@ -4,7 +4,7 @@
 // text, the page's mask view per keystroke and the share-link decoder on hostile hashes. With
 // --baseline torch, the same training step in PyTorch on this CPU (bench/torch_baseline.py) and the ratio.
 //   npm run bench [-- --model default|bloom-560m|smollm2-135m|qwen2.5-0.5b|DIR --backend cpu,wasm
-//                     --steps 10 --only mask|share|engine --baseline torch --json]
+//                     --steps 30 --only mask|share|engine --baseline torch --json]
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
 import { spawnSync } from "node:child_process";
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     model: { type: "string", default: "default" },
     backend: { type: "string", default: "cpu,wasm" },
     baseline: { type: "string", default: "" },
-    steps: { type: "string", default: "10" },
+    steps: { type: "string", default: "30" },
     only: { type: "string", default: "" },
     json: { type: "boolean", default: false },
   },
@@ -108,7 +108,7 @@ function workload(name: string): Workload {
 }
 
 /** The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder; exits 2 when there is no torch here. */
-function torchBaseline(work: Workload, engineMs: number): Record<string, unknown> | null {
+function torchBaseline(work: Workload, engine: StepRow): Record<string, unknown> | null {
   const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
   if (!python) {
     console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
@@ -122,6 +122,7 @@ function torchBaseline(work: Workload, engineMs: number): Record<string, unknown
     batch: work.args.per_device_train_batch_size ?? 1,
     pad_token_id: work.args.pad_token_id ?? 0,
     steps,
+    warm_up_steps: engine.warm_up_steps,
     threads: os.availableParallelism(),
   };
   const run = spawnSync(python, [path.join(import.meta.dirname, "torch_baseline.py")], { input: JSON.stringify(spec), encoding: "utf8" });
@@ -130,6 +131,7 @@ function torchBaseline(work: Workload, engineMs: number): Record<string, unknown
     process.exit(1);
   }
   const torch = JSON.parse(run.stdout) as { ms_per_step: number };
+  const engineMs = engine.ms_per_step;
   return { ...torch, model: work.model, engine_ms_per_step: engineMs, ratio: Math.round((engineMs / torch.ms_per_step) * 100) / 100 };
 }
 
@@ -171,7 +173,7 @@ for (const backend of values.backend.split(",")) {
       console.error("bench: --baseline torch runs on the bundled default only (the baseline reads its Llama folder).");
       process.exit(2);
     }
-    const base = torchBaseline(work, row.ms_per_step);
+    const base = torchBaseline(work, row);
     if (values.json) console.log(JSON.stringify(base));
     else if (base)
       console.log(

@@ -1,8 +1,9 @@
 """The bench's PyTorch side (`npm run bench -- --baseline torch`): the same LoRA training step in
 PyTorch on this machine's CPU, for the ratio the bench prints. Reads one JSON spec on stdin, written by
 bench/run.ts: the model folder, the tokenized examples, LoRA r / alpha / targets, learning rate, batch,
-steps and threads. Prints one JSON object. Llama-architecture folders only (the bundled model is one),
-through scripts/default-model/llama.py: Debian has torch but neither transformers nor peft.
+steps (timed after warm_up_steps untimed ones, as the engine's) and threads. Prints one JSON object.
+Llama-architecture folders only (the bundled model is one), through scripts/default-model/llama.py:
+Debian has torch but neither transformers nor peft.
 """
 import json
 import os
@@ -42,7 +43,7 @@ def main():
         opt.zero_grad()
         return loss
 
-    for i in range(2):
+    for i in range(spec["warm_up_steps"]):
         step(i)
     times = []
     for i in range(spec["steps"]):

@@ -4,6 +4,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { BackendError } from "./errors";
+import { HOST_BACKENDS, shareIdentityOnWasm } from "./kernels/host";
+import { loadSimdKernels } from "./kernels/simd/simd";
 
 export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
 
@@ -50,8 +52,12 @@ export function memoryLimits(): MemoryLimits {
 
 /** Registers (if needed) and activates a backend; throws a BackendError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
+  if ((HOST_BACKENDS as readonly string[]).includes(name)) await loadSimdKernels();
   if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
-  if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  if (name === "wasm") {
+    await import("@tensorflow/tfjs-backend-wasm");
+    shareIdentityOnWasm();
+  }
   if (name === "webgl") {
     const g = globalThis as { OffscreenCanvas?: unknown; document?: unknown };
     if (!g.OffscreenCanvas && !g.document) {

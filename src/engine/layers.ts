@@ -5,8 +5,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
 import { hostAttention } from "./kernels/attention";
+import { hostEmbedRows } from "./kernels/embedding";
 import { BLOOM_GELU, hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
-import { hostKernelsActive } from "./kernels/host";
+import { hostKernelsActive, runHostKernel } from "./kernels/host";
+import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
@@ -17,6 +19,16 @@ export function weight(ctx: LayerContext, name: string): tf.Tensor {
   const w = ctx.weights.get(name);
   if (!w) throw new Error(`internal: weight "${name}" was not loaded`);
   return w;
+}
+
+/**
+ * Token embeddings [B·T, H] of ids [B, T]. On the host backends a stored embedding is read by a
+ * kernel the tape saves nothing for (kernels/embedding.ts); one with trainable new-token rows goes
+ * through tf.gather, which differentiates.
+ */
+export function embedTokens(ctx: LayerContext, embedding: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
+  if (hostKernelsActive() && !ctx.lora?.newTokenRows) return hostEmbedRows(embedding, Array.from(ids.dataSync()));
+  return tf.gather(embedding, tf.reshape(ids, [-1])) as tf.Tensor2D;
 }
 
 /** A frozen nn.Linear: w [out, in] (HF layout), w transposed once where the model keeps it, the bias. */
@@ -73,6 +85,7 @@ export function frozenMatMul(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
  * One op on the tape instead of six, and the frozen matmuls in XNNPACK's fast form (frozenMatMul).
  */
 export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
+  if (hostKernelsActive()) return hostLoraLinear(x, A, B, scaling, f);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, a, b] = args as tf.Tensor2D[];
     const save = args[3] as tf.GradSaveFunc;
@@ -88,6 +101,29 @@ export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scali
         const dA = tf.mul(tf.matMul(u, xs, true, false), scaling); // [r, in]
         const dB = tf.mul(tf.matMul(g, downs, true, false), scaling); // [out, r]
         return [dx, dA, dB];
+      },
+    };
+  });
+  return op(x, A, B) as tf.Tensor2D;
+}
+
+/** loraLinear with the low-rank branch in host kernels (kernels/lora.ts), the frozen matmuls as there. */
+function hostLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
+  const attrs: LoraAttrs = { scaling };
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, a, b] = args as tf.Tensor2D[];
+    const save = args[3] as tf.GradSaveFunc;
+    const base = frozenForward(input, f);
+    const [y, down] = runHostKernel(LORA, [base, input, a, b], attrs);
+    base.dispose();
+    save([input, down]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const dxBase = frozenBackward(dy as tf.Tensor2D, f);
+        const grads = runHostKernel(LORA_GRAD, [dy, dxBase, saved[0], a, b, saved[1]], attrs);
+        dxBase.dispose();
+        return grads;
       },
     };
   });

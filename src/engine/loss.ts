@@ -3,6 +3,8 @@
 // batch (not per example), which is what Trainer optimises without gradient accumulation.
 
 import * as tf from "@tensorflow/tfjs-core";
+import { hostCrossEntropy } from "./kernels/crossEntropy";
+import { hostKernelsActive } from "./kernels/host";
 import { frozenMatMul, type FrozenLinear } from "./layers";
 
 export const IGNORE_INDEX = -100;
@@ -56,6 +58,11 @@ export function causalLmLossFromHidden(
     counted.forEach((row, n) => select.set(1, n, row));
     const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden) as tf.Tensor2D; // [N, H]
     const logits = frozen ? frozenMatMul(picked, frozen) : tf.matMul(picked, lmHead, false, true); // [N, V]
+    if (hostKernelsActive())
+      return hostCrossEntropy(
+        logits as tf.Tensor2D,
+        counted.map((i) => shifted[i]),
+      );
     const logProbs = tf.logSoftmax(logits);
     const targets = tf.tensor1d(
       counted.map((i) => shifted[i]),

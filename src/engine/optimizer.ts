@@ -4,6 +4,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { hostKernelsActive, registerHostKernel, runHostKernel } from "./kernels/host";
+import { withSimd } from "./kernels/simd/simd";
 
 export interface AdamWOptions {
   /** Peak learning rate. */
@@ -49,29 +50,38 @@ interface AdamWAttrs {
 /**
  * torch.optim.AdamW's update (the single-tensor path of torch/optim/adamw.py) for every variable in
  * one host kernel: inputs p₀…, g₀…, m₀…, v₀…; outputs p'₀…, m'₀…, v'₀…. Same order of operations as
- * the composed path below, in float64 before the float32 store.
+ * the composed path below, in float32 as torch computes it (SIMD, assembly/index.ts).
  */
 const ADAMW = "PlaygroundAdamW";
 registerHostKernel<AdamWAttrs>(
   ADAMW,
   (shapes, { n }) => [...shapes.slice(0, n), ...shapes.slice(0, n), ...shapes.slice(0, n)],
-  (inputs, outputs, a) => {
-    const sqrtBc2 = Math.sqrt(a.bc2);
-    const step = a.lr / a.bc1;
-    const decay = 1 - a.lr * a.weightDecay;
-    for (let k = 0; k < a.n; k++) {
-      const [p, g, m, v] = [inputs[k], inputs[a.n + k], inputs[2 * a.n + k], inputs[3 * a.n + k]];
-      const [p2, m2, v2] = [outputs[k], outputs[a.n + k], outputs[2 * a.n + k]];
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i] * a.clipCoef;
-        const mi = m[i] * a.beta1 + gi * (1 - a.beta1);
-        const vi = v[i] * a.beta2 + gi * gi * (1 - a.beta2);
-        m2[i] = mi;
-        v2[i] = vi;
-        p2[i] = p[i] * decay - (mi / (Math.sqrt(vi) / sqrtBc2 + a.eps)) * step;
+  (inputs, outputs, a) =>
+    withSimd((k, m) => {
+      for (let i = 0; i < a.n; i++) {
+        const [p, g, mi, vi] = [inputs[i], inputs[a.n + i], inputs[2 * a.n + i], inputs[3 * a.n + i]].map((t) => m.put(t));
+        const [decay, step] = [1 - a.lr * a.weightDecay, a.lr / a.bc1];
+        k.adamw(
+          p,
+          g,
+          mi,
+          vi,
+          inputs[i].length,
+          a.clipCoef,
+          a.beta1,
+          a.beta2,
+          1 - a.beta1,
+          1 - a.beta2,
+          a.eps,
+          decay,
+          step,
+          Math.sqrt(a.bc2),
+        );
+        m.get(p, outputs[i]);
+        m.get(mi, outputs[a.n + i]);
+        m.get(vi, outputs[2 * a.n + i]);
       }
-    }
-  },
+    }),
 );
 
 /** Global L2 norm of `grads` as a scalar tensor (the pre-clip norm Trainer logs as grad_norm). */

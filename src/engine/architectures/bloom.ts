@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { hostKernelsActive } from "../kernels/host";
 import { hostRowAttention } from "../kernels/rowAttention";
-import { alibiSlopes, attention, bloomGelu, causalPaddingBias, layerNorm, linear, weight } from "../layers";
+import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, weight } from "../layers";
 import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
@@ -173,7 +173,7 @@ function bloomForward(
 ): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]
-  const emb = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]); // [B·T, H]
+  const emb = embedTokens(ctx, embedding, ids); // [B·T, H]
   let x = layerNorm(
     emb,
     weight(ctx, "transformer.word_embeddings_layernorm.weight"),

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { hostKernelsActive } from "../kernels/host";
 import { hostRowAttention } from "../kernels/rowAttention";
-import { applyRope, attention, causalPaddingBias, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
+import { applyRope, attention, causalPaddingBias, embedTokens, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
 import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
@@ -199,7 +199,7 @@ function llamaForward(
   const past = mask[0].length - T;
   const rope = ropeTables(ropeInvFreq(c.headDim, c.ropeTheta, c.ropeScaling, c.ropeBufferDtype), past, T);
   const bias = causalPaddingBias(mask, T);
-  let x = tf.reshape(tf.gather(embedding, tf.reshape(ids, [-1])), [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
+  let x = embedTokens(ctx, embedding, ids); // [B·T, H]
   const newCache: LayerCache[] = [];
   for (let i = 0; i < c.numLayers; i++) {
     const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : undefined);

@@ -5,6 +5,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
+import { withSimd } from "./simd/simd";
 
 const ATTENTION = "PlaygroundAttention";
 const ATTENTION_GRAD = "PlaygroundAttentionGrad";
@@ -30,68 +31,7 @@ export function dims(q: number[], k: number[], bias: number[]): Dims {
   return { B, nH, nKV, T, Tk, d, bt: b2 === 1 ? 0 : Tk, bh: b1 === 1 ? 0 : b2 * Tk, bb: b0 === 1 ? 0 : b1 * b2 * Tk };
 }
 
-/** Σ a[ao + c]·b[bo + c] over c < n, four at a time (independent sums the JIT can overlap). */
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let c = 0;
-  for (; c + 3 < n; c += 4) {
-    s0 += a[ao + c] * b[bo + c];
-    s1 += a[ao + c + 1] * b[bo + c + 1];
-    s2 += a[ao + c + 2] * b[bo + c + 2];
-    s3 += a[ao + c + 3] * b[bo + c + 3];
-  }
-  for (; c < n; c++) s0 += a[ao + c] * b[bo + c];
-  return s0 + s1 + s2 + s3;
-}
-
-/**
- * out[oo + c] += Σⱼ w[j]·m[mo + j·stride + c] for c < d and j < n: four output channels at a time,
- * summed over j in registers (a row-by-row update would read and write `out` n times).
- */
-function addWeightedRows(
-  w: Float64Array,
-  n: number,
-  m: Float32Array,
-  mo: number,
-  stride: number,
-  d: number,
-  out: Float32Array,
-  oo: number,
-) {
-  let c = 0;
-  for (; c + 3 < d; c += 4) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < n; j++) {
-      const x = w[j];
-      if (x === 0) continue; // a masked key
-      const o = mo + j * stride + c;
-      s0 += x * m[o];
-      s1 += x * m[o + 1];
-      s2 += x * m[o + 2];
-      s3 += x * m[o + 3];
-    }
-    out[oo + c] += s0;
-    out[oo + c + 1] += s1;
-    out[oo + c + 2] += s2;
-    out[oo + c + 3] += s3;
-  }
-  for (; c < d; c++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += w[j] * m[mo + j * stride + c];
-    out[oo + c] += s;
-  }
-}
-
-/** A bias at or below this masks its key (causalPaddingBias writes −1e9; ALiBi adds at most a few hundred). */
-const MASKED = -1e8;
-
-/** softmax(q·kᵀ/√d + bias)·v on head-major q [B, nH, T, d], k/v [B, nKV, Tk, d] → out [B, T, nH·d], probs. */
+/** softmax(q·kᵀ/√d + bias)·v on head-major q [B, nH, T, d], k/v [B, nKV, Tk, d] → out [B, T, nH·d] (added to), probs. */
 export function forwardCore(
   q: Float32Array,
   k: Float32Array,
@@ -101,43 +41,19 @@ export function forwardCore(
   out: Float32Array,
   probs: Float32Array,
 ) {
-  const { B, nH, nKV, T, Tk, d, bb, bh, bt } = D;
-  const group = nH / nKV;
-  const scale = 1 / Math.sqrt(d);
-  const row = new Float64Array(Tk);
-  for (let b = 0; b < B; b++)
-    for (let h = 0; h < nH; h++) {
-      const kv = (b * nKV + Math.floor(h / group)) * Tk * d;
-      for (let t = 0; t < T; t++) {
-        const qo = ((b * nH + h) * T + t) * d;
-        const bo = b * bb + h * bh + t * bt;
-        let max = -Infinity;
-        for (let j = 0; j < Tk; j++) {
-          // A masked key (causalPaddingBias's −1e9) gets weight exp(−1e9 − max) = 0: skip its dot product.
-          if (bias[bo + j] <= MASKED) {
-            row[j] = -Infinity;
-            continue;
-          }
-          row[j] = dot(q, qo, k, kv + j * d, d) * scale + bias[bo + j];
-          if (row[j] > max) max = row[j];
-        }
-        if (max === -Infinity) {
-          row.fill(0); // every key masked: uniform, as the softmax of equal scores
-          max = 0;
-        }
-        let sum = 0;
-        for (let j = 0; j < Tk; j++) sum += row[j] = Math.exp(row[j] - max);
-        const po = ((b * nH + h) * T + t) * Tk;
-        const oo = (b * T + t) * nH * d + h * d;
-        for (let j = 0; j < Tk; j++) probs[po + j] = row[j] /= sum;
-        addWeightedRows(row, Tk, v, kv, d, d, out, oo);
-      }
-    }
+  withSimd((simd, m) => {
+    const [pq, pk, pv, pb, po] = [q, k, v, bias, out].map((t) => m.put(t));
+    const [pp, row] = [m.zeros(probs.length), m.zeros(D.Tk)];
+    simd.attentionForward(pq, pk, pv, pb, po, pp, row, D.B, D.nH, D.nKV, D.T, D.Tk, D.d, D.bb, D.bh, D.bt);
+    m.get(po, out);
+    m.get(pp, probs);
+  });
 }
 
 /**
- * The backward of forwardCore, into head-major dq, dk, dv. With dP = dOut·vᵀ and the softmax
- * backward dS = P ⊙ (dP − Σⱼ P·dP): dq = dS·k/√d, dk = dSᵀ·q/√d, dv = Pᵀ·dOut (summed over a kv group).
+ * The backward of forwardCore, into head-major dq, dk, dv (added to). With dP = dOut·vᵀ and the
+ * softmax backward dS = P ⊙ (dP − Σⱼ P·dP): dq = dS·k/√d, dk = dSᵀ·q/√d, dv = Pᵀ·dOut (summed
+ * over a kv group).
  */
 export function backwardCore(
   dOut: Float32Array,
@@ -150,37 +66,14 @@ export function backwardCore(
   dk: Float32Array,
   dv: Float32Array,
 ) {
-  const { B, nH, nKV, T, Tk, d } = D;
-  const group = nH / nKV;
-  const scale = 1 / Math.sqrt(d);
-  const row = nH * d; // dOut's stride between queries
-  const ds = new Float64Array(T * Tk); // one head's dS
-  const column = new Float64Array(T);
-  for (let b = 0; b < B; b++)
-    for (let h = 0; h < nH; h++) {
-      const kv = (b * nKV + Math.floor(h / group)) * Tk * d;
-      const qh = (b * nH + h) * T * d;
-      const ph = (b * nH + h) * T * Tk;
-      const oh = b * T * row + h * d;
-      for (let t = 0; t < T; t++) {
-        const po = ph + t * Tk;
-        let expected = 0; // Σⱼ P·dP
-        for (let j = 0; j < Tk; j++) {
-          const dp = probs[po + j] === 0 ? 0 : dot(dOut, oh + t * row, v, kv + j * d, d);
-          ds[t * Tk + j] = dp;
-          expected += probs[po + j] * dp;
-        }
-        for (let j = 0; j < Tk; j++) ds[t * Tk + j] = probs[po + j] * (ds[t * Tk + j] - expected) * scale;
-        addWeightedRows(ds.subarray(t * Tk, (t + 1) * Tk), Tk, k, kv, d, d, dq, qh + t * d);
-      }
-      // Per key: dv = Σ_t P[t, j]·dOut[t], dk = Σ_t dS[t, j]·q[t], from the columns of P and dS.
-      for (let j = 0; j < Tk; j++) {
-        for (let t = 0; t < T; t++) column[t] = probs[ph + t * Tk + j];
-        addWeightedRows(column, T, dOut, oh, row, d, dv, kv + j * d);
-        for (let t = 0; t < T; t++) column[t] = ds[t * Tk + j];
-        addWeightedRows(column, T, q, qh, d, d, dk, kv + j * d);
-      }
-    }
+  withSimd((simd, m) => {
+    const [pdo, pp, pq, pk, pv, pdq, pdk, pdv] = [dOut, probs, q, k, v, dq, dk, dv].map((t) => m.put(t));
+    const ds = m.zeros(D.T * D.Tk);
+    simd.attentionBackward(pdo, pp, pq, pk, pv, pdq, pdk, pdv, ds, D.B, D.nH, D.nKV, D.T, D.Tk, D.d);
+    m.get(pdq, dq);
+    m.get(pdk, dk);
+    m.get(pdv, dv);
+  });
 }
 
 // q, k, v, bias → context [B, T, nH·d] (heads side by side, as the output projection reads them)

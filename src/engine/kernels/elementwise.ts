@@ -4,6 +4,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
+import { withSimd } from "./simd/simd";
 
 const ROPE = "PlaygroundRope";
 const ROPE_GRAD = "PlaygroundRopeGrad";
@@ -45,30 +46,30 @@ registerHostKernel<object>(
   ([dy, cos, sin], [dx], _a, shapes) => rope(dy, cos, sin, dx, shapes[0], true),
 );
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 // gate, up → silu(gate)·up and σ(gate), which the backward reuses (exp is the costly part).
 registerHostKernel<object>(
   SWIGLU,
   ([gate]) => [gate, gate],
-  ([gate, up], [y, sig]) => {
-    for (let i = 0; i < gate.length; i++) {
-      sig[i] = sigmoid(gate[i]);
-      y[i] = gate[i] * sig[i] * up[i];
-    }
-  },
+  ([gate, up], [y, sig]) =>
+    withSimd((k, m) => {
+      const [pg, pu, py, ps] = [m.put(gate), m.put(up), m.zeros(gate.length), m.zeros(gate.length)];
+      k.swiglu(pg, pu, py, ps, gate.length);
+      m.get(py, y);
+      m.get(ps, sig);
+    }),
 );
 // dy, gate, up, σ(gate) → dgate = dy·up·σ(g)·(1 + g·(1 − σ(g))), dup = dy·silu(g).
 registerHostKernel<object>(
   SWIGLU_GRAD,
   ([dy]) => [dy, dy],
-  ([dy, gate, up, sig], [dGate, dUp]) => {
-    for (let i = 0; i < gate.length; i++) {
-      const s = sig[i];
-      dGate[i] = dy[i] * up[i] * s * (1 + gate[i] * (1 - s));
-      dUp[i] = dy[i] * gate[i] * s;
-    }
-  },
+  ([dy, gate, up, sig], [dGate, dUp]) =>
+    withSimd((k, m) => {
+      const [pdy, pg, pu, ps] = [dy, gate, up, sig].map((t) => m.put(t));
+      const [pdg, pdu] = [m.zeros(dy.length), m.zeros(dy.length)];
+      k.swigluGrad(pdy, pg, pu, ps, pdg, pdu, dy.length);
+      m.get(pdg, dGate);
+      m.get(pdu, dUp);
+    }),
 );
 
 /** modeling_bloom's tanh GELU constants, as HF writes them: √(2/π) and the cubic term's 0.044715. */

@@ -79,6 +79,27 @@ export function registerHostKernel<A extends object>(
 }
 
 /**
+ * Makes wasm's Identity share its input's data, as the cpu backend's does, instead of copying it.
+ * tfjs clones every tensor a gradient will need (Engine.saveTensorsForBackwardMode), so wasm copied
+ * about a hundred tensors a training step of the bundled model, the 2 MB embedding among them (a
+ * 1 GB copy a step for bloom-560m's). A tfjs tensor's data never changes after it is written, which
+ * is why sharing is safe: wasm's own Reshape shares the same way (incRef). Call after the wasm
+ * backend is imported, which registers its copying Identity.
+ */
+export function shareIdentityOnWasm(): void {
+  tf.unregisterKernel("Identity", "wasm");
+  tf.registerKernel({
+    kernelName: "Identity",
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      (backend as unknown as { incRef(id: tf.DataId): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
+/**
  * Runs a registered host kernel on tensors (inputs keyed by position). A gradient registered for a
  * host kernel runs its backward kernel once, eagerly, and hands each input its part: the tape asks
  * for every input's gradient in a tidy of its own, which would dispose the parts computed for the others.

@@ -3,8 +3,21 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { setBackend } from "../backend";
-import { applyRope, attention, bloomGelu, layerNorm, rmsNorm, ropeInvFreq, ropeTables, swigluProduct } from "../layers";
+import {
+  applyRope,
+  attention,
+  bloomGelu,
+  layerNorm,
+  loraLinear,
+  rmsNorm,
+  ropeInvFreq,
+  ropeTables,
+  swigluProduct,
+  type FrozenLinear,
+} from "../layers";
+import { causalLmLossFromHidden } from "../loss";
 import { hostKernelsActive, setHostKernels } from "./host";
+import { hostRowAttention } from "./rowAttention";
 
 const values = (shape: number[], seed: number) =>
   tf.tensor(
@@ -75,13 +88,68 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
     tf.dispose([bias, perHead]);
   });
 
+  it("row attention: Llama's q, k, v rows with rotary embeddings and BLOOM's fused rows, as reshape, rotate and attend", async () => {
+    await setBackend(backend);
+    const [B, T, nH, nKV, d] = [2, 5, 4, 2, 6];
+    const bias = tf.tensor4d(
+      Array.from({ length: B * T * T }, (_, i) => {
+        const [b, t, j] = [Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T];
+        return j <= t && !(b === 1 && j >= T - 2) ? 0 : -1e9; // example 1 right-padded by two
+      }),
+      [B, 1, T, T],
+    );
+    const rope = ropeTables(ropeInvFreq(d, 10000, { type: "default" }, "F32"), 0, T);
+    const heads = (rows: tf.Tensor, n: number, part = 0, parts = 1) => {
+      const split = tf.reshape(rows, [B, T, n, parts, d]); // [B, T, n, parts, d]
+      const one = tf.reshape(tf.slice(split, [0, 0, 0, part, 0], [B, T, n, 1, d]), [B, T, n, d]);
+      return tf.transpose(one, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
+    };
+    const flat = (ctx: tf.Tensor) => tf.reshape(ctx, [B * T, nH * d]);
+    const llama = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+      hostKernelsActive()
+        ? hostRowAttention([q, k, v] as tf.Tensor2D[], bias, rope, { B, T, nH, nKV, d })
+        : flat(attention(applyRope(heads(q, nH), rope.cos, rope.sin), applyRope(heads(k, nKV), rope.cos, rope.sin), heads(v, nKV), bias));
+    expectSame(llama, [values([B * T, nH * d], 1), values([B * T, nKV * d], 2), values([B * T, nKV * d], 3)]);
+    const bloom = (qkv: tf.Tensor) =>
+      hostKernelsActive()
+        ? hostRowAttention([qkv as tf.Tensor2D], bias, null, { B, T, nH, nKV: nH, d })
+        : flat(attention(heads(qkv, nH, 0, 3), heads(qkv, nH, 1, 3), heads(qkv, nH, 2, 3), bias));
+    expectSame(bloom, [values([B * T, nH * 3 * d], 4)]);
+    tf.dispose([bias, rope.cos, rope.sin]);
+  });
+
   it("rotary embeddings, SwiGLU and BLOOM's GELU", async () => {
     await setBackend(backend);
     const { cos, sin } = ropeTables(ropeInvFreq(6, 10000, { type: "default" }, "F32"), 2, 5); // positions 2…6
     expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 6], 1)]);
     expectSame((g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]);
+    // 15 values: three four-lane vectors and a scalar tail; large gates reach exp's clamped range.
+    expectSame((g, u) => swigluProduct(g, u), [tf.mul(values([3, 5], 8), 40), values([3, 5], 9)]);
     expectSame((x) => bloomGelu(x), [values([3, 9], 4)]);
     tf.dispose([cos, sin]);
+  });
+
+  it("LoRA linear: the low-rank branch forward and backward, beside a frozen weight and bias", async () => {
+    await setBackend(backend);
+    const lora = (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, frozen: FrozenLinear) =>
+      loraLinear(x as tf.Tensor2D, a as tf.Variable, b as tf.Variable, 2, frozen);
+    // Sizes off the vector width (5 inputs, r = 3, 6 outputs), then past it (12 inputs, r = 8, 10 outputs).
+    const small = { w: values([6, 5], 1) as tf.Tensor2D, b: values([6], 2) };
+    expectSame((x, a, b) => lora(x, a, b, small), [values([4, 5], 3), values([3, 5], 4), values([6, 3], 5)]);
+    const wide = { w: values([10, 12], 6) as tf.Tensor2D };
+    expectSame((x, a, b) => lora(x, a, b, wide), [values([7, 12], 7), values([8, 12], 8), values([10, 8], 9)]);
+    tf.dispose([small.w, small.b, wide.w]);
+  });
+
+  it("cross-entropy over the vocabulary: the loss from hidden states, its gradient to them and to the head", async () => {
+    await setBackend(backend);
+    // V = 203: blocks of 64 logits, four-lane vectors and a scalar tail; two of the six positions ignored.
+    const labels = [[5, -100, 17, 202, -100, 0]];
+    const scaled = (x: tf.Tensor) => tf.mul(x, 3); // logits of a few units, as a trained head gives
+    expectSame(
+      (h, w) => causalLmLossFromHidden(scaled(h) as tf.Tensor2D, w as tf.Tensor2D, labels),
+      [values([6, 7], 1), values([203, 7], 2)],
+    );
   });
 
   it("LayerNorm with weight and bias", async () => {

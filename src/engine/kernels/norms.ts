@@ -1,9 +1,10 @@
 // RMSNorm and LayerNorm over the last axis as host kernels, forward and backward: one kernel each
-// way instead of about a dozen ops forward and twenty backward. The backward recomputes the
-// per-row statistics from x rather than saving them (a row costs one pass).
+// way instead of about a dozen ops forward and twenty backward (RMSNorm's in SIMD, assembly/index.ts).
+// The backward recomputes the per-row statistics from x rather than saving them (a row costs one pass).
 
 import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
+import { withSimd } from "./simd/simd";
 
 const RMS_NORM = "PlaygroundRmsNorm";
 const RMS_NORM_GRAD = "PlaygroundRmsNormGrad";
@@ -12,13 +13,6 @@ const LAYER_NORM_GRAD = "PlaygroundLayerNormGrad";
 
 interface NormAttrs {
   eps: number;
-}
-
-/** Per row of x [N, H]: 1 / √(mean(x²) + eps). */
-function rmsRstd(x: Float32Array, row: number, H: number, eps: number): number {
-  let s = 0;
-  for (let i = row * H; i < (row + 1) * H; i++) s += x[i] * x[i];
-  return 1 / Math.sqrt(s / H + eps);
 }
 
 /** Per row of x [N, H]: the mean and 1 / √(biased variance + eps). */
@@ -31,37 +25,29 @@ function layerStats(x: Float32Array, row: number, H: number, eps: number): [numb
   return [mean, 1 / Math.sqrt(v / H + eps)];
 }
 
-// Inputs x (any shape, normalised over its last axis), w [H]: y = x · rstd · w.
+// Inputs x (any shape, normalised over its last axis), w [H]: y = x · rstd · w (assembly/index.ts).
 registerHostKernel<NormAttrs>(
   RMS_NORM,
   ([x]) => [x],
-  ([x, w], [y], { eps }) => {
-    const H = w.length;
-    for (let n = 0; n < x.length / H; n++) {
-      const r = rmsRstd(x, n, H, eps);
-      for (let i = 0, o = n * H; i < H; i++) y[o + i] = x[o + i] * r * w[i];
-    }
-  },
+  ([x, w], [y], { eps }) =>
+    withSimd((k, m) => {
+      const [px, pw, py] = [m.put(x), m.put(w), m.zeros(x.length)];
+      k.rmsNorm(px, pw, py, x.length / w.length, w.length, eps);
+      m.get(py, y);
+    }),
 );
 
 // Inputs dy, x, w → dx, dw: dx = r·w·dy − x·r³/H · Σ w·dy·x; dw = Σ_rows dy·x·r.
 registerHostKernel<NormAttrs>(
   RMS_NORM_GRAD,
   ([dy, , w]) => [dy, w],
-  ([dy, x, w], [dx, dw], { eps }) => {
-    const H = w.length;
-    for (let n = 0; n < x.length / H; n++) {
-      const o = n * H;
-      const r = rmsRstd(x, n, H, eps);
-      let dot = 0;
-      for (let i = 0; i < H; i++) dot += w[i] * dy[o + i] * x[o + i];
-      const c = (dot * r * r * r) / H;
-      for (let i = 0; i < H; i++) {
-        dx[o + i] = r * w[i] * dy[o + i] - c * x[o + i];
-        dw[i] += dy[o + i] * x[o + i] * r;
-      }
-    }
-  },
+  ([dy, x, w], [dx, dw], { eps }) =>
+    withSimd((k, m) => {
+      const [pdy, px, pw, pdx, pdw] = [m.put(dy), m.put(x), m.put(w), m.zeros(dy.length), m.zeros(w.length)];
+      k.rmsNormGrad(pdy, px, pw, pdx, pdw, x.length / w.length, w.length, eps);
+      m.get(pdx, dx);
+      m.get(pdw, dw);
+    }),
 );
 
 // Inputs x, w [H], b [H]: y = (x − mean) · rstd · w + b.

@@ -3,12 +3,12 @@
 // inside) or BLOOM's fused query_key_value [B·T, nH·3·d] (q, k, v interleaved per head). Replaces
 // the reshapes, slices, transposes and rotary ops between the projections and attention (some
 // thirty kernels per layer, forward and backward) with one kernel each way. The core is
-// attention.ts's, on head-major copies.
+// attention's (assembly/index.ts), on head-major copies.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { backwardCore, dims, forwardCore, type Dims } from "./attention";
-import { rope } from "./elementwise";
+import { dims, type Dims } from "./attention";
 import { registerHostKernel, runHostKernel } from "./host";
+import { withSimd, type Arena, type SimdKernels } from "./simd/simd";
 
 const ROW_ATTENTION = "PlaygroundRowAttention";
 const ROW_ATTENTION_GRAD = "PlaygroundRowAttentionGrad";
@@ -24,54 +24,36 @@ export interface RowAttentionAttrs extends Pick<Dims, "B" | "T" | "nH" | "nKV" |
 // scalars), bias, cos, sin (unused scalars without rotary embeddings).
 const [BIAS, COS, SIN] = [3, 4, 5];
 
-/**
- * Copies q, k, v from their rows into head-major arrays [B, n, T, d], or adds them back (scatter).
- * Head h of row (b, t) of q (j = 0), k (1) or v (2) starts at row · rowWidth + h · headStride + j · d
- * in its source: its own tensor, or BLOOM's fused one where the three are interleaved per head.
- */
-function reorder(a: RowAttentionAttrs, rows: Float32Array[], heads: Float32Array[], scatter: boolean) {
-  const d = a.d;
-  for (let j = 0; j < 3; j++) {
-    const n = j === 0 ? a.nH : a.nKV;
-    const src = rows[a.packed ? 0 : j];
-    const dst = heads[j];
-    const rowWidth = a.packed ? a.nH * 3 * d : n * d;
-    const headStride = a.packed ? 3 * d : d;
-    const offset = a.packed ? j * d : 0;
-    for (let b = 0; b < a.B; b++)
-      for (let h = 0; h < n; h++)
-        for (let t = 0; t < a.T; t++) {
-          const o = (b * a.T + t) * rowWidth + h * headStride + offset;
-          const ho = ((b * n + h) * a.T + t) * d;
-          if (scatter) for (let c = 0; c < d; c++) src[o + c] += dst[ho + c];
-          else dst.set(src.subarray(o, o + d), ho);
-        }
-  }
-}
-
-function headArrays(a: RowAttentionAttrs): Float32Array[] {
-  return [a.nH, a.nKV, a.nKV].map((n) => new Float32Array(a.B * n * a.T * a.d));
-}
-
-/** Rotary embeddings on head-major q and k (heads[0], heads[1]) when a.rope; `inverse` for their gradients. */
-function rotateQK(a: RowAttentionAttrs, heads: Float32Array[], cos: Float32Array, sin: Float32Array, inverse: boolean) {
-  if (!a.rope) return;
-  for (const j of [0, 1]) {
-    const out = new Float32Array(heads[j].length);
-    rope(heads[j], cos, sin, out, [a.B, j === 0 ? a.nH : a.nKV, a.T, a.d], inverse);
-    heads[j] = out;
-  }
-}
-
-/** Head-major q, k, v from the sources, q and k rotated when a.rope. */
-function gather(a: RowAttentionAttrs, sources: Float32Array[], cos: Float32Array, sin: Float32Array) {
-  const heads = headArrays(a);
-  reorder(a, sources, heads, false);
-  rotateQK(a, heads, cos, sin, false);
-  return heads;
-}
-
 const sourceCount = (a: RowAttentionAttrs) => (a.packed ? 1 : 3);
+const headCounts = (a: RowAttentionAttrs) => [a.nH, a.nKV, a.nKV];
+
+/**
+ * Copies q (j = 0), k (1) and v (2) between their rows and head-major arrays [B, n, T, d] in the
+ * arena, or adds them back (scatter). Head h of row (b, t) starts at row · rowWidth + h · headStride
+ * + j · d in its source: its own tensor, or BLOOM's fused one where the three are interleaved per head.
+ */
+function reorder(simd: SimdKernels, a: RowAttentionAttrs, rows: number[], heads: number[], scatter: boolean) {
+  headCounts(a).forEach((n, j) => {
+    const rowWidth = a.packed ? a.nH * 3 * a.d : n * a.d;
+    const headStride = a.packed ? 3 * a.d : a.d;
+    simd.rowsToHeads(rows[a.packed ? 0 : j], heads[j], a.B, a.T, n, a.d, rowWidth, headStride, a.packed ? j * a.d : 0, scatter);
+  });
+}
+
+/** Rotary embeddings on head-major q and k (heads[0], heads[1]) when a.rope, into new arrays; `inverse` for their gradients. */
+function rotateQK(simd: SimdKernels, m: Arena, a: RowAttentionAttrs, heads: number[], cos: number, sin: number, inverse: boolean) {
+  if (!a.rope) return heads;
+  return heads.map((p, j) => {
+    if (j === 2) return p;
+    const rows = a.B * headCounts(a)[j] * a.T;
+    const out = m.zeros(rows * a.d);
+    simd.rope(p, cos, sin, out, rows, a.T, a.d, inverse);
+    return out;
+  });
+}
+
+/** Head-major arrays of q, k, v in the arena. */
+const headArrays = (m: Arena, a: RowAttentionAttrs) => headCounts(a).map((n) => m.zeros(a.B * n * a.T * a.d));
 
 // The six inputs → context [B·T, nH·d], probabilities [B, nH, T, T].
 registerHostKernel<RowAttentionAttrs>(
@@ -80,27 +62,39 @@ registerHostKernel<RowAttentionAttrs>(
     [a.B * a.T, a.nH * a.d],
     [a.B, a.nH, a.T, a.T],
   ],
-  (inputs, [out, probs], a, shapes) => {
-    const [q, k, v] = gather(a, inputs.slice(0, sourceCount(a)), inputs[COS], inputs[SIN]);
-    const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], shapes[BIAS]);
-    forwardCore(q, k, v, inputs[BIAS], D, out, probs);
-  },
+  (inputs, [out, probs], a, shapes) =>
+    withSimd((simd, m) => {
+      const rows = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
+      const [bias, cos, sin] = [inputs[BIAS], inputs[COS], inputs[SIN]].map((t) => m.put(t));
+      const heads = headArrays(m, a);
+      reorder(simd, a, rows, heads, false);
+      const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
+      const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], shapes[BIAS]);
+      const [pOut, pProbs, row] = [m.zeros(out.length), m.zeros(probs.length), m.zeros(D.Tk)];
+      simd.attentionForward(q, k, v, bias, pOut, pProbs, row, D.B, D.nH, D.nKV, D.T, D.Tk, D.d, D.bb, D.bh, D.bt);
+      m.get(pOut, out);
+      m.get(pProbs, probs);
+    }),
 );
 
 // dOut, probs, the six inputs → a gradient per source.
 registerHostKernel<RowAttentionAttrs>(
   ROW_ATTENTION_GRAD,
   (shapes, a) => shapes.slice(2, 2 + sourceCount(a)),
-  (all, grads, a, allShapes) => {
-    const [dOut, probs, ...inputs] = all;
-    const [cos, sin] = [inputs[COS], inputs[SIN]];
-    const [q, k, v] = gather(a, inputs.slice(0, sourceCount(a)), cos, sin);
-    const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], allShapes[2 + BIAS]);
-    const d = headArrays(a);
-    backwardCore(dOut, probs, q, k, v, D, d[0], d[1], d[2]);
-    rotateQK(a, d, cos, sin, true);
-    reorder(a, grads, d, true);
-  },
+  (all, grads, a) =>
+    withSimd((simd, m) => {
+      const [dOut, probs, ...inputs] = all;
+      const rows = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
+      const [cos, sin, pdOut, pProbs] = [inputs[COS], inputs[SIN], dOut, probs].map((t) => m.put(t));
+      const heads = headArrays(m, a);
+      reorder(simd, a, rows, heads, false);
+      const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
+      const d = headArrays(m, a);
+      simd.attentionBackward(pdOut, pProbs, q, k, v, d[0], d[1], d[2], m.zeros(a.T * a.T), a.B, a.nH, a.nKV, a.T, a.T, a.d);
+      const pGrads = grads.map((g) => m.zeros(g.length));
+      reorder(simd, a, pGrads, rotateQK(simd, m, a, d, cos, sin, true), true);
+      pGrads.forEach((p, i) => m.get(p, grads[i]));
+    }),
 );
 
 tf.registerGradient({
