@@ -61,7 +61,7 @@ export interface StepRow {
  */
 export const WARM_UP = { minSteps: 5, minSeconds: 1.5 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The models' real shapes, from their transformers config.json files, for random weights at the real size. */
 export const NAMED_SHAPES: Record<string, object> = {
@@ -104,7 +104,24 @@ export function syntheticWorkload(engine: Engine, model: string, build: () => Pr
   };
 }
 
-export async function measureSteps(engine: Engine, work: Workload, backend: string, steps: number, warmUp = WARM_UP): Promise<StepRow> {
+/** How measureSteps interleaves with a baseline measured in the same run. */
+export interface Interleave {
+  /** Rounds the timed steps are split into. */
+  rounds: number;
+  /** After the warm-up, with its step count: the baseline warms up as many. */
+  warmedUp(steps: number): Promise<void>;
+  /** After each round, with its step count: the baseline times as many, so that both sample the same minutes of a noisy machine. */
+  afterRound(steps: number): Promise<void>;
+}
+
+export async function measureSteps(
+  engine: Engine,
+  work: Workload,
+  backend: string,
+  steps: number,
+  warmUp = WARM_UP,
+  interleave: Interleave | null = null,
+): Promise<StepRow> {
   await engine.setBackend(backend as "cpu" | "wasm" | "webgpu");
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
@@ -127,12 +144,18 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
       await trainer.step();
       warmUpSteps++;
     }
+    await interleave?.warmedUp(warmUpSteps);
+    const rounds = interleave?.rounds ?? 1;
+    const perRound = Math.ceil(steps / rounds);
     const times: number[] = [];
     const results = [];
-    for (let i = 0; i < steps; i++) {
-      const r = await trainer.step();
-      times.push(r.ms);
-      results.push(r);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < perRound; i++) {
+        const r = await trainer.step();
+        times.push(r.ms);
+        results.push(r);
+      }
+      await interleave?.afterRound(perRound);
     }
     // Profiled after the timed steps: profiling takes other branches in tfjs's engine, and the JIT
     // then needs time to optimise the plain ones again.
@@ -151,7 +174,7 @@ export async function measureSteps(engine: Engine, work: Workload, backend: stri
       peak_bytes: profile.peakBytes,
       lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
       batch,
-      steps,
+      steps: times.length,
       warm_up_steps: warmUpSteps,
     };
   } finally {

@@ -7,13 +7,14 @@
 //                     --steps 30 --only mask|share|engine --baseline torch --json]
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
+import { createInterface } from "node:readline";
 import path from "node:path";
 import { loadModelDir, type Engine } from "../src/cli/engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../src/cli/tokenizerDir";
-import { NAMED_SHAPES, defaultWorkload, measureSteps, syntheticWorkload, type StepRow, type Workload } from "./engine";
+import { NAMED_SHAPES, defaultWorkload, measureSteps, median, syntheticWorkload, WARM_UP, type StepRow, type Workload } from "./engine";
 import { keystrokeBench, maskBench } from "./mask";
 import { shareBench } from "./share";
 
@@ -107,32 +108,81 @@ function workload(name: string): Workload {
   return syntheticWorkload(engine, path.basename(path.resolve(name)), () => loadModelDir(engine, name), config.vocabSize);
 }
 
-/** The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder; exits 2 when there is no torch here. */
-function torchBaseline(work: Workload, engine: StepRow): Record<string, unknown> | null {
-  const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
-  if (!python) {
-    console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
-    process.exit(2);
+/** Rounds the timed steps are split into when PyTorch runs beside them, alternating engine and torch. */
+const BASELINE_ROUNDS = 5;
+
+/**
+ * The same step in PyTorch (bench/torch_baseline.py) on the bundled model's folder, as a child
+ * process that times a round of steps when asked: its rounds alternate with the engine's, so a
+ * noisy minute of the machine falls on both. Exits 2 when there is no torch here.
+ */
+class TorchBaseline {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private lines: AsyncIterator<string> | null = null;
+  private times: number[] = [];
+  private info: { torch?: string; threads?: number } = {};
+
+  constructor(private work: Workload) {}
+
+  async start(warmUpSteps: number): Promise<void> {
+    const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+    if (!python) {
+      console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
+      process.exit(2);
+    }
+    const w = this.work;
+    const spec = {
+      model_dir: BUNDLED_MODEL_FOLDER,
+      examples: w.examples,
+      lora: { r: w.lora.r, lora_alpha: w.lora.lora_alpha, target_modules: w.lora.target_modules },
+      learning_rate: w.args.learning_rate,
+      batch: w.args.per_device_train_batch_size ?? 1,
+      pad_token_id: w.args.pad_token_id ?? 0,
+      warm_up_steps: warmUpSteps,
+      threads: os.availableParallelism(),
+    };
+    this.child = spawn(python, [path.join(import.meta.dirname, "torch_baseline.py")]);
+    let stderr = "";
+    this.child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    this.child.on("exit", (code) => {
+      if (code) {
+        console.error(`bench: bench/torch_baseline.py failed: ${stderr.trim().split("\n").at(-1)}`);
+        process.exit(1);
+      }
+    });
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+    this.child.stdin.write(`${JSON.stringify(spec)}\n`);
+    this.info = await this.reply();
   }
-  const spec = {
-    model_dir: BUNDLED_MODEL_FOLDER,
-    examples: work.examples,
-    lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
-    learning_rate: work.args.learning_rate,
-    batch: work.args.per_device_train_batch_size ?? 1,
-    pad_token_id: work.args.pad_token_id ?? 0,
-    steps,
-    warm_up_steps: engine.warm_up_steps,
-    threads: os.availableParallelism(),
-  };
-  const run = spawnSync(python, [path.join(import.meta.dirname, "torch_baseline.py")], { input: JSON.stringify(spec), encoding: "utf8" });
-  if (run.status !== 0) {
-    console.error(`bench: bench/torch_baseline.py failed: ${run.stderr.trim().split("\n").at(-1)}`);
-    process.exit(1);
+
+  async round(steps: number): Promise<void> {
+    this.child!.stdin.write(`${steps}\n`);
+    const { times_ms } = (await this.reply()) as { times_ms: number[] };
+    this.times.push(...times_ms);
   }
-  const torch = JSON.parse(run.stdout) as { ms_per_step: number };
-  const engineMs = engine.ms_per_step;
-  return { ...torch, model: work.model, engine_ms_per_step: engineMs, ratio: Math.round((engineMs / torch.ms_per_step) * 100) / 100 };
+
+  /** PyTorch's median over every round, beside the engine's. */
+  result(engine: StepRow): Record<string, unknown> {
+    this.child!.stdin.end();
+    const ms = Math.round(median(this.times) * 100) / 100;
+    const ratio = Math.round((engine.ms_per_step / ms) * 100) / 100;
+    return {
+      baseline: "torch",
+      ...this.info,
+      ms_per_step: ms,
+      steps: this.times.length,
+      rounds: BASELINE_ROUNDS,
+      model: engine.model,
+      engine_ms_per_step: engine.ms_per_step,
+      ratio,
+    };
+  }
+
+  private async reply(): Promise<Record<string, unknown>> {
+    const next = await this.lines!.next();
+    if (next.done) throw new Error("bench/torch_baseline.py ended without an answer");
+    return JSON.parse(next.value) as Record<string, unknown>;
+  }
 }
 
 function reportStep(row: StepRow) {
@@ -158,27 +208,31 @@ async function generation(eng: Engine, backend: string, prompt: number[]) {
 }
 
 const work = workload(values.model);
+if (values.baseline === "torch" && values.model !== "default") {
+  console.error("bench: --baseline torch runs on the bundled default only (the baseline reads its Llama folder).");
+  process.exit(2);
+}
 for (const backend of values.backend.split(",")) {
+  const torch = values.baseline === "torch" ? new TorchBaseline(work) : null;
+  const interleave = torch && {
+    rounds: BASELINE_ROUNDS,
+    warmedUp: (n: number) => torch.start(n),
+    afterRound: (n: number) => torch.round(n),
+  };
   let row: StepRow;
   try {
-    row = await measureSteps(engine, work, backend, steps);
+    row = await measureSteps(engine, work, backend, steps, WARM_UP, interleave);
   } catch (err) {
     console.error(`bench: ${(err as Error).message}`);
     process.exit(1);
   }
   reportStep(row);
+  const base = torch?.result(row);
   if (work.prompt) await generation(engine, backend, work.prompt);
-  if (values.baseline === "torch") {
-    if (values.model !== "default") {
-      console.error("bench: --baseline torch runs on the bundled default only (the baseline reads its Llama folder).");
-      process.exit(2);
-    }
-    const base = torchBaseline(work, row);
-    if (values.json) console.log(JSON.stringify(base));
-    else if (base)
-      console.log(
-        `torch  default: training step, PyTorch ${String(base.torch)} (${String(base.threads)} threads)  ${Number(base.ms_per_step).toFixed(1).padStart(9)} ms       engine/torch = ${String(base.ratio)}`,
-      );
-  }
+  if (base && values.json) console.log(JSON.stringify(base));
+  else if (base)
+    console.log(
+      `torch  default: training step, PyTorch ${String(base.torch)} (${String(base.threads)} threads)  ${Number(base.ms_per_step).toFixed(1).padStart(9)} ms       engine/torch = ${String(base.ratio)} (${BASELINE_ROUNDS} rounds each, alternating)`,
+    );
 }
 if (!values.json) console.log(`\nNode ${process.version}; the browser's WebGPU backend is measured by the e2e run, not here.`);

@@ -1,7 +1,9 @@
 """The bench's PyTorch side (`npm run bench -- --baseline torch`): the same LoRA training step in
-PyTorch on this machine's CPU, for the ratio the bench prints. Reads one JSON spec on stdin, written by
-bench/run.ts: the model folder, the tokenized examples, LoRA r / alpha / targets, learning rate, batch,
-steps (timed after warm_up_steps untimed ones, as the engine's) and threads. Prints one JSON object.
+PyTorch on this machine's CPU, for the ratio the bench prints. Reads one JSON spec line on stdin,
+written by bench/run.ts (the model folder, the tokenized examples, LoRA r / alpha / targets, learning
+rate, batch, warm-up steps and threads), warms up, and prints {"ready": true, ...}. Then each line it
+reads is a number of steps to time, answered with their times as one JSON line, so that the bench
+interleaves these rounds with its own on a noisy machine; it ends at the end of its input.
 Llama-architecture folders only (the bundled model is one), through scripts/default-model/llama.py:
 Debian has torch but neither transformers nor peft.
 """
@@ -20,7 +22,7 @@ PEFT_DEFAULT_TARGETS = {"q_proj", "v_proj"}  # PEFT's default for Llama
 
 
 def main():
-    spec = json.load(sys.stdin)
+    spec = json.loads(sys.stdin.readline())
     torch.set_num_threads(spec["threads"])
     torch.manual_seed(1)
     model, _, _ = check.load(spec["model_dir"])
@@ -45,13 +47,16 @@ def main():
 
     for i in range(spec["warm_up_steps"]):
         step(i)
-    times = []
-    for i in range(spec["steps"]):
-        t0 = time.perf_counter()
-        step(i).item()
-        times.append((time.perf_counter() - t0) * 1000)
-    ms = sorted(times)[len(times) // 2]
-    print(json.dumps({"baseline": "torch", "torch": torch.__version__, "threads": torch.get_num_threads(), "ms_per_step": round(ms, 2)}))
+    done = spec["warm_up_steps"]
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        times = []
+        for _ in range(int(line)):
+            t0 = time.perf_counter()
+            step(done).item()
+            times.append((time.perf_counter() - t0) * 1000)
+            done += 1
+        print(json.dumps({"times_ms": times}), flush=True)
 
 
 if __name__ == "__main__":
