@@ -48,6 +48,20 @@ test("training steps on WebGPU give the cpu backend's losses, gradient norms and
   expect(gpu.tensors).toBe(0);
 });
 
+test("training on WebGPU with the embedding in row blocks, as a device with a small largest buffer needs, gives the cpu backend's numbers", async ({
+  page,
+}) => {
+  await page.goto("/e2e/harness/engine.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  // The seeded model's embedding is 2,000 × 64 floats (512 kB); a 100 kB limit splits it in six.
+  const cpu = await page.evaluate(() => window.trainSteps("cpu", 4));
+  const gpu = await page.evaluate(() => window.trainSteps("webgpu", 4, 100_000));
+  expect(gpu).toMatchObject({ backend: "webgpu", blocks: 6, tensors: 0 });
+  gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i])).toBeLessThan(1e-3 * cpu.losses[i]));
+  gpu.gradNorms.forEach((g, i) => expect(Math.abs(g - cpu.gradNorms[i])).toBeLessThan(1e-3 * cpu.gradNorms[i]));
+  expect(gpu.generated).toEqual(cpu.generated);
+});
+
 test("the training worker trains on WebGPU when init, load-model and start arrive together", async ({ page }) => {
   const messages = await driveUntilRunEnds(
     page,

@@ -8,7 +8,8 @@ import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
 import { Trainer } from "../../src/engine/trainer";
 import "../../workers/wasm/wasmFiles";
-import { disposeModel, loadModelFromFiles } from "../../src/engine/weights";
+import { setBlockBytesLimit } from "../../src/engine/vocabBlocks";
+import { disposeModel, embeddingName, loadModelFromFiles } from "../../src/engine/weights";
 
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
@@ -28,10 +29,16 @@ async function runForward(fixture: string, backend: "webgpu" | "cpu", inputIds: 
   return { backend: tf.getBackend(), logits: values[0] };
 }
 
-/** A few training steps of the bundled-architecture model: the same numbers on any backend. */
-async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number) {
+/**
+ * A few training steps of the bundled-architecture model: the same numbers on any backend.
+ * `blockBytes`: the largest buffer the model's tensors may take, as a smaller device would allow
+ * (the embedding then lives in row blocks, vocabBlocks.ts); null for the backend's own.
+ */
+async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number, blockBytes: number | null = null) {
   await setBackend(backend);
+  setBlockBytesLimit(blockBytes);
   const model = createSeededModel(2000, 2);
+  const blocks = model.vocabBlocks.get(embeddingName(model.config))?.length ?? 1;
   const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
   const examples = [
     { input_ids: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },
@@ -44,8 +51,10 @@ async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number) {
   trainer.dispose();
   disposeLora(lora);
   disposeModel(model);
+  setBlockBytesLimit(null);
   return {
     backend: tf.getBackend(),
+    blocks,
     losses: results.map((r) => r.loss),
     gradNorms: results.map((r) => r.gradNorm),
     generated,

@@ -9,7 +9,7 @@ import { AdapterError } from "./errors";
 import { loraConfigSchema, loraScaling, resolveTargets, type LoraAdapter, type LoraConfig, type LoraModule } from "./lora";
 import { writeSafetensors, type F32Tensor } from "./safetensors";
 import { readAllTensors, type SafetensorsSource } from "./safetensorsSources";
-import { embeddingName, type CausalLM } from "./weights";
+import { embeddingName, wholeVocabMatrix, type CausalLM } from "./weights";
 
 const PREFIX = "base_model.model.";
 
@@ -246,7 +246,7 @@ export async function importAdapter(
         if (count === all) adapter.newTokenRows = { start, rows: delta };
         else {
           // PEFT replaced only these rows; the engine holds every row from `start`, so the rest are the base model's.
-          const base = model.weights.get(embeddingName(model.config))!;
+          const base = wholeVocabMatrix(model, embeddingName(model.config), "This adapter's new token rows");
           const full = tf.tidy(() => tf.variable(tf.concat([delta, tf.slice(base, [start + count, 0], [all - count, H])], 0), true));
           delta.dispose();
           adapter.newTokenRows = { start, rows: full };

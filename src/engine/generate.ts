@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayerCache } from "./layers";
 import type { LoraAdapter } from "./lora";
+import { headLogits } from "./head";
 import { forward, forwardHidden } from "./model";
 import type { CausalLM } from "./weights";
 
@@ -40,7 +41,7 @@ export async function generateGreedy(model: CausalLM, promptIds: number[], opts:
       const kept = tf.tidy(() => {
         const r = forwardHidden(model, [step], { lora: opts.lora, cache: past });
         const last = tf.slice(r.hidden, [r.length - 1, 0], [1, -1]); // [1, H]
-        return [tf.matMul(last, r.lmHead, false, true), ...r.cache!.flatMap((c) => [c.k, c.v])]; // [1, V], caches
+        return [headLogits(last, r.head, false), ...r.cache!.flatMap((c) => [c.k, c.v])]; // [1, V], caches
       });
       const logits = kept[0] as tf.Tensor2D;
       const updated: LayerCache[] = [];

@@ -24,7 +24,7 @@ export function lossAndGradTensors(
     () =>
       tf.tidy(() => {
         const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed });
-        return causalLmLossFromHidden(h.hidden, h.lmHead, batch.labels, h.frozenHead);
+        return causalLmLossFromHidden(h.hidden, h.head, batch.labels);
       }),
     vars,
   );

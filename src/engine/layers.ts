@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
 import { hostAttention } from "./kernels/attention";
 import { hostEmbedRows } from "./kernels/embedding";
+import { gatherBlockRows } from "./vocabBlocks";
 import { BLOOM_GELU, hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
 import { hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
@@ -22,13 +23,16 @@ export function weight(ctx: LayerContext, name: string): tf.Tensor {
 }
 
 /**
- * Token embeddings [B·T, H] of ids [B, T]. On the host backends a stored embedding is read by a
+ * Token embeddings [B·T, H] of ids [B, T] from the embedding's row blocks (vocabBlocks.ts; one
+ * unless the backend keeps it in several). On the host backends a stored embedding is read by a
  * kernel the tape saves nothing for (kernels/embedding.ts); one with trainable new-token rows goes
  * through tf.gather, which differentiates.
  */
-export function embedTokens(ctx: LayerContext, embedding: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
-  if (hostKernelsActive() && !ctx.lora?.newTokenRows) return hostEmbedRows(embedding, Array.from(ids.dataSync()));
-  return tf.gather(embedding, tf.reshape(ids, [-1])) as tf.Tensor2D;
+export function embedTokens(ctx: LayerContext, embedding: tf.Tensor2D[], ids: tf.Tensor2D): tf.Tensor2D {
+  if (embedding.length === 1 && hostKernelsActive() && !ctx.lora?.newTokenRows)
+    return hostEmbedRows(embedding[0], Array.from(ids.dataSync()));
+  const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
+  return embedding.length > 1 ? gatherBlockRows(embedding, flat) : (tf.gather(embedding[0], flat) as tf.Tensor2D);
 }
 
 /** A frozen nn.Linear: w [out, in] (HF layout), w transposed once where the model keeps it, the bias. */

@@ -9,7 +9,7 @@ import { AdapterError } from "./errors";
 import { loraConfigSchema, loraScaling, LORA_DEFAULTS, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
 import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
 import { Rng } from "./rng";
-import { embeddingName, linearModules } from "./weights";
+import { embeddingName, linearModules, wholeVocabMatrix } from "./weights";
 
 export { loraConfigSchema, loraScaling, LORA_DEFAULTS, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
 export { DEFAULT_TARGET_MODULES } from "./architectures";
@@ -58,7 +58,7 @@ export function createLora(model: CausalLM, config: Partial<LoraConfig> = {}, se
 export function newTokenRows(model: CausalLM, c: LoraConfig): LoraAdapter["newTokenRows"] {
   const start = c.trainNewTokenRows;
   if (start === null || start >= model.config.vocabSize) return null;
-  const emb = model.weights.get(embeddingName(model.config))!;
+  const emb = wholeVocabMatrix(model, embeddingName(model.config), "Training new token rows");
   const rows = tf.tidy(() => tf.variable(tf.slice(emb, [start, 0], [model.config.vocabSize - start, model.config.hiddenSize]), true));
   return { start, rows };
 }

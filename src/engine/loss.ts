@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { hostCrossEntropy } from "./kernels/crossEntropy";
 import { hostKernelsActive } from "./kernels/host";
-import { frozenMatMul, type FrozenLinear } from "./layers";
+import { blockedCrossEntropySum, headLogits, type LmHead } from "./head";
 
 export const IGNORE_INDEX = -100;
 
@@ -32,23 +32,17 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
 }
 
 /**
- * The same loss from the final hidden states [B·T, H], computing logits only where a label is
- * counted. The LM head is the largest matmul of a small model (V = 151k for Qwen tokenizers) and
- * masked strategies count a few tokens per example, so this skips most of the work; the result is
- * identical because ignored positions never enter the mean. Rows are picked with a one-hot matmul,
- * not tf.gather, whose gradient needs a kernel (UnsortedSegmentSum) the wasm backend lacks.
+ * The same loss from the final hidden states [B·T, H] and the head, computing logits only where a
+ * label is counted. The LM head is the largest matmul of a small model (V = 151k for Qwen
+ * tokenizers) and masked strategies count a few tokens per example, so this skips most of the work;
+ * the result is identical because ignored positions never enter the mean. Rows are picked with a
+ * one-hot matmul, not tf.gather, whose gradient needs a kernel (UnsortedSegmentSum) the wasm backend
+ * lacks. The head's `frozen` form is set when no gradient flows into it (a stored weight):
+ * layers.frozenMatMul. Measured on a 151,669 × 64 head (wasm, 2 cores): autograd's backward matmul
+ * took 98 ms of a 150 ms training step; frozenMatMul's, 2.8 ms. A head in several blocks
+ * (vocabBlocks.ts) never makes the [N, V] logits.
  */
-export function causalLmLossFromHidden(
-  hidden: tf.Tensor2D,
-  lmHead: tf.Tensor2D,
-  labels: number[][],
-  /**
-   * Set when no gradient flows into lmHead (a stored weight): layers.frozenMatMul. Measured on a
-   * 151,669 × 64 head (wasm, 2 cores): autograd's backward matmul took 98 ms of a 150 ms training
-   * step; frozenMatMul's, 2.8 ms.
-   */
-  frozen: FrozenLinear | null = null,
-): tf.Scalar {
+export function causalLmLossFromHidden(hidden: tf.Tensor2D, head: LmHead, labels: number[][]): tf.Scalar {
   const rows = hidden.shape[0];
   const shifted = shiftLabels(labels).flat();
   const counted = shifted.flatMap((l, i) => (l === IGNORE_INDEX ? [] : [i]));
@@ -57,18 +51,12 @@ export function causalLmLossFromHidden(
     const select = tf.buffer([counted.length, rows], "float32");
     counted.forEach((row, n) => select.set(1, n, row));
     const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden) as tf.Tensor2D; // [N, H]
-    const logits = frozen ? frozenMatMul(picked, frozen) : tf.matMul(picked, lmHead, false, true); // [N, V]
-    if (hostKernelsActive())
-      return hostCrossEntropy(
-        logits as tf.Tensor2D,
-        counted.map((i) => shifted[i]),
-      );
+    const targets = counted.map((i) => shifted[i]);
+    if (head.blocks.length > 1) return tf.div(blockedCrossEntropySum(picked, head, targets), counted.length) as tf.Scalar;
+    const logits = headLogits(picked, head, true); // [N, V]
+    if (hostKernelsActive()) return hostCrossEntropy(logits, targets);
     const logProbs = tf.logSoftmax(logits);
-    const targets = tf.tensor1d(
-      counted.map((i) => shifted[i]),
-      "int32",
-    );
-    const total = tf.sum(tf.mul(logProbs, tf.oneHot(targets, lmHead.shape[0])));
+    const total = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(targets, "int32"), logits.shape[1])));
     return tf.div(tf.neg(total), counted.length) as tf.Scalar;
   });
 }

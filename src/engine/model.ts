@@ -4,9 +4,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import type { LoraAdapter } from "./loraConfig";
-import { frozenForward, type FrozenLinear } from "./layers";
+import { headLogits, type LmHead } from "./head";
 import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
-import { embeddingName, headName } from "./weights";
+import { embeddingName, headName, wholeVocabMatrix } from "./weights";
 
 export interface ForwardOptions {
   /** Adapter to apply; null/undefined runs the base model. */
@@ -19,22 +19,33 @@ export interface ForwardOptions {
   dropoutSeed?: number | null;
 }
 
-/** The embedding matrix, with an adapter's trainable new-token rows swapped in. */
-function embeddingMatrix(model: CausalLM, lora: LoraAdapter | null): tf.Tensor2D {
-  const base = model.weights.get(embeddingName(model.config)) as tf.Tensor2D;
+/** The embedding's row blocks (one, unless the backend keeps it in several), with an adapter's trainable new-token rows swapped in. */
+function embeddingBlocks(model: CausalLM, lora: LoraAdapter | null): tf.Tensor2D[] {
+  const name = embeddingName(model.config);
   const extra = lora?.newTokenRows;
-  if (!extra) return base;
+  if (!extra) return model.vocabBlocks.get(name) ?? [model.weights.get(name) as tf.Tensor2D];
+  const base = wholeVocabMatrix(model, name, "Training new token rows");
   const H = model.config.hiddenSize;
-  return tf.concat([tf.slice(base, [0, 0], [extra.start, H]), extra.rows], 0) as tf.Tensor2D; // [V, H]
+  return [tf.concat([tf.slice(base, [0, 0], [extra.start, H]), extra.rows], 0) as tf.Tensor2D]; // [V, H]
 }
 
-/** The final hidden states [B·T, H] and the matrix that turns them into logits. */
+/** The LM head's blocks, and its frozen-linear form where it is one stored weight (not trained rows). */
+function lmHead(model: CausalLM, embedding: tf.Tensor2D[], lora: LoraAdapter | null): LmHead {
+  const name = headName(model.config);
+  const blocks = model.config.tieWordEmbeddings ? embedding : (model.vocabBlocks.get(name) ?? [model.weights.get(name) as tf.Tensor2D]);
+  const trained = model.config.tieWordEmbeddings && lora?.newTokenRows;
+  const frozen =
+    blocks.length === 1 && !trained
+      ? { w: blocks[0], wT: model.transposed.get(name), lean: model.leanBackward ? ("in-place" as const) : undefined }
+      : null;
+  return { blocks, frozen };
+}
+
+/** The final hidden states [B·T, H] and the head that turns them into logits. */
 export interface HiddenStates {
   hidden: tf.Tensor2D;
-  /** [V, H]: logits = hidden · lmHeadᵀ. */
-  lmHead: tf.Tensor2D;
-  /** lmHead as a frozen linear (a stored weight, with its transpose where kept), or null when it trains (new-token rows). */
-  frozenHead: FrozenLinear | null;
+  /** logits = hidden · headᵀ (vocabBlocks.headLogits). */
+  head: LmHead;
   cache: LayerCache[] | null;
   batch: number;
   length: number;
@@ -57,15 +68,10 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
     lora,
     dropoutSeed: opts.dropoutSeed ?? null,
   };
-  const embedding = embeddingMatrix(model, lora);
-  const lmHead = model.config.tieWordEmbeddings ? embedding : (model.weights.get(headName(model.config)) as tf.Tensor2D);
+  const embedding = embeddingBlocks(model, lora);
   const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
   if (idsT !== ids) idsT.dispose();
-  const frozenHead =
-    model.config.tieWordEmbeddings && lora?.newTokenRows
-      ? null
-      : { w: lmHead, wT: model.transposed.get(headName(model.config)), lean: model.leanBackward ? ("in-place" as const) : undefined };
-  return { hidden: out.hidden, lmHead, frozenHead, cache: out.cache, batch: B, length: T };
+  return { hidden: out.hidden, head: lmHead(model, embedding, lora), cache: out.cache, batch: B, length: T };
 }
 
 /** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */
@@ -75,8 +81,8 @@ export function forwardWithCache(
   opts: ForwardOptions = {},
 ): { logits: tf.Tensor3D; cache: LayerCache[] | null } {
   const h = forwardHidden(model, ids, opts);
-  const flat = h.frozenHead ? frozenForward(h.hidden, h.frozenHead) : tf.matMul(h.hidden, h.lmHead, false, true); // [B·T, V]
-  const logits = tf.reshape(flat, [h.batch, h.length, h.lmHead.shape[0]]) as tf.Tensor3D; // [B, T, V]
+  const flat = headLogits(h.hidden, h.head, false); // [B·T, V]
+  const logits = tf.reshape(flat, [h.batch, h.length, flat.shape[1]]) as tf.Tensor3D; // [B, T, V]
   return { logits, cache: h.cache };
 }
 

@@ -72,6 +72,11 @@ export interface CausalLM {
   transposed: Map<string, tf.Tensor2D>;
   /** The frozen matmuls' backward avoids XNNPACK's packed copies: see leanBackward in weights.ts. */
   leanBackward: boolean;
+  /**
+   * Vocabulary matrices too large for one tensor on this backend, as row blocks (vocabBlocks.ts),
+   * by weight name; such a matrix is not in `weights`. Empty where every tensor fits.
+   */
+  vocabBlocks: Map<string, tf.Tensor2D[]>;
 }
 
 /** What a forward pass needs besides the activations: frozen weights and the optional adapter. */
@@ -102,8 +107,8 @@ export type DecoderForward = (
   mask: number[][],
   /** One entry per layer (or empty to start one) to reuse past keys; null = no cache. */
   cache: LayerCache[] | null,
-  /** [V, H], with any trainable new-token rows already swapped in. */
-  embedding: tf.Tensor2D,
+  /** [V, H] as row blocks (vocabBlocks.ts: one unless the backend keeps it in several), with any trainable new-token rows swapped in. */
+  embedding: tf.Tensor2D[],
 ) => { hidden: tf.Tensor2D; cache: LayerCache[] | null };
 
 /**

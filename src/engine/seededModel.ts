@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { parseModelConfig } from "./config";
 import { Rng } from "./rng";
-import { causalLM, tensorShapes, type CausalLM } from "./weights";
+import { causalLM, storeTensor, tensorShapes, type CausalLM } from "./weights";
 
 export const SEEDED_MODEL_NAME = "seeded random model (Qwen3-style, 2 layers)";
 
@@ -55,12 +55,13 @@ export function createRandomModel(configJson: object, seed: number, init: { std:
   const config = parseModelConfig(configJson);
   const rng = new Rng(seed);
   const weights = new Map<string, tf.Tensor>();
+  const blocks = new Map<string, tf.Tensor2D[]>();
   for (const [name, shape] of tensorShapes(config)) {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
     if (/(norm|ln_f)\.weight$/.test(name)) data.fill(name === "model.norm.weight" ? (init.finalNormGain ?? 1) : 1);
     else if (!/bias$/.test(name)) for (let i = 0; i < n; i++) data[i] = init.std * rng.normal();
-    weights.set(name, tf.tensor(data, shape));
+    storeTensor(config, name, data, shape, weights, blocks);
   }
-  return causalLM(config, weights);
+  return causalLM(config, weights, blocks);
 }

@@ -8,6 +8,7 @@ import { parseModelConfig } from "./config";
 import { MissingTensorError } from "./errors";
 import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
 import { forEachTensor, type SafetensorsSource } from "./safetensorsSources";
+import { blocksFromData, rowsPerBlock } from "./vocabBlocks";
 
 export type { CausalLM, LinearModule } from "./modelTypes";
 
@@ -51,6 +52,7 @@ export async function loadModelFromFiles(
   let config = parseModelConfig(configJson);
   const shapes = tensorShapes(config);
   const weights = new Map<string, tf.Tensor>();
+  const blocks = new Map<string, tf.Tensor2D[]>();
   try {
     for (const { name: file, source } of sources) {
       await forEachTensor(source, file, (rawName, t) => {
@@ -66,10 +68,11 @@ export async function loadModelFromFiles(
           config = { ...config, ropeBufferDtype: t.storedAs };
         }
         weights.get(name)?.dispose();
-        weights.set(name, tf.tensor(t.data, t.shape));
+        blocks.get(name)?.forEach((b) => b.dispose());
+        storeTensor(config, name, t.data, t.shape, weights, blocks);
       });
     }
-    const missing = [...shapes.keys()].filter((n) => !weights.has(n));
+    const missing = [...shapes.keys()].filter((n) => !weights.has(n) && !blocks.has(n));
     if (missing.length) {
       throw new MissingTensorError(
         `${sources.map((s) => s.name).join(", ")}: missing ${missing.length} tensor(s) required by config.json (${config.architecture}), first: ${missing.slice(0, 3).join(", ")}; check that the weights and config.json come from the same model.`,
@@ -77,14 +80,49 @@ export async function loadModelFromFiles(
     }
   } catch (e) {
     for (const w of weights.values()) w.dispose();
+    for (const b of blocks.values()) b.forEach((t) => t.dispose());
     throw e;
   }
-  return causalLM(config, weights);
+  return causalLM(config, weights, blocks);
+}
+
+/** The [V, H] matrices: the embedding, and the head when it is not tied to it. */
+export function vocabMatrixNames(config: ModelConfig): string[] {
+  return config.tieWordEmbeddings ? [embeddingName(config)] : [embeddingName(config), "lm_head.weight"];
+}
+
+/** Makes a checkpoint tensor: a vocabulary matrix past the backend's largest buffer goes into row blocks. */
+export function storeTensor(
+  config: ModelConfig,
+  name: string,
+  data: Float32Array,
+  shape: number[],
+  weights: Map<string, tf.Tensor>,
+  blocks: Map<string, tf.Tensor2D[]>,
+): void {
+  const [V, H] = shape;
+  if (vocabMatrixNames(config).includes(name) && rowsPerBlock(V, H) < V) blocks.set(name, blocksFromData(data, V, H));
+  else weights.set(name, tf.tensor(data, shape));
 }
 
 /** The model over its loaded weights, with what the engine derives from them once (transposes, lean backward). */
-export function causalLM(config: ModelConfig, weights: Map<string, tf.Tensor>): CausalLM {
-  return { config, weights, transposed: transposedWeights(config, weights), leanBackward: leanBackward(config) };
+export function causalLM(config: ModelConfig, weights: Map<string, tf.Tensor>, vocabBlocks = new Map<string, tf.Tensor2D[]>()): CausalLM {
+  return { config, weights, transposed: transposedWeights(config, weights), leanBackward: leanBackward(config), vocabBlocks };
+}
+
+/**
+ * A vocabulary matrix as one tensor, for what needs it whole (training new token rows, growing the
+ * vocabulary); throws when the backend keeps it in blocks.
+ */
+export function wholeVocabMatrix(model: CausalLM, name: string, what: string): tf.Tensor2D {
+  const blocks = model.vocabBlocks.get(name);
+  if (blocks) {
+    const bytes = blocks.reduce((n, b) => n + b.size, 0) * 4;
+    throw new Error(
+      `${what} needs "${name}" as one tensor, but it takes ${(bytes / 1e6).toFixed(0)} MB, more than the ${tf.getBackend()} backend's largest buffer, so it is kept in ${blocks.length} blocks; train without new token rows, or on the wasm backend.`,
+    );
+  }
+  return model.weights.get(name) as tf.Tensor2D;
 }
 
 /**
@@ -131,6 +169,7 @@ export function headName(config: ModelConfig): string {
 export function parameterCount(model: CausalLM): number {
   let n = 0;
   for (const w of model.weights.values()) n += w.size;
+  for (const blocks of model.vocabBlocks.values()) for (const b of blocks) n += b.size;
   return n;
 }
 
@@ -139,6 +178,8 @@ export function disposeModel(model: CausalLM): void {
   model.weights.clear();
   for (const t of model.transposed.values()) t.dispose();
   model.transposed.clear();
+  for (const blocks of model.vocabBlocks.values()) for (const b of blocks) b.dispose();
+  model.vocabBlocks.clear();
 }
 
 /**
@@ -153,7 +194,7 @@ export function resizeTokenEmbeddings(model: CausalLM, newVocabSize: number): vo
   const names = [embeddingName(model.config)];
   if (!model.config.tieWordEmbeddings) names.push("lm_head.weight");
   for (const name of names) {
-    const w = model.weights.get(name)!;
+    const w = wholeVocabMatrix(model, name, "Adding tokens to the vocabulary");
     const grown = tf.tidy(() => {
       const mean = tf.mean(w, 0, true); // [1, H]
       return tf.concat([w, tf.tile(mean, [newVocabSize - old, 1])], 0); // [V', H]

@@ -169,7 +169,7 @@ function bloomForward(
   ids: tf.Tensor2D,
   mask: number[][],
   cache: LayerCache[] | null,
-  embedding: tf.Tensor2D,
+  embedding: tf.Tensor2D[],
 ): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]

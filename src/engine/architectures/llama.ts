@@ -193,7 +193,7 @@ function llamaForward(
   ids: tf.Tensor2D,
   mask: number[][],
   cache: LayerCache[] | null,
-  embedding: tf.Tensor2D,
+  embedding: tf.Tensor2D[],
 ): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const past = mask[0].length - T;

@@ -147,7 +147,7 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
     const labels = [[5, -100, 17, 202, -100, 0]];
     const scaled = (x: tf.Tensor) => tf.mul(x, 3); // logits of a few units, as a trained head gives
     expectSame(
-      (h, w) => causalLmLossFromHidden(scaled(h) as tf.Tensor2D, w as tf.Tensor2D, labels),
+      (h, w) => causalLmLossFromHidden(scaled(h) as tf.Tensor2D, { blocks: [w as tf.Tensor2D], frozen: null }, labels),
       [values([6, 7], 1), values([203, 7], 2)],
     );
   });
