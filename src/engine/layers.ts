@@ -5,14 +5,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
 import { hostAttention } from "./kernels/attention";
-import { hostEmbedRows } from "./kernels/embedding";
-import { gatherBlockRows } from "./vocabBlocks";
 import { BLOOM_GELU, hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
+import { hostEmbedRows } from "./kernels/embedding";
 import { hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
+import { gatherBlockRows } from "./vocabBlocks";
 
 export type { LayerCache, LayerContext } from "./modelTypes";
 

@@ -3,37 +3,13 @@
 // copies the results out: the copies are a few microseconds for a layer's activations, the loops
 // they buy run several times faster than the same loops in JavaScript.
 
-import { KERNELS_WASM_BASE64 } from "./kernelsWasm";
+import { KERNELS_WASM_BASE64, type KernelExports } from "./kernelsWasm";
 
-export interface SimdKernels {
-  gemmNT(a: number, b: number, c: number, M: number, N: number, K: number, alpha: number): void;
-  gemmNN(a: number, b: number, c: number, M: number, N: number, K: number, alpha: number): void;
-  gemmTN(a: number, b: number, c: number, M: number, N: number, K: number, alpha: number): void;
-  swiglu(gate: number, up: number, y: number, sig: number, n: number): void;
-  swigluGrad(dy: number, gate: number, up: number, sig: number, dGate: number, dUp: number, n: number): void;
-  // prettier-ignore
-  adamw(p: number, g: number, m: number, v: number, n: number,
-    clip: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
-    eps: number, decay: number, step: number, sqrtBc2: number): void;
-  crossEntropyRow(logits: number, probs: number, V: number, target: number): number;
-  crossEntropyRowGrad(probs: number, grad: number, V: number, target: number, scale: number): void;
-  rmsNorm(x: number, w: number, y: number, rows: number, H: number, eps: number): void;
-  rmsNormGrad(dy: number, x: number, w: number, dx: number, dw: number, rows: number, H: number, eps: number): void;
-  // prettier-ignore
-  rowsToHeads(rows: number, heads: number, B: number, T: number, n: number, d: number,
-    rowWidth: number, headStride: number, offset: number, scatter: boolean): void;
-  rope(x: number, cos: number, sin: number, out: number, rows: number, T: number, d: number, transpose: boolean): void;
-  // prettier-ignore
-  attentionForward(q: number, k: number, v: number, bias: number, out: number, probs: number, row: number,
-    B: number, nH: number, nKV: number, T: number, Tk: number, d: number, bb: number, bh: number, bt: number): void;
-  // prettier-ignore
-  attentionBackward(dOut: number, probs: number, q: number, k: number, v: number, dq: number, dk: number, dv: number, ds: number,
-    B: number, nH: number, nKV: number, T: number, Tk: number, d: number): void;
-}
+/** What the kernels call: every exported function but the arena's own. */
+export type SimdKernels = Omit<KernelExports, "heapBase">;
 
-interface Exports extends SimdKernels {
+interface Exports extends KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
 }
 
 /** The WebAssembly API as used here: src/engine compiles without the DOM library, which declares it. */
