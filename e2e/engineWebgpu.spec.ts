@@ -48,6 +48,22 @@ test("training steps on WebGPU give the cpu backend's losses, gradient norms and
   expect(gpu.tensors).toBe(0);
 });
 
+test("the fused WebGPU kernels (norms, GELU, SwiGLU) give the composed ops' values and gradients", async ({ page }) => {
+  await page.goto("/e2e/harness/engine.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  const { backend, results } = await page.evaluate(() => window.fusedKernels("webgpu"));
+  expect(backend).toBe("webgpu");
+  for (const r of results) {
+    console.log(
+      `${r.name}: |Δvalue| ${r.out.toExponential(2)}, |Δgrad| ${r.grads.toExponential(2)} (smallest gradient scale ${r.gradScale.toFixed(3)})`,
+    );
+    expect(r.active, r.name).toBe(true);
+    expect(r.out, r.name).toBeLessThan(1e-4);
+    expect(r.gradScale, r.name).toBeGreaterThan(1e-3); // a real gradient, not zeros on both sides
+    expect(r.grads, r.name).toBeLessThan(1e-4 * Math.max(1, r.gradScale));
+  }
+});
+
 test("training on WebGPU with the embedding in row blocks, as a device with a small largest buffer needs, gives the cpu backend's numbers", async ({
   page,
 }) => {

@@ -2,8 +2,13 @@
 // Playwright route (from test/fixtures; see test/fixtures/location.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
+import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
+import { fusedDifference, values } from "../../src/engine/kernels/compare.testutil";
+import { fusedKernelActive } from "../../src/engine/kernels/host";
+import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
+import { bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
-import { createSeededModel } from "../../src/engine/seededModel";
+import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
 import { Trainer } from "../../src/engine/trainer";
@@ -62,6 +67,58 @@ async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number, blo
   };
 }
 
+/**
+ * Kernels one training step runs (tf.profile's count, with a histogram by name): bloom-560m's 24
+ * layers at small widths, as bench/engine.test.ts counts them on wasm.
+ */
+async function stepKernels(backend: "webgpu" | "wasm" | "cpu") {
+  await setBackend(backend);
+  const config = { architectures: ["BloomForCausalLM"], vocab_size: 1000, hidden_size: 64, n_layer: 24, n_head: 4 };
+  const model = createRandomModel(config, 1, { std: 0.02 });
+  const lora = createLora(model, { r: 8, lora_alpha: 8 }, 1);
+  const ids = Array.from({ length: 20 }, (_, i) => (i * 37) % 1000);
+  const examples = [{ input_ids: ids, labels: ids.map((id, i) => (i < 17 ? -100 : id)) }];
+  const trainer = new Trainer(model, lora, examples, { learning_rate: 5e-5, max_steps: 3 });
+  await trainer.step();
+  const profile = await tf.profile(async () => {
+    await trainer.step();
+  });
+  trainer.dispose();
+  disposeLora(lora);
+  disposeModel(model);
+  const byName: Record<string, number> = {};
+  for (const k of profile.kernels) byName[k.name] = (byName[k.name] ?? 0) + 1;
+  return { backend: tf.getBackend(), kernels: profile.kernels.length, byName };
+}
+
+/**
+ * The webgpu implementations of the fused kernels (src/engine/kernels/gpu.ts) against the composed
+ * ops they replace: each case's largest difference in value and in its inputs' gradients.
+ */
+async function fusedKernels(backend: "webgpu" | "cpu") {
+  await setBackend(backend);
+  const cases: Array<[string, string, (...xs: tf.Tensor[]) => tf.Tensor, tf.Tensor[]]> = [
+    ["RMSNorm, rows of 200", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-5), [values([6, 200], 1), values([200], 2)]],
+    ["RMSNorm per head", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)]],
+    // Rows longer and shorter than a workgroup (64 threads).
+    [
+      "LayerNorm, rows of 130",
+      LAYER_NORM,
+      (x, w, b) => layerNorm(x, w, b, 1e-5),
+      [values([5, 130], 5), values([130], 6), values([130], 7)],
+    ],
+    ["LayerNorm, rows of 12", LAYER_NORM, (x, w, b) => layerNorm(x, w, b, 1e-5), [values([5, 12], 5), values([12], 6), values([12], 7)]],
+    ["BLOOM's GELU", GELU, (x) => bloomGelu(x), [values([3, 9], 4)]],
+    ["SwiGLU", SWIGLU, (g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]],
+  ];
+  const results = [];
+  for (const [name, kernel, f, inputs] of cases) {
+    results.push({ name, active: fusedKernelActive(kernel), ...(await fusedDifference(f, inputs)) });
+    tf.dispose(inputs);
+  }
+  return { backend: tf.getBackend(), results };
+}
+
 /** The wasm backend's XNNPACK thread count here, and whether the page is cross-origin isolated (threads need it). */
 async function wasmThreads() {
   await setBackend("wasm");
@@ -74,9 +131,13 @@ declare global {
     runForward: typeof runForward;
     trainSteps: typeof trainSteps;
     wasmThreads: typeof wasmThreads;
+    stepKernels: typeof stepKernels;
+    fusedKernels: typeof fusedKernels;
   }
 }
 window.runForward = runForward;
 window.trainSteps = trainSteps;
 window.wasmThreads = wasmThreads;
+window.stepKernels = stepKernels;
+window.fusedKernels = fusedKernels;
 document.body.dataset.ready = "true";

@@ -5,11 +5,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
 import { hostAttention } from "./kernels/attention";
-import { BLOOM_GELU, hostBloomGelu, hostRope, hostSwiglu } from "./kernels/elementwise";
+import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
-import { hostKernelsActive, runHostKernel } from "./kernels/host";
+import "./kernels/gpu";
+import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
-import { hostLayerNorm, hostRmsNorm } from "./kernels/norms";
+import { hostLayerNorm, hostRmsNorm, LAYER_NORM, RMS_NORM } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
 import { gatherBlockRows } from "./vocabBlocks";
@@ -158,14 +159,14 @@ export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tens
 
 /** RMSNorm as Llama: x * rsqrt(mean(x²) + eps) * weight, over the last axis. */
 export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
-  if (hostKernelsActive()) return hostRmsNorm(x, w, eps);
+  if (fusedKernelActive(RMS_NORM)) return hostRmsNorm(x, w, eps);
   const variance = tf.mean(tf.square(x), -1, true);
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, eps))), w);
 }
 
 /** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm. */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
-  if (hostKernelsActive()) return hostLayerNorm(x, w, b, eps);
+  if (fusedKernelActive(LAYER_NORM)) return hostLayerNorm(x, w, b, eps);
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -179,14 +180,14 @@ export function silu(x: tf.Tensor): tf.Tensor {
 
 /** BLOOM's tanh GELU (modeling_bloom.bloom_gelu_forward), constants as HF writes them. */
 export function bloomGelu(x: tf.Tensor): tf.Tensor {
-  if (hostKernelsActive()) return hostBloomGelu(x);
+  if (fusedKernelActive(GELU)) return hostBloomGelu(x);
   const inner = tf.mul(tf.mul(x, BLOOM_GELU.sqrt2OverPi), tf.add(1, tf.mul(BLOOM_GELU.cubic, tf.square(x))));
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
 }
 
 /** silu(gate) · up, SwiGLU's gating. */
 export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
-  return hostKernelsActive() ? hostSwiglu(gate, up) : tf.mul(silu(gate), up);
+  return fusedKernelActive(SWIGLU) ? hostSwiglu(gate, up) : tf.mul(silu(gate), up);
 }
 
 /** Llama's MLP: down(silu(gate(x)) * up(x)). */

@@ -8,10 +8,10 @@ import { withSimd } from "./simd/simd";
 
 const ROPE = "PlaygroundRope";
 const ROPE_GRAD = "PlaygroundRopeGrad";
-const SWIGLU = "PlaygroundSwiglu";
-const SWIGLU_GRAD = "PlaygroundSwigluGrad";
-const GELU = "PlaygroundBloomGelu";
-const GELU_GRAD = "PlaygroundBloomGeluGrad";
+export const SWIGLU = "PlaygroundSwiglu";
+export const SWIGLU_GRAD = "PlaygroundSwigluGrad";
+export const GELU = "PlaygroundBloomGelu";
+export const GELU_GRAD = "PlaygroundBloomGeluGrad";
 
 /**
  * x [B, n, T, d], cos/sin [T, d]: y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);

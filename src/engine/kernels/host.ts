@@ -21,6 +21,14 @@ export function hostKernelsActive(): boolean {
   return enabled && (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
 }
 
+/**
+ * Whether the fused kernel `kernelName` runs on the active backend (and kernels are on): every host
+ * kernel on cpu and wasm; on webgpu, those kernels/gpu.ts implements.
+ */
+export function fusedKernelActive(kernelName: string): boolean {
+  return enabled && tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
 interface CpuBackend {
   data: { get(id: tf.DataId): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;

@@ -16,33 +16,13 @@ import {
   type FrozenLinear,
 } from "../layers";
 import { causalLmLossFromHidden } from "../loss";
-import { hostKernelsActive, setHostKernels } from "./host";
+import { hostKernelsActive } from "./host";
 import { hostRowAttention } from "./rowAttention";
+import { valueAndGrads, values } from "./compare.testutil";
 
-const values = (shape: number[], seed: number) =>
-  tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 1.5),
-    shape,
-  );
-
-/** Value and gradients of Σ f(inputs)·probe, with the host kernels on or off. */
-function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], host: boolean) {
-  setHostKernels(host);
-  try {
-    return tf.tidy(() => {
-      const out = f(...inputs);
-      const probe = values(out.shape, 99); // weights every output differently, so each gradient is distinct
-      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), probe)) as tf.Scalar)(inputs);
-      return { out: Array.from(out.dataSync()), value: value.dataSync()[0], grads: grads.map((g) => Array.from(g.dataSync())) };
-    });
-  } finally {
-    setHostKernels(true);
-  }
-}
-
-function expectSame(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], digits = 4) {
-  const host = valueAndGrads(f, inputs, true);
-  const composed = valueAndGrads(f, inputs, false);
+async function expectSame(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], digits = 4) {
+  const host = await valueAndGrads(f, inputs, true);
+  const composed = await valueAndGrads(f, inputs, false);
   expect(host.out.length).toBe(composed.out.length);
   host.out.forEach((x, i) => expect(x).toBeCloseTo(composed.out[i], digits));
   expect(host.value).toBeCloseTo(composed.value, digits - 1);
@@ -62,8 +42,8 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
 
   it("RMSNorm over the last axis (2-D rows and per-head 4-D)", async () => {
     await setBackend(backend);
-    expectSame((x, w) => rmsNorm(x, w, 1e-5), [values([6, 8], 1), values([8], 2)]);
-    expectSame((x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)]);
+    await expectSame((x, w) => rmsNorm(x, w, 1e-5), [values([6, 8], 1), values([8], 2)]);
+    await expectSame((x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)]);
   });
 
   it("attention: causal and padding bias, grouped-query heads, ALiBi-style per-head bias", async () => {
@@ -81,10 +61,10 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
       attention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, bias);
     // Llama-like: 4 query heads over 2 kv heads, batch 2 with the second example right-padded.
     const bias = causal(2, 5, 2);
-    expectSame((q, k, v) => run(q, k, v, bias), [values([2, 4, 5, 3], 1), values([2, 2, 5, 3], 2), values([2, 2, 5, 3], 3)]);
+    await expectSame((q, k, v) => run(q, k, v, bias), [values([2, 4, 5, 3], 1), values([2, 2, 5, 3], 2), values([2, 2, 5, 3], 3)]);
     // BLOOM-like: a full per-head bias [B, nH, T, Tk].
     const perHead = tf.add(causal(1, 4, 0), values([1, 2, 4, 4], 4));
-    expectSame((q, k, v) => run(q, k, v, perHead), [values([1, 2, 4, 8], 5), values([1, 2, 4, 8], 6), values([1, 2, 4, 8], 7)]);
+    await expectSame((q, k, v) => run(q, k, v, perHead), [values([1, 2, 4, 8], 5), values([1, 2, 4, 8], 6), values([1, 2, 4, 8], 7)]);
     tf.dispose([bias, perHead]);
   });
 
@@ -109,23 +89,23 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
       hostKernelsActive()
         ? hostRowAttention([q, k, v] as tf.Tensor2D[], bias, rope, { B, T, nH, nKV, d })
         : flat(attention(applyRope(heads(q, nH), rope.cos, rope.sin), applyRope(heads(k, nKV), rope.cos, rope.sin), heads(v, nKV), bias));
-    expectSame(llama, [values([B * T, nH * d], 1), values([B * T, nKV * d], 2), values([B * T, nKV * d], 3)]);
+    await expectSame(llama, [values([B * T, nH * d], 1), values([B * T, nKV * d], 2), values([B * T, nKV * d], 3)]);
     const bloom = (qkv: tf.Tensor) =>
       hostKernelsActive()
         ? hostRowAttention([qkv as tf.Tensor2D], bias, null, { B, T, nH, nKV: nH, d })
         : flat(attention(heads(qkv, nH, 0, 3), heads(qkv, nH, 1, 3), heads(qkv, nH, 2, 3), bias));
-    expectSame(bloom, [values([B * T, nH * 3 * d], 4)]);
+    await expectSame(bloom, [values([B * T, nH * 3 * d], 4)]);
     tf.dispose([bias, rope.cos, rope.sin]);
   });
 
   it("rotary embeddings, SwiGLU and BLOOM's GELU", async () => {
     await setBackend(backend);
     const { cos, sin } = ropeTables(ropeInvFreq(6, 10000, { type: "default" }, "F32"), 2, 5); // positions 2…6
-    expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 6], 1)]);
-    expectSame((g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]);
+    await expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 6], 1)]);
+    await expectSame((g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]);
     // 15 values: three four-lane vectors and a scalar tail; large gates reach exp's clamped range.
-    expectSame((g, u) => swigluProduct(g, u), [tf.mul(values([3, 5], 8), 40), values([3, 5], 9)]);
-    expectSame((x) => bloomGelu(x), [values([3, 9], 4)]);
+    await expectSame((g, u) => swigluProduct(g, u), [tf.mul(values([3, 5], 8), 40), values([3, 5], 9)]);
+    await expectSame((x) => bloomGelu(x), [values([3, 9], 4)]);
     tf.dispose([cos, sin]);
   });
 
@@ -135,9 +115,9 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
       loraLinear(x as tf.Tensor2D, a as tf.Variable, b as tf.Variable, 2, frozen);
     // Sizes off the vector width (5 inputs, r = 3, 6 outputs), then past it (12 inputs, r = 8, 10 outputs).
     const small = { w: values([6, 5], 1) as tf.Tensor2D, b: values([6], 2) };
-    expectSame((x, a, b) => lora(x, a, b, small), [values([4, 5], 3), values([3, 5], 4), values([6, 3], 5)]);
+    await expectSame((x, a, b) => lora(x, a, b, small), [values([4, 5], 3), values([3, 5], 4), values([6, 3], 5)]);
     const wide = { w: values([10, 12], 6) as tf.Tensor2D };
-    expectSame((x, a, b) => lora(x, a, b, wide), [values([7, 12], 7), values([8, 12], 8), values([10, 8], 9)]);
+    await expectSame((x, a, b) => lora(x, a, b, wide), [values([7, 12], 7), values([8, 12], 8), values([10, 8], 9)]);
     tf.dispose([small.w, small.b, wide.w]);
   });
 
@@ -146,7 +126,7 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
     // V = 203: blocks of 64 logits, four-lane vectors and a scalar tail; two of the six positions ignored.
     const labels = [[5, -100, 17, 202, -100, 0]];
     const scaled = (x: tf.Tensor) => tf.mul(x, 3); // logits of a few units, as a trained head gives
-    expectSame(
+    await expectSame(
       (h, w) => causalLmLossFromHidden(scaled(h) as tf.Tensor2D, { blocks: [w as tf.Tensor2D], frozen: null }, labels),
       [values([6, 7], 1), values([203, 7], 2)],
     );
@@ -154,7 +134,7 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
 
   it("LayerNorm with weight and bias", async () => {
     await setBackend(backend);
-    expectSame((x, w, b) => layerNorm(x, w, b, 1e-5), [values([5, 12], 5), values([12], 6), values([12], 7)]);
+    await expectSame((x, w, b) => layerNorm(x, w, b, 1e-5), [values([5, 12], 5), values([12], 6), values([12], 7)]);
   });
 });
 

@@ -6,12 +6,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
 import { withSimd } from "./simd/simd";
 
-const RMS_NORM = "PlaygroundRmsNorm";
-const RMS_NORM_GRAD = "PlaygroundRmsNormGrad";
-const LAYER_NORM = "PlaygroundLayerNorm";
-const LAYER_NORM_GRAD = "PlaygroundLayerNormGrad";
+export const RMS_NORM = "PlaygroundRmsNorm";
+export const RMS_NORM_GRAD = "PlaygroundRmsNormGrad";
+export const LAYER_NORM = "PlaygroundLayerNorm";
+export const LAYER_NORM_GRAD = "PlaygroundLayerNormGrad";
 
-interface NormAttrs {
+export interface NormAttrs {
   eps: number;
 }
 

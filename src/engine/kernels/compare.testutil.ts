@@ -1,0 +1,44 @@
+// Shared by the kernel tests in Node (kernels.test.ts) and in the browser (e2e/harness/engineHarness.ts):
+// a kernel's value and gradients against the composed tfjs ops it replaces, on the active backend.
+import * as tf from "@tensorflow/tfjs-core";
+import { setHostKernels } from "./host";
+
+/** A deterministic tensor of this shape, values in [−1.5, 1.5]. */
+export const values = (shape: number[], seed: number) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 1.5),
+    shape,
+  );
+
+/** Value and gradients of Σ f(inputs)·probe, with the host kernels on or off (read asynchronously, as WebGPU needs). */
+export async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], host: boolean) {
+  setHostKernels(host);
+  let kept: tf.Tensor[];
+  try {
+    kept = tf.tidy(() => {
+      const out = f(...inputs);
+      const probe = values(out.shape, 99); // weights every output differently, so each gradient is distinct
+      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), probe)) as tf.Scalar)(inputs);
+      return [out, value, ...grads];
+    });
+  } finally {
+    setHostKernels(true);
+  }
+  const [out, value, ...grads] = await Promise.all(kept.map(async (t) => Array.from(await t.data())));
+  tf.dispose(kept);
+  return { out, value: value[0], grads };
+}
+
+/** The largest difference between the fused and the composed path: in the outputs, and in any input's gradient. */
+export async function fusedDifference(
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+): Promise<{ out: number; grads: number; gradScale: number }> {
+  const [fused, composed] = [await valueAndGrads(f, inputs, true), await valueAndGrads(f, inputs, false)];
+  const worst = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+  return {
+    out: worst(fused.out, composed.out),
+    grads: Math.max(...fused.grads.map((g, k) => worst(g, composed.grads[k]))),
+    gradScale: Math.min(...composed.grads.map((g) => Math.max(...g.map(Math.abs)))),
+  };
+}

@@ -1,0 +1,267 @@
+// WebGPU implementations of some host kernels (the same kernel names, registered for the webgpu
+// backend): RMSNorm and LayerNorm with their backward, BLOOM's GELU and SwiGLU with theirs. Composed
+// from tfjs ops, a LayerNorm is about nine dispatches forward and twenty backward; here it is two and
+// five, and each element-wise chain is one. WGSL programs run through tfjs-webgpu's program runner
+// (`runWebGPUProgram`), which declares the inputs (by `variableNames`), `result` and the uniforms;
+// every program must read each input it binds (see normBackward).
+
+import * as tf from "@tensorflow/tfjs-core";
+import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
+import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, type NormAttrs } from "./norms";
+
+/** The part of tfjs-webgpu's WebGPUProgram this module fills in. */
+interface Program {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  variableNames: string[];
+  workgroupSize: [number, number, number];
+  uniforms?: string;
+  size: boolean;
+  getUserCode(): string;
+}
+type Uniform = { type: "int32" | "float32"; data: number[] };
+interface WebGPUBackend {
+  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: "float32", uniforms?: Uniform[]): tf.TensorInfo;
+  disposeData(dataId: tf.DataId): boolean;
+}
+
+const GROUP = 64;
+/** WebGPU allows 65,535 workgroups per dimension: larger element counts use a second one. */
+const MAX_GROUPS = 65535;
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** One thread per output element (`index`), `body` written with the uniforms `H` (last axis) and its own. */
+function elementwise(key: string, inputs: string[], outputShape: number[], body: string, uniforms = ""): Program {
+  const groups = Math.ceil(size(outputShape) / GROUP);
+  const x = Math.min(groups, MAX_GROUPS);
+  return {
+    outputShape,
+    shaderKey: `playground_${key}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [x, Math.ceil(groups / x), 1],
+    variableNames: inputs,
+    workgroupSize: [GROUP, 1, 1],
+    uniforms: `H : i32, ${uniforms}`,
+    size: true,
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index >= uniforms.size) { return; }
+        let c = index % uniforms.H;
+        let n = index / uniforms.H;
+        ${body}
+      }`,
+  };
+}
+
+/** One workgroup per row of H values: `body` may call rowSum(v), which every thread of the row must reach. */
+function perRow(key: string, inputs: string[], outputShape: number[], rows: number, body: string, uniforms = ""): Program {
+  return {
+    outputShape,
+    shaderKey: `playground_${key}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [rows, 1, 1],
+    variableNames: inputs,
+    workgroupSize: [GROUP, 1, 1],
+    uniforms: `H : i32, ${uniforms}`,
+    size: true,
+    getUserCode: () => `
+      var<workgroup> partial : array<f32, ${GROUP}>;
+      fn rowSum(v : f32) -> f32 {
+        partial[localId.x] = v;
+        workgroupBarrier();
+        for (var s = ${GROUP / 2}u; s > 0u; s = s / 2u) {
+          if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
+          workgroupBarrier();
+        }
+        let total = partial[0];
+        workgroupBarrier();
+        return total;
+      }
+      fn main(index : i32) {
+        let n = i32(workgroupId.x);
+        let H = uniforms.H;
+        ${body}
+      }`,
+  };
+}
+
+/**
+ * Per row: [mean, rstd] ([0, 1/rms] when not centred), the statistics every norm program reads.
+ * The loops stride by the workgroup size, so each thread sums a share of the row before rowSum.
+ */
+function rowStats(b: WebGPUBackend, x: tf.TensorInfo, H: number, eps: number, centred: boolean): tf.TensorInfo {
+  const rows = size(x.shape) / H;
+  const program = perRow(
+    `norm_stats_${centred}`,
+    ["x"],
+    [rows, 2],
+    rows,
+    `
+      var s = 0.0;
+      ${centred ? `for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { s = s + x[n * H + k]; }` : ""}
+      let mean = rowSum(s) / f32(H);
+      var v = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let d = x[n * H + k] - mean; v = v + d * d; }
+      let rstd = inverseSqrt(rowSum(v) / f32(H) + uniforms.eps);
+      if (localId.x == 0u) { result[n * 2] = mean; result[n * 2 + 1] = rstd; }`,
+    "eps : f32,",
+  );
+  return b.runWebGPUProgram(program, [x], "float32", [
+    { type: "int32", data: [H] },
+    { type: "float32", data: [eps] },
+  ]);
+}
+
+/** y = (x − mean)·rstd·w (+ b). */
+function normForward(b: WebGPUBackend, x: tf.TensorInfo, w: tf.TensorInfo, bias: tf.TensorInfo | null, eps: number): tf.TensorInfo {
+  const H = w.shape[0];
+  const stats = rowStats(b, x, H, eps, bias !== null);
+  const inputs = bias ? [x, stats, w, bias] : [x, stats, w];
+  const program = elementwise(
+    `norm_${bias !== null}`,
+    bias ? ["x", "stats", "w", "b"] : ["x", "stats", "w"],
+    x.shape,
+    `result[index] = (x[index] - stats[n * 2]) * stats[n * 2 + 1] * w[c]${bias ? " + b[c]" : ""};`,
+  );
+  const y = b.runWebGPUProgram(program, inputs, "float32", [{ type: "int32", data: [H] }]);
+  b.disposeData(stats.dataId);
+  return y;
+}
+
+/**
+ * dy, x, w → dx, dw (and db when centred). With g = dy·w and x̂ = (x − mean)·rstd:
+ * dx = rstd·(g − [centred]·mean(g) − x̂·mean(g·x̂)); dw = Σ_rows dy·x̂; db = Σ_rows dy.
+ */
+function normBackward(
+  b: WebGPUBackend,
+  dy: tf.TensorInfo,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  eps: number,
+  centred: boolean,
+): tf.TensorInfo[] {
+  const H = w.shape[0];
+  const rows = size(x.shape) / H;
+  const stats = rowStats(b, x, H, eps, centred);
+  const hInt: Uniform = { type: "int32", data: [H] };
+  const sums = b.runWebGPUProgram(
+    perRow(
+      "norm_grad_sums",
+      ["dy", "x", "w", "stats"],
+      [rows, 2],
+      rows,
+      `
+      var g = 0.0;
+      var gx = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) {
+        let gk = dy[n * H + k] * w[k];
+        g = g + gk;
+        gx = gx + gk * (x[n * H + k] - stats[n * 2]) * stats[n * 2 + 1];
+      }
+      let sumG = rowSum(g);
+      let sumGX = rowSum(gx);
+      if (localId.x == 0u) { result[n * 2] = sumG; result[n * 2 + 1] = sumGX; }`,
+    ),
+    [dy, x, w, stats],
+    "float32",
+    [hInt],
+  );
+  const dx = b.runWebGPUProgram(
+    elementwise(
+      `norm_grad_dx_${centred}`,
+      ["dy", "x", "w", "stats", "sums"],
+      x.shape,
+      `
+      let rstd = stats[n * 2 + 1];
+      let xhat = (x[index] - stats[n * 2]) * rstd;
+      let h = f32(uniforms.H);
+      result[index] = rstd * (dy[index] * w[c] - ${centred ? "sums[n * 2] / h" : "0.0"} - xhat * sums[n * 2 + 1] / h);`,
+    ),
+    [dy, x, w, stats, sums],
+    "float32",
+    [hInt],
+  );
+  // Per column, summed over rows: dw = Σ dy·x̂ and db = Σ dy. Each program binds only what it reads:
+  // the pipeline's layout leaves out an unread binding, and a bind group that names it is invalid
+  // (which drops every command of the submission, silently).
+  const column = (key: string, names: string[], inputs: tf.TensorInfo[], term: string) =>
+    b.runWebGPUProgram(
+      elementwise(
+        `norm_grad_${key}`,
+        names,
+        [H],
+        `
+      var s = 0.0;
+      for (var r = 0; r < uniforms.rows; r = r + 1) {
+        let i = r * uniforms.H + c;
+        s = s + ${term};
+      }
+      result[c] = s;`,
+        "rows : i32,",
+      ),
+      inputs,
+      "float32",
+      [hInt, { type: "int32", data: [rows] }],
+    );
+  const dw = column("dw", ["dy", "x", "stats"], [dy, x, stats], "dy[i] * (x[i] - stats[r * 2]) * stats[r * 2 + 1]");
+  const out = centred ? [dx, dw, column("db", ["dy"], [dy], "dy[i]")] : [dx, dw];
+  b.disposeData(stats.dataId);
+  b.disposeData(sums.dataId);
+  return out;
+}
+
+const pair = (inputs: tf.NamedTensorInfoMap, n: number) => Array.from({ length: n }, (_, i) => inputs[String(i)] as tf.TensorInfo);
+
+/** Registers the webgpu implementation of a host kernel (the names and contracts of kernels/*.ts). */
+function registerGpu(
+  kernelName: string,
+  f: (inputs: tf.TensorInfo[], b: WebGPUBackend, attrs: NormAttrs) => tf.TensorInfo | tf.TensorInfo[],
+) {
+  if (tf.getKernel(kernelName, "webgpu")) return;
+  tf.registerKernel({
+    kernelName,
+    backendName: "webgpu",
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      f(pair(inputs, Object.keys(inputs).length), backend as unknown as WebGPUBackend, attrs as unknown as NormAttrs),
+  });
+}
+
+registerGpu(RMS_NORM, ([x, w], b, { eps }) => normForward(b, x, w, null, eps));
+registerGpu(RMS_NORM_GRAD, ([dy, x, w], b, { eps }) => normBackward(b, dy, x, w, eps, false));
+registerGpu(LAYER_NORM, ([x, w, bias], b, { eps }) => normForward(b, x, w, bias, eps));
+registerGpu(LAYER_NORM_GRAD, ([dy, x, w], b, { eps }) => normBackward(b, dy, x, w, eps, true));
+
+const gelu = (x: string) => `tanh(${BLOOM_GELU.sqrt2OverPi} * ${x} * (1.0 + ${BLOOM_GELU.cubic} * ${x} * ${x}))`;
+const one = (b: WebGPUBackend, key: string, inputs: tf.TensorInfo[], names: string[], body: string) =>
+  b.runWebGPUProgram(elementwise(key, names, inputs[0].shape, body), inputs, "float32", [{ type: "int32", data: [1] }]);
+
+registerGpu(GELU, ([x], b) => one(b, "gelu", [x], ["x"], `let v = x[index]; result[index] = v * 0.5 * (1.0 + ${gelu("v")});`));
+registerGpu(GELU_GRAD, ([dy, x], b) =>
+  one(
+    b,
+    "gelu_grad",
+    [dy, x],
+    ["dy", "x"],
+    `let v = x[index];
+     let t = ${gelu("v")};
+     result[index] = dy[index] * (0.5 * v * ((1.0 - t * t) * (${BLOOM_GELU.sqrt2OverPi} + 0.1070322243 * v * v)) + 0.5 * (1.0 + t));`,
+  ),
+);
+// SwiGLU's forward has two outputs, silu(gate)·up and σ(gate) (which its backward reuses): a program each.
+registerGpu(SWIGLU, ([gate, up], b) => [
+  one(b, "swiglu", [gate, up], ["gate", "up"], `let g = gate[index]; result[index] = g / (1.0 + exp(-g)) * up[index];`),
+  one(b, "sigmoid", [gate], ["gate"], `result[index] = 1.0 / (1.0 + exp(-gate[index]));`),
+]);
+registerGpu(SWIGLU_GRAD, ([dy, gate, up, sig], b) => [
+  one(
+    b,
+    "swiglu_grad_gate",
+    [dy, gate, up, sig],
+    ["dy", "gate", "up", "sig"],
+    `let s = sig[index]; result[index] = dy[index] * up[index] * s * (1.0 + gate[index] * (1.0 - s));`,
+  ),
+  one(b, "swiglu_grad_up", [dy, gate, sig], ["dy", "gate", "sig"], `result[index] = dy[index] * gate[index] * sig[index];`),
+]);
