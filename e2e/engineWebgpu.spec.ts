@@ -64,6 +64,17 @@ test("the fused WebGPU kernels (norms, GELU, SwiGLU) give the composed ops' valu
   }
 });
 
+test("the fused WebGPU AdamW and gradient norm give the composed ops' updates over four steps", async ({ page }) => {
+  await page.goto("/e2e/harness/engine.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  const r = await page.evaluate(() => window.fusedAdamW("webgpu"));
+  console.log(`AdamW: |Δparams| ${r.params.toExponential(2)}, |Δnorm| ${r.norms.toExponential(2)}, moved ${r.moved.toFixed(3)}`);
+  expect(r.active).toBe(true);
+  expect(r.moved).toBeGreaterThan(0.05); // the steps changed the parameters: not two unchanged copies
+  expect(r.params).toBeLessThan(1e-5);
+  expect(r.norms).toBeLessThan(1e-5);
+});
+
 test("training on WebGPU with the embedding in row blocks, as a device with a small largest buffer needs, gives the cpu backend's numbers", async ({
   page,
 }) => {

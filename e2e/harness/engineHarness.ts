@@ -4,10 +4,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
 import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
 import { fusedDifference, values } from "../../src/engine/kernels/compare.testutil";
-import { fusedKernelActive } from "../../src/engine/kernels/host";
+import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
+import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
 import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
 import { bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
+import { AdamW, globalNormTensor, linearScheduleFactor } from "../../src/engine/optimizer";
 import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
@@ -119,6 +121,42 @@ async function fusedKernels(backend: "webgpu" | "cpu") {
   return { backend: tf.getBackend(), results };
 }
 
+/**
+ * Four AdamW steps (decay, clipping on one) with the fused kernels on and off: the largest difference
+ * in the parameters and in the global gradient norms, and how far the parameters moved.
+ */
+async function fusedAdamW(backend: "webgpu" | "cpu") {
+  await setBackend(backend);
+  const run = async (fused: boolean) => {
+    setHostKernels(fused);
+    const vars = [values([2, 3], 1), values([40], 2), values([1, 1], 3)].map((t) => tf.variable(t, true));
+    const start = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
+    const opt = new AdamW(vars, { lr: 0.05, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 0.1 });
+    const norms: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const grads = vars.map((v, i) => tf.tidy(() => tf.sin(tf.add(tf.mul(v, 3 + i), step))));
+      const norm = globalNormTensor(grads);
+      norms.push((await norm.data())[0]);
+      norm.dispose();
+      opt.step(grads, 0.05 * linearScheduleFactor(step, 1, 4), step === 2 ? 0.5 : 1);
+      tf.dispose(grads);
+    }
+    const end = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
+    opt.dispose();
+    tf.dispose(vars);
+    setHostKernels(true);
+    return { norms, start: start.flat(), end: end.flat() };
+  };
+  const [fused, composed] = [await run(true), await run(false)];
+  const worst = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+  return {
+    active: fusedKernelActive(ADAMW) && fusedKernelActive(SUM_OF_SQUARES),
+    params: worst(fused.end, composed.end),
+    norms: worst(fused.norms, composed.norms),
+    moved: worst(fused.end, fused.start),
+  };
+}
+
 /** The wasm backend's XNNPACK thread count here, and whether the page is cross-origin isolated (threads need it). */
 async function wasmThreads() {
   await setBackend("wasm");
@@ -133,6 +171,7 @@ declare global {
     wasmThreads: typeof wasmThreads;
     stepKernels: typeof stepKernels;
     fusedKernels: typeof fusedKernels;
+    fusedAdamW: typeof fusedAdamW;
   }
 }
 window.runForward = runForward;
@@ -140,4 +179,5 @@ window.trainSteps = trainSteps;
 window.wasmThreads = wasmThreads;
 window.stepKernels = stepKernels;
 window.fusedKernels = fusedKernels;
+window.fusedAdamW = fusedAdamW;
 document.body.dataset.ready = "true";

@@ -3,8 +3,8 @@
 // the linear schedule with warmup (transformers get_linear_schedule_with_warmup).
 
 import * as tf from "@tensorflow/tfjs-core";
-import { hostKernelsActive, registerHostKernel, runHostKernel } from "./kernels/host";
-import { withSimd } from "./kernels/simd/simd";
+import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs } from "./kernels/adamw";
+import { fusedKernelActive, runHostKernel } from "./kernels/host";
 
 export interface AdamWOptions {
   /** Peak learning rate. */
@@ -21,72 +21,9 @@ export function linearScheduleFactor(step: number, warmupSteps: number, totalSte
   return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
 }
 
-/** Σ x² over every input: one host kernel for the global norm instead of three ops per gradient. */
-const SUM_OF_SQUARES = "PlaygroundSumOfSquares";
-registerHostKernel<object>(
-  SUM_OF_SQUARES,
-  () => [[]],
-  (inputs, [out]) => {
-    let s = 0;
-    for (const x of inputs) for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-    out[0] = s;
-  },
-);
-
-interface AdamWAttrs {
-  /** Variables in the update. */
-  n: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** The bias corrections 1 − βᵗ. */
-  bc1: number;
-  bc2: number;
-  clipCoef: number;
-}
-
-/**
- * torch.optim.AdamW's update (the single-tensor path of torch/optim/adamw.py) for every variable in
- * one host kernel: inputs p₀…, g₀…, m₀…, v₀…; outputs p'₀…, m'₀…, v'₀…. Same order of operations as
- * the composed path below, in float32 as torch computes it (SIMD, assembly/index.ts).
- */
-const ADAMW = "PlaygroundAdamW";
-registerHostKernel<AdamWAttrs>(
-  ADAMW,
-  (shapes, { n }) => [...shapes.slice(0, n), ...shapes.slice(0, n), ...shapes.slice(0, n)],
-  (inputs, outputs, a) =>
-    withSimd((k, m) => {
-      for (let i = 0; i < a.n; i++) {
-        const [p, g, mi, vi] = [inputs[i], inputs[a.n + i], inputs[2 * a.n + i], inputs[3 * a.n + i]].map((t) => m.put(t));
-        const [decay, step] = [1 - a.lr * a.weightDecay, a.lr / a.bc1];
-        k.adamw(
-          p,
-          g,
-          mi,
-          vi,
-          inputs[i].length,
-          a.clipCoef,
-          a.beta1,
-          a.beta2,
-          1 - a.beta1,
-          1 - a.beta2,
-          a.eps,
-          decay,
-          step,
-          Math.sqrt(a.bc2),
-        );
-        m.get(p, outputs[i]);
-        m.get(mi, outputs[a.n + i]);
-        m.get(vi, outputs[2 * a.n + i]);
-      }
-    }),
-);
-
 /** Global L2 norm of `grads` as a scalar tensor (the pre-clip norm Trainer logs as grad_norm). */
 export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
-  if (hostKernelsActive()) return tf.tidy(() => tf.sqrt(runHostKernel(SUM_OF_SQUARES, grads)[0]) as tf.Scalar);
+  if (fusedKernelActive(SUM_OF_SQUARES)) return tf.tidy(() => tf.sqrt(runHostKernel(SUM_OF_SQUARES, grads)[0]) as tf.Scalar);
   // Summed pairwise, not with tf.addN: WebGPU's AddN binds every input as a storage buffer, and
   // adapters have more parameters than a compute stage may bind (8 on SwiftShader).
   return tf.tidy(() => tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
@@ -124,7 +61,8 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.opts;
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
-    if (hostKernelsActive()) return this.hostStep(grads, { n: this.vars.length, lr, beta1, beta2, eps, weightDecay, bc1, bc2, clipCoef });
+    if (fusedKernelActive(ADAMW))
+      return this.hostStep(grads, { n: this.vars.length, lr, beta1, beta2, eps, weightDecay, bc1, bc2, clipCoef });
     this.vars.forEach((p, i) => {
       const [m, v, next] = tf.tidy(() => {
         const g = clipCoef === 1 ? grads[i] : tf.mul(grads[i], clipCoef);

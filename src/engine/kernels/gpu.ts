@@ -21,20 +21,20 @@ interface Program {
   size: boolean;
   getUserCode(): string;
 }
-type Uniform = { type: "int32" | "float32"; data: number[] };
-interface WebGPUBackend {
+export type Uniform = { type: "int32" | "float32"; data: number[] };
+export interface WebGPUBackend {
   runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: "float32", uniforms?: Uniform[]): tf.TensorInfo;
   disposeData(dataId: tf.DataId): boolean;
 }
 
-const GROUP = 64;
+export const GROUP = 64;
 /** WebGPU allows 65,535 workgroups per dimension: larger element counts use a second one. */
 const MAX_GROUPS = 65535;
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+export const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** One thread per output element (`index`), `body` written with the uniforms `H` (last axis) and its own. */
-function elementwise(key: string, inputs: string[], outputShape: number[], body: string, uniforms = ""): Program {
+export function elementwise(key: string, inputs: string[], outputShape: number[], body: string, uniforms = ""): Program {
   const groups = Math.ceil(size(outputShape) / GROUP);
   const x = Math.min(groups, MAX_GROUPS);
   return {
@@ -57,7 +57,7 @@ function elementwise(key: string, inputs: string[], outputShape: number[], body:
 }
 
 /** One workgroup per row of H values: `body` may call rowSum(v), which every thread of the row must reach. */
-function perRow(key: string, inputs: string[], outputShape: number[], rows: number, body: string, uniforms = ""): Program {
+export function perRow(key: string, inputs: string[], outputShape: number[], rows: number, body: string, uniforms = ""): Program {
   return {
     outputShape,
     shaderKey: `playground_${key}`,
@@ -216,16 +216,16 @@ function normBackward(
 const pair = (inputs: tf.NamedTensorInfoMap, n: number) => Array.from({ length: n }, (_, i) => inputs[String(i)] as tf.TensorInfo);
 
 /** Registers the webgpu implementation of a host kernel (the names and contracts of kernels/*.ts). */
-function registerGpu(
+export function registerGpu<A = NormAttrs>(
   kernelName: string,
-  f: (inputs: tf.TensorInfo[], b: WebGPUBackend, attrs: NormAttrs) => tf.TensorInfo | tf.TensorInfo[],
+  f: (inputs: tf.TensorInfo[], b: WebGPUBackend, attrs: A) => tf.TensorInfo | tf.TensorInfo[],
 ) {
   if (tf.getKernel(kernelName, "webgpu")) return;
   tf.registerKernel({
     kernelName,
     backendName: "webgpu",
     kernelFunc: ({ inputs, backend, attrs }) =>
-      f(pair(inputs, Object.keys(inputs).length), backend as unknown as WebGPUBackend, attrs as unknown as NormAttrs),
+      f(pair(inputs, Object.keys(inputs).length), backend as unknown as WebGPUBackend, attrs as unknown as A),
   });
 }
 

@@ -1,0 +1,162 @@
+// The optimizer's kernels (optimizer.ts drives them): the global gradient norm's Σ x² and
+// torch.optim.AdamW's update for every variable at once, on the host backends (SIMD) and on WebGPU.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { elementwise, GROUP, perRow, registerGpu, size, type Uniform } from "./gpu";
+import { registerHostKernel } from "./host";
+import { withSimd } from "./simd/simd";
+
+/** Σ x² over every input: one host kernel for the global norm instead of three ops per gradient. */
+export const SUM_OF_SQUARES = "PlaygroundSumOfSquares";
+registerHostKernel<object>(
+  SUM_OF_SQUARES,
+  () => [[]],
+  (inputs, [out]) => {
+    let s = 0;
+    for (const x of inputs) for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+    out[0] = s;
+  },
+);
+
+export interface AdamWAttrs {
+  /** Variables in the update. */
+  n: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** The bias corrections 1 − βᵗ. */
+  bc1: number;
+  bc2: number;
+  clipCoef: number;
+}
+
+/**
+ * torch.optim.AdamW's update (the single-tensor path of torch/optim/adamw.py) for every variable in
+ * one host kernel: inputs p₀…, g₀…, m₀…, v₀…; outputs p'₀…, m'₀…, v'₀…. Same order of operations as
+ * the composed path below, in float32 as torch computes it (SIMD, assembly/index.ts).
+ */
+export const ADAMW = "PlaygroundAdamW";
+registerHostKernel<AdamWAttrs>(
+  ADAMW,
+  (shapes, { n }) => [...shapes.slice(0, n), ...shapes.slice(0, n), ...shapes.slice(0, n)],
+  (inputs, outputs, a) =>
+    withSimd((k, m) => {
+      for (let i = 0; i < a.n; i++) {
+        const [p, g, mi, vi] = [inputs[i], inputs[a.n + i], inputs[2 * a.n + i], inputs[3 * a.n + i]].map((t) => m.put(t));
+        const [decay, step] = [1 - a.lr * a.weightDecay, a.lr / a.bc1];
+        k.adamw(
+          p,
+          g,
+          mi,
+          vi,
+          inputs[i].length,
+          a.clipCoef,
+          a.beta1,
+          a.beta2,
+          1 - a.beta1,
+          1 - a.beta2,
+          a.eps,
+          decay,
+          step,
+          Math.sqrt(a.bc2),
+        );
+        m.get(p, outputs[i]);
+        m.get(mi, outputs[a.n + i]);
+        m.get(vi, outputs[2 * a.n + i]);
+      }
+    }),
+);
+
+/**
+ * Σ x² over every input (the global gradient norm's square): a chain of one-workgroup programs, each
+ * adding one tensor's sum to the running total it reads, instead of three ops per tensor.
+ */
+registerGpu<object>(SUM_OF_SQUARES, (tensors, b) => {
+  let total: tf.TensorInfo | null = null;
+  for (const t of tensors) {
+    const names = total ? ["x", "total"] : ["x"];
+    const next = b.runWebGPUProgram(
+      perRow(
+        `sum_of_squares_${total !== null}`,
+        names,
+        [],
+        1,
+        `
+      var s = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let v = x[k]; s = s + v * v; }
+      let all = rowSum(s);
+      if (localId.x == 0u) { result[0] = all${total ? " + total[0]" : ""}; }`,
+      ),
+      total ? [t, total] : [t],
+      "float32",
+      [{ type: "int32", data: [size(t.shape)] }],
+    );
+    if (total) b.disposeData(total.dataId);
+    total = next;
+  }
+  return total!;
+});
+
+/**
+ * torch.optim.AdamW's update (optimizer.ts has the contract): per variable, m' and v' from m, v and
+ * the clipped gradient, then p' from p and both; a program each, reading only what it needs.
+ */
+registerGpu<AdamWAttrs>(ADAMW, (all, b, a) => {
+  const n = a.n;
+  const f = (data: number): Uniform => ({ type: "float32", data: [data] });
+  const moments = `
+      let g = g0[index] * uniforms.clip;
+      let m = m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;
+      let v = v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2;`;
+  const uniforms =
+    "clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32, eps : f32, decay : f32, step : f32, sqrtBc2 : f32,";
+  const values = [
+    a.clipCoef,
+    a.beta1,
+    a.beta2,
+    1 - a.beta1,
+    1 - a.beta2,
+    a.eps,
+    1 - a.lr * a.weightDecay,
+    a.lr / a.bc1,
+    Math.sqrt(a.bc2),
+  ].map(f);
+  const run = (key: string, names: string[], inputs: tf.TensorInfo[], body: string) =>
+    b.runWebGPUProgram(elementwise(`adamw_${key}`, names, inputs[0].shape, body, uniforms), inputs, "float32", [
+      { type: "int32", data: [1] },
+      ...values,
+    ]);
+  const [params, grads, ms, vs] = [0, 1, 2, 3].map((k) => all.slice(k * n, (k + 1) * n));
+  const p2 = params.map((p, i) =>
+    run(
+      "p",
+      ["p0", "g0", "m0", "v0"],
+      [p, grads[i], ms[i], vs[i]],
+      `${moments}
+      result[index] = p0[index] * uniforms.decay - (m / (sqrt(v) / uniforms.sqrtBc2 + uniforms.eps)) * uniforms.step;`,
+    ),
+  );
+  const m2 = ms.map((m, i) =>
+    run(
+      "m",
+      ["m0", "g0"],
+      [m, grads[i]],
+      `
+      let g = g0[index] * uniforms.clip;
+      result[index] = m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;`,
+    ),
+  );
+  const v2 = vs.map((v, i) =>
+    run(
+      "v",
+      ["v0", "g0"],
+      [v, grads[i]],
+      `
+      let g = g0[index] * uniforms.clip;
+      result[index] = v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2;`,
+    ),
+  );
+  return [...p2, ...m2, ...v2];
+});
