@@ -11,8 +11,6 @@ export interface LmHead {
   frozen: FrozenLinear | null;
 }
 
-export const vocabSizeOf = (head: LmHead) => head.blocks.reduce((n, b) => n + b.shape[0], 0);
-
 /**
  * hidden [N, H] → logits [N, V]. `differentiable`: through frozenMatMul, whose backward is written
  * out (training); else the plain forward (evaluation, generation).

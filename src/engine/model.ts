@@ -44,7 +44,7 @@ function lmHead(model: CausalLM, embedding: tf.Tensor2D[], lora: LoraAdapter | n
 /** The final hidden states [B·T, H] and the head that turns them into logits. */
 export interface HiddenStates {
   hidden: tf.Tensor2D;
-  /** logits = hidden · headᵀ (vocabBlocks.headLogits). */
+  /** logits = hidden · headᵀ (head.ts, headLogits). */
   head: LmHead;
   cache: LayerCache[] | null;
   batch: number;

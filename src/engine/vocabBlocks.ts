@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { memoryLimits } from "./backend";
 
+/** Bytes of a float32, the dtype of every weight and activation here. */
 export const FLOAT = 4;
 let forcedBytes: number | null = null;
 

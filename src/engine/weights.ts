@@ -67,8 +67,11 @@ export async function loadModelFromFiles(
         if (name === embeddingName(config) && options.ropeBufferDtype !== "F32" && t.storedAs) {
           config = { ...config, ropeBufferDtype: t.storedAs };
         }
+        // A tensor a later shard repeats replaces the earlier one, whichever form each took.
         weights.get(name)?.dispose();
         blocks.get(name)?.forEach((b) => b.dispose());
+        weights.delete(name);
+        blocks.delete(name);
         storeTensor(config, name, t.data, t.shape, weights, blocks);
       });
     }

@@ -4,12 +4,11 @@
 // with kind "out-of-memory" and keeps its steps, see trainingRun.ts).
 import type { MemoryLimits } from "../backend";
 import type { ModelConfig } from "../modelTypes";
+import { FLOAT } from "../vocabBlocks";
 import { parameterCount, type CausalLM } from "../weights";
 
 /** What to do about a run that does not fit: said before it starts and when it runs out mid-step. */
 export const MEMORY_NEXT_STEP = "Lower the batch size or max_seq_length (or pick a smaller model), then train again.";
-
-const FLOAT = 4;
 
 export interface StepMemory {
   batch: number;
