@@ -48,7 +48,9 @@ test("training steps on WebGPU give the cpu backend's losses, gradient norms and
   expect(gpu.tensors).toBe(0);
 });
 
-test("the fused WebGPU kernels (norms, GELU, SwiGLU) give the composed ops' values and gradients", async ({ page }) => {
+test("the fused WebGPU kernels (norms, GELU, SwiGLU, BLOOM's row attention) give the plain tfjs path's values and gradients (on cpu)", async ({
+  page,
+}) => {
   await page.goto("/e2e/harness/engine.html");
   await expect(page.locator("body[data-ready=true]")).toBeAttached();
   const { backend, results } = await page.evaluate(() => window.fusedKernels("webgpu"));

@@ -3,11 +3,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { setBackend } from "../../src/engine/backend";
 import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
-import { fusedDifference, values } from "../../src/engine/kernels/compare.testutil";
+import { fusedDifference, headsOf, valueAndGrads, values } from "../../src/engine/kernels/compare.testutil";
+import { hostRowAttention, ROW_ATTENTION } from "../../src/engine/kernels/rowAttention";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
 import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
-import { bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
+import { attention, bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
 import { AdamW, globalNormTensor, linearScheduleFactor } from "../../src/engine/optimizer";
 import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
@@ -93,30 +94,70 @@ async function stepKernels(backend: "webgpu" | "wasm" | "cpu") {
   return { backend: tf.getBackend(), kernels: profile.kernels.length, byName };
 }
 
-/**
- * The webgpu implementations of the fused kernels (src/engine/kernels/gpu.ts) against the composed
- * ops they replace: each case's largest difference in value and in its inputs' gradients.
- */
-async function fusedKernels(backend: "webgpu" | "cpu") {
-  await setBackend(backend);
-  const cases: Array<[string, string, (...xs: tf.Tensor[]) => tf.Tensor, tf.Tensor[]]> = [
-    ["RMSNorm, rows of 200", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-5), [values([6, 200], 1), values([200], 2)]],
-    ["RMSNorm per head", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)]],
+type KernelCase = [name: string, kernel: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], dispose: tf.Tensor[]];
+
+/** The fused kernels' cases, their tensors made on the active backend. */
+function kernelCases(): KernelCase[] {
+  // BLOOM's attention on its fused rows, example 1 right-padded by two, against reshape, slice and attend.
+  const [B, T, nH, d] = [2, 5, 4, 6];
+  const bias = tf.tensor4d(
+    Array.from({ length: B * T * T }, (_, i) => {
+      const [b, t, j] = [Math.floor(i / (T * T)), Math.floor(i / T) % T, i % T];
+      return j <= t && !(b === 1 && j >= T - 2) ? 0 : -1e9;
+    }),
+    [B, 1, T, T],
+  );
+  const bloomHeads = (qkv: tf.Tensor) =>
+    [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  return [
+    ["RMSNorm, rows of 200", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-5), [values([6, 200], 1), values([200], 2)], []],
+    ["RMSNorm per head", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)], []],
     // Rows longer and shorter than a workgroup (64 threads).
     [
       "LayerNorm, rows of 130",
       LAYER_NORM,
       (x, w, b) => layerNorm(x, w, b, 1e-5),
       [values([5, 130], 5), values([130], 6), values([130], 7)],
+      [],
     ],
-    ["LayerNorm, rows of 12", LAYER_NORM, (x, w, b) => layerNorm(x, w, b, 1e-5), [values([5, 12], 5), values([12], 6), values([12], 7)]],
-    ["BLOOM's GELU", GELU, (x) => bloomGelu(x), [values([3, 9], 4)]],
-    ["SwiGLU", SWIGLU, (g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]],
+    [
+      "LayerNorm, rows of 12",
+      LAYER_NORM,
+      (x, w, b) => layerNorm(x, w, b, 1e-5),
+      [values([5, 12], 5), values([12], 6), values([12], 7)],
+      [],
+    ],
+    ["BLOOM's GELU", GELU, (x) => bloomGelu(x), [values([3, 9], 4)], []],
+    ["SwiGLU", SWIGLU, (g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)], []],
+    [
+      "row attention, BLOOM's rows",
+      ROW_ATTENTION,
+      (qkv) =>
+        fusedKernelActive(ROW_ATTENTION)
+          ? hostRowAttention([qkv as tf.Tensor2D], bias, null, { B, T, nH, nKV: nH, d })
+          : tf.reshape(attention(...bloomHeads(qkv), bias), [B * T, nH * d]),
+      [values([B * T, nH * 3 * d], 4)],
+      [bias],
+    ],
   ];
+}
+
+/**
+ * The fused kernels on `backend` (on webgpu, src/engine/kernels/gpu.ts's programs) against the plain
+ * tfjs path on the cpu backend: each case's largest difference in value and in its inputs' gradients.
+ */
+async function fusedKernels(backend: "webgpu" | "cpu") {
+  await setBackend("cpu");
+  const references = [];
+  for (const [, , f, inputs, extra] of kernelCases()) {
+    references.push(await valueAndGrads(f, inputs, false));
+    tf.dispose([...inputs, ...extra]);
+  }
+  await setBackend(backend);
   const results = [];
-  for (const [name, kernel, f, inputs] of cases) {
-    results.push({ name, active: fusedKernelActive(kernel), ...(await fusedDifference(f, inputs)) });
-    tf.dispose(inputs);
+  for (const [i, [name, kernel, f, inputs, extra]] of kernelCases().entries()) {
+    results.push({ name, active: fusedKernelActive(kernel), ...(await fusedDifference(f, inputs, references[i])) });
+    tf.dispose([...inputs, ...extra]);
   }
   return { backend: tf.getBackend(), results };
 }

@@ -5,8 +5,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { ConfigError } from "../errors";
-import { hostKernelsActive } from "../kernels/host";
-import { hostRowAttention } from "../kernels/rowAttention";
+import { fusedKernelActive } from "../kernels/host";
+import { hostRowAttention, ROW_ATTENTION } from "../kernels/rowAttention";
 import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, weight } from "../layers";
 import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
@@ -133,7 +133,7 @@ function block(
   const qkv = linear(ctx, `${p}.self_attention.query_key_value`, ln1); // [B·T, nH·3·d]: HF interleaves q/k/v per head
   let attn: tf.Tensor2D; // [B·T, H]
   let kv: LayerCache | null = null;
-  if (cache === undefined && hostKernelsActive()) {
+  if (cache === undefined && fusedKernelActive(ROW_ATTENTION)) {
     attn = hostRowAttention([qkv], bias, null, { B, T, nH, nKV: nH, d });
   } else {
     const fused = tf.reshape(qkv, [B, T, nH, 3, d]);

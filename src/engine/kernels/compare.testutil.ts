@@ -10,6 +10,16 @@ export const values = (shape: number[], seed: number) =>
     shape,
   );
 
+/**
+ * The composed reference of row attention's input layout: heads [B, n, T, d] of rows [B·T, n·parts·d],
+ * part `part` of `parts` interleaved per head (BLOOM's fused q/k/v: parts 3), by reshape, slice and transpose.
+ */
+export function headsOf(rows: tf.Tensor, [B, T, n, d]: number[], part = 0, parts = 1): tf.Tensor4D {
+  const split = tf.reshape(rows, [B, T, n, parts, d]); // [B, T, n, parts, d]
+  const one = tf.reshape(tf.slice(split, [0, 0, 0, part, 0], [B, T, n, 1, d]), [B, T, n, d]);
+  return tf.transpose(one, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
+}
+
 /** Value and gradients of Σ f(inputs)·probe, with the host kernels on or off (read asynchronously, as WebGPU needs). */
 export async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], host: boolean) {
   setHostKernels(host);
@@ -29,16 +39,20 @@ export async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs
   return { out, value: value[0], grads };
 }
 
-/** The largest difference between the fused and the composed path: in the outputs, and in any input's gradient. */
+/**
+ * The largest difference between the fused path on the active backend and `reference` (the composed
+ * path, computed where the caller chose: on cpu, the plain tfjs path): in the outputs and in any input's gradient.
+ */
 export async function fusedDifference(
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   inputs: tf.Tensor[],
+  reference: Awaited<ReturnType<typeof valueAndGrads>>,
 ): Promise<{ out: number; grads: number; gradScale: number }> {
-  const [fused, composed] = [await valueAndGrads(f, inputs, true), await valueAndGrads(f, inputs, false)];
+  const fused = await valueAndGrads(f, inputs, true);
   const worst = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
   return {
-    out: worst(fused.out, composed.out),
-    grads: Math.max(...fused.grads.map((g, k) => worst(g, composed.grads[k]))),
-    gradScale: Math.min(...composed.grads.map((g) => Math.max(...g.map(Math.abs)))),
+    out: worst(fused.out, reference.out),
+    grads: Math.max(...fused.grads.map((g, k) => worst(g, reference.grads[k]))),
+    gradScale: Math.min(...reference.grads.map((g) => Math.max(...g.map(Math.abs)))),
   };
 }

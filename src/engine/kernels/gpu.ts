@@ -7,7 +7,9 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
+import { dims } from "./attention";
 import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, type NormAttrs } from "./norms";
+import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 
 /** The part of tfjs-webgpu's WebGPUProgram this module fills in. */
 interface Program {
@@ -265,3 +267,177 @@ registerGpu(SWIGLU_GRAD, ([dy, gate, up, sig], b) => [
   ),
   one(b, "swiglu_grad_up", [dy, gate, sig], ["dy", "gate", "sig"], `result[index] = dy[index] * gate[index] * sig[index];`),
 ]);
+
+/**
+ * Row attention on BLOOM's fused query_key_value rows [B·T, nH·3·d] (q, k, v interleaved per head),
+ * the contract of rowAttention.ts: forward, the probabilities (a thread per query row) and the
+ * context (a thread per output); backward, dS = P ⊙ (dP − Σ P·dP) per row and the packed gradient
+ * (a thread per element of q, k or v). Four dispatches instead of some sixty composed ops.
+ * Llama's separate rows with rotary embeddings keep the composed ops on WebGPU.
+ */
+/** The programs' uniforms (ATTENTION_UNIFORMS) for a dispatch of `threads` threads. */
+function attentionUniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
+  if (!a.packed || a.rope || a.nKV !== a.nH) throw new Error("internal: WebGPU row attention takes BLOOM's fused rows only");
+  const { bb, bh, bt } = dims([a.B, a.nH, a.T, a.d], [a.B, a.nH, a.T, a.d], biasShape);
+  return [1, a.T, a.nH, a.d, bb, bh, bt, threads].map((v): Uniform => ({ type: "int32", data: [v] })); // H unused: 1
+}
+const ATTENTION_UNIFORMS = "T : i32, nH : i32, d : i32, bb : i32, bh : i32, bt : i32, threads : i32,";
+/** Query row `index` = (b·nH + h)·T + t, its q at qkv[(b·T + t)·W + h·3d], key j's k at +d, v at +2d. */
+const ATTENTION_ROW = `
+        let T = uniforms.T;
+        let d = uniforms.d;
+        let W = uniforms.nH * 3 * d;
+        let t = index % T;
+        let h = (index / T) % uniforms.nH;
+        let b = index / (T * uniforms.nH);
+        let scale = inverseSqrt(f32(d));`;
+/** A masked key: causalPaddingBias writes −1e9 (kernels/attention.ts's MASKED). */
+const SCORE = `
+        fn score(b : i32, h : i32, t : i32, j : i32) -> f32 {
+          let T = uniforms.T;
+          let d = uniforms.d;
+          let W = uniforms.nH * 3 * d;
+          let bj = bias[b * uniforms.bb + h * uniforms.bh + t * uniforms.bt + j];
+          if (bj <= -1e8) { return -3.0e38; }
+          var s = 0.0;
+          for (var c = 0; c < d; c = c + 1) { s = s + qkv[(b * T + t) * W + h * 3 * d + c] * qkv[(b * T + j) * W + h * 3 * d + d + c]; }
+          return s * inverseSqrt(f32(d)) + bj;
+        }`;
+
+function rowProgram(key: string, names: string[], outputShape: number[], threads: number, helpers: string, body: string): Program {
+  const p = elementwise(key, names, outputShape, body, ATTENTION_UNIFORMS);
+  const groups = Math.ceil(threads / GROUP);
+  const x = Math.min(groups, MAX_GROUPS);
+  return {
+    ...p,
+    dispatch: [x, Math.ceil(groups / x), 1],
+    getUserCode: () => `
+      ${helpers}
+      fn main(index : i32) {
+        if (index >= uniforms.threads) { return; }
+        ${body}
+      }`,
+  };
+}
+
+registerGpu<RowAttentionAttrs>(ROW_ATTENTION, (inputs, b, a) => {
+  const [qkv, bias] = [inputs[0], inputs[BIAS]];
+  const rows = a.B * a.nH * a.T;
+  const probs = b.runWebGPUProgram(
+    rowProgram(
+      "attention_probs",
+      ["qkv", "bias"],
+      [a.B, a.nH, a.T, a.T],
+      rows,
+      SCORE,
+      `${ATTENTION_ROW}
+        var top = -3.0e38;
+        for (var j = 0; j < T; j = j + 1) { top = max(top, score(b, h, t, j)); }
+        var sum = 0.0;
+        if (top <= -3.0e38) {
+          for (var j = 0; j < T; j = j + 1) { result[index * T + j] = 1.0 / f32(T); } // every key masked: uniform
+          return;
+        }
+        for (var j = 0; j < T; j = j + 1) { let s = score(b, h, t, j); if (s > -3.0e38) { sum = sum + exp(s - top); } }
+        for (var j = 0; j < T; j = j + 1) {
+          let s = score(b, h, t, j);
+          result[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+        }`,
+    ),
+    [qkv, bias],
+    "float32",
+    attentionUniforms(a, bias.shape, rows),
+  );
+  const context = b.runWebGPUProgram(
+    rowProgram(
+      "attention_context",
+      ["qkv", "probs"],
+      [a.B * a.T, a.nH * a.d],
+      a.B * a.T * a.nH * a.d,
+      "",
+      `
+        let T = uniforms.T;
+        let d = uniforms.d;
+        let W = uniforms.nH * 3 * d;
+        let bt = index / (uniforms.nH * d);
+        let h = (index % (uniforms.nH * d)) / d;
+        let c = index % d;
+        let b = bt / T;
+        let t = bt % T;
+        var s = 0.0;
+        for (var j = 0; j < T; j = j + 1) { s = s + probs[((b * uniforms.nH + h) * T + t) * T + j] * qkv[(b * T + j) * W + h * 3 * d + 2 * d + c]; }
+        result[index] = s;`,
+    ),
+    [qkv, probs],
+    "float32",
+    attentionUniforms(a, bias.shape, a.B * a.T * a.nH * a.d),
+  );
+  return [context, probs];
+});
+
+// dOut [B·T, nH·d], probs, the six inputs (qkv first, bias at BIAS) → the packed gradient [B·T, nH·3·d].
+registerGpu<RowAttentionAttrs>(ROW_ATTENTION_GRAD, ([dOut, probs, ...inputs], b, a) => {
+  const qkv = inputs[0];
+  const rows = a.B * a.nH * a.T;
+  const biasShape = inputs[BIAS].shape;
+  const dS = b.runWebGPUProgram(
+    rowProgram(
+      "attention_ds",
+      ["qkv", "probs", "dOut"],
+      [a.B, a.nH, a.T, a.T],
+      rows,
+      `
+        fn dP(b : i32, h : i32, t : i32, j : i32) -> f32 {
+          let T = uniforms.T;
+          let d = uniforms.d;
+          let W = uniforms.nH * 3 * d;
+          var s = 0.0;
+          for (var c = 0; c < d; c = c + 1) { s = s + dOut[(b * T + t) * uniforms.nH * d + h * d + c] * qkv[(b * T + j) * W + h * 3 * d + 2 * d + c]; }
+          return s;
+        }`,
+      `${ATTENTION_ROW}
+        var expected = 0.0;
+        for (var j = 0; j < T; j = j + 1) { let p = probs[index * T + j]; if (p != 0.0) { expected = expected + p * dP(b, h, t, j); } }
+        for (var j = 0; j < T; j = j + 1) {
+          let p = probs[index * T + j];
+          result[index * T + j] = select(0.0, p * (dP(b, h, t, j) - expected) * scale, p != 0.0);
+        }`,
+    ),
+    [qkv, probs, dOut],
+    "float32",
+    attentionUniforms(a, biasShape, rows),
+  );
+  const dQkv = b.runWebGPUProgram(
+    rowProgram(
+      "attention_dqkv",
+      ["qkv", "probs", "dS", "dOut"],
+      qkv.shape,
+      size(qkv.shape),
+      "",
+      `
+        let T = uniforms.T;
+        let d = uniforms.d;
+        let nH = uniforms.nH;
+        let W = nH * 3 * d;
+        let bt = index / W;
+        let h = (index % W) / (3 * d);
+        let part = (index % (3 * d)) / d;
+        let c = index % d;
+        let b = bt / T;
+        let t = bt % T;
+        var s = 0.0;
+        for (var i = 0; i < T; i = i + 1) {
+          let row = (b * nH + h) * T;
+          if (part == 0) { s = s + dS[(row + t) * T + i] * qkv[(b * T + i) * W + h * 3 * d + d + c]; }      // dq: Σ_j dS[t, j]·k[j]
+          else if (part == 1) { s = s + dS[(row + i) * T + t] * qkv[(b * T + i) * W + h * 3 * d + c]; }    // dk: Σ_i dS[i, t]·q[i]
+          else { s = s + probs[(row + i) * T + t] * dOut[(b * T + i) * nH * d + h * d + c]; }               // dv: Σ_i P[i, t]·dOut[i]
+        }
+        result[index] = s;`,
+    ),
+    [qkv, probs, dS, dOut],
+    "float32",
+    attentionUniforms(a, biasShape, size(qkv.shape)),
+  );
+  b.disposeData(dS.dataId);
+  return [dQkv];
+});

@@ -18,7 +18,7 @@ import {
 import { causalLmLossFromHidden } from "../loss";
 import { hostKernelsActive } from "./host";
 import { hostRowAttention } from "./rowAttention";
-import { valueAndGrads, values } from "./compare.testutil";
+import { headsOf, valueAndGrads, values } from "./compare.testutil";
 
 async function expectSame(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], digits = 4) {
   const host = await valueAndGrads(f, inputs, true);
@@ -79,11 +79,7 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
       [B, 1, T, T],
     );
     const rope = ropeTables(ropeInvFreq(d, 10000, { type: "default" }, "F32"), 0, T);
-    const heads = (rows: tf.Tensor, n: number, part = 0, parts = 1) => {
-      const split = tf.reshape(rows, [B, T, n, parts, d]); // [B, T, n, parts, d]
-      const one = tf.reshape(tf.slice(split, [0, 0, 0, part, 0], [B, T, n, 1, d]), [B, T, n, d]);
-      return tf.transpose(one, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
-    };
+    const heads = (rows: tf.Tensor, n: number, part = 0, parts = 1) => headsOf(rows, [B, T, n, d], part, parts);
     const flat = (ctx: tf.Tensor) => tf.reshape(ctx, [B * T, nH * d]);
     const llama = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
       hostKernelsActive()

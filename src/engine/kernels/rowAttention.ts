@@ -10,8 +10,8 @@ import { dims, type Dims } from "./attention";
 import { registerHostKernel, runHostKernel } from "./host";
 import { withSimd, type Arena, type SimdKernels } from "./simd/simd";
 
-const ROW_ATTENTION = "PlaygroundRowAttention";
-const ROW_ATTENTION_GRAD = "PlaygroundRowAttentionGrad";
+export const ROW_ATTENTION = "PlaygroundRowAttention";
+export const ROW_ATTENTION_GRAD = "PlaygroundRowAttentionGrad";
 
 export interface RowAttentionAttrs extends Pick<Dims, "B" | "T" | "nH" | "nKV" | "d"> {
   /** One input [B·T, nH·3·d] with q, k, v interleaved per head (BLOOM), instead of three. */
@@ -22,7 +22,7 @@ export interface RowAttentionAttrs extends Pick<Dims, "B" | "T" | "nH" | "nKV" |
 
 // Inputs, always six (the tape saves inputs by name): q, k, v (or query_key_value and two unused
 // scalars), bias, cos, sin (unused scalars without rotary embeddings).
-const [BIAS, COS, SIN] = [3, 4, 5];
+export const [BIAS, COS, SIN] = [3, 4, 5];
 
 const sourceCount = (a: RowAttentionAttrs) => (a.packed ? 1 : 3);
 const headCounts = (a: RowAttentionAttrs) => [a.nH, a.nKV, a.nKV];
