@@ -48,6 +48,18 @@ test("training steps on WebGPU give the cpu backend's losses, gradient norms and
   expect(gpu.tensors).toBe(0);
 });
 
+test("BLOOM training steps on WebGPU (its norms, GELU and attention as WGSL) give the cpu backend's numbers", async ({ page }) => {
+  await page.goto("/e2e/harness/engine.html");
+  await expect(page.locator("body[data-ready=true]")).toBeAttached();
+  const cpu = await page.evaluate(() => window.trainSteps("cpu", 4, null, "bloom"));
+  const gpu = await page.evaluate(() => window.trainSteps("webgpu", 4, null, "bloom"));
+  expect(gpu).toMatchObject({ backend: "webgpu", tensors: 0 });
+  expect(gpu.losses[3]).toBeLessThan(gpu.losses[0]);
+  gpu.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i])).toBeLessThan(1e-3 * cpu.losses[i]));
+  gpu.gradNorms.forEach((g, i) => expect(Math.abs(g - cpu.gradNorms[i])).toBeLessThan(1e-3 * cpu.gradNorms[i]));
+  expect(gpu.generated).toEqual(cpu.generated);
+});
+
 test("the fused WebGPU kernels (norms, GELU, SwiGLU, BLOOM's row attention) give the plain tfjs path's values and gradients (on cpu)", async ({
   page,
 }) => {

@@ -38,14 +38,20 @@ async function runForward(fixture: string, backend: "webgpu" | "cpu", inputIds: 
 }
 
 /**
- * A few training steps of the bundled-architecture model: the same numbers on any backend.
+ * A few training steps of the bundled-architecture model (or a small random BLOOM): the same numbers on any backend.
  * `blockBytes`: the largest buffer the model's tensors may take, as a smaller device would allow
  * (the embedding then lives in row blocks, vocabBlocks.ts); null for the backend's own.
  */
-async function trainSteps(backend: "webgpu" | "wasm" | "cpu", steps: number, blockBytes: number | null = null) {
+async function trainSteps(
+  backend: "webgpu" | "wasm" | "cpu",
+  steps: number,
+  blockBytes: number | null = null,
+  family: "qwen3" | "bloom" = "qwen3",
+) {
   await setBackend(backend);
   setBlockBytesLimit(blockBytes);
-  const model = createSeededModel(2000, 2);
+  const bloom = { architectures: ["BloomForCausalLM"], vocab_size: 2000, hidden_size: 64, n_layer: 2, n_head: 4, eos_token_id: 2 };
+  const model = family === "bloom" ? createRandomModel(bloom, 7, { std: 0.1 }) : createSeededModel(2000, 2);
   const blocks = model.vocabBlocks.get(embeddingName(model.config))?.length ?? 1;
   const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
   const examples = [
