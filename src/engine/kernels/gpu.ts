@@ -7,6 +7,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
+import { positionalInputs } from "./host";
 import { dims } from "./attention";
 import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, type NormAttrs } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
@@ -215,8 +216,6 @@ function normBackward(
   return out;
 }
 
-const pair = (inputs: tf.NamedTensorInfoMap, n: number) => Array.from({ length: n }, (_, i) => inputs[String(i)] as tf.TensorInfo);
-
 /** Registers the webgpu implementation of a host kernel (the names and contracts of kernels/*.ts). */
 export function registerGpu<A = NormAttrs>(
   kernelName: string,
@@ -226,8 +225,7 @@ export function registerGpu<A = NormAttrs>(
   tf.registerKernel({
     kernelName,
     backendName: "webgpu",
-    kernelFunc: ({ inputs, backend, attrs }) =>
-      f(pair(inputs, Object.keys(inputs).length), backend as unknown as WebGPUBackend, attrs as unknown as A),
+    kernelFunc: ({ inputs, backend, attrs }) => f(positionalInputs(inputs), backend as unknown as WebGPUBackend, attrs as unknown as A),
   });
 }
 

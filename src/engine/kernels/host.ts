@@ -38,6 +38,13 @@ interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
+/** A fused kernel's inputs in position order (runHostKernel names them "0", "1", …). */
+export function positionalInputs(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  const list: tf.TensorInfo[] = [];
+  for (let i = 0; inputs[String(i)] !== undefined; i++) list.push(inputs[String(i)] as tf.TensorInfo);
+  return list;
+}
+
 /**
  * Registers a host kernel on cpu and wasm: `compute(inputs, outputs, attrs, inputShapes)` fills
  * `outputs` (zeroed, of `outputShapes(inputShapes, attrs)`) from `inputs`. On wasm the outputs are
@@ -54,9 +61,7 @@ export function registerHostKernel<A extends object>(
       kernelName,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const list = Object.keys(inputs)
-          .sort((a, b) => Number(a) - Number(b))
-          .map((k) => inputs[k] as tf.TensorInfo);
+        const list = positionalInputs(inputs);
         for (const t of list) if (t.dtype !== "float32") throw new Error(`internal: ${kernelName} takes float32 tensors, got ${t.dtype}`);
         const inputShapes = list.map((t) => t.shape);
         const shapes = outputShapes(inputShapes, attrs as unknown as A);
