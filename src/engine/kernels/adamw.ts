@@ -105,58 +105,39 @@ registerGpu<object>(SUM_OF_SQUARES, (tensors, b) => {
  */
 registerGpu<AdamWAttrs>(ADAMW, (all, b, a) => {
   const n = a.n;
-  const f = (data: number): Uniform => ({ type: "float32", data: [data] });
-  const moments = `
-      let g = g0[index] * uniforms.clip;
-      let m = m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;
-      let v = v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2;`;
-  const uniforms =
-    "clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32, eps : f32, decay : f32, step : f32, sqrtBc2 : f32,";
-  const values = [
-    a.clipCoef,
-    a.beta1,
-    a.beta2,
-    1 - a.beta1,
-    1 - a.beta2,
-    a.eps,
-    1 - a.lr * a.weightDecay,
-    a.lr / a.bc1,
-    Math.sqrt(a.bc2),
-  ].map(f);
+  // The programs' float uniforms, named once for the WGSL struct and the values passed.
+  const fields: Array<[string, number]> = [
+    ["clip", a.clipCoef],
+    ["beta1", a.beta1],
+    ["beta2", a.beta2],
+    ["oneMinusBeta1", 1 - a.beta1],
+    ["oneMinusBeta2", 1 - a.beta2],
+    ["eps", a.eps],
+    ["decay", 1 - a.lr * a.weightDecay],
+    ["step", a.lr / a.bc1],
+    ["sqrtBc2", Math.sqrt(a.bc2)],
+  ];
+  const uniforms = fields.map(([name]) => `${name} : f32,`).join(" ");
+  const values: Uniform[] = [{ type: "int32", data: [1] }, ...fields.map(([, v]): Uniform => ({ type: "float32", data: [v] }))];
+  // The clipped gradient and the two moments, written once: p' recomputes both, m' and v' one each.
+  const clipped = "let g = g0[index] * uniforms.clip;";
+  const mNext = "m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1";
+  const vNext = "v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2";
   const run = (key: string, names: string[], inputs: tf.TensorInfo[], body: string) =>
-    b.runWebGPUProgram(elementwise(`adamw_${key}`, names, inputs[0].shape, body, uniforms), inputs, "float32", [
-      { type: "int32", data: [1] },
-      ...values,
-    ]);
+    b.runWebGPUProgram(elementwise(`adamw_${key}`, names, inputs[0].shape, body, uniforms), inputs, "float32", values);
   const [params, grads, ms, vs] = [0, 1, 2, 3].map((k) => all.slice(k * n, (k + 1) * n));
   const p2 = params.map((p, i) =>
     run(
       "p",
       ["p0", "g0", "m0", "v0"],
       [p, grads[i], ms[i], vs[i]],
-      `${moments}
+      `${clipped}
+      let m = ${mNext};
+      let v = ${vNext};
       result[index] = p0[index] * uniforms.decay - (m / (sqrt(v) / uniforms.sqrtBc2 + uniforms.eps)) * uniforms.step;`,
     ),
   );
-  const m2 = ms.map((m, i) =>
-    run(
-      "m",
-      ["m0", "g0"],
-      [m, grads[i]],
-      `
-      let g = g0[index] * uniforms.clip;
-      result[index] = m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;`,
-    ),
-  );
-  const v2 = vs.map((v, i) =>
-    run(
-      "v",
-      ["v0", "g0"],
-      [v, grads[i]],
-      `
-      let g = g0[index] * uniforms.clip;
-      result[index] = v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2;`,
-    ),
-  );
+  const m2 = ms.map((m, i) => run("m", ["m0", "g0"], [m, grads[i]], `${clipped} result[index] = ${mNext};`));
+  const v2 = vs.map((v, i) => run("v", ["v0", "g0"], [v, grads[i]], `${clipped} result[index] = ${vNext};`));
   return [...p2, ...m2, ...v2];
 });

@@ -15,24 +15,16 @@ export const GELU_GRAD = "PlaygroundBloomGeluGrad";
 
 /**
  * x [B, n, T, d], cos/sin [T, d]: y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);
- * `transpose` applies the transposed map (the backward): dx = dy·cos + rotate_halfᵀ(dy·sin).
+ * `transpose` applies the transposed map (the backward). The SIMD module's rope, which row attention
+ * calls on its head-major copies too.
  */
-export function rope(x: Float32Array, cos: Float32Array, sin: Float32Array, out: Float32Array, shape: number[], transpose: boolean) {
+function rope(x: Float32Array, cos: Float32Array, sin: Float32Array, out: Float32Array, shape: number[], transpose: boolean) {
   const [, , T, d] = shape;
-  const half = d / 2;
-  for (let o = 0; o < x.length; o += d) {
-    const r = ((o / d) % T) * d;
-    for (let i = 0; i < half; i++) {
-      const [a, b] = [x[o + i], x[o + i + half]];
-      if (transpose) {
-        out[o + i] = a * cos[r + i] + b * sin[r + i + half];
-        out[o + i + half] = b * cos[r + i + half] - a * sin[r + i];
-      } else {
-        out[o + i] = a * cos[r + i] - b * sin[r + i];
-        out[o + i + half] = b * cos[r + i + half] + a * sin[r + i + half];
-      }
-    }
-  }
+  withSimd((k, m) => {
+    const [px, pc, ps, po] = [m.put(x), m.put(cos), m.put(sin), m.zeros(x.length)];
+    k.rope(px, pc, ps, po, x.length / d, T, d, transpose);
+    m.get(po, out);
+  });
 }
 
 registerHostKernel<object>(

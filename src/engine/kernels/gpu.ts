@@ -289,7 +289,10 @@ const ATTENTION_ROW = `
         let h = (index / T) % uniforms.nH;
         let b = index / (T * uniforms.nH);
         let scale = inverseSqrt(f32(d));`;
-/** A masked key: causalPaddingBias writes −1e9 (kernels/attention.ts's MASKED). */
+/**
+ * A bias at or below −1e8 masks its key (causalPaddingBias writes −1e9; ALiBi adds at most a few
+ * hundred): the SIMD module's MASKED, the same threshold in WGSL. −3e38 stands for −∞ below.
+ */
 const SCORE = `
         fn score(b : i32, h : i32, t : i32, j : i32) -> f32 {
           let T = uniforms.T;
