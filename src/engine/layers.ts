@@ -36,6 +36,21 @@ export function embedTokens(ctx: LayerContext, embedding: tf.Tensor2D[], ids: tf
   return embedding.length > 1 ? gatherBlockRows(embedding, flat) : (tf.gather(embedding[0], flat) as tf.Tensor2D);
 }
 
+/**
+ * Rows `rows` of x [N, H] → [rows.length, H], as a one-hot matmul rather than tf.gather, whose
+ * gradient needs a kernel (UnsortedSegmentSum) the wasm backend lacks.
+ */
+export function selectRows(x: tf.Tensor2D, rows: number[]): tf.Tensor2D {
+  return tf.matMul(rowSelector(rows, x.shape[0]), x);
+}
+
+/** The one-hot [rows.length, total] matrix whose product with x [total, H] picks `rows`. */
+export function rowSelector(rows: number[], total: number): tf.Tensor2D {
+  const select = tf.buffer([rows.length, total], "float32");
+  rows.forEach((row, n) => select.set(1, n, row));
+  return select.toTensor() as tf.Tensor2D;
+}
+
 /** A frozen nn.Linear: w [out, in] (HF layout), w transposed once where the model keeps it, the bias. */
 export interface FrozenLinear {
   w: tf.Tensor2D;
@@ -52,7 +67,7 @@ export interface FrozenLinear {
  * head), transposes dy into a form wasm multiplies in place ("in-place", slow_batch_matmul: measured
  * 30× slower than the copy for a 4096 × 1024 matrix).
  */
-function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
+export function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
   if (f.lean === "in-place") return tf.matMul(tf.transpose(dy), f.w, true, false);
   if (f.lean !== "copy") return tf.matMul(dy, f.w); // [N, out] · [out, in] → [N, in]
   // A new tensor, disposed at once (not at the end of the backward), and its packing with it.
@@ -135,18 +150,23 @@ function hostLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling:
   return op(x, A, B) as tf.Tensor2D;
 }
 
-/**
- * y = x W^T + b, plus PEFT LoRA when the adapter targets `path`:
- * y += dropout(x) A^T B^T * scaling (peft/tuners/lora/layer.py, Linear.forward).
- */
-export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tensor2D {
+/** The frozen nn.Linear at module `path` (a decoder matrix: a lean backward copies it, frozenBackward). */
+export function frozenLinear(ctx: LayerContext, path: string): FrozenLinear {
   const name = `${path}.weight`;
-  const frozen: FrozenLinear = {
+  return {
     w: weight(ctx, name) as tf.Tensor2D,
     wT: ctx.transposed.get(name),
     b: ctx.weights.get(`${path}.bias`),
     lean: ctx.leanBackward ? "copy" : undefined,
   };
+}
+
+/**
+ * y = x W^T + b, plus PEFT LoRA when the adapter targets `path`:
+ * y += dropout(x) A^T B^T * scaling (peft/tuners/lora/layer.py, Linear.forward).
+ */
+export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tensor2D {
+  const frozen = frozenLinear(ctx, path);
   const lora = ctx.lora?.modules.get(path);
   if (!lora || !ctx.lora) return frozenMatMul(x, frozen);
   const p = ctx.lora.config.lora_dropout;

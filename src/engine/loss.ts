@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { hostCrossEntropy } from "./kernels/crossEntropy";
 import { hostKernelsActive } from "./kernels/host";
 import { blockedCrossEntropySum, headLogits, type LmHead } from "./head";
+import { selectRows } from "./layers";
 
 export const IGNORE_INDEX = -100;
 
@@ -32,32 +33,71 @@ export function causalLmLoss(logits: tf.Tensor3D, labels: number[][]): tf.Scalar
 }
 
 /**
+ * What the loss reads of a batch: the positions it needs per example (`length`: a causal model's
+ * later positions reach no counted logit, so the forward pass can stop there) and the counted rows of
+ * the flattened [B·length] hidden states with their targets. Null when nothing is counted.
+ */
+export interface LossRows {
+  length: number;
+  rows: number[];
+  targets: number[];
+}
+
+export function lossRows(labels: number[][]): LossRows | null {
+  const shifted = shiftLabels(labels);
+  const last = Math.max(...shifted.map((row) => row.findLastIndex((l) => l !== IGNORE_INDEX)));
+  if (last < 0) return null;
+  const length = last + 1;
+  const rows: number[] = [];
+  const targets: number[] = [];
+  shifted.forEach((row, b) =>
+    row.slice(0, length).forEach((l, t) => {
+      if (l === IGNORE_INDEX) return;
+      rows.push(b * length + t);
+      targets.push(l);
+    }),
+  );
+  return { length, rows, targets };
+}
+
+/**
  * The same loss from the final hidden states [B·T, H] and the head, computing logits only where a
  * label is counted. The LM head is the largest matmul of a small model (V = 151k for Qwen
  * tokenizers) and masked strategies count a few tokens per example, so this skips most of the work;
- * the result is identical because ignored positions never enter the mean. Rows are picked with a
- * one-hot matmul, not tf.gather, whose gradient needs a kernel (UnsortedSegmentSum) the wasm backend
- * lacks. The head's `frozen` form is set when no gradient flows into it (a stored weight):
+ * the result is identical because ignored positions never enter the mean.
+ */
+export function causalLmLossFromHidden(hidden: tf.Tensor2D, head: LmHead, labels: number[][]): tf.Scalar {
+  const T = labels[0].length;
+  const shifted = shiftLabels(labels).flat();
+  const counted = shifted.flatMap((l, i) => (l === IGNORE_INDEX ? [] : [i]));
+  if (counted.length === 0) return tf.scalar(NaN); // 0/0 as torch gives for an all-ignored batch
+  if (hidden.shape[0] !== shifted.length) {
+    throw new Error(`the loss got ${hidden.shape[0]} hidden rows for ${labels.length} examples of ${T} labels`);
+  }
+  return tf.tidy(() =>
+    countedRowsLoss(
+      selectRows(hidden, counted),
+      head,
+      counted.map((i) => shifted[i]),
+    ),
+  );
+}
+
+/**
+ * The mean loss of hidden states already picked at the counted rows [N, H] against their targets.
+ * The head's `frozen` form is set when no gradient flows into it (a stored weight):
  * layers.frozenMatMul. Measured on a 151,669 × 64 head (wasm, 2 cores): autograd's backward matmul
  * took 98 ms of a 150 ms training step; frozenMatMul's, 2.8 ms. A head in several blocks
  * (vocabBlocks.ts) never makes the [N, V] logits.
  */
-export function causalLmLossFromHidden(hidden: tf.Tensor2D, head: LmHead, labels: number[][]): tf.Scalar {
-  const rows = hidden.shape[0];
-  const shifted = shiftLabels(labels).flat();
-  const counted = shifted.flatMap((l, i) => (l === IGNORE_INDEX ? [] : [i]));
-  if (counted.length === 0) return tf.scalar(NaN); // 0/0 as torch gives for an all-ignored batch
+export function countedRowsLoss(picked: tf.Tensor2D, head: LmHead, targets: number[]): tf.Scalar {
   return tf.tidy(() => {
-    const select = tf.buffer([counted.length, rows], "float32");
-    counted.forEach((row, n) => select.set(1, n, row));
-    const picked = tf.matMul(select.toTensor() as tf.Tensor2D, hidden) as tf.Tensor2D; // [N, H]
-    const targets = counted.map((i) => shifted[i]);
-    if (head.blocks.length > 1) return tf.div(blockedCrossEntropySum(picked, head, targets), counted.length) as tf.Scalar;
+    if (head.blocks.length > 1) return tf.div(blockedCrossEntropySum(picked, head, targets), targets.length) as tf.Scalar;
     const logits = headLogits(picked, head, true); // [N, V]
     if (hostKernelsActive()) return hostCrossEntropy(logits, targets);
     const logProbs = tf.logSoftmax(logits);
     const total = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(targets, "int32"), logits.shape[1])));
-    return tf.div(tf.neg(total), counted.length) as tf.Scalar;
+    return tf.div(tf.neg(total), targets.length) as tf.Scalar;
   });
 }
 

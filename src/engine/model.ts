@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import type { LoraAdapter } from "./loraConfig";
 import { headLogits, type LmHead } from "./head";
+import { selectRows } from "./layers";
 import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
 import { embeddingName, headName, wholeVocabMatrix } from "./weights";
 
@@ -17,6 +18,8 @@ export interface ForwardOptions {
   cache?: LayerCache[] | null;
   /** Enables LoRA dropout with this seed (training); omit for evaluation. */
   dropoutSeed?: number | null;
+  /** Only these rows of the flattened [B·T] hidden states are wanted (the loss's counted rows); hidden is then [rows.length, H]. */
+  outputRows?: number[] | null;
 }
 
 /** The embedding's row blocks (one, unless the backend keeps it in several), with an adapter's trainable new-token rows swapped in. */
@@ -41,7 +44,7 @@ function lmHead(model: CausalLM, embedding: tf.Tensor2D[], lora: LoraAdapter | n
   return { blocks, frozen };
 }
 
-/** The final hidden states [B·T, H] and the head that turns them into logits. */
+/** The final hidden states [B·T, H] (or ForwardOptions.outputRows' rows) and the head that turns them into logits. */
 export interface HiddenStates {
   hidden: tf.Tensor2D;
   /** logits = hidden · headᵀ (head.ts, headLogits). */
@@ -69,9 +72,14 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
     dropoutSeed: opts.dropoutSeed ?? null,
   };
   const embedding = embeddingBlocks(model, lora);
-  const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding);
+  const rows = opts.outputRows ?? null;
+  // LoRA dropout draws its mask over a linear's whole input, so taking rows inside the decoder would
+  // change which units drop: with dropout on, the rows are taken after the last norm instead.
+  const dropout = ctx.dropoutSeed !== null && (lora?.config.lora_dropout ?? 0) > 0;
+  const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding, dropout ? null : rows);
   if (idsT !== ids) idsT.dispose();
-  return { hidden: out.hidden, head: lmHead(model, embedding, lora), cache: out.cache, batch: B, length: T };
+  const hidden = rows && dropout ? selectRows(out.hidden, rows) : out.hidden;
+  return { hidden, head: lmHead(model, embedding, lora), cache: out.cache, batch: B, length: T };
 }
 
 /** ids [B, T] → logits [B, T, V] (and the updated cache when one was passed). */

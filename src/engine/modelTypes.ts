@@ -109,6 +109,12 @@ export type DecoderForward = (
   cache: LayerCache[] | null,
   /** [V, H] as row blocks (vocabBlocks.ts: one unless the backend keeps it in several), with any trainable new-token rows swapped in. */
   embedding: tf.Tensor2D[],
+  /**
+   * The rows of the flattened [B·T] output the caller reads (the loss's counted rows), or null for
+   * all. The last layer takes these rows right after its attention: what follows (output
+   * projection, MLP, final norm) is per position, and only the attention reads other positions.
+   */
+  outputRows: number[] | null,
 ) => { hidden: tf.Tensor2D; cache: LayerCache[] | null };
 
 /**
@@ -133,6 +139,6 @@ export interface Architecture {
   tensorShapes(c: ModelConfig): Map<string, number[]>;
   /** The nn.Linear modules LoRA may target, in model order (lm_head excluded, as PEFT's "all-linear"). */
   linearModules(c: ModelConfig): LinearModule[];
-  /** ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H] after the last norm. */
+  /** ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H] (or the output rows') after the last norm. */
   forward: DecoderForward;
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { fusedKernelActive } from "../kernels/host";
 import { hostRowAttention, ROW_ATTENTION } from "../kernels/rowAttention";
-import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, weight } from "../layers";
+import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, selectRows, weight } from "../layers";
 import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
@@ -125,6 +125,8 @@ function block(
   bias: tf.Tensor,
   /** undefined: no KV cache is kept (training, scoring); null: start one; else the past keys/values. */
   cache: LayerCache | null | undefined,
+  /** The rows to go on with after the attention (DecoderForward's outputRows), or null for all. */
+  rows: number[] | null,
 ): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `transformer.h.${i}`;
   const { numHeads: nH, headDim: d, normEps: eps } = c;
@@ -149,7 +151,8 @@ function block(
     attn = tf.reshape(attention(q, k, v, bias), [B * T, nH * d]) as tf.Tensor2D;
     kv = { k, v };
   }
-  const x1 = tf.add(residual1, linear(ctx, `${p}.self_attention.dense`, attn)) as tf.Tensor2D;
+  const [residual, mixed] = rows ? [selectRows(residual1, rows), selectRows(attn, rows)] : [residual1, attn];
+  const x1 = tf.add(residual, linear(ctx, `${p}.self_attention.dense`, mixed)) as tf.Tensor2D;
   const ln2 = layerNorm(
     x1,
     weight(ctx, `${p}.post_attention_layernorm.weight`),
@@ -162,7 +165,7 @@ function block(
   return { out, kv };
 }
 
-/** Same contract as the Llama decoder: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H]. */
+/** Same contract as the Llama decoder: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H] (or outputRows' rows). */
 function bloomForward(
   ctx: LayerContext,
   c: ModelConfig,
@@ -170,6 +173,7 @@ function bloomForward(
   mask: number[][],
   cache: LayerCache[] | null,
   embedding: tf.Tensor2D[],
+  outputRows: number[] | null,
 ): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]
@@ -182,11 +186,12 @@ function bloomForward(
   ) as tf.Tensor2D;
   const newCache: LayerCache[] = [];
   for (let i = 0; i < c.numLayers; i++) {
-    const r = block(ctx, c, i, x, B, T, bias, cache ? (cache[i] ?? null) : undefined);
+    const last = i === c.numLayers - 1;
+    const r = block(ctx, c, i, x, B, T, bias, cache ? (cache[i] ?? null) : undefined, last ? outputRows : null);
     x = r.out;
     if (r.kv) newCache.push(r.kv);
   }
-  const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T, H]
+  const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T or rows, H]
   return { hidden, cache: cache ? newCache : null };
 }
 

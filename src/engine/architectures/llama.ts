@@ -9,7 +9,20 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { hostKernelsActive } from "../kernels/host";
 import { hostRowAttention } from "../kernels/rowAttention";
-import { applyRope, attention, causalPaddingBias, embedTokens, linear, rmsNorm, ropeInvFreq, ropeTables, swiglu, weight } from "../layers";
+import { hostDecoderLayer, hostLayerApplies } from "./llamaHostLayer";
+import {
+  applyRope,
+  attention,
+  causalPaddingBias,
+  embedTokens,
+  linear,
+  rmsNorm,
+  ropeInvFreq,
+  ropeTables,
+  selectRows,
+  swiglu,
+  weight,
+} from "../layers";
 import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
@@ -145,6 +158,8 @@ function decoderLayer(
   bias: tf.Tensor4D,
   /** undefined: no KV cache is kept (training, scoring); null: start one; else the past keys/values. */
   cache: LayerCache | null | undefined,
+  /** The rows to go on with after the attention (DecoderForward's outputRows), or null for all. */
+  rows: number[] | null,
 ): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `model.layers.${i}`;
   const d = c.headDim;
@@ -175,7 +190,8 @@ function decoderLayer(
     attn = tf.reshape(attention(qr, kr, vAll, bias), [B * T, c.numHeads * d]) as tf.Tensor2D;
     kv = { k: kr, v: vAll };
   }
-  const x1 = tf.add(x, linear(ctx, `${p}.self_attn.o_proj`, attn)) as tf.Tensor2D;
+  const [residual, mixed] = rows ? [selectRows(x, rows), selectRows(attn, rows)] : [x, attn];
+  const x1 = tf.add(residual, linear(ctx, `${p}.self_attn.o_proj`, mixed)) as tf.Tensor2D;
   const h2 = rmsNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), c.normEps) as tf.Tensor2D;
   const out = tf.add(x1, swiglu(ctx, `${p}.mlp`, h2)) as tf.Tensor2D;
   return { out, kv };
@@ -183,7 +199,7 @@ function decoderLayer(
 
 /**
  * ids [B, T] (new positions only), mask [B, Tpast+T] (1 = real token) → final hidden states
- * [B·T, H] after the last norm (model.ts applies the LM head).
+ * [B·T, H] after the last norm, or outputRows' rows of them (model.ts applies the LM head).
  * With `cache` (one entry per layer, or empty to start one), past keys are reused and the new
  * keys/values are returned for the next call.
  */
@@ -194,6 +210,7 @@ function llamaForward(
   mask: number[][],
   cache: LayerCache[] | null,
   embedding: tf.Tensor2D[],
+  outputRows: number[] | null,
 ): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
   const [B, T] = ids.shape;
   const past = mask[0].length - T;
@@ -202,11 +219,19 @@ function llamaForward(
   let x = embedTokens(ctx, embedding, ids); // [B·T, H]
   const newCache: LayerCache[] = [];
   for (let i = 0; i < c.numLayers; i++) {
-    const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : undefined);
+    const rows = i === c.numLayers - 1 ? outputRows : null;
+    if (!cache && hostLayerApplies(ctx, c)) {
+      // Nothing upstream of layer 0 trains unless the adapter trains new embedding rows.
+      const inputGrad = i > 0 || ctx.lora?.newTokenRows != null;
+      const dims = { B, T, nH: c.numHeads, nKV: c.numKvHeads, d: c.headDim };
+      x = hostDecoderLayer(ctx, c, i, x, dims, rope, bias, rows, inputGrad);
+      continue;
+    }
+    const r = decoderLayer(ctx, c, i, x, B, T, rope, bias, cache ? (cache[i] ?? null) : undefined, rows);
     x = r.out;
     if (r.kv) newCache.push(r.kv);
   }
-  const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T, H]
+  const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T or rows, H]
   return { hidden, cache: cache ? newCache : null };
 }
 

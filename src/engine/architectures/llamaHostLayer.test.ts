@@ -1,0 +1,99 @@
+// The Llama layer as one op (llamaHostLayer.ts) against the same layer composed of taped ops, and
+// the loss that reads only what it needs (gradients.ts) against the whole forward pass: loss and
+// every trainable gradient, on a model with grouped-query attention, biases on every linear, LoRA
+// on all of them (B not zero, as after training), a padded batch with masked labels.
+import * as tf from "@tensorflow/tfjs-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Batch } from "../batch";
+import { useCpu } from "../fixtures.testutil";
+import { lossAndGradTensors } from "../gradients";
+import { causalLmLossFromHidden } from "../loss";
+import { createLora, disposeLora, trainableVariables, type LoraAdapter } from "../lora";
+import { forwardHidden } from "../model";
+import { randomModel } from "../randomModel.testutil";
+import type { CausalLM } from "../weights";
+import { setHostLayer } from "./llamaHostLayer";
+
+beforeAll(useCpu);
+afterAll(() => setHostLayer(true));
+
+const batch: Batch = {
+  inputIds: [
+    [1, 5, 41, 14, 3, 22, 8, 2],
+    [1, 50, 30, 11, 2, 0, 0, 0],
+  ],
+  labels: [
+    [-100, -100, -100, 14, 3, 22, -100, -100],
+    [-100, -100, 30, 11, 2, -100, -100, -100],
+  ],
+  attentionMask: [
+    [1, 1, 1, 1, 1, 1, 1, 1],
+    [1, 1, 1, 1, 1, 0, 0, 0],
+  ],
+};
+
+async function setup(trainNewTokenRows: number | null = null): Promise<{ model: CausalLM; lora: LoraAdapter }> {
+  const { model } = await randomModel({
+    arch: "LlamaForCausalLM",
+    heads: 4,
+    kvHeads: 2,
+    extra: { attention_bias: true, mlp_bias: true },
+  });
+  const lora = createLora(model, { r: 4, lora_alpha: 8, target_modules: "all-linear", trainNewTokenRows }, 3);
+  let k = 0;
+  for (const m of lora.modules.values()) {
+    const values = Float32Array.from({ length: m.B.size }, (_, i) => 0.3 * Math.sin(i + 7 * k));
+    m.B.assign(tf.tensor(values, m.B.shape));
+    k++;
+  }
+  return { model, lora };
+}
+
+function lossAndGrads(model: CausalLM, lora: LoraAdapter, step: () => { loss: tf.Scalar; grads: tf.Tensor[] }) {
+  const { loss, grads } = step();
+  const out = { loss: loss.dataSync()[0], grads: grads.map((g) => Array.from(g.dataSync())) };
+  tf.dispose([loss, ...grads]);
+  expect(out.grads).toHaveLength(trainableVariables(lora).length);
+  return out;
+}
+
+function expectSame(a: { loss: number; grads: number[][] }, b: { loss: number; grads: number[][] }) {
+  expect(Number.isFinite(a.loss)).toBe(true);
+  expect(a.loss).toBeCloseTo(b.loss, 5);
+  a.grads.forEach((g, i) => {
+    const scale = Math.max(...b.grads[i].map(Math.abs));
+    expect(scale).toBeGreaterThan(1e-6);
+    g.forEach((x, j) => expect(Math.abs(x - b.grads[i][j])).toBeLessThan(1e-4 * scale));
+  });
+}
+
+describe("the Llama layer as one op", () => {
+  it.each([null, 40])("gives the composed layers' loss and gradients (new token rows from %s)", async (rows) => {
+    const { model, lora } = await setup(rows);
+    const run = () => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
+    const fused = run();
+    setHostLayer(false);
+    const composed = run();
+    setHostLayer(true);
+    expectSame(fused, composed);
+    disposeLora(lora);
+  });
+
+  it("and the loss that stops at the last counted position gives the whole forward pass's", async () => {
+    const { model, lora } = await setup();
+    const pruned = lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
+    const whole = lossAndGrads(model, lora, () => {
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.tidy(() => {
+            const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask });
+            return causalLmLossFromHidden(h.hidden, h.head, batch.labels);
+          }),
+        trainableVariables(lora),
+      );
+      return { loss: value, grads: trainableVariables(lora).map((v) => grads[v.name]) };
+    });
+    expectSame(pruned, whole);
+    disposeLora(lora);
+  });
+});

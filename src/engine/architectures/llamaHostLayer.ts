@@ -1,0 +1,162 @@
+// A Llama decoder layer as one differentiable op on the host backends (cpu, wasm), its backward
+// written out from the host kernels' gradients. Composed of taped ops, the layer put some twenty
+// nodes on tfjs's tape, each with its saved copies, gradient bookkeeping and accumulation adds: on
+// wasm that bookkeeping cost the bundled model about as much as its arithmetic. As one op, the layer
+// is one node, its inner ops run untaped, and the backward runs only the products it needs (none
+// into the layer's input where nothing upstream trains: layer 0 of an adapter without new token rows).
+
+import * as tf from "@tensorflow/tfjs-core";
+import { hostKernelsActive, runHostKernel } from "../kernels/host";
+import { LORA, LORA_GRAD } from "../kernels/lora";
+import { RMS_NORM_GRAD } from "../kernels/norms";
+import { SWIGLU, SWIGLU_GRAD } from "../kernels/elementwise";
+import { ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
+import { frozenBackward, frozenForward, frozenLinear, rmsNorm, rowSelector, selectRows, weight, type FrozenLinear } from "../layers";
+import type { LayerContext, ModelConfig } from "../modelTypes";
+
+let enabled = true;
+
+/** Turns the one-op layer off (llama.ts composes the layer's ops instead) to compare the two. */
+export function setHostLayer(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without LoRA dropout or Qwen3's q/k norms. */
+export function hostLayerApplies(ctx: LayerContext, c: ModelConfig): boolean {
+  const dropout = ctx.dropoutSeed !== null && (ctx.lora?.config.lora_dropout ?? 0) > 0;
+  return enabled && hostKernelsActive() && !c.qkNorm && !dropout;
+}
+
+/** One of the layer's linears: the frozen weight and, when the adapter targets it, its A/B pair. */
+interface Projection {
+  frozen: FrozenLinear;
+  lora: { A: tf.Variable; B: tf.Variable } | null;
+}
+
+const PROJECTIONS = [
+  "self_attn.q_proj",
+  "self_attn.k_proj",
+  "self_attn.v_proj",
+  "self_attn.o_proj",
+  "mlp.gate_proj",
+  "mlp.up_proj",
+  "mlp.down_proj",
+] as const;
+const [Q, K, V, O, GATE, UP, DOWN] = PROJECTIONS.map((_, i) => i);
+
+/** y = x·wᵀ (+ b) (+ s·(x·Aᵀ)·Bᵀ) and, with LoRA, down = x·Aᵀ, which the backward reuses. */
+function project(p: Projection, x: tf.Tensor2D, scaling: number): { y: tf.Tensor2D; down: tf.Tensor | null } {
+  const base = frozenForward(x, p.frozen);
+  if (!p.lora) return { y: base, down: null };
+  const [y, down] = runHostKernel(LORA, [base, x, p.lora.A, p.lora.B], { scaling });
+  base.dispose();
+  return { y: y as tf.Tensor2D, down };
+}
+
+/** dy → dx (null when not wanted) and, with LoRA, [dA, dB]. */
+function projectBack(p: Projection, dy: tf.Tensor2D, x: tf.Tensor, down: tf.Tensor | null, scaling: number, wantDx: boolean) {
+  if (!p.lora) return { dx: wantDx ? frozenBackward(dy, p.frozen) : null, dAB: [] };
+  // LORA_GRAD adds the low-rank part to the frozen product; zeros stand in for it when dx is not wanted.
+  const dxBase = wantDx ? frozenBackward(dy, p.frozen) : tf.zeros(x.shape);
+  const [dx, dA, dB] = runHostKernel(LORA_GRAD, [dy, dxBase, x, p.lora.A, p.lora.B, down as tf.Tensor], { scaling });
+  dxBase.dispose();
+  return { dx: wantDx ? (dx as tf.Tensor2D) : null, dAB: [dA, dB] };
+}
+
+const sum = (parts: Array<tf.Tensor | null>): tf.Tensor2D => tf.addN(parts.filter((t): t is tf.Tensor => t !== null)) as tf.Tensor2D;
+
+/**
+ * The decoder layer of llama.ts (pre-RMSNorm attention with rotary embeddings, SwiGLU MLP) with the
+ * same inputs and result, as one op. `rows`: the rows to go on with after the attention (the last
+ * layer of a loss); `inputGrad`: whether anything needs the gradient with respect to x.
+ */
+export function hostDecoderLayer(
+  ctx: LayerContext,
+  c: ModelConfig,
+  i: number,
+  x: tf.Tensor2D,
+  attention: Omit<RowAttentionAttrs, "packed" | "rope">,
+  rope: { cos: tf.Tensor2D; sin: tf.Tensor2D },
+  bias: tf.Tensor4D,
+  rows: number[] | null,
+  inputGrad: boolean,
+): tf.Tensor2D {
+  const p = `model.layers.${i}`;
+  const projections: Projection[] = PROJECTIONS.map((name) => {
+    const lora = ctx.lora?.modules.get(`${p}.${name}`);
+    return { frozen: frozenLinear(ctx, `${p}.${name}`), lora: lora ? { A: lora.A, B: lora.B } : null };
+  });
+  const scaling = ctx.lora?.scaling ?? 1;
+  const [wIn, wPost] = [weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.post_attention_layernorm.weight`)];
+  const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true };
+  const eps = { eps: c.normEps };
+  const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
+
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor2D;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const h = rmsNorm(input, wIn, c.normEps) as tf.Tensor2D;
+    const [q, k, v] = [Q, K, V].map((j) => project(projections[j], h, scaling));
+    const [attn, probs] = runHostKernel(ROW_ATTENTION, [q.y, k.y, v.y, bias, rope.cos, rope.sin], attrs) as [tf.Tensor2D, tf.Tensor];
+    const [residual, mixed] = rows ? [selectRows(input, rows), selectRows(attn, rows)] : [input, attn];
+    const o = project(projections[O], mixed, scaling);
+    const x1 = tf.add(residual, o.y) as tf.Tensor2D;
+    const h2 = rmsNorm(x1, wPost, c.normEps) as tf.Tensor2D;
+    const [gate, up] = [GATE, UP].map((j) => project(projections[j], h2, scaling));
+    const [act, sig] = runHostKernel(SWIGLU, [gate.y, up.y]);
+    const down = project(projections[DOWN], act as tf.Tensor2D, scaling);
+    const downs = [q, k, v, o, gate, up, down].map((r) => r.down);
+    save([
+      input,
+      h,
+      q.y,
+      k.y,
+      v.y,
+      bias,
+      rope.cos,
+      rope.sin,
+      probs,
+      mixed,
+      x1,
+      h2,
+      gate.y,
+      up.y,
+      sig,
+      act,
+      ...downs.filter((d) => d !== null),
+    ]);
+    return {
+      value: tf.add(x1, down.y) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, hs, qs, ks, vs, biasS, cosS, sinS, probsS, mixedS, x1s, h2s, gateS, upS, sigS, actS] = saved;
+        let next = 16;
+        const savedDown = downs.map((d) => (d ? saved[next++] : null));
+        const grads: tf.Tensor[][] = projections.map(() => []);
+        const back = (j: number, d: tf.Tensor, input: tf.Tensor, wantDx = true) => {
+          const r = projectBack(projections[j], d as tf.Tensor2D, input, savedDown[j], scaling, wantDx);
+          grads[j] = r.dAB;
+          return r.dx;
+        };
+        const g = dy as tf.Tensor2D;
+        // MLP: out = x1 + down(silu(gate(h2))·up(h2)), h2 = norm(x1).
+        const dAct = back(DOWN, g, actS) as tf.Tensor2D;
+        const [dGate, dUp] = runHostKernel(SWIGLU_GRAD, [dAct, gateS, upS, sigS]);
+        const dh2 = sum([back(GATE, dGate, h2s), back(UP, dUp, h2s)]);
+        const dx1 = tf.add(g, runHostKernel(RMS_NORM_GRAD, [dh2, x1s, wPost], eps)[0]) as tf.Tensor2D;
+        // Attention: x1 = residual + o(mixed), both the input's rows (or all of it).
+        const dMixed = back(O, dx1, mixedS) as tf.Tensor2D;
+        const spread = (d: tf.Tensor2D) => (rows ? selectRowsBack(d, rows, xs.shape[0]) : d);
+        const dqkv = runHostKernel(ROW_ATTENTION_GRAD, [spread(dMixed), probsS, qs, ks, vs, biasS, cosS, sinS], attrs);
+        const dh = [Q, K, V].map((j, n) => back(j, dqkv[n], hs, inputGrad));
+        const dx = inputGrad ? tf.add(spread(dx1), runHostKernel(RMS_NORM_GRAD, [sum(dh), xs, wIn], eps)[0]) : tf.zerosLike(xs);
+        return [dx, ...grads.flat()];
+      },
+    };
+  });
+  return op(x, ...trained) as tf.Tensor2D;
+}
+
+/** The gradient of selectRows(x, rows) for x of `total` rows: d's rows put back in place, zeros elsewhere. */
+function selectRowsBack(d: tf.Tensor2D, rows: number[], total: number): tf.Tensor2D {
+  return tf.matMul(rowSelector(rows, total), d, true, false);
+}
