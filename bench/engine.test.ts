@@ -10,10 +10,11 @@ import { defaultWorkload, measureSteps, NAMED_SHAPES, syntheticWorkload } from "
 /**
  * The bundled default's step (4 layers, LoRA on q_proj and v_proj): 1,442 when the count was
  * introduced, 394 with the host kernels (src/engine/kernels) and the fused linears, 277 once the
- * LoRA branch, the cross-entropy and the embedding lookup were kernels too, 218 since each decoder
- * layer is one op on the host backends (architectures/llamaHostLayer.ts).
+ * LoRA branch, the cross-entropy and the embedding lookup were kernels too, 218 with each decoder
+ * layer one op of host kernels (architectures/llamaHostLayer.ts), 47 since each layer is one kernel
+ * each way (kernels/llamaLayer.ts).
  */
-const KERNELS_PER_STEP = 218;
+const KERNELS_PER_STEP = 47;
 /** The count does not depend on warm-up: one untimed step is enough here. */
 const NO_WARM_UP = { minSteps: 1, minSeconds: 0 };
 /** Issue 10's ceiling for bloom-560m's step on wasm, a quarter of a straightforward implementation's 6,733. */

@@ -15,7 +15,7 @@ import type { CausalLM } from "../weights";
 import { setHostLayer } from "./llamaHostLayer";
 
 beforeAll(useCpu);
-afterAll(() => setHostLayer(true));
+afterAll(() => setHostLayer("auto"));
 
 const batch: Batch = {
   inputIds: [
@@ -67,15 +67,21 @@ function expectSame(a: { loss: number; grads: number[][] }, b: { loss: number; g
   });
 }
 
-describe("the Llama layer as one op", () => {
-  it.each([null, 40])("gives the composed layers' loss and gradients (new token rows from %s)", async (rows) => {
+describe("the Llama layer as one kernel or one op", () => {
+  it.each([
+    ["one kernel", "auto", null],
+    ["one kernel", "auto", 40],
+    ["one op of host kernels", "ops", null],
+    ["one op of host kernels", "ops", 40],
+  ] as const)("as %s gives the composed layers' loss and gradients (new token rows from %s)", async (_what, fused, rows) => {
     const { model, lora } = await setup(rows);
     const run = () => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
-    const fused = run();
-    setHostLayer(false);
+    setHostLayer(fused);
+    const one = run();
+    setHostLayer("off");
     const composed = run();
-    setHostLayer(true);
-    expectSame(fused, composed);
+    setHostLayer("auto");
+    expectSame(one, composed);
     disposeLora(lora);
   });
 

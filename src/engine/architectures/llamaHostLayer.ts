@@ -1,8 +1,9 @@
-// A Llama decoder layer as one differentiable op on the host backends (cpu, wasm), its backward
-// written out from the host kernels' gradients. Composed of taped ops, the layer put some twenty
-// nodes on tfjs's tape, each with its saved copies, gradient bookkeeping and accumulation adds: on
-// wasm that bookkeeping cost the bundled model about as much as its arithmetic. As one op, the layer
-// is one node, its inner ops run untaped, and the backward runs only the products it needs (none
+// A Llama decoder layer on the host backends (cpu, wasm) as one differentiable op. Composed of taped
+// ops, the layer put some twenty nodes on tfjs's tape, each with its saved copies, gradient
+// bookkeeping and accumulation adds: on wasm that bookkeeping cost the bundled model about as much as
+// its arithmetic. Where the model's linears fit the SIMD module's kept memory the op is one kernel
+// each way (kernels/llamaLayer.ts); otherwise its inner ops are host kernels, run untaped, with the
+// backward written out from their gradients. Either backward runs only the products it needs (none
 // into the layer's input where nothing upstream trains: layer 0 of an adapter without new token rows).
 
 import * as tf from "@tensorflow/tfjs-core";
@@ -10,21 +11,27 @@ import { hostKernelsActive, runHostKernel } from "../kernels/host";
 import { LORA, LORA_GRAD } from "../kernels/lora";
 import { RMS_NORM_GRAD } from "../kernels/norms";
 import { SWIGLU, SWIGLU_GRAD } from "../kernels/elementwise";
+import { llamaLayer, llamaLayerFits } from "../kernels/llamaLayer";
 import { ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
 import { frozenBackward, frozenForward, frozenLinear, rmsNorm, rowSelector, selectRows, weight, type FrozenLinear } from "../layers";
-import type { LayerContext, ModelConfig } from "../modelTypes";
+import type { LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 
-let enabled = true;
+/**
+ * How a layer runs on the host backends: "auto", one kernel when the model's linears fit the SIMD
+ * module's kept memory (kernels/llamaLayer.ts), else one op of host kernels; "ops", always the
+ * latter; "off", the composed ops of llama.ts. Tests compare the three.
+ */
+export type HostLayerMode = "auto" | "ops" | "off";
+let mode: HostLayerMode = "auto";
 
-/** Turns the one-op layer off (llama.ts composes the layer's ops instead) to compare the two. */
-export function setHostLayer(on: boolean): void {
-  enabled = on;
+export function setHostLayer(m: HostLayerMode): void {
+  mode = m;
 }
 
 /** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without LoRA dropout or Qwen3's q/k norms. */
 export function hostLayerApplies(ctx: LayerContext, c: ModelConfig): boolean {
   const dropout = ctx.dropoutSeed !== null && (ctx.lora?.config.lora_dropout ?? 0) > 0;
-  return enabled && hostKernelsActive() && !c.qkNorm && !dropout;
+  return mode !== "off" && hostKernelsActive() && !c.qkNorm && !dropout;
 }
 
 /** One of the layer's linears: the frozen weight and, when the adapter targets it, its A/B pair. */
@@ -80,6 +87,8 @@ export function hostDecoderLayer(
   bias: tf.Tensor4D,
   rows: number[] | null,
   inputGrad: boolean,
+  /** The model's linears (architecture.linearModules): whether they fit decides between the kernel and the op. */
+  linears: LinearModule[],
 ): tf.Tensor2D {
   const p = `model.layers.${i}`;
   const projections: Projection[] = PROJECTIONS.map((name) => {
@@ -91,6 +100,22 @@ export function hostDecoderLayer(
   const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true };
   const eps = { eps: c.normEps };
   const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
+  if (mode === "auto" && llamaLayerFits(linears)) {
+    const inputs: tf.Tensor[] = [x, wIn, wPost, bias, rope.cos, rope.sin];
+    for (const pr of projections)
+      inputs.push(pr.frozen.w, ...(pr.frozen.b ? [pr.frozen.b] : []), ...(pr.lora ? [pr.lora.A, pr.lora.B] : []));
+    return llamaLayer(inputs, {
+      ...attention,
+      hidden: c.hiddenSize,
+      intermediate: c.intermediateSize,
+      eps: c.normEps,
+      scaling,
+      rows: rows ?? [],
+      biases: projections.map((pr) => pr.frozen.b !== undefined),
+      loras: projections.map((pr) => pr.lora !== null),
+      inputGrad,
+    });
+  }
 
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor2D;

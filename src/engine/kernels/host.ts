@@ -46,14 +46,15 @@ export function positionalInputs(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[]
 }
 
 /**
- * Registers a host kernel on cpu and wasm: `compute(inputs, outputs, attrs, inputShapes)` fills
- * `outputs` (zeroed, of `outputShapes(inputShapes, attrs)`) from `inputs`. On wasm the outputs are
+ * Registers a host kernel on cpu and wasm: `compute(inputs, outputs, attrs, inputShapes, dataIds)`
+ * fills `outputs` (zeroed, of `outputShapes(inputShapes, attrs)`) from `inputs` (dataIds: the
+ * inputs' tensors' identities, for what a kernel keeps across calls). On wasm the outputs are
  * allocated before any view is taken: an allocation may grow the memory, which detaches earlier views.
  */
 export function registerHostKernel<A extends object>(
   kernelName: string,
   outputShapes: (inputShapes: number[][], attrs: A) => number[][],
-  compute: (inputs: Float32Array[], outputs: Float32Array[], attrs: A, inputShapes: number[][]) => void,
+  compute: (inputs: Float32Array[], outputs: Float32Array[], attrs: A, inputShapes: number[][], dataIds: object[]) => void,
 ): void {
   for (const backendName of HOST_BACKENDS) {
     if (tf.getKernel(kernelName, backendName)) continue;
@@ -75,6 +76,7 @@ export function registerHostKernel<A extends object>(
             outViews,
             attrs as unknown as A,
             inputShapes,
+            list.map((t) => t.dataId),
           );
           return outs;
         }
@@ -85,6 +87,7 @@ export function registerHostKernel<A extends object>(
           outViews,
           attrs as unknown as A,
           inputShapes,
+          list.map((t) => t.dataId),
         );
         return outViews.map((v, i) => cpu.makeTensorInfo(shapes[i], "float32", v));
       },

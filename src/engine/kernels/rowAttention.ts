@@ -55,6 +55,45 @@ function rotateQK(simd: SimdKernels, m: Arena, a: RowAttentionAttrs, heads: numb
 /** Head-major arrays of q, k, v in the arena. */
 const headArrays = (m: Arena, a: RowAttentionAttrs) => headCounts(a).map((n) => m.zeros(a.B * n * a.T * a.d));
 
+/**
+ * Attention over rows already in the arena (sources: q, k, v or the packed rows; bias, cos, sin:
+ * offsets, cos/sin unused without rotary embeddings) into `out` [B·T, nH·d] and `probs` [B, nH, T, T].
+ */
+export function attendRows(
+  simd: SimdKernels,
+  m: Arena,
+  a: RowAttentionAttrs,
+  sources: number[],
+  [bias, cos, sin]: number[],
+  biasShape: number[],
+  [out, probs]: number[],
+): void {
+  const heads = headArrays(m, a);
+  reorder(simd, a, sources, heads, false);
+  const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
+  const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], biasShape);
+  simd.attentionForward(q, k, v, bias, out, probs, m.zeros(D.Tk), D.B, D.nH, D.nKV, D.T, D.Tk, D.d, D.bb, D.bh, D.bt);
+}
+
+/** attendRows' gradient: dOut and probs (offsets) → a gradient per source, added into `grads`. */
+export function attendRowsBack(
+  simd: SimdKernels,
+  m: Arena,
+  a: RowAttentionAttrs,
+  dOut: number,
+  probs: number,
+  sources: number[],
+  [cos, sin]: number[],
+  grads: number[],
+): void {
+  const heads = headArrays(m, a);
+  reorder(simd, a, sources, heads, false);
+  const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
+  const d = headArrays(m, a);
+  simd.attentionBackward(dOut, probs, q, k, v, d[0], d[1], d[2], m.zeros(a.T * a.T), a.B, a.nH, a.nKV, a.T, a.T, a.d);
+  reorder(simd, a, grads, rotateQK(simd, m, a, d, cos, sin, true), true);
+}
+
 // The six inputs → context [B·T, nH·d], probabilities [B, nH, T, T].
 registerHostKernel<RowAttentionAttrs>(
   ROW_ATTENTION,
@@ -64,16 +103,12 @@ registerHostKernel<RowAttentionAttrs>(
   ],
   (inputs, [out, probs], a, shapes) =>
     withSimd((simd, m) => {
-      const rows = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
-      const [bias, cos, sin] = [inputs[BIAS], inputs[COS], inputs[SIN]].map((t) => m.put(t));
-      const heads = headArrays(m, a);
-      reorder(simd, a, rows, heads, false);
-      const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
-      const D = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], shapes[BIAS]);
-      const [pOut, pProbs, row] = [m.zeros(out.length), m.zeros(probs.length), m.zeros(D.Tk)];
-      simd.attentionForward(q, k, v, bias, pOut, pProbs, row, D.B, D.nH, D.nKV, D.T, D.Tk, D.d, D.bb, D.bh, D.bt);
-      m.get(pOut, out);
-      m.get(pProbs, probs);
+      const sources = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
+      const tables = [inputs[BIAS], inputs[COS], inputs[SIN]].map((t) => m.put(t));
+      const results = [m.zeros(out.length), m.zeros(probs.length)];
+      attendRows(simd, m, a, sources, tables, shapes[BIAS], results);
+      m.get(results[0], out);
+      m.get(results[1], probs);
     }),
 );
 
@@ -84,15 +119,10 @@ registerHostKernel<RowAttentionAttrs>(
   (all, grads, a) =>
     withSimd((simd, m) => {
       const [dOut, probs, ...inputs] = all;
-      const rows = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
+      const sources = inputs.slice(0, sourceCount(a)).map((t) => m.put(t));
       const [cos, sin, pdOut, pProbs] = [inputs[COS], inputs[SIN], dOut, probs].map((t) => m.put(t));
-      const heads = headArrays(m, a);
-      reorder(simd, a, rows, heads, false);
-      const [q, k, v] = rotateQK(simd, m, a, heads, cos, sin, false);
-      const d = headArrays(m, a);
-      simd.attentionBackward(pdOut, pProbs, q, k, v, d[0], d[1], d[2], m.zeros(a.T * a.T), a.B, a.nH, a.nKV, a.T, a.T, a.d);
       const pGrads = grads.map((g) => m.zeros(g.length));
-      reorder(simd, a, pGrads, rotateQK(simd, m, a, d, cos, sin, true), true);
+      attendRowsBack(simd, m, a, pdOut, pProbs, sources, [cos, sin], pGrads);
       pGrads.forEach((p, i) => m.get(p, grads[i]));
     }),
 );

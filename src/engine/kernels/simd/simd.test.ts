@@ -23,4 +23,26 @@ describe("the SIMD kernels", () => {
     const expected = [0, 1, 2].flatMap((i) => [0, 1].map((j) => [0, 1, 2, 3].reduce((s, k) => s + a[i * 4 + k] * b[j * 4 + k], 0)));
     expect(Array.from(c)).toEqual(expected);
   });
+
+  // Every path of the blocked product: 4-row and single-row blocks of 16 columns, then 4 and 1 columns.
+  it.each([
+    [9, 37, 5],
+    [4, 16, 3],
+    [3, 7, 11],
+  ])("gemmNN accumulates alpha·A·B into C for [%i, %i] from K = %i", (M, N, K) => {
+    const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i + 1));
+    const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(2 * i));
+    const c0 = Float32Array.from({ length: M * N }, (_, i) => i % 5);
+    const c = new Float32Array(M * N);
+    withSimd((k, m) => {
+      const [pa, pb, pc] = [m.put(a), m.put(b), m.put(c0)];
+      k.gemmNN(pa, pb, pc, M, N, K, 0.5);
+      m.get(pc, c);
+    });
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const dot = Array.from({ length: K }, (_, k) => a[i * K + k] * b[k * N + j]).reduce((x, y) => x + y, 0);
+        expect(c[i * N + j]).toBeCloseTo(c0[i * N + j] + 0.5 * dot, 5);
+      }
+  });
 });

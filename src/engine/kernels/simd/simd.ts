@@ -48,7 +48,7 @@ export class Arena {
   private top: number;
 
   constructor(private k: Exports) {
-    this.top = align(k.heapBase());
+    this.top = residentTop(k);
   }
 
   /** Room for n floats, zeroed; returns the byte offset. */
@@ -68,6 +68,11 @@ export class Arena {
   /** Copies the floats at `at` into `out`. */
   get(at: number, out: Float32Array): void {
     out.set(heap(this.k).subarray(at >> 2, (at >> 2) + out.length));
+  }
+
+  /** Copies n floats from offset `from` to offset `to`. */
+  copy(to: number, from: number, n: number): void {
+    heap(this.k).copyWithin(to >> 2, from >> 2, (from >> 2) + n);
   }
 
   private reserve(n: number): number {
@@ -92,4 +97,67 @@ const align = (n: number) => (n + 15) & ~15;
 export function withSimd<T>(f: (k: SimdKernels, arena: Arena) => T): T {
   const k = kernels();
   return f(k, new Arena(k));
+}
+
+/** A frozen matrix [rows, cols] to keep in the module's memory, by its tensor's data id; `transposed` keeps [cols, rows]. */
+export interface ResidentMatrix {
+  key: object;
+  values: () => Float32Array;
+  rows: number;
+  cols: number;
+  transposed: boolean;
+}
+
+/**
+ * The most the kept matrices may take. Past it they are all dropped and copied again as asked: a
+ * caller keeps within it (a model whose matrices do not fit would copy them on every call).
+ */
+export const RESIDENT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Kept matrices, below every arena: their offsets by data id and layout, and where the arenas start. */
+let residents = new WeakMap<object, Map<boolean, number>>();
+let residentEnd = -1;
+let residentBytes = 0;
+
+function residentTop(k: Exports): number {
+  if (residentEnd < 0) residentEnd = align(k.heapBase());
+  return residentEnd;
+}
+
+/**
+ * Runs `f` like withSimd, with the offsets of `matrices` in the module's memory: each copied in on
+ * its first use (transposed where asked) and kept for the calls after, so that a layer's frozen
+ * weights are not copied on every step. Resolved before the arena exists, whose base they move.
+ */
+export function withResidentSimd<T>(matrices: ResidentMatrix[], f: (k: SimdKernels, arena: Arena, at: number[]) => T): T {
+  const k = kernels();
+  const missing = matrices.filter((w) => residents.get(w.key)?.get(w.transposed) === undefined);
+  const bytes = missing.reduce((n, w) => n + align(4 * w.rows * w.cols), 0);
+  if (bytes > RESIDENT_MAX_BYTES)
+    throw new Error(`internal: ${bytes} bytes of resident matrices asked at once, past ${RESIDENT_MAX_BYTES}`);
+  if (residentBytes + bytes > RESIDENT_MAX_BYTES) {
+    residents = new WeakMap();
+    residentEnd = align(k.heapBase());
+    residentBytes = 0;
+  }
+  const at = matrices.map((w) => residents.get(w.key)?.get(w.transposed) ?? keep(k, w));
+  return f(k, new Arena(k), at);
+}
+
+function keep(k: Exports, w: ResidentMatrix): number {
+  const at = residentTop(k);
+  const n = w.rows * w.cols;
+  residentEnd = align(at + 4 * n);
+  residentBytes += residentEnd - at;
+  const missing = residentEnd - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / PAGE));
+  const values = w.values();
+  const mem = heap(k);
+  const base = at >> 2;
+  if (!w.transposed) mem.set(values, base);
+  else for (let r = 0; r < w.rows; r++) for (let c = 0; c < w.cols; c++) mem[base + c * w.rows + r] = values[r * w.cols + c];
+  const layouts = residents.get(w.key) ?? new Map<boolean, number>();
+  layouts.set(w.transposed, at);
+  residents.set(w.key, layouts);
+  return at;
 }

@@ -52,15 +52,119 @@ export function gemmNT(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, alp
   }
 }
 
-/** C[M, N] += alpha·A[M, K]·B[K, N]. */
+/**
+ * C[M, N] += alpha·A[M, K]·B[K, N], in blocks of 4 rows × 16 columns held in sixteen vector
+ * registers across the whole K loop (each B row loaded once per 4 rows of A); the columns past the
+ * last block of 16 go four, then one, at a time.
+ */
 export function gemmNN(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, alpha: f32): void {
-  for (let i = 0; i < M; i++) {
-    const ci = c + ((<usize>i * N) << 2);
-    for (let k = 0; k < K; k++) {
-      const x = alpha * load<f32>(a + ((<usize>(i * K + k)) << 2));
-      if (x != 0) axpy(x, b + ((<usize>k * N) << 2), ci, N);
+  const N16 = N & ~15;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    for (let j = 0; j < N16; j += 16) block4x16(a, b, c, i, j, N, K, alpha);
+    columns(a, b, c, i, 4, N16, M, N, K, alpha);
+  }
+  for (; i < M; i++) {
+    for (let j = 0; j < N16; j += 16) block1x16(a, b, c, i, j, N, K, alpha);
+    columns(a, b, c, i, 1, N16, M, N, K, alpha);
+  }
+}
+
+/** C[i..i+4, j..j+16] += alpha·A[i..i+4, :]·B[:, j..j+16]. */
+@inline
+function block4x16(a: usize, b: usize, c: usize, i: i32, j: i32, N: i32, K: i32, alpha: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
+  const rowA = <usize>K << 2;
+  const rowB = <usize>N << 2;
+  let pa = a + <usize>i * rowA;
+  let pb = b + (<usize>j << 2);
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = v128.load32_splat(pa + rowA);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    x = v128.load32_splat(pa + 2 * rowA);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c22 = f32x4.add(c22, f32x4.mul(x, b2)); c23 = f32x4.add(c23, f32x4.mul(x, b3));
+    x = v128.load32_splat(pa + 3 * rowA);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c32 = f32x4.add(c32, f32x4.mul(x, b2)); c33 = f32x4.add(c33, f32x4.mul(x, b3));
+    pa += 4;
+    pb += rowB;
+  }
+  const al = f32x4.splat(alpha);
+  let pc = c + ((<usize>i * N + j) << 2);
+  addScaled4(pc, c00, c01, c02, c03, al);
+  pc += rowB;
+  addScaled4(pc, c10, c11, c12, c13, al);
+  pc += rowB;
+  addScaled4(pc, c20, c21, c22, c23, al);
+  pc += rowB;
+  addScaled4(pc, c30, c31, c32, c33, al);
+}
+
+/** C[i, j..j+16] += alpha·A[i, :]·B[:, j..j+16]. */
+@inline
+function block1x16(a: usize, b: usize, c: usize, i: i32, j: i32, N: i32, K: i32, alpha: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  const rowB = <usize>N << 2;
+  let pa = a + ((<usize>i * K) << 2);
+  let pb = b + (<usize>j << 2);
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, v128.load(pb))); c01 = f32x4.add(c01, f32x4.mul(x, v128.load(pb, 16)));
+    c02 = f32x4.add(c02, f32x4.mul(x, v128.load(pb, 32))); c03 = f32x4.add(c03, f32x4.mul(x, v128.load(pb, 48)));
+    pa += 4;
+    pb += rowB;
+  }
+  addScaled4(c + ((<usize>i * N + j) << 2), c00, c01, c02, c03, f32x4.splat(alpha));
+}
+
+/** Sixteen floats at p += alpha·(r0, r1, r2, r3). */
+@inline
+function addScaled4(p: usize, r0: v128, r1: v128, r2: v128, r3: v128, alpha: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), f32x4.mul(alpha, r0)));
+  v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(alpha, r1)), 16);
+  v128.store(p, f32x4.add(v128.load(p, 32), f32x4.mul(alpha, r2)), 32);
+  v128.store(p, f32x4.add(v128.load(p, 48), f32x4.mul(alpha, r3)), 48);
+}
+
+/** Rows i..i+rows of C, columns from j0 on (fewer than 16): four at a time, then one. */
+@inline
+function columns(a: usize, b: usize, c: usize, i: i32, rows: i32, j0: i32, M: i32, N: i32, K: i32, alpha: f32): void {
+  for (let r = i; r < i + rows && r < M; r++) {
+    const pa = a + ((<usize>r * K) << 2);
+    const pc = c + ((<usize>r * N) << 2);
+    let j = j0;
+    for (; j + 4 <= N; j += 4) {
+      let acc = f32x4.splat(0);
+      for (let k = 0; k < K; k++) acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa + (<usize>k << 2)), v128.load(b + ((<usize>k * N + j) << 2))));
+      const p = pc + (<usize>j << 2);
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(f32x4.splat(alpha), acc)));
+    }
+    for (; j < N; j++) {
+      let acc: f32 = 0;
+      for (let k = 0; k < K; k++) acc += load<f32>(pa + (<usize>k << 2)) * load<f32>(b + ((<usize>k * N + j) << 2));
+      const p = pc + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + alpha * acc);
     }
   }
+}
+
+/** y[k] += x[k] for k < n. */
+export function addTo(y: usize, x: usize, n: i32): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), v128.load(x + o)));
+  }
+  for (; k < n; k++) store<f32>(y + (<usize>k << 2), load<f32>(y + (<usize>k << 2)) + load<f32>(x + (<usize>k << 2)));
 }
 
 /** C[M, N] += alpha·A[K, M]ᵀ·B[K, N]. */
