@@ -96,8 +96,9 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
 
   it("rotary embeddings, SwiGLU and BLOOM's GELU", async () => {
     await setBackend(backend);
-    const { cos, sin } = ropeTables(ropeInvFreq(6, 10000, { type: "default" }, "F32"), 2, 5); // positions 2…6
-    await expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 6], 1)]);
+    // Head size 12: each half is a four-lane vector and a scalar tail of two; positions 2…6.
+    const { cos, sin } = ropeTables(ropeInvFreq(12, 10000, { type: "default" }, "F32"), 2, 5);
+    await expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 12], 1)]);
     await expectSame((g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]);
     // 15 values: three four-lane vectors and a scalar tail; large gates reach exp's clamped range.
     await expectSame((g, u) => swigluProduct(g, u), [tf.mul(values([3, 5], 8), 40), values([3, 5], 9)]);

@@ -476,10 +476,25 @@ export function rowsToHeads(
  */
 export function rope(x: usize, cos: usize, sin: usize, out: usize, rows: i32, T: i32, d: i32, transpose: bool): void {
   const half = d / 2;
+  // transpose (the gradient): out₁ = a·c₁ + b·s₂, out₂ = b·c₂ − a·s₁; else out₁ = a·c₁ − b·s₁, out₂ = b·c₂ + a·s₂.
+  const sign = f32x4.splat(transpose ? 1 : -1);
   for (let n = 0; n < rows; n++) {
     const o = n * d;
     const r = (n % T) * d;
-    for (let i = 0; i < half; i++) {
+    let i = 0;
+    for (; i + 4 <= half; i += 4) {
+      const a = v128.load(at(x, o + i));
+      const b = v128.load(at(x, o + i + half));
+      const c1 = v128.load(at(cos, r + i));
+      const c2 = v128.load(at(cos, r + i + half));
+      const s1 = v128.load(at(sin, r + i));
+      const s2 = v128.load(at(sin, r + i + half));
+      const first = f32x4.add(f32x4.mul(a, c1), f32x4.mul(sign, f32x4.mul(b, transpose ? s2 : s1)));
+      const second = f32x4.sub(f32x4.mul(b, c2), f32x4.mul(sign, f32x4.mul(a, transpose ? s1 : s2)));
+      v128.store(at(out, o + i), first);
+      v128.store(at(out, o + i + half), second);
+    }
+    for (; i < half; i++) {
       const a = load<f32>(at(x, o + i));
       const b = load<f32>(at(x, o + i + half));
       const c1 = load<f32>(at(cos, r + i));
