@@ -4,8 +4,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { longMainThreadTasks } from "./mainThreadTasks";
 
-/** Steps per run: enough for the answers to change, few enough for SwiftShader on two cores. */
-const MAX_STEPS = Number(process.env.E2E_TRAIN_STEPS ?? 30);
+/**
+ * Steps per run, and answers every this many: a run must outlast the clicks that pause and stop it
+ * (the default's wasm step takes a few milliseconds; answers take most of a run's time). With
+ * E2E_BACKEND=webgpu on a software adapter, set fewer (SwiftShader took 456 s for the page's default run).
+ */
+const MAX_STEPS = Number(process.env.E2E_TRAIN_STEPS ?? 300);
+const GENERATE_EVERY = Number(process.env.E2E_GENERATE_EVERY ?? 50);
 
 declare global {
   interface Window {
@@ -50,6 +55,7 @@ test("train the bundled model: live chart, answers, pause/resume/stop, runs comp
   console.log(`backend: ${backend}`);
 
   await page.getByTestId("set-max-steps").fill(String(MAX_STEPS));
+  await page.getByTestId("set-generate-every").fill(String(GENERATE_EVERY));
   await page.screenshot({ path: "/tmp/training-before.png", fullPage: true });
 
   // Run 1 (the default strategy, markers), traced to attribute any long main-thread task.
