@@ -24,10 +24,11 @@ describe("the SIMD kernels", () => {
     expect(Array.from(c)).toEqual(expected);
   });
 
-  // Every path of the blocked product: 4-row and single-row blocks of 16 columns, then 4 and 1 columns.
+  // Every path of the blocked product: 4-row and single-row blocks of 8 columns, then 4 and 1 columns.
   it.each([
     [9, 37, 5],
-    [4, 16, 3],
+    [4, 8, 3],
+    [6, 13, 4],
     [3, 7, 11],
   ])("gemmNN accumulates alpha·A·B into C for [%i, %i] from K = %i", (M, N, K) => {
     const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i + 1));
