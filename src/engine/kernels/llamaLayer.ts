@@ -137,8 +137,9 @@ registerHostKernel<LlamaLayerAttrs>(
         if (p.b >= 0) simd.gemmNN(ones, m.put(inputs[p.b]), dst, Mj, outF, 1, 1);
         if (p.A < 0) return;
         const down = at[`down${j}`];
-        simd.gemmNT(from, m.put(inputs[p.A]), down, Mj, s.ranks[j], inF, 1);
-        simd.gemmNT(down, m.put(inputs[p.B]), dst, Mj, outF, s.ranks[j], a.scaling);
+        // Aᵀ and Bᵀ copied in transposed, for the blocked product (gemmNT's dot products are slower).
+        simd.gemmNN(from, m.putTransposed(inputs[p.A], s.ranks[j], inF), down, Mj, s.ranks[j], inF, 1);
+        simd.gemmNN(down, m.putTransposed(inputs[p.B], outF, s.ranks[j]), dst, Mj, outF, s.ranks[j], a.scaling);
       };
       simd.rmsNorm(x, wIn, at.h, s.N, s.H, a.eps);
       [Q, K, V].forEach((j) => project(j, at.h, at[["q", "k", "v"][j]]));

@@ -65,6 +65,13 @@ export class Arena {
     return at;
   }
 
+  /** A copy of `values` [rows, cols] transposed to [cols, rows]; returns its byte offset. */
+  putTransposed(values: Float32Array, rows: number, cols: number): number {
+    const at = this.reserve(values.length);
+    transposeInto(heap(this.k), at >> 2, values, rows, cols);
+    return at;
+  }
+
   /** Copies the floats at `at` into `out`. */
   get(at: number, out: Float32Array): void {
     out.set(heap(this.k).subarray(at >> 2, (at >> 2) + out.length));
@@ -92,6 +99,11 @@ function heap(k: Exports): Float32Array {
 }
 
 const align = (n: number) => (n + 15) & ~15;
+
+/** values [rows, cols] written transposed into mem from float index `base`. */
+function transposeInto(mem: Float32Array, base: number, values: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mem[base + c * rows + r] = values[r * cols + c];
+}
 
 /** Runs `f` with the kernels and a fresh arena (the memory is reused from call to call). */
 export function withSimd<T>(f: (k: SimdKernels, arena: Arena) => T): T {
@@ -155,7 +167,7 @@ function keep(k: Exports, w: ResidentMatrix): number {
   const mem = heap(k);
   const base = at >> 2;
   if (!w.transposed) mem.set(values, base);
-  else for (let r = 0; r < w.rows; r++) for (let c = 0; c < w.cols; c++) mem[base + c * w.rows + r] = values[r * w.cols + c];
+  else transposeInto(mem, base, values, w.rows, w.cols);
   const layouts = residents.get(w.key) ?? new Map<boolean, number>();
   layouts.set(w.transposed, at);
   residents.set(w.key, layouts);
