@@ -161,6 +161,11 @@ export function frozenLinear(ctx: LayerContext, path: string): FrozenLinear {
   };
 }
 
+/** Whether this pass applies LoRA dropout: a seed is given (training) and the adapter's rate is above 0. */
+export function loraDropoutActive(ctx: LayerContext): ctx is LayerContext & { dropoutSeed: number } {
+  return ctx.dropoutSeed !== null && (ctx.lora?.config.lora_dropout ?? 0) > 0;
+}
+
 /**
  * y = x W^T + b, plus PEFT LoRA when the adapter targets `path`:
  * y += dropout(x) A^T B^T * scaling (peft/tuners/lora/layer.py, Linear.forward).
@@ -169,9 +174,8 @@ export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tens
   const frozen = frozenLinear(ctx, path);
   const lora = ctx.lora?.modules.get(path);
   if (!lora || !ctx.lora) return frozenMatMul(x, frozen);
-  const p = ctx.lora.config.lora_dropout;
-  if (ctx.dropoutSeed === null || p === 0) return loraLinear(x, lora.A, lora.B, ctx.lora.scaling, frozen);
-  const xd = tf.dropout(x, p, undefined, ctx.dropoutSeed + lora.index);
+  if (!loraDropoutActive(ctx)) return loraLinear(x, lora.A, lora.B, ctx.lora.scaling, frozen);
+  const xd = tf.dropout(x, ctx.lora.config.lora_dropout, undefined, ctx.dropoutSeed + lora.index);
   const down = tf.matMul(xd, lora.A, false, true); // [N, r]
   const up = tf.matMul(down, lora.B, false, true); // [N, out]
   return tf.add(frozenMatMul(x, frozen), tf.mul(up, ctx.lora.scaling)) as tf.Tensor2D;

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import type { LoraAdapter } from "./loraConfig";
 import { headLogits, type LmHead } from "./head";
-import { selectRows } from "./layers";
+import { loraDropoutActive, selectRows } from "./layers";
 import type { CausalLM, LayerCache, LayerContext } from "./modelTypes";
 import { embeddingName, headName, wholeVocabMatrix } from "./weights";
 
@@ -75,7 +75,7 @@ export function forwardHidden(model: CausalLM, ids: tf.Tensor2D | number[][], op
   const rows = opts.outputRows ?? null;
   // LoRA dropout draws its mask over a linear's whole input, so taking rows inside the decoder would
   // change which units drop: with dropout on, the rows are taken after the last norm instead.
-  const dropout = ctx.dropoutSeed !== null && (lora?.config.lora_dropout ?? 0) > 0;
+  const dropout = loraDropoutActive(ctx);
   const out = architectureFor(model.config).forward(ctx, model.config, idsT, mask, opts.cache ?? null, embedding, dropout ? null : rows);
   if (idsT !== ids) idsT.dispose();
   const hidden = rows && dropout ? selectRows(out.hidden, rows) : out.hidden;

@@ -13,7 +13,17 @@ import { RMS_NORM_GRAD } from "../kernels/norms";
 import { SWIGLU, SWIGLU_GRAD } from "../kernels/elementwise";
 import { llamaLayer, llamaLayerFits } from "../kernels/llamaLayer";
 import { ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
-import { frozenBackward, frozenForward, frozenLinear, rmsNorm, rowSelector, selectRows, weight, type FrozenLinear } from "../layers";
+import {
+  frozenBackward,
+  frozenForward,
+  frozenLinear,
+  loraDropoutActive,
+  rmsNorm,
+  rowSelector,
+  selectRows,
+  weight,
+  type FrozenLinear,
+} from "../layers";
 import type { LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 
 /**
@@ -30,8 +40,7 @@ export function setHostLayer(m: HostLayerMode): void {
 
 /** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without LoRA dropout or Qwen3's q/k norms. */
 export function hostLayerApplies(ctx: LayerContext, c: ModelConfig): boolean {
-  const dropout = ctx.dropoutSeed !== null && (ctx.lora?.config.lora_dropout ?? 0) > 0;
-  return mode !== "off" && hostKernelsActive() && !c.qkNorm && !dropout;
+  return mode !== "off" && hostKernelsActive() && !c.qkNorm && !loraDropoutActive(ctx);
 }
 
 /** One of the layer's linears: the frozen weight and, when the adapter targets it, its A/B pair. */
