@@ -11,7 +11,7 @@ import { hostKernelsActive, runHostKernel } from "../kernels/host";
 import { LORA, LORA_GRAD } from "../kernels/lora";
 import { RMS_NORM_GRAD } from "../kernels/norms";
 import { SWIGLU, SWIGLU_GRAD } from "../kernels/elementwise";
-import { llamaLayer, llamaLayerFits } from "../kernels/llamaLayer";
+import { DOWN, GATE, K, llamaLayer, llamaLayerFits, O, Q, UP, V } from "../kernels/llamaLayer";
 import { ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
 import {
   frozenBackward,
@@ -57,8 +57,7 @@ const PROJECTIONS = [
   "mlp.gate_proj",
   "mlp.up_proj",
   "mlp.down_proj",
-] as const;
-const [Q, K, V, O, GATE, UP, DOWN] = PROJECTIONS.map((_, i) => i);
+] as const; // in the layer kernel's order (kernels/llamaLayer.ts: Q … DOWN)
 
 /** y = x·wᵀ (+ b) (+ s·(x·Aᵀ)·Bᵀ) and, with LoRA, down = x·Aᵀ, which the backward reuses. */
 function project(p: Projection, x: tf.Tensor2D, scaling: number): { y: tf.Tensor2D; down: tf.Tensor | null } {
@@ -110,20 +109,16 @@ export function hostDecoderLayer(
   const eps = { eps: c.normEps };
   const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
   if (mode === "auto" && llamaLayerFits(linears)) {
-    const inputs: tf.Tensor[] = [x, wIn, wPost, bias, rope.cos, rope.sin];
-    for (const pr of projections)
-      inputs.push(pr.frozen.w, ...(pr.frozen.b ? [pr.frozen.b] : []), ...(pr.lora ? [pr.lora.A, pr.lora.B] : []));
-    return llamaLayer(inputs, {
-      ...attention,
-      hidden: c.hiddenSize,
-      intermediate: c.intermediateSize,
-      eps: c.normEps,
-      scaling,
-      rows: rows ?? [],
-      biases: projections.map((pr) => pr.frozen.b !== undefined),
-      loras: projections.map((pr) => pr.lora !== null),
-      inputGrad,
-    });
+    const tensors = {
+      x,
+      wIn,
+      wPost,
+      bias,
+      ...rope,
+      projections: projections.map((pr) => ({ w: pr.frozen.w, b: pr.frozen.b, lora: pr.lora })),
+    };
+    const dims = { hidden: c.hiddenSize, intermediate: c.intermediateSize, eps: c.normEps, scaling, rows: rows ?? [], inputGrad };
+    return llamaLayer(tensors, { ...attention, ...dims });
   }
 
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

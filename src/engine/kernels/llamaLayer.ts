@@ -16,7 +16,7 @@ export const LLAMA_LAYER_GRAD = "PlaygroundLlamaLayerGrad";
 
 /** The layer's linears in input order: q, k, v, o, gate, up, down. */
 export const PROJECTION_COUNT = 7;
-const [Q, K, V, O, GATE, UP, DOWN] = [0, 1, 2, 3, 4, 5, 6];
+export const [Q, K, V, O, GATE, UP, DOWN] = [0, 1, 2, 3, 4, 5, 6];
 
 export interface LlamaLayerAttrs extends Pick<RowAttentionAttrs, "B" | "T" | "nH" | "nKV" | "d"> {
   hidden: number;
@@ -231,18 +231,43 @@ registerHostKernel<LlamaLayerAttrs>(
   },
 );
 
+/** One of the layer's linears as the kernel takes it: the frozen weight [out, in], its bias, its LoRA pair. */
+export interface LayerProjection {
+  w: tf.Tensor;
+  b?: tf.Tensor;
+  lora: { A: tf.Tensor; B: tf.Tensor } | null;
+}
+
+/** The layer's tensors: its input x [B·T, H], norm weights, attention bias and rotary tables, and its linears in PROJECTION order. */
+export interface LayerTensors {
+  x: tf.Tensor2D;
+  wIn: tf.Tensor;
+  wPost: tf.Tensor;
+  bias: tf.Tensor;
+  cos: tf.Tensor;
+  sin: tf.Tensor;
+  projections: LayerProjection[];
+}
+
 /**
- * The layer as one differentiable op over `inputs` (see X … FIRST_PROJECTION, projectionInputs):
- * y [R, H] (R = the rows kept, or all B·T), with gradients into x and the LoRA pairs. The tensors
- * made outside that the backward reads (x, the bias and rotary tables) are saved with the packed
- * activations; the weights and LoRA pairs outlive the step.
+ * The layer as one differentiable op: y [R, H] (R = the rows kept, or all B·T), with gradients into
+ * x and the LoRA pairs. The tensors made outside that the backward reads (x, the bias and rotary
+ * tables) are saved with the packed activations; the weights and LoRA pairs outlive the step.
  */
-export function llamaLayer(inputs: tf.Tensor[], attrs: LlamaLayerAttrs): tf.Tensor2D {
-  const trained = projectionInputs(attrs).flatMap((p) => (p.A >= 0 ? [inputs[p.A], inputs[p.B]] : []));
+export function llamaLayer(t: LayerTensors, dims: Omit<LlamaLayerAttrs, "biases" | "loras">): tf.Tensor2D {
+  if (t.projections.length !== PROJECTION_COUNT) throw new Error(`internal: ${t.projections.length} projections for the layer kernel`);
+  const inputs: tf.Tensor[] = [t.x, t.wIn, t.wPost, t.bias, t.cos, t.sin];
+  for (const p of t.projections) inputs.push(p.w, ...(p.b ? [p.b] : []), ...(p.lora ? [p.lora.A, p.lora.B] : []));
+  const attrs: LlamaLayerAttrs = {
+    ...dims,
+    biases: t.projections.map((p) => p.b !== undefined),
+    loras: t.projections.map((p) => p.lora !== null),
+  };
+  const trained = t.projections.flatMap((p) => (p.lora ? [p.lora.A, p.lora.B] : []));
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [y, packed] = runHostKernel(LLAMA_LAYER, inputs, attrs);
-    save([inputs[X], inputs[BIAS], inputs[COS], inputs[SIN], packed]);
+    save([t.x, t.bias, t.cos, t.sin, packed]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, [x, bias, cos, sin, packedS]: tf.Tensor[]) => {
@@ -252,5 +277,5 @@ export function llamaLayer(inputs: tf.Tensor[], attrs: LlamaLayerAttrs): tf.Tens
       },
     };
   });
-  return op(inputs[X], ...trained) as tf.Tensor2D;
+  return op(t.x, ...trained) as tf.Tensor2D;
 }
