@@ -47,17 +47,27 @@ export function lossRows(labels: number[][]): LossRows | null {
   const shifted = shiftLabels(labels);
   const last = Math.max(...shifted.map((row) => row.findLastIndex((l) => l !== IGNORE_INDEX)));
   if (last < 0) return null;
-  const length = last + 1;
+  const { rows, targets } = countedRows(shifted, last + 1);
+  return { length: last + 1, rows, targets };
+}
+
+/**
+ * The counted positions among each example's first `length` shifted labels, as rows of their
+ * concatenation (b·length + t when every example has that many), with their targets.
+ */
+function countedRows(shifted: number[][], length: number): Omit<LossRows, "length"> & { positions: number } {
   const rows: number[] = [];
   const targets: number[] = [];
-  shifted.forEach((row, b) =>
-    row.slice(0, length).forEach((l, t) => {
-      if (l === IGNORE_INDEX) return;
-      rows.push(b * length + t);
-      targets.push(l);
-    }),
-  );
-  return { length, rows, targets };
+  let positions = 0;
+  for (const row of shifted)
+    for (const l of row.slice(0, length)) {
+      if (l !== IGNORE_INDEX) {
+        rows.push(positions);
+        targets.push(l);
+      }
+      positions++;
+    }
+  return { rows, targets, positions };
 }
 
 /**
@@ -67,20 +77,12 @@ export function lossRows(labels: number[][]): LossRows | null {
  * the result is identical because ignored positions never enter the mean.
  */
 export function causalLmLossFromHidden(hidden: tf.Tensor2D, head: LmHead, labels: number[][]): tf.Scalar {
-  const T = labels[0].length;
-  const shifted = shiftLabels(labels).flat();
-  const counted = shifted.flatMap((l, i) => (l === IGNORE_INDEX ? [] : [i]));
-  if (counted.length === 0) return tf.scalar(NaN); // 0/0 as torch gives for an all-ignored batch
-  if (hidden.shape[0] !== shifted.length) {
-    throw new Error(`the loss got ${hidden.shape[0]} hidden rows for ${labels.length} examples of ${T} labels`);
+  const { rows, targets, positions } = countedRows(shiftLabels(labels), Infinity);
+  if (rows.length === 0) return tf.scalar(NaN); // 0/0 as torch gives for an all-ignored batch
+  if (hidden.shape[0] !== positions) {
+    throw new Error(`the loss got ${hidden.shape[0]} hidden rows for ${labels.length} examples of ${positions} labels in all`);
   }
-  return tf.tidy(() =>
-    countedRowsLoss(
-      selectRows(hidden, counted),
-      head,
-      counted.map((i) => shifted[i]),
-    ),
-  );
+  return tf.tidy(() => countedRowsLoss(selectRows(hidden, rows), head, targets));
 }
 
 /**
