@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GENERATED, generatedKernels } from "../../../../scripts/kernels/build";
-import { withSimd } from "./simd";
+import { RESIDENT_MAX_BYTES, withResidentSimd, withSimd } from "./simd";
 
 describe("the SIMD kernels", () => {
   it("are the build of assembly/index.ts (run npm run build:kernels after editing it)", async () => {
@@ -45,5 +45,31 @@ describe("the SIMD kernels", () => {
         const dot = Array.from({ length: K }, (_, k) => a[i * K + k] * b[k * N + j]).reduce((x, y) => x + y, 0);
         expect(c[i * N + j]).toBeCloseTo(c0[i * N + j] + 0.5 * dot, 5);
       }
+  });
+
+  it("keep matrices across calls, transposed where asked, and drop them all when the next would pass the limit", () => {
+    // Two matrices of 0.6 × the limit: the second cannot join the first, so the first is dropped.
+    const rows = 4;
+    const cols = Math.floor((0.6 * RESIDENT_MAX_BYTES) / 4 / rows);
+    const matrix = (seed: number) => Float32Array.from({ length: rows * cols }, (_, i) => ((i * 7 + seed) % 13) - 6);
+    const [first, second] = [matrix(1), matrix(2)];
+    const keys = [{}, {}];
+    let reads = 0;
+    const kept = (key: object, values: Float32Array) => ({ key, values: () => (reads++, values), rows, cols, transposed: true });
+    // Row 0 of the transposed [cols, rows] matrix is column 0 of the original.
+    const column0 = (key: object, values: Float32Array) =>
+      withResidentSimd([kept(key, values)], (_k, m, [at]) => {
+        const out = new Float32Array(rows);
+        m.get(at, out);
+        m.zeros(rows * cols); // an arena above the kept matrices leaves them as they are
+        return Array.from(out);
+      });
+    const expected = (values: Float32Array) => Array.from({ length: rows }, (_, r) => values[r * cols]);
+    expect(column0(keys[0], first)).toEqual(expected(first));
+    expect(column0(keys[0], first)).toEqual(expected(first));
+    expect(reads).toBe(1); // kept: read once
+    expect(column0(keys[1], second)).toEqual(expected(second));
+    expect(column0(keys[0], first)).toEqual(expected(first));
+    expect(reads).toBe(3); // the first was dropped for the second, and copied in again
   });
 });

@@ -85,10 +85,15 @@ export class Arena {
   private reserve(n: number): number {
     const at = this.top;
     this.top = align(at + 4 * n);
-    const missing = this.top - this.k.memory.buffer.byteLength;
-    if (missing > 0) this.k.memory.grow(Math.ceil(missing / PAGE));
+    growTo(this.k, this.top);
     return at;
   }
+}
+
+/** Grows the module's memory to hold `end` bytes. */
+function growTo(k: Exports, end: number): void {
+  const missing = end - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / PAGE));
 }
 
 /** One view of the whole memory, made again only after the memory grew (which detaches the old one). */
@@ -126,10 +131,9 @@ export interface ResidentMatrix {
  */
 export const RESIDENT_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Kept matrices, below every arena: their offsets by data id and layout, and where the arenas start. */
+/** Kept matrices, from the heap base up, below every arena: their offsets by data id and layout, and where the arenas start. */
 let residents = new WeakMap<object, Map<boolean, number>>();
 let residentEnd = -1;
-let residentBytes = 0;
 
 function residentTop(k: Exports): number {
   if (residentEnd < 0) residentEnd = align(k.heapBase());
@@ -147,10 +151,9 @@ export function withResidentSimd<T>(matrices: ResidentMatrix[], f: (k: SimdKerne
   const bytes = missing.reduce((n, w) => n + align(4 * w.rows * w.cols), 0);
   if (bytes > RESIDENT_MAX_BYTES)
     throw new Error(`internal: ${bytes} bytes of resident matrices asked at once, past ${RESIDENT_MAX_BYTES}`);
-  if (residentBytes + bytes > RESIDENT_MAX_BYTES) {
+  if (residentTop(k) - align(k.heapBase()) + bytes > RESIDENT_MAX_BYTES) {
     residents = new WeakMap();
     residentEnd = align(k.heapBase());
-    residentBytes = 0;
   }
   const at = matrices.map((w) => residents.get(w.key)?.get(w.transposed) ?? keep(k, w));
   return f(k, new Arena(k), at);
@@ -158,11 +161,8 @@ export function withResidentSimd<T>(matrices: ResidentMatrix[], f: (k: SimdKerne
 
 function keep(k: Exports, w: ResidentMatrix): number {
   const at = residentTop(k);
-  const n = w.rows * w.cols;
-  residentEnd = align(at + 4 * n);
-  residentBytes += residentEnd - at;
-  const missing = residentEnd - k.memory.buffer.byteLength;
-  if (missing > 0) k.memory.grow(Math.ceil(missing / PAGE));
+  residentEnd = align(at + 4 * w.rows * w.cols);
+  growTo(k, residentEnd);
   const values = w.values();
   const mem = heap(k);
   const base = at >> 2;
