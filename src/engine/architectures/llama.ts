@@ -218,13 +218,14 @@ function llamaForward(
   const bias = causalPaddingBias(mask, T);
   let x = embedTokens(ctx, embedding, ids); // [B·T, H]
   const newCache: LayerCache[] = [];
-  const linears = llamaLinears(c);
+  let linears: LinearModule[] | null = null; // made only for the host layer, not on every generated token
   for (let i = 0; i < c.numLayers; i++) {
     const rows = i === c.numLayers - 1 ? outputRows : null;
     if (!cache && hostLayerApplies(ctx, c)) {
       // Nothing upstream of layer 0 trains unless the adapter trains new embedding rows.
       const inputGrad = i > 0 || ctx.lora?.newTokenRows != null;
       const dims = { B, T, nH: c.numHeads, nKV: c.numKvHeads, d: c.headDim };
+      linears ??= llamaLinears(c);
       x = hostDecoderLayer(ctx, c, i, x, dims, rope, bias, rows, inputGrad, linears);
       continue;
     }
