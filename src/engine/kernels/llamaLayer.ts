@@ -129,7 +129,8 @@ registerHostKernel<LlamaLayerAttrs>(
       const base = m.zeros(total(layout));
       const at = savedOffsets(layout, base);
       const [x, wIn, wPost, bias, cos, sin] = [X, W_IN, W_POST, BIAS, COS, SIN].map((i) => m.put(inputs[i]));
-      const ones = m.put(new Float32Array(s.N).fill(1));
+      // A column of ones: b added to every row as the product ones [M, 1] · b [1, out]; only with biases.
+      const ones = a.biases.some((b) => b) ? m.put(new Float32Array(s.N).fill(1)) : -1;
       // dst [M, out] += x·wᵀ + b + s·(x·Aᵀ)·Bᵀ, saving x·Aᵀ for the backward.
       const project = (j: number, from: number, dst: number) => {
         const [Mj, inF, outF, p] = [s.M[j], s.ins[j], s.outs[j], P[j]];
