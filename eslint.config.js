@@ -28,6 +28,7 @@ export default tseslint.config(
       "node_modules/",
       "dist/",
       "dist-e2e/",
+      "dist-e2e-*/",
       "test-results/",
       "playwright-report/",
       "public/",

@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 const systemChromium = "/usr/bin/chromium";
 // E2E_PORT lets two e2e runs share a machine without sharing (and closing) one dev server.
 const port = Number(process.env.E2E_PORT ?? 5173);
+// Each port builds into its own folder, so two runs never overwrite each other's build.
+const outDir = port === 5173 ? "dist-e2e" : `dist-e2e-${port}`;
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? (existsSync(systemChromium) ? systemChromium : undefined);
 
 export default defineConfig({
@@ -34,7 +36,7 @@ export default defineConfig({
   },
   webServer: {
     // A production build, as users get it (see vite.config.ts); the harness pages are included.
-    command: `E2E_BUILD=1 npx vite build --outDir dist-e2e --emptyOutDir && npx vite preview --outDir dist-e2e --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `E2E_BUILD=1 npx vite build --outDir ${outDir} --emptyOutDir && npx vite preview --outDir ${outDir} --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
