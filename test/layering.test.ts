@@ -53,6 +53,14 @@ describe("eslint holds the layout", () => {
       ["src/core/lintProbeA.ts", 'import { b } from "./lintProbeB";\nexport const a = (): number => b() + 1;\n'],
       ["src/core/lintProbeB.ts", 'import { a } from "./lintProbeA";\nexport const b = (): number => a() - 1;\n'],
     ]);
-    expect(ids).toContain("import-x/no-cycle");
+    expect(ids).toContain("local/import-cycle");
+  });
+
+  it("refuses a circle made of type-only imports (import-x/no-cycle lets it pass)", async () => {
+    const ids = await lintProbe([
+      ["src/core/lintProbeA.ts", 'import type { B } from "./lintProbeB";\nexport interface A {\n  b: B;\n}\n'],
+      ["src/core/lintProbeB.ts", 'import type { A } from "./lintProbeA";\nexport interface B {\n  a: A | null;\n}\n'],
+    ]);
+    expect(ids).toContain("local/import-cycle");
   });
 });

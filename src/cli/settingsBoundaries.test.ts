@@ -4,7 +4,7 @@
 // because the CLI is the one layer allowed to import both core and its own flag reader.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_STATE, type PlaygroundState } from "../core/playgroundState";
+import { DEFAULT_STATE, type PlaygroundSnapshot } from "../core/playgroundState";
 import { toWorkerSchema } from "../core/protocol";
 import { decodeShareHash, encodeShareHash, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { readNumber, type NumberField } from "../core/settings/fields";
@@ -87,7 +87,7 @@ describe("the settings table is the one definition", () => {
   });
 
   it("a playground with epochs 2.5 survives the autosave and a share link", () => {
-    const state: PlaygroundState = { ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, epochs: 2.5 } };
+    const state: PlaygroundSnapshot = { ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, epochs: 2.5 } };
     const link = decodeShareHash(encodeShareHash(state));
     const saved = parseAutosave(serializeAutosave(state));
     expect(link.ok && link.state.training.epochs).toBe(2.5);

@@ -43,7 +43,7 @@ export const BUNDLED_MODEL_MASKING: MaskingOptions = {
   instructionTemplate: { text: NOTEBOOK_TEMPLATES.instruction.trim() },
 };
 
-export interface PlaygroundState {
+export interface PlaygroundSnapshot {
   examples: ChatExample[];
   holdout: { prompt: string; expected: string };
   formatting: Formatting;
@@ -52,7 +52,7 @@ export interface PlaygroundState {
   training: TrainingSettings;
 }
 
-export const DEFAULT_STATE: PlaygroundState = {
+export const DEFAULT_STATE: PlaygroundSnapshot = {
   examples: DEFAULT_EXAMPLES,
   holdout: DEFAULT_HOLDOUT,
   formatting: DEFAULT_FORMATTING,

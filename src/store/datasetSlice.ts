@@ -1,46 +1,16 @@
 // Loading a dataset file: read in the dataset worker (workers/dataset.worker.ts) with progress,
 // previewed before anything changes, then replacing the examples on the user's word, with an undo.
 import type { StateCreator } from "zustand";
-import type { DatasetResult } from "../core/dataset/types";
 import type { WorkerReadOptions } from "../core/dataset/workerProtocol";
-import type { ChatExample } from "../core/types";
 import { createDatasetWorkerClient } from "./datasetWorker";
 import { WorkerStoppedError } from "./pendingCalls";
-import type { PlaygroundState } from "./playgroundStore";
+import type { DatasetSlice, PlaygroundState } from "./state";
 
 /**
  * The example editor and the mask view render and tokenize every example on the page; beyond this
  * many they make it crawl, so a bigger dataset replaces the examples with its first ones.
  */
 export const MAX_EDITOR_EXAMPLES = 1000;
-
-export type DatasetLoad =
-  | { phase: "idle" }
-  | { phase: "reading"; id: number; fileName: string; bytesRead: number; totalBytes: number | null; startedAt: number; ignored: string[] }
-  /** Read (successfully or not): shown as a preview; nothing is replaced until the user says so. */
-  | { phase: "preview"; result: DatasetResult; ms: number; ignored: string[] }
-  /** The read ended without a result: cancelled, refused, or the worker stopped. */
-  | { phase: "stopped"; fileName: string; tone: "info" | "error"; message: string };
-
-export interface DatasetReplacement {
-  fileName: string;
-  /** How many examples replaced the previous ones. */
-  count: number;
-  previous: ChatExample[];
-}
-
-export interface DatasetSlice {
-  dataset: DatasetLoad;
-  /** The last replacement, for Undo. */
-  datasetUndo: DatasetReplacement | null;
-  /** Reads the first file (the rest are named in the preview as ignored). */
-  readDatasetFiles: (files: readonly File[]) => void;
-  cancelDatasetRead: () => void;
-  /** Replaces the examples with the previewed ones (at most MAX_EDITOR_EXAMPLES). */
-  replaceWithDataset: () => void;
-  dismissDataset: () => void;
-  undoDatasetReplace: () => void;
-}
 
 /** Files that are obviously not datasets, with where they belong. */
 function refusal(name: string): string | null {

@@ -2,25 +2,7 @@
 import type { StateCreator } from "zustand";
 import { DEFAULT_EXAMPLES, DEFAULT_HOLDOUT } from "../core/defaults";
 import type { ChatExample, Role, Turn } from "../core/types";
-import type { PlaygroundState } from "./playgroundStore";
-
-export interface Holdout {
-  prompt: string;
-  /** The answer the notebook hoped to see generated (`bueno`). */
-  expected: string;
-}
-
-export interface ExamplesSlice {
-  examples: ChatExample[];
-  holdout: Holdout;
-  setTurn: (example: number, turn: number, patch: Partial<Turn>) => void;
-  addTurn: (example: number) => void;
-  removeTurn: (example: number, turn: number) => void;
-  addExample: () => void;
-  removeExample: (example: number) => void;
-  moveExample: (example: number, delta: -1 | 1) => void;
-  setHoldout: (patch: Partial<Holdout>) => void;
-}
+import type { ExamplesSlice, PlaygroundState } from "./state";
 
 let nextId = 1;
 const newId = () => `ex-new-${Date.now().toString(36)}-${nextId++}`;

@@ -9,7 +9,7 @@ import { answerMatches } from "../core/trainingData";
 import { IGNORE_INDEX } from "../core/types";
 import { computeMaskView } from "./maskViewMemo";
 import { usePlayground } from "./playgroundStore";
-import type { ReplayStep } from "./replaySlice";
+import type { ReplayStep } from "./state";
 import { runWallMs, type RunRecord } from "./runRecord";
 import { currentTokenizer } from "./tokenizerHolder";
 import { startRun, stopRun, trainingDataFor } from "./trainingActions";

@@ -1,13 +1,14 @@
 // Startup and autosave: restore the autosaved playground, open a share link in the address, and
 // keep saving (debounced) to local storage. Storage and the address bar come from the environment
 // (./environment), so tests run this against a fake one.
-import type { PlaygroundState as SharedState } from "../core/playgroundState";
+import type { PlaygroundSnapshot } from "../core/playgroundState";
 import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { formatBytes } from "../core/dataset/bytes";
 import { environment, type Environment } from "./environment";
 import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
-import { usePlayground, type PlaygroundState } from "./playgroundStore";
-import { textChars, type Notice } from "./sharingSlice";
+import { usePlayground } from "./playgroundStore";
+import type { Notice, PlaygroundState } from "./state";
+import { textChars } from "./sharingSlice";
 
 export const AUTOSAVE_KEY = "finetuning-playground:autosave";
 /** Where an autosave that could not be read is moved, so the next save does not destroy it. */
@@ -24,7 +25,7 @@ function canonical(value: unknown): string {
   );
 }
 
-export const samePlayground = (a: SharedState, b: SharedState) => canonical(a) === canonical(b);
+export const samePlayground = (a: PlaygroundSnapshot, b: PlaygroundSnapshot) => canonical(a) === canonical(b);
 
 /** What the autosave holds now (canonical), so an equal state is not written again. */
 let lastSaved: string | null = null;
@@ -54,7 +55,7 @@ function restoreAutosave(env: Environment): void {
 }
 
 /** Opens the share link in the address, asking first when it would replace the user's own edits. */
-function openShareHash(env: Environment, defaults: SharedState): void {
+function openShareHash(env: Environment, defaults: PlaygroundSnapshot): void {
   const hash = env.location.hash;
   if (hash === "" || hash === "#") return;
   const decoded = decodeShareHash(hash);

@@ -1,27 +1,18 @@
 // The whole UI state as one typed zustand store made of slices. Everything here is plain data (it
-// could go into a share URL); the tokenizer object is kept in tokenizerHolder.
+// could go into a share URL); the tokenizer object is kept in tokenizerHolder. The state type is in
+// state.ts, which the slices import instead of this module.
 import { create } from "zustand";
-import { createDatasetSlice, type DatasetSlice } from "./datasetSlice";
-import { createExamplesSlice, type ExamplesSlice } from "./examplesSlice";
-import { createReplaySlice, type ReplaySlice } from "./replaySlice";
-import { createRunsSlice, type RunsSlice } from "./runsSlice";
-import { createSettingsSlice, type SettingsSlice } from "./settingsSlice";
-import { createSharingSlice, type SharingSlice } from "./sharingSlice";
-import { createTokenizerSlice, type TokenizerSlice } from "./tokenizerSlice";
-import { createTrainerSlice, type TrainerSlice } from "./trainerSlice";
-import { createTrainingSettingsSlice, type TrainingSettingsSlice } from "./trainingSettingsSlice";
-import { createTrainingSlice, type TrainingSlice } from "./trainingSlice";
-
-export type PlaygroundState = ExamplesSlice &
-  SettingsSlice &
-  TokenizerSlice &
-  TrainingSettingsSlice &
-  DatasetSlice &
-  SharingSlice &
-  TrainingSlice &
-  RunsSlice &
-  ReplaySlice &
-  TrainerSlice;
+import { createDatasetSlice } from "./datasetSlice";
+import { createExamplesSlice } from "./examplesSlice";
+import { createReplaySlice } from "./replaySlice";
+import { createRunsSlice } from "./runsSlice";
+import { createSettingsSlice } from "./settingsSlice";
+import { createSharingSlice } from "./sharingSlice";
+import { createTokenizerSlice } from "./tokenizerSlice";
+import { createTrainerSlice } from "./trainerSlice";
+import { createTrainingSettingsSlice } from "./trainingSettingsSlice";
+import { createTrainingSlice } from "./trainingSlice";
+import type { PlaygroundState } from "./state";
 
 export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createExamplesSlice(...a),

@@ -2,45 +2,8 @@
 // worker reported (steps, generations, state, errors). The worker bridge records each message here as
 // it arrives; runsStorage.ts loads the runs from the browser's database at start and saves every change.
 import type { StateCreator } from "zustand";
-import type { StorageEstimate } from "../core/hub/download";
-import type { PlaygroundState } from "./playgroundStore";
-import { RUN_LIMITS, type RunRecord } from "./runRecord";
-
-/** Where the runs are kept, and what went wrong keeping them (runsStorage.ts writes it). */
-export interface RunsStorageState {
-  /** "loading" until the database is read; "memory" where runs last only as long as the tab. */
-  status: "loading" | "saved" | "memory";
-  /** Why the last save failed and what to do (when the storage is full: which runs to delete); null once a save works. */
-  saveError: string | null;
-  /** What the load found: records it could not read, a failed move from localStorage, why runs are not kept. */
-  notices: string[];
-  /** Records that could not be read: still stored until removed. */
-  skippedIds: string[];
-  /** Per run: its stored record in characters of JSON (its adapter's size is run.storedAdapter.bytes). */
-  recordBytes: Record<string, number>;
-  /** The whole site's storage use and quota (hub models included); null where the browser does not say. */
-  estimate: StorageEstimate | null;
-}
-
-export interface RunsSlice {
-  runs: Record<string, RunRecord>;
-  /** Oldest first. */
-  runOrder: string[];
-  /** Runs overlaid in the loss chart (the current run is always drawn). */
-  overlay: string[];
-  baselineRunId: string | null;
-  /** The run the training panel shows. */
-  currentRunId: string | null;
-  addRun: (run: RunRecord) => void;
-  updateRun: (id: string, update: (run: RunRecord) => Partial<RunRecord>) => void;
-  deleteRun: (id: string) => void;
-  /** Adds runs from files (newest last), as many as RUN_LIMITS.maxRuns allows; returns the ones added. */
-  importRuns: (runs: RunRecord[]) => RunRecord[];
-  runsStorage: RunsStorageState;
-  toggleOverlay: (id: string) => void;
-  setBaseline: (id: string | null) => void;
-  setCurrentRun: (id: string | null) => void;
-}
+import type { PlaygroundState, RunsSlice } from "./state";
+import { RUN_LIMITS } from "./runRecord";
 
 export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> = (set, get) => {
   return {

@@ -5,7 +5,8 @@
 // in the store's runsStorage state. startRunsStorage() is called once by the page's entry.
 import type { StorageEstimate } from "../core/hub/download";
 import { environment, type Environment } from "./environment";
-import { usePlayground, type PlaygroundState } from "./playgroundStore";
+import { usePlayground } from "./playgroundStore";
+import type { PlaygroundState, RunsStorageState } from "./state";
 import type { RunRecord } from "./runRecord";
 import {
   adapterBytes,
@@ -18,7 +19,6 @@ import {
   type StoredAdapter,
 } from "./runsPersistence";
 import { clearJournal, writeJournal } from "./runsJournal";
-import type { RunsStorageState } from "./runsSlice";
 import * as bridge from "./workerBridge";
 
 const SAVE_EVERY_MS = 1000;

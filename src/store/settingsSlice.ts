@@ -3,26 +3,7 @@
 import type { StateCreator } from "zustand";
 import { DEFAULT_FORMATTING } from "../core/defaults";
 import { DEFAULT_STATE } from "../core/playgroundState";
-import type { TrainerName } from "../core/trainers";
-import type { Formatting, MaskingOptions, StrategyName } from "../core/types";
-import type { PlaygroundState } from "./playgroundStore";
-
-export interface CompareSettings {
-  enabled: boolean;
-  /** The strategy shown under each example next to `masking.strategy`. */
-  strategy: StrategyName;
-  /** A trainer preset shown on the second side instead of `strategy` (its options: the trainer slice's). */
-  trainer: TrainerName | null;
-}
-
-export interface SettingsSlice {
-  formatting: Formatting;
-  masking: MaskingOptions;
-  compare: CompareSettings;
-  setFormatting: (formatting: Formatting) => void;
-  setMasking: (patch: Partial<MaskingOptions>) => void;
-  setCompare: (patch: Partial<CompareSettings>) => void;
-}
+import type { PlaygroundState, SettingsSlice } from "./state";
 
 export const createSettingsSlice: StateCreator<PlaygroundState, [], [], SettingsSlice> = (set) => ({
   formatting: structuredClone(DEFAULT_FORMATTING),

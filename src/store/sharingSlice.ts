@@ -2,64 +2,17 @@
 // Data & sharing panel can say it, and replacing the whole playground with an undo.
 import type { StateCreator } from "zustand";
 import { encodeShareHash, exportStateFile, importStateFile, MAX_SHARE_HASH_CHARS, MAX_SHARE_JSON_CHARS } from "../core/share/codec";
-import type { PlaygroundState as SharedState } from "../core/playgroundState";
+import type { PlaygroundSnapshot } from "../core/playgroundState";
 import { environment } from "./environment";
 import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
-import type { PlaygroundState } from "./playgroundStore";
-
-export type ShareStatus =
-  | { kind: "idle" }
-  | { kind: "copied"; url: string }
-  /** The clipboard refused; the link is shown for the user to copy. */
-  | { kind: "manual"; url: string; reason: string }
-  | { kind: "too-large"; chars: number; limit: number; what: "link" | "data" };
-
-/** A message with its place (the key it is stored under) and a next step the UI renders as a button. */
-export interface Notice {
-  tone: "info" | "warning" | "error";
-  title: string;
-  detail: string;
-  /** Offered as "Download …": a file that keeps what could not be applied or stored. */
-  download?: { label: string; fileName: string; text: string };
-}
-
-export interface PlaygroundReplacement {
-  /** What replaced it, e.g. "the shared playground" or "playground.json". */
-  what: string;
-  previous: SharedState;
-}
-
-export type AutosaveStatus = { kind: "off" } | { kind: "saved"; at: number } | { kind: "failed"; notice: Notice };
-
-export interface SharingSlice {
-  share: ShareStatus;
-  /** Opening a share link: its error, or what was done. */
-  linkNotice: Notice | null;
-  /** A share link that waits for the user: replace their edited playground, or keep it. */
-  pendingShared: SharedState | null;
-  /** Restoring or writing the autosave. */
-  autosave: AutosaveStatus;
-  restoreNotice: Notice | null;
-  /** Export / import. */
-  fileNotice: Notice | null;
-  playgroundUndo: PlaygroundReplacement | null;
-  copyShareLink: () => Promise<void>;
-  dismissShare: () => void;
-  exportPlayground: () => { fileName: string; text: string };
-  importPlayground: (text: string, fileName: string) => void;
-  /** Replace everything with `state`, remembering the current playground for Undo. */
-  replacePlayground: (state: SharedState, what: string) => void;
-  undoPlaygroundReplace: () => void;
-  resolvePendingShared: (accept: boolean) => void;
-  dismissNotice: (which: "linkNotice" | "restoreNotice" | "fileNotice") => void;
-}
+import type { PlaygroundState, SharingSlice } from "./state";
 
 export function playgroundFileName(date = new Date()): string {
   return `playground-${date.toISOString().slice(0, 10)}.json`;
 }
 
 /** Characters of the turns and holdout: a lower bound on the JSON size, cheap on 100k examples. */
-export function textChars(state: SharedState): number {
+export function textChars(state: PlaygroundSnapshot): number {
   let n = state.holdout.prompt.length + state.holdout.expected.length;
   for (const ex of state.examples) for (const t of ex.turns) n += t.content.length + 30;
   return n;

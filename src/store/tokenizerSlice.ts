@@ -3,41 +3,9 @@
 import type { StateCreator } from "zustand";
 import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles, loadTokenizerFromUrls } from "../core/tokenizer/load";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import type { PlaygroundState } from "./playgroundStore";
+import type { PlaygroundState, TokenizerInfo, TokenizerSlice } from "./state";
 import { setCurrentTokenizer } from "./tokenizerHolder";
 import { environment } from "./environment";
-
-/** What the header and the tokenizer panel show; the tokenizer object itself is in tokenizerHolder. */
-export interface TokenizerInfo {
-  name: string;
-  vocabSize: number;
-  bosToken: string | null;
-  bosId: number | null;
-  eosToken: string | null;
-  eosId: number | null;
-  padToken: string | null;
-  padId: number | null;
-  hasChatTemplate: boolean;
-}
-
-export interface TokenizerStatus {
-  /** What is being loaded right now (shown as "loading …"), or null. */
-  loading: string | null;
-  /** The last load's failure, shown until the next load starts. */
-  error: string | null;
-  info: TokenizerInfo | null;
-  /** Bumped on every successful load, so memoized views recompute. */
-  version: number;
-}
-
-export interface TokenizerSlice {
-  tokenizer: TokenizerStatus;
-  loadBundledTokenizer: () => Promise<void>;
-  loadHubTokenizer: (modelId: string) => Promise<void>;
-  loadDroppedTokenizer: (files: File[]) => Promise<void>;
-  /** A model's own tokenizer files (hub download or dropped folder), named after the model. */
-  loadModelTokenizer: (name: string, tokenizerJson: unknown, tokenizerConfig: unknown) => Promise<void>;
-}
 
 function infoOf(t: PlaygroundTokenizer): TokenizerInfo {
   return {

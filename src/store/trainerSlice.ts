@@ -4,26 +4,8 @@
 // stay valid without a schema change.
 import type { StateCreator } from "zustand";
 import { TRAINERS, type TrainerName } from "../core/trainers";
-import type { RowShape } from "../core/trainers/pageRow";
 import type { TrainerChoice } from "../core/trainers/trainerView";
-import type { PlaygroundState } from "./playgroundStore";
-
-export interface TrainerSettings {
-  /** null: the chips show the masking strategy. */
-  name: TrainerName | null;
-  /** Per tool, only the options the user set (KEY → value as after KEY= on the CLI). */
-  options: Record<TrainerName, Record<string, string>>;
-  /** How each example is given to the tool as a dataset row. */
-  row: RowShape;
-}
-
-export interface TrainerSlice {
-  trainer: TrainerSettings;
-  setTrainer: (name: TrainerName | null) => void;
-  /** `value` null: back to the tool's default. */
-  setTrainerOption: (name: TrainerName, key: string, value: string | null) => void;
-  setTrainerRow: (row: RowShape) => void;
-}
+import type { PlaygroundState, TrainerSettings, TrainerSlice } from "./state";
 
 const noOptions = () => Object.fromEntries(TRAINERS.map((t) => [t.name, {}])) as Record<TrainerName, Record<string, string>>;
 

@@ -1,16 +1,8 @@
 // Which model trains and with what settings: the part of the playground state the training panel
 // edits (and the share URL carries).
 import type { StateCreator } from "zustand";
-import { BUNDLED_MODEL_TRAINING, type LoraSettings, type ModelSource, type TrainingSettings } from "../core/playgroundState";
-import type { PlaygroundState } from "./playgroundStore";
-
-export interface TrainingSettingsSlice {
-  model: ModelSource;
-  training: TrainingSettings;
-  setModel: (model: ModelSource) => void;
-  setTraining: (patch: Partial<Omit<TrainingSettings, "lora">>) => void;
-  setLora: (patch: Partial<LoraSettings>) => void;
-}
+import { BUNDLED_MODEL_TRAINING } from "../core/playgroundState";
+import type { PlaygroundState, TrainingSettingsSlice } from "./state";
 
 export const createTrainingSettingsSlice: StateCreator<PlaygroundState, [], [], TrainingSettingsSlice> = (set) => ({
   model: { kind: "bundled" },

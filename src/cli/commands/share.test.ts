@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { compressToEncodedURIComponent } from "lz-string";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_STATE, type PlaygroundState } from "../../core/playgroundState";
+import { DEFAULT_STATE, type PlaygroundSnapshot } from "../../core/playgroundState";
 import { encodeShareHash, exportStateFile } from "../../core/share/codec";
 
 const root = resolve(__dirname, "../../..");
@@ -26,7 +26,7 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-const custom: PlaygroundState = {
+const custom: PlaygroundSnapshot = {
   ...DEFAULT_STATE,
   examples: [
     {

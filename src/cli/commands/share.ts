@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { findJsonSyntaxError, LineIndex } from "../../core/dataset/jsonSyntax";
 import { endMarkerOnly } from "../../core/masking/prepare";
-import type { PlaygroundState } from "../../core/playgroundState";
+import type { PlaygroundSnapshot } from "../../core/playgroundState";
 import { decodeShareHash, encodeShareHash, importStateFile, MAX_SHARE_HASH_CHARS, MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import type { TemplateSpec } from "../../core/types";
 import { CliError } from "../cliError";
@@ -49,7 +49,7 @@ const quote = (s: string) => JSON.stringify(s);
 const template = (t: TemplateSpec | null) => (t === null ? "the formatting's" : "ids" in t ? `ids ${t.ids.join(",")}` : quote(t.text));
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
-export function summarize(state: PlaygroundState): string[] {
+export function summarize(state: PlaygroundSnapshot): string[] {
   const turns = state.examples.reduce((n, e) => n + e.turns.length, 0);
   const { formatting: f, masking: m, model, training: t } = state;
   const { lora } = t;

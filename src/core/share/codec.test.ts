@@ -2,7 +2,7 @@
 // rejected with a message that names the path.
 import { compressToEncodedURIComponent } from "lz-string";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_STATE, type PlaygroundState } from "../playgroundState";
+import { DEFAULT_STATE, type PlaygroundSnapshot } from "../playgroundState";
 import {
   decodeShareHash,
   encodeShareHash,
@@ -16,7 +16,7 @@ import {
 import { decompressUriBounded } from "./lzBounded";
 import { parseJsonSafely } from "./safeJson";
 
-const custom: PlaygroundState = {
+const custom: PlaygroundSnapshot = {
   ...DEFAULT_STATE,
   examples: [
     {
@@ -127,7 +127,7 @@ describe("share link", () => {
     let seed = 1;
     const noise = () =>
       Array.from({ length: 60_000 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join("");
-    const big: PlaygroundState = {
+    const big: PlaygroundSnapshot = {
       ...DEFAULT_STATE,
       examples: [
         {

@@ -1,9 +1,9 @@
-// PlaygroundState ⇄ share URL hash, JSON file and local autosave. Three carriers, one schema:
+// PlaygroundSnapshot ⇄ share URL hash, JSON file and local autosave. Three carriers, one schema:
 // whatever comes in is size-capped, parsed without prototype keys and validated strictly.
 // lz-string is CommonJS: Node's ESM loader (the CLI) sees only its default export, bundlers see both.
 import lzString from "lz-string";
 import { clip } from "../clip";
-import type { PlaygroundState } from "../playgroundState";
+import type { PlaygroundSnapshot } from "../playgroundState";
 import { decompressUriBounded, DecompressError } from "./lzBounded";
 import { parseJsonSafely, UnsafeJsonError } from "./safeJson";
 import { describeIssue, listKeys, PlaygroundStateSchema } from "./schema";
@@ -22,7 +22,7 @@ export const MAX_AUTOSAVE_CHARS = 5 * 1024 * 1024;
 
 export const STATE_FILE_KIND = "finetuning-playground";
 
-export type Decoded = { ok: true; state: PlaygroundState } | { ok: false; error: string };
+export type Decoded = { ok: true; state: PlaygroundSnapshot } | { ok: false; error: string };
 
 function validate(value: unknown, what: string): Decoded {
   const parsed = PlaygroundStateSchema.safeParse(value);
@@ -39,12 +39,12 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
 }
 
 /** `#v1=<lz-string payload>`. */
-export function encodeShareHash(state: PlaygroundState): string {
+export function encodeShareHash(state: PlaygroundSnapshot): string {
   return `#v${SHARE_VERSION}=${compressToEncodedURIComponent(JSON.stringify(state))}`;
 }
 
 /** Whether the state fits a share link; when not, the UI offers the JSON file. */
-export function shareLinkFits(state: PlaygroundState): { fits: boolean; hashChars: number; limit: number } {
+export function shareLinkFits(state: PlaygroundSnapshot): { fits: boolean; hashChars: number; limit: number } {
   const hashChars = encodeShareHash(state).length;
   return { fits: hashChars <= MAX_SHARE_HASH_CHARS, hashChars, limit: MAX_SHARE_HASH_CHARS };
 }
@@ -85,7 +85,7 @@ export function decodeShareHash(hash: string): Decoded {
 }
 
 /** The playground as a JSON file: `{"kind": "finetuning-playground", "version": 1, "state": …}`. */
-export function exportStateFile(state: PlaygroundState): string {
+export function exportStateFile(state: PlaygroundSnapshot): string {
   return `${JSON.stringify({ kind: STATE_FILE_KIND, version: SHARE_VERSION, state }, null, 2)}\n`;
 }
 
@@ -125,7 +125,7 @@ export function importStateFile(text: string, fileName = "file"): Decoded {
 }
 
 /** The string the UI puts in localStorage (storage access stays in the UI). */
-export function serializeAutosave(state: PlaygroundState, savedAt: Date = new Date()): string {
+export function serializeAutosave(state: PlaygroundSnapshot, savedAt: Date = new Date()): string {
   return JSON.stringify({ kind: STATE_FILE_KIND, version: SHARE_VERSION, savedAt: savedAt.toISOString(), state });
 }
 

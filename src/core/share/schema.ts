@@ -1,10 +1,10 @@
-// The zod schema of PlaygroundState: every field typed and bounded, every object strict (an
+// The zod schema of PlaygroundSnapshot: every field typed and bounded, every object strict (an
 // unknown field is an error, not silently dropped), model ids checked against the hub's pattern.
 // The long arrays stop at their first bad entry, so a hostile link is refused in milliseconds.
 import { z } from "zod";
 import { clip, quoteClipped } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
-import type { PlaygroundState } from "../playgroundState";
+import type { PlaygroundSnapshot } from "../playgroundState";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
 import { HUB_MODEL_ID } from "../tokenizer/load";
 
@@ -60,7 +60,7 @@ export const PlaygroundStateSchema = z.strictObject({
   masking: MaskingSchema,
   model: ModelSchema,
   training: TrainingSettingsSchema,
-}) satisfies z.ZodType<PlaygroundState>;
+}) satisfies z.ZodType<PlaygroundSnapshot>;
 
 /** `"a", "b", "c" and 497 more`: unknown keys as a message shows them, each clipped. */
 export function listKeys(keys: readonly string[], shown = 3): string {

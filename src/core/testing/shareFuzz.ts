@@ -2,7 +2,7 @@
 // LZ bombs, huge arrays and numeric edges. The fuzz test checks every one is decided safely;
 // `npm run bench` times them.
 import lzString from "lz-string";
-import { DEFAULT_STATE, type PlaygroundState } from "../playgroundState";
+import { DEFAULT_STATE, type PlaygroundSnapshot } from "../playgroundState";
 
 const { compressToEncodedURIComponent } = lzString;
 
@@ -28,7 +28,7 @@ export function seededRandom(seed: number): () => number {
 const hashOfText = (json: string) => `#v1=${compressToEncodedURIComponent(json)}`;
 const hashOf = (value: unknown) => hashOfText(JSON.stringify(value));
 
-const RICH: PlaygroundState = {
+const RICH: PlaygroundSnapshot = {
   ...DEFAULT_STATE,
   examples: [
     ...DEFAULT_STATE.examples,

@@ -5,7 +5,7 @@ import { formatBytes } from "../../core/dataset/bytes";
 import { MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import { environment } from "../../store/environment";
 import { usePlayground } from "../../store/playgroundStore";
-import type { ShareStatus } from "../../store/sharingSlice";
+import type { ShareStatus } from "../../store/state";
 import { NoticeBox } from "./NoticeBox";
 import "./data.css";
 

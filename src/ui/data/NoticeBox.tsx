@@ -2,7 +2,7 @@
 // a dismiss button.
 import type { ReactNode } from "react";
 import { environment } from "../../store/environment";
-import type { Notice } from "../../store/sharingSlice";
+import type { Notice } from "../../store/state";
 import { useReveal } from "./useReveal";
 
 interface Props {

@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { usePlayground, type PlaygroundState } from "../../store/playgroundStore";
+import { usePlayground } from "../../store/playgroundStore";
+import type { PlaygroundState } from "../../store/state";
 import type { RunRecord } from "../../store/runRecord";
 
 /** Okabe–Ito, as app.css: one colour per drawn run. */
