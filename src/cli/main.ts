@@ -1,6 +1,10 @@
 // The command-line entry: `npm run -s cli -- <command> [flags]`. Each command is a module in
 // commands/ exporting `run(argv) → exit code`; every failure is one line on stderr and exit code 2.
+import { register } from "node:module";
 import { CliError } from "./cliError";
+
+// Before any command loads: the export imports its Python files with `?raw`, which tsx cannot read.
+register("./rawImportHooks.ts", import.meta.url);
 
 const COMMANDS = {
   mask: () => import("./commands/mask"),

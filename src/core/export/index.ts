@@ -6,11 +6,8 @@ import { accelerateFiles } from "./accelerate";
 import { AXOLOTL_FILE, axolotlYaml } from "./axolotl";
 import { CONFIG_FILE, MESSAGES_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
 import { messageLines, tokenizedLines } from "./data";
-import { EVALUATE_FILE, EVALUATE_SCRIPT } from "./evaluateScript";
-import { COMMON_FILE, PYTHON_COMMON } from "./pythonCommon";
+import { PYTHON_FILES } from "./python";
 import { exportReadme } from "./readme";
-import { TRAIN_FILE, TRAIN_SCRIPT } from "./trainScript";
-import { TRL_FILE, TRL_SCRIPT } from "./trl";
 import type { ExportFile, ExportInput } from "./types";
 
 export type { ExportFile, ExportInput, ExportModel, ExportRun } from "./types";
@@ -31,9 +28,6 @@ const REQUIREMENTS = [
   "",
 ].join("\n");
 
-/** Every Python file of an export, for py_compile in the tests. */
-export const PYTHON_FILES = [COMMON_FILE, TRAIN_FILE, TRL_FILE, EVALUATE_FILE];
-
 export function exportFiles(input: ExportInput): ExportFile[] {
   const files: ExportFile[] = [
     { path: "README.md", text: exportReadme(input) },
@@ -43,10 +37,7 @@ export function exportFiles(input: ExportInput): ExportFile[] {
   const chats = input.chats;
   if (chats) files.push({ path: MESSAGES_FILE, lines: () => messageLines(chats) });
   files.push(
-    { path: COMMON_FILE, text: PYTHON_COMMON },
-    { path: TRAIN_FILE, text: TRAIN_SCRIPT },
-    { path: EVALUATE_FILE, text: EVALUATE_SCRIPT },
-    { path: TRL_FILE, text: TRL_SCRIPT },
+    ...PYTHON_FILES,
     { path: AXOLOTL_FILE, text: axolotlYaml(input) },
     { path: "requirements.txt", text: REQUIREMENTS },
     ...accelerateFiles(),

@@ -3,9 +3,7 @@
 import { ACCELERATE_FILES, SLURM_FILE } from "./accelerate";
 import { AXOLOTL_FILE } from "./axolotl";
 import { BUNDLED_MODEL_DIR, CONFIG_FILE, MESSAGES_FILE, TOKENIZED_FILE, embeddingRows, playgroundConfig } from "./config";
-import { EVALUATE_FILE } from "./evaluateScript";
-import { TRAIN_FILE } from "./trainScript";
-import { TRL_FILE } from "./trl";
+import { EVALUATE_FILE, TRAIN_FILE, TRL_FILE } from "./python";
 import type { ExportInput } from "./types";
 
 function modelSection(input: ExportInput): string[] {

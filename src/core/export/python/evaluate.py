@@ -1,10 +1,4 @@
-// evaluate.py: each example's loss under PEFT with an adapter, for the bring-back check. The
-// playground's `npm run -s cli -- evaluate` prints the same lines for the same adapter, so the two
-// outputs can be compared line by line (the loss is transformers' causal-LM loss: labels shifted by
-// one, -100 ignored, a mean over the trained tokens, as engine/loss.ts computes it).
-export const EVALUATE_FILE = "evaluate.py";
-
-export const EVALUATE_SCRIPT = String.raw`"""Print each exported example's loss under the base model with a PEFT adapter.
+"""Print each exported example's loss under the base model with a PEFT adapter.
 
   python evaluate.py --adapter out/adapter          # the adapter train.py wrote
   python evaluate.py --no-adapter                   # the base model alone
@@ -62,4 +56,3 @@ def main():
 
 if __name__ == "__main__":
     main()
-`;

@@ -1,10 +1,4 @@
-// playground_common.py: what train.py, trl_sft.py and evaluate.py share. The scripts are the same for
-// every export; everything that varies is in playground_config.json, which they read whole.
-// Written after transformers' Trainer docs (TrainingArguments, resize_token_embeddings), PEFT's
-// LoraConfig (tuners/lora/config.py, trainable_token_indices since 0.15) and the datasets JSON loader.
-export const COMMON_FILE = "playground_common.py";
-
-export const PYTHON_COMMON = String.raw`"""Shared by train.py, trl_sft.py and evaluate.py: the playground's settings (playground_config.json),
+"""Shared by train.py, trl_sft.py and evaluate.py: the playground's settings (playground_config.json),
 its pre-tokenized examples, and the base model prepared as the playground prepared it."""
 
 import dataclasses
@@ -33,6 +27,16 @@ def training_flags(description, default_output_dir):
     parser.add_argument("--base-model", default=None, help="a hub id or folder instead of the exported base model")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (the playground trains in float32)")
     return parser.parse_args()
+
+
+def start_training(description, default_output_dir):
+    """What train.py and trl_sft.py begin with: their flags, the export's settings and the prepared base model."""
+    flags = training_flags(description, default_output_dir)  # before importing torch, so --help is quick
+    import torch
+
+    config = load_config()
+    model, tokenizer = load_model_and_tokenizer(config, base_model_name(config, flags.base_model), torch.float32)
+    return flags, config, model, tokenizer
 
 
 def load_config():
@@ -210,4 +214,23 @@ def training_arguments(config, cls, output_dir, bf16, **extra):
         kwargs["average_tokens_across_devices"] = True
     kwargs.update(extra)
     return cls(output_dir=output_dir, bf16=bf16, **kwargs)
-`;
+
+
+def save_results(trainer, tokenizer, output_dir):
+    """OUTPUT_DIR/trainer_state.json (log_history has every step's loss) and the adapter in OUTPUT_DIR/adapter.
+
+    Under FSDP the state dict is gathered whole on rank 0 first (PEFT's docs/source/accelerate/fsdp.md).
+    save_embedding_layers=False: the playground rebuilds the added rows itself (mean of the old rows),
+    and the trained ones are in trainable_tokens_delta, so the adapter stays small and loads back.
+    """
+    trainer.save_state()
+    if getattr(trainer, "is_fsdp_enabled", False):
+        trainer.accelerator.state.fsdp_plugin.set_state_dict_type("FULL_STATE_DICT")
+    state_dict = trainer.accelerator.get_state_dict(trainer.model)
+    if trainer.is_world_process_zero():
+        adapter_dir = f"{output_dir}/adapter"
+        trainer.accelerator.unwrap_model(trainer.model).save_pretrained(
+            adapter_dir, state_dict=state_dict, save_embedding_layers=False
+        )
+        tokenizer.save_pretrained(adapter_dir)
+        print(f"wrote {adapter_dir}/adapter_model.safetensors and {output_dir}/trainer_state.json")

@@ -1,0 +1,47 @@
+"""Fine-tune the playground's LoRA adapter with TRL's SFTTrainer, on the playground's own labels.
+
+  python trl_sft.py
+  accelerate launch --config_file accelerate/ddp_8gpu.yaml trl_sft.py
+
+SFTConfig(**training_arguments) and LoraConfig(**lora_config) from playground_config.json, as train.py.
+It trains on data/tokenized.jsonl, not on data/messages.jsonl: SFTTrainer would format the messages
+with the tokenizer's chat template and mask by its own rules, which is the playground's masking only
+for its chat-template strategy. SFTConfig's own defaults (bf16, gradient checkpointing, max_length
+1024, learning rate 2e-5) are replaced by the playground's.
+"""
+
+from playground_common import IGNORE_INDEX, load_tokenized, lora_config, save_results, start_training, training_arguments
+
+
+def main():
+    flags, config, model, tokenizer = start_training(__doc__, "out-trl")
+    from trl import SFTConfig, SFTTrainer
+
+    dataset = load_tokenized(config).map(
+        lambda example: {"completion_mask": [int(label != IGNORE_INDEX) for label in example["labels"]]}
+    )
+    args = training_arguments(
+        config,
+        SFTConfig,
+        flags.output_dir,
+        flags.bf16,
+        # The examples are already cut to the playground's max_seq_length; TRL's max_length would also drop
+        # examples with no trained token, which the playground keeps (they add no loss but take a step's slot).
+        max_length=None,
+        packing=False,
+        completion_only_loss=True,
+        gradient_checkpointing=False,
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=lora_config(config, model),
+    )
+    trainer.train()
+    save_results(trainer, tokenizer, flags.output_dir)
+
+
+if __name__ == "__main__":
+    main()
