@@ -3,11 +3,15 @@
 // and axolotl.yaml), and the scripts read every key (python.test.ts checks them as Python).
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { TRAINING_DEFAULTS } from "../../engine/trainer";
+import { useCpu } from "../../engine/fixtures.testutil";
+import { createLora, disposeLora } from "../../engine/lora";
+import { randomModel } from "../../engine/randomModel.testutil";
+import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
+import { Trainer } from "../../engine/trainer";
+import { disposeModel } from "../../engine/weights";
 import { DEFAULT_EXAMPLES, DEFAULT_FORMATTING, DEFAULT_MASKING } from "../defaults";
 import { buildMaskView } from "../maskView";
 import { DEFAULT_STATE } from "../playgroundState";
-import { HF_TRAINING_DEFAULTS } from "../settings/trainerDefaults";
 import { LORA_FIELDS, TRAINING_FIELDS, type TrainingSettings } from "../settings/trainingSettings";
 import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { buildTrainingData } from "../trainingData";
@@ -129,12 +133,24 @@ describe("playground_config.json", () => {
     expect(lora).toMatchObject({ bias: "none", task_type: "CAUSAL_LM" });
   });
 
-  it("has the engine's optimizer, clipping and schedule, which no setting changes", () => {
+  it("has the arguments the engine's Trainer trains with for the same settings, optimizer and clipping included", async () => {
+    await useCpu();
+    const { model } = await randomModel({ arch: "LlamaForCausalLM" });
+    const lora = createLora(model, loraConfigFrom(SETTINGS, null), SETTINGS.seed);
+    const engineArgs: Record<string, unknown> = new Trainer(
+      model,
+      lora,
+      [{ input_ids: [1, 2], labels: [1, 2] }],
+      trainingArgsFrom(SETTINGS),
+    ).args;
+    disposeLora(lora);
+    disposeModel(model);
     const t = config.training_arguments;
-    for (const k of ["adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay", "max_grad_norm"] as const) {
-      expect(t[k], k).toBe(TRAINING_DEFAULTS[k]);
-      expect(t[k], k).toBe(HF_TRAINING_DEFAULTS[k]);
-    }
+    const shared = Object.keys(engineArgs).filter((k) => k in t);
+    expect(shared).toEqual(
+      expect.arrayContaining(["learning_rate", "adam_beta1", "adam_beta2", "adam_epsilon", "weight_decay", "max_grad_norm"]),
+    );
+    for (const k of shared) expect(t[k], k).toBe(engineArgs[k]);
     expect(t).toMatchObject({ optim: "adamw_torch", lr_scheduler_type: "linear", gradient_accumulation_steps: 1, logging_steps: 1 });
   });
 
