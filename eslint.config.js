@@ -1,4 +1,4 @@
-// The rules that hold the layout (see README "Checks that hold the layout"): each layer imports only
+// The rules that hold the layout (see docs/design.md, "Checks that hold the layout"): each layer imports only
 // the layers below it, nothing imports in a cycle, and a switch over a union handles every member.
 // Formatting is Prettier's job (npm run format); nothing here overlaps with it.
 import importX, { createNodeResolver } from "eslint-plugin-import-x";
