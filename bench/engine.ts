@@ -6,6 +6,7 @@ import { loadModelDir, type Engine } from "../src/cli/engineArgs";
 import { BUNDLED_MODEL_FOLDER } from "../src/cli/tokenizerDir";
 import { buildMaskView } from "../src/core/maskView";
 import { DEFAULT_STATE } from "../src/core/playgroundState";
+import type { BackendName } from "../src/core/protocol";
 import type { PlaygroundTokenizer } from "../src/core/tokenizer/playgroundTokenizer";
 import { buildTrainingData } from "../src/core/trainingData";
 import type { Example, LoraConfig, TrainingArgs } from "../src/engine/index";
@@ -93,7 +94,7 @@ export function syntheticWorkload(engine: Engine, model: string, build: () => Pr
   const rng = new engine.Rng(1);
   const examples = Array.from({ length: 5 }, () => {
     const ids = Array.from({ length: tokens }, () => Math.floor(rng.next() * vocabSize));
-    return { input_ids: ids, labels: ids.map((id, i) => (i < tokens - 3 ? -100 : id)) };
+    return { input_ids: ids, labels: ids.map((id, i) => (i < tokens - 3 ? engine.IGNORE_INDEX : id)) };
   });
   return {
     model,
@@ -122,7 +123,7 @@ export async function measureSteps(
   warmUp = WARM_UP,
   interleave: Interleave | null = null,
 ): Promise<StepRow> {
-  await engine.setBackend(backend as "cpu" | "wasm" | "webgpu");
+  await engine.setBackend(backend as BackendName);
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
   // What the page's worker would refuse, the bench refuses too, instead of aborting mid-step.

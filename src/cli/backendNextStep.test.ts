@@ -10,8 +10,8 @@ const root = resolve(__dirname, "../..");
 
 describe("the CLI's backend next step", () => {
   it("names the other --backend values", () => {
-    expect(backendNextStep("webgpu")).toBe("Run again with --backend cpu or --backend wasm.");
-    expect(backendNextStep("wasm")).toBe("Run again with --backend cpu or --backend webgpu.");
+    expect(backendNextStep("webgpu")).toBe("Run again with --backend wasm or --backend cpu.");
+    expect(backendNextStep("wasm")).toBe("Run again with --backend webgpu or --backend cpu.");
   });
 
   it("is added to the engine's message when --backend webgpu cannot run under Node", () => {
@@ -22,7 +22,7 @@ describe("the CLI's backend next step", () => {
     );
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'error: backend "webgpu" is not available here: this runtime has no WebGPU (navigator.gpu is missing). Run again with --backend cpu or --backend wasm.',
+      'error: backend "webgpu" is not available here: this runtime has no WebGPU (navigator.gpu is missing). Run again with --backend wasm or --backend cpu.',
     );
   });
 });

@@ -4,7 +4,8 @@
 import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { BackendName, CausalLM, LoraAdapter, NamedSource } from "../engine/index";
+import { BACKENDS, type BackendName } from "../core/protocol";
+import type { CausalLM, LoraAdapter, NamedSource } from "../engine/index";
 import { CliError } from "./cliError";
 import { loadEngine } from "./tfjsNode";
 
@@ -19,7 +20,10 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean" },
 } as const;
 
-export const backendFlag = z.enum(["cpu", "wasm", "webgpu"], { error: "--backend must be cpu, wasm or webgpu" }).optional();
+// The protocol's backends but WebGL, which tfjs offers only in a browser.
+const NODE_BACKENDS = z.enum(BACKENDS).exclude(["webgl"]).options;
+const nodeBackend = z.enum(NODE_BACKENDS, { error: `--backend must be one of ${NODE_BACKENDS.join(", ")}` });
+export const backendFlag = nodeBackend.optional();
 
 /**
  * The backend when --backend is not given: cpu for model folders (exact, and what the fixture
@@ -63,7 +67,7 @@ export async function withCliErrors(body: () => Promise<number>): Promise<number
 
 /** The CLI's next step after a backend could not start: the other --backend values it accepts. */
 export function backendNextStep(failed: string): string {
-  const others = backendFlag.unwrap().options.filter((b) => b !== failed);
+  const others = NODE_BACKENDS.filter((b) => b !== failed);
   return `Run again with ${others.map((b) => `--backend ${b}`).join(" or ")}.`;
 }
 

@@ -1,6 +1,7 @@
 // The `train` command's setting flags, derived from the settings table (core/settings): each field
 // with a `flag` becomes `--flag VALUE`, read by the same reader as the form and checked by the same
 // schema as the share link and the worker, so the CLI cannot run settings the page would refuse.
+import { firstIssue } from "../core/firstIssue";
 import { readBoolean, readNames, readNumber } from "../core/settings/fields";
 import {
   SETTING_ENTRIES,
@@ -42,6 +43,6 @@ export function settingsFromFlags(values: Record<string, unknown>, base: Trainin
     settings = withSetting(settings, e, read.value);
   }
   const checked = TrainingSettingsSchema.safeParse(settings);
-  if (!checked.success) throw new CliError(`settings: ${checked.error.issues[0].path.join(".")}: ${checked.error.issues[0].message}`);
+  if (!checked.success) throw new CliError(`settings: ${firstIssue(checked.error)}`);
   return checked.data;
 }

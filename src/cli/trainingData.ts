@@ -1,13 +1,15 @@
 // Reading training examples for `train`. Today: JSONL of already tokenized and masked records
 // {"input_ids": [...], "labels": [...]}; chat-message records will be added here via core.
 
+import { firstIssue } from "../core/firstIssue";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Example } from "../engine/batch";
+import { IGNORE_INDEX } from "../core/types";
 import { CliError } from "./cliError";
 
 const recordSchema = z
-  .object({ input_ids: z.array(z.number().int().nonnegative()).min(2), labels: z.array(z.number().int().min(-100)) })
+  .object({ input_ids: z.array(z.number().int().nonnegative()).min(2), labels: z.array(z.number().int().min(IGNORE_INDEX)) })
   .refine((r) => r.input_ids.length === r.labels.length, "input_ids and labels must be equally long");
 
 /** One example per non-empty line; errors name the file and line. */
@@ -29,10 +31,7 @@ export function readTrainingData(file: string, vocabSize: number): Example[] {
     }
     const r = recordSchema.safeParse(json);
     if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new CliError(
-        `${file}:${i + 1}: ${issue.path.join(".") || "record"}: ${issue.message}; expected {"input_ids": [...], "labels": [...]}`,
-      );
+      throw new CliError(`${file}:${i + 1}: ${firstIssue(r.error, "record")}; expected {"input_ids": [...], "labels": [...]}`);
     }
     const bad = r.data.input_ids.findIndex((id) => id >= vocabSize);
     if (bad >= 0)

@@ -28,7 +28,9 @@ export interface TextTemplates {
 /** How conversations become text: the notebook's text templates, or the tokenizer's chat template. */
 export type Formatting = { kind: "text"; templates: TextTemplates } | { kind: "chat-template" };
 
-export type StrategyName = "full" | "markers" | "completion-only" | "special-tokens" | "chat-template";
+/** The masking strategies, in the notebook's order (the UI lists them so). */
+export const STRATEGIES = ["full", "markers", "completion-only", "special-tokens", "chat-template"] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
 
 /** A template given either as text (tokenized alone, as TRL does) or as explicit token ids. */
 export type TemplateSpec = { text: string } | { ids: number[] };

@@ -2,6 +2,7 @@
 // `{ id, request }`, and the worker answers each id exactly once, with `{ type: "reply", id, result }`
 // or `{ type: "error", id, message }`. Anything else a worker posts is an event and carries no id,
 // so a page can settle one promise per request and never wait for a reply that will not come.
+import { firstIssue } from "./firstIssue";
 import { z } from "zod";
 
 /** What the page posts: one request under a fresh id. */
@@ -38,13 +39,12 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; id: number | null;
 export function parseMessage<T>(schema: z.ZodType<T>, data: unknown, who: string): Parsed<T> {
   const r = schema.safeParse(data);
   if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0];
   const id = idOnly.safeParse(data);
   return {
     ok: false,
     id: id.success ? id.data.id : null,
     // The page and its worker come from one build, so a refused message means they are out of step.
-    message: `Bad message ${who} at ${issue.path.join(".") || "(root)"}: ${issue.message}. The page and the worker disagree; reload the page.`,
+    message: `Bad message ${who} at ${firstIssue(r.error, "(root)")}. The page and the worker disagree; reload the page.`,
   };
 }
 

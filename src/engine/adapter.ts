@@ -3,6 +3,7 @@
 // "base_model.model.<module path>.lora_A.weight" [r, in] and ".lora_B.weight" [out, r]
 // (the adapter name "default" is dropped on save, as PEFT does).
 
+import { firstIssue } from "../core/firstIssue";
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { AdapterError } from "./errors";
@@ -159,8 +160,7 @@ function readAdapterConfig(json: string | object, where: string): RawAdapterConf
   }
   const parsed = adapterConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterError(`${where}: field "${issue.path.join(".")}": ${issue.message}; this does not look like a PEFT LoRA adapter.`);
+    throw new AdapterError(`${where}: ${firstIssue(parsed.error)}; this does not look like a PEFT LoRA adapter.`);
   }
   return parsed.data;
 }

@@ -7,7 +7,7 @@ import { BackendError } from "./errors";
 import { HOST_BACKENDS, shareIdentityOnWasm } from "./kernels/host";
 import { loadSimdKernels } from "./kernels/simd/simd";
 
-export type BackendName = "cpu" | "wasm" | "webgl" | "webgpu";
+import type { BackendName } from "../core/protocol";
 
 /**
  * The WebGPU adapter behind the webgpu backend, or null for other backends. A software adapter

@@ -1,7 +1,7 @@
 // Examples → padded batches. Right padding, as the HF data collators do for causal-LM training:
 // input ids padded with the pad id, attention mask 0 and labels -100 on padding.
 
-import { IGNORE_INDEX } from "./loss";
+import { IGNORE_INDEX } from "../core/types";
 
 /** One tokenized, already-masked training example. */
 export interface Example {

@@ -4,7 +4,7 @@
 /** The tfjs-core instance the engine uses, so callers create and free tensors in the same one. */
 export * as tf from "@tensorflow/tfjs-core";
 
-export { memoryLimits, setBackend, type BackendName, type MemoryLimits } from "./backend";
+export { memoryLimits, setBackend, type MemoryLimits } from "./backend";
 export { trainingMemoryRefusal } from "./session/memoryEstimate";
 export { parseModelConfig } from "./config";
 export type { Architecture, ModelConfig, Family } from "./modelTypes";
@@ -23,7 +23,8 @@ export {
 } from "./weights";
 export { createLora, disposeLora, resolveTargets, trainableVariables, LORA_DEFAULTS, type LoraAdapter, type LoraConfig } from "./lora";
 export { forward, forwardWithCache, type ForwardOptions } from "./model";
-export { causalLmLoss, countedTokens, IGNORE_INDEX } from "./loss";
+export { causalLmLoss, countedTokens } from "./loss";
+export { IGNORE_INDEX } from "../core/types";
 export { collate, type Batch, type Example } from "./batch";
 export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradients";
 export { AdamW, linearScheduleFactor, globalNorm } from "./optimizer";

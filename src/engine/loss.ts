@@ -7,8 +7,7 @@ import { hostCrossEntropy } from "./kernels/crossEntropy";
 import { hostKernelsActive } from "./kernels/host";
 import { blockedCrossEntropySum, headLogits, type LmHead } from "./head";
 import { selectRows } from "./layers";
-
-export const IGNORE_INDEX = -100;
+import { IGNORE_INDEX } from "../core/types";
 
 /** Shifted labels as the loss sees them: target[b][t] = labels[b][t+1], last position ignored. */
 export function shiftLabels(labels: number[][]): number[][] {

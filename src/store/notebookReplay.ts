@@ -10,14 +10,12 @@ import { IGNORE_INDEX } from "../core/types";
 import { computeMaskView } from "./maskViewMemo";
 import { usePlayground } from "./playgroundStore";
 import type { ReplayStep } from "./state";
-import { runWallMs, type RunRecord } from "./runRecord";
+import { inProgress, runWallMs, type RunRecord } from "./runRecord";
 import { currentTokenizer } from "./tokenizerHolder";
 import { startRun, stopRun, trainingDataFor } from "./trainingActions";
 import * as bridge from "./workerBridge";
 
 const store = () => usePlayground.getState();
-const ENDED: ReadonlyArray<RunRecord["status"]> = ["finished", "stopped", "failed", "interrupted"];
-
 let cancelled = false;
 
 function updateStep(id: ExperimentId, patch: Partial<ReplayStep>): void {
@@ -29,7 +27,7 @@ function runEnded(runId: string): Promise<RunRecord | undefined> {
   return new Promise((resolve) => {
     const check = () => {
       const run = store().runs[runId];
-      if (run && !ENDED.includes(run.status)) return false;
+      if (run && inProgress(run)) return false;
       unsubscribe();
       resolve(run);
       return true;

@@ -2,10 +2,12 @@
 // localStorage of earlier versions (read once, to migrate) and run files. Reading validates it with
 // the settings table's schema and the record's own, so an old or damaged record is reported and
 // skipped rather than shown half-read.
+import { firstIssue } from "../core/firstIssue";
 import { z } from "zod";
 import { BACKENDS } from "../core/protocol";
 import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
-import { runWallMs, type RunRecord } from "./runRecord";
+import { STRATEGIES } from "../core/types";
+import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "./runRecord";
 
 const num = z.number();
 const stepSchema = z.object({
@@ -28,12 +30,12 @@ const runSchema = z.object({
   createdAt: num,
   label: z.string(),
   modelName: z.string(),
-  strategy: z.enum(["full", "markers", "completion-only", "special-tokens", "chat-template"]),
+  strategy: z.enum(STRATEGIES),
   backend: backend.nullable(),
   // The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
   settings: TrainingSettingsSchema,
   prompts: z.array(z.object({ kind: z.enum(["train", "holdout"]), question: z.string(), expected: z.string() })),
-  status: z.enum(["running", "paused", "stopped", "finished", "failed", "starting", "interrupted"]),
+  status: z.enum(RUN_STATUSES),
   totalSteps: num,
   trainableParameters: num,
   // JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
@@ -51,7 +53,7 @@ const runSchema = z.object({
   errors: z.array(
     z.object({
       step: num,
-      kind: z.enum(["nan", "device-lost", "out-of-memory", "other", "worker"]),
+      kind: z.enum(RUN_RECORD_ERROR_KINDS),
       message: z.string(),
       nextBackend: backend.nullable(),
     }),
@@ -63,13 +65,6 @@ const runSchema = z.object({
 });
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-/** "settings.learningRate: Invalid input: expected number, received string" — the first problem, where it is. */
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue.path.map(String).join(".");
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
 
 function parseJson(text: string): Decoded<unknown> {
   try {
@@ -84,8 +79,7 @@ function parseJson(text: string): Decoded<unknown> {
  * "interrupted" with what it had; no worker holds its adapter any more.
  */
 export function restoredRun(run: RunRecord): RunRecord {
-  const inProgress = run.status === "running" || run.status === "paused" || run.status === "starting";
-  return { ...run, status: inProgress ? "interrupted" : run.status, runningSince: null, adapterInWorker: false };
+  return { ...run, status: inProgress(run) ? "interrupted" : run.status, runningSince: null, adapterInWorker: false };
 }
 
 /** A stored record (JSON text) or an already parsed one, validated and restored. */

@@ -3,7 +3,7 @@
 // that the slice and its persistence both read it without importing each other.
 import type { TrainerLog } from "../core/export/trainerState";
 import type { TrainingSettings } from "../core/playgroundState";
-import type { BackendName, RunErrorKind, RunState, StepMetrics } from "../core/protocol";
+import { RUN_ERROR_KINDS, RUN_STATES, type BackendName, type StepMetrics } from "../core/protocol";
 import type { StrategyName } from "../core/types";
 
 /** The bounds that keep a run's record (and the browser's storage) small; see thinSteps / addGenerations. */
@@ -17,7 +17,17 @@ export const RUN_LIMITS = {
 };
 
 /** "starting": sent to the worker, not yet acknowledged; "interrupted": the worker died or the page closed mid-run. */
-export type RunStatus = RunState | "starting" | "interrupted";
+export const RUN_STATUSES = [...RUN_STATES, "starting", "interrupted"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run the worker holds or is about to: it keeps its adapter and may still report. */
+export const inProgress = (run: { status: RunStatus }) => run.status === "running" || run.status === "paused" || run.status === "starting";
+
+/** Whether a run's adapter is saved: the run is final (finished, stopped) or may end here (paused). */
+export const keepsAdapter = (run: { status: RunStatus }) => ["finished", "stopped", "paused"].includes(run.status);
+
+/** The worker's error kinds, and "worker": the worker itself died. */
+export const RUN_RECORD_ERROR_KINDS = [...RUN_ERROR_KINDS, "worker"] as const;
 
 export interface RunPrompt {
   kind: "train" | "holdout";
@@ -35,7 +45,7 @@ export interface RunGenerations {
 
 export interface RunError {
   step: number;
-  kind: RunErrorKind | "worker";
+  kind: (typeof RUN_RECORD_ERROR_KINDS)[number];
   message: string;
   nextBackend: BackendName | null;
 }

@@ -3,7 +3,7 @@
 // it arrives; runsStorage.ts loads the runs from the browser's database at start and saves every change.
 import type { StateCreator } from "zustand";
 import type { PlaygroundState, RunsSlice } from "./state";
-import { RUN_LIMITS } from "./runRecord";
+import { inProgress, RUN_LIMITS } from "./runRecord";
 
 export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> = (set, get) => {
   return {
@@ -19,7 +19,7 @@ export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> =
         const runs = { ...s.runs, [run.id]: run };
         // Over the bound: drop the oldest run that is not in progress.
         while (order.length > RUN_LIMITS.maxRuns) {
-          const victim = order.find((id) => !["running", "paused", "starting"].includes(runs[id].status));
+          const victim = order.find((id) => !inProgress(runs[id]));
           if (!victim) break;
           order.splice(order.indexOf(victim), 1);
           delete runs[victim];
@@ -53,7 +53,7 @@ export const createRunsSlice: StateCreator<PlaygroundState, [], [], RunsSlice> =
       const added = list.filter((r) => !s.runs[r.id]).slice(0, room);
       if (added.length === 0) return [];
       const current = s.currentRunId ? s.runs[s.currentRunId] : undefined;
-      const busy = current && ["running", "paused", "starting"].includes(current.status);
+      const busy = current && inProgress(current);
       set({
         runs: { ...s.runs, ...Object.fromEntries(added.map((r) => [r.id, r])) },
         runOrder: [...s.runOrder, ...added.map((r) => r.id)],

@@ -7,7 +7,7 @@ import type { StorageEstimate } from "../core/hub/download";
 import { environment, type Environment } from "./environment";
 import { usePlayground } from "./playgroundStore";
 import type { PlaygroundState, RunsStorageState } from "./state";
-import type { RunRecord } from "./runRecord";
+import { keepsAdapter } from "./runRecord";
 import {
   adapterBytes,
   loadAdapter,
@@ -31,9 +31,6 @@ const set = usePlayground.setState;
 function report(update: Partial<RunsStorageState>): void {
   set((s) => ({ runsStorage: { ...s.runsStorage, ...update } }));
 }
-
-/** A run's states whose adapter is saved: it is final (finished, stopped) or may be the last one (paused). */
-const KEEP_ADAPTER_WHEN: ReadonlySet<RunRecord["status"]> = new Set(["finished", "stopped", "paused"]);
 
 interface Session {
   env: Environment;
@@ -135,7 +132,7 @@ function changed(s: PlaygroundState, prev: PlaygroundState): void {
     const run = s.runs[id];
     const before = prev.runs[id];
     if (run === before || run.status === before?.status) continue;
-    if (KEEP_ADAPTER_WHEN.has(run.status) && run.adapterInWorker) void keepAdapterFromWorker(id);
+    if (keepsAdapter(run) && run.adapterInWorker) void keepAdapterFromWorker(id);
   }
 }
 

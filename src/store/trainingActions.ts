@@ -3,7 +3,7 @@
 // teacher-forced view of an example.
 import type { BackendName, ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
-import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
+import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions } from "../core/types";
 import { trainingDataFingerprint } from "../core/export/data";
 import { buildTrainingData } from "../core/trainingData";
 import { environment } from "./environment";
@@ -41,7 +41,7 @@ export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
   if (!mv.ok) return { error: `The masking settings do not work with this tokenizer: ${mv.error}` } as const;
   const data = buildTrainingData(mv.view, setup.examples, s.holdout, maxSeqLength);
   if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
-  if (data.examples.every((e) => e.labels.every((l) => l === -100))) {
+  if (data.examples.every((e) => e.labels.every((l) => l === IGNORE_INDEX))) {
     return {
       error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates.",
       nothingTrained: true,

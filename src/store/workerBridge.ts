@@ -19,7 +19,7 @@ import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { usePlayground } from "./playgroundStore";
-import { addGenerations, thinSteps, withStatus, type RunError, type RunRecord } from "./runRecord";
+import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "./runRecord";
 
 let worker: Worker | null = null;
 let ready: Promise<void> | null = null;
@@ -67,10 +67,6 @@ async function call<R extends ToWorker>(request: R, transfer: Transferable[] = [
   );
 }
 
-function isRunning(run: RunRecord): boolean {
-  return run.status === "running" || run.status === "paused" || run.status === "starting";
-}
-
 /** Starts the worker (if needed) and waits for its backend, as `choice` asks (see BackendChoice). */
 export function ensureWorker(choice: BackendChoice = store().backendChoice): Promise<void> {
   if (ready) return ready;
@@ -108,7 +104,7 @@ function workerDied(message: string, isError = true): void {
   );
   const { runs, updateRun } = store();
   for (const run of Object.values(runs)) {
-    if (isRunning(run)) {
+    if (inProgress(run)) {
       const step = run.steps.at(-1)?.step ?? 0;
       updateRun(run.id, (r) => ({
         ...withStatus(r, "interrupted"),

@@ -7,14 +7,18 @@ import { decodeUtf8Whole, notUtf8Message } from "../../core/dataset/bytes";
 import { maskText } from "../../core/masking/maskExample";
 import { prepareMasking } from "../../core/masking/prepare";
 import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, type MaskingOptions, type TemplateSpec } from "../../core/types";
+import { IGNORE_INDEX, STRATEGIES, type MaskingOptions, type TemplateSpec } from "../../core/types";
 import { CliError } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { colourTokens } from "./maskColours";
 import { runTrainerMask } from "./maskTrainer";
 
+// Every strategy but chat-template, which renders a conversation rather than masking a given text:
+// the conversation form is `mask --messages-file` (maskTrainer.ts).
+const TEXT_STRATEGIES = STRATEGIES.filter((s) => s !== "chat-template");
+
 const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR | --text-file FILE)
-         --strategy full|markers|completion-only|special-tokens
+         --strategy ${TEXT_STRATEGIES.join("|")}
          [--insert-markers] [--marker-start TOK] [--marker-end TOK]
          [--response-template STR | --response-template-ids 1,2,3]
          [--instruction-template STR | --instruction-template-ids 4,5]
@@ -36,9 +40,7 @@ const Flags = z
     tokenizer: z.string({ error: "--tokenizer DIR is required (a folder with tokenizer.json, or 'default')" }),
     text: z.string().optional(),
     "text-file": z.string().optional(),
-    strategy: z.enum(["full", "markers", "completion-only", "special-tokens"], {
-      error: "--strategy must be one of full, markers, completion-only, special-tokens",
-    }),
+    strategy: z.enum(TEXT_STRATEGIES, { error: `--strategy must be one of ${TEXT_STRATEGIES.join(", ")}` }),
     "insert-markers": z.boolean().optional(),
     "marker-start": z.string().optional(),
     "marker-end": z.string().optional(),

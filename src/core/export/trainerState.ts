@@ -2,6 +2,7 @@
 // `log_history` is a list of dicts; the training ones carry `loss` and `step` (others carry
 // `train_runtime`, `eval_loss`, ...). The playground keeps the [step, loss] series to draw over its
 // own curve for the run.
+import { firstIssue } from "../firstIssue";
 import { z } from "zod";
 
 /** At most this many points are kept (the chart and localStorage stay small); longer logs are thinned. */
@@ -33,8 +34,7 @@ export function parseTrainerState(text: string, source: string): TrainerLogResul
   }
   const state = trainerState.safeParse(json);
   if (!state.success) {
-    const issue = state.error.issues[0];
-    return { ok: false, message: `${source}: ${issue.path.join(".") || "file"}: ${issue.message}; ${NEXT}.` };
+    return { ok: false, message: `${source}: ${firstIssue(state.error, "file")}; ${NEXT}.` };
   }
   const points: Array<[number, number]> = [];
   state.data.log_history.forEach((raw) => {

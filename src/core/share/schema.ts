@@ -6,7 +6,8 @@ import { clip, quoteClipped } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
 import type { PlaygroundSnapshot } from "../playgroundState";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
-import { HUB_MODEL_ID } from "../tokenizer/load";
+import { HUB_MODEL_ID } from "../hub/hubHttp";
+import { STRATEGIES } from "../types";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -31,7 +32,7 @@ const FormattingSchema = z.discriminatedUnion("kind", [
 ]);
 
 const MaskingSchema = z.strictObject({
-  strategy: z.enum(["full", "markers", "completion-only", "special-tokens", "chat-template"]),
+  strategy: z.enum(STRATEGIES),
   markerStart: z.string().nullable(),
   markerEnd: z.string().nullable(),
   insertMarkers: z.boolean(),

@@ -10,7 +10,9 @@ import { maskTrlCollator, TRL_COLLATOR_OPTIONS } from "./trlCollator";
 import type { TrainerExample, TrainerInput } from "./types";
 import { maskUnsloth, UNSLOTH_OPTIONS } from "./unsloth";
 
-export type TrainerName = "trl" | "trl-collator" | "axolotl" | "llamafactory" | "unsloth";
+/** The presets, in the order the page and the CLI list them. */
+export const TRAINER_NAMES = ["trl", "trl-collator", "axolotl", "llamafactory", "unsloth"] as const;
+export type TrainerName = (typeof TRAINER_NAMES)[number];
 
 export interface TrainerInfo {
   name: TrainerName;
@@ -21,31 +23,18 @@ export interface TrainerInfo {
   options: OptionTable;
 }
 
-export const TRAINERS: readonly TrainerInfo[] = [
-  { name: "trl", label: "TRL ≥ 0.20 SFTTrainer", source: "huggingface/trl v1.9.0", options: TRL_OPTIONS },
-  {
-    name: "trl-collator",
-    label: "TRL ≤ 0.19 DataCollatorForCompletionOnlyLM",
-    source: "huggingface/trl v0.19.1",
-    options: TRL_COLLATOR_OPTIONS,
-  },
-  { name: "axolotl", label: "axolotl chat_template", source: "axolotl-ai-cloud/axolotl v0.18.0 (067b021c)", options: AXOLOTL_OPTIONS },
-  {
-    name: "llamafactory",
-    label: "LLaMA-Factory supervised",
-    source: "hiyouga/LLaMA-Factory v0.9.5 (ff6d4d12)",
-    options: LLAMA_FACTORY_OPTIONS,
-  },
-  {
-    name: "unsloth",
-    label: "Unsloth train_on_responses_only",
-    source: "unslothai/unsloth-zoo 2026.8.13 (ce232d6c)",
-    options: UNSLOTH_OPTIONS,
-  },
-];
+const INFO: Record<TrainerName, Omit<TrainerInfo, "name">> = {
+  trl: { label: "TRL ≥ 0.20 SFTTrainer", source: "huggingface/trl v1.9.0", options: TRL_OPTIONS },
+  "trl-collator": { label: "TRL ≤ 0.19 DataCollatorForCompletionOnlyLM", source: "huggingface/trl v0.19.1", options: TRL_COLLATOR_OPTIONS },
+  axolotl: { label: "axolotl chat_template", source: "axolotl-ai-cloud/axolotl v0.18.0 (067b021c)", options: AXOLOTL_OPTIONS },
+  llamafactory: { label: "LLaMA-Factory supervised", source: "hiyouga/LLaMA-Factory v0.9.5 (ff6d4d12)", options: LLAMA_FACTORY_OPTIONS },
+  unsloth: { label: "Unsloth train_on_responses_only", source: "unslothai/unsloth-zoo 2026.8.13 (ce232d6c)", options: UNSLOTH_OPTIONS },
+};
+
+export const TRAINERS: readonly TrainerInfo[] = TRAINER_NAMES.map((name) => ({ name, ...INFO[name] }));
 
 export function isTrainerName(name: string): name is TrainerName {
-  return TRAINERS.some((t) => t.name === name);
+  return (TRAINER_NAMES as readonly string[]).includes(name);
 }
 
 /**

@@ -2,6 +2,7 @@
 // one way every family reports a bad field. Both the v4 layout (rope_theta / rope_scaling at top
 // level) and the v5 layout (rope_parameters) of transformers configs are read.
 
+import { firstIssue } from "../../core/firstIssue";
 import { z } from "zod";
 import { ConfigError } from "../errors";
 import type { RopeScaling } from "../modelTypes";
@@ -38,8 +39,7 @@ export function specialTokenIds(c: {
 export function parseFields<S extends z.ZodType>(schema: S, json: unknown, where: string): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ConfigError(`${where}: field "${issue.path.join(".")}": ${issue.message}; fix config.json.`);
+  throw new ConfigError(`${where}: ${firstIssue(parsed.error)}; fix config.json.`);
 }
 
 export function ropeScaling(raw: z.infer<typeof ropeScalingSchema> | null | undefined, where: string): RopeScaling {

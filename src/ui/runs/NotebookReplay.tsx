@@ -6,6 +6,7 @@ import { conclusions, type ExperimentResult, type Verdict } from "../../core/not
 import { EXPERIMENTS } from "../../core/notebook/experiments";
 import { cancelReplay, replayNotebook, replayResults } from "../../store/notebookReplay";
 import { usePlayground } from "../../store/playgroundStore";
+import { inProgress } from "../../store/runRecord";
 
 const title = (id: string) => EXPERIMENTS.find((e) => e.id === id)?.title ?? id;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -60,9 +61,7 @@ const VERDICT: Record<Verdict, string> = { supports: "✓ supports", contradicts
 export function NotebookReplay() {
   const replay = usePlayground((s) => s.replay);
   const runs = usePlayground((s) => s.runs);
-  const busy = usePlayground((s) =>
-    Object.values(s.runs).some((r) => r.status === "running" || r.status === "paused" || r.status === "starting"),
-  );
+  const busy = usePlayground((s) => Object.values(s.runs).some(inProgress));
   const results = replay ? replayResults(replay.steps, runs) : [];
   const baseline = results.find((r) => r.skipped === null);
   const running = replay?.status === "running";

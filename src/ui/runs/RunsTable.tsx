@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { usePlayground } from "../../store/playgroundStore";
-import { RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
+import { inProgress, RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
 import { downloadRunFile } from "../../store/runFiles";
 import { deleteRun, downloadAdapter } from "../../store/trainingActions";
 import { RunExport, useTrainerStateDrop } from "./RunExport";
@@ -35,8 +35,6 @@ function finalLoss(run: RunRecord): string {
   const loss = run.steps.at(-1)?.loss;
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
-
-const inProgress = (run: RunRecord) => run.status === "running" || run.status === "paused" || run.status === "starting";
 
 function AdapterButton({ run }: { run: RunRecord }) {
   const [error, setError] = useState<string | null>(null);

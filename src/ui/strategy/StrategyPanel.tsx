@@ -4,7 +4,7 @@ import { useState } from "react";
 import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
 import { useMaskView } from "../../store/useMaskView";
 import { TokenIdList } from "../tokens/TokenIdList";
-import { STRATEGIES } from "./strategies";
+import { STRATEGY_INFO } from "./strategies";
 import { TemplateSpecInput } from "./TemplateSpecInput";
 import { TrainerSection } from "./TrainerSection";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
@@ -185,7 +185,7 @@ export function StrategyPanel() {
       <h2 id="strategy-heading">Masking strategy</h2>
       <BundledMaskingNote />
       <div role="radiogroup" aria-label="Masking strategy" className="strategy-list" data-testid="strategy-select">
-        {STRATEGIES.map((s) => (
+        {STRATEGY_INFO.map((s) => (
           <label key={s.name} className={`strategy${s.name === strategy ? " selected" : ""}`}>
             <input
               type="radio"

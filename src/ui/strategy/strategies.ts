@@ -1,6 +1,6 @@
 // The five masking strategies as the UI names and explains them, in the notebook's order.
 import { trainerInfo } from "../../core/trainers/trainerView";
-import type { StrategyName } from "../../core/types";
+import { STRATEGIES, type StrategyName } from "../../core/types";
 import type { ViewSide } from "../../store/useMaskView";
 
 export interface StrategyInfo {
@@ -10,38 +10,36 @@ export interface StrategyInfo {
   explanation: string;
 }
 
-export const STRATEGIES: readonly StrategyInfo[] = [
-  {
-    name: "full",
+/** What each strategy is called and does, keyed by core's list (a new strategy without its text fails to compile). */
+const TEXT: Record<StrategyName, Omit<StrategyInfo, "name">> = {
+  full: {
     title: "Full (no mask)",
     explanation: "labels = input ids: every token is trained, the question included (the notebook's first run).",
   },
-  {
-    name: "markers",
+  markers: {
     title: "Markers",
     explanation:
       "The notebook's create_special_mask: mask up to and including each start marker, train the answer and the end marker that closes it.",
   },
-  {
-    name: "completion-only",
+  "completion-only": {
     title: "Completion only (TRL)",
     explanation:
       "TRL's DataCollatorForCompletionOnlyLM: mask everything up to the response template's token ids, found in the tokenized example.",
   },
-  {
-    name: "special-tokens",
+  "special-tokens": {
     title: "Special tokens",
     explanation: "The text templates are added as special tokens, so each is one id whatever precedes it; then masked as completion-only.",
   },
-  {
-    name: "chat-template",
+  "chat-template": {
     title: "Chat template",
     explanation: "Assistant-only: the tokenizer's chat template renders the conversation and only the assistant's tokens are trained.",
   },
-];
+};
+
+export const STRATEGY_INFO: readonly StrategyInfo[] = STRATEGIES.map((name) => ({ name, ...TEXT[name] }));
 
 export function strategyInfo(name: StrategyName): StrategyInfo {
-  return STRATEGIES.find((s) => s.name === name) ?? STRATEGIES[0];
+  return { name, ...TEXT[name] };
 }
 
 /** What a side of the token view is called: the strategy's title, or "as trained by" the tool. */

@@ -2,7 +2,7 @@
 import { isTrainerName, TRAINERS } from "../../core/trainers";
 import type { StrategyName } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-import { sideTitle, STRATEGIES } from "../strategy/strategies";
+import { sideTitle, STRATEGY_INFO } from "../strategy/strategies";
 
 export function CompareToolbar() {
   const compare = usePlayground((s) => s.compare);
@@ -30,7 +30,7 @@ export function CompareToolbar() {
       </label>
       <select data-testid="compare-strategy" aria-label="Strategy to compare with" value={value} onChange={(e) => choose(e.target.value)}>
         <optgroup label="Masking strategy">
-          {STRATEGIES.map((s) => (
+          {STRATEGY_INFO.map((s) => (
             <option key={s.name} value={s.name}>
               {s.title}
             </option>

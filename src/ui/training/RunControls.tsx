@@ -6,7 +6,7 @@ import { backendFallbackNextStep } from "../../store/backendAdvice";
 import { loadBundledModelIfChosen } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../store/workerBridge";
-import type { RunRecord } from "../../store/runRecord";
+import { inProgress, type RunRecord } from "../../store/runRecord";
 import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
 import { readNumber } from "../../core/settings/fields";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
@@ -193,7 +193,7 @@ export function RunControls() {
   const run = usePlayground((s) => (s.currentRunId ? s.runs[s.currentRunId] : undefined));
   const startError = usePlayground((s) => s.startError);
   const modelBusy = usePlayground((s) => s.modelLoad.phase !== "idle");
-  const active = run && (run.status === "running" || run.status === "paused" || run.status === "starting");
+  const active = run && inProgress(run);
   return (
     <section className="panel run-controls" aria-label="Training run">
       <div className="row">

@@ -4,6 +4,7 @@
 import { useEffect } from "react";
 import { loadBundledModel } from "../../store/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
+import { inProgress } from "../../store/runRecord";
 import { ModelPicker } from "../model/ModelPicker";
 import { NotebookReplay } from "../runs/NotebookReplay";
 import { RunsTable } from "../runs/RunsTable";
@@ -16,7 +17,7 @@ export function TrainingSection() {
   const tokenizerReady = usePlayground((s) => s.tokenizer.version > 0);
   const active = usePlayground((s) => {
     const run = s.currentRunId ? s.runs[s.currentRunId] : undefined;
-    return run?.status === "running" || run?.status === "paused" || run?.status === "starting";
+    return run !== undefined && inProgress(run);
   });
   useEffect(() => {
     if (!tokenizerReady || bundledRequested) return;
