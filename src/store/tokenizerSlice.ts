@@ -1,7 +1,8 @@
 // Loading tokenizers (bundled Qwen3, the Hugging Face hub, two dropped files). A failed load keeps
 // the previous tokenizer and everything the user typed; it only sets `tokenizer.error`.
 import type { StateCreator } from "zustand";
-import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles, loadTokenizerFromUrls } from "../core/tokenizer/load";
+import { BUNDLED_MODEL } from "../core/bundledModel";
+import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles } from "../core/tokenizer/load";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { PlaygroundState, TokenizerInfo, TokenizerSlice } from "./state";
 import { setCurrentTokenizer } from "./tokenizerHolder";
@@ -20,8 +21,6 @@ function infoOf(t: PlaygroundTokenizer): TokenizerInfo {
     hasChatTemplate: t.chatTemplate !== null,
   };
 }
-
-const browserFetch = (url: string) => window.fetch(url);
 
 export const createTokenizerSlice: StateCreator<PlaygroundState, [], [], TokenizerSlice> = (set, get) => {
   async function load(what: string, run: () => Promise<PlaygroundTokenizer>) {
@@ -42,13 +41,10 @@ export const createTokenizerSlice: StateCreator<PlaygroundState, [], [], Tokeniz
       load(BUNDLED_TOKENIZER.name, () => {
         // The app's own files, addressed as the bundled model's download addresses them (environment.ts).
         const { appFiles } = environment();
-        const urls = {
-          tokenizerJson: appFiles.url(BUNDLED_TOKENIZER.files.tokenizerJson),
-          tokenizerConfig: appFiles.url(BUNDLED_TOKENIZER.files.tokenizerConfig),
-        };
-        return loadTokenizerFromUrls(BUNDLED_TOKENIZER.name, urls, (url) => appFiles.fetch(url));
+        return loadHubTokenizer({ modelId: BUNDLED_TOKENIZER.name, folderUrl: appFiles.url(BUNDLED_MODEL.folder), fetch: appFiles.fetch });
       }),
-    loadHubTokenizer: (modelId) => load(modelId, () => loadHubTokenizer(modelId.trim(), browserFetch)),
+    // From the mirror set under Advanced, as the model download.
+    loadHubTokenizer: (modelId) => load(modelId, () => loadHubTokenizer({ modelId, baseUrl: get().hubBaseUrl.trim() || undefined })),
     loadDroppedTokenizer: (files) => load(files.map((f) => f.name).join(" + "), () => loadTokenizerFromDroppedFiles(files)),
     loadModelTokenizer: (name, tokenizerJson, tokenizerConfig) =>
       load(name, async () => PlaygroundTokenizer.fromFiles({ name, tokenizerJson, tokenizerConfig })),

@@ -2,7 +2,7 @@
 // loaded model, a model download in progress or its failure, the hub base URL, and teacher-forced
 // predictions. Plain data; the worker bridge (workerBridge.ts) writes it.
 import type { StateCreator } from "zustand";
-import { DEFAULT_HUB_URL } from "../core/tokenizer/load";
+import { DEFAULT_HUB_URL } from "../core/hub/hubHttp";
 import type { PlaygroundState, TrainingSlice } from "./state";
 
 export const createTrainingSlice: StateCreator<PlaygroundState, [], [], TrainingSlice> = (set) => ({

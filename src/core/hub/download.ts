@@ -3,11 +3,10 @@
 // safetensors weights (one file or shards from an index) — fetched once and cached. The order is
 // chosen so failures come early and cheap: every file is HEADed (404s, gated models, sizes) and the
 // total is checked against the limit and the storage quota before the first weight byte is fetched.
-import { DEFAULT_HUB_URL, HUB_MODEL_ID } from "../tokenizer/load";
 import { HubError, formatMB } from "./errors";
 import { downloadJson, downloadWeights, type PlannedFile } from "./fileDownload";
 import type { HubCache } from "./hubCache";
-import { headFile, repoFileUrl, type HubFetch, type HubRepo } from "./hubHttp";
+import { headFile, hubRepo, repoFileUrl, type HubFetch, type HubRepo } from "./hubHttp";
 import { ProgressTracker, type HubProgress } from "./progress";
 import { parseJsonFile } from "./verify";
 import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE, shardsOfIndex } from "./weightIndex";
@@ -18,7 +17,6 @@ export interface StorageEstimate {
 }
 
 export const HUB_DOWNLOAD_DEFAULTS = {
-  revision: "main",
   /**
    * Largest weights download we start. The engine widens weights to float32, so 2 GiB of bf16
    * becomes 4 GiB of memory, about what a browser tab can hold; every preset fits under it.
@@ -70,7 +68,7 @@ export interface HubModelFiles {
   cachedFiles: string[];
 }
 
-const TOKENIZER_NEEDED =
+export const TOKENIZER_NEEDED =
   "The playground needs the model's own tokenizer files; pick a model that has them, or load the tokenizer by dropping tokenizer.json and tokenizer_config.json on the page.";
 
 /** The JSON files, in download order; `required` is the sentence a 404 adds, "" if optional. */
@@ -82,7 +80,7 @@ const JSON_FILES: ReadonlyArray<{ file: string; required: string }> = [
 ];
 
 export async function downloadHubModel(options: DownloadHubModelOptions): Promise<HubModelFiles> {
-  const repo = repoOf(options);
+  const repo = hubRepo(options);
   const { cache } = options;
   const cachedFiles: string[] = [];
   const looked = new Map<string, Blob | null>();
@@ -149,27 +147,6 @@ export async function downloadHubModel(options: DownloadHubModelOptions): Promis
     weights: weightFiles.files.map((file) => ({ file, blob: weightBlobs.get(file)! })),
     downloadedFiles: [...(weightFiles.fetchedIndex ? [WEIGHTS_INDEX_FILE] : []), ...planned.map((p) => p.file)],
     cachedFiles,
-  };
-}
-
-function repoOf(options: DownloadHubModelOptions): HubRepo {
-  const modelId = options.modelId.trim();
-  if (options.folderUrl === undefined && !HUB_MODEL_ID.test(modelId)) {
-    throw new HubError(
-      "invalid-id",
-      `"${options.modelId}" is not a Hugging Face model id: expected owner/name of letters, digits, "-", "_" and ".", ` +
-        `e.g. Qwen/Qwen3-0.6B (copy it from the model page's title).`,
-      { modelId: options.modelId },
-    );
-  }
-  return {
-    fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
-    baseUrl: options.baseUrl ?? DEFAULT_HUB_URL,
-    modelId,
-    revision: options.revision ?? HUB_DOWNLOAD_DEFAULTS.revision,
-    accessToken: options.accessToken,
-    signal: options.signal,
-    folderUrl: options.folderUrl,
   };
 }
 

@@ -1,9 +1,16 @@
 // HEAD and GET against the hub's resolve URLs, turning every HTTP failure into a HubError that
 // names the file, the model and the revision. The hub says why in an `x-error-code` header
 // (RepoNotFound, GatedRepo, EntryNotFound, RevisionNotFound); browsers may hide it behind CORS,
-// so each message also reads sensibly without it.
-import { hubFileUrl } from "../tokenizer/load";
+// so each message also reads sensibly without it. The one place that speaks the hub's HTTP: the model
+// download and the tokenizer loader both go through it.
 import { HubError, describeFile, type HubErrorWhere } from "./errors";
+import { parseJsonFile } from "./verify";
+
+export const DEFAULT_HUB_URL = "https://huggingface.co";
+/** The branch a model id means when no revision is given. */
+export const DEFAULT_REVISION = "main";
+/** The hub's repository id pattern: an optional owner, then a name, both of [\w.-]. */
+export const HUB_MODEL_ID = /^(?:[A-Za-z0-9][\w.-]{0,95}\/)?[A-Za-z0-9][\w.-]{0,95}$/;
 
 /** The part of `fetch` the downloader uses: window.fetch and Node's global fetch both fit. */
 export type HubFetch = (
@@ -27,9 +34,35 @@ export interface HubRepo {
   folderUrl?: string;
 }
 
+/** Where a repository is and how to reach it; every field but modelId has a default. */
+export type HubRepoOptions = Pick<HubRepo, "modelId" | "accessToken" | "signal" | "folderUrl"> &
+  Partial<Pick<HubRepo, "fetch" | "baseUrl" | "revision">>;
+
+/** A HubRepo from a caller's options, the model id checked (a folderUrl's modelId is only a display name). */
+export function hubRepo(options: HubRepoOptions): HubRepo {
+  const modelId = options.modelId.trim();
+  if (options.folderUrl === undefined && !HUB_MODEL_ID.test(modelId)) {
+    throw new HubError(
+      "invalid-id",
+      `"${options.modelId}" is not a Hugging Face model id: expected owner/name of letters, digits, "-", "_" and ".", ` +
+        `e.g. Qwen/Qwen3-0.6B (copy it from the model page's title).`,
+      { modelId: options.modelId },
+    );
+  }
+  return {
+    fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    baseUrl: options.baseUrl ?? DEFAULT_HUB_URL,
+    modelId,
+    revision: options.revision ?? DEFAULT_REVISION,
+    accessToken: options.accessToken,
+    signal: options.signal,
+    folderUrl: options.folderUrl,
+  };
+}
+
 export function repoFileUrl(repo: HubRepo, file: string): string {
   if (repo.folderUrl !== undefined) return `${repo.folderUrl.replace(/\/$/, "")}/${file}`;
-  return hubFileUrl(repo.modelId, file, repo.revision, repo.baseUrl);
+  return `${repo.baseUrl.replace(/\/$/, "")}/${repo.modelId}/resolve/${encodeURIComponent(repo.revision)}/${file}`;
 }
 
 function whereOf(repo: HubRepo, file: string): Required<Pick<HubErrorWhere, "modelId" | "revision" | "file" | "url">> {
@@ -121,4 +154,17 @@ export function sizeOf(res: Response): number | null {
     if (v !== null && /^\d+$/.test(v.trim())) return Number(v);
   }
   return null;
+}
+
+/** A small JSON file, fetched and parsed without caching; `required` explains a 404 (see httpError). */
+export async function fetchJsonFile(repo: HubRepo, file: string, required: string): Promise<unknown> {
+  const res = await hubRequest(repo, file, "GET");
+  if (!res.ok) throw httpError(repo, file, res, required);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (err) {
+    throw transportError(repo, file, err, { bytes: 0, of: sizeOf(res) });
+  }
+  return parseJsonFile(bytes, res.headers.get("content-type"), whereOf(repo, file));
 }

@@ -6,7 +6,7 @@ import { clip, quoteClipped } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
 import type { PlaygroundSnapshot } from "../playgroundState";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
-import { HUB_MODEL_ID } from "../tokenizer/load";
+import { HUB_MODEL_ID } from "../hub/hubHttp";
 import { STRATEGIES } from "../types";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
