@@ -1,14 +1,8 @@
 // Training in view: on a wide screen the loss chart, the metrics and the first example's tokens are
 // in the viewport together during a run, and stay so while the examples scroll; on a phone the monitor
 // is one tap away. Screenshots in /tmp for a person to look at.
-import { expect, test, type Locator, type Page } from "@playwright/test";
-
-async function inViewport(page: Page, target: Locator): Promise<boolean> {
-  const box = await target.boundingBox();
-  const view = page.viewportSize();
-  if (!box || !view) return false;
-  return box.y >= 0 && box.y + box.height <= view.height && box.x >= 0 && box.x + box.width <= view.width;
-}
+import { expect, test } from "@playwright/test";
+import { inViewport } from "./viewport";
 
 test.describe("1440×900", () => {
   test.use({ viewport: { width: 1440, height: 900 } });

@@ -1,7 +1,10 @@
 // The page: header, a settings sidebar (strategy first: it is what the page is about; then
 // formatting, tokenizer, data & sharing), the examples with their token views, the training monitor
-// beside them (controls, chart, answers), then the model, settings and runs.
+// beside them (controls, chart, answers), then the model, settings and runs. On a narrow screen the
+// examples and their masks come first and the sidebar follows them: in the DOM, not only on screen,
+// so that tabbing and reading follow what is seen.
 import { usePlayground } from "../store/playgroundStore";
+import { useNarrowLayout } from "./common/useNarrowLayout";
 import { DataLayer } from "./data/DataLayer";
 import { DataPanel } from "./data/DataPanel";
 import { DatasetStatus } from "./data/DatasetStatus";
@@ -18,16 +21,20 @@ import { Legend } from "./tokens/Legend";
 
 export function App() {
   const compare = usePlayground((s) => s.compare.enabled);
+  const narrow = useNarrowLayout();
+  const sidebar = (
+    <aside className="sidebar" aria-label="Settings">
+      <StrategyPanel />
+      <FormattingPanel />
+      <TokenizerPanel />
+      <DataPanel />
+    </aside>
+  );
   return (
     <>
       <Header />
-      <div className="layout">
-        <aside className="sidebar" aria-label="Settings">
-          <StrategyPanel />
-          <FormattingPanel />
-          <TokenizerPanel />
-          <DataPanel />
-        </aside>
+      <div className="layout" data-layout={narrow ? "narrow" : "wide"}>
+        {narrow ? null : sidebar}
         <main id="mask-view" className="main" data-testid="mask-view">
           <DatasetStatus />
           <div className="view-toolbar">
@@ -37,6 +44,7 @@ export function App() {
           <ExampleList />
           <HoldoutEditor />
         </main>
+        {narrow ? sidebar : null}
         <TrainingMonitor />
       </div>
       <MonitorJump />

@@ -114,7 +114,14 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
           />
         </td>
         <td>
-          <button type="button" className="link-button nowrap" onClick={() => setCurrentRun(id)} title="Show this run above">
+          <button
+            type="button"
+            className="link-button nowrap"
+            onClick={() => setCurrentRun(id)}
+            title="Show this run above"
+            aria-current={current ? "true" : undefined}
+            data-testid="open-run"
+          >
             {run.label}
           </button>
           <div
@@ -222,7 +229,7 @@ export function RunsTable() {
                 <th>tokens</th>
                 <th>final loss</th>
                 <th>vs baseline</th>
-                <th />
+                <th>actions</th>
               </tr>
             </thead>
             <tbody>

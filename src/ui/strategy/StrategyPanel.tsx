@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
 import { useMaskView } from "../../store/useMaskView";
+import { useFold } from "../common/Fold";
 import { TokenIdList } from "../tokens/TokenIdList";
 import { STRATEGY_INFO } from "./strategies";
 import { TemplateSpecInput } from "./TemplateSpecInput";
@@ -155,6 +156,7 @@ function BundledMaskingNote() {
   const bundled = usePlayground(bundledModelChosen);
   const masking = usePlayground((s) => s.masking);
   const setMasking = usePlayground((s) => s.setMasking);
+  const fold = useFold("the bundled model's default masking");
   if (!bundled) return null;
   const onDefault = JSON.stringify(masking) === JSON.stringify(BUNDLED_MODEL_MASKING);
   const [label, target] = onDefault
@@ -162,12 +164,41 @@ function BundledMaskingNote() {
     : ["use the bundled model's default", BUNDLED_MODEL_MASKING];
   return (
     <div className="note" data-testid="bundled-masking-note">
-      Bundled model's default: completion-only after <code>### Assistant:</code>, <code>&lt;/s&gt;</code> after each answer, no{" "}
-      <code>&lt;s&gt;</code> before it. Pretrained on texts that each begin with <code>&lt;s&gt;</code>, it reads the notebook's{" "}
-      <code>&lt;s&gt;</code> as a new text and forgets the question, so the fine-tune memorises the answers and misses the holdout.{" "}
+      <span {...fold.textProps}>
+        Bundled model's default: completion-only after <code>### Assistant:</code>, <code>&lt;/s&gt;</code> after each answer, no{" "}
+        <code>&lt;s&gt;</code> before it. Pretrained on texts that each begin with <code>&lt;s&gt;</code>, it reads the notebook's{" "}
+        <code>&lt;s&gt;</code> as a new text and forgets the question, so the fine-tune memorises the answers and misses the holdout.
+      </span>{" "}
+      {fold.toggle}{" "}
       <button type="button" className="link-button" onClick={() => setMasking(structuredClone(target))}>
         {label}
       </button>
+    </div>
+  );
+}
+
+/** One strategy's radio, title and explanation; the explanation folds on a narrow screen. */
+function StrategyChoice({ info, selected, onSelect }: { info: (typeof STRATEGY_INFO)[number]; selected: boolean; onSelect: () => void }) {
+  const fold = useFold(info.title);
+  return (
+    <div className={`strategy${selected ? " selected" : ""}`}>
+      <label className="strategy-choice">
+        <input
+          type="radio"
+          name="strategy"
+          value={info.name}
+          data-testid={`strategy-${info.name}`}
+          checked={selected}
+          onChange={onSelect}
+        />
+        <span>
+          <strong>{info.title}</strong>
+          <span className="explanation" {...fold.textProps}>
+            {info.explanation}
+          </span>
+        </span>
+      </label>
+      {fold.toggle}
     </div>
   );
 }
@@ -186,20 +217,7 @@ export function StrategyPanel() {
       <BundledMaskingNote />
       <div role="radiogroup" aria-label="Masking strategy" className="strategy-list" data-testid="strategy-select">
         {STRATEGY_INFO.map((s) => (
-          <label key={s.name} className={`strategy${s.name === strategy ? " selected" : ""}`}>
-            <input
-              type="radio"
-              name="strategy"
-              value={s.name}
-              data-testid={`strategy-${s.name}`}
-              checked={s.name === strategy}
-              onChange={() => setMasking({ strategy: s.name })}
-            />
-            <span>
-              <strong>{s.title}</strong>
-              <span className="explanation">{s.explanation}</span>
-            </span>
-          </label>
+          <StrategyChoice key={s.name} info={s} selected={s.name === strategy} onSelect={() => setMasking({ strategy: s.name })} />
         ))}
       </div>
 

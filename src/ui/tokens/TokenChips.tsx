@@ -43,8 +43,9 @@ interface Props {
 
 export const TokenChips = memo(function TokenChips({ chips, diff, testId }: Props) {
   if (chips.length === 0) return <p className="hint">No tokens: this example is empty.</p>;
+  // A list of tokens for screen readers: each chip says its text, position and label, not only its colour.
   return (
-    <div className="chips" data-testid={testId}>
+    <div className="chips" role="list" aria-label="Tokens" data-testid={testId}>
       {chips.map((c) => {
         const differs = diff?.has(c.position) ?? false;
         let cls = c.trained ? "chip trained" : "chip masked";
@@ -60,6 +61,8 @@ export const TokenChips = memo(function TokenChips({ chips, diff, testId }: Prop
             data-special={c.special ? "true" : undefined}
             data-added={c.added ? "true" : undefined}
             data-diff={differs ? "true" : undefined}
+            role="listitem"
+            aria-label={`${c.text === "" ? "empty" : c.text} · ${chipTitle(c, differs)}`}
             title={chipTitle(c, differs)}
           >
             {c.text === "" ? "∅" : <ChipText text={c.text} />}

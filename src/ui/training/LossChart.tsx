@@ -46,9 +46,12 @@ function chartData(curves: Curve[]): uPlot.AlignedData {
   return uPlot.join(tables);
 }
 
+/** Narrow enough for a 320 px phone's column; below that uPlot's axes leave no room for the curve. */
+const MIN_CHART_WIDTH = 160;
+
 function makeChart(el: HTMLElement, curves: Curve[], log: boolean): uPlot {
   const opts: uPlot.Options = {
-    width: Math.max(300, el.clientWidth),
+    width: Math.max(MIN_CHART_WIDTH, el.clientWidth),
     height: 240,
     scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
     axes: [{ label: "step" }, { label: "loss" }],
@@ -95,7 +98,7 @@ export function LossChart() {
     const unsubscribe = usePlayground.subscribe((s, prev) => {
       if (s.runs !== prev.runs || s.overlay !== prev.overlay || s.currentRunId !== prev.currentRunId) schedule();
     });
-    const resize = new ResizeObserver(() => chart?.setSize({ width: Math.max(300, el.clientWidth), height: 240 }));
+    const resize = new ResizeObserver(() => chart?.setSize({ width: Math.max(MIN_CHART_WIDTH, el.clientWidth), height: 240 }));
     resize.observe(el);
     return () => {
       unsubscribe();

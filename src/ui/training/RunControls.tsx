@@ -220,7 +220,7 @@ export function RunControls() {
         </button>
         <span className="spacer" />
         {run ? (
-          <span className="run-status" data-testid="run-status" data-status={run.status}>
+          <span className="run-status" role="status" data-testid="run-status" data-status={run.status}>
             {run.label}: <strong>{run.status}</strong>
           </span>
         ) : null}
