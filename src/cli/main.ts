@@ -15,6 +15,8 @@ const COMMANDS = {
   evaluate: () => import("./commands/evaluate"),
   dataset: () => import("./commands/dataset"),
   share: () => import("./commands/share"),
+  merge: () => import("./commands/merge"),
+  gguf: () => import("./commands/gguf"),
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
@@ -28,7 +30,9 @@ commands:
   export    the same run as a project for transformers + PEFT (accelerate, Slurm), TRL and axolotl
   evaluate  each example's loss with a PEFT adapter (compare with an export's evaluate.py)
   dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems
-  share     decode a share link (URL or #hash) to its playground, or encode a playground file to one`;
+  share     decode a share link (URL or #hash) to its playground, or encode a playground file to one
+  merge     merge a PEFT adapter into its base: a Hugging Face model folder that loads without PEFT
+  gguf      a model (adapter merged in) as GGUF for llama.cpp and Ollama, with a Modelfile`;
 
 function isCommand(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, name);

@@ -12,7 +12,7 @@ import { writeSafetensors, type F32Tensor } from "./safetensors";
 import { readAllTensors, type SafetensorsSource } from "./safetensorsSources";
 import { embeddingName, wholeVocabMatrix, type CausalLM } from "./weights";
 
-const PREFIX = "base_model.model.";
+export const PREFIX = "base_model.model.";
 
 export interface AdapterFiles {
   "adapter_config.json": string;
@@ -25,7 +25,7 @@ export function loraKeys(path: string): [string, string] {
 }
 
 /** PEFT key of the new-token rows (LoraConfig.trainable_token_indices → TrainableTokensWrapper). */
-export function tokenDeltaKey(model: CausalLM): string {
+export function tokenDeltaKey(model: Pick<CausalLM, "config">): string {
   return `${PREFIX}${embeddingName(model.config).replace(/\.weight$/, "")}.token_adapter.trainable_tokens_delta`;
 }
 
@@ -170,7 +170,8 @@ export function parseAdapterConfig(json: string | object, where = "adapter_confi
   return parsedAdapterConfig(json, where).config;
 }
 
-function parsedAdapterConfig(
+/** The adapter's LoraConfig, and how its new token rows are stored (the whole embedding, or `count` rows). */
+export function parsedAdapterConfig(
   json: string | object,
   where: string,
 ): { config: LoraConfig; wholeEmbedding: boolean; rows: { count: number } | null } {

@@ -33,3 +33,7 @@ export { generateGreedy, teacherForced, type GenerateOptions } from "./generate"
 export { adapterVocabSize, exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
 export { Rng } from "./rng";
 export { createRandomModel } from "./seededModel";
+export { planMerge, type MergePlan, type BaseCheckpoint, type AdapterCheckpoint } from "./export/merge";
+export { mergedFolderFiles, MERGE_DTYPES, DEFAULT_SHARD_BYTES, textFile, type MergeDtype, type OutputFile } from "./export/hfFolder";
+export { ggufFile, type GgufOptions } from "./export/ggufExport";
+export { loadModelFromGguf, ggufTokenizerFiles } from "./export/ggufModel";

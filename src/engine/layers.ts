@@ -3,7 +3,7 @@
 // Shapes: B batch, T new positions, Tk key positions (past + new), H hidden, nH/nKV heads.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
+import { f16ToF32, f32ToBf16, f32ToF16 } from "../core/float16";
 import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { parseModelConfig } from "./config";
 import { ConfigError, MissingTensorError, SafetensorsError } from "./errors";
-import { f16ToF32, f32ToBf16, f32ToF16 } from "./float16";
+import { f16ToF32, f32ToBf16, f32ToF16 } from "../core/float16";
 import { randomConfigJson, randomWeights } from "./randomModel.testutil";
 import { readHeader, readSafetensors, writeSafetensors, type F32Tensor } from "./safetensors";
 import { readAllTensors } from "./safetensorsSources";

@@ -3,8 +3,9 @@
 // optional "__metadata__" string map, then the raw little-endian tensor bytes. Offsets are relative
 // to the end of the header. We widen every float dtype to float32, the engine's compute dtype.
 
+import { concatBytes } from "../core/concatBytes";
 import { SafetensorsError } from "./errors";
-import { decodeBf16, decodeF16, decodeF32, f32ToBf16, f32ToF16 } from "./float16";
+import { decodeBf16, decodeF16, decodeF32, f32ToBf16, f32ToF16 } from "../core/float16";
 
 /** Reader limits; the header cap mirrors the reference implementation's 100 MB guard. */
 export const SAFETENSORS_LIMITS = {
@@ -132,36 +133,58 @@ export function readSafetensors(bytes: Uint8Array, source = "safetensors"): Map<
   return out;
 }
 
+/** One tensor as a safetensors header lists it: its name, storage dtype and shape. */
+export interface TensorLayout {
+  name: string;
+  dtype: StorageDtype;
+  shape: number[];
+}
+
+/** Bytes of one tensor stored as `dtype`. */
+export function storedBytes(dtype: StorageDtype, shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1) * BYTES_PER_ELEMENT[dtype];
+}
+
 /**
- * Serialises tensors as safetensors the way the Python library does: tensors sorted by name,
- * "__metadata__" first, compact JSON padded with spaces to a multiple of 8 bytes. Each tensor is
- * written as its `storedAs` dtype (rounded to nearest even), F32 when unset.
+ * The file's first bytes (length + JSON header) for tensors written in the order given, the way the
+ * Python library writes them: "__metadata__" first, compact JSON padded with spaces to a multiple of
+ * 8 bytes. A streamed writer sends this, then each tensor's encodeTensor bytes in the same order.
  */
-export function writeSafetensors(tensors: Map<string, F32Tensor>, metadata: Record<string, string> = { format: "pt" }): Uint8Array {
-  const names = [...tensors.keys()].sort();
+export function safetensorsPrefix(layout: readonly TensorLayout[], metadata: Record<string, string> = { format: "pt" }): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
-  for (const name of names) {
-    const t = tensors.get(name)!;
-    const dtype = t.storedAs ?? "F32";
-    const size = t.data.length * BYTES_PER_ELEMENT[dtype];
-    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+  for (const { name, dtype, shape } of layout) {
+    const size = storedBytes(dtype, shape);
+    header[name] = { dtype, shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
   let json = JSON.stringify(header);
-  const jsonBytesLen = new TextEncoder().encode(json).length;
-  json += " ".repeat((8 - (jsonBytesLen % 8)) % 8);
+  json += " ".repeat((8 - (new TextEncoder().encode(json).length % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  const out = new Uint8Array(8 + headerBytes.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
-  for (const name of names) {
-    const { data, storedAs } = tensors.get(name)!;
-    if (storedAs === "F16") for (let i = 0; i < data.length; i++, pos += 2) view.setUint16(pos, f32ToF16(data[i]), true);
-    else if (storedAs === "BF16") for (let i = 0; i < data.length; i++, pos += 2) view.setUint16(pos, f32ToBf16(data[i]), true);
-    else for (let i = 0; i < data.length; i++, pos += 4) view.setFloat32(pos, data[i], true);
-  }
   return out;
+}
+
+/** float32 values → little-endian bytes of `dtype` (rounded to nearest even). */
+export function encodeTensor(data: Float32Array, dtype: StorageDtype): Uint8Array {
+  const out = new Uint8Array(data.length * BYTES_PER_ELEMENT[dtype]);
+  const view = new DataView(out.buffer);
+  if (dtype === "F16") for (let i = 0; i < data.length; i++) view.setUint16(2 * i, f32ToF16(data[i]), true);
+  else if (dtype === "BF16") for (let i = 0; i < data.length; i++) view.setUint16(2 * i, f32ToBf16(data[i]), true);
+  else for (let i = 0; i < data.length; i++) view.setFloat32(4 * i, data[i], true);
+  return out;
+}
+
+/**
+ * Serialises tensors as safetensors the way the Python library does: tensors sorted by name, each
+ * written as its `storedAs` dtype (rounded to nearest even), F32 when unset.
+ */
+export function writeSafetensors(tensors: Map<string, F32Tensor>, metadata: Record<string, string> = { format: "pt" }): Uint8Array {
+  const layout = [...tensors.keys()].sort().map((name) => {
+    const t = tensors.get(name)!;
+    return { name, dtype: t.storedAs ?? "F32", shape: t.shape };
+  });
+  return concatBytes([safetensorsPrefix(layout, metadata), ...layout.map((l) => encodeTensor(tensors.get(l.name)!.data, l.dtype))]);
 }

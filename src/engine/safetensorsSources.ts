@@ -4,7 +4,15 @@
 // whole raw file and its float32 copy together — only one tensor's raw bytes at a time.
 
 import { SafetensorsError } from "./errors";
-import { decodeTensor, parseHeader, readHeader, readHeaderLength, type F32Tensor } from "./safetensors";
+import {
+  decodeTensor,
+  parseHeader,
+  readHeader,
+  readHeaderLength,
+  type F32Tensor,
+  type SafetensorsHeader,
+  type TensorEntry,
+} from "./safetensors";
 
 export type SafetensorsSource = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 
@@ -37,11 +45,29 @@ async function blobBytes(blob: Blob, begin: number, end: number): Promise<Uint8A
 }
 
 async function forEachTensorInBlob(blob: Blob, sourceName: string, visit: TensorVisitor): Promise<void> {
+  const file = await openSafetensors(blob, sourceName);
+  for (const e of file.header.entries) visit(e.name, await file.read(e));
+}
+
+/** A safetensors file with random access: its header, and any one tensor decoded on request. */
+export interface OpenSafetensors {
+  header: SafetensorsHeader;
+  read(entry: TensorEntry): Promise<F32Tensor>;
+}
+
+/** Opens bytes or a Blob for reading tensors in any order (a Blob is read a tensor at a time). */
+export async function openSafetensors(source: Uint8Array | ArrayBuffer | Blob, sourceName: string): Promise<OpenSafetensors> {
+  if (source instanceof ArrayBuffer) source = new Uint8Array(source);
+  if (source instanceof Uint8Array) {
+    const bytes = source;
+    const header = readHeader(bytes, sourceName);
+    const at = (e: TensorEntry) => bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end);
+    return { header, read: async (e) => decodeTensor(e, at(e)) };
+  }
+  const blob = source;
   const n = readHeaderLength(await blobBytes(blob, 0, 8), blob.size, sourceName);
   const header = parseHeader(await blobBytes(blob, 8, 8 + n), blob.size - 8 - n, sourceName);
-  for (const e of header.entries) {
-    visit(e.name, decodeTensor(e, await blobBytes(blob, header.dataStart + e.begin, header.dataStart + e.end)));
-  }
+  return { header, read: async (e) => decodeTensor(e, await blobBytes(blob, header.dataStart + e.begin, header.dataStart + e.end)) };
 }
 
 /** Pulls exactly `n` bytes from a stream reader, keeping leftovers for the next call. */

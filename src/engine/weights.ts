@@ -7,6 +7,7 @@ import { WASM_MEMORY_BYTES } from "./backend";
 import { parseModelConfig } from "./config";
 import { MissingTensorError } from "./errors";
 import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
+import type { F32Tensor } from "./safetensors";
 import { forEachTensor, type SafetensorsSource } from "./safetensorsSources";
 import { blocksFromData, rowsPerBlock } from "./vocabBlocks";
 
@@ -49,36 +50,50 @@ export async function loadModelFromFiles(
   sources: NamedSource[],
   options: LoadOptions = {},
 ): Promise<CausalLM> {
+  const names = sources.map((s) => s.name).join(", ");
+  return loadModelFromTensors(configJson, names, options, async (visit) => {
+    for (const { name: file, source } of sources) await forEachTensor(source, file, (rawName, t) => visit(rawName, t, file));
+  });
+}
+
+/**
+ * The model of `configJson` over the tensors `each` hands to its visitor (checkpoint names; `file`
+ * names their source in messages): safetensors shards, or a GGUF's tensors renamed back.
+ */
+export async function loadModelFromTensors(
+  configJson: string | object,
+  sourceNames: string,
+  options: LoadOptions,
+  each: (visit: (rawName: string, t: F32Tensor, file: string) => void) => Promise<void>,
+): Promise<CausalLM> {
   let config = parseModelConfig(configJson);
   const shapes = tensorShapes(config);
   const weights = new Map<string, tf.Tensor>();
   const blocks = new Map<string, tf.Tensor2D[]>();
   try {
-    for (const { name: file, source } of sources) {
-      await forEachTensor(source, file, (rawName, t) => {
-        const name = [rawName, `transformer.${rawName}`, `model.${rawName}`].find((n) => shapes.has(n));
-        if (!name) return;
-        const want = shapes.get(name)!;
-        if (want.join(",") !== t.shape.join(",")) {
-          throw new MissingTensorError(
-            `${file}: tensor "${rawName}" has shape [${t.shape}] but config.json implies [${want}]; the weights do not belong to this config.`,
-          );
-        }
-        if (name === embeddingName(config) && options.ropeBufferDtype !== "F32" && t.storedAs) {
-          config = { ...config, ropeBufferDtype: t.storedAs };
-        }
-        // A tensor a later shard repeats replaces the earlier one, whichever form each took.
-        weights.get(name)?.dispose();
-        blocks.get(name)?.forEach((b) => b.dispose());
-        weights.delete(name);
-        blocks.delete(name);
-        storeTensor(config, name, t.data, t.shape, weights, blocks);
-      });
-    }
+    await each((rawName, t, file) => {
+      const name = [rawName, `transformer.${rawName}`, `model.${rawName}`].find((n) => shapes.has(n));
+      if (!name) return;
+      const want = shapes.get(name)!;
+      if (want.join(",") !== t.shape.join(",")) {
+        throw new MissingTensorError(
+          `${file}: tensor "${rawName}" has shape [${t.shape}] but config.json implies [${want}]; the weights do not belong to this config.`,
+        );
+      }
+      if (name === embeddingName(config) && options.ropeBufferDtype !== "F32" && t.storedAs) {
+        config = { ...config, ropeBufferDtype: t.storedAs };
+      }
+      // A tensor a later shard repeats replaces the earlier one, whichever form each took.
+      weights.get(name)?.dispose();
+      blocks.get(name)?.forEach((b) => b.dispose());
+      weights.delete(name);
+      blocks.delete(name);
+      storeTensor(config, name, t.data, t.shape, weights, blocks);
+    });
     const missing = [...shapes.keys()].filter((n) => !weights.has(n) && !blocks.has(n));
     if (missing.length) {
       throw new MissingTensorError(
-        `${sources.map((s) => s.name).join(", ")}: missing ${missing.length} tensor(s) required by config.json (${config.architecture}), first: ${missing.slice(0, 3).join(", ")}; check that the weights and config.json come from the same model.`,
+        `${sourceNames}: missing ${missing.length} tensor(s) required by config.json (${config.architecture}), first: ${missing.slice(0, 3).join(", ")}; check that the weights and config.json come from the same model.`,
       );
     }
   } catch (e) {

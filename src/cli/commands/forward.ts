@@ -10,12 +10,12 @@ import {
   backendFor,
   idList,
   loadAdapterDir,
-  loadModelDir,
   modelFlag,
   engineWithBackend,
   validate,
   withCliErrors,
 } from "../engineArgs";
+import { loadAnyModel } from "../modelFiles";
 
 const HELP = `usage: npm run -s cli -- forward --model DIR --input-ids 1,2,3 [--labels=-100,2,3]
          [--adapter DIR] [--grads] [--backend cpu|wasm|webgpu] [--json]
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     const f = validate(Flags, values);
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { tf } = engine;
-    const model = await loadModelDir(engine, f.model);
+    const { model } = await loadAnyModel(engine, f.model);
     const ids = f["input-ids"];
     // The adapter first: one with added tokens grows the vocabulary those ids may use.
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;

@@ -3,14 +3,15 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
-import { DEFAULT_MODEL_FLAG, defaultPrompt, loadDefaultSetup } from "../defaultSetup";
+import { DEFAULT_STATE } from "../../core/playgroundState";
+import { defaultPrompt } from "../defaultSetup";
+import { loadAnyModel } from "../modelFiles";
 import {
   COMMON_OPTIONS,
   backendFlag,
   backendFor,
   idList,
   loadAdapterDir,
-  loadModelDir,
   modelFlag,
   engineWithBackend,
   validate,
@@ -19,9 +20,11 @@ import {
 
 const HELP = `usage: npm run -s cli -- generate --model DIR --input-ids 1,2,3 --max-new-tokens N
          [--adapter DIR] [--no-eos-stop] [--backend cpu|wasm|webgpu] [--json]
-       npm run -s cli -- generate --model default --prompt TEXT [--adapter DIR] [--max-new-tokens N] [--json]
-Greedy decoding with a KV cache; stops after the config's EOS token unless --no-eos-stop.
---prompt formats TEXT as a user turn the way the page formats the holdout prompt and prints
+       npm run -s cli -- generate --model default|DIR|FILE.gguf --prompt TEXT [--adapter DIR] [--max-new-tokens N] [--json]
+Greedy decoding with a KV cache; stops after the config's EOS token unless --no-eos-stop. --model takes
+a model folder, "default" (the bundled model) or a GGUF file (dequantised into the engine).
+--prompt (a model with its tokenizer: "default", a folder with tokenizer.json, a GGUF made here)
+formats TEXT as a user turn the way the page formats the holdout prompt and prints
 {"text": decoded new tokens, "new_tokens": [...]}; it stops at EOS or the end marker.`;
 
 const Flags = z
@@ -36,10 +39,6 @@ const Flags = z
     json: z.boolean().default(false),
   })
   .refine((f) => (f["input-ids"] === undefined) !== (f.prompt === undefined), "give exactly one of --input-ids and --prompt")
-  .refine(
-    (f) => f.prompt === undefined || f.model === DEFAULT_MODEL_FLAG,
-    "--prompt needs --model default (a model folder has no tokenizer here; use --input-ids)",
-  )
   .refine((f) => f.prompt !== undefined || f["max-new-tokens"] !== undefined, "--max-new-tokens N is required with --input-ids");
 
 export async function run(argv: string[]): Promise<number> {
@@ -62,11 +61,15 @@ export async function run(argv: string[]): Promise<number> {
     }
     const f = validate(Flags, values);
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
+    const { model, tokenizer } = await loadAnyModel(engine, f.model);
     if (f.prompt !== undefined) {
-      const { tokenizer, model, settings } = await loadDefaultSetup(engine);
+      if (!tokenizer)
+        throw new CliError(
+          `--prompt needs --model default, or a model folder or GGUF that carries its tokenizer (${f.model} has none); use --input-ids`,
+        );
       const { inputIds, stopIds } = defaultPrompt(tokenizer, f.prompt);
       const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-      const maxNewTokens = f["max-new-tokens"] ?? settings.maxNewTokens;
+      const maxNewTokens = f["max-new-tokens"] ?? DEFAULT_STATE.training.maxNewTokens;
       const tokens = await engine.generateGreedy(model, inputIds, {
         maxNewTokens,
         eosTokenIds: stopIds,
@@ -78,7 +81,6 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const ids = f["input-ids"] as number[];
-    const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
     // The adapter first: one with added tokens grows the vocabulary those ids may use.
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
     const bad = ids.find((id) => id >= model.config.vocabSize);

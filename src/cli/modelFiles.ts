@@ -1,0 +1,122 @@
+// The files of a model or adapter folder as the export commands (merge, gguf) need them: the base
+// checkpoint as Blobs (read a tensor at a time), the adapter, the tokenizer files; and writing an
+// export's files to disk as they stream out.
+
+import { existsSync, openAsBlob, readFileSync } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import type { AdapterCheckpoint, BaseCheckpoint, CausalLM } from "../engine/index";
+import { CliError } from "./cliError";
+import { loadModelDir, validate, type Engine } from "./engineArgs";
+import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
+
+/** `--model default` names the bundled folder. */
+export const modelFolder = (flag: string) => (flag === "default" ? BUNDLED_MODEL_FOLDER : flag);
+
+export async function baseCheckpoint(engine: Engine, dir: string): Promise<BaseCheckpoint> {
+  const configFile = path.join(dir, "config.json");
+  if (!existsSync(configFile))
+    throw new CliError(`${configFile}: not found; --model must be a folder with config.json and model.safetensors`);
+  const indexFile = path.join(dir, "model.safetensors.index.json");
+  const files = existsSync(indexFile) ? engine.shardFilesFromIndex(readFileSync(indexFile, "utf8")) : ["model.safetensors"];
+  const shards = [];
+  for (const f of files) {
+    const file = path.join(dir, f);
+    if (!existsSync(file)) throw new CliError(`${file}: not found; the model folder needs its safetensors weights`);
+    shards.push({ name: file, source: await openAsBlob(file) });
+  }
+  return { config: readFileSync(configFile, "utf8"), shards };
+}
+
+export function adapterCheckpoint(dir: string): AdapterCheckpoint {
+  const config = path.join(dir, "adapter_config.json");
+  const weights = path.join(dir, "adapter_model.safetensors");
+  for (const f of [config, weights]) if (!existsSync(f)) throw new CliError(`${f}: not found; --adapter must be a PEFT adapter folder`);
+  return { config: readFileSync(config, "utf8"), weights: new Uint8Array(readFileSync(weights)) };
+}
+
+/** Files a tokenizer may come as; the adapter folder's win (a run that added tokens saves its tokenizer there). */
+const TOKENIZER_FILES = [
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "vocab.json",
+  "merges.txt",
+  "chat_template.jinja",
+];
+
+export function tokenizerFiles(modelDir: string, adapterDir: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of TOKENIZER_FILES) {
+    const from = [adapterDir, modelDir].find((d) => d !== undefined && existsSync(path.join(d, name)));
+    if (from !== undefined) out[name] = readFileSync(path.join(from, name), "utf8");
+  }
+  if (!out["tokenizer.json"] || !out["tokenizer_config.json"])
+    throw new CliError(`${modelDir}: tokenizer.json and tokenizer_config.json are needed to export a model that loads on its own`);
+  return out;
+}
+
+/** Writes `file` under `dir` chunk by chunk; returns its size. */
+export async function writeOutput(dir: string, file: { path: string; chunks(): AsyncGenerator<Uint8Array> }): Promise<number> {
+  const target = path.join(dir, file.path);
+  await mkdir(path.dirname(target), { recursive: true });
+  const handle = await open(target, "w");
+  let size = 0;
+  try {
+    for await (const chunk of file.chunks()) {
+      await handle.write(chunk);
+      size += chunk.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  return size;
+}
+
+/** A model folder, "default", or a .gguf file (read back through the engine, dequantised). */
+export async function loadAnyModel(engine: Engine, flag: string): Promise<{ model: CausalLM; tokenizer: PlaygroundTokenizer | null }> {
+  if (/\.gguf$/i.test(flag)) {
+    if (!existsSync(flag)) throw new CliError(`${flag}: not found`);
+    const { model, header } = await engine.loadModelFromGguf(await openAsBlob(flag), flag);
+    const files = engine.ggufTokenizerFiles(header);
+    return { model, tokenizer: files ? PlaygroundTokenizer.fromFiles({ name: path.basename(flag), ...files }) : null };
+  }
+  const dir = modelFolder(flag);
+  const model = await loadModelDir(engine, dir);
+  const hasTokenizer = existsSync(path.join(dir, "tokenizer.json")) && existsSync(path.join(dir, "tokenizer_config.json"));
+  return { model, tokenizer: hasTokenizer ? loadTokenizerDir(flag) : null };
+}
+
+/** The flags both export commands share; merge requires --adapter. */
+export const EXPORT_FLAGS = {
+  model: z.string({ error: "--model DIR is required (the base model folder, or 'default')" }),
+  adapter: z.string().optional(),
+  json: z.boolean().default(false),
+};
+
+/**
+ * An export command's flags, read by `shape` (a boolean for --json, a string for every other flag);
+ * null when --help was asked for and printed.
+ */
+export function exportCommandFlags<S extends z.ZodRawShape>(argv: string[], help: string, shape: S): z.infer<z.ZodObject<S>> | null {
+  const options = Object.fromEntries(
+    Object.keys(shape).map((k) => [k, { type: k === "json" ? ("boolean" as const) : ("string" as const) }]),
+  );
+  const { values } = parseArgs({ args: argv, strict: true, options: { ...options, help: { type: "boolean" } } });
+  if (values.help) {
+    process.stdout.write(`${help}\n`);
+    return null;
+  }
+  return validate(z.object(shape), values);
+}
+
+/** What both export commands start from: the base folder, the merge planned (adapter optional), the tokenizer files. */
+export async function exportSources(engine: Engine, f: { model: string; adapter?: string }) {
+  const dir = modelFolder(f.model);
+  const adapter = f.adapter ? adapterCheckpoint(f.adapter) : null;
+  const plan = await engine.planMerge(await baseCheckpoint(engine, dir), adapter);
+  return { dir, adapter, plan, tokenizer: tokenizerFiles(dir, f.adapter) };
+}

@@ -1,0 +1,182 @@
+// GGUF export: an independent reader (@huggingface/gguf) finds every tensor under llama.cpp's names with
+// the right dimensions and type, and the keys llama.cpp reads; our engine reads the file back to the
+// merged model's logits (f32 exactly up to rounding, f16 within 1e-2), which proves the Q/K and QKV
+// reorderings are undone as they were done; Llama's reordering pairs the rows ggml's rope rotates together.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gguf } from "@huggingface/gguf";
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BUNDLED_MODEL } from "../../core/bundledModel";
+import { fixtureDir } from "../../../test/fixtures/location";
+import { useCpu } from "../fixtures.testutil";
+import { forward } from "../model";
+import { disposeModel } from "../weights";
+import { caseFiles, collect, IDS, maxDiff, type Case } from "./export.testutil";
+import { ggufFile } from "./ggufExport";
+import { llamaRopeRows } from "./ggufLayout";
+import { loadModelFromGguf } from "./ggufModel";
+import { planMerge } from "./merge";
+
+beforeAll(useCpu);
+
+const folder = join(fixtureDir("tiny-llama"), "../../../public", BUNDLED_MODEL.folder);
+const tokenizerJson = JSON.parse(readFileSync(join(folder, "tokenizer.json"), "utf8"));
+const tokenizerConfig = JSON.parse(readFileSync(join(folder, "tokenizer_config.json"), "utf8"));
+
+/** llama.cpp's tensor names (gguf-py constants.py MODEL_TENSOR / TENSOR_NAMES) per layer, by family. */
+const LAYER_TENSORS: Record<string, string[]> = {
+  llama: [
+    "attn_norm.weight",
+    "attn_q.weight",
+    "attn_k.weight",
+    "attn_v.weight",
+    "attn_output.weight",
+    "ffn_norm.weight",
+    "ffn_gate.weight",
+    "ffn_up.weight",
+    "ffn_down.weight",
+  ],
+  qwen2: [
+    "attn_norm.weight",
+    "attn_q.weight",
+    "attn_q.bias",
+    "attn_k.weight",
+    "attn_k.bias",
+    "attn_v.weight",
+    "attn_v.bias",
+    "attn_output.weight",
+    "ffn_norm.weight",
+    "ffn_gate.weight",
+    "ffn_up.weight",
+    "ffn_down.weight",
+  ],
+  qwen3: [
+    "attn_norm.weight",
+    "attn_q.weight",
+    "attn_k.weight",
+    "attn_v.weight",
+    "attn_output.weight",
+    "attn_q_norm.weight",
+    "attn_k_norm.weight",
+    "ffn_norm.weight",
+    "ffn_gate.weight",
+    "ffn_up.weight",
+    "ffn_down.weight",
+  ],
+  bloom: [
+    "attn_norm.weight",
+    "attn_norm.bias",
+    "attn_qkv.weight",
+    "attn_qkv.bias",
+    "attn_output.weight",
+    "attn_output.bias",
+    "ffn_norm.weight",
+    "ffn_norm.bias",
+    "ffn_up.weight",
+    "ffn_up.bias",
+    "ffn_down.weight",
+    "ffn_down.bias",
+  ],
+};
+const GLOBAL_TENSORS: Record<string, string[]> = {
+  llama: ["token_embd.weight", "output_norm.weight"],
+  qwen2: ["token_embd.weight", "output_norm.weight", "output.weight"],
+  qwen3: ["token_embd.weight", "output_norm.weight"],
+  // BLOOM's graph needs output.weight: the converter writes the tied embedding again.
+  bloom: ["token_embd.weight", "token_embd_norm.weight", "token_embd_norm.bias", "output_norm.weight", "output_norm.bias", "output.weight"],
+};
+const SHARED_KEYS = [
+  "context_length",
+  "embedding_length",
+  "block_count",
+  "feed_forward_length",
+  "attention.head_count",
+  "attention.head_count_kv",
+];
+const ARCH_KEYS: Record<string, string[]> = {
+  llama: [...SHARED_KEYS, "rope.freq_base", "attention.layer_norm_rms_epsilon", "rope.dimension_count", "vocab_size"],
+  bloom: [...SHARED_KEYS, "attention.layer_norm_epsilon"],
+};
+const TOKENIZER_KEYS = [
+  "model",
+  "pre",
+  "tokens",
+  "scores",
+  "token_type",
+  "merges",
+  "bos_token_id",
+  "eos_token_id",
+  "padding_token_id",
+  "add_bos_token",
+].map((k) => `tokenizer.ggml.${k}`);
+
+const CASES: Array<[string, Case]> = [
+  ["llama", { spec: { arch: "LlamaForCausalLM", heads: 4, kvHeads: 2, tied: true } }],
+  ["qwen2", { spec: { arch: "Qwen2ForCausalLM" }, added: 1 }],
+  ["qwen3", { spec: { arch: "Qwen3ForCausalLM", tied: true, headDim: 16 } }],
+  ["bloom", { spec: { arch: "BloomForCausalLM", tied: true } }],
+];
+
+async function exported(c: Case, type: "f32" | "f16" | "q8_0") {
+  const { base, adapter, logits } = await caseFiles(c);
+  const plan = await planMerge(base, adapter);
+  const bytes = await collect(ggufFile("m.gguf", plan, { type, name: "test", tokenizerJson, tokenizerConfig, chatTemplate: "{{ x }}" }));
+  return { bytes, logits, plan };
+}
+
+async function readBack(bytes: Uint8Array): Promise<Float32Array> {
+  const { model } = await loadModelFromGguf(bytes, "m.gguf");
+  const logits = tf.tidy(() => forward(model, IDS).dataSync() as Float32Array);
+  disposeModel(model);
+  return logits;
+}
+
+describe("GGUF export", () => {
+  it.each(CASES)("%s: @huggingface/gguf reads every tensor and key; the engine reads back the merged logits", async (family, c) => {
+    const { bytes, logits, plan } = await exported(c, "f32");
+    const file = join(mkdtempSync(join(tmpdir(), "gguf-")), "m.gguf");
+    writeFileSync(file, bytes);
+    const parsed = await gguf(file, { allowLocalFile: true });
+    const layers = plan.config.numLayers;
+    const want = [
+      ...GLOBAL_TENSORS[family],
+      ...Array.from({ length: layers }, (_, i) => LAYER_TENSORS[family].map((t) => `blk.${i}.${t}`)).flat(),
+    ];
+    expect(parsed.tensorInfos.map((t) => t.name).sort()).toEqual(want.sort());
+    const embd = parsed.tensorInfos.find((t) => t.name === "token_embd.weight")!;
+    expect(embd.shape.map(Number)).toEqual([plan.config.hiddenSize, plan.config.vocabSize]); // ggml order: innermost first
+    const md = parsed.metadata as Record<string, unknown>;
+    expect(md["general.architecture"]).toBe(family);
+    expect(md.version).toBe(3);
+    for (const k of ARCH_KEYS[family === "bloom" ? "bloom" : "llama"]) expect(md, k).toHaveProperty([`${family}.${k}`]);
+    for (const k of TOKENIZER_KEYS) expect(md, k).toHaveProperty([k]);
+    expect(md["tokenizer.ggml.model"]).toBe("gpt2");
+    expect((md["tokenizer.ggml.tokens"] as string[]).length).toBe(plan.config.vocabSize);
+    expect(md["tokenizer.chat_template"]).toBe("{{ x }}");
+    // Tensor data starts at multiples of the alignment.
+    for (const t of parsed.tensorInfos) expect(Number(t.offset) % 32).toBe(0);
+    expect(maxDiff(await readBack(bytes), logits)).toBeLessThan(1e-5);
+  });
+
+  it("f16 reads back within 1e-2 of the merged logits, q8_0 within 10% of their largest magnitude", async () => {
+    const f16 = await exported(CASES[0][1], "f16");
+    expect(maxDiff(await readBack(f16.bytes), f16.logits)).toBeLessThan(1e-2);
+    // q8_0 keeps 8 bits per weight: its error is a fraction of the logits' scale, not a fixed amount (about 5% on
+    // this random model's large weights; the bundled model's answers are checked through the CLI).
+    const q8 = await exported(CASES[0][1], "q8_0");
+    const scale = Math.max(...Array.from(q8.logits, Math.abs));
+    expect(maxDiff(await readBack(q8.bytes), q8.logits) / scale).toBeLessThan(0.1);
+  });
+
+  it("Llama's Q/K rows: each pair ggml's rope rotates together is a pair transformers rotates (i, i + d/2)", () => {
+    const d = 8;
+    const rowOf = llamaRopeRows(2 * d, 2);
+    for (let h = 0; h < 2; h++)
+      for (let i = 0; i < d / 2; i++) {
+        expect(rowOf[h * d + 2 * i]).toBe(h * d + i);
+        expect(rowOf[h * d + 2 * i + 1]).toBe(h * d + i + d / 2);
+      }
+  });
+});

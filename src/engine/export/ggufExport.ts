@@ -1,0 +1,65 @@
+// A merged model as one GGUF file, streamed a tensor at a time: the header (general.*, the
+// architecture's hyper-parameters, the tokenizer), then each tensor in llama.cpp's name and layout
+// (ggufLayout.ts), encoded as the chosen type and padded to the alignment.
+
+import { GGUF_ALIGNMENT, ggufLayout, type GgufMetadata, type GgufTensorInfo } from "../../core/export/gguf/ggufFormat";
+import { BLOCK, FILE_TYPE, OUT_TYPE_GGML, encodeGgml, type GgmlTypeName, type GgufOutType } from "../../core/export/gguf/quantise";
+import { tokenizerMetadata } from "../../core/export/gguf/tokenizerKeys";
+import type { OutputFile } from "./hfFolder";
+import { GGUF_ARCH, ggufHyperParameters, ggufTensors, permuteRows } from "./ggufLayout";
+import type { MergePlan } from "./merge";
+
+export interface GgufOptions {
+  type: GgufOutType;
+  /** general.name. */
+  name: string;
+  tokenizerJson: unknown;
+  tokenizerConfig: Record<string, unknown>;
+  /** tokenizer.chat_template: the tokenizer's own, or the page's format written as one. */
+  chatTemplate: string | null;
+}
+
+/**
+ * The ggml type of one tensor: vectors (norms, biases) stay F32, as the converter keeps 1-D tensors;
+ * a matrix whose rows are not whole blocks of a block type falls back to F16, as the converter does.
+ */
+export function tensorType(shape: readonly number[], out: GgufOutType): GgmlTypeName {
+  if (shape.length < 2) return "F32";
+  const type = OUT_TYPE_GGML[out];
+  return shape[shape.length - 1] % BLOCK[type].values === 0 ? type : "F16";
+}
+
+export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): OutputFile {
+  const c = plan.config;
+  const maps = ggufTensors(c);
+  const planned = new Map(plan.tensors.map((t) => [t.canonical, t]));
+  const infos: GgufTensorInfo[] = maps.map((m) => ({ name: m.gguf, shape: m.shape, type: tensorType(m.shape, options.type) }));
+  const md: GgufMetadata = new Map();
+  md.set("general.architecture", { kind: "string", value: GGUF_ARCH[c.family] });
+  md.set("general.name", { kind: "string", value: options.name });
+  md.set("general.file_type", { kind: "u32", value: FILE_TYPE[options.type] });
+  md.set("general.quantization_version", { kind: "u32", value: 2 });
+  md.set("general.alignment", { kind: "u32", value: GGUF_ALIGNMENT });
+  for (const [k, v] of ggufHyperParameters(c, plan.hfConfig)) md.set(k, v);
+  const fallback = { bos: c.bosTokenId, eos: c.eosTokenIds[0] ?? null, pad: c.padTokenId };
+  for (const [k, v] of tokenizerMetadata(options.tokenizerJson, options.tokenizerConfig, c.vocabSize, fallback, options.chatTemplate))
+    md.set(k, v);
+  const layout = ggufLayout(md, infos);
+  return {
+    path,
+    async *chunks() {
+      yield layout.header;
+      for (let i = 0; i < maps.length; i++) {
+        const m = maps[i];
+        const source = planned.get(m.source);
+        if (!source) throw new Error(`GGUF export: the merged model has no "${m.source}"`);
+        let data = (await plan.read(source)).data;
+        if (m.rowOf) data = permuteRows(data, m.rowOf, data.length / m.rowOf.length);
+        const bytes = encodeGgml(data, infos[i].type);
+        yield bytes;
+        const end = (i + 1 < maps.length ? layout.offsets[i + 1] : layout.dataBytes) - layout.offsets[i];
+        if (end > bytes.length) yield new Uint8Array(end - bytes.length);
+      }
+    },
+  };
+}
