@@ -6,12 +6,12 @@ import { describe, expect, it } from "vitest";
 import { useCpu } from "../../engine/fixtures.testutil";
 import { createLora, disposeLora } from "../../engine/lora";
 import { randomModel } from "../../engine/randomModel.testutil";
-import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
 import { Trainer } from "../../engine/trainer";
 import { disposeModel } from "../../engine/weights";
 import { DEFAULT_EXAMPLES, DEFAULT_FORMATTING, DEFAULT_MASKING } from "../defaults";
 import { buildMaskView } from "../maskView";
 import { DEFAULT_STATE } from "../playgroundState";
+import { toHf } from "../settings/hf";
 import { LORA_FIELDS, TRAINING_FIELDS, type TrainingSettings } from "../settings/trainingSettings";
 import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { buildTrainingData } from "../trainingData";
@@ -136,13 +136,9 @@ describe("playground_config.json", () => {
   it("has the arguments the engine's Trainer trains with for the same settings, optimizer and clipping included", async () => {
     await useCpu();
     const { model } = await randomModel({ arch: "LlamaForCausalLM" });
-    const lora = createLora(model, loraConfigFrom(SETTINGS, null), SETTINGS.seed);
-    const engineArgs: Record<string, unknown> = new Trainer(
-      model,
-      lora,
-      [{ input_ids: [1, 2], labels: [1, 2] }],
-      trainingArgsFrom(SETTINGS),
-    ).args;
+    const { trainingArguments, loraConfig } = toHf(SETTINGS);
+    const lora = createLora(model, loraConfig, SETTINGS.seed);
+    const engineArgs: Record<string, unknown> = new Trainer(model, lora, [{ inputIds: [1, 2], labels: [1, 2] }], trainingArguments).args;
     disposeLora(lora);
     disposeModel(model);
     const t = config.training_arguments;
