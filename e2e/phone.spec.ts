@@ -73,3 +73,17 @@ for (const width of WIDTHS) {
     });
   });
 }
+
+// A narrow desktop window (no mobile emulation, so no zooming out to hide a wide page).
+test.describe("narrow desktop windows", () => {
+  for (const width of WIDTHS) {
+    test(`${width} px without mobile emulation: the first screen fits`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto("/");
+      await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
+      await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
+      await expectNoSidewaysScroll(page, `${width} px window`);
+      expect(await inViewport(page, page.getByTestId("monitor-jump"))).toBe(true);
+    });
+  }
+});
