@@ -9,12 +9,16 @@ import { loadSimdKernels } from "./kernels/simd/simd";
 
 import type { BackendName } from "../core/protocol";
 
+/** Renderers that run a GPU's work on the CPU: Chrome's SwiftShader, Mesa's llvmpipe/lavapipe/softpipe, Windows' WARP. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
+
 /**
- * The WebGPU adapter behind the webgpu backend, or null for other backends. A software adapter
- * (SwiftShader, or one the browser marks as a fallback) runs shaders on the CPU, where the wasm
- * backend is usually faster; the page says so.
+ * The GPU behind the webgpu or webgl backend (null for the others, or where there is none). A
+ * software one (SwiftShader, or an adapter the browser marks as a fallback) runs shaders on the CPU,
+ * where the wasm backend is usually faster; the page says so.
  */
 export async function describeAdapter(name: BackendName): Promise<{ description: string; software: boolean } | null> {
+  if (name === "webgl") return describeWebglRenderer();
   if (name !== "webgpu") return null;
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
   const adapter = (await gpu?.requestAdapter()) as {
@@ -24,7 +28,25 @@ export async function describeAdapter(name: BackendName): Promise<{ description:
   if (!adapter) return null;
   const info = adapter.info ?? {};
   const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "unnamed adapter";
-  return { description, software: adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software/i.test(description) };
+  return { description, software: adapter.isFallbackAdapter === true || SOFTWARE_RENDERER.test(description) };
+}
+
+/** WebGL's renderer string, unmasked where the browser allows (WEBGL_debug_renderer_info), from a throwaway context. */
+function describeWebglRenderer(): { description: string; software: boolean } | null {
+  const Canvas = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }).OffscreenCanvas;
+  if (!Canvas) return null;
+  const canvas = new Canvas(1, 1);
+  // The few WebGL members used, typed here: the engine compiles without the DOM's types.
+  const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as {
+    RENDERER: number;
+    getParameter(name: number): unknown;
+    getExtension(name: string): { UNMASKED_RENDERER_WEBGL?: number; loseContext?(): void } | null;
+  } | null;
+  if (!gl) return null;
+  const debug = gl.getExtension("WEBGL_debug_renderer_info");
+  const description = String(gl.getParameter(debug?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER));
+  gl.getExtension("WEBGL_lose_context")?.loseContext?.();
+  return { description, software: SOFTWARE_RENDERER.test(description) };
 }
 
 /**
