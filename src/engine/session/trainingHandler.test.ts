@@ -83,8 +83,13 @@ async function ready(t: Harness) {
   return { init, load };
 }
 
-/** Which backends init starts, and what it reports, on a machine whose WebGPU adapter is `adapter`. */
-async function initOn(choice: BackendChoice, adapter: { description: string; software: boolean }, broken: BackendName[] = []) {
+type Adapter = { description: string; software: boolean } | null;
+
+/**
+ * Which backends init starts, and what it reports, on a machine whose WebGPU adapter is `adapter` and
+ * whose WebGL renderer is `webgl` (by default the same GPU).
+ */
+async function initOn(choice: BackendChoice, adapter: Adapter, broken: BackendName[] = [], webgl: Adapter = adapter) {
   const started: BackendName[] = [];
   const posted: FromWorker[] = [];
   const h = new TrainingHandler({
@@ -93,7 +98,7 @@ async function initOn(choice: BackendChoice, adapter: { description: string; sof
       started.push(name);
       if (broken.includes(name)) throw new Error(`${name} is broken here`);
     },
-    describeAdapter: async (name) => (name === "webgpu" ? adapter : null),
+    describeAdapter: async (name) => (name === "webgpu" ? adapter : name === "webgl" ? webgl : null),
     yieldToEvents: () => Promise.resolve(),
   });
   await h.handle({ id: 1, request: { type: "init", ...backendPlan(choice) } });
@@ -124,6 +129,21 @@ describe("backend choice", () => {
       ["webgl", "software"],
       ["wasm", "failed"],
     ]);
+  });
+
+  it("auto passes over WebGL's software renderer where WebGPU is missing (Chrome on Linux)", async () => {
+    const { started, backend } = await initOn("auto", null, ["webgpu"], {
+      description: "ANGLE (SwiftShader Device (Subzero))",
+      software: true,
+    });
+    expect(started).toEqual(["webgpu", "wasm"]);
+    expect(backend?.backend).toBe("wasm");
+    expect(backend?.fallbacks.map((f) => [f.backend, f.kind])).toEqual([
+      ["webgl", "software"],
+      ["webgpu", "failed"],
+    ]);
+    const hardwareGl = await initOn("auto", null, ["webgpu"], { description: "ANGLE (NVIDIA GeForce RTX 4090)", software: false });
+    expect(hardwareGl.started).toEqual(["webgpu", "webgl"]);
   });
 
   it('"webgpu first" forces the software adapter; auto uses a hardware one first', async () => {
