@@ -9,15 +9,17 @@ import { DEFAULT_STATE } from "../src/core/playgroundState";
 import type { BackendName } from "../src/core/protocol";
 import type { PlaygroundTokenizer } from "../src/core/tokenizer/playgroundTokenizer";
 import { buildTrainingData } from "../src/core/trainingData";
-import type { Example, LoraConfig, TrainingArgs } from "../src/engine/index";
-import { loraConfigFrom, trainingArgsFrom } from "../src/engine/session/settings";
+import { toHf } from "../src/core/settings/hf";
+import type { TrainExample } from "../src/core/types";
+import { PEFT_LORA_DEFAULTS, type PeftLoraConfig } from "../src/core/settings/trainerDefaults";
+import type { TrainingArgs } from "../src/engine/index";
 import type { CausalLM } from "../src/engine/weights";
 
 export interface Workload {
   model: string;
   build(): Promise<CausalLM>;
-  examples: Example[];
-  lora: LoraConfig;
+  examples: TrainExample[];
+  lora: PeftLoraConfig;
   args: Partial<TrainingArgs>;
   /** A prompt for the generation measurement (the default's first question). */
   prompt?: number[];
@@ -31,9 +33,9 @@ export function defaultWorkload(engine: Engine, tokenizer: PlaygroundTokenizer):
   return {
     model: "default",
     build: () => loadModelDir(engine, BUNDLED_MODEL_FOLDER),
-    examples: data.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
-    lora: loraConfigFrom(state.training, null),
-    args: trainingArgsFrom(state.training, tokenizer.padId ?? 0),
+    examples: data.examples,
+    lora: toHf(state.training).loraConfig,
+    args: { ...toHf(state.training).trainingArguments, pad_token_id: tokenizer.padId ?? 0 },
     prompt: data.prompts[0].inputIds,
   };
 }
@@ -94,13 +96,13 @@ export function syntheticWorkload(engine: Engine, model: string, build: () => Pr
   const rng = new engine.Rng(1);
   const examples = Array.from({ length: 5 }, () => {
     const ids = Array.from({ length: tokens }, () => Math.floor(rng.next() * vocabSize));
-    return { input_ids: ids, labels: ids.map((id, i) => (i < tokens - 3 ? engine.IGNORE_INDEX : id)) };
+    return { inputIds: ids, labels: ids.map((id, i) => (i < tokens - 3 ? engine.IGNORE_INDEX : id)) };
   });
   return {
     model,
     build,
     examples,
-    lora: { r: 8, lora_alpha: 8, lora_dropout: 0, target_modules: null, use_rslora: false, trainNewTokenRows: null },
+    lora: PEFT_LORA_DEFAULTS,
     args: { learning_rate: 5e-5, per_device_train_batch_size: 1 },
   };
 }
@@ -129,7 +131,7 @@ export async function measureSteps(
   // What the page's worker would refuse, the bench refuses too, instead of aborting mid-step.
   const batch = work.args.per_device_train_batch_size ?? 1;
   const trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
-  const lengths = work.examples.map((e) => e.input_ids.length);
+  const lengths = work.examples.map((e) => e.inputIds.length);
   const refusal = engine.trainingMemoryRefusal(model, lengths, batch, trainable, engine.memoryLimits());
   if (refusal) {
     engine.disposeLora(lora);
@@ -153,7 +155,7 @@ export async function measureSteps(
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < perRound; i++) {
         const r = await trainer.step();
-        times.push(r.ms);
+        times.push(r.msPerStep);
         results.push(r);
       }
       await interleave?.afterRound(perRound);

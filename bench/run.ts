@@ -133,7 +133,8 @@ class TorchBaseline {
     const w = this.work;
     const spec = {
       model_dir: BUNDLED_MODEL_FOLDER,
-      examples: w.examples,
+      // torch_baseline.py reads HF's column names.
+      examples: w.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
       lora: { r: w.lora.r, lora_alpha: w.lora.lora_alpha, target_modules: w.lora.target_modules },
       learning_rate: w.args.learning_rate,
       batch: w.args.per_device_train_batch_size ?? 1,

@@ -5,7 +5,7 @@
 // moved in once, and an unreadable one is a notice, not a crash.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
-import { DEFAULT_TRAINING } from "../src/core/playgroundState";
+import { NOTEBOOK_TRAINING } from "../src/core/playgroundState";
 import { DEFAULT_LORA_CONFIG, Q_PROJ_LORA_B_SHAPE } from "./bundledShapes";
 
 const chartPoints = async (page: Page) => Number(await page.getByTestId("loss-chart").getAttribute("data-points"));
@@ -127,7 +127,7 @@ test("runs an earlier version kept in localStorage move into the database once; 
     modelName: "bundled default",
     strategy: "markers",
     backend: "wasm",
-    settings: DEFAULT_TRAINING,
+    settings: NOTEBOOK_TRAINING,
     prompts: [{ kind: "train", question: "q", expected: "a" }],
     status: "finished",
     totalSteps: 2,

@@ -55,8 +55,8 @@ async function trainSteps(
   const blocks = model.vocabBlocks.get(embeddingName(model.config))?.length ?? 1;
   const lora = createLora(model, { r: 8, lora_alpha: 16, target_modules: "all-linear" }, 1);
   const examples = [
-    { input_ids: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },
-    { input_ids: [5, 8, 7, 1, 12, 2], labels: [-100, -100, -100, -100, 12, 2] },
+    { inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] },
+    { inputIds: [5, 8, 7, 1, 12, 2], labels: [-100, -100, -100, -100, 12, 2] },
   ];
   const trainer = new Trainer(model, lora, examples, { learning_rate: 5e-3, max_steps: steps, per_device_train_batch_size: 2 });
   const results = [];
@@ -86,7 +86,7 @@ async function stepKernels(backend: "webgpu" | "wasm" | "cpu") {
   const model = createRandomModel(config, 1, { std: 0.02 });
   const lora = createLora(model, { r: 8, lora_alpha: 8 }, 1);
   const ids = Array.from({ length: 20 }, (_, i) => (i * 37) % 1000);
-  const examples = [{ input_ids: ids, labels: ids.map((id, i) => (i < 17 ? -100 : id)) }];
+  const examples = [{ inputIds: ids, labels: ids.map((id, i) => (i < 17 ? -100 : id)) }];
   const trainer = new Trainer(model, lora, examples, { learning_rate: 5e-5, max_steps: 3 });
   await trainer.step();
   const profile = await tf.profile(async () => {

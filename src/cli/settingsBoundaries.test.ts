@@ -10,7 +10,7 @@ import { decodeShareHash, encodeShareHash, parseAutosave, serializeAutosave } fr
 import { readNumber, type NumberField } from "../core/settings/fields";
 import { settingsFromFlags } from "./settingsFlags";
 import {
-  DEFAULT_TRAINING,
+  NOTEBOOK_TRAINING,
   LORA_FIELDS,
   SETTING_ENTRIES,
   TRAINING_FIELDS,
@@ -21,7 +21,7 @@ import {
 
 type Where = SettingEntry & { field: NumberField };
 const numberFields = SETTING_ENTRIES.filter((e): e is Where => e.field.kind === "number");
-const withValue = (w: Where, value: number) => withSetting(DEFAULT_TRAINING, w, value);
+const withValue = (w: Where, value: number) => withSetting(NOTEBOOK_TRAINING, w, value);
 
 function probes(f: NumberField): number[] {
   const span = f.max - f.min;
@@ -60,7 +60,7 @@ const accepts = {
   cli: (w: Where, v: number) => {
     if (!w.field.flag) return accepts.form(w, v); // not a flag: nothing for the CLI to refuse
     try {
-      settingsFromFlags({ [w.field.flag]: String(v) }, DEFAULT_TRAINING);
+      settingsFromFlags({ [w.field.flag]: String(v) }, NOTEBOOK_TRAINING);
       return true;
     } catch {
       return false;
@@ -81,7 +81,7 @@ describe("the settings table is the one definition", () => {
   });
 
   it("the defaults are valid and every default lies within its own bounds", () => {
-    expect(TrainingSettingsSchema.safeParse(DEFAULT_TRAINING).success).toBe(true);
+    expect(TrainingSettingsSchema.safeParse(NOTEBOOK_TRAINING).success).toBe(true);
     expect(TrainingSettingsSchema.safeParse(DEFAULT_STATE.training).success).toBe(true);
     for (const w of numberFields) expect(readNumber(w.field, String(w.field.default)).ok, w.key).toBe(true);
   });

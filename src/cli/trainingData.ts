@@ -1,11 +1,11 @@
-// Reading training examples for `train`. Today: JSONL of already tokenized and masked records
-// {"input_ids": [...], "labels": [...]}; chat-message records will be added here via core.
+// Reading training examples for `train`, `evaluate` and `export`: JSONL of already tokenized and
+// masked records {"input_ids": [...], "labels": [...]} (the export's data/tokenized.jsonl, in HF's
+// column names), read into the playground's TrainExample.
 
 import { firstIssue } from "../core/firstIssue";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Example } from "../engine/batch";
-import { IGNORE_INDEX } from "../core/types";
+import { IGNORE_INDEX, type TrainExample } from "../core/types";
 import { CliError } from "./cliError";
 
 const recordSchema = z
@@ -13,14 +13,14 @@ const recordSchema = z
   .refine((r) => r.input_ids.length === r.labels.length, "input_ids and labels must be equally long");
 
 /** One example per non-empty line; errors name the file and line. */
-export function readTrainingData(file: string, vocabSize: number): Example[] {
+export function readTrainingData(file: string, vocabSize: number): TrainExample[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
     throw new CliError(`${file}: cannot read the data file; check the --data path`);
   }
-  const out: Example[] = [];
+  const out: TrainExample[] = [];
   text.split("\n").forEach((line, i) => {
     if (!line.trim()) return;
     let json: unknown;
@@ -36,7 +36,7 @@ export function readTrainingData(file: string, vocabSize: number): Example[] {
     const bad = r.data.input_ids.findIndex((id) => id >= vocabSize);
     if (bad >= 0)
       throw new CliError(`${file}:${i + 1}: input_ids[${bad}] = ${r.data.input_ids[bad]} is outside the vocabulary (size ${vocabSize})`);
-    out.push(r.data);
+    out.push({ inputIds: r.data.input_ids, labels: r.data.labels });
   });
   if (!out.length) throw new CliError(`${file}: no records; add one JSON record per line`);
   return out;

@@ -2,10 +2,10 @@
 // hold. One typed defaults object per concern, a comment per field (TensorFlow Playground's state.ts).
 import { NOTEBOOK_TEMPLATES } from "./chat/textFormat";
 import { DEFAULT_EXAMPLES, DEFAULT_FORMATTING, DEFAULT_HOLDOUT, DEFAULT_MASKING } from "./defaults";
-import { DEFAULT_LORA, DEFAULT_TRAINING, type TrainingSettings } from "./settings/trainingSettings";
+import { NOTEBOOK_LORA, NOTEBOOK_TRAINING, type TrainingSettings } from "./settings/trainingSettings";
 import type { ChatExample, Formatting, MaskingOptions } from "./types";
 
-export { DEFAULT_LORA, DEFAULT_TRAINING, type LoraSettings, type TrainingSettings } from "./settings/trainingSettings";
+export { NOTEBOOK_LORA, NOTEBOOK_TRAINING, type LoraSettings, type TrainingSettings } from "./settings/trainingSettings";
 
 /** Where the model comes from. */
 export type ModelSource = { kind: "bundled" } | { kind: "hub"; id: string; revision: string };
@@ -19,9 +19,9 @@ export type ModelSource = { kind: "bundled" } | { kind: "hub"; id: string; revis
  * epochs did too); lr 1e-2 for 30 epochs memorised the five and lost the holdout.
  */
 export const BUNDLED_MODEL_TRAINING: TrainingSettings = {
-  ...DEFAULT_TRAINING,
+  ...NOTEBOOK_TRAINING,
   learningRate: 3e-3,
-  lora: { ...DEFAULT_LORA, loraAlpha: 16 },
+  lora: { ...NOTEBOOK_LORA, loraAlpha: 16 },
 };
 
 /**

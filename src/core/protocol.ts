@@ -33,11 +33,7 @@ export interface BackendFallback {
   reason: string;
 }
 
-/** One tokenized, masked training example (labels use -100 for masked positions). */
-export interface TrainExample {
-  inputIds: number[];
-  labels: number[];
-}
+export type { TrainExample } from "./types";
 
 /** A prompt to answer greedily while training: each training prompt and the holdout. */
 export interface EvalPrompt {
@@ -63,24 +59,6 @@ export interface ModelInfo {
   linearModules: string[];
   /** PEFT's default target_modules for this architecture. */
   defaultTargets: string[];
-}
-
-export interface StepMetrics {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  loss: number;
-  learningRate: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
-  /** Label tokens counted by the loss in this step: the trained tokens. */
-  tokens: number;
-  /** Trained tokens per second. */
-  tokensPerSecond: number;
-  /** Tokens the model read in this step (padding excluded): what the forward pass paid for. */
-  inputTokens: number;
-  inputTokensPerSecond: number;
-  msPerStep: number;
 }
 
 export const RUN_STATES = ["running", "paused", "stopped", "finished", "failed"] as const;
@@ -166,19 +144,25 @@ const modelInfoSchema = z.strictObject({
   defaultTargets: z.array(z.string()),
 }) satisfies z.ZodType<ModelInfo>;
 
-const stepMetricsSchema = z.strictObject({
+/** One optimizer step, as the engine's Trainer returns it, the worker sends it and a run record keeps it. */
+export const stepMetricsSchema = z.strictObject({
   step: count,
   totalSteps: count,
   epoch: metric,
   loss: metric,
+  /** The learning rate this step used (after warmup and decay). */
   learningRate: metric,
+  /** Global gradient norm before clipping. */
   gradNorm: metric,
+  /** Label tokens counted by the loss in this step: the trained tokens. */
   tokens: count,
   tokensPerSecond: metric,
+  /** Tokens the model read in this step (padding excluded): what the forward pass paid for. */
   inputTokens: count,
   inputTokensPerSecond: metric,
   msPerStep: metric,
-}) satisfies z.ZodType<StepMetrics>;
+});
+export type StepMetrics = z.infer<typeof stepMetricsSchema>;
 
 /** A run command's reply says only that the worker took it. */
 const ack = <T extends "pause" | "resume" | "stop" | "delete-run">(type: T) => z.strictObject({ type: z.literal(type), runId: z.string() });

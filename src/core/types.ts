@@ -86,8 +86,8 @@ export interface MaskWarning {
   mismatch?: TemplateMismatch;
 }
 
-/** The result of tokenizing and masking one example. */
-export interface MaskedExample {
+/** A tokenized, masked example: what the mask view shows, the worker trains on and the export writes. */
+export interface TrainExample {
   inputIds: number[];
   /** Same length as inputIds; IGNORE_INDEX where the loss ignores the position. */
   labels: number[];
@@ -95,3 +95,7 @@ export interface MaskedExample {
   tokens: string[];
   warnings: MaskWarning[];
 }
+}
+
+/** The result of tokenizing and masking one example. */
+export interface MaskedExample extends TrainExample {

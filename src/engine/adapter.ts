@@ -7,7 +7,7 @@ import { firstIssue } from "../core/firstIssue";
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { AdapterError } from "./errors";
-import { loraConfigSchema, loraScaling, resolveTargets, type LoraAdapter, type LoraConfig, type LoraModule } from "./lora";
+import { loraScaling, resolveTargets, type LoraAdapter, type LoraConfig, type LoraModule } from "./lora";
 import { writeSafetensors, type F32Tensor } from "./safetensors";
 import { readAllTensors, type SafetensorsSource } from "./safetensorsSources";
 import { embeddingName, wholeVocabMatrix, type CausalLM } from "./weights";
@@ -186,14 +186,14 @@ export function parsedAdapterConfig(
   if (unsupported.length)
     throw new AdapterError(`${where}: uses ${unsupported.join(", ")}, which this engine does not implement; retrain without it.`);
   const rows = newTokenRowsOf(c, where);
-  const config = loraConfigSchema.parse({
+  const config: LoraConfig = {
     r: c.r,
     lora_alpha: c.lora_alpha,
     lora_dropout: c.lora_dropout,
     target_modules: c.target_modules ?? null,
     use_rslora: c.use_rslora,
     trainNewTokenRows: rows ? rows.start : null,
-  });
+  };
   return { config, wholeEmbedding: rows?.wholeEmbedding ?? false, rows: rows && !rows.wholeEmbedding ? { count: rows.count } : null };
 }
 

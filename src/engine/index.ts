@@ -21,14 +21,14 @@ export {
   type NamedSource,
   type LoadOptions,
 } from "./weights";
-export { createLora, disposeLora, resolveTargets, trainableVariables, LORA_DEFAULTS, type LoraAdapter, type LoraConfig } from "./lora";
+export { createLora, disposeLora, resolveTargets, trainableVariables, type LoraAdapter, type LoraConfig } from "./lora";
 export { forward, forwardWithCache, type ForwardOptions } from "./model";
 export { causalLmLoss, countedTokens } from "./loss";
 export { IGNORE_INDEX } from "../core/types";
-export { collate, type Batch, type Example } from "./batch";
+export { collate, type Batch } from "./batch";
 export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradients";
 export { AdamW, linearScheduleFactor, globalNorm } from "./optimizer";
-export { Trainer, TRAINING_DEFAULTS, type TrainingArgs, type StepResult } from "./trainer";
+export { Trainer, type TrainingArgs } from "./trainer";
 export { generateGreedy, teacherForced, type GenerateOptions } from "./generate";
 export { adapterVocabSize, exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";
 export { Rng } from "./rng";

@@ -6,12 +6,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { architectureFor } from "./architectures";
 import { AdapterError } from "./errors";
-import { loraConfigSchema, loraScaling, LORA_DEFAULTS, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
+import { PEFT_LORA_DEFAULTS } from "../core/settings/trainerDefaults";
+import { loraScaling, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
 import type { CausalLM, LinearModule, ModelConfig } from "./modelTypes";
 import { Rng } from "./rng";
 import { embeddingName, linearModules, wholeVocabMatrix } from "./weights";
 
-export { loraConfigSchema, loraScaling, LORA_DEFAULTS, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
+export { loraScaling, type LoraAdapter, type LoraConfig, type LoraModule } from "./loraConfig";
 export { DEFAULT_TARGET_MODULES } from "./architectures";
 
 /** Which linear modules `target_modules` selects, in model order. */
@@ -40,7 +41,7 @@ export function resolveTargets(model: ModelConfig, target: LoraConfig["target_mo
  * √(6/((1+5)·in)) = 1/√in), B = 0. New-token rows start from the current embedding rows.
  */
 export function createLora(model: CausalLM, config: Partial<LoraConfig> = {}, seed = 42): LoraAdapter {
-  const c = loraConfigSchema.parse({ ...LORA_DEFAULTS, ...config });
+  const c: LoraConfig = { ...PEFT_LORA_DEFAULTS, trainNewTokenRows: null, ...config };
   const rng = new Rng(seed);
   const modules = new Map<string, LoraModule>();
   resolveTargets(model.config, c.target_modules).forEach((l, index) => {

@@ -3,33 +3,15 @@
 // lora.ts itself needs; that would be an import cycle.
 
 import type * as tf from "@tensorflow/tfjs-core";
-import { z } from "zod";
+import type { PeftLoraConfig } from "../core/settings/trainerDefaults";
 
-export const loraConfigSchema = z.object({
-  /** Rank of the update matrices. */
-  r: z.number().int().positive(),
-  /** Numerator of the scaling factor: scaling = lora_alpha / r. */
-  lora_alpha: z.number().positive(),
-  /** Dropout probability on the LoRA input during training. */
-  lora_dropout: z.number().min(0).lt(1),
-  /** Module names to adapt (suffix match, as PEFT), a regex string (full match), or "all-linear"; null = PEFT's default for the architecture. */
-  target_modules: z.union([z.array(z.string()).nonempty(), z.string()]).nullable(),
-  /** rsLoRA: scale by lora_alpha / sqrt(r), which keeps update size stable as r grows. */
-  use_rslora: z.boolean(),
-  /** Train the embedding rows of ids ≥ this value (tokens added to the vocabulary); null = none. */
-  trainNewTokenRows: z.number().int().nonnegative().nullable(),
-});
-export type LoraConfig = z.infer<typeof loraConfigSchema>;
-
-/** PEFT's LoraConfig defaults (r=8, lora_alpha=8, dropout 0). */
-export const LORA_DEFAULTS: LoraConfig = {
-  r: 8,
-  lora_alpha: 8,
-  lora_dropout: 0,
-  target_modules: null,
-  use_rslora: false,
-  trainNewTokenRows: null,
-};
+/**
+ * PEFT's LoraConfig (core/settings/hf.ts's toHf() gives it, validated by the settings table's schema
+ * or, for a PEFT adapter file, by adapter.ts), and the embedding rows to train: those of ids ≥
+ * trainNewTokenRows (tokens added to the vocabulary; null = none), which the export writes as PEFT's
+ * trainable_token_indices.
+ */
+export type LoraConfig = PeftLoraConfig & { trainNewTokenRows: number | null };
 
 export interface LoraModule {
   /** [r, in] */

@@ -3,7 +3,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, expect, it } from "vitest";
-import type { Example } from "./batch";
+import { IGNORE_INDEX, type TrainExample } from "../core/types";
 import { useCpu } from "./fixtures.testutil";
 import { generateGreedy } from "./generate";
 import { createLora, disposeLora } from "./lora";
@@ -34,10 +34,10 @@ it("overfits five examples with a flat tensor count", async () => {
   const tok = makeTokenizer(PAIRS.flatMap(([w, a]) => [prompt(w), ` ${a}`]));
   const BOS = 1;
   const EOS = 2;
-  const data: Example[] = PAIRS.map(([w, a]) => {
+  const data: TrainExample[] = PAIRS.map(([w, a]) => {
     const p = [BOS, ...tok.encode(prompt(w))];
     const answer = [...tok.encode(` ${a}`), EOS];
-    return { input_ids: [...p, ...answer], labels: [...p.map(() => -100), ...answer] };
+    return { inputIds: [...p, ...answer], labels: [...p.map(() => IGNORE_INDEX), ...answer] };
   });
   const { model } = await randomModel({
     arch: "LlamaForCausalLM",

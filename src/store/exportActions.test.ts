@@ -4,7 +4,7 @@
 import { unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { trainingDataFingerprint } from "../core/export/data";
-import { DEFAULT_TRAINING } from "../core/playgroundState";
+import { NOTEBOOK_TRAINING } from "../core/playgroundState";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
 import { publicFile } from "../core/testing/publicFiles";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
@@ -25,7 +25,7 @@ function finishedRun(fingerprint: string | undefined): RunRecord {
     modelName: "bundled default",
     strategy: "markers",
     backend: "wasm",
-    settings: { ...DEFAULT_TRAINING, maxSteps: 2 },
+    settings: { ...NOTEBOOK_TRAINING, maxSteps: 2 },
     prompts: [],
     status: "finished",
     totalSteps: 2,
@@ -43,7 +43,7 @@ function finishedRun(fingerprint: string | undefined): RunRecord {
 
 function currentFingerprint(): string {
   const s = usePlayground.getState();
-  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, DEFAULT_TRAINING.maxSeqLength);
+  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, NOTEBOOK_TRAINING.maxSeqLength);
   if ("error" in got) throw new Error(got.error);
   return trainingDataFingerprint(got.data.examples);
 }

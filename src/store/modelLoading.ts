@@ -7,7 +7,7 @@ import { downloadHubModel, type DownloadHubModelOptions } from "../core/hub/down
 import { HubError, type HubErrorKind } from "../core/hub/errors";
 import { createMemoryHubCache, type HubCache } from "../core/hub/hubCache";
 import { DEFAULT_MASKING } from "../core/defaults";
-import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING } from "../core/playgroundState";
+import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
 import { bundledModelChosen, usePlayground } from "./playgroundStore";
@@ -26,7 +26,7 @@ const BUNDLED_KEY = `bundled:${BUNDLED_MODEL.folder}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const BUNDLED_DEFAULTS = { training: BUNDLED_MODEL_TRAINING, masking: BUNDLED_MODEL_MASKING };
-const HUB_DEFAULTS = { training: DEFAULT_TRAINING, masking: DEFAULT_MASKING };
+const HUB_DEFAULTS = { training: NOTEBOOK_TRAINING, masking: DEFAULT_MASKING };
 
 /**
  * Switching between the bundled model and another swaps the untouched defaults (the tiny bundled

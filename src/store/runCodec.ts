@@ -4,26 +4,13 @@
 // skipped rather than shown half-read.
 import { firstIssue } from "../core/firstIssue";
 import { z } from "zod";
-import { BACKENDS } from "../core/protocol";
+import { BACKENDS, stepMetricsSchema } from "../core/protocol";
 import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
 import { STRATEGIES } from "../core/types";
 import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "./runRecord";
 
 const num = z.number();
-const stepSchema = z.object({
-  step: num,
-  totalSteps: num,
-  epoch: num,
-  loss: num,
-  learningRate: num,
-  gradNorm: num,
-  tokens: num,
-  tokensPerSecond: num,
-  // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
-  inputTokens: num.default(0),
-  inputTokensPerSecond: num.default(0),
-  msPerStep: num,
-});
+const { shape } = stepMetricsSchema;
 const backend = z.enum(BACKENDS);
 const runSchema = z.object({
   id: z.string().min(1),
@@ -41,9 +28,12 @@ const runSchema = z.object({
   // JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
   steps: z.array(
     z.object({
-      ...stepSchema.shape,
+      ...shape,
       loss: num.nullable().transform((v) => v ?? Number.NaN),
       gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
+      // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
+      inputTokens: shape.inputTokens.default(0),
+      inputTokensPerSecond: shape.inputTokensPerSecond.default(0),
     }),
   ),
   generations: z.array(z.object({ step: num, texts: z.array(z.string()), ended: z.array(z.boolean()).optional() })),

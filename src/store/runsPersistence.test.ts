@@ -2,7 +2,7 @@
 // stand-in), read back validated, in-progress runs come back interrupted; localStorage's runs move in
 // once; an unreadable record is skipped with its reason; a full storage says which runs to delete.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TRAINING } from "../core/playgroundState";
+import { NOTEBOOK_TRAINING } from "../core/playgroundState";
 import { fakeEnvironment, type FakeEnvironment } from "./environment";
 import { encodeRun } from "./runCodec";
 import { JOURNAL_KEY } from "./runsJournal";
@@ -45,7 +45,7 @@ describe("runs in the database", () => {
     expect(back.runs.b.runningSince).toBeNull();
     expect(back.runs.a.adapterInWorker).toBe(false);
     expect(Number.isNaN(back.runs.a.steps[1].loss)).toBe(true);
-    expect(back.runs.a.settings).toEqual(DEFAULT_TRAINING);
+    expect(back.runs.a.settings).toEqual(NOTEBOOK_TRAINING);
     expect(back.runs.a.generations).toEqual([{ step: 0, texts: ["x"] }]);
     expect(back.recordBytes.a).toBe((env.memoryDatabase.items.get("runs")!.get("a") as string).length);
   });

@@ -3,7 +3,7 @@
 // and a worker that dies rejects every waiting call and leaves its runs "interrupted", steps kept.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_MASKING } from "../core/defaults";
-import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING } from "../core/playgroundState";
+import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from "../core/playgroundState";
 import type { FromWorker, ToWorkerEnvelope } from "../core/protocol";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
 import { publicFile } from "../core/testing/publicFiles";
@@ -258,7 +258,7 @@ describe("worker bridge calls settle for their id", () => {
 
 describe("the bundled model's defaults", () => {
   const hubDefaults = () => {
-    const { lora, ...rest } = structuredClone(DEFAULT_TRAINING);
+    const { lora, ...rest } = structuredClone(NOTEBOOK_TRAINING);
     usePlayground.getState().setTraining(rest);
     usePlayground.getState().setLora(lora);
     usePlayground.getState().setMasking(structuredClone(DEFAULT_MASKING));
@@ -275,7 +275,7 @@ describe("the bundled model's defaults", () => {
   it("do not replace the user's choice when the bundled model loads again (reload, worker restart)", async () => {
     hubDefaults(); // "use the Trainer's" and the notebook's markers, chosen on the bundled model
     await loadBundledModel();
-    expect(usePlayground.getState().training).toEqual(DEFAULT_TRAINING);
+    expect(usePlayground.getState().training).toEqual(NOTEBOOK_TRAINING);
     expect(usePlayground.getState().masking).toEqual(DEFAULT_MASKING);
   });
 });

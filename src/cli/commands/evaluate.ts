@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       const loss =
         tokens === 0
           ? null
-          : engine.tf.tidy(() => engine.causalLmLoss(engine.forward(model, [e.input_ids], { lora }), [e.labels]).dataSync()[0]);
+          : engine.tf.tidy(() => engine.causalLmLoss(engine.forward(model, [e.inputIds], { lora }), [e.labels]).dataSync()[0]);
       if (loss !== null) losses.push(loss);
       const n = i + 1;
       if (f.json) process.stdout.write(`${JSON.stringify({ example: n, loss, tokens })}\n`);

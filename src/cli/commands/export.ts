@@ -14,7 +14,8 @@ import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFl
 import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../tokenizerDir";
 import { readTrainingData } from "../trainingData";
-import { hfDefaults } from "./train";
+import { withHfDefaults } from "../../core/settings/hf";
+import { NOTEBOOK_TRAINING } from "../../core/settings/trainingSettings";
 
 const USAGE = `usage: npm run -s cli -- export --model DIR|default --data FILE --out DIR [settings] [--base-model HUB_ID [--revision REV]] [--json]
        npm run -s cli -- export --model default --base-model-only --out DIR
@@ -145,13 +146,13 @@ async function folderExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
   } catch (e) {
     throw new CliError(`${configFile}: ${(e as Error).message.split("\n")[0]}; --model must be a model folder with config.json`);
   }
-  const examples = readTrainingData(f.data!, config.vocabSize).map((e) => ({ inputIds: e.input_ids, labels: e.labels }));
+  const examples = readTrainingData(f.data!, config.vocabSize);
   const base = f["base-model"];
   const model: ExportModel = base ? { kind: "hub", id: base, revision: f.revision } : { kind: "folder", name: path.resolve(f.model) };
   return exportFiles({
     strategy: null,
     formatting: null,
-    settings: settingsFromFlags(f, hfDefaults(engine)),
+    settings: settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING)),
     chats: null,
     examples,
     truncated: [],

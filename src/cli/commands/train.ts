@@ -6,8 +6,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_STATE } from "../../core/playgroundState";
-import { DEFAULT_TRAINING, type TrainingSettings } from "../../core/settings/trainingSettings";
-import { loraConfigFrom, trainingArgsFrom } from "../../engine/session/settings";
+import { toHf, withHfDefaults } from "../../core/settings/hf";
+import { NOTEBOOK_TRAINING } from "../../core/settings/trainingSettings";
 import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
 import {
   COMMON_OPTIONS,
@@ -29,19 +29,6 @@ const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --
 --model default: the page's bundled model with the page's defaults (settings, formatting, markers strategy);
   FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.
 Settings (the page's settings table, with the page's defaults; a model folder starts from HF's and PEFT's instead):`;
-
-/** HF TrainingArguments' and PEFT LoraConfig's defaults (the engine's), as playground settings. */
-export function hfDefaults({ TRAINING_DEFAULTS: t, LORA_DEFAULTS: l }: Engine): TrainingSettings {
-  return {
-    ...DEFAULT_TRAINING,
-    epochs: t.num_train_epochs,
-    learningRate: t.learning_rate,
-    batchSize: t.per_device_train_batch_size,
-    warmupSteps: t.warmup_steps,
-    seed: t.seed,
-    lora: { ...DEFAULT_TRAINING.lora, r: l.r, loraAlpha: l.lora_alpha, loraDropout: l.lora_dropout, useRslora: l.use_rslora },
-  };
-}
 
 const Flags = z
   .object({
@@ -80,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(
         f.json
           ? `${JSON.stringify(s)}\n`
-          : `step ${s.step}/${trainer.totalSteps} loss ${s.loss.toFixed(4)} lr ${s.lr.toExponential(2)} grad_norm ${s.gradNorm.toFixed(4)} tokens ${s.tokens} ${s.ms.toFixed(0)} ms\n`,
+          : `step ${s.step}/${s.totalSteps} loss ${s.loss.toFixed(4)} lr ${s.learningRate.toExponential(2)} grad_norm ${s.gradNorm.toFixed(4)} tokens ${s.tokens} ${s.msPerStep.toFixed(0)} ms\n`,
       );
     }
     const files = await engine.exportAdapter(model, lora);
@@ -97,9 +84,10 @@ type Flags = z.infer<typeof Flags>;
 async function folderRun(engine: Engine, f: Flags) {
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
-  const settings = settingsFromFlags(f, hfDefaults(engine));
-  const lora = engine.createLora(model, loraConfigFrom(settings, null), settings.seed);
-  const trainer = new engine.Trainer(model, lora, data, trainingArgsFrom(settings, model.config.padTokenId ?? 0));
+  const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));
+  const { trainingArguments, loraConfig } = toHf(settings);
+  const lora = engine.createLora(model, loraConfig, settings.seed);
+  const trainer = new engine.Trainer(model, lora, data, { ...trainingArguments, pad_token_id: model.config.padTokenId ?? 0 });
   return { model, lora, trainer };
 }
 
@@ -108,8 +96,8 @@ async function defaultRun(engine: Engine, f: Flags) {
   const setup = await loadDefaultSetup(engine);
   const settings = settingsFromFlags(f, setup.settings);
   const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
-  const lora = engine.createLora(setup.model, loraConfigFrom(settings, null), settings.seed);
-  const examples = data.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));
-  const trainer = new engine.Trainer(setup.model, lora, examples, trainingArgsFrom(settings));
+  const { trainingArguments, loraConfig } = toHf(settings);
+  const lora = engine.createLora(setup.model, loraConfig, settings.seed);
+  const trainer = new engine.Trainer(setup.model, lora, data, trainingArguments);
   return { model: setup.model, lora, trainer };
 }

@@ -1,11 +1,12 @@
 // playground_config.json: every hyperparameter of the exported run, in PEFT's LoraConfig and
 // transformers' TrainingArguments names, read by train.py, trl_sft.py and evaluate.py (each passes
 // lora_config and training_arguments on whole, `LoraConfig(**...)`, `TrainingArguments(**...)`), so
-// the numbers live in one file that a test can parse back. Values come from the settings table
-// (core/settings/trainingSettings.ts, each field's `name` is its Trainer/PEFT name) and from
-// HF_TRAINING_DEFAULTS for what the playground's Trainer fixes (AdamW's betas, epsilon, clipping).
-import { ENGINE_TRAINER_CHOICES, HF_TRAINING_DEFAULTS } from "../settings/trainerDefaults";
-import { LORA_FIELDS, TRAINING_FIELDS, type TrainingSettings } from "../settings/trainingSettings";
+// the numbers live in one file that a test can parse back. Values come from toHf() (core/settings/hf.ts),
+// the engine's own conversion: the settings table's fields by their Trainer/PEFT names, and HF's
+// defaults for what the playground's Trainer fixes (AdamW's betas, epsilon, clipping).
+import { toHf } from "../settings/hf";
+import { ENGINE_TRAINER_CHOICES } from "../settings/trainerDefaults";
+import type { TrainingSettings } from "../settings/trainingSettings";
 import type { ExportInput } from "./types";
 
 /** Bumped when a key changes meaning; the scripts refuse a config of another version. */
@@ -16,30 +17,10 @@ export const MESSAGES_FILE = "data/messages.jsonl";
 /** The bundled model's weights, written by the CLI (the page cannot: the model lives in the worker). */
 export const BUNDLED_MODEL_DIR = "base-model";
 
-/** Settings table fields that are TrainingArguments fields (max_seq_length and max_new_tokens are not). */
-const TRAINER_KEYS = ["epochs", "maxSteps", "learningRate", "batchSize", "warmupSteps", "seed"] as const;
-/** LoRA table fields that are LoraConfig fields (trainNewTokenRows becomes trainable_token_indices). */
-const LORA_KEYS = ["r", "loraAlpha", "loraDropout", "targetModules", "useRslora"] as const;
-
-function nameOf(field: { name: string | null; label: string }): string {
-  if (field.name === null) throw new Error(`settings field "${field.label}" has no Trainer/PEFT name to export under`);
-  return field.name;
-}
-
-/** PEFT's target_modules: "all-linear" stays the shorthand, [] is PEFT's default for the architecture (None). */
-function targetModules(names: string[]): string | string[] | null {
-  if (names.length === 0) return null;
-  return names.length === 1 && names[0] === "all-linear" ? "all-linear" : names;
-}
-
+/** LoraConfig; the table's trainNewTokenRows becomes `trainableTokenIndices`. */
 export function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: number[] | null): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of LORA_KEYS) {
-    const value = settings.lora[key];
-    out[nameOf(LORA_FIELDS[key])] = key === "targetModules" ? targetModules(value as string[]) : value;
-  }
   return {
-    ...out,
+    ...toHf(settings).loraConfig,
     // The playground's LoRA has no bias and adapts a causal LM (engine/adapter.ts writes the same).
     bias: "none",
     task_type: "CAUSAL_LM",
@@ -50,20 +31,9 @@ export function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: 
 }
 
 export function trainingArgumentsOf(settings: TrainingSettings): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of TRAINER_KEYS) out[nameOf(TRAINING_FIELDS[key])] = settings[key];
-  // The table's 0 means "no step limit"; TrainingArguments spells that -1 (engine/session/settings.ts does the same).
-  out[nameOf(TRAINING_FIELDS.maxSteps)] = settings.maxSteps > 0 ? settings.maxSteps : HF_TRAINING_DEFAULTS.max_steps;
-  const d = HF_TRAINING_DEFAULTS;
   return {
-    ...out,
+    ...toHf(settings).trainingArguments,
     ...ENGINE_TRAINER_CHOICES,
-    adam_beta1: d.adam_beta1,
-    adam_beta2: d.adam_beta2,
-    adam_epsilon: d.adam_epsilon,
-    weight_decay: d.weight_decay,
-    max_grad_norm: d.max_grad_norm,
-    // warmup_ratio is left out: it is 0 in the engine and deprecated in transformers 5 (warmup_steps takes a ratio).
     // One loss per step in trainer_state.json, which the playground overlays on its own curve.
     logging_steps: 1,
     // The scripts save the adapter once at the end (save_embedding_layers=False, see train.py).

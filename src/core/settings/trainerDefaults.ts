@@ -1,7 +1,8 @@
-// Hugging Face TrainingArguments' defaults, once: the engine's Trainer (engine/trainer.ts) starts from
-// them, and the export (core/export) writes them into the TrainingArguments it hands to transformers,
-// so the optimizer, clipping and schedule the playground used are the ones the exported run uses.
-// Values from transformers' training_args.py (TrainingArguments' docstring and fields).
+// Hugging Face TrainingArguments' and PEFT LoraConfig's defaults, once: hf.ts fills what the settings
+// table leaves out (AdamW's betas, clipping) from them for the engine's Trainer and the export, so the
+// optimizer, clipping and schedule the playground used are the ones the exported run uses, and the
+// CLI's `train --model DIR` starts from them. Values from transformers' training_args.py and PEFT's
+// tuners/lora/config.py.
 
 export const HF_TRAINING_DEFAULTS = {
   learning_rate: 5e-5,
@@ -9,8 +10,8 @@ export const HF_TRAINING_DEFAULTS = {
   /** -1: not set; num_train_epochs decides. */
   max_steps: -1,
   per_device_train_batch_size: 8,
+  /** warmup_ratio (0) is left out: transformers 5 deprecates it, and no setting sets it. */
   warmup_steps: 0,
-  warmup_ratio: 0,
   /** AdamW's decoupled weight decay. */
   weight_decay: 0,
   adam_beta1: 0.9,
@@ -20,6 +21,25 @@ export const HF_TRAINING_DEFAULTS = {
   max_grad_norm: 1,
   seed: 42,
 };
+
+/** PEFT's LoraConfig defaults that the playground implements (no bias, no DoRA; see engine/adapter.ts). */
+export const PEFT_LORA_DEFAULTS: PeftLoraConfig = {
+  r: 8,
+  lora_alpha: 8,
+  lora_dropout: 0,
+  /** null: PEFT's default targets for the architecture; "all-linear": every linear layer but the head. */
+  target_modules: null,
+  use_rslora: false,
+};
+
+export type TrainingArguments = typeof HF_TRAINING_DEFAULTS;
+export interface PeftLoraConfig {
+  r: number;
+  lora_alpha: number;
+  lora_dropout: number;
+  target_modules: string | string[] | null;
+  use_rslora: boolean;
+}
 
 /**
  * What the engine's Trainer implements and no setting changes, in TrainingArguments' names: AdamW as

@@ -210,12 +210,14 @@ export const TrainingSettingsSchema = z.strictObject({ ...shapeOf(TRAINING_FIELD
 
 export type LoraSettings = z.infer<typeof LoraSettingsSchema>;
 export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
-export type TrainingField = keyof typeof TRAINING_FIELDS;
-export type LoraField = keyof typeof LORA_FIELDS;
 
-/** The notebook's TrainingArguments and PEFT's LoraConfig defaults (the table's `default`s). */
-export const DEFAULT_LORA: LoraSettings = defaults(LORA_FIELDS);
-export const DEFAULT_TRAINING: TrainingSettings = { ...defaults(TRAINING_FIELDS), lora: DEFAULT_LORA };
+/**
+ * The table's `default`s: the notebook's run (its TrainingArguments, PEFT's LoraConfig defaults). Apart
+ * from transformers' own defaults (HF_TRAINING_DEFAULTS, where `train --model DIR` starts) and the
+ * bundled model's tuned settings (BUNDLED_MODEL_TRAINING, where the page starts).
+ */
+export const NOTEBOOK_LORA: LoraSettings = defaults(LORA_FIELDS);
+export const NOTEBOOK_TRAINING: TrainingSettings = { ...defaults(TRAINING_FIELDS), lora: NOTEBOOK_LORA };
 
 /** One setting of either table, with where its value sits in TrainingSettings. */
 export interface SettingEntry {

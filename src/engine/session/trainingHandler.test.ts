@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LORA, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
+import { NOTEBOOK_LORA, NOTEBOOK_TRAINING, type TrainingSettings } from "../../core/playgroundState";
 import { backendPlan, type BackendChoice, type BackendName, type FromWorker, type WorkerResult } from "../../core/protocol";
 import { setBackend, type MemoryLimits } from "../backend";
 import { TrainingHandler } from "./trainingHandler";
@@ -55,7 +55,7 @@ function harness(onPost?: (msg: FromWorker, h: TrainingHandler) => void, post?: 
 }
 
 /** Settings that move the tiny random test model within a few steps (the Trainer's lr 5e-5 would not). */
-const FAST: TrainingSettings = { ...DEFAULT_TRAINING, learningRate: 1e-2, lora: { ...DEFAULT_LORA, loraAlpha: 16 } };
+const FAST: TrainingSettings = { ...NOTEBOOK_TRAINING, learningRate: 1e-2, lora: { ...NOTEBOOK_LORA, loraAlpha: 16 } };
 
 // Token ids of a tiny vocabulary: 1 = start marker, 2 = end marker.
 const examples = [

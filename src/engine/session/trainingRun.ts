@@ -1,17 +1,18 @@
 // One training run in the worker: its adapter, its Trainer, and the step loop that streams metrics
 // and generations and stops between steps when asked (pause, stop) or when something breaks.
-import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState, StepMetrics } from "../../core/protocol";
+import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState } from "../../core/protocol";
+import { toHf } from "../../core/settings/hf";
 import type { TrainingSettings } from "../../core/playgroundState";
+import type { TrainExample } from "../../core/types";
 import { generateGreedy } from "../generate";
 import { createLora, disposeLora, trainableVariables, type LoraAdapter } from "../lora";
 import { Trainer } from "../trainer";
 import type { CausalLM } from "../weights";
-import { loraConfigFrom, trainingArgsFrom } from "./settings";
 import { MEMORY_NEXT_STEP } from "./memoryEstimate";
 
 export interface RunInput {
   runId: string;
-  examples: Array<{ inputIds: number[]; labels: number[] }>;
+  examples: TrainExample[];
   prompts: EvalPrompt[];
   settings: TrainingSettings;
   stopIds: number[];
@@ -61,11 +62,13 @@ export class TrainingRun {
     readonly input: RunInput,
     private readonly env: RunEnv,
   ) {
-    const newTokenStart = input.newTokenIds.length > 0 ? Math.min(...input.newTokenIds) : null;
-    this.lora = createLora(model, loraConfigFrom(input.settings, newTokenStart), input.settings.seed);
+    const { trainingArguments, loraConfig } = toHf(input.settings);
+    // The rows of the tokens added at runtime train from the first added id on, when asked.
+    const addedRows = input.settings.lora.trainNewTokenRows && input.newTokenIds.length > 0;
+    const trainNewTokenRows = addedRows ? Math.min(...input.newTokenIds) : null;
+    this.lora = createLora(model, { ...loraConfig, trainNewTokenRows }, input.settings.seed);
     try {
-      const examples = input.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels }));
-      this.trainer = new Trainer(model, this.lora, examples, trainingArgsFrom(input.settings));
+      this.trainer = new Trainer(model, this.lora, input.examples, trainingArguments);
     } catch (err) {
       disposeLora(this.lora);
       throw err;
@@ -122,20 +125,7 @@ export class TrainingRun {
           );
           return;
         }
-        const metrics: StepMetrics = {
-          step: r.step,
-          totalSteps: this.trainer.totalSteps,
-          epoch: r.epoch,
-          loss: r.loss,
-          learningRate: r.lr,
-          gradNorm: r.gradNorm,
-          tokens: r.tokens,
-          tokensPerSecond: r.ms > 0 ? (r.tokens * 1000) / r.ms : 0,
-          inputTokens: r.inputTokens,
-          inputTokensPerSecond: r.ms > 0 ? (r.inputTokens * 1000) / r.ms : 0,
-          msPerStep: r.ms,
-        };
-        this.env.post({ type: "step", runId, metrics });
+        this.env.post({ type: "step", runId, metrics: r });
         if (this.requested) {
           this.setState(this.requested);
           this.requested = null;

@@ -1,6 +1,6 @@
 // Runs and adapters for the store's tests: a record of every field, two steps (the second with a NaN
 // loss, as a failed run may hold), and a small adapter with recognisable bytes.
-import { DEFAULT_TRAINING } from "../../core/playgroundState";
+import { NOTEBOOK_TRAINING } from "../../core/playgroundState";
 import type { RunRecord } from "../runRecord";
 import type { StoredAdapter } from "../runsPersistence";
 
@@ -26,7 +26,7 @@ export function testRun(id: string, status: RunRecord["status"], createdAt = 1):
     modelName: "m",
     strategy: "markers",
     backend: "webgpu",
-    settings: DEFAULT_TRAINING,
+    settings: NOTEBOOK_TRAINING,
     prompts: [{ kind: "train", question: "q", expected: "a" }],
     status,
     totalSteps: 10,

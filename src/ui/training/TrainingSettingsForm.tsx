@@ -2,7 +2,7 @@
 // (core/settings): each field's label, bounds, step and help text come from there; target modules
 // from the loaded model.
 import { useEffect, useState } from "react";
-import { BUNDLED_MODEL_TRAINING, DEFAULT_TRAINING, type TrainingSettings } from "../../core/playgroundState";
+import { BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING, type TrainingSettings } from "../../core/playgroundState";
 import { readNumber, type NumberField, type SettingField } from "../../core/settings/fields";
 import { LORA_FIELDS, SETTING_ENTRIES, settingValue, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
@@ -70,7 +70,7 @@ function BundledNote() {
   const setLora = usePlayground((s) => s.setLora);
   const preset = BUNDLED_MODEL_TRAINING;
   if (!bundled) return null;
-  const diff = differences(DEFAULT_TRAINING, preset);
+  const diff = differences(NOTEBOOK_TRAINING, preset);
   if (diff.length === 0) return null;
   const apply = (t: TrainingSettings) => {
     const { lora, ...rest } = structuredClone(t);
@@ -85,7 +85,7 @@ function BundledNote() {
         use these
       </button>{" "}
       ·{" "}
-      <button type="button" className="link-button" onClick={() => apply(DEFAULT_TRAINING)}>
+      <button type="button" className="link-button" onClick={() => apply(NOTEBOOK_TRAINING)}>
         use the Trainer's
       </button>
     </div>

@@ -1,0 +1,49 @@
+// The one place that speaks Hugging Face's names. Settings keep the table's names (trainingSettings.ts)
+// from the form to the engine's door; each field's `name` is its TrainingArguments or LoraConfig
+// argument, so this turns settings into those arguments (for the engine's Trainer and LoRA, the
+// export's playground_config.json and the CLI) and HF's defaults back into settings, by the table.
+import { HF_TRAINING_DEFAULTS, PEFT_LORA_DEFAULTS, type PeftLoraConfig, type TrainingArguments } from "./trainerDefaults";
+import { SETTING_ENTRIES, settingValue, withSetting, type SettingEntry, type TrainingSettings } from "./trainingSettings";
+
+/** Values spelled differently, not meaning something else: the table's 0 steps is TrainingArguments' -1 ("not set"). */
+const TO_HF: Record<string, (value: unknown) => unknown> = {
+  max_steps: (v) => ((v as number) > 0 ? v : -1),
+  // PEFT's None is the architecture's default targets, and its single string "all-linear" every linear layer.
+  target_modules: (v) => {
+    const names = v as string[];
+    return names.length === 0 ? null : names.join() === "all-linear" ? "all-linear" : names;
+  },
+};
+const FROM_HF: Record<string, (value: unknown) => unknown> = {
+  max_steps: (v) => Math.max(0, v as number),
+  target_modules: (v) => (v === null ? [] : typeof v === "string" ? [v] : v),
+};
+
+/** The table's settings that `defaults` (TrainingArguments' or LoraConfig's) has an argument for. */
+function entriesOf(defaults: object): Array<SettingEntry & { name: string }> {
+  return SETTING_ENTRIES.flatMap((e) => (e.field.name !== null && e.field.name in defaults ? [{ ...e, name: e.field.name }] : []));
+}
+
+function argumentsOf<T extends object>(defaults: T, settings: TrainingSettings): T {
+  const given = entriesOf(defaults).map(({ name, ...e }) => {
+    const value = settingValue(settings, e);
+    return [name, name in TO_HF ? TO_HF[name](value) : value];
+  });
+  return { ...defaults, ...Object.fromEntries(given) };
+}
+
+/** The settings as TrainingArguments and LoraConfig, HF's defaults where the table has no field. */
+export function toHf(settings: TrainingSettings): { trainingArguments: TrainingArguments; loraConfig: PeftLoraConfig } {
+  return { trainingArguments: argumentsOf(HF_TRAINING_DEFAULTS, settings), loraConfig: argumentsOf(PEFT_LORA_DEFAULTS, settings) };
+}
+
+/** `base` with each setting that TrainingArguments or LoraConfig has a default for set to that default. */
+export function withHfDefaults(base: TrainingSettings): TrainingSettings {
+  let settings = base;
+  for (const defaults of [HF_TRAINING_DEFAULTS, PEFT_LORA_DEFAULTS] as Array<Record<string, unknown>>) {
+    for (const { name, ...e } of entriesOf(defaults)) {
+      settings = withSetting(settings, e, name in FROM_HF ? FROM_HF[name](defaults[name]) : defaults[name]);
+    }
+  }
+  return settings;
+}
