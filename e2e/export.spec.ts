@@ -4,18 +4,14 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
+import { finishedShortRun } from "./shortRun";
 import { BUNDLED_MODEL_FILES, bundledFile } from "../src/core/bundledModel";
 import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING } from "../src/core/playgroundState";
 
 test("a finished run exports as a zip, and its trainer_state.json overlays the loss chart", async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto("/");
-  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
-  await page.getByTestId("set-max-steps").fill("3");
-  await page.getByTestId("train-start").click();
-  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 180_000 });
+  const row = await finishedShortRun(page);
 
-  const row = page.getByTestId("run-row").first();
   const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("export-run").click()]);
   expect(download.suggestedFilename()).toBe("playground-run-1.zip");
   const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));

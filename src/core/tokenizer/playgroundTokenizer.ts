@@ -141,6 +141,14 @@ export class PlaygroundTokenizer {
     return copy;
   }
 
+  /** tokenizer.json and tokenizer_config.json as save_pretrained writes them: with the tokens added at runtime. */
+  savedFiles(): { tokenizerJson: Record<string, unknown>; tokenizerConfig: Record<string, unknown> } {
+    return {
+      tokenizerJson: { ...(this.files.tokenizerJson as object), added_tokens: this.json.added_tokens ?? [] },
+      tokenizerConfig: { ...this.config },
+    };
+  }
+
   /** Token ids of `text`; `addSpecialTokens` adds what the post-processor adds (e.g. Llama's BOS). */
   encode(text: string, addSpecialTokens = false): number[] {
     return this.tokenizer.encode(text, { add_special_tokens: addSpecialTokens }).ids;
