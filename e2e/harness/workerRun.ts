@@ -21,6 +21,7 @@ export function bundledRun(init: Init, plan: { maxSteps: number; generateEvery: 
         learningRate: 5e-3,
         batchSize: 1,
         maxSeqLength: 512,
+        packing: "none",
         warmupSteps: 0,
         seed: 1,
         generateEvery: plan.generateEvery,

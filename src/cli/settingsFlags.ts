@@ -2,7 +2,7 @@
 // with a `flag` becomes `--flag VALUE`, read by the same reader as the form and checked by the same
 // schema as the share link and the worker, so the CLI cannot run settings the page would refuse.
 import { firstIssue } from "../core/firstIssue";
-import { readBoolean, readNames, readNumber } from "../core/settings/fields";
+import { readBoolean, readChoice, readNames, readNumber, type ReadResult, type SettingField } from "../core/settings/fields";
 import {
   SETTING_ENTRIES,
   settingValue,
@@ -31,6 +31,23 @@ export function settingsHelp(base: TrainingSettings): string {
   }).join("\n");
 }
 
+function readFlag(field: SettingField, text: string): ReadResult<unknown> {
+  switch (field.kind) {
+    case "number":
+      return readNumber(field, text);
+    case "names":
+      return readNames(field, text);
+    case "boolean":
+      return readBoolean(text);
+    case "choice":
+      return readChoice(field, text);
+    default: {
+      const never: never = field;
+      return never;
+    }
+  }
+}
+
 /** `base` with the given flags applied; a bad value throws a CliError naming the flag and its bounds. */
 export function settingsFromFlags(values: Record<string, unknown>, base: TrainingSettings): TrainingSettings {
   let settings = base;
@@ -38,7 +55,7 @@ export function settingsFromFlags(values: Record<string, unknown>, base: Trainin
     const { field } = e;
     const text = values[field.flag];
     if (typeof text !== "string") continue;
-    const read = field.kind === "number" ? readNumber(field, text) : field.kind === "names" ? readNames(field, text) : readBoolean(text);
+    const read = readFlag(field, text);
     if (!read.ok) throw new CliError(`--${field.flag} ${read.message}`);
     settings = withSetting(settings, e, read.value);
   }

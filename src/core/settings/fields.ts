@@ -47,7 +47,19 @@ export interface NameListField {
   maxItems: number;
 }
 
-export type SettingField = NumberField | BooleanField | NameListField;
+/** One of a few named values (TRL's packing_strategy); the first is not necessarily the default. */
+export interface ChoiceField {
+  kind: "choice";
+  label: string;
+  name: string | null;
+  flag: string | null;
+  help: string;
+  default: string;
+  /** `as const` in the table, so the setting's type is the union of these. */
+  options: readonly string[];
+}
+
+export type SettingField = NumberField | BooleanField | NameListField | ChoiceField;
 
 /** "a whole number ≥ 1 and ≤ 512", "a number > 0 and ≤ 1": the bounds in words, for every message. */
 export function describeBounds(f: NumberField): string {
@@ -65,11 +77,32 @@ function numberSchema(f: NumberField): z.ZodNumber {
   return s;
 }
 
-export type FieldValue<F extends SettingField> = F extends NumberField ? number : F extends BooleanField ? boolean : string[];
+export type FieldValue<F extends SettingField> = F extends NumberField
+  ? number
+  : F extends BooleanField
+    ? boolean
+    : F extends { kind: "choice"; options: readonly (infer O)[] }
+      ? O
+      : string[];
+
+/** "none, bfd or wrapped" */
+export function describeChoices(f: ChoiceField): string {
+  return f.options.length > 1 ? `${f.options.slice(0, -1).join(", ")} or ${f.options.at(-1)}` : f.options.join("");
+}
+
+/**
+ * A setting added after runs were saved and links shared is absent from them: it reads as its
+ * default there (an unknown field is still refused: the objects stay strict).
+ */
+function choiceSchema(f: ChoiceField): z.ZodType<string> {
+  const options = f.options as [string, ...string[]];
+  return z.enum(options, { error: `expected ${describeChoices(f)}` }).default(f.default);
+}
 
 export function fieldSchema(f: NumberField): z.ZodNumber;
 export function fieldSchema(f: BooleanField): z.ZodBoolean;
 export function fieldSchema(f: NameListField): z.ZodArray<z.ZodString>;
+export function fieldSchema(f: ChoiceField): z.ZodType<string>;
 export function fieldSchema(f: SettingField): z.ZodType;
 export function fieldSchema(f: SettingField): z.ZodType {
   switch (f.kind) {
@@ -79,6 +112,8 @@ export function fieldSchema(f: SettingField): z.ZodType {
       return z.boolean();
     case "names":
       return z.array(z.string().regex(f.pattern, f.patternHint)).max(f.maxItems, `at most ${f.maxItems} names`);
+    case "choice":
+      return choiceSchema(f);
     default: {
       const never: never = f;
       return never;
@@ -110,6 +145,12 @@ export function readBoolean(text: string): ReadResult<boolean> {
   return t === "true" || t === "false"
     ? { ok: true, value: t === "true" }
     : { ok: false, message: `expects true or false, not "${text.slice(0, 40)}"` };
+}
+
+/** "bfd" (a CLI flag's value) → the option, or which ones there are. */
+export function readChoice(f: ChoiceField, text: string): ReadResult<string> {
+  const t = text.trim();
+  return f.options.includes(t) ? { ok: true, value: t } : { ok: false, message: `expects ${describeChoices(f)}, not "${t.slice(0, 40)}"` };
 }
 
 /** "q_proj,v_proj" → ["q_proj", "v_proj"]; "" → [] (the architecture's default). */

@@ -74,6 +74,16 @@ export const TRAINING_FIELDS = {
     step: 1,
     help: "Maximum length of a tokenized example; longer ones are truncated.",
   },
+  packing: {
+    kind: "choice",
+    label: "packing",
+    // TRL's SFTConfig: packing=False for none, else packing=True with this packing_strategy (core/packing.ts).
+    name: "packing",
+    flag: "packing",
+    default: "none",
+    options: ["none", "bfd", "wrapped"] as const,
+    help: "Group examples into rows of max_seq_length (TRL's packing_strategy): bfd = best-fit decreasing, padding-free, each example attends only to itself with positions restarting; wrapped = concatenate and cut, attention crossing examples; none = one example per row, right-padded.",
+  },
   warmupSteps: {
     kind: "number",
     label: "warmup steps",

@@ -134,12 +134,26 @@ function FieldGrid<V extends object>({
 }) {
   const entries = Object.entries(fields) as Array<[keyof V & string, SettingField]>;
   // One key's patch; the table's kind says the value's type, which TypeScript cannot follow through a loop.
-  const patch = (key: keyof V, value: number | boolean) => onChange({ [key]: value } as Partial<V>);
+  const patch = (key: keyof V, value: number | boolean | string) => onChange({ [key]: value } as Partial<V>);
   return (
     <fieldset disabled={disabled} className="settings-grid">
       {entries.map(([key, f]) =>
         f.kind === "number" ? (
           <NumberInput key={key} settingKey={key} field={f} value={values[key] as number} onChange={(v) => patch(key, v)} />
+        ) : null,
+      )}
+      {entries.map(([key, f]) =>
+        f.kind === "choice" ? (
+          <label key={key} className="field" title={titleOf(f)}>
+            <span>{f.label}</span>
+            <select value={values[key] as string} onChange={(e) => patch(key, e.target.value)} data-testid={testIdOf(key)}>
+              {f.options.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
         ) : null,
       )}
       {entries.map(([key, f]) =>

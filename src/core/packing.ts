@@ -1,0 +1,161 @@
+// Packing tokenized, masked examples into rows of max_seq_length, as TRL 1.x's SFTTrainer does with
+// `packing=True` (trl/data_utils.py, pack_dataset, at huggingface/trl f2cd577):
+// - "bfd" (_pack_bfd with on_seq_length_overflow="truncate", data_utils.py:739–826): each example cut to
+//   max_seq_length, sorted longest first, each put into the open row with the least room that still
+//   fits it; the rows keep their sequences apart (TRL's seq_lengths column → position_ids that restart
+//   at 0, and padding-free attention that never crosses a sequence).
+// - "wrapped" (_pack_wrapped, data_utils.py:829–842): all examples concatenated and cut every
+//   max_seq_length tokens; a row's attention crosses the examples in it, as TRL documents.
+import type { TrainingSettings } from "./settings/trainingSettings";
+import { IGNORE_INDEX, type TrainExample } from "./types";
+
+export type Packing = TrainingSettings["packing"];
+export type PackingStrategy = Exclude<Packing, "none">;
+
+/** One example (or, wrapped, a piece of one) in a packed row. */
+export interface PackedSequence {
+  /** Its index among the examples that were packed. */
+  example: number;
+  length: number;
+}
+
+/** A row of packed examples: what the Trainer batches in place of examples when packing is on. */
+export interface PackedRow extends TrainExample {
+  /**
+   * TRL's position_ids: 0, 1, … restarting at each sequence (bfd), or 0 … length−1 over the whole row
+   * (wrapped, where TRL's collator is not padding-free and the row is one sequence to the model).
+   */
+  positionIds: number[];
+  sequences: PackedSequence[];
+}
+
+/**
+ * datasets' Dataset.map(batched=True) hands the packing function batch_size=1000 examples at a time
+ * (its default; pack_dataset passes no other), so TRL packs each thousand examples on their own.
+ */
+export const PACKING_MAP_BATCH = 1000;
+
+/**
+ * Best-fit decreasing: `lengths` (each 1 … capacity) → bins of indices into `lengths`. Ties as TRL's:
+ * equal lengths keep their order (a stable sort), and of the rows with the same room left the one that
+ * got it first is filled first (its deque per room, popleft). A new row opens only when no open row fits.
+ */
+export function bestFitDecreasing(lengths: readonly number[], capacity: number): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a]);
+  const bins: Array<{ ids: number[]; room: number }> = [];
+  // Rows by the room they have left, and those rooms in ascending order (TRL's segment tree).
+  const byRoom = new Map<number, Array<{ ids: number[]; room: number }>>();
+  const rooms: number[] = [];
+  const firstAtLeast = (n: number) => {
+    let lo = 0;
+    let hi = rooms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rooms[mid] < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (const i of order) {
+    const n = lengths[i];
+    const at = firstAtLeast(n);
+    let bin: { ids: number[]; room: number };
+    if (at < rooms.length) {
+      const room = rooms[at];
+      const queue = byRoom.get(room)!;
+      bin = queue.shift()!;
+      if (queue.length === 0) {
+        byRoom.delete(room);
+        rooms.splice(at, 1);
+      }
+    } else {
+      bin = { ids: [], room: capacity };
+      bins.push(bin);
+    }
+    bin.ids.push(i);
+    bin.room -= n;
+    if (bin.room > 0) {
+      const queue = byRoom.get(bin.room);
+      if (queue) queue.push(bin);
+      else {
+        byRoom.set(bin.room, [bin]);
+        rooms.splice(firstAtLeast(bin.room), 0, bin.room);
+      }
+    }
+  }
+  return bins.map((b) => b.ids);
+}
+
+function packBfd(examples: readonly TrainExample[], first: number, maxSeqLength: number): PackedRow[] {
+  // _pack_bfd drops empty sequences, then cuts each to seq_length (pc.list_slice(column, 0, seq_length)).
+  const kept = examples.flatMap((e, i) => (e.inputIds.length > 0 ? [{ e, index: first + i }] : []));
+  const lengths = kept.map(({ e }) => Math.min(e.inputIds.length, maxSeqLength));
+  return bestFitDecreasing(lengths, maxSeqLength).map((ids) => {
+    const row: PackedRow = { inputIds: [], labels: [], positionIds: [], sequences: [] };
+    for (const k of ids) {
+      const { e, index } = kept[k];
+      const n = lengths[k];
+      row.inputIds.push(...e.inputIds.slice(0, n));
+      // DataCollatorForLanguageModeling(padding_free=True) sets labels[position_ids == 0] = -100
+      // (trl/trainer/sft_trainer.py, torch_call): the token before a sequence belongs to another one,
+      // so the first token is never a target, as it is not in an unpacked row (the loss shifts it out).
+      row.labels.push(IGNORE_INDEX, ...e.labels.slice(1, n));
+      row.positionIds.push(...Array.from({ length: n }, (_, t) => t));
+      row.sequences.push({ example: index, length: n });
+    }
+    return row;
+  });
+}
+
+function packWrapped(examples: readonly TrainExample[], first: number, maxSeqLength: number): PackedRow[] {
+  const rows: PackedRow[] = [];
+  let row: PackedRow | null = null;
+  examples.forEach((e, i) => {
+    let t = 0;
+    while (t < e.inputIds.length) {
+      if (!row || row.inputIds.length === maxSeqLength) {
+        row = { inputIds: [], labels: [], positionIds: [], sequences: [] };
+        rows.push(row);
+      }
+      const n = Math.min(maxSeqLength - row.inputIds.length, e.inputIds.length - t);
+      // Labels as they are: a wrapped row is one sequence (attention_mask of ones), so its first token
+      // of a new example is a target of the previous example's last one, as in TRL.
+      row.inputIds.push(...e.inputIds.slice(t, t + n));
+      row.labels.push(...e.labels.slice(t, t + n));
+      row.sequences.push({ example: first + i, length: n });
+      t += n;
+    }
+  });
+  for (const r of rows) r.positionIds = Array.from({ length: r.inputIds.length }, (_, t) => t);
+  return rows;
+}
+
+/** Examples → packed rows of at most maxSeqLength tokens, a thousand examples at a time as TRL does. */
+export function packExamples(examples: readonly TrainExample[], maxSeqLength: number, strategy: PackingStrategy): PackedRow[] {
+  if (!Number.isInteger(maxSeqLength) || maxSeqLength < 1) throw new Error(`packing needs max_seq_length ≥ 1, not ${maxSeqLength}`);
+  examples.forEach((e, i) => {
+    if (e.labels.length !== e.inputIds.length) {
+      throw new Error(`example #${i + 1}: ${e.inputIds.length} input ids but ${e.labels.length} labels; they must be equally long`);
+    }
+  });
+  const pack = strategy === "bfd" ? packBfd : packWrapped;
+  const rows: PackedRow[] = [];
+  for (let first = 0; first < examples.length; first += PACKING_MAP_BATCH) {
+    rows.push(...pack(examples.slice(first, first + PACKING_MAP_BATCH), first, maxSeqLength));
+  }
+  return rows;
+}
+
+export interface PackingSummary {
+  rows: number;
+  sequences: number;
+  tokens: number;
+  /** tokens / (rows × max_seq_length): the share of the rows' positions that hold a token. */
+  efficiency: number;
+}
+
+export function packingSummary(rows: readonly PackedRow[], maxSeqLength: number): PackingSummary {
+  const tokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
+  const sequences = rows.reduce((n, r) => n + r.sequences.length, 0);
+  return { rows: rows.length, sequences, tokens, efficiency: rows.length ? tokens / (rows.length * maxSeqLength) : 0 };
+}
