@@ -7,7 +7,7 @@ import { localRules } from "./scripts/eslint/importCycle.js";
 
 const TESTS = ["**/*.test.ts", "**/*.testutil.ts"];
 
-/** `no-restricted-imports` for one layer: the folders it may not reach, and why. */
+/** `no-restricted-imports` for one layer: the folders it may not reach (a "!" pattern lets one module through), and why. */
 function layer(files, forbidden, why) {
   return {
     files,
@@ -16,7 +16,10 @@ function layer(files, forbidden, why) {
       "no-restricted-imports": [
         "error",
         {
-          patterns: forbidden.map((f) => ({ group: [f.startsWith("@") || !f.includes("/") ? f : `**/${f}/**`, `**/${f}`], message: why })),
+          patterns: forbidden.map((f) => ({
+            group: f.startsWith("!") ? [`**/${f.slice(1)}`] : [f.startsWith("@") || !f.includes("/") ? f : `**/${f}/**`, `**/${f}`],
+            message: why,
+          })),
         },
       ],
     },
@@ -63,28 +66,57 @@ export default tseslint.config(
   },
   layer(
     ["src/core/**"],
-    ["src/engine", "engine", "store", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom", "zustand"],
-    "src/core is pure TypeScript (no DOM, no tfjs, no React): ui → store → core, workers → engine → core, cli → engine, core.",
+    ["src/engine", "engine", "store", "services", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom", "zustand", "idb"],
+    "src/core is pure TypeScript (no DOM, no tfjs, no React): ui → services → store → core, workers → engine → core, cli → engine, core.",
   ),
   layer(
     ["src/engine/**"],
-    ["store", "ui", "cli", "workers", "react", "react-dom", "zustand"],
-    "src/engine runs in the worker and in Node: it may import src/core, never the page (store, ui) or the CLI.",
+    ["store", "services", "ui", "cli", "workers", "react", "react-dom", "zustand", "idb"],
+    "src/engine runs in the worker and in Node: it may import src/core, never the page (store, services, ui) or the CLI.",
   ),
+  // The store holds state and actions; what talks to workers, storage and downloads is in services,
+  // which write the store through its actions. The store reaches the page only through the
+  // environment module (clipboard, location, app files), which has fakes for tests.
+  {
+    files: ["src/store/**"],
+    ignores: TESTS,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/engine/**", "**/engine", "**/ui/**", "**/ui", "**/cli/**", "**/workers/**", "@tensorflow/*", "idb"],
+              message: "src/store holds state and actions, below the UI and the services.",
+            },
+            {
+              group: ["**/services/**", "**/services/*", "!**/services/environment"],
+              message:
+                "src/store holds state and actions: workers, storage and downloads are services (src/services), which use the store's actions, not the other way; the store reaches the page only through services/environment.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   layer(
-    ["src/store/**"],
-    ["engine", "ui", "cli", "workers", "@tensorflow/*"],
-    "src/store sits between the UI and core; the engine runs in the worker, reached through the worker bridge.",
+    ["src/services/**"],
+    ["engine", "ui", "cli", "workers", "@tensorflow/*", "react", "react-dom"],
+    "src/services talk to the workers, the browser's storage and downloads for the page, and write the store through its actions; the UI calls them, never the reverse.",
   ),
   layer(
     ["src/ui/**"],
     ["engine", "cli", "workers", "@tensorflow/*"],
-    "src/ui talks to the store (and reads core); the engine runs in the worker.",
+    "src/ui reads the store, calls its actions and the services (and reads core); the engine runs in the worker.",
   ),
   layer(
     ["src/cli/**"],
-    ["store", "ui", "workers", "react", "react-dom", "zustand"],
+    ["store", "services", "ui", "workers", "react", "react-dom", "zustand"],
     "src/cli is a thin entry over core and engine; it never reaches the page.",
   ),
-  layer(["workers/**"], ["store", "ui", "cli", "react", "react-dom", "zustand"], "workers/ are thin entries over the engine and core."),
+  layer(
+    ["workers/**"],
+    ["store", "services", "ui", "cli", "react", "react-dom", "zustand"],
+    "workers/ are thin entries over the engine and core.",
+  ),
 );

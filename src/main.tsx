@@ -1,9 +1,9 @@
 // Entry point: mount the app and start loading the bundled tokenizer (offline, from public/).
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { startPersistence } from "./store/persistence";
+import { startPersistence } from "./services/persistence";
 import { usePlayground } from "./store/playgroundStore";
-import { startRunsStorage } from "./store/runsStorage";
+import { startRunsStorage } from "./services/runsStorage";
 import { App } from "./ui/App";
 import "./ui/app.css";
 

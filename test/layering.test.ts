@@ -1,6 +1,7 @@
 // The layering rules of eslint.config.js fail on deliberate violations: a core module reaching the
-// store or tfjs, the engine reaching React, the UI reaching the engine, the store reaching the UI, two
-// modules importing each other, and a switch that forgets a member of its union. Each probe is a real
+// store, a service or tfjs, the engine reaching React, the UI reaching the engine, the store reaching
+// the UI, a service or IndexedDB, a service reaching the UI, two modules importing each other (type-only
+// imports included), and a switch that forgets a member of its union. Each probe is a real
 // file written into its layer for the lint (the type-aware rules need it inside the TS project), then
 // removed.
 import { rmSync, writeFileSync } from "node:fs";
@@ -32,6 +33,10 @@ describe("eslint holds the layout", () => {
     ["src/engine/lintProbe.ts", 'import { useState } from "react";\nexport const x = useState;\n'],
     ["src/ui/lintProbe.ts", 'import { forward } from "../engine/model";\nexport const x = forward;\n'],
     ["src/store/lintProbe.ts", 'import { Header } from "../ui/header/Header";\nexport const x = Header;\n'],
+    ["src/store/lintProbe.ts", 'import { startRun } from "../services/trainingActions";\nexport const x = startRun;\n'],
+    ["src/store/lintProbe.ts", 'import { openDB } from "idb";\nexport const x = openDB;\n'],
+    ["src/services/lintProbe.ts", 'import { Header } from "../ui/header/Header";\nexport const x = Header;\n'],
+    ["src/core/lintProbe.ts", 'import { environment } from "../services/environment";\nexport const x = environment;\n'],
   ])("%s may not import across its layer: %s", async (file, text) => {
     expect(await lintProbe([[file, text]])).toContain("no-restricted-imports");
   });
@@ -40,6 +45,10 @@ describe("eslint holds the layout", () => {
     const ok = 'import { IGNORE_INDEX } from "../core/types";\nexport const x = IGNORE_INDEX;\n';
     expect(await lintProbe([["src/store/lintProbe.ts", ok]])).toEqual([]);
     expect(await lintProbe([["src/engine/lintProbe.ts", ok]])).toEqual([]);
+    const env = 'import { environment } from "../services/environment";\nexport const x = environment;\n';
+    expect(await lintProbe([["src/store/lintProbe.ts", env]])).toEqual([]);
+    const store = 'import { usePlayground } from "../store/playgroundStore";\nexport const x = usePlayground;\n';
+    expect(await lintProbe([["src/services/lintProbe.ts", store]])).toEqual([]);
   });
 
   it("refuses a switch that misses a member of its union", async () => {

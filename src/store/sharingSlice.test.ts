@@ -2,7 +2,7 @@
 // goes to the clipboard; without one, or when it refuses, the link is shown with why.
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeShareHash } from "../core/share/codec";
-import { fakeEnvironment, setEnvironment } from "./environment";
+import { fakeEnvironment, setEnvironment } from "../services/environment";
 import { usePlayground } from "./playgroundStore";
 
 afterEach(() => {

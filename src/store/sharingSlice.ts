@@ -3,7 +3,7 @@
 import type { StateCreator } from "zustand";
 import { encodeShareHash, exportStateFile, importStateFile, MAX_SHARE_HASH_CHARS, MAX_SHARE_JSON_CHARS } from "../core/share/codec";
 import type { PlaygroundSnapshot } from "../core/playgroundState";
-import { environment } from "./environment";
+import { environment } from "../services/environment";
 import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
 import type { PlaygroundState, SharingSlice } from "./state";
 

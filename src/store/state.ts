@@ -117,12 +117,10 @@ export interface DatasetSlice {
   dataset: DatasetLoad;
   /** The last replacement, for Undo. */
   datasetUndo: DatasetReplacement | null;
-  /** Reads the first file (the rest are named in the preview as ignored). */
-  readDatasetFiles: (files: readonly File[]) => void;
-  cancelDatasetRead: () => void;
+  /** What services/datasetReading.ts shows of a read. */
+  setDataset: (dataset: DatasetLoad) => void;
   /** Replaces the examples with the previewed ones (at most MAX_EDITOR_EXAMPLES). */
   replaceWithDataset: () => void;
-  dismissDataset: () => void;
   undoDatasetReplace: () => void;
 }
 

@@ -6,7 +6,7 @@ import { BUNDLED_TOKENIZER, loadHubTokenizer, loadTokenizerFromDroppedFiles } fr
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { PlaygroundState, TokenizerInfo, TokenizerSlice } from "./state";
 import { setCurrentTokenizer } from "./tokenizerHolder";
-import { environment } from "./environment";
+import { environment } from "../services/environment";
 
 function infoOf(t: PlaygroundTokenizer): TokenizerInfo {
   return {

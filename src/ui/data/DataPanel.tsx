@@ -3,7 +3,8 @@
 import { useRef } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { MAX_STATE_FILE_CHARS } from "../../core/share/codec";
-import { environment } from "../../store/environment";
+import { readDatasetFiles } from "../../services/datasetReading";
+import { environment } from "../../services/environment";
 import { usePlayground } from "../../store/playgroundStore";
 import type { ShareStatus } from "../../store/state";
 import { NoticeBox } from "./NoticeBox";
@@ -101,7 +102,7 @@ function AutosaveLine() {
 }
 
 export function DataPanel() {
-  const readFiles = usePlayground((s) => s.readDatasetFiles);
+  const readFiles = readDatasetFiles;
   const reading = usePlayground((s) => s.dataset.phase === "reading");
   const share = usePlayground((s) => s.share);
   const copyShareLink = usePlayground((s) => s.copyShareLink);

@@ -5,6 +5,7 @@ import { formatDatasetError } from "../../core/dataset/collector";
 import { FORMAT_FIELDS } from "../../core/dataset/records";
 import type { Container, DatasetResult, SkipReason } from "../../core/dataset/types";
 import { MAX_EDITOR_EXAMPLES } from "../../store/datasetSlice";
+import { dismissDataset } from "../../services/datasetReading";
 import { usePlayground } from "../../store/playgroundStore";
 import { useReveal } from "./useReveal";
 
@@ -129,7 +130,7 @@ function Verdict({ result }: { result: DatasetResult }) {
 
 export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult; ms: number; ignored: string[] }) {
   const replace = usePlayground((s) => s.replaceWithDataset);
-  const dismiss = usePlayground((s) => s.dismissDataset);
+  const dismiss = dismissDataset;
   const current = usePlayground((s) => s.examples.length);
   const n = result.examplesTotal;
   const usable = !result.fatal && n > 0;

@@ -1,13 +1,14 @@
 // Above the examples: a dataset being read (progress, cancel), its preview, why a read stopped,
 // the undo after a replacement, and what happened to a share link or the autosave at startup.
 import { formatBytes } from "../../core/dataset/bytes";
+import { cancelDatasetRead, dismissDataset } from "../../services/datasetReading";
 import { usePlayground } from "../../store/playgroundStore";
 import { DatasetPreview } from "./DatasetPreview";
 import { NoticeBox } from "./NoticeBox";
 import { useReveal } from "./useReveal";
 
 function Reading({ fileName, bytesRead, totalBytes }: { fileName: string; bytesRead: number; totalBytes: number | null }) {
-  const cancel = usePlayground((s) => s.cancelDatasetRead);
+  const cancel = cancelDatasetRead;
   const pct = totalBytes ? Math.min(100, Math.floor((100 * bytesRead) / totalBytes)) : null;
   const ref = useReveal<HTMLElement>(fileName);
   return (
@@ -72,7 +73,6 @@ export function DatasetStatus() {
   const linkNotice = usePlayground((s) => s.linkNotice);
   const restoreNotice = usePlayground((s) => s.restoreNotice);
   const dismissNotice = usePlayground((s) => s.dismissNotice);
-  const dismissDataset = usePlayground((s) => s.dismissDataset);
   return (
     <>
       {linkNotice ? <NoticeBox notice={linkNotice} testId="link-notice" onDismiss={() => dismissNotice("linkNotice")} /> : null}

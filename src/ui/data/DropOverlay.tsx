@@ -2,12 +2,12 @@
 // so drop zones of their own (the tokenizer's) keep working: they call preventDefault first, and
 // the page then leaves the drop to them.
 import { useEffect, useState } from "react";
-import { usePlayground } from "../../store/playgroundStore";
+import { readDatasetFiles } from "../../services/datasetReading";
 
 const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
 
 export function DropOverlay() {
-  const read = usePlayground((s) => s.readDatasetFiles);
+  const read = readDatasetFiles;
   const [over, setOver] = useState(false);
 
   useEffect(() => {

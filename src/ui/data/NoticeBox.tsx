@@ -1,7 +1,7 @@
 // One message with its next steps: an optional download that keeps what could not be applied, and
 // a dismiss button.
 import type { ReactNode } from "react";
-import { environment } from "../../store/environment";
+import { environment } from "../../services/environment";
 import type { Notice } from "../../store/state";
 import { useReveal } from "./useReveal";
 

@@ -3,7 +3,7 @@
 import { useState, type DragEvent } from "react";
 import { formatMB } from "../../core/hub/errors";
 import { HUB_MODEL_PRESETS } from "../../core/hub/presets";
-import { loadBundledModel, loadDroppedModel, loadHubModel } from "../../store/modelLoading";
+import { loadBundledModel, loadDroppedModel, loadHubModel } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 
 function formatSeconds(s: number): string {

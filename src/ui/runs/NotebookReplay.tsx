@@ -4,7 +4,7 @@
 // the numbers measured here that support or contradict it.
 import { conclusions, type ExperimentResult, type Verdict } from "../../core/notebook/conclusions";
 import { EXPERIMENTS } from "../../core/notebook/experiments";
-import { cancelReplay, replayNotebook, replayResults } from "../../store/notebookReplay";
+import { cancelReplay, replayNotebook, replayResults } from "../../services/notebookReplay";
 import { usePlayground } from "../../store/playgroundStore";
 import { inProgress } from "../../store/runRecord";
 

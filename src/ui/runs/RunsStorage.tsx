@@ -5,8 +5,8 @@ import { useRef, useState } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { usePlayground } from "../../store/playgroundStore";
 import type { RunRecord } from "../../store/runRecord";
-import { downloadRunFile, importRunFiles, type ImportReport } from "../../store/runFiles";
-import { discardUnreadableRuns } from "../../store/runsStorage";
+import { downloadRunFile, importRunFiles, type ImportReport } from "../../services/runFiles";
+import { discardUnreadableRuns } from "../../services/runsStorage";
 
 /** Bytes a run takes in the browser's storage: its record and its adapter. */
 export function storedBytes(run: RunRecord, recordBytes: Record<string, number>): number {

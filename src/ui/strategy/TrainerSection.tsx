@@ -6,7 +6,7 @@ import { writtenDefault, type OptionSpec } from "../../core/trainers/options";
 import { ROW_SHAPES, type RowShape } from "../../core/trainers/pageRow";
 import { configSnippet } from "../../core/trainers/snippets";
 import { trainerInfo } from "../../core/trainers/trainerView";
-import { environment } from "../../store/environment";
+import { environment } from "../../services/environment";
 import { usePlayground } from "../../store/playgroundStore";
 import { trainerChoice } from "../../store/trainerSlice";
 import { EscapedTextInput } from "../common/EscapedTextInput";

@@ -2,12 +2,12 @@
 // and its errors with the step they happened at (and a retry on the next backend where that helps).
 import { useState } from "react";
 import { BACKENDS, type BackendFallback, type BackendName } from "../../core/protocol";
-import { backendFallbackNextStep } from "../../store/backendAdvice";
-import { loadBundledModelIfChosen } from "../../store/modelLoading";
+import { backendFallbackNextStep } from "../../services/backendAdvice";
+import { loadBundledModelIfChosen } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
-import { terminateWorker } from "../../store/workerBridge";
+import { terminateWorker } from "../../services/workerBridge";
 import { inProgress, type RunRecord } from "../../store/runRecord";
-import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../store/trainingActions";
+import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../services/trainingActions";
 import { readNumber } from "../../core/settings/fields";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 

@@ -5,7 +5,7 @@ import { memo } from "react";
 import type { ExampleView } from "../../core/maskView";
 import { IGNORE_INDEX } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-import { requestTeacherForced } from "../../store/trainingActions";
+import { requestTeacherForced } from "../../services/trainingActions";
 import "./training.css";
 
 export const TeacherForcedRow = memo(function TeacherForcedRow({ view }: { view: ExampleView }) {

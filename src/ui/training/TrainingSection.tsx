@@ -2,7 +2,7 @@
 // controls, metrics, chart and answers are the TrainingMonitor beside the examples). The bundled model is loaded (and the worker
 // started, so the backend shows) as soon as the tokenizer is ready.
 import { useEffect } from "react";
-import { loadBundledModel } from "../../store/modelLoading";
+import { loadBundledModel } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { inProgress } from "../../store/runRecord";
 import { ModelPicker } from "../model/ModelPicker";

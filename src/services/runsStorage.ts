@@ -5,9 +5,9 @@
 // in the store's runsStorage state. startRunsStorage() is called once by the page's entry.
 import type { StorageEstimate } from "../core/hub/download";
 import { environment, type Environment } from "./environment";
-import { usePlayground } from "./playgroundStore";
-import type { PlaygroundState, RunsStorageState } from "./state";
-import { keepsAdapter } from "./runRecord";
+import { usePlayground } from "../store/playgroundStore";
+import type { PlaygroundState, RunsStorageState } from "../store/state";
+import { keepsAdapter } from "../store/runRecord";
 import {
   adapterBytes,
   loadAdapter,

@@ -4,8 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handleDatasetMessage, parseToDatasetWorker } from "../core/dataset/workerProtocol";
 import { createDatasetWorkerClient } from "./datasetWorker";
+import { cancelDatasetRead, readDatasetFiles } from "./datasetReading";
 import { WorkerStoppedError } from "./pendingCalls";
-import { usePlayground } from "./playgroundStore";
+import { usePlayground } from "../store/playgroundStore";
 
 type Listener = (e: { data?: unknown; message?: string; preventDefault?: () => void }) => void;
 
@@ -90,7 +91,7 @@ describe("dataset worker client", () => {
 
   it("the slice shows a dead worker's read as stopped, with bytes read and what to do", async () => {
     StubDatasetWorker.handle = async () => {};
-    usePlayground.getState().readDatasetFiles([file("big.jsonl", "x".repeat(10))]);
+    readDatasetFiles([file("big.jsonl", "x".repeat(10))]);
     StubDatasetWorker.last!.fire("error", { message: "", preventDefault: () => {} });
     await until(() => usePlayground.getState().dataset.phase === "stopped");
     expect(usePlayground.getState().dataset).toMatchObject({
@@ -102,12 +103,12 @@ describe("dataset worker client", () => {
   });
 
   it("the slice previews a read, and a cancelled read's late answer changes nothing", async () => {
-    usePlayground.getState().readDatasetFiles([file("d.jsonl", `${line(1)}\n`)]);
+    readDatasetFiles([file("d.jsonl", `${line(1)}\n`)]);
     await until(() => usePlayground.getState().dataset.phase === "preview");
     const d = usePlayground.getState().dataset;
     expect(d.phase === "preview" && d.result.examples).toHaveLength(1);
-    usePlayground.getState().readDatasetFiles([file("e.jsonl", `${line(2)}\n`)]);
-    usePlayground.getState().cancelDatasetRead();
+    readDatasetFiles([file("e.jsonl", `${line(2)}\n`)]);
+    cancelDatasetRead();
     await new Promise((r) => setTimeout(r, 20));
     expect(usePlayground.getState().dataset).toMatchObject({ phase: "stopped", tone: "info" });
   });

@@ -6,7 +6,7 @@ import { NOTEBOOK_TRAINING } from "../core/playgroundState";
 import { fakeEnvironment, type FakeEnvironment } from "./environment";
 import { encodeRun } from "./runCodec";
 import { JOURNAL_KEY } from "./runsJournal";
-import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "./runRecord";
+import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "../store/runRecord";
 import { testAdapter, testRun, testStep as step } from "./testing/runFixtures";
 import {
   INDEX_KEY,

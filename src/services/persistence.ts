@@ -5,10 +5,10 @@ import type { PlaygroundSnapshot } from "../core/playgroundState";
 import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { formatBytes } from "../core/dataset/bytes";
 import { environment, type Environment } from "./environment";
-import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
-import { usePlayground } from "./playgroundStore";
-import type { Notice, PlaygroundState } from "./state";
-import { textChars } from "./sharingSlice";
+import { selectSnapshot, snapshotPatch } from "../store/playgroundSnapshot";
+import { usePlayground } from "../store/playgroundStore";
+import type { Notice, PlaygroundState } from "../store/state";
+import { textChars } from "../store/sharingSlice";
 
 export const AUTOSAVE_KEY = "finetuning-playground:autosave";
 /** Where an autosave that could not be read is moved, so the next save does not destroy it. */

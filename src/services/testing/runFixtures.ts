@@ -1,7 +1,7 @@
 // Runs and adapters for the store's tests: a record of every field, two steps (the second with a NaN
 // loss, as a failed run may hold), and a small adapter with recognisable bytes.
 import { NOTEBOOK_TRAINING } from "../../core/playgroundState";
-import type { RunRecord } from "../runRecord";
+import type { RunRecord } from "../../store/runRecord";
 import type { StoredAdapter } from "../runsPersistence";
 
 export const testStep = (n: number) => ({

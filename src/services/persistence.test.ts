@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeShareHash } from "../core/share/codec";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
 import { AUTOSAVE_DELAY_MS, AUTOSAVE_KEY, BROKEN_AUTOSAVE_KEY, startPersistence } from "./persistence";
-import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
-import { usePlayground } from "./playgroundStore";
+import { selectSnapshot, snapshotPatch } from "../store/playgroundSnapshot";
+import { usePlayground } from "../store/playgroundStore";
 
 const defaults = selectSnapshot(usePlayground.getState());
 const editHoldout = (prompt: string) => usePlayground.setState((s) => ({ holdout: { ...s.holdout, prompt } }));

@@ -6,9 +6,9 @@
 import { strToU8, strFromU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { environment } from "./environment";
 import { exportFolderName } from "./exportActions";
-import { usePlayground } from "./playgroundStore";
+import { usePlayground } from "../store/playgroundStore";
 import { decodeRunFile, encodeRunFile } from "./runCodec";
-import { RUN_LIMITS, type RunRecord } from "./runRecord";
+import { RUN_LIMITS, type RunRecord } from "../store/runRecord";
 import { adapterBytes, type StoredAdapter } from "./runsPersistence";
 import { adapterFiles, keepAdapter } from "./runsStorage";
 

@@ -9,10 +9,10 @@ import { bundledTokenizer } from "../core/testing/bundledTokenizer";
 import { publicFile } from "../core/testing/publicFiles";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
 import { exportFolderName, exportRun, importTrainerState } from "./exportActions";
-import { usePlayground } from "./playgroundStore";
-import type { RunRecord } from "./runRecord";
+import { usePlayground } from "../store/playgroundStore";
+import type { RunRecord } from "../store/runRecord";
 import { loadStoredRuns, RunsWriter } from "./runsPersistence";
-import { setCurrentTokenizer } from "./tokenizerHolder";
+import { setCurrentTokenizer } from "../store/tokenizerHolder";
 import { trainingDataFor } from "./trainingActions";
 
 let env: FakeEnvironment;

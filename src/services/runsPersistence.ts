@@ -12,7 +12,7 @@ import type { StorageEstimate } from "../core/hub/download";
 import { errorMessage } from "../core/workerEnvelope";
 import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
 import { decodeRun, encodeRun } from "./runCodec";
-import type { RunRecord } from "./runRecord";
+import type { RunRecord } from "../store/runRecord";
 import { clearJournal, journalWrites, readJournal, type RunsJournal } from "./runsJournal";
 import { asIndex, moveLegacyRuns, type RunsIndex } from "./runsMigration";
 

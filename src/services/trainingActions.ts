@@ -7,11 +7,11 @@ import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions } 
 import { trainingDataFingerprint } from "../core/export/data";
 import { buildTrainingData } from "../core/trainingData";
 import { environment } from "./environment";
-import { computeMaskView } from "./maskViewMemo";
+import { computeMaskView } from "../store/maskViewMemo";
 import { currentModelSpec } from "./modelLoading";
-import { usePlayground } from "./playgroundStore";
+import { usePlayground } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
-import { currentTokenizer } from "./tokenizerHolder";
+import { currentTokenizer } from "../store/tokenizerHolder";
 import * as bridge from "./workerBridge";
 
 const store = () => usePlayground.getState();

@@ -7,11 +7,11 @@ import type { ExperimentResult } from "../core/notebook/conclusions";
 import { prepareMasking } from "../core/masking/prepare";
 import { answerMatches } from "../core/trainingData";
 import { IGNORE_INDEX } from "../core/types";
-import { computeMaskView } from "./maskViewMemo";
-import { usePlayground } from "./playgroundStore";
-import type { ReplayStep } from "./state";
-import { inProgress, runWallMs, type RunRecord } from "./runRecord";
-import { currentTokenizer } from "./tokenizerHolder";
+import { computeMaskView } from "../store/maskViewMemo";
+import { usePlayground } from "../store/playgroundStore";
+import type { ReplayStep } from "../store/state";
+import { inProgress, runWallMs, type RunRecord } from "../store/runRecord";
+import { currentTokenizer } from "../store/tokenizerHolder";
 import { startRun, stopRun, trainingDataFor } from "./trainingActions";
 import * as bridge from "./workerBridge";
 

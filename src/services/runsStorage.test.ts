@@ -4,7 +4,7 @@
 // which runs to delete; hiding the page saves at once.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
-import { usePlayground } from "./playgroundStore";
+import { usePlayground } from "../store/playgroundStore";
 import { encodeRun } from "./runCodec";
 import { JOURNAL_KEY } from "./runsJournal";
 import { loadStoredRuns, RUNS_STORAGE_KEY } from "./runsPersistence";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BACKENDS, stepMetricsSchema } from "../core/protocol";
 import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
 import { STRATEGIES } from "../core/types";
-import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "./runRecord";
+import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "../store/runRecord";
 
 const num = z.number();
 const { shape } = stepMetricsSchema;

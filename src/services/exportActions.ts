@@ -6,9 +6,9 @@ import { trainingDataFingerprint } from "../core/export/data";
 import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
 import { environment } from "./environment";
-import { bundledModelChosen, usePlayground } from "./playgroundStore";
-import type { RunRecord } from "./runRecord";
-import { currentTokenizer } from "./tokenizerHolder";
+import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
+import type { RunRecord } from "../store/runRecord";
+import { currentTokenizer } from "../store/tokenizerHolder";
 import { trainingDataFor } from "./trainingActions";
 
 const store = () => usePlayground.getState();

@@ -4,9 +4,9 @@
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeEnvironment, setEnvironment, type FakeEnvironment } from "./environment";
-import { usePlayground } from "./playgroundStore";
+import { usePlayground } from "../store/playgroundStore";
 import { encodeRunFile } from "./runCodec";
-import { RUN_LIMITS } from "./runRecord";
+import { RUN_LIMITS } from "../store/runRecord";
 import { downloadRunFile, importRunFiles, readRunFile, runArchive, safetensorsProblem } from "./runFiles";
 import { loadAdapter } from "./runsPersistence";
 import { flush, startRunsStorage, stopRunsStorage } from "./runsStorage";

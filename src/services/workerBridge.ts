@@ -18,8 +18,8 @@ import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer"
 import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
-import { usePlayground } from "./playgroundStore";
-import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "./runRecord";
+import { usePlayground } from "../store/playgroundStore";
+import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "../store/runRecord";
 
 let worker: Worker | null = null;
 let ready: Promise<void> | null = null;

@@ -10,8 +10,8 @@ import { publicFile } from "../core/testing/publicFiles";
 import { timeVsBaseline } from "../ui/runs/RunsTable";
 import { fakeEnvironment, setEnvironment } from "./environment";
 import { loadBundledModel } from "./modelLoading";
-import { usePlayground } from "./playgroundStore";
-import { setCurrentTokenizer } from "./tokenizerHolder";
+import { usePlayground } from "../store/playgroundStore";
+import { setCurrentTokenizer } from "../store/tokenizerHolder";
 import { pauseRun, startRun } from "./trainingActions";
 import { ensureModel, exportAdapter, teacherForced, terminateWorker } from "./workerBridge";
 

@@ -10,7 +10,7 @@ import { DEFAULT_MASKING } from "../core/defaults";
 import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
-import { bundledModelChosen, usePlayground } from "./playgroundStore";
+import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
 import { ensureModel } from "./workerBridge";
 
 const store = () => usePlayground.getState();
