@@ -6,7 +6,7 @@ import { GGUF_ALIGNMENT, ggufLayout, type GgufMetadata, type GgufTensorInfo } fr
 import { BLOCK, FILE_TYPE, OUT_TYPE_GGML, encodeGgml, type GgmlTypeName, type GgufOutType } from "../../core/export/gguf/quantise";
 import { tokenizerMetadata } from "../../core/export/gguf/tokenizerKeys";
 import type { OutputFile } from "./hfFolder";
-import { GGUF_ARCH, ggufHyperParameters, ggufTensors, permuteRows } from "./ggufLayout";
+import { ggufArch, ggufHyperParameters, ggufTensors, permuteRows } from "./ggufLayout";
 import type { MergePlan } from "./merge";
 
 export interface GgufOptions {
@@ -35,7 +35,7 @@ export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): O
   const planned = new Map(plan.tensors.map((t) => [t.canonical, t]));
   const infos: GgufTensorInfo[] = maps.map((m) => ({ name: m.gguf, shape: m.shape, type: tensorType(m.shape, options.type) }));
   const md: GgufMetadata = new Map();
-  md.set("general.architecture", { kind: "string", value: GGUF_ARCH[c.family] });
+  md.set("general.architecture", { kind: "string", value: ggufArch(c) });
   md.set("general.name", { kind: "string", value: options.name });
   md.set("general.file_type", { kind: "u32", value: FILE_TYPE[options.type] });
   md.set("general.quantization_version", { kind: "u32", value: 2 });

@@ -30,9 +30,6 @@ export interface GgufTensorMap {
   rowOf: Int32Array | null;
 }
 
-/** llama.cpp's architecture name per family (gguf-py MODEL_ARCH_NAMES). */
-export const GGUF_ARCH: Record<string, string> = { llama: "llama", qwen2: "qwen2", qwen3: "qwen3", bloom: "bloom" };
-
 const LLAMA_NAMES: Array<[RegExp, string]> = [
   [/^model\.embed_tokens\./, "token_embd."],
   [/^model\.norm\./, "output_norm."],
@@ -99,68 +96,147 @@ function rename(name: string, table: Array<[RegExp, string]>): string {
   throw new Error(`no GGUF name for tensor "${name}"`);
 }
 
+type Key = [key: string, kind: "u32" | "f32" | "string", value: number | string];
+/** Reads the architecture's key `key` (throws naming it when it is missing). */
+type Num = (key: string) => number;
+
+/** What llama.cpp calls a family and how it lays it out; one entry per family the engine runs. */
+interface GgufFamily {
+  /** general.architecture (gguf-py MODEL_ARCH_NAMES). */
+  arch: string;
+  names: Array<[RegExp, string]>;
+  /** Tensors whose rows GGUF orders differently: the pattern, and the order for `rows` rows. */
+  rowOrders: Array<[RegExp, (c: ModelConfig, rows: number) => Int32Array]>;
+  /** BLOOM: the tied embedding is written again as output.weight. */
+  tiedOutputCopy: boolean;
+  keys(c: ModelConfig, hf: Record<string, unknown>): Key[];
+  /** config.json's fields (besides the vocabulary and special ids) from the keys and the tensor names. */
+  hfConfig(num: Num, has: (key: string) => boolean, tensors: ReadonlySet<string>): Record<string, unknown>;
+}
+
+function llamaLike(arch: string, hfArchitecture: string, rowOrders: GgufFamily["rowOrders"]): GgufFamily {
+  return {
+    arch,
+    names: LLAMA_NAMES,
+    rowOrders,
+    tiedOutputCopy: false,
+    keys(c, hf) {
+      if (c.ropeScaling.type === "llama3")
+        throw new Error(
+          "GGUF export does not write Llama 3.1's rope scaling (llama.cpp keeps it as a rope_freqs tensor); export the merged folder and convert it with llama.cpp's convert_hf_to_gguf.py.",
+        );
+      const keys: Key[] = [
+        ["context_length", "u32", typeof hf.max_position_embeddings === "number" ? hf.max_position_embeddings : 2048],
+        ["embedding_length", "u32", c.hiddenSize],
+        ["feed_forward_length", "u32", c.intermediateSize],
+        ["block_count", "u32", c.numLayers],
+        ["attention.head_count", "u32", c.numHeads],
+        ["attention.head_count_kv", "u32", c.numKvHeads],
+        ["rope.freq_base", "f32", c.ropeTheta],
+        ["attention.layer_norm_rms_epsilon", "f32", c.normEps],
+        ["attention.key_length", "u32", c.headDim],
+        ["attention.value_length", "u32", c.headDim],
+        ["rope.dimension_count", "u32", c.headDim],
+        ["vocab_size", "u32", c.vocabSize],
+      ];
+      if (c.ropeScaling.type === "linear")
+        keys.push(["rope.scaling.type", "string", "linear"], ["rope.scaling.factor", "f32", c.ropeScaling.factor]);
+      return keys;
+    },
+    hfConfig(num, has, tensors) {
+      const hidden = num("embedding_length");
+      const heads = num("attention.head_count");
+      return {
+        architectures: [hfArchitecture],
+        hidden_size: hidden,
+        intermediate_size: num("feed_forward_length"),
+        num_hidden_layers: num("block_count"),
+        num_attention_heads: heads,
+        num_key_value_heads: num("attention.head_count_kv"),
+        head_dim: has("attention.key_length") ? num("attention.key_length") : hidden / heads,
+        max_position_embeddings: num("context_length"),
+        rms_norm_eps: num("attention.layer_norm_rms_epsilon"),
+        rope_theta: num("rope.freq_base"),
+        rope_scaling: has("rope.scaling.factor") ? { rope_type: "linear", factor: num("rope.scaling.factor") } : null,
+        tie_word_embeddings: !tensors.has("output.weight"),
+        // Llama's and Qwen3's attention_bias puts biases on q, k, v and o; Qwen2's q/k/v biases need no flag.
+        attention_bias: tensors.has("blk.0.attn_output.bias"),
+        mlp_bias: tensors.has("blk.0.ffn_up.bias"),
+      };
+    },
+  };
+}
+
+const GGUF_FAMILIES: Record<string, GgufFamily> = {
+  llama: llamaLike("llama", "LlamaForCausalLM", [
+    [/\.q_proj\./, (c, rows) => llamaRopeRows(rows, c.numHeads)],
+    [/\.k_proj\./, (c, rows) => llamaRopeRows(rows, c.numKvHeads)],
+  ]),
+  qwen2: llamaLike("qwen2", "Qwen2ForCausalLM", []),
+  qwen3: llamaLike("qwen3", "Qwen3ForCausalLM", []),
+  bloom: {
+    arch: "bloom",
+    names: BLOOM_NAMES,
+    rowOrders: [[/\.query_key_value\./, (c) => bloomQkvRows(c.numHeads, c.headDim)]],
+    tiedOutputCopy: true,
+    keys: (c, hf) => [
+      ["context_length", "u32", typeof hf.seq_length === "number" ? hf.seq_length : c.hiddenSize],
+      ["embedding_length", "u32", c.hiddenSize],
+      ["feed_forward_length", "u32", 4 * c.hiddenSize],
+      ["block_count", "u32", c.numLayers],
+      ["attention.head_count", "u32", c.numHeads],
+      ["attention.head_count_kv", "u32", c.numHeads],
+      ["attention.layer_norm_epsilon", "f32", c.normEps],
+    ],
+    hfConfig: (num) => ({
+      architectures: ["BloomForCausalLM"],
+      hidden_size: num("embedding_length"),
+      n_layer: num("block_count"),
+      n_head: num("attention.head_count"),
+      layer_norm_epsilon: num("attention.layer_norm_epsilon"),
+      // output.weight is always there (a copy when tied): read as an untied head, which computes the same.
+      tie_word_embeddings: false,
+    }),
+  },
+};
+
+function ggufFamily(c: ModelConfig): GgufFamily {
+  const f = GGUF_FAMILIES[c.family];
+  if (!f) throw new Error(`GGUF export knows ${Object.keys(GGUF_FAMILIES).join(", ")}; this model is ${c.family}.`);
+  return f;
+}
+
+/** general.architecture of a model with config `c`. */
+export const ggufArch = (c: ModelConfig) => ggufFamily(c).arch;
+
 /** The GGUF tensors of a model with config `c`, in the engine's tensor order. */
 export function ggufTensors(c: ModelConfig): GgufTensorMap[] {
-  const bloom = c.family === "bloom";
-  const table = bloom ? BLOOM_NAMES : LLAMA_NAMES;
+  const family = ggufFamily(c);
   const out: GgufTensorMap[] = [];
   for (const [source, shape] of architectureFor(c).tensorShapes(c)) {
-    let rowOf: Int32Array | null = null;
-    if (c.family === "llama" && /\.q_proj\./.test(source)) rowOf = llamaRopeRows(shape[0], c.numHeads);
-    if (c.family === "llama" && /\.k_proj\./.test(source)) rowOf = llamaRopeRows(shape[0], c.numKvHeads);
-    if (bloom && /\.query_key_value\./.test(source)) rowOf = bloomQkvRows(c.numHeads, c.headDim);
-    out.push({ gguf: rename(source, table), source, shape, rowOf });
+    const order = family.rowOrders.find(([re]) => re.test(source));
+    out.push({ gguf: rename(source, family.names), source, shape, rowOf: order ? order[1](c, shape[0]) : null });
   }
-  if (bloom && c.tieWordEmbeddings)
+  if (family.tiedOutputCopy && c.tieWordEmbeddings)
     out.push({ gguf: "output.weight", source: architectureFor(c).embeddingName, shape: [c.vocabSize, c.hiddenSize], rowOf: null });
   return out;
 }
 
 /** The architecture's hyper-parameter keys. */
 export function ggufHyperParameters(c: ModelConfig, hf: Record<string, unknown>): GgufMetadata {
-  const arch = GGUF_ARCH[c.family];
-  if (!arch) throw new Error(`GGUF export knows llama, qwen2, qwen3 and bloom; this model is ${c.family}.`);
+  const { arch, keys } = ggufFamily(c);
   const md: GgufMetadata = new Map();
-  const u32 = (key: string, value: number) => md.set(`${arch}.${key}`, { kind: "u32", value });
-  const f32 = (key: string, value: number) => md.set(`${arch}.${key}`, { kind: "f32", value });
-  if (c.family === "bloom") {
-    u32("context_length", typeof hf.seq_length === "number" ? hf.seq_length : c.hiddenSize);
-    u32("embedding_length", c.hiddenSize);
-    u32("feed_forward_length", 4 * c.hiddenSize);
-    u32("block_count", c.numLayers);
-    u32("attention.head_count", c.numHeads);
-    u32("attention.head_count_kv", c.numHeads);
-    f32("attention.layer_norm_epsilon", c.normEps);
-    return md;
-  }
-  u32("context_length", typeof hf.max_position_embeddings === "number" ? hf.max_position_embeddings : 2048);
-  u32("embedding_length", c.hiddenSize);
-  u32("feed_forward_length", c.intermediateSize);
-  u32("block_count", c.numLayers);
-  u32("attention.head_count", c.numHeads);
-  u32("attention.head_count_kv", c.numKvHeads);
-  f32("rope.freq_base", c.ropeTheta);
-  f32("attention.layer_norm_rms_epsilon", c.normEps);
-  u32("attention.key_length", c.headDim);
-  u32("attention.value_length", c.headDim);
-  u32("rope.dimension_count", c.headDim);
-  u32("vocab_size", c.vocabSize);
-  if (c.ropeScaling.type === "linear") {
-    md.set(`${arch}.rope.scaling.type`, { kind: "string", value: "linear" });
-    f32("rope.scaling.factor", c.ropeScaling.factor);
-  }
-  if (c.ropeScaling.type === "llama3")
-    throw new Error(
-      "GGUF export does not write Llama 3.1's rope scaling (llama.cpp keeps it as a rope_freqs tensor); export the merged folder and convert it with llama.cpp's convert_hf_to_gguf.py.",
-    );
+  for (const [key, kind, value] of keys(c, hf))
+    md.set(`${arch}.${key}`, kind === "string" ? { kind, value: String(value) } : { kind, value: Number(value) });
   return md;
 }
 
 /** config.json (transformers' names) of a GGUF's model, from its keys: the inverse of ggufHyperParameters. */
 export function hfConfigFromGguf(md: Map<string, unknown>, tensorNames: ReadonlySet<string>, source: string): Record<string, unknown> {
   const arch = String(md.get("general.architecture"));
-  const family = Object.keys(GGUF_ARCH).find((f) => GGUF_ARCH[f] === arch);
-  if (!family) throw new Error(`${source}: architecture "${arch}"; the engine reads llama, qwen2, qwen3 and bloom GGUF files.`);
+  const family = Object.values(GGUF_FAMILIES).find((f) => f.arch === arch);
+  if (!family) throw new Error(`${source}: architecture "${arch}"; the engine reads ${Object.keys(GGUF_FAMILIES).join(", ")} GGUF files.`);
+  const has = (key: string) => md.has(`${arch}.${key}`);
   const num = (key: string) => {
     const v = md.get(`${arch}.${key}`);
     if (typeof v !== "number") throw new Error(`${source}: the key ${arch}.${key} is missing; the file is not a complete ${arch} GGUF.`);
@@ -168,41 +244,11 @@ export function hfConfigFromGguf(md: Map<string, unknown>, tensorNames: Readonly
   };
   const opt = (key: string) => (md.has(key) ? Number(md.get(key)) : null);
   const tokens = md.get("tokenizer.ggml.tokens");
-  const ids = {
-    vocab_size: md.has(`${arch}.vocab_size`) ? num("vocab_size") : Array.isArray(tokens) ? tokens.length : 0,
+  return {
+    ...family.hfConfig(num, has, tensorNames),
+    vocab_size: has("vocab_size") ? num("vocab_size") : Array.isArray(tokens) ? tokens.length : 0,
     bos_token_id: opt("tokenizer.ggml.bos_token_id"),
     eos_token_id: opt("tokenizer.ggml.eos_token_id"),
     pad_token_id: opt("tokenizer.ggml.padding_token_id"),
-  };
-  if (family === "bloom")
-    return {
-      architectures: ["BloomForCausalLM"],
-      ...ids,
-      hidden_size: num("embedding_length"),
-      n_layer: num("block_count"),
-      n_head: num("attention.head_count"),
-      layer_norm_epsilon: num("attention.layer_norm_epsilon"),
-      // output.weight is always there (a copy when tied): read as an untied head, which computes the same.
-      tie_word_embeddings: false,
-    };
-  const hidden = num("embedding_length");
-  const heads = num("attention.head_count");
-  const scaling = md.get(`${arch}.rope.scaling.type`) === "linear" ? { rope_type: "linear", factor: num("rope.scaling.factor") } : null;
-  return {
-    architectures: [{ llama: "LlamaForCausalLM", qwen2: "Qwen2ForCausalLM", qwen3: "Qwen3ForCausalLM" }[family]],
-    ...ids,
-    hidden_size: hidden,
-    intermediate_size: num("feed_forward_length"),
-    num_hidden_layers: num("block_count"),
-    num_attention_heads: heads,
-    num_key_value_heads: num("attention.head_count_kv"),
-    head_dim: md.has(`${arch}.attention.key_length`) ? num("attention.key_length") : hidden / heads,
-    max_position_embeddings: num("context_length"),
-    rms_norm_eps: num("attention.layer_norm_rms_epsilon"),
-    rope_theta: num("rope.freq_base"),
-    rope_scaling: scaling,
-    tie_word_embeddings: !tensorNames.has("output.weight"),
-    attention_bias: tensorNames.has("blk.0.attn_q.bias") && family !== "qwen2",
-    mlp_bias: tensorNames.has("blk.0.ffn_up.bias"),
   };
 }
