@@ -91,11 +91,11 @@ export interface TrainExample {
   inputIds: number[];
   /** Same length as inputIds; IGNORE_INDEX where the loss ignores the position. */
   labels: number[];
-  /** The vocabulary string of each token (e.g. `ĊĊ`, `▁per`). */
-  tokens: string[];
-  warnings: MaskWarning[];
-}
 }
 
 /** The result of tokenizing and masking one example. */
 export interface MaskedExample extends TrainExample {
+  /** The vocabulary string of each token (e.g. `ĊĊ`, `▁per`). */
+  tokens: string[];
+  warnings: MaskWarning[];
+}
