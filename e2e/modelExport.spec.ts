@@ -55,4 +55,22 @@ test("a finished run downloads merged (safetensors) and as GGUF", async ({ page 
   expect(new DataView(new Uint8Array(got.first).buffer).getUint32(4, true)).toBe(3);
   // The header, then a chunk per tensor (and alignment padding): the file was written as it was made.
   expect(got.chunks).toBeGreaterThan(30);
+
+  // Cancel: a disk that stops taking bytes holds the export at its first chunk; cancel ends it and discards the file.
+  await page.evaluate(() => {
+    const w = window as unknown as { showSaveFilePicker: unknown; aborted: boolean };
+    w.aborted = false;
+    w.showSaveFilePicker = async () => ({
+      createWritable: async () => ({
+        write: () => new Promise(() => {}),
+        close: async () => {},
+        abort: async () => void (w.aborted = true),
+      }),
+    });
+  });
+  await row.getByTestId("export-gguf").click();
+  await expect(row.getByTestId("model-export-progress")).toBeVisible();
+  await row.getByTestId("model-export-cancel").click();
+  await expect(row.getByTestId("export-gguf")).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { aborted: boolean }).aborted)).toBe(true);
 });

@@ -53,6 +53,8 @@ async function forEachTensorInBlob(blob: Blob, sourceName: string, visit: Tensor
 export interface OpenSafetensors {
   header: SafetensorsHeader;
   read(entry: TensorEntry): Promise<F32Tensor>;
+  /** The tensor's stored bytes, as they are in the file. */
+  bytes(entry: TensorEntry): Promise<Uint8Array>;
 }
 
 /** Opens bytes or a Blob for reading tensors in any order (a Blob is read a tensor at a time). */
@@ -62,12 +64,13 @@ export async function openSafetensors(source: Uint8Array | ArrayBuffer | Blob, s
     const bytes = source;
     const header = readHeader(bytes, sourceName);
     const at = (e: TensorEntry) => bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end);
-    return { header, read: async (e) => decodeTensor(e, at(e)) };
+    return { header, read: async (e) => decodeTensor(e, at(e)), bytes: async (e) => at(e) };
   }
   const blob = source;
   const n = readHeaderLength(await blobBytes(blob, 0, 8), blob.size, sourceName);
   const header = parseHeader(await blobBytes(blob, 8, 8 + n), blob.size - 8 - n, sourceName);
-  return { header, read: async (e) => decodeTensor(e, await blobBytes(blob, header.dataStart + e.begin, header.dataStart + e.end)) };
+  const at = (e: TensorEntry) => blobBytes(blob, header.dataStart + e.begin, header.dataStart + e.end);
+  return { header, read: async (e) => decodeTensor(e, await at(e)), bytes: at };
 }
 
 /** Pulls exactly `n` bytes from a stream reader, keeping leftovers for the next call. */

@@ -6,7 +6,8 @@ import { GGUF_ALIGNMENT, ggufLayout, type GgufMetadata, type GgufTensorInfo } fr
 import { BLOCK, FILE_TYPE, OUT_TYPE_GGML, encodeGgml, type GgmlTypeName, type GgufOutType } from "../../core/export/gguf/quantise";
 import { tokenizerMetadata } from "../../core/export/gguf/tokenizerKeys";
 import type { OutputFile } from "./hfFolder";
-import { ggufArch, ggufHyperParameters, ggufTensors, permuteRows } from "./ggufLayout";
+import { ggufArch, ggufHyperParameters, ggufTensors } from "./ggufLayout";
+import { rowBlocks, rowReader, rowsAndWidth } from "./tensorRows";
 import type { MergePlan } from "./merge";
 
 export interface GgufOptions {
@@ -27,6 +28,19 @@ export function tensorType(shape: readonly number[], out: GgufOutType): GgmlType
   if (shape.length < 2) return "F32";
   const type = OUT_TYPE_GGML[out];
   return shape[shape.length - 1] % BLOCK[type].values === 0 ? type : "F16";
+}
+
+/** Rows `first` … `first + count - 1` of the GGUF's order: row r is the checkpoint's row rowOf[r]. */
+function gatherRows(
+  rows: (first: number, count: number) => Float32Array,
+  rowOf: Int32Array,
+  first: number,
+  count: number,
+  width: number,
+): Float32Array {
+  const out = new Float32Array(count * width);
+  for (let r = 0; r < count; r++) out.set(rows(rowOf[first + r], 1), r * width);
+  return out;
 }
 
 export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): OutputFile {
@@ -53,12 +67,19 @@ export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): O
         const m = maps[i];
         const source = planned.get(m.source);
         if (!source) throw new Error(`GGUF export: the merged model has no "${m.source}"`);
-        let data = (await plan.read(source)).data;
-        if (m.rowOf) data = permuteRows(data, m.rowOf, data.length / m.rowOf.length);
-        const bytes = encodeGgml(data, infos[i].type);
-        yield bytes;
+        const t = await plan.read(source);
+        const rows = rowReader(t);
+        const [, width] = rowsAndWidth(m.shape);
+        let written = 0;
+        // A block of rows at a time (rows are whole ggml blocks: tensorType checks the row length).
+        for (const [first, count] of rowBlocks(m.shape)) {
+          const block = m.rowOf ? gatherRows(rows, m.rowOf, first, count, width) : rows(first, count);
+          const bytes = encodeGgml(block, infos[i].type);
+          written += bytes.length;
+          yield bytes;
+        }
         const end = (i + 1 < maps.length ? layout.offsets[i + 1] : layout.dataBytes) - layout.offsets[i];
-        if (end > bytes.length) yield new Uint8Array(end - bytes.length);
+        if (end > written) yield new Uint8Array(end - written);
       }
     },
   };

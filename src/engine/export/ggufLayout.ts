@@ -77,14 +77,7 @@ export function bloomQkvRows(heads: number, headDim: number): Int32Array {
   return rowOf;
 }
 
-/** Applies a row order: out row r = data row rowOf[r] (rows of `width` values). */
-export function permuteRows(data: Float32Array, rowOf: Int32Array, width: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rowOf.length; r++) out.set(data.subarray(rowOf[r] * width, (rowOf[r] + 1) * width), r * width);
-  return out;
-}
-
-/** Undoes permuteRows. */
+/** The checkpoint's rows back from the GGUF's order (row r of `data` is checkpoint row rowOf[r]). */
 export function unpermuteRows(data: Float32Array, rowOf: Int32Array, width: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rowOf.length; r++) out.set(data.subarray(r * width, (r + 1) * width), rowOf[r] * width);

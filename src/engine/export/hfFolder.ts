@@ -6,6 +6,7 @@
 
 import { encodeTensor, safetensorsPrefix, storedBytes, type StorageDtype, type TensorLayout } from "../safetensors";
 import type { MergePlan, PlannedTensor } from "./merge";
+import { rowBlocks, rowReader } from "./tensorRows";
 
 /** One output file: its name in the folder, and its bytes as they are produced. */
 export interface OutputFile {
@@ -66,7 +67,16 @@ function safetensorsFile(path: string, layout: TensorLayout[], plan: MergePlan, 
     path,
     async *chunks() {
       yield safetensorsPrefix(layout);
-      for (const l of layout) yield encodeTensor((await plan.read(byName.get(l.name)!)).data, l.dtype);
+      for (const l of layout) {
+        const t = await plan.read(byName.get(l.name)!);
+        // Untouched and kept in its dtype: the base's bytes go out as they are.
+        if (t.raw && t.storedAs === l.dtype) {
+          yield t.raw;
+          continue;
+        }
+        const rows = rowReader(t);
+        for (const [first, count] of rowBlocks(t.shape)) yield encodeTensor(rows(first, count), l.dtype);
+      }
     },
   };
 }

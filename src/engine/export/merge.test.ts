@@ -82,4 +82,17 @@ describe("merge", () => {
       ),
     ).toEqual(new Set(["BF16"]));
   });
+
+  it("hands out the tensors the adapter leaves alone as the checkpoint's bytes, and only the adapted ones as float32", async () => {
+    const { base, adapter } = await caseFiles({ spec: { arch: "LlamaForCausalLM" } });
+    const lora = JSON.parse(String(adapter.config)) as { target_modules: string[] };
+    const plan = await planMerge(base, { ...adapter, config: { ...JSON.parse(String(adapter.config)), target_modules: ["q_proj"] } });
+    expect(lora.target_modules.length).toBeGreaterThan(1); // the adapter has more modules than this merge targets
+    for (const t of plan.tensors) {
+      const got = await plan.read(t);
+      const adapted = t.name.endsWith("q_proj.weight");
+      expect(got.raw === null, t.name).toBe(adapted);
+      expect(got.data === null, t.name).toBe(!adapted);
+    }
+  });
 });

@@ -38,6 +38,17 @@ export interface PlannedTensor {
   storedAs: StorageDtype;
 }
 
+/**
+ * One tensor of the merged model: the checkpoint's own bytes where the merge leaves it as it is (most
+ * tensors, so they go out without a float32 copy), else its merged values.
+ */
+export interface MergedTensor {
+  shape: number[];
+  storedAs: StorageDtype;
+  raw: Uint8Array | null;
+  data: Float32Array | null;
+}
+
 export interface MergePlan {
   /** The merged model's config (the vocabulary grown for added tokens). */
   config: ModelConfig;
@@ -45,8 +56,8 @@ export interface MergePlan {
   hfConfig: Record<string, unknown>;
   /** Every tensor the model needs, in the base files' order. */
   tensors: PlannedTensor[];
-  /** The merged values of one planned tensor; resolves with a fresh array the caller owns. */
-  read(t: PlannedTensor): Promise<F32Tensor>;
+  /** One planned tensor, merged; the arrays are fresh and the caller's. */
+  read(t: PlannedTensor): Promise<MergedTensor>;
 }
 
 interface Located {
@@ -167,19 +178,21 @@ export async function planMerge(base: BaseCheckpoint, adapter: AdapterCheckpoint
     tensors: plan,
     async read(t) {
       const l = byName.get(t.name)!;
-      const raw = await l.file.read(l.entry);
-      let data = raw.data;
       const delta = deltas.get(l.canonical);
+      const vocab = vocabNames.has(l.canonical);
+      const trained = l.canonical === embedding ? trainedRows() : null;
+      if (!delta && !(vocab && (grownVocab > l.entry.shape[0] || trained)))
+        return { shape: t.shape, storedAs: t.storedAs, raw: await l.file.bytes(l.entry), data: null };
+      let data = (await l.file.read(l.entry)).data;
       if (delta) {
         const [out, inF] = l.entry.shape;
         addLoraDelta(data, delta.A.data, delta.B.data, out, inF, adapterConfig!.config.r, scaling);
       }
-      if (vocabNames.has(l.canonical)) {
+      if (vocab) {
         if (grownVocab > l.entry.shape[0]) data = growRows(data, l.entry.shape[0], H, grownVocab);
-        const trained = l.canonical === embedding ? trainedRows() : null;
         if (trained) data.set(trained.rows.data, trained.start * H);
       }
-      return { shape: t.shape, data, storedAs: t.storedAs };
+      return { shape: t.shape, storedAs: t.storedAs, raw: null, data };
     },
   };
 }
