@@ -146,6 +146,17 @@ export function packExamples(examples: readonly TrainExample[], maxSeqLength: nu
   return rows;
 }
 
+/**
+ * Position ids → the sequence number (1, 2, …) of each token: a new sequence wherever the ids do not
+ * step by one, as transformers' find_packed_sequence_indices reads packed position_ids
+ * (masking_utils.py: (diff(position_ids) != 1).cumsum(-1)), counted from 1 so that 0 stays padding
+ * in an attention mask (engine/batch.ts).
+ */
+export function sequenceNumbers(positionIds: readonly number[]): number[] {
+  let n = 0;
+  return positionIds.map((p, t) => (t === 0 || p !== positionIds[t - 1] + 1 ? ++n : n));
+}
+
 export interface PackingSummary {
   rows: number;
   sequences: number;

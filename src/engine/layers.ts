@@ -259,31 +259,73 @@ function bf16ToF32(bits: number): number {
   return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
 }
 
-/** cos/sin tables [T, headDim] for positions start..start+T-1 (HF: emb = cat(freqs, freqs)). */
-export function ropeTables(invFreq: Float64Array, start: number, T: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+/** cos/sin of each position's angles, [positions.length, headDim] row-major (HF: emb = cat(freqs, freqs)). */
+function ropeAngles(invFreq: Float64Array, positions: readonly number[]): { cos: Float32Array; sin: Float32Array } {
   const half = invFreq.length;
-  const cos = new Float32Array(T * 2 * half);
-  const sin = new Float32Array(T * 2 * half);
-  for (let t = 0; t < T; t++) {
+  const cos = new Float32Array(positions.length * 2 * half);
+  const sin = new Float32Array(positions.length * 2 * half);
+  positions.forEach((p, t) => {
     for (let i = 0; i < half; i++) {
       // HF computes the angle in float32; rounding it the same way keeps long positions aligned.
-      const angle = Math.fround(Math.fround(invFreq[i]) * (start + t));
+      const angle = Math.fround(Math.fround(invFreq[i]) * p);
       const c = Math.cos(angle);
       const s = Math.sin(angle);
       cos[t * 2 * half + i] = cos[t * 2 * half + half + i] = c;
       sin[t * 2 * half + i] = sin[t * 2 * half + half + i] = s;
     }
-  }
-  return { cos: tf.tensor2d(cos, [T, 2 * half]), sin: tf.tensor2d(sin, [T, 2 * half]) };
+  });
+  return { cos, sin };
 }
 
-/** x·cos + rotate_half(x)·sin on x [B, nH, T, headDim]; rotate_half(x) = cat(-x2, x1). */
-export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
-  if (hostKernelsActive()) return hostRope(x, cos, sin);
+/** cos/sin tables [T, headDim] for positions start..start+T-1, shared by every row. */
+export function ropeTables(invFreq: Float64Array, start: number, T: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const { cos, sin } = ropeAngles(
+    invFreq,
+    Array.from({ length: T }, (_, t) => start + t),
+  );
+  return { cos: tf.tensor2d(cos, [T, 2 * invFreq.length]), sin: tf.tensor2d(sin, [T, 2 * invFreq.length]) };
+}
+
+/** cos/sin tables [B, 1, T, headDim] for each row's own positions (packed rows: position ids restart at each sequence). */
+export function ropeRowTables(invFreq: Float64Array, positions: number[][]): { cos: tf.Tensor4D; sin: tf.Tensor4D } {
+  const { cos, sin } = ropeAngles(invFreq, positions.flat());
+  const shape: [number, number, number, number] = [positions.length, 1, positions[0].length, 2 * invFreq.length];
+  return { cos: tf.tensor4d(cos, shape), sin: tf.tensor4d(sin, shape) };
+}
+
+/** Rotary tables: one [T, headDim] for every row, or [B, 1, T, headDim] per row (packed rows). */
+export type RopeTables = { cos: tf.Tensor2D; sin: tf.Tensor2D } | { cos: tf.Tensor4D; sin: tf.Tensor4D };
+
+/** Whether every row shares the tables, the form the host kernels (rope, row attention, the fused layer) take. */
+export const sharedRope = (r: RopeTables): r is { cos: tf.Tensor2D; sin: tf.Tensor2D } => r.cos.rank === 2;
+
+/**
+ * x·cos + rotate_half(x)·sin on x [B, nH, T, headDim]; rotate_half(x) = cat(-x2, x1). cos/sin are
+ * [T, headDim], or [B, 1, T, headDim] for packed rows, which the composed ops broadcast: the host
+ * kernel indexes its tables by position only.
+ */
+export function applyRope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D {
+  if (hostKernelsActive() && cos.rank === 2) return hostRope(x, cos as tf.Tensor2D, sin as tf.Tensor2D);
   const half = x.shape[3] / 2;
   const [x1, x2] = tf.split(x, [half, half], 3);
   const rotated = tf.concat([tf.neg(x2), x1], 3);
   return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+}
+
+/**
+ * Packed rows' position ids: in an attention mask that numbers each row's sequences (1, 2, …; 0 is
+ * padding, see engine/batch.ts), each token's offset in its own sequence. Null when no row holds more
+ * than one sequence (every value 0 or 1), where positions simply count.
+ */
+export function packedPositions(mask: number[][]): number[][] | null {
+  if (!mask.some((row) => row.some((m) => m > 1))) return null;
+  return mask.map((row) => {
+    let start = 0;
+    return row.map((m, j) => {
+      if (j > 0 && m !== row[j - 1]) start = j;
+      return m === 0 ? 0 : j - start;
+    });
+  });
 }
 
 /**
@@ -305,7 +347,9 @@ export function alibiSlopes(numHeads: number): Float32Array {
 
 /**
  * Additive attention bias [B, 1, T, Tk]: 0 where query t (absolute position past+t) may see key j
- * (j ≤ past+t and the key is not padding), a large negative number elsewhere.
+ * (j ≤ past+t and the key is not padding), a large negative number elsewhere. In packed rows, whose
+ * mask numbers the sequences, a query sees only its own sequence's keys: the block-diagonal causal
+ * mask that padding-free training gives (transformers' packed_sequence_mask_function).
  */
 export function causalPaddingBias(mask: number[][], T: number): tf.Tensor4D {
   const B = mask.length;
@@ -313,7 +357,13 @@ export function causalPaddingBias(mask: number[][], T: number): tf.Tensor4D {
   const past = Tk - T;
   const out = new Float32Array(B * T * Tk);
   for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++) for (let j = 0; j < Tk; j++) out[(b * T + t) * Tk + j] = j <= past + t && mask[b][j] ? 0 : -1e9;
+    for (let t = 0; t < T; t++) {
+      const own = mask[b][past + t];
+      for (let j = 0; j < Tk; j++) {
+        const m = mask[b][j];
+        out[(b * T + t) * Tk + j] = j <= past + t && m && (own === 0 || m === own) ? 0 : -1e9;
+      }
+    }
   return tf.tensor4d(out, [B, 1, T, Tk]);
 }
 

@@ -3,9 +3,10 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { StepMetrics } from "../core/protocol";
-import { HF_TRAINING_DEFAULTS, type TrainingArguments } from "../core/settings/trainerDefaults";
+import { packExamples, type PackedRow } from "../core/packing";
+import { HF_TRAINING_DEFAULTS, type SftPackingArguments, type TrainingArguments } from "../core/settings/trainerDefaults";
 import type { TrainExample } from "../core/types";
-import { collate } from "./batch";
+import { batchTokens, collate } from "./batch";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
@@ -17,8 +18,19 @@ import type { CausalLM } from "./weights";
  * TrainingArguments as core/settings/hf.ts's toHf() gives them (validated where they entered: the
  * settings table's schema), and the id that right-pads input ids (masked out, so any valid id works).
  * The seed drives shuffling and LoRA dropout, not torch's RNG stream: same seed, other numbers.
+ * With TRL's packing arguments (toHf's sftArguments) the Trainer packs the examples once and its
+ * batches, steps and epochs are of packed rows, as SFTTrainer's are.
  */
-export type TrainingArgs = TrainingArguments & { pad_token_id: number };
+export type TrainingArgs = TrainingArguments & { pad_token_id: number } & Partial<SftPackingArguments>;
+
+/** SFTTrainer's packing (core/packing.ts), which TRL also refuses without a max_length. */
+function packedRows(
+  examples: TrainExample[],
+  { max_length: length, packing_strategy: strategy = "bfd" }: Partial<TrainingArgs>,
+): PackedRow[] {
+  if (length === undefined) throw new Error("packing needs max_length (the rows' length); set max_seq_length");
+  return packExamples(examples, length, strategy);
+}
 
 /**
  * Owns the optimizer state for one adapter. Batches follow a per-epoch permutation from a seeded
@@ -33,6 +45,8 @@ export class Trainer {
   private optimizer: AdamW;
   private rng: Rng;
   private order: number[] = [];
+  /** The examples, or the packed rows they became. */
+  private data: Array<TrainExample | PackedRow>;
   private cursor = 0;
   private stepsPerEpoch: number;
   globalStep = 0;
@@ -40,13 +54,14 @@ export class Trainer {
   constructor(
     private model: CausalLM,
     private lora: LoraAdapter,
-    private data: TrainExample[],
+    examples: TrainExample[],
     args: Partial<TrainingArgs> = {},
   ) {
-    if (!data.length) throw new Error("training data is empty; add at least one example");
+    if (!examples.length) throw new Error("training data is empty; add at least one example");
     this.args = { ...HF_TRAINING_DEFAULTS, pad_token_id: 0, ...args };
+    this.data = this.args.packing ? packedRows(examples, this.args) : examples;
     const bs = this.args.per_device_train_batch_size;
-    this.stepsPerEpoch = Math.ceil(data.length / bs);
+    this.stepsPerEpoch = Math.ceil(this.data.length / bs);
     this.total = this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
     this.rng = new Rng(this.args.seed);
     this.optimizer = new AdamW(trainableVariables(lora), {
@@ -82,7 +97,7 @@ export class Trainer {
     this.total = this.globalStep + steps;
   }
 
-  private nextExamples(): TrainExample[] {
+  private nextExamples(): Array<TrainExample | PackedRow> {
     const bs = this.args.per_device_train_batch_size;
     if (this.cursor >= this.order.length) {
       this.order = this.rng.permutation(this.data.length);
@@ -114,7 +129,7 @@ export class Trainer {
     tf.dispose([loss, ...grads]);
     this.globalStep++;
     const tokens = countedTokens(batch.labels);
-    const inputTokens = batch.attentionMask.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+    const inputTokens = batchTokens(batch);
     const msPerStep = performance.now() - start;
     const perSecond = (n: number) => (msPerStep > 0 ? (n * 1000) / msPerStep : 0);
     return {

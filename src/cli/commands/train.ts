@@ -85,9 +85,13 @@ async function folderRun(engine: Engine, f: Flags) {
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
   const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));
-  const { trainingArguments, loraConfig } = toHf(settings);
+  const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(model, loraConfig, settings.seed);
-  const trainer = new engine.Trainer(model, lora, data, { ...trainingArguments, pad_token_id: model.config.padTokenId ?? 0 });
+  const trainer = new engine.Trainer(model, lora, data, {
+    ...trainingArguments,
+    ...sftArguments,
+    pad_token_id: model.config.padTokenId ?? 0,
+  });
   return { model, lora, trainer };
 }
 
@@ -96,8 +100,8 @@ async function defaultRun(engine: Engine, f: Flags) {
   const setup = await loadDefaultSetup(engine);
   const settings = settingsFromFlags(f, setup.settings);
   const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
-  const { trainingArguments, loraConfig } = toHf(settings);
+  const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(setup.model, loraConfig, settings.seed);
-  const trainer = new engine.Trainer(setup.model, lora, data, trainingArguments);
+  const trainer = new engine.Trainer(setup.model, lora, data, { ...trainingArguments, ...sftArguments });
   return { model: setup.model, lora, trainer };
 }

@@ -2,7 +2,13 @@
 // from the form to the engine's door; each field's `name` is its TrainingArguments or LoraConfig
 // argument, so this turns settings into those arguments (for the engine's Trainer and LoRA, the
 // export's playground_config.json and the CLI) and HF's defaults back into settings, by the table.
-import { HF_TRAINING_DEFAULTS, PEFT_LORA_DEFAULTS, type PeftLoraConfig, type TrainingArguments } from "./trainerDefaults";
+import {
+  HF_TRAINING_DEFAULTS,
+  PEFT_LORA_DEFAULTS,
+  type PeftLoraConfig,
+  type SftPackingArguments,
+  type TrainingArguments,
+} from "./trainerDefaults";
 import { SETTING_ENTRIES, settingValue, withSetting, type SettingEntry, type TrainingSettings } from "./trainingSettings";
 
 /** Values spelled differently, not meaning something else: the table's 0 steps is TrainingArguments' -1 ("not set"). */
@@ -32,9 +38,28 @@ function argumentsOf<T extends object>(defaults: T, settings: TrainingSettings):
   return { ...defaults, ...Object.fromEntries(given) };
 }
 
-/** The settings as TrainingArguments and LoraConfig, HF's defaults where the table has no field. */
-export function toHf(settings: TrainingSettings): { trainingArguments: TrainingArguments; loraConfig: PeftLoraConfig } {
-  return { trainingArguments: argumentsOf(HF_TRAINING_DEFAULTS, settings), loraConfig: argumentsOf(PEFT_LORA_DEFAULTS, settings) };
+/** The table's one packing setting as TRL's packing and packing_strategy (none = packing=False). */
+function sftPackingArguments(settings: TrainingSettings): SftPackingArguments {
+  const { packing, maxSeqLength } = settings;
+  return {
+    max_length: maxSeqLength,
+    packing: packing !== "none",
+    packing_strategy: packing === "none" ? "bfd" : packing,
+    padding_free: packing === "bfd",
+  };
+}
+
+/** The settings as TrainingArguments, LoraConfig and TRL's packing arguments, HF's defaults where the table has no field. */
+export function toHf(settings: TrainingSettings): {
+  trainingArguments: TrainingArguments;
+  loraConfig: PeftLoraConfig;
+  sftArguments: SftPackingArguments;
+} {
+  return {
+    trainingArguments: argumentsOf(HF_TRAINING_DEFAULTS, settings),
+    loraConfig: argumentsOf(PEFT_LORA_DEFAULTS, settings),
+    sftArguments: sftPackingArguments(settings),
+  };
 }
 
 /** `base` with each setting that TrainingArguments or LoraConfig has a default for set to that default. */

@@ -42,6 +42,19 @@ export interface PeftLoraConfig {
 }
 
 /**
+ * TRL SFTConfig's packing arguments (trl/trainer/sft_config.py), which the settings' packing and
+ * max_seq_length become: packing_strategy is "bfd" (SFTConfig's default) also when packing is off, and
+ * padding_free is what SFTTrainer turns on by itself for bfd (sft_trainer.py: padding_free = args.padding_free
+ * or (args.packing and args.packing_strategy in {"bfd", "bfd_split"})).
+ */
+export interface SftPackingArguments {
+  max_length: number;
+  packing: boolean;
+  packing_strategy: "bfd" | "wrapped";
+  padding_free: boolean;
+}
+
+/**
  * What the engine's Trainer implements and no setting changes, in TrainingArguments' names: AdamW as
  * torch.optim.AdamW (the fused kernel newer transformers picks by default computes the same update),
  * the linear decay after warmup (optimizer.ts linearScheduleFactor = get_linear_schedule_with_warmup),

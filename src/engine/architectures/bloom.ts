@@ -97,7 +97,9 @@ function bloomLinears(c: ModelConfig): LinearModule[] {
 /**
  * ALiBi bias [B, nH, 1, Tk]: slope_h · position of key j, where positions count real tokens
  * ((cumsum(mask) - 1) · mask, as build_alibi_tensor). Adding a per-row constant would not change
- * the softmax, so a key-only bias equals the paper's slope·(j - i).
+ * the softmax, so a key-only bias equals the paper's slope·(j - i). In packed rows (a mask that
+ * numbers the sequences) the count restarts at each sequence: with the block mask a query sees only
+ * its own sequence, so this is the bias the sequence has unpacked, to the bit.
  */
 function alibiBias(mask: number[][], numHeads: number): tf.Tensor4D {
   const slopes = alibiSlopes(numHeads);
@@ -107,8 +109,10 @@ function alibiBias(mask: number[][], numHeads: number): tf.Tensor4D {
   for (let b = 0; b < B; b++) {
     let count = 0;
     for (let j = 0; j < Tk; j++) {
-      count += mask[b][j];
-      const pos = (count - 1) * mask[b][j];
+      const m = mask[b][j];
+      if (m > 0 && j > 0 && m !== mask[b][j - 1]) count = 0;
+      count += m > 0 ? 1 : 0;
+      const pos = (count - 1) * (m > 0 ? 1 : 0);
       for (let h = 0; h < numHeads; h++) out[(b * numHeads + h) * Tk + j] = Math.fround(slopes[h] * pos);
     }
   }

@@ -62,13 +62,13 @@ export class TrainingRun {
     readonly input: RunInput,
     private readonly env: RunEnv,
   ) {
-    const { trainingArguments, loraConfig } = toHf(input.settings);
+    const { trainingArguments, loraConfig, sftArguments } = toHf(input.settings);
     // The rows of the tokens added at runtime train from the first added id on, when asked.
     const addedRows = input.settings.lora.trainNewTokenRows && input.newTokenIds.length > 0;
     const trainNewTokenRows = addedRows ? Math.min(...input.newTokenIds) : null;
     this.lora = createLora(model, { ...loraConfig, trainNewTokenRows }, input.settings.seed);
     try {
-      this.trainer = new Trainer(model, this.lora, input.examples, trainingArguments);
+      this.trainer = new Trainer(model, this.lora, input.examples, { ...trainingArguments, ...sftArguments });
     } catch (err) {
       disposeLora(this.lora);
       throw err;
