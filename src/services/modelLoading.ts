@@ -10,11 +10,11 @@ import { DEFAULT_MASKING } from "../core/defaults";
 import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from "../core/playgroundState";
 import type { ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
+import { modelFolderChosen, modelLoadChanged } from "../store/actions";
 import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
 import { ensureModel } from "./workerBridge";
 
 const store = () => usePlayground.getState();
-const set = usePlayground.setState;
 
 /** The weights of the hub or folder model the user picked last (Blobs: disk-backed for cached files). */
 let filesModel: { key: string; spec: Extract<ModelSpec, { kind: "files" }> } | null = null;
@@ -71,7 +71,7 @@ const NEXT_STEP: Record<HubErrorKind | "files" | "worker", string> = {
 };
 
 function loadFailed(kind: keyof typeof NEXT_STEP, message: string): void {
-  set((s) => ({ modelLoad: { ...s.modelLoad, phase: "idle", progress: null, error: { kind, message, next: NEXT_STEP[kind] } } }));
+  modelLoadChanged({ phase: "idle", progress: null, error: { kind, message, next: NEXT_STEP[kind] } });
 }
 
 async function switchTokenizer(name: string, tokenizerJson: unknown, tokenizerConfig: unknown): Promise<void> {
@@ -82,7 +82,7 @@ async function switchTokenizer(name: string, tokenizerJson: unknown, tokenizerCo
 
 /** Loads the files model into the worker; on failure the previous choice stays. */
 async function loadFilesModel(key: string, spec: Extract<ModelSpec, { kind: "files" }>): Promise<void> {
-  set((s) => ({ modelLoad: { ...s.modelLoad, phase: "loading", progress: null } }));
+  modelLoadChanged({ phase: "loading", progress: null });
   try {
     await ensureModel(key, spec);
   } catch (err) {
@@ -138,7 +138,7 @@ async function loadFromRepo(
 ): Promise<void> {
   abort?.abort();
   const controller = (abort = new AbortController());
-  set({ modelLoad: { phase: "downloading", label, progress: null, error: null } });
+  modelLoadChanged({ phase: "downloading", label, progress: null, error: null });
   try {
     const files = await downloadHubModel({
       ...options,
@@ -146,7 +146,7 @@ async function loadFromRepo(
       cache: options.cache ?? createMemoryHubCache(),
       estimateQuota: () => environment().hubCache?.estimate() ?? Promise.resolve(null),
       signal: controller.signal,
-      onProgress: (progress) => set((s) => ({ modelLoad: { ...s.modelLoad, progress } })),
+      onProgress: (progress) => modelLoadChanged({ progress }),
     });
     // The page loads the bundled tokenizer on its own at start; if it is still the one in use, the
     // bundled model's download must not load it again: that would clear a message about a tokenizer
@@ -159,9 +159,9 @@ async function loadFromRepo(
       config: files.config,
       weights: files.weights.map((w) => ({ name: w.file, blob: w.blob })),
     });
-    set({ droppedModelName: null });
+    modelFolderChosen(null);
     chosen();
-    set((s) => ({ modelLoad: { ...s.modelLoad, phase: "idle" } }));
+    modelLoadChanged({ phase: "idle" });
   } catch (err) {
     if (controller.signal.aborted && !(err instanceof HubError)) return;
     if (err instanceof HubError) loadFailed(err.kind, err.message);
@@ -177,7 +177,7 @@ function baseName(file: File): string {
 export async function loadDroppedModel(files: File[]): Promise<void> {
   abort?.abort();
   const folder = files[0]?.webkitRelativePath.split("/")[0] || "dropped model";
-  set({ modelLoad: { phase: "loading", label: folder, progress: null, error: null } });
+  modelLoadChanged({ phase: "loading", label: folder, progress: null, error: null });
   const byName = new Map(files.map((f) => [baseName(f), f]));
   const weights = files.filter((f) => f.name.endsWith(".safetensors")).sort((a, b) => a.name.localeCompare(b.name));
   const missing = ["config.json", "tokenizer.json", "tokenizer_config.json"].filter((n) => !byName.has(n));
@@ -207,7 +207,8 @@ export async function loadDroppedModel(files: File[]): Promise<void> {
       config,
       weights: weights.map((w) => ({ name: baseName(w), blob: w })),
     });
-    set((s) => ({ droppedModelName: folder, modelLoad: { ...s.modelLoad, phase: "idle" } }));
+    modelFolderChosen(folder);
+    modelLoadChanged({ phase: "idle" });
     applyDefaultsFor("files");
   } catch (err) {
     if (store().modelLoad.error === null) loadFailed("files", (err as Error).message);

@@ -8,6 +8,7 @@ import { prepareMasking } from "../core/masking/prepare";
 import { answerMatches } from "../core/trainingData";
 import { IGNORE_INDEX } from "../core/types";
 import { computeMaskView } from "../store/maskViewMemo";
+import { startFailed } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import type { ReplayStep } from "../store/state";
 import { inProgress, runWallMs, type RunRecord } from "../store/runRecord";
@@ -63,7 +64,7 @@ async function promptGuessRate(runId: string, inputIds: number[]): Promise<numbe
 export async function replayNotebook(): Promise<void> {
   const tokenizer = currentTokenizer();
   if (!tokenizer) {
-    usePlayground.setState({ startError: "The tokenizer is still loading; replay the notebook in a moment." });
+    startFailed("The tokenizer is still loading; replay the notebook in a moment.");
     return;
   }
   const s = store();

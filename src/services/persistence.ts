@@ -5,7 +5,8 @@ import type { PlaygroundSnapshot } from "../core/playgroundState";
 import { decodeShareHash, MAX_AUTOSAVE_CHARS, parseAutosave, serializeAutosave } from "../core/share/codec";
 import { formatBytes } from "../core/dataset/bytes";
 import { environment, type Environment } from "./environment";
-import { selectSnapshot, snapshotPatch } from "../store/playgroundSnapshot";
+import { selectSnapshot } from "../store/playgroundSnapshot";
+import { autosaveChanged, autosaveRestored, noticeShown, sharedPlaygroundPending } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import type { Notice, PlaygroundState } from "../store/state";
 import { textChars } from "../store/sharingSlice";
@@ -36,7 +37,7 @@ function restoreAutosave(env: Environment): void {
   if (!store || text == null) return;
   const decoded = parseAutosave(text);
   if (decoded.ok) {
-    usePlayground.setState(snapshotPatch(decoded.state));
+    autosaveRestored(decoded.state);
     lastSaved = canonical(decoded.state);
     return;
   }
@@ -51,7 +52,7 @@ function restoreAutosave(env: Environment): void {
     detail: `${decoded.error}. The default playground is shown instead and will be autosaved from your next edit. The unreadable autosave is kept: download it to repair it by hand.`,
     download: { label: "Download the unreadable autosave", fileName: "unreadable-autosave.json", text },
   };
-  usePlayground.setState({ restoreNotice: notice });
+  noticeShown("restoreNotice", notice);
 }
 
 /** Opens the share link in the address, asking first when it would replace the user's own edits. */
@@ -62,36 +63,30 @@ function openShareHash(env: Environment, defaults: PlaygroundSnapshot): void {
   // Applied or not, the link is consumed: a reload must not ask again.
   env.location.replaceHash("");
   if (!decoded.ok) {
-    usePlayground.setState({
-      linkNotice: {
-        tone: "error",
-        title: "The share link could not be opened",
-        detail: `${decoded.error}. Your playground is unchanged. Ask the sender for the link again (chat apps sometimes cut long links), or for an exported JSON file.`,
-      },
+    noticeShown("linkNotice", {
+      tone: "error",
+      title: "The share link could not be opened",
+      detail: `${decoded.error}. Your playground is unchanged. Ask the sender for the link again (chat apps sometimes cut long links), or for an exported JSON file.`,
     });
     return;
   }
   const current = selectSnapshot(usePlayground.getState());
   if (samePlayground(current, decoded.state)) {
-    usePlayground.setState({
-      linkNotice: {
-        tone: "info",
-        title: "The shared playground is already open",
-        detail: "The link holds exactly what you have; nothing changed.",
-      },
+    noticeShown("linkNotice", {
+      tone: "info",
+      title: "The shared playground is already open",
+      detail: "The link holds exactly what you have; nothing changed.",
     });
   } else if (samePlayground(current, defaults)) {
     // The playground as the user found it (the startup defaults): replaced, with Undo.
     usePlayground.getState().replacePlayground(decoded.state, "the shared playground");
-    usePlayground.setState({
-      linkNotice: {
-        tone: "info",
-        title: "Opened the shared playground",
-        detail: `${decoded.state.examples.length} examples and the sender's settings. Your playground was the default one; Undo brings it back.`,
-      },
+    noticeShown("linkNotice", {
+      tone: "info",
+      title: "Opened the shared playground",
+      detail: `${decoded.state.examples.length} examples and the sender's settings. Your playground was the default one; Undo brings it back.`,
     });
   } else {
-    usePlayground.setState({ pendingShared: decoded.state });
+    sharedPlaygroundPending(decoded.state);
   }
 }
 
@@ -101,8 +96,7 @@ function saveNow(env: Environment): void {
   clearTimeout(timer);
   timer = undefined;
   const store = env.storage;
-  const fail = (detail: string) =>
-    usePlayground.setState({ autosave: { kind: "failed", notice: { tone: "warning", title: "Autosave is paused", detail } } });
+  const fail = (detail: string) => autosaveChanged({ kind: "failed", notice: { tone: "warning", title: "Autosave is paused", detail } });
   if (!store)
     return fail(
       "This browser does not let the page use local storage (private mode or blocked site data). Export the playground as a JSON file to keep it.",
@@ -118,7 +112,7 @@ function saveNow(env: Environment): void {
   const same = canonical(state);
   if (same === lastSaved) {
     // Back to what is stored (an undo after a failed save): nothing to write, nothing paused.
-    if (usePlayground.getState().autosave.kind === "failed") usePlayground.setState({ autosave: { kind: "saved", at: Date.now() } });
+    if (usePlayground.getState().autosave.kind === "failed") autosaveChanged({ kind: "saved", at: Date.now() });
     return;
   }
   const text = serializeAutosave(state);
@@ -129,7 +123,7 @@ function saveNow(env: Environment): void {
   try {
     store.setItem(AUTOSAVE_KEY, text);
     lastSaved = same;
-    usePlayground.setState({ autosave: { kind: "saved", at: Date.now() } });
+    autosaveChanged({ kind: "saved", at: Date.now() });
   } catch (err) {
     fail(`The browser's storage refused ${formatBytes(text.length)} (${(err as Error).name}: the site's storage is full). ${keep}`);
   }

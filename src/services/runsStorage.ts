@@ -5,8 +5,9 @@
 // in the store's runsStorage state. startRunsStorage() is called once by the page's entry.
 import type { StorageEstimate } from "../core/hub/download";
 import { environment, type Environment } from "./environment";
+import { runsStorageChanged, storedRunsLoaded } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
-import type { PlaygroundState, RunsStorageState } from "../store/state";
+import type { PlaygroundState } from "../store/state";
 import { keepsAdapter } from "../store/runRecord";
 import {
   adapterBytes,
@@ -26,11 +27,8 @@ const SAVE_EVERY_MS = 1000;
 const ESTIMATE_EVERY_MS = 10_000;
 
 const store = () => usePlayground.getState();
-const set = usePlayground.setState;
 
-function report(update: Partial<RunsStorageState>): void {
-  set((s) => ({ runsStorage: { ...s.runsStorage, ...update } }));
-}
+const report = runsStorageChanged;
 
 interface Session {
   env: Environment;
@@ -82,20 +80,12 @@ export async function startRunsStorage(): Promise<void> {
       : []),
     ...(loaded.migrationError ? [loaded.migrationError] : []),
   ];
-  // Runs started while the database was read (there should be none: the model loads for longer) stay, newest last.
-  set((s) => ({
-    runs: { ...loaded.runs, ...s.runs },
-    runOrder: [...loaded.runOrder.filter((id) => !s.runs[id]), ...s.runOrder],
-    baselineRunId: s.baselineRunId ?? loaded.baselineRunId,
-    currentRunId: s.currentRunId ?? loaded.runOrder.at(-1) ?? null,
-    runsStorage: {
-      ...s.runsStorage,
-      status: "saved",
-      notices,
-      skippedIds: loaded.skipped.map((r) => r.id),
-      recordBytes: writer.recordBytes(),
-    },
-  }));
+  storedRunsLoaded(loaded, {
+    status: "saved",
+    notices,
+    skippedIds: loaded.skipped.map((r) => r.id),
+    recordBytes: writer.recordBytes(),
+  });
   const unsubscribe = usePlayground.subscribe(changed);
   const offHidden = env.lifecycle.onHidden(hidden);
   session = {

@@ -9,16 +9,16 @@ import { buildTrainingData } from "../core/trainingData";
 import { environment } from "./environment";
 import { computeMaskView } from "../store/maskViewMemo";
 import { currentModelSpec } from "./modelLoading";
+import { startFailed, teacherForcedChanged } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import * as bridge from "./workerBridge";
 
 const store = () => usePlayground.getState();
-const set = usePlayground.setState;
 
 function fail(message: string): void {
-  set({ startError: message });
+  startFailed(message);
 }
 
 /** What a run trains on: the playground's examples, formatting and masking, or a replay's own. */
@@ -61,7 +61,7 @@ export async function startRun(
   backend?: BackendName,
   setup: RunSetup = currentSetup(),
 ): Promise<string | null> {
-  set({ startError: null });
+  startFailed(null);
   const got = trainingDataFor(setup, settings.maxSeqLength);
   if ("error" in got) {
     fail(got.error ?? "");
@@ -120,7 +120,7 @@ export async function startRun(
 
 /** The notebook's second `trainer.train()`: `epochs` more on the run's adapter and optimizer state. */
 export async function continueTraining(runId: string, epochs: number): Promise<void> {
-  set({ startError: null });
+  startFailed(null);
   try {
     await bridge.continueRun(runId, epochs);
   } catch (err) {
@@ -159,7 +159,7 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   const run = s.currentRunId ? s.runs[s.currentRunId] : undefined;
   const runId = run?.adapterInWorker ? run.id : null;
   const tokenizer = currentTokenizer();
-  set((st) => ({ teacherForced: { ...st.teacherForced, [index]: "loading" } }));
+  teacherForcedChanged(index, "loading");
   try {
     const got = trainingDataFor(currentSetup(), s.training.maxSeqLength);
     if ("error" in got) throw new Error(got.error);
@@ -168,14 +168,8 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
     const predictions = await bridge.teacherForced(runId, inputIds);
     const tok = got.tokenizer ?? tokenizer;
     const texts = predictions.map((id) => tok.displayToken(id));
-    set((st) => ({
-      teacherForced: { ...st.teacherForced, [index]: { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts } },
-    }));
+    teacherForcedChanged(index, { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts });
   } catch (err) {
-    set((st) => {
-      const next = { ...st.teacherForced };
-      delete next[index];
-      return { teacherForced: next, startError: `Teacher-forced view failed: ${(err as Error).message}` };
-    });
+    teacherForcedChanged(index, { error: `Teacher-forced view failed: ${(err as Error).message}` });
   }
 }

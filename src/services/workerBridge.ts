@@ -18,6 +18,7 @@ import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer"
 import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
+import { workerFailed, workerModelChanged, workerReady, workerStarting, workerStopped } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "../store/runRecord";
 
@@ -29,7 +30,6 @@ const calls = new PendingCalls<WorkerResult>();
 const decoders = new Map<string, { tokenizer: PlaygroundTokenizer; stopIds: number[] }>();
 
 const store = () => usePlayground.getState();
-const set = usePlayground.setState;
 
 /** What each request is, in the words of an error that says which one went unanswered. */
 const WHAT: Record<ToWorker["type"], string> = {
@@ -77,7 +77,7 @@ export function ensureWorker(choice: BackendChoice = store().backendChoice): Pro
   w.addEventListener("error", (e) => workerDied(`The training worker crashed: ${e.message || "no message (it may have failed to load)"}.`));
   // The page cannot tell which call an unreadable message answered, so every call is given up.
   w.addEventListener("messageerror", () => workerDied("The training worker sent a message the page could not read."));
-  set((s) => ({ engine: { ...s.engine, workerError: null } }));
+  workerStarting();
   ready = call({ type: "init", ...backendPlan(choice) }).then(
     () => undefined,
     (err: Error) => {
@@ -113,7 +113,7 @@ function workerDied(message: string, isError = true): void {
     }
     if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   }
-  set((s) => ({ loadedModel: null, engine: { ...s.engine, workerError: isError ? message : null } }));
+  workerStopped(isError ? message : null);
 }
 
 /** Loads `spec` into the worker unless the model under `key` is already there. */
@@ -122,11 +122,11 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   const loaded = store().loadedModel;
   if (loaded?.key === key) return loaded.info;
   // The worker drops its model and every run's adapter before loading, whether or not the load works.
-  set({ loadedModel: null });
+  workerModelChanged(null);
   const { runs, updateRun } = store();
   for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   const { info } = await call({ type: "load-model", model: spec });
-  set({ loadedModel: { key, info } });
+  workerModelChanged({ key, info });
   return info;
 }
 
@@ -213,7 +213,7 @@ function receive(data: unknown): void {
   if (parsed.ok) return handle(parsed.value);
   // An unreadable answer still settles its call; anything else is reported like a refused message.
   if (parsed.id !== null && calls.fail(parsed.id, parsed.message)) return;
-  set((s) => ({ engine: { ...s.engine, workerError: parsed.message } }));
+  workerFailed(parsed.message);
 }
 
 function handle(msg: FromWorker): void {
@@ -224,7 +224,7 @@ function handle(msg: FromWorker): void {
       calls.settle(msg);
       return;
     case "backend":
-      set({ engine: { backend: msg.backend, fallbacks: msg.fallbacks, adapter: msg.adapter, workerError: null } });
+      workerReady({ backend: msg.backend, fallbacks: msg.fallbacks, adapter: msg.adapter });
       return;
     case "step":
       updateRun(msg.runId, (r) => ({
@@ -250,7 +250,7 @@ function handle(msg: FromWorker): void {
       return;
     case "protocol-error":
       // The worker could not read a message's id, so no call can be failed for it; say it where the worker's state shows.
-      set((s) => ({ engine: { ...s.engine, workerError: msg.message } }));
+      workerFailed(msg.message);
       return;
     default: {
       const _: never = msg;

@@ -5,6 +5,7 @@ import { formatBytes } from "../../core/dataset/bytes";
 import { MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import { readDatasetFiles } from "../../services/datasetReading";
 import { environment } from "../../services/environment";
+import { noticeShown } from "../../store/actions";
 import { usePlayground } from "../../store/playgroundStore";
 import type { ShareStatus } from "../../store/state";
 import { NoticeBox } from "./NoticeBox";
@@ -116,12 +117,10 @@ export function DataPanel() {
   const importFile = async (file: File) => {
     // importStateFile refuses it too, but only after the page has read the whole file.
     if (file.size > MAX_STATE_FILE_CHARS * 4) {
-      usePlayground.setState({
-        fileNotice: {
-          tone: "error",
-          title: `${file.name} was not imported`,
-          detail: `It is ${formatBytes(file.size)}; a playground file is at most ${formatBytes(MAX_STATE_FILE_CHARS)}. Nothing changed; to load training data, use "Load a dataset file" instead.`,
-        },
+      noticeShown("fileNotice", {
+        tone: "error",
+        title: `${file.name} was not imported`,
+        detail: `It is ${formatBytes(file.size)}; a playground file is at most ${formatBytes(MAX_STATE_FILE_CHARS)}. Nothing changed; to load training data, use "Load a dataset file" instead.`,
       });
       return;
     }

@@ -3,7 +3,7 @@
 import { useRef, useState } from "react";
 import { GGUF_OUT_TYPES, type GgufOutType } from "../../core/export/gguf/quantise";
 import type { ModelExportFormat } from "../../core/export/modelExportProtocol";
-import { exportModel } from "../../store/modelExport";
+import { exportModel } from "../../services/modelExport";
 import type { RunRecord } from "../../store/runRecord";
 
 const LABEL: Record<ModelExportFormat, string> = { merged: "merged ⤓", gguf: "GGUF ⤓" };

@@ -8,12 +8,12 @@ import { chatFormat, ollamaModelfile } from "../core/export/gguf/promptFormat";
 import type { GgufOutType } from "../core/export/gguf/quantise";
 import { modelCard } from "../core/export/modelCard";
 import type { FromModelExportWorker, ModelExportFormat, ModelExportJob, ToModelExportWorker } from "../core/export/modelExportProtocol";
-import { environment, type FileSink } from "../services/environment";
-import { exportFolderName, runExportInput } from "../services/exportActions";
-import { currentModelSpec } from "../services/modelLoading";
-import { usePlayground } from "./playgroundStore";
-import { adapterFiles } from "../services/runsStorage";
-import { trainingDataFor } from "../services/trainingActions";
+import { environment, type FileSink } from "./environment";
+import { exportFolderName, runExportInput } from "./exportActions";
+import { currentModelSpec } from "./modelLoading";
+import { usePlayground } from "../store/playgroundStore";
+import { adapterFiles } from "./runsStorage";
+import { trainingDataFor } from "./trainingActions";
 
 const store = () => usePlayground.getState();
 
