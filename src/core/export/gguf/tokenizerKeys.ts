@@ -30,8 +30,15 @@ const PRE_TOKENIZERS: ReadonlyArray<{ pre: string; has: readonly string[] }> = [
   { pre: "bloom", has: ["।۔،"] },
 ];
 
+/** Every string in a JSON value (the regexes themselves, unescaped), and its JSON text for the flags. */
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (value && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
 export function preTokenizerName(json: TokenizerJson): string {
-  const text = JSON.stringify(json.pre_tokenizer ?? null);
+  const text = [JSON.stringify(json.pre_tokenizer ?? null), ...strings(json.pre_tokenizer)].join("\n");
   return PRE_TOKENIZERS.find((p) => p.has.every((s) => text.includes(s)))?.pre ?? "default";
 }
 
