@@ -7,7 +7,7 @@ import { buildMaskView, type MaskView } from "../core/maskView";
 import { prepareMasking } from "../core/masking/prepare";
 import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
 import type { TrainExample } from "../core/protocol";
-import { buildTrainingData, promptText, stopIdsOf, type TrainingData } from "../core/trainingData";
+import { buildTrainingData, exampleCutLength, promptText, stopIdsOf, type TrainingData } from "../core/trainingData";
 import type { ChatExample } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { CausalLM } from "../engine/index";
@@ -56,7 +56,7 @@ export async function defaultTrainingData(
     throw new CliError(first ? formatDatasetError(result.fileName, first) : `${file}: no usable conversations`);
   }
   const view = buildMaskView(tokenizer, result.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
-  const data = buildTrainingData(view, result.examples, { prompt: "", expected: "" }, settings.maxSeqLength);
+  const data = buildTrainingData(view, result.examples, { prompt: "", expected: "" }, exampleCutLength(settings));
   return { chats: result.examples, data, view };
 }
 

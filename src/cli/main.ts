@@ -14,6 +14,7 @@ const COMMANDS = {
   export: () => import("./commands/export"),
   evaluate: () => import("./commands/evaluate"),
   dataset: () => import("./commands/dataset"),
+  pack: () => import("./commands/pack"),
   share: () => import("./commands/share"),
   merge: () => import("./commands/merge"),
   gguf: () => import("./commands/gguf"),
@@ -30,6 +31,7 @@ commands:
   export    the same run as a project for transformers + PEFT (accelerate, Slurm), TRL and axolotl
   evaluate  each example's loss with a PEFT adapter (compare with an export's evaluate.py)
   dataset   read a dataset file (JSONL, JSON, CSV/TSV, Parquet) and report examples and problems
+  pack      pack a dataset's tokenized examples into rows of max_seq_length (TRL's bfd or wrapped)
   share     decode a share link (URL or #hash) to its playground, or encode a playground file to one
   merge     merge a PEFT adapter into its base: a Hugging Face model folder that loads without PEFT
   gguf      a model (adapter merged in) as GGUF for llama.cpp and Ollama, with a Modelfile`;

@@ -7,6 +7,7 @@ import { insertMarkers } from "./masking/markers";
 import type { PreparedMasking } from "./masking/prepare";
 import type { MaskView } from "./maskView";
 import type { EvalPrompt, TrainExample } from "./protocol";
+import type { TrainingSettings } from "./settings/trainingSettings";
 import type { ChatExample, Turn } from "./types";
 
 export interface PromptCase {
@@ -53,6 +54,15 @@ function lastQuestion(example: ChatExample): { turns: Turn[]; question: string; 
   const turns = example.turns.slice(0, lastAnswer);
   const question = [...turns].reverse().find((t) => t.role === "user")?.content ?? "";
   return { turns, question, expected: example.turns[lastAnswer].content };
+}
+
+/**
+ * The length each example is cut to before training: max_seq_length, but not under wrapped packing,
+ * which cuts the concatenated examples into rows instead (SFTTrainer skips its truncation when packing;
+ * bfd cuts each example to the same length itself, so cutting here first changes nothing).
+ */
+export function exampleCutLength(settings: Pick<TrainingSettings, "maxSeqLength" | "packing">): number {
+  return settings.packing === "wrapped" ? Number.POSITIVE_INFINITY : settings.maxSeqLength;
 }
 
 export function buildTrainingData(

@@ -9,6 +9,7 @@ import { environment } from "./environment";
 import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
 import type { RunRecord } from "../store/runRecord";
 import { currentTokenizer } from "../store/tokenizerHolder";
+import { exampleCutLength } from "../core/trainingData";
 import { trainingDataFor } from "./trainingActions";
 
 const store = () => usePlayground.getState();
@@ -37,7 +38,7 @@ export function runExportInput(run: RunRecord): ExportInput {
     throw new Error(
       `${run.label} trained ${run.modelName}, but the page now has ${loaded} loaded; load ${run.modelName} again, then export.`,
     );
-  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, run.settings.maxSeqLength);
+  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, exampleCutLength(run.settings));
   if ("error" in got) throw new Error(`Cannot export ${run.label}: ${got.error}`);
   const { data, view } = got;
   if (run.dataFingerprint !== undefined && run.dataFingerprint !== trainingDataFingerprint(data.examples))

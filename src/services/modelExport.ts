@@ -13,6 +13,7 @@ import { exportFolderName, runExportInput } from "./exportActions";
 import { currentModelSpec } from "./modelLoading";
 import { usePlayground } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
+import { exampleCutLength } from "../core/trainingData";
 import { trainingDataFor } from "./trainingActions";
 
 const store = () => usePlayground.getState();
@@ -41,7 +42,7 @@ async function exportJob(runId: string, format: ModelExportFormat, ggufType: Ggu
   if (!run) throw new Error("This run was deleted; export another one.");
   const input = runExportInput(run); // says what to do when the loaded model or the labels are not the run's
   const s = store();
-  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, run.settings.maxSeqLength);
+  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, exampleCutLength(run.settings));
   if ("error" in got) throw new Error(`Cannot export ${run.label}: ${got.error}`);
   const { spec } = currentModelSpec();
   if (spec.kind !== "files") throw new Error("The loaded model has no weights files to merge into; load the model again.");

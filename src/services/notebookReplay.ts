@@ -5,7 +5,7 @@
 import { EXPERIMENTS, experimentSetup, type ExperimentId, type ReplayBase } from "../core/notebook/experiments";
 import type { ExperimentResult } from "../core/notebook/conclusions";
 import { prepareMasking } from "../core/masking/prepare";
-import { answerMatches } from "../core/trainingData";
+import { answerMatches, exampleCutLength } from "../core/trainingData";
 import { IGNORE_INDEX } from "../core/types";
 import { computeMaskView } from "../store/maskViewMemo";
 import { startFailed } from "../store/actions";
@@ -103,7 +103,7 @@ export async function replayNotebook(): Promise<void> {
       continue;
     }
     const setup = { ...experimentSetup(experiment.id, base), label: `notebook: ${experiment.title}` };
-    const got = trainingDataFor(setup, settings.maxSeqLength);
+    const got = trainingDataFor(setup, exampleCutLength(settings));
     if ("error" in got) {
       const nothing = "nothingTrained" in got;
       updateStep(experiment.id, nothing ? { skipped: nothingTrainedReason(base, experiment.id) } : { error: got.error ?? "cannot train" });

@@ -5,7 +5,7 @@ import type { BackendName, ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
 import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions } from "../core/types";
 import { trainingDataFingerprint } from "../core/export/data";
-import { buildTrainingData } from "../core/trainingData";
+import { buildTrainingData, exampleCutLength } from "../core/trainingData";
 import { environment } from "./environment";
 import { computeMaskView } from "../store/maskViewMemo";
 import { currentModelSpec } from "./modelLoading";
@@ -62,7 +62,7 @@ export async function startRun(
   setup: RunSetup = currentSetup(),
 ): Promise<string | null> {
   startFailed(null);
-  const got = trainingDataFor(setup, settings.maxSeqLength);
+  const got = trainingDataFor(setup, exampleCutLength(settings));
   if ("error" in got) {
     fail(got.error ?? "");
     return null;
@@ -161,7 +161,7 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   const tokenizer = currentTokenizer();
   teacherForcedChanged(index, "loading");
   try {
-    const got = trainingDataFor(currentSetup(), s.training.maxSeqLength);
+    const got = trainingDataFor(currentSetup(), exampleCutLength(s.training));
     if ("error" in got) throw new Error(got.error);
     const model = currentModelSpec();
     await bridge.ensureModel(model.key, model.spec);
