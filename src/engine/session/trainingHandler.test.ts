@@ -477,4 +477,18 @@ describe("memory", () => {
     await ready(roomy);
     expect(roomy.resultFor(await roomy.send(start("ok", 2, 0)), "start").totalSteps).toBe(2);
   });
+
+  it("with packing, counts and trains packed rows: the two examples (7 + 6 tokens) make one row of 13", async () => {
+    const packed = () => {
+      const base = start("packed", 0, 0);
+      return { ...base, settings: { ...base.settings, epochs: 1, batchSize: 1, maxSeqLength: 16, packing: "bfd" as const } };
+    };
+    const tight = harness(undefined, undefined, { backend: "wasm", totalBytes: 50_000, tensorBytes: null });
+    await ready(tight);
+    expect(tight.errorFor(await tight.send(packed()))).toMatch(/batch 1 × 13 tokens/);
+    const roomy = harness(undefined, undefined, { backend: "wasm", totalBytes: 4 * 1024 ** 3, tensorBytes: null });
+    await ready(roomy);
+    // One epoch of one row at batch 1: one step (two unpacked).
+    expect(roomy.resultFor(await roomy.send(packed()), "start").totalSteps).toBe(1);
+  });
 });

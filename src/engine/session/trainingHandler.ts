@@ -15,6 +15,7 @@ import {
   type ToWorker,
   type WorkerResult,
 } from "../../core/protocol";
+import { packExamples } from "../../core/packing";
 import { errorMessage } from "../../core/workerEnvelope";
 import { exportAdapter } from "../adapter";
 import { createSeededModel, SEEDED_MODEL_NAME } from "../seededModel";
@@ -320,8 +321,12 @@ export class TrainingHandler {
 
   /** The largest step's estimated memory against the backend's limits (see memoryEstimate.ts). */
   private memoryRefusal(model: CausalLM, msg: Request<"start">, trainable: number): string | null {
-    const { batchSize, maxSeqLength } = msg.settings;
-    const lengths = msg.examples.map((e) => Math.min(maxSeqLength, e.inputIds.length));
+    const { batchSize, maxSeqLength, packing } = msg.settings;
+    // A step batches packed rows when packing is on (the Trainer packs the same way): their lengths count.
+    const lengths =
+      packing === "none"
+        ? msg.examples.map((e) => Math.min(maxSeqLength, e.inputIds.length))
+        : packExamples(msg.examples, maxSeqLength, packing).map((r) => r.inputIds.length);
     const limits = this.env.memoryLimits?.() ?? { backend: this.backend ?? "unknown", totalBytes: null, tensorBytes: null };
     return trainingMemoryRefusal(model, lengths, batchSize, trainable, limits);
   }
