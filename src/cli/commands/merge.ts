@@ -1,5 +1,5 @@
 // `merge`: a PEFT adapter merged into its base, written as a Hugging Face model folder that loads
-// without PEFT (transformers, transformers.js, this engine): engine/export/merge.ts and hfFolder.ts.
+// without PEFT (transformers, this engine; transformers.js after a conversion to ONNX): engine/export/merge.ts and hfFolder.ts.
 
 import path from "node:path";
 import { z } from "zod";

@@ -8,8 +8,7 @@ import type { RunRecord } from "../../store/runRecord";
 
 const LABEL: Record<ModelExportFormat, string> = { merged: "merged ⤓", gguf: "GGUF ⤓" };
 const TITLE: Record<ModelExportFormat, string> = {
-  merged:
-    "Download the base model with this run's adapter merged in: a Hugging Face folder (zip) that transformers and transformers.js load without PEFT",
+  merged: "Download the base model with this run's adapter merged in: a Hugging Face folder (zip) that transformers loads without PEFT",
   gguf: "Download the merged model as GGUF for llama.cpp and Ollama (with an Ollama Modelfile); pick the type beside it",
 };
 
