@@ -29,7 +29,8 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     ["base_model", input.model.kind === "bundled" ? `./${BUNDLED_MODEL_DIR}` : config.base_model],
     ...(input.model.kind === "hub" ? [["revision_of_model", input.model.revision] as [string, unknown]] : []),
     ["sequence_len", input.settings.maxSeqLength],
-    ["sample_packing", false],
+    // axolotl's multipack packs sequences whole with attention kept apart, as bfd; it has no wrapped for pre-tokenized data.
+    ["sample_packing", input.settings.packing === "bfd"],
     ["pad_to_sequence_len", false],
     ["val_set_size", 0],
     ["adapter", "lora"],
@@ -80,6 +81,13 @@ function notExact(input: ExportInput): string[] {
       "# axolotl resizes the embedding for `tokens` with random new rows (mean_resizing_embeddings: false), where the",
       "# playground (and train.py) set them to the mean of the old rows; train.py matches the playground.",
     );
+  if (input.settings.packing === "bfd")
+    notes.push(
+      "# packing bfd is sample_packing here: axolotl's multipack keeps sequences apart (use flash_attention: true) but",
+      "# fills its rows its own way, so the rows, and the steps of an epoch, differ from TRL's best-fit decreasing.",
+    );
+  if (input.settings.packing === "wrapped")
+    notes.push("# packing wrapped has no axolotl form for pre-tokenized data: sample_packing is off, each example its own row.");
   if (!Number.isInteger(input.settings.lora.loraAlpha))
     notes.push(`# lora_alpha ${input.settings.lora.loraAlpha} is not a whole number; axolotl's schema takes an integer.`);
   return notes;

@@ -86,6 +86,8 @@ export function playgroundConfig(input: ExportInput): Record<string, unknown> {
     max_seq_length: input.settings.maxSeqLength,
     lora_config: loraConfigOf(input.settings, trainableTokenIndices(input)),
     training_arguments: trainingArgumentsOf(input.settings),
+    // TRL SFTConfig's packing, packing_strategy, padding_free and max_length (trl_sft.py; axolotl.yaml's sample_packing).
+    sft_arguments: toHf(input.settings).sftArguments,
     // The playground's own record of the run, for the README and for reading it back in the playground.
     playground: { settings: input.settings, run: input.run },
   };

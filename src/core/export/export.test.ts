@@ -246,6 +246,35 @@ describe("the other trainers' files", () => {
   });
 });
 
+describe("packing in the export", () => {
+  const config = (settings: TrainingSettings) => JSON.parse(textOf(exportFor("full", settings).files, CONFIG_FILE));
+  const yaml = (settings: TrainingSettings) => textOf(exportFor("full", settings).files, AXOLOTL_FILE);
+
+  it("gives TRL the same packing: packing, packing_strategy, padding_free for bfd, and max_length as the rows' length", () => {
+    expect(config({ ...SETTINGS, packing: "bfd" }).sft_arguments).toEqual({
+      max_length: SETTINGS.maxSeqLength,
+      packing: true,
+      packing_strategy: "bfd",
+      padding_free: true,
+    });
+    expect(config({ ...SETTINGS, packing: "wrapped" }).sft_arguments).toMatchObject({
+      packing: true,
+      packing_strategy: "wrapped",
+      padding_free: false,
+    });
+    expect(config({ ...SETTINGS, packing: "none" }).sft_arguments).toMatchObject({ packing: false, padding_free: false });
+    expect(textOf(exportFor("full").files, "trl_sft.py")).toMatch(/packing=sft\["packing"\]/);
+  });
+
+  it("turns axolotl's sample_packing on for bfd only, and says why wrapped has no axolotl form", () => {
+    expect(yaml({ ...SETTINGS, packing: "bfd" })).toMatch(/^sample_packing: true$/m);
+    expect(yaml({ ...SETTINGS, packing: "none" })).toMatch(/^sample_packing: false$/m);
+    const wrapped = yaml({ ...SETTINGS, packing: "wrapped" });
+    expect(wrapped).toMatch(/^sample_packing: false$/m);
+    expect(wrapped).toMatch(/packing wrapped has no axolotl form/);
+  });
+});
+
 describe("the page's zip", () => {
   it("holds every file under one folder, the data as written", async () => {
     const { files } = exportFor("markers");

@@ -20,7 +20,8 @@ import evaluate from "./python/evaluate.py?raw";
 // chat-template strategy. With a "labels" column TRL 1.x (trl/trainer/sft_trainer.py: "a dataset that
 // already provides a labels column is left as is") trains on exactly those labels; older TRL rebuilt
 // labels from completion_mask, which the script also provides (labels != -100), so both give the same.
-// SFTConfig's own defaults (bf16, gradient checkpointing, max_length 1024, learning rate 2e-5) are
+// SFTConfig's packing comes from playground_config.json's sft_arguments (the table's packing setting, through
+// toHf). SFTConfig's own defaults (bf16, gradient checkpointing, max_length 1024, learning rate 2e-5) are
 // replaced by the playground's.
 import trl from "./python/trl_sft.py?raw";
 
