@@ -3,6 +3,7 @@
 
 import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { z } from "zod";
 import { BACKENDS, type BackendName } from "../core/protocol";
 import type { CausalLM, LoraAdapter, NamedSource } from "../engine/index";
@@ -63,6 +64,26 @@ export async function withCliErrors(body: () => Promise<number>): Promise<number
     if (process.env.DEBUG) console.error(err);
     return 2;
   }
+}
+/**
+ * An engine command: its help for --help, else its flags (COMMON_OPTIONS and `options`) parsed and
+ * validated with `flags` and handed to `body`; any failure becomes one stderr line and exit code 2.
+ */
+export function engineCommand<S extends z.ZodType>(
+  help: string,
+  options: ParseArgsOptionsConfig,
+  flags: S,
+  body: (f: z.infer<S>) => Promise<number>,
+): (argv: string[]) => Promise<number> {
+  return (argv) =>
+    withCliErrors(async () => {
+      const { values } = parseArgs({ args: argv, strict: true, options: { ...COMMON_OPTIONS, ...options } });
+      if (values.help) {
+        process.stdout.write(`${help}\n`);
+        return 0;
+      }
+      return body(validate(flags, values));
+    });
 }
 
 /** The CLI's next step after a backend could not start: the other --backend values it accepts. */

@@ -1,20 +1,9 @@
 // `evaluate`: each example's loss with a PEFT adapter, for the bring-back check of an export. Prints
 // the same lines as the export's evaluate.py for the same adapter and data/tokenized.jsonl, so the
 // playground's engine and PyTorch + PEFT can be compared example by example.
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_MODEL_FLAG, loadDefaultSetup } from "../defaultSetup";
-import {
-  COMMON_OPTIONS,
-  backendFlag,
-  backendFor,
-  engineWithBackend,
-  loadAdapterDir,
-  loadModelDir,
-  modelFlag,
-  validate,
-  withCliErrors,
-} from "../engineArgs";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, loadAdapterDir, loadModelDir, modelFlag } from "../engineArgs";
 import { readTrainingData } from "../trainingData";
 
 const HELP = `usage: npm run -s cli -- evaluate --model DIR|default --data tokenized.jsonl [--adapter DIR] [--backend cpu|wasm|webgpu] [--json]
@@ -30,40 +19,28 @@ const Flags = z.object({
   json: z.boolean().default(false),
 });
 
-export async function run(argv: string[]): Promise<number> {
-  return withCliErrors(async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { ...COMMON_OPTIONS, data: { type: "string" }, adapter: { type: "string" } },
-    });
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
-    const f = validate(Flags, values);
-    const engine = await engineWithBackend(backendFor(f.backend, f.model));
-    const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
-    // The adapter first: one with added tokens grows the vocabulary the data uses.
-    const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-    const examples = readTrainingData(f.data, model.config.vocabSize);
-    const losses: number[] = [];
-    examples.forEach((e, i) => {
-      const tokens = engine.countedTokens([e.labels]);
-      const loss =
-        tokens === 0
-          ? null
-          : engine.tf.tidy(() => engine.causalLmLoss(engine.forward(model, [e.inputIds], { lora }), [e.labels]).dataSync()[0]);
-      if (loss !== null) losses.push(loss);
-      const n = i + 1;
-      if (f.json) process.stdout.write(`${JSON.stringify({ example: n, loss, tokens })}\n`);
-      else
-        process.stdout.write(
-          loss === null ? `example ${n}: no trained tokens\n` : `example ${n}: loss ${loss.toFixed(6)} over ${tokens} trained tokens\n`,
-        );
-    });
-    if (losses.length && !f.json)
-      process.stdout.write(`mean loss ${(losses.reduce((a, b) => a + b, 0) / losses.length).toFixed(6)} over ${losses.length} examples\n`);
-    return 0;
+export const run = engineCommand(HELP, { data: { type: "string" }, adapter: { type: "string" } }, Flags, async (f) => {
+  const engine = await engineWithBackend(backendFor(f.backend, f.model));
+  const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
+  // The adapter first: one with added tokens grows the vocabulary the data uses.
+  const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
+  const examples = readTrainingData(f.data, model.config.vocabSize);
+  const losses: number[] = [];
+  examples.forEach((e, i) => {
+    const tokens = engine.countedTokens([e.labels]);
+    const loss =
+      tokens === 0
+        ? null
+        : engine.tf.tidy(() => engine.causalLmLoss(engine.forward(model, [e.inputIds], { lora }), [e.labels]).dataSync()[0]);
+    if (loss !== null) losses.push(loss);
+    const n = i + 1;
+    if (f.json) process.stdout.write(`${JSON.stringify({ example: n, loss, tokens })}\n`);
+    else
+      process.stdout.write(
+        loss === null ? `example ${n}: no trained tokens\n` : `example ${n}: loss ${loss.toFixed(6)} over ${tokens} trained tokens\n`,
+      );
   });
-}
+  if (losses.length && !f.json)
+    process.stdout.write(`mean loss ${(losses.reduce((a, b) => a + b, 0) / losses.length).toFixed(6)} over ${losses.length} examples\n`);
+  return 0;
+});

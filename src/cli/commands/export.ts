@@ -3,13 +3,12 @@
 // files are written to --out line by line, so a large dataset is never one string here.
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { BUNDLED_MODEL_DIR, exportFiles, fileChunks, type ExportFile, type ExportInput, type ExportModel } from "../../core/export/index";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { CliError } from "../cliError";
 import { DEFAULT_MODEL_FLAG, defaultTrainingData } from "../defaultSetup";
-import { COMMON_OPTIONS, backendFlag, engineWithBackend, modelFlag, validate, withCliErrors, type Engine } from "../engineArgs";
+import { backendFlag, type Engine, engineCommand, engineWithBackend, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../tokenizerDir";
@@ -50,26 +49,18 @@ const Flags = z
   );
 type Flags = z.infer<typeof Flags>;
 
-export async function run(argv: string[]): Promise<number> {
-  return withCliErrors(async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        ...COMMON_OPTIONS,
-        data: { type: "string" },
-        out: { type: "string" },
-        "base-model": { type: "string" },
-        revision: { type: "string" },
-        "base-model-only": { type: "boolean" },
-        ...SETTINGS_OPTIONS,
-      },
-    });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}\n`);
-      return 0;
-    }
-    const f = validate(Flags, values);
+export const run = engineCommand(
+  `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
+  {
+    data: { type: "string" },
+    out: { type: "string" },
+    "base-model": { type: "string" },
+    revision: { type: "string" },
+    "base-model-only": { type: "boolean" },
+    ...SETTINGS_OPTIONS,
+  },
+  Flags,
+  async (f) => {
     // The bundled model's files are copied as they are; a folder's config.json is read by the engine
     // (on the cpu backend: the export trains nothing).
     const files =
@@ -81,8 +72,8 @@ export async function run(argv: string[]): Promise<number> {
         : `wrote ${written.length} files to ${f.out}; see ${path.join(f.out, "README.md")}\n`,
     );
     return 0;
-  });
-}
+  },
+);
 
 function writeFile(out: string, file: ExportFile): string {
   const target = path.join(out, file.path);

@@ -1,20 +1,9 @@
 // `forward`: logits, loss and (with --grads) LoRA gradients for one sequence, as JSON — the same
 // quantities the fixtures' reference.json holds, for comparison with PyTorch.
 
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
-import {
-  COMMON_OPTIONS,
-  backendFlag,
-  backendFor,
-  idList,
-  loadAdapterDir,
-  modelFlag,
-  engineWithBackend,
-  validate,
-  withCliErrors,
-} from "../engineArgs";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, loadAdapterDir, modelFlag } from "../engineArgs";
 import { loadAnyModel } from "../modelFiles";
 
 const HELP = `usage: npm run -s cli -- forward --model DIR --input-ids 1,2,3 [--labels=-100,2,3]
@@ -38,24 +27,11 @@ const Flags = z
   )
   .refine((f) => !f.labels || f.labels.length === f["input-ids"].length, "--labels must have as many entries as --input-ids");
 
-export async function run(argv: string[]): Promise<number> {
-  return withCliErrors(async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        ...COMMON_OPTIONS,
-        "input-ids": { type: "string" },
-        labels: { type: "string" },
-        adapter: { type: "string" },
-        grads: { type: "boolean" },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
-    const f = validate(Flags, values);
+export const run = engineCommand(
+  HELP,
+  { "input-ids": { type: "string" }, labels: { type: "string" }, adapter: { type: "string" }, grads: { type: "boolean" } },
+  Flags,
+  async (f) => {
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { tf } = engine;
     const { model } = await loadAnyModel(engine, f.model);
@@ -81,5 +57,5 @@ export async function run(argv: string[]): Promise<number> {
       if (out.grads) for (const k of Object.keys(out.grads)) process.stdout.write(`grad ${k}\n`);
     }
     return 0;
-  });
-}
+  },
+);

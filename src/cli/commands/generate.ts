@@ -1,22 +1,11 @@
 // `generate`: greedy continuation of token ids, with an optional PEFT adapter.
 
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CliError } from "../cliError";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { defaultPrompt } from "../defaultSetup";
 import { loadAnyModel } from "../modelFiles";
-import {
-  COMMON_OPTIONS,
-  backendFlag,
-  backendFor,
-  idList,
-  loadAdapterDir,
-  modelFlag,
-  engineWithBackend,
-  validate,
-  withCliErrors,
-} from "../engineArgs";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, loadAdapterDir, modelFlag } from "../engineArgs";
 
 const HELP = `usage: npm run -s cli -- generate --model DIR --input-ids 1,2,3 --max-new-tokens N
          [--adapter DIR] [--no-eos-stop] [--backend cpu|wasm|webgpu] [--json]
@@ -41,25 +30,17 @@ const Flags = z
   .refine((f) => (f["input-ids"] === undefined) !== (f.prompt === undefined), "give exactly one of --input-ids and --prompt")
   .refine((f) => f.prompt !== undefined || f["max-new-tokens"] !== undefined, "--max-new-tokens N is required with --input-ids");
 
-export async function run(argv: string[]): Promise<number> {
-  return withCliErrors(async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        ...COMMON_OPTIONS,
-        "input-ids": { type: "string" },
-        prompt: { type: "string" },
-        "max-new-tokens": { type: "string" },
-        adapter: { type: "string" },
-        "no-eos-stop": { type: "boolean" },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
-    const f = validate(Flags, values);
+export const run = engineCommand(
+  HELP,
+  {
+    "input-ids": { type: "string" },
+    prompt: { type: "string" },
+    "max-new-tokens": { type: "string" },
+    adapter: { type: "string" },
+    "no-eos-stop": { type: "boolean" },
+  },
+  Flags,
+  async (f) => {
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { model, tokenizer } = await loadAnyModel(engine, f.model);
     if (f.prompt !== undefined) {
@@ -92,5 +73,5 @@ export async function run(argv: string[]): Promise<number> {
     });
     process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens })}\n` : `${tokens.join(",")}\n`);
     return 0;
-  });
-}
+  },
+);

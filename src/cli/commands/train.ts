@@ -3,23 +3,12 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { toHf, withHfDefaults } from "../../core/settings/hf";
 import { NOTEBOOK_TRAINING } from "../../core/settings/trainingSettings";
 import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
-import {
-  COMMON_OPTIONS,
-  backendFlag,
-  backendFor,
-  loadModelDir,
-  modelFlag,
-  engineWithBackend,
-  validate,
-  withCliErrors,
-  type Engine,
-} from "../engineArgs";
+import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend, loadModelDir, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
 
@@ -43,23 +32,11 @@ const Flags = z
   .passthrough()
   .refine((f) => f.steps === undefined || f.epochs === undefined, "give --steps or --epochs, not both");
 
-export async function run(argv: string[]): Promise<number> {
-  return withCliErrors(async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        ...COMMON_OPTIONS,
-        data: { type: "string" },
-        out: { type: "string" },
-        ...SETTINGS_OPTIONS,
-      },
-    });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}\n`);
-      return 0;
-    }
-    const f = validate(Flags, values);
+export const run = engineCommand(
+  `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
+  { data: { type: "string" }, out: { type: "string" }, ...SETTINGS_OPTIONS },
+  Flags,
+  async (f) => {
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { model, lora, trainer } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
     while (!trainer.done) {
@@ -75,8 +52,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const [name, content] of Object.entries(files)) writeFileSync(path.join(f.out, name), content);
     if (!f.json) process.stdout.write(`wrote ${path.join(f.out, "adapter_model.safetensors")}\n`);
     return 0;
-  });
-}
+  },
+);
 
 type Flags = z.infer<typeof Flags>;
 
