@@ -204,6 +204,25 @@ describe("GGUF export", () => {
     expect(quantised).toBeGreaterThan(10);
   });
 
+  it("Llama 3.1's RoPE scaling goes as rope_freqs: 1 for short wavelengths, `factor` for long ones, the blend between", async () => {
+    const rope = { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 512 };
+    const c: Case = {
+      spec: { arch: "LlamaForCausalLM", extra: { rope_theta: 500000, rope_scaling: rope, max_position_embeddings: 2048 } },
+    };
+    const { bytes } = await exported(c, "f32");
+    const header = readGgufHeader(bytes);
+    const info = header.tensors.find((t) => t.name === "rope_freqs.weight")!;
+    expect(info.shape).toEqual([4]); // head_dim 8: one factor per rotated pair
+    const got = Array.from(decodeGgml(bytes.subarray(header.dataStart + info.offset), "F32", 4));
+    // Wavelengths 2π·500000^(2i/8): 6.3 and 167 (under 512/4 = 128 for i = 0 only), 4443 and 118,000 (over 512/1).
+    const wavelen = 2 * Math.PI * 500000 ** (2 / 8);
+    const smooth = (512 / wavelen - 1) / (4 - 1);
+    expect(got[0]).toBe(1);
+    expect(got[1]).toBeCloseTo(1 / ((1 - smooth) / 8 + smooth), 5);
+    expect(got.slice(2)).toEqual([8, 8]);
+    await expect(loadModelFromGguf(bytes, "m.gguf")).rejects.toThrow(/rope_freqs/);
+  });
+
   it("Llama's Q/K rows: each pair ggml's rope rotates together is a pair transformers rotates (i, i + d/2)", () => {
     const d = 8;
     const rowOf = llamaRopeRows(2 * d, 2);

@@ -6,7 +6,7 @@ import { GGUF_ALIGNMENT, ggufLayout, type GgufMetadata, type GgufTensorInfo } fr
 import { BLOCK, FILE_TYPE, OUT_TYPE_GGML, encodeGgml, type GgmlTypeName, type GgufOutType } from "../../core/export/gguf/quantise";
 import { tokenizerMetadata } from "../../core/export/gguf/tokenizerKeys";
 import type { OutputFile } from "./hfFolder";
-import { ggufArch, ggufHyperParameters, ggufTensors } from "./ggufLayout";
+import { ggufArch, ggufExtraTensors, ggufHyperParameters, ggufTensors } from "./ggufLayout";
 import { rowBlocks, rowReader, rowsAndWidth } from "./tensorRows";
 import type { MergePlan } from "./merge";
 
@@ -47,7 +47,11 @@ export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): O
   const c = plan.config;
   const maps = ggufTensors(c);
   const planned = new Map(plan.tensors.map((t) => [t.canonical, t]));
-  const infos: GgufTensorInfo[] = maps.map((m) => ({ name: m.gguf, shape: m.shape, type: tensorType(m.shape, options.type) }));
+  const extras = ggufExtraTensors(c);
+  const infos: GgufTensorInfo[] = [
+    ...maps.map((m) => ({ name: m.gguf, shape: m.shape, type: tensorType(m.shape, options.type) })),
+    ...extras.map((e) => ({ name: e.gguf, shape: [e.values.length], type: "F32" as const })),
+  ];
   const md: GgufMetadata = new Map();
   md.set("general.architecture", { kind: "string", value: ggufArch(c) });
   md.set("general.name", { kind: "string", value: options.name });
@@ -59,6 +63,11 @@ export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): O
   for (const [k, v] of tokenizerMetadata(options.tokenizerJson, options.tokenizerConfig, c.vocabSize, fallback, options.chatTemplate))
     md.set(k, v);
   const layout = ggufLayout(md, infos);
+  /** Zeros from the end of tensor i's `written` bytes to where the next tensor (or the file) starts. */
+  function* padding(i: number, written: number) {
+    const end = (i + 1 < infos.length ? layout.offsets[i + 1] : layout.dataBytes) - layout.offsets[i];
+    if (end > written) yield new Uint8Array(end - written);
+  }
   return {
     path,
     async *chunks() {
@@ -78,8 +87,12 @@ export function ggufFile(path: string, plan: MergePlan, options: GgufOptions): O
           written += bytes.length;
           yield bytes;
         }
-        const end = (i + 1 < maps.length ? layout.offsets[i + 1] : layout.dataBytes) - layout.offsets[i];
-        if (end > written) yield new Uint8Array(end - written);
+        yield* padding(i, written);
+      }
+      for (let j = 0; j < extras.length; j++) {
+        const bytes = encodeGgml(extras[j].values, "F32");
+        yield bytes;
+        yield* padding(maps.length + j, bytes.length);
       }
     },
   };

@@ -30,6 +30,33 @@ export interface GgufTensorMap {
   rowOf: Int32Array | null;
 }
 
+/** A tensor llama.cpp wants that no checkpoint holds, computed from the config. */
+export interface GgufExtraTensor {
+  gguf: string;
+  values: Float32Array;
+}
+
+/**
+ * Llama 3.1's RoPE scaling as llama.cpp takes it: a rope_freqs tensor of one factor per frequency
+ * (LlamaModel.generate_extra_tensors): 1 for wavelengths under original_max / high_freq_factor, `factor`
+ * above original_max / low_freq_factor, and the smooth blend 1 / ((1 − s) / factor + s) between.
+ */
+export function llama3RopeFactors(c: ModelConfig): Float32Array {
+  const r = c.ropeScaling;
+  if (r.type !== "llama3") throw new Error("llama3RopeFactors needs a llama3 rope scaling");
+  const dim = c.headDim;
+  const lowWavelen = r.originalMaxPositionEmbeddings / r.lowFreqFactor;
+  const highWavelen = r.originalMaxPositionEmbeddings / r.highFreqFactor;
+  return Float32Array.from({ length: dim / 2 }, (_, i) => {
+    const freq = Math.fround(1 / Math.fround(c.ropeTheta ** Math.fround((2 * i) / dim)));
+    const wavelen = (2 * Math.PI) / freq;
+    if (wavelen < highWavelen) return 1;
+    if (wavelen > lowWavelen) return r.factor;
+    const smooth = (r.originalMaxPositionEmbeddings / wavelen - r.lowFreqFactor) / (r.highFreqFactor - r.lowFreqFactor);
+    return 1 / ((1 - smooth) / r.factor + smooth);
+  });
+}
+
 const LLAMA_NAMES: Array<[RegExp, string]> = [
   [/^model\.embed_tokens\./, "token_embd."],
   [/^model\.norm\./, "output_norm."],
@@ -102,6 +129,8 @@ interface GgufFamily {
   rowOrders: Array<[RegExp, (c: ModelConfig, rows: number) => Int32Array]>;
   /** BLOOM: the tied embedding is written again as output.weight. */
   tiedOutputCopy: boolean;
+  /** Tensors computed from the config (Llama 3.1's rope_freqs). */
+  extraTensors(c: ModelConfig): GgufExtraTensor[];
   keys(c: ModelConfig, hf: Record<string, unknown>): Key[];
   /** config.json's fields (besides the vocabulary and special ids) from the keys and the tensor names. */
   hfConfig(num: Num, has: (key: string) => boolean, tensors: ReadonlySet<string>): Record<string, unknown>;
@@ -113,11 +142,8 @@ function llamaLike(arch: string, hfArchitecture: string, rowOrders: GgufFamily["
     names: LLAMA_NAMES,
     rowOrders,
     tiedOutputCopy: false,
+    extraTensors: (c) => (c.ropeScaling.type === "llama3" ? [{ gguf: "rope_freqs.weight", values: llama3RopeFactors(c) }] : []),
     keys(c, hf) {
-      if (c.ropeScaling.type === "llama3")
-        throw new Error(
-          "GGUF export does not write Llama 3.1's rope scaling (llama.cpp keeps it as a rope_freqs tensor); export the merged folder and convert it with llama.cpp's convert_hf_to_gguf.py.",
-        );
       const keys: Key[] = [
         ["context_length", "u32", typeof hf.max_position_embeddings === "number" ? hf.max_position_embeddings : 2048],
         ["embedding_length", "u32", c.hiddenSize],
@@ -172,6 +198,7 @@ const GGUF_FAMILIES: Record<string, GgufFamily> = {
     names: BLOOM_NAMES,
     rowOrders: [[/\.query_key_value\./, (c) => bloomQkvRows(c.numHeads, c.headDim)]],
     tiedOutputCopy: true,
+    extraTensors: () => [],
     keys: (c, hf) => [
       ["context_length", "u32", typeof hf.seq_length === "number" ? hf.seq_length : c.hiddenSize],
       ["embedding_length", "u32", c.hiddenSize],
@@ -215,6 +242,9 @@ export function ggufTensors(c: ModelConfig): GgufTensorMap[] {
   return out;
 }
 
+/** The tensors llama.cpp wants beyond the checkpoint's. */
+export const ggufExtraTensors = (c: ModelConfig) => ggufFamily(c).extraTensors(c);
+
 /** The architecture's hyper-parameter keys. */
 export function ggufHyperParameters(c: ModelConfig, hf: Record<string, unknown>): GgufMetadata {
   const { arch, keys } = ggufFamily(c);
@@ -227,6 +257,10 @@ export function ggufHyperParameters(c: ModelConfig, hf: Record<string, unknown>)
 /** config.json (transformers' names) of a GGUF's model, from its keys: the inverse of ggufHyperParameters. */
 export function hfConfigFromGguf(md: Map<string, unknown>, tensorNames: ReadonlySet<string>, source: string): Record<string, unknown> {
   const arch = String(md.get("general.architecture"));
+  if (tensorNames.has("rope_freqs.weight"))
+    throw new Error(
+      `${source}: has per-frequency RoPE factors (rope_freqs, Llama 3.1's scaling), which this reader cannot turn back into config.json.`,
+    );
   const family = Object.values(GGUF_FAMILIES).find((f) => f.arch === arch);
   if (!family) throw new Error(`${source}: architecture "${arch}"; the engine reads ${Object.keys(GGUF_FAMILIES).join(", ")} GGUF files.`);
   const has = (key: string) => md.has(`${arch}.${key}`);
