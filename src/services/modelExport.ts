@@ -18,6 +18,9 @@ import { trainingDataFor } from "./trainingActions";
 
 const store = () => usePlayground.getState();
 
+/** Weights past this (with the small files beside them) would overflow a zip without zip64. */
+const ZIP_LIMIT_BYTES = 2 ** 32 - 2 ** 24;
+
 export interface ModelExportOptions {
   ggufType: GgufOutType;
   /** Share of the tensors written so far, 0 … 1. */
@@ -143,6 +146,12 @@ function runWorker(
  */
 export async function exportModel(runId: string, format: ModelExportFormat, options: ModelExportOptions): Promise<void> {
   const { job, name, modelfile } = await exportJob(runId, format, options.ggufType);
+  // fflate writes zips without the zip64 extension, so a folder's files must stay under 4 GiB.
+  const baseBytes = job.base.weights.reduce((n, w) => n + w.blob.size, 0);
+  if (format === "merged" && baseBytes > ZIP_LIMIT_BYTES)
+    throw new Error(
+      `The merged folder would be ${(baseBytes / 2 ** 30).toFixed(1)} GiB, over the 4 GiB a zip holds here; merge with the CLI (npm run -s cli -- merge), or download GGUF.`,
+    );
   const fileName = format === "gguf" ? `${name}.gguf` : `${name}-merged.zip`;
   const type = format === "gguf" ? "application/octet-stream" : "application/zip";
   const sink = sinkFor(await environment().downloads.pickFile(fileName), fileName, type);
