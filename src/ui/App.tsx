@@ -18,6 +18,7 @@ import { MonitorJump, TrainingMonitor } from "./training/TrainingMonitor";
 import { TrainingSection } from "./training/TrainingSection";
 import { CompareToolbar } from "./tokens/CompareToolbar";
 import { Legend } from "./tokens/Legend";
+import { PackedRows } from "./tokens/PackedRows";
 
 export function App() {
   const compare = usePlayground((s) => s.compare.enabled);
@@ -42,6 +43,7 @@ export function App() {
             <CompareToolbar />
           </div>
           <ExampleList />
+          <PackedRows />
           <HoldoutEditor />
         </main>
         {narrow ? sidebar : null}

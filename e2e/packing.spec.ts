@@ -1,0 +1,36 @@
+// Packing in the page: choosing bfd shows the examples as packed rows, each example whole in one box
+// whose first token is not trained; wrapped shows pieces with attention crossing; the choice survives
+// a reload (the settings table's schema, through the autosave).
+import { expect, test } from "@playwright/test";
+import { DEFAULT_STATE } from "../src/core/playgroundState";
+
+test("bfd packs every example whole into rows; wrapped cuts them; the setting survives a reload", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("example-0").getByTestId("chip").first()).toBeVisible();
+  await expect(page.getByTestId("packed-rows")).toHaveCount(0);
+
+  await page.getByTestId("set-packing").selectOption("bfd");
+  const rows = page.getByTestId("packed-rows");
+  await expect(rows).toBeVisible();
+  await expect(rows).toHaveAttribute("data-crosses", "false");
+  // Every example once (the first rows shown hold them all at this size), each box starting untrained.
+  const segments = rows.locator(".packed-segment");
+  await expect(segments).toHaveCount(DEFAULT_STATE.examples.length);
+  const examples = await segments.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-example"))).sort((a, b) => a - b));
+  expect(examples).toEqual(DEFAULT_STATE.examples.map((_, i) => i));
+  for (const first of await segments.locator('[data-testid="chip"]:first-child').all()) {
+    await expect(first).toHaveAttribute("data-trained", "false");
+  }
+  expect(await rows.getByTestId("packed-row").count()).toBeLessThanOrEqual(DEFAULT_STATE.examples.length);
+
+  await expect(page.getByTestId("autosave-status")).toContainText("Autosaved");
+  await page.reload();
+  await expect(page.getByTestId("set-packing")).toHaveValue("bfd");
+  await expect(page.getByTestId("packed-rows")).toBeVisible();
+
+  await page.getByTestId("set-packing").selectOption("wrapped");
+  await expect(rows).toHaveAttribute("data-crosses", "true");
+  await expect(page.getByTestId("packed-summary")).toContainText("Attention crosses");
+  await page.getByTestId("set-packing").selectOption("none");
+  await expect(page.getByTestId("packed-rows")).toHaveCount(0);
+});

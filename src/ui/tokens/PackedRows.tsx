@@ -1,0 +1,51 @@
+// The examples as the packed rows a step trains on, when packing is on: each row's sequences in boxes
+// (bfd: walls attention does not cross, each sequence's first token not a target; wrapped: pieces of
+// examples that attend across), with how full the rows are. The first rows only: enough to see it.
+import { useMemo } from "react";
+import { packedView } from "../../core/packedView";
+import { usePlayground } from "../../store/playgroundStore";
+import { useMaskView } from "../../store/useMaskView";
+import { TokenChips } from "./TokenChips";
+import "./packedRows.css";
+
+const SHOWN_ROWS = 20;
+
+export function PackedRows() {
+  const packing = usePlayground((s) => s.training.packing);
+  const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
+  const { result } = useMaskView();
+  const view = useMemo(
+    () => (packing === "none" || !result?.ok ? null : packedView(result.view, { maxSeqLength, packing })),
+    [packing, maxSeqLength, result],
+  );
+  if (!view) return null;
+  return (
+    <section className="packed-rows" aria-label="Packed rows" data-testid="packed-rows" data-crosses={view.attentionCrosses}>
+      <h3>Packed rows ({view.strategy})</h3>
+      <p className="hint" data-testid="packed-summary">
+        {view.summary.sequences} {view.strategy === "wrapped" ? "pieces" : "sequences"} in {view.summary.rows} rows of max_seq_length{" "}
+        {maxSeqLength}, {(100 * view.summary.efficiency).toFixed(1)}% filled.{" "}
+        {view.attentionCrosses
+          ? "Attention crosses from one example into the next within a row (TRL's wrapped)."
+          : "Each sequence attends only to itself, its positions start at 0, and its first token is not a target (TRL's padding-free bfd)."}
+      </p>
+      {view.rows.slice(0, SHOWN_ROWS).map((row, i) => (
+        <div key={i} className="packed-row" data-testid="packed-row">
+          <span className="row-label">
+            row {i + 1} · {row.length} tokens
+          </span>
+          {row.segments.map((s) => (
+            <div key={`${s.example}-${s.start}`} className="packed-segment" data-example={s.example}>
+              <span className="segment-label">
+                example {s.example + 1}
+                {s.start > 0 ? ` from token ${s.start}` : ""}
+              </span>
+              <TokenChips chips={s.chips} />
+            </div>
+          ))}
+        </div>
+      ))}
+      {view.rows.length > SHOWN_ROWS ? <p className="hint">… and {view.rows.length - SHOWN_ROWS} more rows.</p> : null}
+    </section>
+  );
+}
