@@ -8,7 +8,7 @@ import { ConfigError } from "../errors";
 import { fusedKernelActive } from "../kernels/host";
 import { hostRowAttention, ROW_ATTENTION } from "../kernels/rowAttention";
 import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, selectRows, weight } from "../layers";
-import type { Architecture, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
+import type { Architecture, DecoderForward, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
 // BloomConfig accepts both its own names (n_embed, n_layer, n_head) and the generic ones.
@@ -170,15 +170,7 @@ function block(
 }
 
 /** Same contract as the Llama decoder: ids [B, T], mask [B, Tpast+T] → final hidden states [B·T, H] (or outputRows' rows). */
-function bloomForward(
-  ctx: LayerContext,
-  c: ModelConfig,
-  ids: tf.Tensor2D,
-  mask: number[][],
-  cache: LayerCache[] | null,
-  embedding: tf.Tensor2D[],
-  outputRows: number[] | null,
-): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
+const bloomForward: DecoderForward = (ctx, c, ids, mask, cache, embedding, outputRows) => {
   const [B, T] = ids.shape;
   const bias = tf.add(causalPaddingBias(mask, T), alibiBias(mask, c.numHeads)); // [B, nH, T, Tk]
   const emb = embedTokens(ctx, embedding, ids); // [B·T, H]
@@ -197,7 +189,7 @@ function bloomForward(
   }
   const hidden = layerNorm(x, weight(ctx, "transformer.ln_f.weight"), weight(ctx, "transformer.ln_f.bias"), c.normEps) as tf.Tensor2D; // [B·T or rows, H]
   return { hidden, cache: cache ? newCache : null };
-}
+};
 
 export const bloom: Architecture = {
   family: "bloom",

@@ -27,7 +27,7 @@ import {
   weight,
   type RopeTables,
 } from "../layers";
-import type { Architecture, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
+import type { Architecture, DecoderForward, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
 const llamaSchema = z
@@ -207,15 +207,7 @@ function decoderLayer(
  * With `cache` (one entry per layer, or empty to start one), past keys are reused and the new
  * keys/values are returned for the next call.
  */
-function llamaForward(
-  ctx: LayerContext,
-  c: ModelConfig,
-  ids: tf.Tensor2D,
-  mask: number[][],
-  cache: LayerCache[] | null,
-  embedding: tf.Tensor2D[],
-  outputRows: number[] | null,
-): { hidden: tf.Tensor2D; cache: LayerCache[] | null } {
+const llamaForward: DecoderForward = (ctx, c, ids, mask, cache, embedding, outputRows) => {
   const [B, T] = ids.shape;
   const past = mask[0].length - T;
   const invFreq = ropeInvFreq(c.headDim, c.ropeTheta, c.ropeScaling, c.ropeBufferDtype);
@@ -246,7 +238,7 @@ function llamaForward(
   }
   const hidden = rmsNorm(x, weight(ctx, "model.norm.weight"), c.normEps) as tf.Tensor2D; // [B·T or rows, H]
   return { hidden, cache: cache ? newCache : null };
-}
+};
 
 /** An Architecture that runs the Llama decoder above, with the variant's config differences. */
 export function llamaLike(v: LlamaVariant): Architecture {
