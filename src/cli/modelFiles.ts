@@ -5,12 +5,10 @@
 import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { z } from "zod";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { AdapterCheckpoint, BaseCheckpoint, CausalLM } from "../engine/index";
 import { CliError } from "./cliError";
-import { loadModelDir, validate, type Engine } from "./engineArgs";
+import { loadModelDir, type Engine } from "./engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
 /** `--model default` names the bundled folder. */
@@ -88,29 +86,6 @@ export async function loadAnyModel(engine: Engine, flag: string): Promise<{ mode
   const model = await loadModelDir(engine, dir);
   const hasTokenizer = existsSync(path.join(dir, "tokenizer.json")) && existsSync(path.join(dir, "tokenizer_config.json"));
   return { model, tokenizer: hasTokenizer ? loadTokenizerDir(flag) : null };
-}
-
-/** The flags both export commands share; merge requires --adapter. */
-export const EXPORT_FLAGS = {
-  model: z.string({ error: "--model DIR is required (the base model folder, or 'default')" }),
-  adapter: z.string().optional(),
-  json: z.boolean().default(false),
-};
-
-/**
- * An export command's flags, read by `shape` (a boolean for --json, a string for every other flag);
- * null when --help was asked for and printed.
- */
-export function exportCommandFlags<S extends z.ZodRawShape>(argv: string[], help: string, shape: S): z.infer<z.ZodObject<S>> | null {
-  const options = Object.fromEntries(
-    Object.keys(shape).map((k) => [k, { type: k === "json" ? ("boolean" as const) : ("string" as const) }]),
-  );
-  const { values } = parseArgs({ args: argv, strict: true, options: { ...options, help: { type: "boolean" } } });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return null;
-  }
-  return validate(z.object(shape), values);
 }
 
 /** What both export commands start from: the base folder, the merge planned (adapter optional), the tokenizer files. */
