@@ -3,7 +3,7 @@
 import { maskExample } from "./masking/maskExample";
 import { prepareMasking, type PreparedMasking } from "./masking/prepare";
 import type { PlaygroundTokenizer } from "./tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions, type MaskWarning } from "./types";
+import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions, type MaskWarning, type TrainExample } from "./types";
 
 export interface TokenChip {
   position: number;
@@ -54,17 +54,22 @@ export function exampleView(prepared: PreparedMasking, example: ChatExample, ind
       warnings: [{ code: "chat-template-missing", message }],
     };
   }
-  const chips = masked.inputIds.map((id, position): TokenChip => ({
+  const chips = tokenChips(tok, masked);
+  const trainedCount = chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0);
+  return { index, text: masked.text, inputIds: masked.inputIds, labels: masked.labels, chips, trainedCount, warnings: masked.warnings };
+}
+
+/** One chip per position of a masked example, as the token view shows it. */
+export function tokenChips(tok: PlaygroundTokenizer, { inputIds, labels }: TrainExample): TokenChip[] {
+  return inputIds.map((id, position) => ({
     position,
     id,
-    label: masked.labels[position],
-    trained: masked.labels[position] !== IGNORE_INDEX,
+    label: labels[position],
+    trained: labels[position] !== IGNORE_INDEX,
     text: tok.displayToken(id),
     special: tok.isSpecial(id),
     added: tok.isAdded(id),
   }));
-  const trainedCount = chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0);
-  return { index, text: masked.text, inputIds: masked.inputIds, labels: masked.labels, chips, trainedCount, warnings: masked.warnings };
 }
 
 export function buildMaskView(

@@ -1,9 +1,9 @@
 // A trainer preset as the page shows it: the chosen tool, its options as the user typed them
 // (KEY → raw value, parsed by the tool's option table), and the shape the page's examples are given
 // in. The result is the ExampleView the token chips already show for a masking strategy.
-import type { ExampleView, TokenChip } from "../maskView";
+import { tokenChips, type ExampleView } from "../maskView";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, type ChatExample, type Formatting } from "../types";
+import type { ChatExample, Formatting } from "../types";
 import { maskWithTrainer, TRAINERS, type TrainerInfo, type TrainerName } from ".";
 import { parseOptions } from "./options";
 import { trainerRow, type RowShape } from "./pageRow";
@@ -51,15 +51,7 @@ export function trainerExampleView(
     const code = err instanceof TrainerOptionError ? "trainer-error" : "chat-template-missing";
     return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code, message }], outcome: "error" };
   }
-  const chips = masked.inputIds.map((id, position): TokenChip => ({
-    position,
-    id,
-    label: masked.labels[position],
-    trained: masked.labels[position] !== IGNORE_INDEX,
-    text: tokenizer.displayToken(id),
-    special: tokenizer.isSpecial(id),
-    added: tokenizer.isAdded(id),
-  }));
+  const chips = tokenChips(tokenizer, masked);
   return {
     index,
     text: tokenizer.decode(masked.inputIds),
