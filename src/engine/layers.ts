@@ -286,30 +286,25 @@ export function ropeTables(invFreq: Float64Array, start: number, T: number): { c
   return { cos: tf.tensor2d(cos, [T, 2 * invFreq.length]), sin: tf.tensor2d(sin, [T, 2 * invFreq.length]) };
 }
 
-/** cos/sin tables [B, 1, T, headDim] for each row's own positions (packed rows: position ids restart at each sequence). */
-export function ropeRowTables(invFreq: Float64Array, positions: number[][]): { cos: tf.Tensor4D; sin: tf.Tensor4D } {
+/** cos/sin tables [B·T, headDim]: each row's own positions (packed rows: position ids restart at each sequence). */
+export function ropeRowTables(invFreq: Float64Array, positions: number[][]): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
   const { cos, sin } = ropeAngles(invFreq, positions.flat());
-  const shape: [number, number, number, number] = [positions.length, 1, positions[0].length, 2 * invFreq.length];
-  return { cos: tf.tensor4d(cos, shape), sin: tf.tensor4d(sin, shape) };
+  const shape: [number, number] = [positions.length * positions[0].length, 2 * invFreq.length];
+  return { cos: tf.tensor2d(cos, shape), sin: tf.tensor2d(sin, shape) };
 }
-
-/** Rotary tables: one [T, headDim] for every row, or [B, 1, T, headDim] per row (packed rows). */
-export type RopeTables = { cos: tf.Tensor2D; sin: tf.Tensor2D } | { cos: tf.Tensor4D; sin: tf.Tensor4D };
-
-/** Whether every row shares the tables, the form the host kernels (rope, row attention, the fused layer) take. */
-export const sharedRope = (r: RopeTables): r is { cos: tf.Tensor2D; sin: tf.Tensor2D } => r.cos.rank === 2;
 
 /**
  * x·cos + rotate_half(x)·sin on x [B, nH, T, headDim]; rotate_half(x) = cat(-x2, x1). cos/sin are
- * [T, headDim], or [B, 1, T, headDim] for packed rows, which the composed ops broadcast: the host
- * kernel indexes its tables by position only.
+ * [T, headDim], or [B·T, headDim] with each batch row's own positions (packed rows).
  */
-export function applyRope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D {
-  if (hostKernelsActive() && cos.rank === 2) return hostRope(x, cos as tf.Tensor2D, sin as tf.Tensor2D);
-  const half = x.shape[3] / 2;
+export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
+  if (hostKernelsActive()) return hostRope(x, cos, sin);
+  const [B, , T, d] = x.shape;
+  const perRow = (t: tf.Tensor2D) => (t.shape[0] === T ? t : tf.reshape(t, [B, 1, T, d])); // [B, 1, T, d]
+  const half = d / 2;
   const [x1, x2] = tf.split(x, [half, half], 3);
   const rotated = tf.concat([tf.neg(x2), x1], 3);
-  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+  return tf.add(tf.mul(x, perRow(cos)), tf.mul(rotated, perRow(sin)));
 }
 
 /**

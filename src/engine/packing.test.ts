@@ -92,7 +92,7 @@ describe("a step on bfd-packed rows", () => {
   it.each(MODELS)("gives the unpacked batch's loss and gradients within 1e-5: %s", async (_name, spec) => {
     const { model, lora } = await setup(spec);
     for (const layer of ["auto", "off"] as const) {
-      // "auto": unpacked rows take the fused host layer, packed rows the composed ops (llama.ts).
+      // "auto": the fused host layer (packed rows with per-row rotary tables); "off": the composed ops.
       setHostLayer(layer);
       expectWithin(step(model, lora, collate(rows)), step(model, lora, collate(EXAMPLES)), 1e-5);
     }

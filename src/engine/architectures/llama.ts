@@ -22,10 +22,8 @@ import {
   ropeRowTables,
   ropeTables,
   selectRows,
-  sharedRope,
   swiglu,
   weight,
-  type RopeTables,
 } from "../layers";
 import type { Architecture, DecoderForward, Family, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, ropeScaling, ropeScalingSchema, specialTokenIds, tokenId, tokenIds } from "./configFields";
@@ -158,7 +156,8 @@ function decoderLayer(
   x: tf.Tensor2D,
   B: number,
   T: number,
-  rope: RopeTables,
+  /** cos/sin [T, d], or [B·T, d] for packed rows (their own positions). */
+  rope: { cos: tf.Tensor2D; sin: tf.Tensor2D },
   bias: tf.Tensor4D,
   /** undefined: no KV cache is kept (training, scoring); null: start one; else the past keys/values. */
   cache: LayerCache | null | undefined,
@@ -178,7 +177,7 @@ function decoderLayer(
   const vRows = linear(ctx, `${p}.self_attn.v_proj`, h);
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
-  if (cache === undefined && !c.qkNorm && sharedRope(rope) && hostKernelsActive()) {
+  if (cache === undefined && !c.qkNorm && hostKernelsActive()) {
     attn = hostRowAttention([qRows, kRows, vRows], bias, rope, { B, T, nH: c.numHeads, nKV: c.numKvHeads, d });
   } else {
     const q = heads(qRows, c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);
@@ -214,17 +213,14 @@ const llamaForward: DecoderForward = (ctx, c, ids, mask, cache, embedding, outpu
   // Packed rows (a mask that numbers their sequences): RoPE positions restart at each sequence, as
   // TRL's padding-free position_ids do, and causalPaddingBias keeps each sequence to its own keys.
   const positions = past === 0 ? packedPositions(mask) : null;
-  const rope: RopeTables = positions ? ropeRowTables(invFreq, positions) : ropeTables(invFreq, past, T);
+  const rope = positions ? ropeRowTables(invFreq, positions) : ropeTables(invFreq, past, T);
   const bias = causalPaddingBias(mask, T);
   let x = embedTokens(ctx, embedding, ids); // [B·T, H]
   const newCache: LayerCache[] = [];
   let linears: LinearModule[] | null = null; // made only for the host layer, not on every generated token
   for (let i = 0; i < c.numLayers; i++) {
     const rows = i === c.numLayers - 1 ? outputRows : null;
-    // The fused layer and row attention take one rotary table [T, d] for every row, so packed rows,
-    // whose positions differ per row, take the composed ops below (their attention still runs the host
-    // kernel with the block-diagonal bias). Correctness first: a per-row table there is future work.
-    if (!cache && sharedRope(rope) && hostLayerApplies(ctx, c)) {
+    if (!cache && hostLayerApplies(ctx, c)) {
       // Nothing upstream of layer 0 trains unless the adapter trains new embedding rows.
       const inputGrad = i > 0 || ctx.lora?.newTokenRows != null;
       const dims = { B, T, nH: c.numHeads, nKV: c.numKvHeads, d: c.headDim };

@@ -12,7 +12,7 @@ import { LORA, LORA_GRAD } from "../kernels/lora";
 import { RMS_NORM_GRAD } from "../kernels/norms";
 import { SWIGLU, SWIGLU_GRAD } from "../kernels/elementwise";
 import { DOWN, GATE, K, llamaLayer, llamaLayerFits, O, Q, UP, V } from "../kernels/llamaLayer";
-import { ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
+import { perRowTables, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "../kernels/rowAttention";
 import {
   frozenBackward,
   frozenForward,
@@ -90,7 +90,7 @@ export function hostDecoderLayer(
   c: ModelConfig,
   i: number,
   x: tf.Tensor2D,
-  attention: Omit<RowAttentionAttrs, "packed" | "rope">,
+  attention: Omit<RowAttentionAttrs, "packed" | "rope" | "ropePerRow">,
   rope: { cos: tf.Tensor2D; sin: tf.Tensor2D },
   bias: tf.Tensor4D,
   rows: number[] | null,
@@ -105,7 +105,7 @@ export function hostDecoderLayer(
   });
   const scaling = ctx.lora?.scaling ?? 1;
   const [wIn, wPost] = [weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.post_attention_layernorm.weight`)];
-  const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true };
+  const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true, ropePerRow: perRowTables(rope, attention.T) };
   const eps = { eps: c.normEps };
   const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
   if (mode === "auto" && llamaLayerFits(linears)) {

@@ -14,15 +14,17 @@ export const GELU = "PlaygroundBloomGelu";
 export const GELU_GRAD = "PlaygroundBloomGeluGrad";
 
 /**
- * x [B, n, T, d], cos/sin [T, d]: y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);
+ * x [B, n, T, d], cos/sin [T, d] (or [B·T, d]: each batch row's own positions, for packed rows):
+ * y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);
  * `transpose` applies the transposed map (the backward). The SIMD module's rope, which row attention
  * calls on its head-major copies too.
  */
 function rope(x: Float32Array, cos: Float32Array, sin: Float32Array, out: Float32Array, shape: number[], transpose: boolean) {
-  const [, , T, d] = shape;
+  const [, n, T, d] = shape;
+  const span = cos.length === T * d ? 0 : n * T;
   withSimd((k, m) => {
     const [px, pc, ps, po] = [m.put(x), m.put(cos), m.put(sin), m.zeros(x.length)];
-    k.rope(px, pc, ps, po, x.length / d, T, d, transpose);
+    k.rope(px, pc, ps, po, x.length / d, T, d, transpose, span);
     m.get(po, out);
   });
 }

@@ -11,6 +11,7 @@ import {
   loraLinear,
   rmsNorm,
   ropeInvFreq,
+  ropeRowTables,
   ropeTables,
   swigluProduct,
   type FrozenLinear,
@@ -78,20 +79,28 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
       }),
       [B, 1, T, T],
     );
-    const rope = ropeTables(ropeInvFreq(d, 10000, { type: "default" }, "F32"), 0, T);
+    const invFreq = ropeInvFreq(d, 10000, { type: "default" }, "F32");
+    const rope = ropeTables(invFreq, 0, T);
     const heads = (rows: tf.Tensor, n: number, part = 0, parts = 1) => headsOf(rows, [B, T, n, d], part, parts);
     const flat = (ctx: tf.Tensor) => tf.reshape(ctx, [B * T, nH * d]);
-    const llama = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+    const llamaWith = (r: { cos: tf.Tensor2D; sin: tf.Tensor2D }) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
       hostKernelsActive()
-        ? hostRowAttention([q, k, v] as tf.Tensor2D[], bias, rope, { B, T, nH, nKV, d })
-        : flat(attention(applyRope(heads(q, nH), rope.cos, rope.sin), applyRope(heads(k, nKV), rope.cos, rope.sin), heads(v, nKV), bias));
-    await expectSame(llama, [values([B * T, nH * d], 1), values([B * T, nKV * d], 2), values([B * T, nKV * d], 3)]);
+        ? hostRowAttention([q, k, v] as tf.Tensor2D[], bias, r, { B, T, nH, nKV, d })
+        : flat(attention(applyRope(heads(q, nH), r.cos, r.sin), applyRope(heads(k, nKV), r.cos, r.sin), heads(v, nKV), bias));
+    const qkv = () => [values([B * T, nH * d], 1), values([B * T, nKV * d], 2), values([B * T, nKV * d], 3)];
+    await expectSame(llamaWith(rope), qkv());
+    // Packed rows: each row's own positions, restarting where a sequence starts ([B·T, d] tables).
+    const packed = ropeRowTables(invFreq, [
+      [0, 1, 2, 0, 1],
+      [0, 1, 0, 1, 2],
+    ]);
+    await expectSame(llamaWith(packed), qkv());
     const bloom = (qkv: tf.Tensor) =>
       hostKernelsActive()
         ? hostRowAttention([qkv as tf.Tensor2D], bias, null, { B, T, nH, nKV: nH, d })
         : flat(attention(heads(qkv, nH, 0, 3), heads(qkv, nH, 1, 3), heads(qkv, nH, 2, 3), bias));
     await expectSame(bloom, [values([B * T, nH * 3 * d], 4)]);
-    tf.dispose([bias, rope.cos, rope.sin]);
+    tf.dispose([bias, rope.cos, rope.sin, packed.cos, packed.sin]);
   });
 
   it("rotary embeddings, SwiGLU and BLOOM's GELU", async () => {
@@ -99,6 +108,12 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
     // Head size 12: each half is a four-lane vector and a scalar tail of two; positions 2…6.
     const { cos, sin } = ropeTables(ropeInvFreq(12, 10000, { type: "default" }, "F32"), 2, 5);
     await expectSame((x) => applyRope(x as tf.Tensor4D, cos, sin), [values([2, 3, 5, 12], 1)]);
+    // Each batch row's own positions (packed rows): tables [B·T, d].
+    const rows = ropeRowTables(ropeInvFreq(12, 10000, { type: "default" }, "F32"), [
+      [0, 1, 2, 3, 0],
+      [0, 0, 1, 2, 3],
+    ]);
+    await expectSame((x) => applyRope(x as tf.Tensor4D, rows.cos, rows.sin), [values([2, 3, 5, 12], 1)]);
     await expectSame((g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)]);
     // 15 values: three four-lane vectors and a scalar tail; large gates reach exp's clamped range.
     await expectSame((g, u) => swigluProduct(g, u), [tf.mul(values([3, 5], 8), 40), values([3, 5], 9)]);

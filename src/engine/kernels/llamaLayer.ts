@@ -7,7 +7,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
-import { attendRows, attendRowsBack, type RowAttentionAttrs } from "./rowAttention";
+import { attendRows, attendRowsBack, perRowTables, type RowAttentionAttrs } from "./rowAttention";
 import type { LinearModule } from "../modelTypes";
 import { RESIDENT_MAX_BYTES, withResidentSimd, type Arena, type ResidentMatrix, type SimdKernels } from "./simd/simd";
 
@@ -18,7 +18,7 @@ export const LLAMA_LAYER_GRAD = "PlaygroundLlamaLayerGrad";
 export const PROJECTION_COUNT = 7;
 export const [Q, K, V, O, GATE, UP, DOWN] = [0, 1, 2, 3, 4, 5, 6];
 
-export interface LlamaLayerAttrs extends Pick<RowAttentionAttrs, "B" | "T" | "nH" | "nKV" | "d"> {
+export interface LlamaLayerAttrs extends Pick<RowAttentionAttrs, "B" | "T" | "nH" | "nKV" | "d" | "ropePerRow"> {
   hidden: number;
   intermediate: number;
   eps: number;
@@ -38,7 +38,7 @@ export function llamaLayerFits(linears: LinearModule[]): boolean {
   return 2 * 4 * linears.reduce((n, l) => n + l.inFeatures * l.outFeatures, 0) <= RESIDENT_MAX_BYTES;
 }
 
-/** Fixed inputs: x [B·T, H], the two norm weights, the attention bias [B|1, nH|1, T, T], cos and sin [T, d]. */
+/** Fixed inputs: x [B·T, H], the two norm weights, the attention bias [B|1, nH|1, T, T], cos and sin [T, d] (or [B·T, d]). */
 const [X, W_IN, W_POST, BIAS, COS, SIN, FIRST_PROJECTION] = [0, 1, 2, 3, 4, 5, 6];
 
 /** Where each projection's inputs are: its weight [out, in], bias, A [r, in] and B [out, r] (-1: none). */
@@ -263,6 +263,7 @@ export function llamaLayer(t: LayerTensors, dims: Omit<LlamaLayerAttrs, "biases"
     ...dims,
     biases: t.projections.map((p) => p.b !== undefined),
     loras: t.projections.map((p) => p.lora !== null),
+    ropePerRow: perRowTables(t, dims.T),
   };
   const trained = t.projections.flatMap((p) => (p.lora ? [p.lora.A, p.lora.B] : []));
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

@@ -18,6 +18,8 @@ export interface RowAttentionAttrs extends Pick<Dims, "B" | "T" | "nH" | "nKV" |
   packed: boolean;
   /** Rotary embeddings on q and k with the cos/sin [T, d] inputs. */
   rope: boolean;
+  /** cos/sin are [B·T, d] instead: each batch row's own positions (packed rows, whose positions restart per sequence). */
+  ropePerRow?: boolean;
 }
 
 // Inputs, always six (the tape saves inputs by name): q, k, v (or query_key_value and two unused
@@ -47,7 +49,7 @@ function rotateQK(simd: SimdKernels, m: Arena, a: RowAttentionAttrs, heads: numb
     if (j === 2) return p;
     const rows = a.B * headCounts(a)[j] * a.T;
     const out = m.zeros(rows * a.d);
-    simd.rope(p, cos, sin, out, rows, a.T, a.d, inverse);
+    simd.rope(p, cos, sin, out, rows, a.T, a.d, inverse, a.ropePerRow ? headCounts(a)[j] * a.T : 0);
     return out;
   });
 }
@@ -141,6 +143,11 @@ tf.registerGradient({
   },
 });
 
+/** Whether rotary tables hold a block per batch row ([B·T, d], packed rows) rather than one [T, d]. */
+export function perRowTables(rope: { cos: tf.Tensor } | null, T: number): boolean {
+  return rope !== null && rope.cos.shape[0] !== T;
+}
+
 /**
  * Attention over the projections' rows → context [B·T, nH·d]. `sources` is [q, k, v] or BLOOM's
  * [query_key_value]; bias [B|1, nH|1, T, T]; `rope` the cos/sin tables for these T positions.
@@ -151,7 +158,7 @@ export function hostRowAttention(
   rope: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null,
   shape: Pick<Dims, "B" | "T" | "nH" | "nKV" | "d">,
 ): tf.Tensor2D {
-  const attrs: RowAttentionAttrs = { ...shape, packed: sources.length === 1, rope: rope !== null };
+  const attrs: RowAttentionAttrs = { ...shape, packed: sources.length === 1, rope: rope !== null, ropePerRow: perRowTables(rope, shape.T) };
   if (!attrs.packed && rope) return runHostKernel(ROW_ATTENTION, [...sources, bias, rope.cos, rope.sin], attrs)[0] as tf.Tensor2D;
   // Placeholders for the inputs this call has none for; uploaded only then (Llama has all six).
   return tf.tidy(() => {

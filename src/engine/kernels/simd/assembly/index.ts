@@ -472,14 +472,16 @@ export function rowsToHeads(
 /**
  * x [rows of d, T per sequence], cos/sin [T, d]: y = x·cos + rotate_half(x)·sin with rotate_half(x) =
  * cat(−x₂, x₁); `transpose` applies the transposed map (the backward): dx = dy·cos + rotate_halfᵀ(dy·sin).
+ * span > 0: the tables are [B·T, d], one block of T per batch row (packed rows' own positions), and x
+ * holds span rows per batch row (heads × T); span 0: one [T, d] for every row.
  */
-export function rope(x: usize, cos: usize, sin: usize, out: usize, rows: i32, T: i32, d: i32, transpose: bool): void {
+export function rope(x: usize, cos: usize, sin: usize, out: usize, rows: i32, T: i32, d: i32, transpose: bool, span: i32): void {
   const half = d / 2;
   // transpose (the gradient): out₁ = a·c₁ + b·s₂, out₂ = b·c₂ − a·s₁; else out₁ = a·c₁ − b·s₁, out₂ = b·c₂ + a·s₂.
   const sign = f32x4.splat(transpose ? 1 : -1);
   for (let n = 0; n < rows; n++) {
     const o = n * d;
-    const r = (n % T) * d;
+    const r = ((span > 0 ? (n / span) * T : 0) + (n % T)) * d;
     let i = 0;
     for (; i + 4 <= half; i += 4) {
       const a = v128.load(at(x, o + i));
