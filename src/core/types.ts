@@ -4,17 +4,43 @@
 /** The label value that tells a causal-LM loss to ignore a position (PyTorch's ignore_index). */
 export const IGNORE_INDEX = -100;
 
-export type Role = "system" | "user" | "assistant";
+/** Who speaks a turn. "tool" is a tool's result, read by the model, never trained by default. */
+export const ROLES = ["system", "user", "assistant", "tool"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A function an assistant turn calls (OpenAI's and Hugging Face's `tool_calls[i].function`). */
+export interface ToolCall {
+  name: string;
+  /** The arguments object; a string only where the data's JSON string did not parse. */
+  arguments: Record<string, unknown> | string;
+  /** The call's id (OpenAI), which a tool turn's `toolCallId` answers. */
+  id?: string;
+}
 
 export interface Turn {
   role: Role;
   content: string;
+  /** Assistant turns: the calls it makes. They are the assistant's tokens, trained with it. */
+  toolCalls?: ToolCall[];
+  /** Tool turns: the function whose result this is, and the call it answers. */
+  name?: string;
+  toolCallId?: string;
+  /**
+   * The data's own say on training this turn (LLaMA-Factory's `loss_weight`, axolotl's `train` /
+   * `weight`): false masks it, true trains it, absent leaves it to the strategy.
+   */
+  train?: boolean;
 }
 
-/** One training conversation: an optional system turn, then alternating user/assistant turns. */
+/**
+ * One training conversation: an optional system turn, then user/assistant turns; an assistant turn
+ * with tool calls is followed by the tools' results before the assistant speaks again.
+ */
 export interface ChatExample {
   id: string;
   turns: Turn[];
+  /** The tools offered to the model (JSON-schema function descriptions), for the chat template's tools section. */
+  tools?: Array<Record<string, unknown>>;
 }
 
 /** The notebook's plain-text format: each user turn follows `instruction`, each answer `response`. */
@@ -58,6 +84,8 @@ export type WarningCode =
   | "no-trained-tokens"
   | "chat-template-missing"
   | "chat-template-prefix-mismatch"
+  | "chat-template-no-tools"
+  | "turn-flag-not-applied"
   // Trainer presets (src/core/trainers): what a real tool does with the example, and why.
   | "trainer-error"
   | "trainer-row-dropped"

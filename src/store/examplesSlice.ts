@@ -11,10 +11,14 @@ function withExample(examples: ChatExample[], index: number, edit: (turns: Turn[
   return examples.map((ex, i) => (i === index ? { ...ex, turns: edit(ex.turns) } : ex));
 }
 
-/** The role a new turn gets: the opposite of the last one, so conversations keep alternating. */
+/**
+ * The role a new turn gets, so conversations keep their order: the assistant after a question or a
+ * tool's result, a tool's result after an answer that calls tools, else a question.
+ */
 function nextRole(turns: readonly Turn[]): Role {
   const last = turns[turns.length - 1];
-  return last?.role === "user" ? "assistant" : "user";
+  if (last?.role === "assistant" && (last.toolCalls?.length ?? 0) > 0) return "tool";
+  return last?.role === "user" || last?.role === "tool" ? "assistant" : "user";
 }
 
 export const createExamplesSlice: StateCreator<PlaygroundState, [], [], ExamplesSlice> = (set) => ({
@@ -22,6 +26,14 @@ export const createExamplesSlice: StateCreator<PlaygroundState, [], [], Examples
   holdout: { ...DEFAULT_HOLDOUT },
   setTurn: (example, turn, patch) =>
     set((s) => ({ examples: withExample(s.examples, example, (turns) => turns.map((t, j) => (j === turn ? { ...t, ...patch } : t))) })),
+  setTools: (example, tools) =>
+    set((s) => ({
+      examples: s.examples.map((ex, i) => {
+        if (i !== example) return ex;
+        const { tools: _old, ...rest } = ex;
+        return tools && tools.length > 0 ? { ...rest, tools } : rest;
+      }),
+    })),
   addTurn: (example) =>
     set((s) => ({ examples: withExample(s.examples, example, (turns) => [...turns, { role: nextRole(turns), content: "" }]) })),
   removeTurn: (example, turn) =>

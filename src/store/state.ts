@@ -25,6 +25,8 @@ export interface ExamplesSlice {
   examples: ChatExample[];
   holdout: Holdout;
   setTurn: (example: number, turn: number, patch: Partial<Turn>) => void;
+  /** The tools a conversation offers; undefined removes them. */
+  setTools: (example: number, tools: ChatExample["tools"]) => void;
   addTurn: (example: number) => void;
   removeTurn: (example: number, turn: number) => void;
   addExample: () => void;

@@ -63,6 +63,10 @@ export async function run(argv: string[]): Promise<number> {
     { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
     { templates, yieldToEventLoop: async () => {} },
   );
+  // Tool use read from the file: how many calls the assistants make, and how many results answer them.
+  const allTurns = result.examples.flatMap((e) => e.turns);
+  const toolCalls = allTurns.reduce((n, t) => n + (t.toolCalls?.length ?? 0), 0);
+  const toolResults = allTurns.filter((t) => t.role === "tool").length;
   if (f.json) {
     const out = {
       file: result.fileName,
@@ -70,6 +74,8 @@ export async function run(argv: string[]): Promise<number> {
       format: result.format,
       examples: result.examples.length,
       turns: result.turns,
+      tool_calls: toolCalls,
+      tool_results: toolResults,
       records: result.records,
       skipped: result.skipped,
       errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
@@ -90,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       .map(([k, n]) => `${n} ${k}`)
       .join(", ");
     process.stdout.write(
-      `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${skipped ? `; skipped ${skipped}` : ""}\n`,
+      `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${toolCalls ? `, ${toolCalls} tool calls, ${toolResults} tool results` : ""}${skipped ? `; skipped ${skipped}` : ""}\n`,
     );
   }
   return result.examples.length > 0 ? 0 : 2;

@@ -1,20 +1,20 @@
 // `mask`: tokenize text and label it under a masking strategy, as JSON or as coloured tokens.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
 import { decodeUtf8Whole, notUtf8Message } from "../../core/dataset/bytes";
 import { maskText } from "../../core/masking/maskExample";
 import { prepareMasking } from "../../core/masking/prepare";
 import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, STRATEGIES, type MaskingOptions, type TemplateSpec } from "../../core/types";
-import { CliError } from "../cliError";
+import { STRATEGIES, type MaskingOptions, type TemplateSpec } from "../../core/types";
+import { CliError, parseCommandArgs } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
-import { colourTokens } from "./maskColours";
+import { printMask } from "./maskColours";
+import { runConversationMask } from "./maskConversation";
 import { runTrainerMask } from "./maskTrainer";
 
 // Every strategy but chat-template, which renders a conversation rather than masking a given text:
-// the conversation form is `mask --messages-file` (maskTrainer.ts).
+// the conversation form is `mask --messages-file` (maskConversation.ts, maskTrainer.ts).
 const TEXT_STRATEGIES = STRATEGIES.filter((s) => s !== "chat-template");
 
 const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR | --text-file FILE)
@@ -26,6 +26,7 @@ const HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default (--text STR 
 Text is used as given: pass real newlines (bash: $'\\n\\n### Human:').
 --insert-markers applies the notebook's transform around its "\\n\\n### Human:" / "\\n\\n### Assistant:"
 templates; --strategy special-tokens adds those two templates as special tokens.
+A conversation (tool calls included): mask --tokenizer DIR|default --messages-file FILE --strategy NAME [--json]
 What a trainer would train: mask --tokenizer DIR|default --messages-file FILE --trainer trl|trl-collator|axolotl|
 llamafactory|unsloth [--trainer-option KEY=VALUE]... [--json]  (mask --trainer NAME --help for each tool's options)`;
 
@@ -62,31 +63,26 @@ const Flags = z
   );
 
 function parseFlags(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tokenizer: { type: "string" },
-        text: { type: "string" },
-        "text-file": { type: "string" },
-        strategy: { type: "string" },
-        "insert-markers": { type: "boolean" },
-        "marker-start": { type: "string" },
-        "marker-end": { type: "string" },
-        "response-template": { type: "string" },
-        "response-template-ids": { type: "string" },
-        "instruction-template": { type: "string" },
-        "instruction-template-ids": { type: "string" },
-        "add-special-token": { type: "string", multiple: true },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }));
-  } catch (err) {
-    throw new CliError(`mask: ${(err as Error).message}`);
-  }
+  const { values } = parseCommandArgs("mask", {
+    args: argv,
+    strict: true,
+    options: {
+      tokenizer: { type: "string" },
+      text: { type: "string" },
+      "text-file": { type: "string" },
+      strategy: { type: "string" },
+      "insert-markers": { type: "boolean" },
+      "marker-start": { type: "string" },
+      "marker-end": { type: "string" },
+      "response-template": { type: "string" },
+      "response-template-ids": { type: "string" },
+      "instruction-template": { type: "string" },
+      "instruction-template-ids": { type: "string" },
+      "add-special-token": { type: "string", multiple: true },
+      json: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
   if (values.help) return null;
   const parsed = Flags.safeParse(values);
   if (!parsed.success) {
@@ -146,7 +142,8 @@ function checkTemplateIds(flag: string, typed: string[] | undefined, tokenizer: 
 
 export async function run(argv: string[]): Promise<number> {
   // The trainer presets take a conversation file and their own options: a command of their own.
-  if (argv.some((a) => /^--(trainer|messages-file)(=|$)/.test(a))) return runTrainerMask(argv);
+  if (argv.some((a) => /^--trainer(=|$)/.test(a))) return runTrainerMask(argv);
+  if (argv.some((a) => /^--messages-file(=|$)/.test(a))) return runConversationMask(argv);
   const flags = parseFlags(argv);
   if (flags === null) {
     process.stdout.write(`${HELP}\n`);
@@ -190,9 +187,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   }
-  const trained = masked.labels.filter((l) => l !== IGNORE_INDEX).length;
-  process.stdout.write(`${colourTokens(prepared.tokenizer, masked.inputIds, masked.labels, !process.env.NO_COLOR)}\n`);
-  process.stdout.write(`${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red)\n`);
-  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  printMask(prepared.tokenizer, masked.inputIds, masked.labels, warnings);
   return 0;
 }

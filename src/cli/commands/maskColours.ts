@@ -16,3 +16,17 @@ export function colourTokens(tokenizer: PlaygroundTokenizer, ids: readonly numbe
     })
     .join(" ");
 }
+
+/** The mask as a person reads it: coloured tokens, the counts (then `outcome`, where a trainer gave one), the warnings. */
+export function printMask(
+  tokenizer: PlaygroundTokenizer,
+  ids: readonly number[],
+  labels: readonly number[],
+  warnings: readonly string[],
+  outcome = "",
+): void {
+  const trained = labels.filter((l) => l !== IGNORE_INDEX).length;
+  process.stdout.write(`${colourTokens(tokenizer, ids, labels, !process.env.NO_COLOR)}\n`);
+  process.stdout.write(`${ids.length} tokens, ${trained} trained (green), ${ids.length - trained} masked (red)${outcome}\n`);
+  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+}

@@ -2,16 +2,14 @@
 // axolotl, LLaMA-Factory, Unsloth), with that tool's own option names. Reached from `mask` when
 // --trainer or --messages-file is given; the output has the shape of `mask --json`.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { ChatTemplateError } from "../../core/chat/chatTemplate";
 import { maskWithTrainer, TRAINERS, type TrainerName } from "../../core/trainers";
 import { parseTrainerInput } from "../../core/trainers/input";
 import { describeOptions } from "../../core/trainers/options";
 import { TrainerOptionError, type TrainerInput } from "../../core/trainers/types";
-import { IGNORE_INDEX } from "../../core/types";
-import { CliError } from "../cliError";
+import { CliError, parseCommandArgs } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
-import { colourTokens } from "./maskColours";
+import { printMask } from "./maskColours";
 
 const NAMES = TRAINERS.map((t) => t.name);
 
@@ -24,23 +22,18 @@ comma-separated, none for None. outcome: kept, dropped (the tool removes the row
 ${TRAINERS.map((t) => `--trainer ${t.name}: ${t.label} (read from ${t.source})\n${describeOptions(t.options).join("\n")}`).join("\n")}`;
 
 function parseFlags(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tokenizer: { type: "string" },
-        trainer: { type: "string" },
-        "trainer-option": { type: "string", multiple: true },
-        "messages-file": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }));
-  } catch (err) {
-    throw new CliError(`mask: ${(err as Error).message}`);
-  }
+  const { values } = parseCommandArgs("mask", {
+    args: argv,
+    strict: true,
+    options: {
+      tokenizer: { type: "string" },
+      trainer: { type: "string" },
+      "trainer-option": { type: "string", multiple: true },
+      "messages-file": { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
   if (values.help) return null;
   const trainer = values.trainer;
   if (trainer === undefined) throw new CliError("mask: --messages-file goes with --trainer NAME (one of " + NAMES.join(", ") + ")");
@@ -95,11 +88,6 @@ export function runTrainerMask(argv: string[]): number {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   }
-  const trained = masked.labels.filter((l) => l !== IGNORE_INDEX).length;
-  process.stdout.write(`${colourTokens(tokenizer, masked.inputIds, masked.labels, !process.env.NO_COLOR)}\n`);
-  process.stdout.write(
-    `${masked.inputIds.length} tokens, ${trained} trained (green), ${masked.inputIds.length - trained} masked (red); ${flags.trainer}: ${masked.outcome}\n`,
-  );
-  for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  printMask(tokenizer, masked.inputIds, masked.labels, warnings, `; ${flags.trainer}: ${masked.outcome}`);
   return 0;
 }

@@ -3,7 +3,7 @@
 // (what transformers' `return_assistant_tokens_mask` uses), else by rendering prefix by prefix.
 import { Template } from "@huggingface/jinja";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
-import type { Turn } from "../types";
+import type { ChatExample, Turn } from "../types";
 
 const GEN_START = "\uE000";
 const GEN_END = "\uE001";
@@ -21,7 +21,31 @@ export interface AssistantSpans {
   prefixMismatch: boolean;
 }
 
-function renderWith(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean): string {
+/** The tools a conversation offers (ChatExample.tools), handed to the template as transformers does. */
+export type Tools = ChatExample["tools"];
+
+/** A turn as transformers' apply_chat_template takes a message: tool calls in OpenAI's shape. */
+function templateMessage(t: Turn): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: t.role, content: t.content };
+  if (t.toolCalls && t.toolCalls.length > 0) {
+    message.tool_calls = t.toolCalls.map((c) => ({
+      type: "function",
+      ...(c.id !== undefined ? { id: c.id } : {}),
+      function: { name: c.name, arguments: c.arguments },
+    }));
+  }
+  if (t.name !== undefined) message.name = t.name;
+  if (t.toolCallId !== undefined) message.tool_call_id = t.toolCallId;
+  return message;
+}
+
+function renderWith(
+  source: string,
+  tokenizer: PlaygroundTokenizer,
+  turns: readonly Turn[],
+  addGenerationPrompt: boolean,
+  tools: Tools,
+): string {
   let template: Template;
   try {
     template = new Template(source);
@@ -30,7 +54,9 @@ function renderWith(source: string, tokenizer: PlaygroundTokenizer, turns: reado
   }
   try {
     return template.render({
-      messages: turns.map((t) => ({ role: t.role, content: t.content })),
+      messages: turns.map(templateMessage),
+      // Templates test `if tools`: absent and empty both mean no tools section.
+      ...(tools && tools.length > 0 ? { tools } : {}),
       add_generation_prompt: addGenerationPrompt,
       bos_token: tokenizer.bosToken ?? "",
       eos_token: tokenizer.eosToken ?? "",
@@ -48,8 +74,16 @@ export function requireChatTemplate(tokenizer: PlaygroundTokenizer): string {
   return tokenizer.chatTemplate;
 }
 
-export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean): string {
-  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt);
+export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean, tools?: Tools): string {
+  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt, tools);
+}
+
+/**
+ * Whether the template can show tool use: it mentions tools or tool calls. One that does not would
+ * drop the calls and results, or fail on them, so the page says so (naming the template's owner).
+ */
+export function templateHasToolSection(tokenizer: PlaygroundTokenizer): boolean {
+  return /\btools\b|tool_calls/.test(tokenizer.chatTemplate ?? "");
 }
 
 /**
@@ -78,8 +112,8 @@ export function splitGenerationMarks(rendered: string): { text: string; spans: A
   return { text, spans };
 }
 
-function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
-  const rendered = renderWith(markGenerationBlocks(source), tokenizer, turns, false);
+function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools: Tools): AssistantSpans {
+  const rendered = renderWith(markGenerationBlocks(source), tokenizer, turns, false, tools);
   return { ...splitGenerationMarks(rendered), prefixMismatch: false };
 }
 
@@ -89,17 +123,46 @@ function commonPrefixLength(a: string, b: string): number {
   return i;
 }
 
-function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
-  const text = renderChat(tokenizer, turns, false);
+/**
+ * What the template writes right after an answer (Qwen's "<|im_end|>"), learnt from one short
+ * exchange; null when it writes nothing there but whitespace.
+ */
+function answerEndMarker(tokenizer: PlaygroundTokenizer): string | null {
+  const probe = "\uE002";
+  const text = renderChat(
+    tokenizer,
+    [
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: probe },
+    ],
+    false,
+  );
+  const at = text.lastIndexOf(probe);
+  const after = at < 0 ? "" : text.slice(at + probe.length).trim();
+  return after === "" ? null : after;
+}
+
+function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools: Tools): AssistantSpans {
+  const text = renderChat(tokenizer, turns, false, tools);
   const spans: Array<[number, number]> = [];
   let prefixMismatch = false;
+  let endMarker: string | null | undefined;
   turns.forEach((turn, i) => {
     if (turn.role !== "assistant") return;
-    const before = renderChat(tokenizer, turns.slice(0, i), true);
-    const through = renderChat(tokenizer, turns.slice(0, i + 1), false);
+    const before = renderChat(tokenizer, turns.slice(0, i), true, tools);
+    const through = renderChat(tokenizer, turns.slice(0, i + 1), false, tools);
     const start = commonPrefixLength(before, text);
-    const end = commonPrefixLength(through, text);
-    if (start !== before.length || end !== through.length) prefixMismatch = true;
+    let end = commonPrefixLength(through, text);
+    if (end !== through.length) {
+      // A template that renders the last answer otherwise than the same answer mid-conversation
+      // (Qwen3 adds an empty <think> block to the last one only): the answer runs to the template's
+      // end marker after it, as a {% generation %} block would.
+      endMarker ??= answerEndMarker(tokenizer);
+      const at = endMarker === null ? -1 : text.indexOf(endMarker, start);
+      if (at >= 0 && endMarker !== null) end = at + endMarker.length;
+      else prefixMismatch = true;
+    }
+    if (start !== before.length) prefixMismatch = true;
     // The separator after the turn's end token ("<|im_end|>\n") belongs to the template, as in
     // templates whose {% generation %} block closes right after the end token.
     let stop = end;
@@ -109,10 +172,12 @@ function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[
   return { text, spans, prefixMismatch };
 }
 
-export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): AssistantSpans {
+export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools?: Tools): AssistantSpans {
   const source = requireChatTemplate(tokenizer);
   GENERATION_TAG.lastIndex = 0;
-  return GENERATION_TAG.test(source) ? spansFromGenerationBlocks(source, tokenizer, turns) : spansFromPrefixes(tokenizer, turns);
+  return GENERATION_TAG.test(source)
+    ? spansFromGenerationBlocks(source, tokenizer, turns, tools)
+    : spansFromPrefixes(tokenizer, turns, tools);
 }
 
 /**

@@ -166,12 +166,22 @@ const CASES: Case[] = [
   {
     name: "unknown role",
     file: "a.jsonl",
-    content: `${ok}\n${msgs(["user", "hi"], ["tool", "x"])}\n`,
+    content: `${ok}\n${msgs(["user", "hi"], ["function", "x"])}\n`,
     expect: {
       reason: "unknown-role",
       line: 2,
       path: "$[1].messages[1].role",
-      message: /unknown role "tool"; expected one of "user", "assistant", "system"/,
+      message: /unknown role "function"; expected one of "user", "assistant", "system", "tool"/,
+    },
+  },
+  {
+    name: "a tool result that answers no call",
+    file: "a.jsonl",
+    content: `${msgs(["user", "hi"], ["tool", "x"], ["assistant", "y"])}\n`,
+    expect: {
+      reason: "roles-not-alternating",
+      path: "$[0].messages[1].role",
+      message: /tool result, but the turn before it calls no tool/,
     },
   },
   {

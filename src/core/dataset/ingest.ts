@@ -43,7 +43,8 @@ export function ingestRecord(c: Collector, record: unknown, place: RecordPlace, 
       c.format = outcome.format;
       c.formatWhere = place.where;
     }
-    c.addExample({ id: `${c.fileName}#${place.index + 1}`, turns: outcome.turns });
+    const id = `${c.fileName}#${place.index + 1}`;
+    c.addExample(outcome.tools ? { id, turns: outcome.turns, tools: outcome.tools } : { id, turns: outcome.turns });
     if (outcome.skipped.length > 0) noteSkippedParts(c, outcome.skipped, place);
     return;
   }

@@ -1,6 +1,8 @@
 // One record (a parsed JSON object, CSV row or Parquet row) → turns, for each record format the
 // hub's SFT datasets use. The first recognised record fixes the file's format; see readers.
-import type { Role, TextTemplates, Turn } from "../types";
+import type { ChatExample, Role, TextTemplates, ToolCall } from "../types";
+import { isPlainRecord, own, typeName } from "./recordValues";
+import { toolCallList, toolCallOf, toolsOf } from "./toolCalls";
 import { checkContent, checkConversation, splitText, type RecordProblem, type SourcedTurn } from "./turns";
 import type { RecordFormat } from "./types";
 
@@ -21,12 +23,6 @@ export const FORMAT_FIELDS: Record<RecordFormat, string> = {
   text: "text",
 };
 
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
-export function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export function detectFormat(record: Record<string, unknown>): RecordFormat | null {
   for (const [key, format] of FORMAT_KEYS) if (own(record, key) && record[key] !== undefined) return format;
   return null;
@@ -38,9 +34,6 @@ export function unknownFormatMessage(record: Record<string, unknown>): string {
 }
 
 type Converted = { turns: SourcedTurn[] } | RecordProblem;
-
-const typeName = (v: unknown) =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
 
 /** A string field; `required` false turns a missing field into "". */
 function stringField(record: Record<string, unknown>, key: string, required: boolean): string | RecordProblem {
@@ -60,31 +53,52 @@ export interface SkippedPart {
   type: string;
 }
 
+/** A message's content: its text, and the tool calls written as content parts (LLaMA-Factory). */
+interface Content {
+  text: string;
+  calls: ToolCall[];
+}
+
+/** A typed part's string: Hugging Face's `text`, LLaMA-Factory's `value`. */
+function partText(part: Record<string, unknown>, at: string): string | RecordProblem {
+  const key = own(part, "text") ? "text" : "value";
+  if (typeof part[key] === "string") return part[key];
+  return {
+    reason: part[key] === undefined ? "missing-field" : "wrong-type",
+    path: `${at}.${key}`,
+    message: `a ${String(part.type)} part's "text" (or "value") is ${typeName(part[key])}; expected a string`,
+  };
+}
+
 /**
- * Message content: a string, or the multimodal list of typed parts. Only text parts are kept; the
- * others are noted in `skipped` (the record is kept for its text), unless nothing textual is left.
+ * Message content: a string, or the list of typed parts. Text parts are kept; a reasoning part
+ * (LLaMA-Factory) becomes the `<think>` block that Qwen3-style templates split off again; a
+ * tool_call part becomes a call. Other parts (images, audio) are noted in `skipped` (the record is
+ * kept for its text), unless nothing is left. null content is empty (OpenAI's tool-calling turns).
  */
-function contentOf(v: unknown, path: string, skipped: SkippedPart[]): string | RecordProblem {
-  if (typeof v === "string") return v;
+function contentOf(v: unknown, path: string, skipped: SkippedPart[]): Content | RecordProblem {
+  if (typeof v === "string") return { text: v, calls: [] };
+  if (v === null) return { text: "", calls: [] };
   if (Array.isArray(v) && v.every((p) => isPlainRecord(p) && typeof p.type === "string")) {
     const texts: string[] = [];
+    const calls: ToolCall[] = [];
     const media: SkippedPart[] = [];
     for (let i = 0; i < v.length; i++) {
       const part = v[i] as Record<string, unknown>;
-      if (part.type !== "text") {
-        media.push({ path: `${path}[${i}]`, type: String(part.type) });
+      const at = `${path}[${i}]`;
+      if (part.type !== "text" && part.type !== "reasoning" && part.type !== "tool_call") {
+        media.push({ path: at, type: String(part.type) });
         continue;
       }
-      if (typeof part.text !== "string") {
-        return {
-          reason: "wrong-type",
-          path: `${path}[${i}].text`,
-          message: `a text part's "text" is ${typeName(part.text)}; expected a string`,
-        };
-      }
-      texts.push(part.text);
+      const text = partText(part, at);
+      if (typeof text !== "string") return text;
+      if (part.type === "tool_call") {
+        const call = toolCallOf(text, `${at}.value`);
+        if ("reason" in call) return call;
+        calls.push(call);
+      } else texts.push(part.type === "reasoning" ? `<think>\n${text}\n</think>\n\n` : text);
     }
-    if (texts.length === 0 && media.length > 0) {
+    if (texts.length === 0 && calls.length === 0 && media.length > 0) {
       const types = [...new Set(media.map((m) => JSON.stringify(m.type)))].join(", ");
       return {
         reason: "empty-field",
@@ -93,10 +107,20 @@ function contentOf(v: unknown, path: string, skipped: SkippedPart[]): string | R
       };
     }
     skipped.push(...media);
-    return texts.join("");
+    return { text: texts.join(""), calls };
   }
   if (v === undefined) return { reason: "missing-field", path, message: "missing content; expected a string" };
   return { reason: "wrong-type", path, message: `content is ${typeName(v)}; expected a string (or a list of {type: "text", text} parts)` };
+}
+
+/**
+ * A message's own say on training it: LLaMA-Factory's `loss_weight` (0 masks), axolotl's `train` /
+ * `training` (booleans) or `weight` (0 or 1). undefined where it says nothing.
+ */
+function trainFlag(item: Record<string, unknown>): boolean | undefined {
+  for (const key of ["train", "training"]) if (typeof item[key] === "boolean") return item[key];
+  for (const key of ["loss_weight", "weight"]) if (typeof item[key] === "number") return item[key] > 0;
+  return undefined;
 }
 
 /** Arrays may arrive JSON-encoded (a CSV cell holding `[{"role": …}]`). */
@@ -119,8 +143,18 @@ function arrayField(value: unknown, path: string): unknown[] | RecordProblem {
   return v;
 }
 
-const SHAREGPT_ROLES: Record<string, Role> = { human: "user", user: "user", gpt: "assistant", assistant: "assistant", system: "system" };
-const CHAT_ROLES: Record<string, Role> = { user: "user", assistant: "assistant", system: "system" };
+// ShareGPT's function_call turn is the assistant's (its value the call), observation the tool's result.
+const SHAREGPT_ROLES: Record<string, Role> = {
+  human: "user",
+  user: "user",
+  gpt: "assistant",
+  assistant: "assistant",
+  system: "system",
+  function_call: "assistant",
+  observation: "tool",
+  tool: "tool",
+};
+const CHAT_ROLES: Record<string, Role> = { user: "user", assistant: "assistant", system: "system", tool: "tool" };
 
 /** A list of turn objects; `roleKeys`/`contentKeys` are tried in order (ShareGPT uses from/value). */
 function turnList(
@@ -164,11 +198,44 @@ function turnList(
       };
     }
     const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
-    const content = contentOf(item[contentKey], `${at}.${contentKey}`, skipped);
-    if (typeof content !== "string") return content;
-    turns.push({ role, content, path: `${at}.${contentKey}` });
+    const turn =
+      raw === "function_call" ? shareGptCall(item[contentKey], `${at}.${contentKey}`) : messageTurn(item, role, at, contentKey, skipped);
+    if ("reason" in turn) return turn;
+    const train = trainFlag(item);
+    turns.push(train === undefined ? turn : { ...turn, train });
   }
   return { turns };
+}
+
+/** ShareGPT's function_call turn: an assistant turn whose only content is the call. */
+function shareGptCall(value: unknown, path: string): SourcedTurn | RecordProblem {
+  const call = toolCallOf(value, path);
+  return "reason" in call ? call : { role: "assistant", content: "", toolCalls: [call], path };
+}
+
+/** A message: its content, an assistant's tool_calls, a tool result's name and call id. */
+function messageTurn(
+  item: Record<string, unknown>,
+  role: Role,
+  at: string,
+  contentKey: string,
+  skipped: SkippedPart[],
+): SourcedTurn | RecordProblem {
+  const content = contentOf(item[contentKey], `${at}.${contentKey}`, skipped);
+  if ("reason" in content) return content;
+  const turn: SourcedTurn = { role, content: content.text, path: `${at}.${contentKey}` };
+  const calls = [...content.calls];
+  if (role === "assistant" && item.tool_calls !== undefined && item.tool_calls !== null) {
+    const listed = toolCallList(item.tool_calls, `${at}.tool_calls`);
+    if ("reason" in listed) return listed;
+    calls.push(...listed);
+  }
+  if (calls.length > 0) turn.toolCalls = calls;
+  if (role === "tool") {
+    if (typeof item.name === "string") turn.name = item.name;
+    if (typeof item.tool_call_id === "string") turn.toolCallId = item.tool_call_id;
+  }
+  return turn;
 }
 
 function alpaca(record: Record<string, unknown>): Converted {
@@ -228,7 +295,19 @@ function convert(format: RecordFormat, record: Record<string, unknown>, template
 }
 
 export type RecordOutcome =
-  { turns: Turn[]; format: RecordFormat; skipped: SkippedPart[] } | (RecordProblem & { format: RecordFormat | null });
+  | (Pick<ChatExample, "turns" | "tools"> & { format: RecordFormat; skipped: SkippedPart[] })
+  | (RecordProblem & { format: RecordFormat | null });
+
+/**
+ * A `system` column (LLaMA-Factory's ShareGPT and alpaca files, many hub sets) becomes the first
+ * turn, unless the conversation already starts with one.
+ */
+function withSystemColumn(record: Record<string, unknown>, format: RecordFormat, turns: SourcedTurn[]): SourcedTurn[] {
+  if (format === "alpaca" || format === "text") return turns; // alpaca reads it itself; text has its own
+  const system = record.system;
+  if (typeof system !== "string" || system.trim() === "" || turns[0]?.role === "system") return turns;
+  return [{ role: "system", content: system, path: ".system" }, ...turns];
+}
 
 /**
  * Converts one record. `fileFormat` is the format fixed by the file's first usable record (null
@@ -269,8 +348,15 @@ export function convertRecord(
   const skipped: SkippedPart[] = [];
   const converted = convert(format, record, templates, skipped);
   if (!("turns" in converted)) return { format, ...converted };
+  const turns = withSystemColumn(record, format, converted.turns);
   const rolePath = (t: SourcedTurn) => t.path.replace(/\.(value|content)$/, (_m, k: string) => (k === "value" ? ".from" : ".role"));
-  const problem = checkContent(converted.turns) ?? checkConversation(converted.turns, rolePath);
+  const problem = checkContent(turns) ?? checkConversation(turns, rolePath);
   if (problem) return { format, ...problem };
-  return { format, turns: converted.turns.map(({ role, content }) => ({ role, content })), skipped };
+  const out: RecordOutcome = { format, turns: turns.map(({ path: _path, ...turn }) => turn), skipped };
+  if (own(record, "tools") && record.tools !== null && record.tools !== undefined) {
+    const tools = toolsOf(record.tools, ".tools");
+    if ("reason" in tools) return { format, ...tools };
+    if (tools.length > 0) out.tools = tools;
+  }
+  return out;
 }

@@ -18,10 +18,13 @@ export interface SourcedTurn extends Turn {
 /**
  * An optional system turn first, then user/assistant alternating from a user turn, with at least
  * one assistant turn: what the masking strategies and chat templates expect (types.ts ChatExample).
- * A trailing user turn has nothing to learn from, so it is a problem too.
+ * An assistant turn that calls tools is answered by one or more tool turns (one per call, or fewer
+ * where a dataset merges them), then the assistant speaks again. A trailing user or tool turn has
+ * nothing to learn from, so it is a problem too.
  */
 export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTurn) => string): RecordProblem | null {
-  let expected: Role = "user";
+  // What may come next: after a user turn the assistant; after an assistant's calls, their results.
+  let expected: Role[] = ["user"];
   for (let i = 0; i < turns.length; i++) {
     const t = turns[i];
     if (t.role === "system") {
@@ -32,14 +35,18 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
         message: `a system turn may only come first (turn ${i + 1} is "system"); move it to the start or merge it`,
       };
     }
-    if (t.role !== expected) {
+    if (!expected.includes(t.role)) {
       return {
         reason: "roles-not-alternating",
         path: rolePath(t),
-        message: `roles must alternate user/assistant starting with user: turn ${i + 1} is "${t.role}", expected "${expected}"`,
+        message:
+          t.role === "tool"
+            ? `turn ${i + 1} is a tool result, but the turn before it calls no tool; expected an assistant turn with tool_calls (or a ShareGPT function_call) before it`
+            : `roles must alternate user/assistant starting with user (with tool results after an assistant's tool calls): turn ${i + 1} is "${t.role}", expected ${expected.map((r) => `"${r}"`).join(" or ")}`,
       };
     }
-    expected = expected === "user" ? "assistant" : "user";
+    const calls = t.role === "assistant" && (t.toolCalls?.length ?? 0) > 0;
+    expected = t.role === "user" ? ["assistant"] : calls ? ["tool"] : t.role === "tool" ? ["tool", "assistant"] : ["user"];
   }
   const answers = turns.filter((t) => t.role === "assistant").length;
   if (answers === 0) {
@@ -54,7 +61,7 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
     return {
       reason: "roles-not-alternating",
       path: rolePath(last),
-      message: `the conversation ends with a user turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn`,
+      message: `the conversation ends with a ${last.role} turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn`,
     };
   }
   return null;
@@ -63,7 +70,8 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
 /** Empty or whitespace-only content is a problem: it trains nothing and usually means a broken export. */
 export function checkContent(turns: SourcedTurn[]): RecordProblem | null {
   for (const t of turns) {
-    if (t.content.trim() === "")
+    // An assistant turn that only calls tools has no text of its own (OpenAI sends content null).
+    if (t.content.trim() === "" && !(t.toolCalls && t.toolCalls.length > 0))
       return { reason: "empty-field", path: t.path, message: `the ${t.role} turn's content is empty; expected text` };
   }
   return null;

@@ -4,6 +4,7 @@
 // structured-clonable) or an error. Both directions have a zod schema, checked on arrival at each
 // end. The worker entry is a few lines that hand messages to handleDatasetMessage; tested in Node.
 import { z } from "zod";
+import { ChatExampleSchema } from "../chat/exampleSchema";
 import { answerSchema, envelopeSchema, errorMessage, parseMessage, requestId, type Envelope, type Parsed } from "../workerEnvelope";
 import { readDataset } from "./read";
 import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, RecordNote, SkipReason } from "./types";
@@ -71,12 +72,7 @@ const datasetResultSchema = z.strictObject({
   fileName: z.string(),
   container: z.enum(CONTAINERS).nullable(),
   format: z.enum(FORMATS).nullable(),
-  examples: z.array(
-    z.strictObject({
-      id: z.string(),
-      turns: z.array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() })),
-    }),
-  ),
+  examples: z.array(ChatExampleSchema),
   examplesTotal: count,
   turns: count,
   records: count,

@@ -1,22 +1,24 @@
 // Assistant-only masking from the tokenizer's chat template: train the tokens whose characters lie in
 // an assistant span (generation blocks, or prefix rendering), mask the rest.
-import { assistantSpans } from "../chat/chatTemplate";
+import { assistantSpans, type Tools } from "../chat/chatTemplate";
 import { tokenOffsets } from "../tokenizer/charOffsets";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type Turn } from "../types";
 
 export interface ChatTemplateMaskResult {
   text: string;
+  /** Each assistant turn's [start, end) characters in `text`, in order. */
+  spans: Array<[number, number]>;
   inputIds: number[];
   labels: number[];
   prefixMismatch: boolean;
 }
 
-export function chatTemplateMask(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): ChatTemplateMaskResult {
-  const { text, spans, prefixMismatch } = assistantSpans(tokenizer, turns);
+export function chatTemplateMask(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools?: Tools): ChatTemplateMaskResult {
+  const { text, spans, prefixMismatch } = assistantSpans(tokenizer, turns, tools);
   const inputIds = tokenizer.encode(text, false);
   const { starts } = tokenOffsets(tokenizer, inputIds);
   const inSpan = (pos: number) => spans.some(([s, e]) => pos >= s && pos < e);
   const labels = inputIds.map((id, k) => (inSpan(starts[k]) ? id : IGNORE_INDEX));
-  return { text, inputIds, labels, prefixMismatch };
+  return { text, spans, inputIds, labels, prefixMismatch };
 }

@@ -1,13 +1,14 @@
 // One example through formatting, tokenization and the chosen strategy's labels.
-import { renderChat } from "../chat/chatTemplate";
-import { formatText } from "../chat/textFormat";
-import { IGNORE_INDEX, type ChatExample, type MaskedExample, type MaskWarning } from "../types";
+import { renderChat, templateHasToolSection } from "../chat/chatTemplate";
+import { formatText, turnBody } from "../chat/textFormat";
+import { IGNORE_INDEX, type ChatExample, type MaskedExample, type MaskWarning, type Turn } from "../types";
 import { chatTemplateMask } from "./chatTemplateMask";
 import { completionOnlyLabels } from "./completionOnly";
 import { fullLabels } from "./full";
 import { insertMarkers, markersMask } from "./markers";
 import type { PreparedMasking } from "./prepare";
 import { diagnoseTemplate, explainMismatch } from "./templateDiagnosis";
+import { applyTurnFlags } from "./turnFlags";
 
 export interface MaskedExampleWithText extends MaskedExample {
   /** The text that was tokenized (after formatting and markers). */
@@ -104,14 +105,16 @@ function maskByChatTemplate(example: ChatExample, prepared: PreparedMasking, exa
     const inputIds = tokenizer.encode(text, true);
     return { text, inputIds, labels: inputIds.map(() => IGNORE_INDEX), tokens: tokenStrings(prepared, inputIds), warnings: [] };
   }
-  const r = chatTemplateMask(tokenizer, example.turns);
-  const warnings: MaskWarning[] = [];
+  const r = chatTemplateMask(tokenizer, example.turns, example.tools);
+  const warnings: MaskWarning[] = toolWarnings(example, prepared, exampleNumber);
   if (r.prefixMismatch) {
     warnings.push({
       code: "chat-template-prefix-mismatch",
       message: `Example ${exampleNumber}: the chat template renders a conversation prefix differently from the whole conversation, so the assistant spans are approximate.`,
     });
   }
+  const flags = { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer, bodyOf: (t: Turn) => t.content };
+  warnings.push(...applyTurnFlags({ ...flags, assistantSpans: r.spans }, exampleNumber));
   return withNothingTrainedWarning(
     { text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings },
     prepared,
@@ -119,12 +122,34 @@ function maskByChatTemplate(example: ChatExample, prepared: PreparedMasking, exa
   );
 }
 
+/** Tool use rendered by a chat template that has no place for it: say so, and what to do. */
+function toolWarnings(example: ChatExample, prepared: PreparedMasking, exampleNumber: number): MaskWarning[] {
+  const usesTools = (example.tools?.length ?? 0) > 0 || example.turns.some((t) => t.role === "tool" || (t.toolCalls?.length ?? 0) > 0);
+  if (!usesTools || templateHasToolSection(prepared.tokenizer)) return [];
+  return [
+    {
+      code: "chat-template-no-tools",
+      message: `Example ${exampleNumber}: ${prepared.tokenizer.name}'s chat template has no tools section, so it renders this conversation's tool calls and results as plain turns or leaves them out. Pick a model whose template supports tools (Qwen2.5, Qwen3, SmolLM3, Llama 3.1), or format with the text templates, which write calls as <tool_call> blocks.`,
+    },
+  ];
+}
+
 /** `exampleNumber` is 1-based, as the user counts, and only used in messages. */
 export function maskExample(example: ChatExample, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
   if (prepared.strategy === "chat-template") return maskByChatTemplate(example, prepared, exampleNumber);
   if (prepared.formatting.kind === "chat-template") {
     // Chat-template text under a text strategy: markers are a text-template notion, so none are inserted.
-    return maskText(renderChat(prepared.tokenizer, example.turns, false), { ...prepared, insert: null }, exampleNumber);
+    const r = maskText(renderChat(prepared.tokenizer, example.turns, false, example.tools), { ...prepared, insert: null }, exampleNumber);
+    const flags = {
+      turns: example.turns,
+      inputIds: r.inputIds,
+      labels: r.labels,
+      tokenizer: prepared.tokenizer,
+      bodyOf: (t: Turn) => t.content,
+    };
+    return { ...r, warnings: [...toolWarnings(example, prepared, exampleNumber), ...r.warnings, ...applyTurnFlags(flags, exampleNumber)] };
   }
-  return maskText(formatText(example, prepared.templates), prepared, exampleNumber);
+  const r = maskText(formatText(example, prepared.templates), prepared, exampleNumber);
+  const flags = { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer: prepared.tokenizer, bodyOf: turnBody };
+  return { ...r, warnings: [...r.warnings, ...applyTurnFlags(flags, exampleNumber)] };
 }

@@ -82,7 +82,7 @@ describe("share link", () => {
     ],
     [
       "bad role",
-      hashOf({ ...DEFAULT_STATE, examples: [{ id: "a", turns: [{ role: "tool", content: "x" }] }] }),
+      hashOf({ ...DEFAULT_STATE, examples: [{ id: "a", turns: [{ role: "function", content: "x" }] }] }),
       /\$\.examples\[0\]\.turns\[0\]\.role/,
     ],
     [

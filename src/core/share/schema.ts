@@ -2,6 +2,7 @@
 // unknown field is an error, not silently dropped), model ids checked against the hub's pattern.
 // The long arrays stop at their first bad entry, so a hostile link is refused in milliseconds.
 import { z } from "zod";
+import { ChatExampleSchema } from "../chat/exampleSchema";
 import { clip, quoteClipped } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
 import type { PlaygroundSnapshot } from "../playgroundState";
@@ -14,12 +15,6 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** More turns or template ids than the longest sequence has tokens can never be trained or matched. */
 const MAX_SEQUENCE = TRAINING_FIELDS.maxSeqLength.max;
 export const MAX_EXAMPLES = 1_000_000;
-
-const TurnSchema = z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
-const ExampleSchema = z.strictObject({
-  id: z.string().min(1).max(500),
-  turns: firstIssueArray(TurnSchema, MAX_SEQUENCE, `at most ${MAX_SEQUENCE} turns (max_seq_length's limit)`),
-});
 
 const TemplateSpecSchema = z.union([
   z.strictObject({ text: z.string() }),
@@ -55,7 +50,7 @@ const ModelSchema = z.discriminatedUnion("kind", [
 ]);
 
 export const PlaygroundStateSchema = z.strictObject({
-  examples: firstIssueArray(ExampleSchema, MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`),
+  examples: firstIssueArray(ChatExampleSchema, MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`),
   holdout: z.strictObject({ prompt: z.string(), expected: z.string() }),
   formatting: FormattingSchema,
   masking: MaskingSchema,

@@ -1,9 +1,9 @@
-// Editing one conversation: each turn's role and text; add/remove turns; reorder or remove the example.
+// Editing one conversation: each turn's role and text, an assistant's tool calls, the tools offered;
+// add/remove turns; reorder or remove the example.
 import { memo } from "react";
-import type { ChatExample, Role } from "../../core/types";
+import { ROLES, type ChatExample, type Role } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-
-const ROLES: readonly Role[] = ["system", "user", "assistant"];
+import { NEW_TOOL, NEW_TOOL_CALL, ToolCallsField, ToolsField } from "./ToolFields";
 
 interface Props {
   example: ChatExample;
@@ -17,9 +17,18 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
   const removeTurn = usePlayground((s) => s.removeTurn);
   const removeExample = usePlayground((s) => s.removeExample);
   const moveExample = usePlayground((s) => s.moveExample);
+  const setTools = usePlayground((s) => s.setTools);
 
   return (
     <div className="example-editor" data-testid={`example-editor-${index}`}>
+      {example.tools ? (
+        <ToolsField
+          label={`Tools offered (${example.tools.length}), as JSON schemas`}
+          testId={`tools-${index}`}
+          tools={example.tools}
+          onCommit={(tools) => setTools(index, tools)}
+        />
+      ) : null}
       {example.turns.map((turn, t) => (
         <div className={`turn role-${turn.role}`} key={t} data-testid={`turn-${index}-${t}`}>
           <div className="turn-head">
@@ -53,6 +62,24 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
             spellCheck={false}
             onChange={(e) => setTurn(index, t, { content: e.target.value })}
           />
+          {turn.role === "assistant" && turn.toolCalls ? (
+            <ToolCallsField
+              label="Tool calls"
+              testId={`tool-calls-${index}-${t}`}
+              calls={turn.toolCalls}
+              onCommit={(toolCalls) => setTurn(index, t, { toolCalls: toolCalls.length > 0 ? toolCalls : undefined })}
+            />
+          ) : null}
+          {turn.role === "assistant" && !turn.toolCalls ? (
+            <button
+              type="button"
+              className="link-button small"
+              data-testid={`add-tool-call-${index}-${t}`}
+              onClick={() => setTurn(index, t, { toolCalls: [NEW_TOOL_CALL] })}
+            >
+              + tool call
+            </button>
+          ) : null}
         </div>
       ))}
       {example.turns.length === 0 ? <p className="hint">No turns: add one, or remove this example.</p> : null}
@@ -60,6 +87,16 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
         <button type="button" className="secondary small" data-testid={`add-turn-${index}`} onClick={() => addTurn(index)}>
           + turn
         </button>
+        {example.tools ? null : (
+          <button
+            type="button"
+            className="link-button small"
+            data-testid={`add-tools-${index}`}
+            onClick={() => setTools(index, [NEW_TOOL])}
+          >
+            + tools
+          </button>
+        )}
         <span className="spacer" />
         <button
           type="button"
