@@ -18,10 +18,12 @@ function ok(r: ReturnType<typeof cli>): string {
 }
 
 const questions = [...DEFAULT_EXAMPLES.map((e) => e.turns[0].content), DEFAULT_HOLDOUT.prompt];
+/** Every question's answer, from one generate call (one --prompt each, one line each). */
 const answers = (model: string, adapter?: string) =>
-  questions.map(
-    (q) => JSON.parse(ok(cli("generate", "--model", model, ...(adapter ? ["--adapter", adapter] : []), "--prompt", q, "--json"))).text,
-  );
+  ok(cli("generate", "--model", model, ...(adapter ? ["--adapter", adapter] : []), ...questions.flatMap((q) => ["--prompt", q]), "--json"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line).text as string);
 
 describe("merge and gguf on the default run", () => {
   it("answer as the adapter does, with no adapter", { timeout: 600_000 }, () => {

@@ -14,13 +14,14 @@ Greedy decoding with a KV cache; stops after the config's EOS token unless --no-
 a model folder, "default" (the bundled model) or a GGUF file (dequantised into the engine).
 --prompt (a model with its tokenizer: "default", a folder with tokenizer.json, a GGUF made here)
 formats TEXT as a user turn the way the page formats the holdout prompt and prints
-{"text": decoded new tokens, "new_tokens": [...]}; it stops at EOS or the end marker.`;
+{"text": decoded new tokens, "new_tokens": [...]}; it stops at EOS or the end marker. --prompt may be
+given several times: one answer (line) each, the model loaded once.`;
 
 const Flags = z
   .object({
     model: modelFlag,
     "input-ids": idList("--input-ids").optional(),
-    prompt: z.string().optional(),
+    prompt: z.array(z.string()).optional(),
     "max-new-tokens": z.string().regex(/^\d+$/, "--max-new-tokens expects a whole number").transform(Number).optional(),
     adapter: z.string().optional(),
     "no-eos-stop": z.boolean().default(false),
@@ -34,7 +35,7 @@ export const run = engineCommand(
   HELP,
   {
     "input-ids": { type: "string" },
-    prompt: { type: "string" },
+    prompt: { type: "string", multiple: true },
     "max-new-tokens": { type: "string" },
     adapter: { type: "string" },
     "no-eos-stop": { type: "boolean" },
@@ -48,17 +49,19 @@ export const run = engineCommand(
         throw new CliError(
           `--prompt needs --model default, or a model folder or GGUF that carries its tokenizer (${f.model} has none); use --input-ids`,
         );
-      const { inputIds, stopIds } = defaultPrompt(tokenizer, f.prompt);
       const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
       const maxNewTokens = f["max-new-tokens"] ?? DEFAULT_STATE.training.maxNewTokens;
-      const tokens = await engine.generateGreedy(model, inputIds, {
-        maxNewTokens,
-        eosTokenIds: stopIds,
-        stopAtEos: !f["no-eos-stop"],
-        lora,
-      });
-      const text = tokenizer.decode(tokens);
-      process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens })}\n` : `${text}\n`);
+      for (const prompt of f.prompt) {
+        const { inputIds, stopIds } = defaultPrompt(tokenizer, prompt);
+        const tokens = await engine.generateGreedy(model, inputIds, {
+          maxNewTokens,
+          eosTokenIds: stopIds,
+          stopAtEos: !f["no-eos-stop"],
+          lora,
+        });
+        const text = tokenizer.decode(tokens);
+        process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens })}\n` : `${text}\n`);
+      }
       return 0;
     }
     const ids = f["input-ids"] as number[];
