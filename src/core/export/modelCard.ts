@@ -65,7 +65,7 @@ export function modelCard(input: ModelCardInput): string {
   lines.push(
     "## How it was checked",
     "",
-    "The playground's engine gives this folder's logits within 1e-5 of the base model with the adapter applied (float32), and the same greedy answers. Stored in 16 bits, the weights are rounded once after merging.",
+    "The playground's tests check its merge this way: the merged weights, loaded by its engine, give the base model's logits with the adapter applied within 1e-5 (float32), and the same greedy answers. This folder itself was not run after writing. Stored in 16 bits, the weights are rounded once, after merging.",
     "",
   );
   return lines.join("\n");
