@@ -99,6 +99,19 @@ describe("cli share", () => {
     expect(r.stdout).toContain(`training: ${DEFAULT_STATE.training.epochs} epochs`);
   });
 
+  it("reads a link made before packing existed as packing none, and names packing when it is on", () => {
+    const { packing: _, ...before } = DEFAULT_STATE.training;
+    const old = cli(["decode", rawHash({ ...DEFAULT_STATE, training: before }), "--json"]);
+    expect(old.status).toBe(0);
+    expect(JSON.parse(old.stdout).training.packing).toBe("none");
+    const packed = cli(["decode", encodeShareHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, packing: "bfd" } })]);
+    expect(packed.stdout).toContain(`max length ${DEFAULT_STATE.training.maxSeqLength} (packed: bfd)`);
+    expectRefused(
+      cli(["decode", rawHash({ ...DEFAULT_STATE, training: { ...DEFAULT_STATE.training, packing: "ffd" } })]),
+      /\$\.training\.packing: expected none, bfd or wrapped/,
+    );
+  });
+
   it.each([
     [
       "maxNewTokens 0",

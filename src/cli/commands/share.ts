@@ -69,7 +69,7 @@ export function summarize(state: PlaygroundSnapshot): string[] {
     `model: ${model.kind === "bundled" ? "the bundled default model" : `${model.id} @ ${model.revision}`}`,
     `formatting: ${f.kind === "chat-template" ? "the tokenizer's chat template" : `text, ${quote(f.templates.instruction)} / ${quote(f.templates.response)}`}`,
     `masking: ${m.strategy}${maskingDetail.length ? ` (${maskingDetail.join("; ")})` : ""}`,
-    `training: ${t.maxSteps > 0 ? plural(t.maxSteps, "step") : plural(t.epochs, "epoch")}, learning rate ${t.learningRate}, batch ${t.batchSize}, max length ${t.maxSeqLength}, warmup ${t.warmupSteps}, seed ${t.seed}, ${t.maxNewTokens} new tokens per answer, ${t.generateEvery > 0 ? `answers every ${plural(t.generateEvery, "step")}` : "answers at the end"}`,
+    `training: ${t.maxSteps > 0 ? plural(t.maxSteps, "step") : plural(t.epochs, "epoch")}, learning rate ${t.learningRate}, batch ${t.batchSize}, max length ${t.maxSeqLength}${t.packing === "none" ? "" : ` (packed: ${t.packing})`}, warmup ${t.warmupSteps}, seed ${t.seed}, ${t.maxNewTokens} new tokens per answer, ${t.generateEvery > 0 ? `answers every ${plural(t.generateEvery, "step")}` : "answers at the end"}`,
     `lora: r ${lora.r}, alpha ${lora.loraAlpha}${lora.useRslora ? " (rsLoRA)" : ""}, dropout ${lora.loraDropout}, targets ${lora.targetModules.length ? lora.targetModules.join(",") : "the architecture's default"}${lora.trainNewTokenRows ? ", trains new token rows" : ""}`,
   ];
 }
