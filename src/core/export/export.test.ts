@@ -266,6 +266,11 @@ describe("packing in the export", () => {
     expect(textOf(exportFor("full").files, "trl_sft.py")).toMatch(/packing=sft\["packing"\]/);
   });
 
+  it("says in the README which script packs as the playground did", () => {
+    expect(textOf(exportFor("full", { ...SETTINGS, packing: "bfd" }).files, "README.md")).toMatch(/Packing \(bfd\)\*\*: trl_sft\.py packs/);
+    expect(textOf(exportFor("full").files, "README.md")).not.toMatch(/Packing \(/);
+  });
+
   it("turns axolotl's sample_packing on for bfd only, and says why wrapped has no axolotl form", () => {
     expect(yaml({ ...SETTINGS, packing: "bfd" })).toMatch(/^sample_packing: true$/m);
     expect(yaml({ ...SETTINGS, packing: "none" })).toMatch(/^sample_packing: false$/m);

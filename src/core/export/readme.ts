@@ -47,6 +47,11 @@ function notExact(input: ExportInput): string[] {
       "- **Added tokens**: their new embedding rows are set to the mean of the old rows, as the playground does",
       "  (axolotl draws them at random instead).",
     );
+  if (input.settings.packing !== "none")
+    lines.push(
+      `- **Packing (${input.settings.packing})**: trl_sft.py packs as the playground did (SFTConfig packing=True, packing_strategy=`,
+      `  "${input.settings.packing}"${input.settings.packing === "bfd" ? ", padding-free: use a FlashAttention implementation" : ""}); train.py trains one example per row, so its steps differ.`,
+    );
   if (input.truncated.length)
     lines.push(
       `- Examples ${input.truncated.join(", ")} were cut to max_seq_length ${input.settings.maxSeqLength}, as the playground trained them.`,
