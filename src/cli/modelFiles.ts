@@ -88,10 +88,19 @@ export async function loadAnyModel(engine: Engine, flag: string): Promise<{ mode
   return { model, tokenizer: hasTokenizer ? loadTokenizerDir(flag) : null };
 }
 
+/** len(tokenizer): one past the largest id in tokenizer.json's vocabulary and added tokens. */
+function tokenizerSize(json: string): number {
+  const t = JSON.parse(json) as { model?: { vocab?: Record<string, number> }; added_tokens?: Array<{ id: number }> };
+  const ids = [...Object.values(t.model?.vocab ?? {}), ...(t.added_tokens ?? []).map((a) => a.id)];
+  return ids.reduce((m, id) => Math.max(m, id + 1), 0);
+}
+
 /** What both export commands start from: the base folder, the merge planned (adapter optional), the tokenizer files. */
 export async function exportSources(engine: Engine, f: { model: string; adapter?: string }) {
   const dir = modelFolder(f.model);
   const adapter = f.adapter ? adapterCheckpoint(f.adapter) : null;
-  const plan = await engine.planMerge(await baseCheckpoint(engine, dir), adapter);
-  return { dir, adapter, plan, tokenizer: tokenizerFiles(dir, f.adapter) };
+  const tokenizer = tokenizerFiles(dir, f.adapter);
+  // A tokenizer with added tokens (an adapter folder saved with its tokenizer) needs their rows, as resize_token_embeddings.
+  const plan = await engine.planMerge(await baseCheckpoint(engine, dir), adapter, tokenizerSize(tokenizer["tokenizer.json"]));
+  return { dir, adapter, plan, tokenizer };
 }

@@ -6,6 +6,7 @@
 import { Zip, ZipPassThrough } from "fflate";
 import { chatFormat, ollamaModelfile } from "../core/export/gguf/promptFormat";
 import type { GgufOutType } from "../core/export/gguf/quantise";
+import { embeddingRows } from "../core/export/config";
 import { modelCard } from "../core/export/modelCard";
 import type { FromModelExportWorker, ModelExportFormat, ModelExportJob, ToModelExportWorker } from "../core/export/modelExportProtocol";
 import { environment, type FileSink } from "./environment";
@@ -68,6 +69,7 @@ async function exportJob(runId: string, format: ModelExportFormat, ggufType: Ggu
     ggufType,
     base: { config: spec.config, weights: spec.weights },
     adapter: { configJson: adapter.configJson, safetensors: adapter.safetensors },
+    vocabSize: embeddingRows(input),
     tokenizerJson,
     tokenizerConfig,
     modelCard: modelCard({

@@ -14,6 +14,8 @@ export interface ModelExportJob {
   /** The base checkpoint as the worker that trained it was given it: config.json and the weights' Blobs. */
   base: { config: unknown; weights: Array<{ name: string; blob: Blob }> };
   adapter: { configJson: string; safetensors: ArrayBuffer };
+  /** Embedding rows the run trained with (the base's, grown for the tokens it added). */
+  vocabSize: number;
   tokenizerJson: Record<string, unknown>;
   tokenizerConfig: Record<string, unknown>;
   /** README.md of the merged folder. */

@@ -17,12 +17,17 @@ export interface Case {
   rslora?: boolean;
   /** Tokens the run added (their rows trained). */
   added?: number;
+  /** Tokens the run added without training their rows (the embedding grown with mean rows all the same). */
+  grown?: number;
 }
 
-export async function caseFiles(c: Case): Promise<{ base: BaseCheckpoint; adapter: AdapterCheckpoint; logits: Float32Array }> {
+export async function caseFiles(
+  c: Case,
+): Promise<{ base: BaseCheckpoint; adapter: AdapterCheckpoint; logits: Float32Array; vocabSize: number }> {
   const { model, configJson, bytes } = await randomModel(c.spec);
   const vocab = c.spec.vocab ?? 64;
-  if (c.added) resizeTokenEmbeddings(model, vocab + c.added);
+  const vocabSize = vocab + (c.added ?? 0) + (c.grown ?? 0);
+  resizeTokenEmbeddings(model, vocabSize);
   const lora = createLora(
     model,
     { r: 4, lora_alpha: 8, target_modules: "all-linear", use_rslora: c.rslora ?? false, trainNewTokenRows: c.added ? vocab : null },
@@ -50,7 +55,7 @@ export async function caseFiles(c: Case): Promise<{ base: BaseCheckpoint; adapte
   disposeModel(model);
   // The reference: the base loaded afresh, grown, with the adapter imported, as `generate --adapter` does.
   const ref = await loadModelFromFiles(configJson, [{ name: "base", source: bytes }]);
-  resizeTokenEmbeddings(ref, adapterVocabSize(files["adapter_config.json"]));
+  resizeTokenEmbeddings(ref, Math.max(vocabSize, adapterVocabSize(files["adapter_config.json"])));
   const imported = await importAdapter(ref, files["adapter_config.json"], files["adapter_model.safetensors"]);
   const logits = tf.tidy(() => forward(ref, IDS, { lora: imported }).dataSync() as Float32Array);
   disposeLora(imported);
@@ -59,6 +64,7 @@ export async function caseFiles(c: Case): Promise<{ base: BaseCheckpoint; adapte
     base: { config: configJson, shards: [{ name: "base.safetensors", source: bytes }] },
     adapter: { config: files["adapter_config.json"], weights: files["adapter_model.safetensors"] },
     logits,
+    vocabSize,
   };
 }
 

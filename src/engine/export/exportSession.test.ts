@@ -24,6 +24,7 @@ async function job(format: ModelExportJob["format"]) {
     ggufType: "q8_0",
     base: { config: base.config, weights: [{ name: "model.safetensors", blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }] },
     adapter: { configJson: String(adapter.config), safetensors: (adapter.weights as Uint8Array).slice().buffer },
+    vocabSize: 0,
     tokenizerJson: read("tokenizer.json"),
     tokenizerConfig: read("tokenizer_config.json"),
     modelCard: "# card\n",

@@ -24,6 +24,7 @@ export async function startExport(job: ModelExportJob): Promise<ExportSession> {
   const base = await planMerge(
     { config: job.base.config as object, shards: job.base.weights.map((w) => ({ name: w.name, source: w.blob })) },
     { config: job.adapter.configJson, weights: new Uint8Array(job.adapter.safetensors) },
+    job.vocabSize,
   );
   const { plan, progress } = counted(base, base.tensors.length);
   const tokenizerFiles = {

@@ -103,7 +103,11 @@ function growRows(data: Float32Array, V: number, H: number, newV: number): Float
 }
 
 /** Reads the base's headers and the adapter (small), and plans the merged checkpoint; `adapter` null plans the base as it is. */
-export async function planMerge(base: BaseCheckpoint, adapter: AdapterCheckpoint | null): Promise<MergePlan> {
+/**
+ * `vocabSize`: the rows the model trained with, when the run added tokens without training their rows
+ * (the worker grew the embedding to the tokenizer's size all the same, with mean rows); never shrinks.
+ */
+export async function planMerge(base: BaseCheckpoint, adapter: AdapterCheckpoint | null, vocabSize = 0): Promise<MergePlan> {
   const baseConfig = parseModelConfig(base.config);
   const shapes = architectureFor(baseConfig).tensorShapes(baseConfig);
   const located = new Map<string, Located>();
@@ -121,7 +125,7 @@ export async function planMerge(base: BaseCheckpoint, adapter: AdapterCheckpoint
 
   const adapterConfig = adapter ? parsedAdapterConfig(adapter.config, "adapter_config.json") : null;
   const adapterTensors = adapter ? await readAllTensors(adapter.weights, "adapter_model.safetensors") : new Map<string, F32Tensor>();
-  const grownVocab = adapter ? Math.max(baseConfig.vocabSize, adapterVocabSize(adapter.config)) : baseConfig.vocabSize;
+  const grownVocab = Math.max(baseConfig.vocabSize, adapter ? adapterVocabSize(adapter.config) : 0, vocabSize);
   const config: ModelConfig = { ...baseConfig, vocabSize: grownVocab };
   const H = config.hiddenSize;
   const embedding = architectureFor(config).embeddingName;
