@@ -51,13 +51,40 @@ export interface Environment {
   /** null without a clipboard (an http:// address that is not localhost, an old browser). */
   clipboard: { writeText(text: string): Promise<void> } | null;
   location: PageLocation;
-  downloads: { save(fileName: string, data: string | ArrayBuffer | Blob, type: string): void };
+  downloads: {
+    save(fileName: string, data: string | ArrayBuffer | Blob, type: string): void;
+    /**
+     * A file the user picks to be written as it is made (File System Access' showSaveFilePicker), for
+     * outputs too large to hold; null where the browser has no picker (then: save). Rejects with an
+     * AbortError when the user closes the picker.
+     */
+    pickFile(fileName: string): Promise<FileSink | null>;
+  };
   /** null without the Cache API (an insecure origin): hub models are then downloaded every time. */
   hubCache: HubCacheStorage | null;
   /** Fires when the page is hidden or closed: the last chance to save, on mobile often the only one. */
   lifecycle: { onHidden(fn: () => void): () => void };
   /** The app's own files (public/, under the base URL), such as the bundled model's folder. */
   appFiles: AppFiles;
+}
+
+/** A file on disk being written. */
+export interface FileSink {
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  /** Stops writing and discards what was written. */
+  abort(): Promise<void>;
+}
+
+type SavePicker = (options: { suggestedName: string }) => Promise<{
+  createWritable(): Promise<{ write(b: BufferSource): Promise<void>; close(): Promise<void>; abort(): Promise<void> }>;
+}>;
+
+async function pickFile(fileName: string): Promise<FileSink | null> {
+  const picker = typeof window === "undefined" ? undefined : (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
+  if (!picker) return null;
+  const writable = await (await picker({ suggestedName: fileName })).createWritable();
+  return { write: (b) => writable.write(b as Uint8Array<ArrayBuffer>), close: () => writable.close(), abort: () => writable.abort() };
 }
 
 export interface AppFiles {
@@ -179,7 +206,7 @@ export function browserEnvironment(): Environment {
     estimateStorage,
     clipboard: clipboard && { writeText: (text) => clipboard.writeText(text) },
     location: browserLocation(),
-    downloads: { save: saveDownload },
+    downloads: { save: saveDownload, pickFile },
     hubCache: typeof caches === "undefined" ? null : browserHubCache(caches),
     appFiles: {
       url: (path) => new URL(import.meta.env.BASE_URL + path, typeof location === "undefined" ? "http://localhost/" : location.href).href,
@@ -279,7 +306,7 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
       replaceHash: (next) => void (hash = next),
       onHashChange: (fn) => subscribe(hashListeners, fn),
     },
-    downloads: { saved, save: (fileName, data, type) => void saved.push({ fileName, type, data }) },
+    downloads: { saved, save: (fileName, data, type) => void saved.push({ fileName, type, data }), pickFile: async () => null },
     hubCache: null,
     appFiles: fakeAppFiles(options.origin ?? "https://playground.test", options.appFile ?? (() => null)),
     lifecycle: { onHidden: (fn) => subscribe(hiddenListeners, fn) },
