@@ -34,3 +34,18 @@ test("bfd packs every example whole into rows; wrapped cuts them; the setting su
   await page.getByTestId("set-packing").selectOption("none");
   await expect(page.getByTestId("packed-rows")).toHaveCount(0);
 });
+
+test("a run with bfd packing trains the packed rows: one epoch at batch 1 is one step per row", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId("set-packing").selectOption("bfd");
+  const rows = await page.getByTestId("packed-rows").getByTestId("packed-row").count();
+  expect(rows).toBeGreaterThan(0);
+  expect(rows).toBeLessThan(DEFAULT_STATE.examples.length);
+  await page.getByTestId("set-max-steps").fill("0");
+  await page.getByTestId("set-epochs").fill("1");
+  await page.getByTestId("set-batch-size").fill("1");
+  await page.getByTestId("train-start").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 180_000 });
+  await expect(page.getByTestId("metric-step")).toHaveText(`${rows} / ${rows}`);
+});
