@@ -5,6 +5,7 @@ import type { ExampleView } from "../../core/maskView";
 import { usePlayground } from "../../store/playgroundStore";
 import { useSideView, type ViewSide } from "../../store/useMaskView";
 import { CompareTokens, ExampleTokens, repeatedWarningCodes } from "../tokens/ExampleTokens";
+import { DatasetStats, exampleRowId } from "../data/DatasetStats";
 import { WarningBox } from "../tokens/WarningBox";
 import { ExampleEditor } from "./ExampleEditor";
 
@@ -80,11 +81,12 @@ export function ExampleList() {
           </span>
         ) : null}
       </p>
+      <DatasetStats views={view.examples} />
       {examples.map((example, i) => {
         const v = view.examples[i];
         const w = secondView?.examples[i];
         return (
-          <article className="example-row" key={example.id} aria-label={`Example ${i + 1}`}>
+          <article className="example-row" key={example.id} id={exampleRowId(i)} aria-label={`Example ${i + 1}`}>
             <h3 className="example-title">Example {i + 1}</h3>
             <ExampleEditor example={example} index={i} count={examples.length} />
             {v === undefined ? (
