@@ -34,6 +34,12 @@ describe("packedView", () => {
     expect(v.summary).toEqual({ rows: 2, sequences: 3, tokens: 14, efficiency: 14 / 16 });
   });
 
+  it("gives the first `shown` rows their chips and counts every row in the summary", () => {
+    const v = packedView({ examples }, { maxSeqLength: 4, packing: "wrapped" }, 1);
+    expect(v.rows).toHaveLength(1);
+    expect(v.summary.rows).toBe(4);
+  });
+
   it("under wrapped shows the pieces of examples cut at row ends, from where each piece starts, attention crossing", () => {
     // 5 + 3 + 6 = 14 tokens cut every 4: #0 0–3 | #0 4, #1 0–2 | #2 0–3 | #2 4–5.
     const v = packedView({ examples }, { maxSeqLength: 4, packing: "wrapped" });

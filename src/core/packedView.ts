@@ -2,7 +2,7 @@
 // with their chips, the labels as packed (bfd: a sequence's first token is never a target), so the page
 // can show where sequences meet and whether attention crosses there.
 import type { MaskView, TokenChip } from "./maskView";
-import { packExamples, packingSummary, type PackingStrategy, type PackingSummary } from "./packing";
+import { packingSummary, planPacking, type PackingStrategy, type PackingSummary } from "./packing";
 import { exampleCutLength } from "./trainingData";
 import { IGNORE_INDEX } from "./types";
 
@@ -27,30 +27,28 @@ export interface PackedView {
   rows: PackedRowView[];
 }
 
-export function packedView(view: Pick<MaskView, "examples">, settings: { maxSeqLength: number; packing: PackingStrategy }): PackedView {
+/** The packed rows of the view's examples; `shown` rows with their chips (the summary counts them all). */
+export function packedView(
+  view: Pick<MaskView, "examples">,
+  settings: { maxSeqLength: number; packing: PackingStrategy },
+  shown = Number.POSITIVE_INFINITY,
+): PackedView {
   const cut = exampleCutLength(settings);
-  const examples = view.examples.map((e) => ({ inputIds: e.inputIds.slice(0, cut), labels: e.labels.slice(0, cut) }));
-  const rows = packExamples(examples, settings.maxSeqLength, settings.packing);
-  // Wrapped rows take each example's tokens in order: where the next piece of an example starts.
-  const next = new Array<number>(examples.length).fill(0);
-  const rowViews = rows.map((row): PackedRowView => {
-    let at = 0;
-    const segments = row.sequences.map(({ example, length }): PackedSegment => {
-      const start = settings.packing === "wrapped" ? next[example] : 0;
-      next[example] = start + length;
-      const labels = row.labels.slice(at, at + length);
-      at += length;
-      const chips = view.examples[example].chips
-        .slice(start, start + length)
-        .map((c, i) => (labels[i] === c.label ? c : { ...c, label: labels[i], trained: labels[i] !== IGNORE_INDEX }));
+  const lengths = view.examples.map((e) => Math.min(e.inputIds.length, cut));
+  const plans = planPacking(lengths, settings.maxSeqLength, settings.packing);
+  const rows = plans.slice(0, shown).map((plan): PackedRowView => ({
+    length: plan.length,
+    segments: plan.sequences.map(({ example, start, length }): PackedSegment => {
+      const chips = view.examples[example].chips.slice(start, start + length);
+      // bfd: the first token of a sequence is no target (core/packing.ts, as TRL's padding-free collator).
+      if (settings.packing === "bfd" && chips[0].trained) chips[0] = { ...chips[0], label: IGNORE_INDEX, trained: false };
       return { example, chips, start };
-    });
-    return { length: row.inputIds.length, segments };
-  });
+    }),
+  }));
   return {
-    summary: packingSummary(rows, settings.maxSeqLength),
+    summary: packingSummary(plans, settings.maxSeqLength),
     strategy: settings.packing,
     attentionCrosses: settings.packing === "wrapped",
-    rows: rowViews,
+    rows,
   };
 }

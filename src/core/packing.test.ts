@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bestFitDecreasing, packExamples, packingSummary, PACKING_MAP_BATCH } from "./packing";
+import { bestFitDecreasing, packExamples, packingSummary, PACKING_MAP_BATCH, planPacking } from "./packing";
+import { TRAINING_FIELDS } from "./settings/trainingSettings";
 import { IGNORE_INDEX, type TrainExample } from "./types";
 
 /** An example of `n` tokens whose ids say where they came from (example i, token t → 1000·i + t), all trained. */
@@ -78,7 +79,19 @@ describe("packExamples (bfd)", () => {
 
   it("summarises tokens, sequences and efficiency = tokens / (rows × max_seq_length)", () => {
     // 22 tokens in 3 rows of 8 positions.
-    expect(packingSummary(rows, 8)).toEqual({ rows: 3, sequences: 6, tokens: 22, efficiency: 22 / 24 });
+    const plans = planPacking(
+      examples.map((e) => e.inputIds.length),
+      8,
+      "bfd",
+    );
+    expect(packingSummary(plans, 8)).toEqual({ rows: 3, sequences: 6, tokens: 22, efficiency: 22 / 24 });
+  });
+
+  it("packs an example as long as max_seq_length allows (hundreds of thousands of tokens)", () => {
+    const long = example(0, 300_000);
+    const [row] = packExamples([long], TRAINING_FIELDS.maxSeqLength.max, "bfd");
+    expect(row.inputIds).toEqual(long.inputIds);
+    expect(row.positionIds.at(-1)).toBe(299_999);
   });
 
   it("packs each thousand examples on their own, as datasets' batched map hands them to TRL", () => {

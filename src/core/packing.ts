@@ -86,64 +86,93 @@ export function bestFitDecreasing(lengths: readonly number[], capacity: number):
   return bins.map((b) => b.ids);
 }
 
-function packBfd(examples: readonly TrainExample[], first: number, maxSeqLength: number): PackedRow[] {
+/** Where a row's tokens come from: `length` tokens of example `example` from its token `start` (0 under bfd). */
+export interface PlannedSequence {
+  example: number;
+  start: number;
+  length: number;
+}
+
+/** A packed row before its tokens are copied: its length and where they come from. */
+export interface RowPlan {
+  length: number;
+  sequences: PlannedSequence[];
+}
+
+function planBfd(lengths: readonly number[], first: number, maxSeqLength: number): RowPlan[] {
   // _pack_bfd drops empty sequences, then cuts each to seq_length (pc.list_slice(column, 0, seq_length)).
-  const kept = examples.flatMap((e, i) => (e.inputIds.length > 0 ? [{ e, index: first + i }] : []));
-  const lengths = kept.map(({ e }) => Math.min(e.inputIds.length, maxSeqLength));
-  return bestFitDecreasing(lengths, maxSeqLength).map((ids) => {
-    const row: PackedRow = { inputIds: [], labels: [], positionIds: [], sequences: [] };
-    for (const k of ids) {
-      const { e, index } = kept[k];
-      const n = lengths[k];
-      row.inputIds.push(...e.inputIds.slice(0, n));
-      // DataCollatorForLanguageModeling(padding_free=True) sets labels[position_ids == 0] = -100
-      // (trl/trainer/sft_trainer.py, torch_call): the token before a sequence belongs to another one,
-      // so the first token is never a target, as it is not in an unpacked row (the loss shifts it out).
-      row.labels.push(IGNORE_INDEX, ...e.labels.slice(1, n));
-      row.positionIds.push(...Array.from({ length: n }, (_, t) => t));
-      row.sequences.push({ example: index, length: n });
-    }
-    return row;
+  const kept = lengths.flatMap((n, i) => (n > 0 ? [{ example: first + i, start: 0, length: Math.min(n, maxSeqLength) }] : []));
+  return bestFitDecreasing(
+    kept.map((k) => k.length),
+    maxSeqLength,
+  ).map((ids) => {
+    const sequences = ids.map((k) => kept[k]);
+    return { length: sequences.reduce((n, q) => n + q.length, 0), sequences };
   });
 }
 
-function packWrapped(examples: readonly TrainExample[], first: number, maxSeqLength: number): PackedRow[] {
-  const rows: PackedRow[] = [];
-  let row: PackedRow | null = null;
-  examples.forEach((e, i) => {
-    let t = 0;
-    while (t < e.inputIds.length) {
-      if (!row || row.inputIds.length === maxSeqLength) {
-        row = { inputIds: [], labels: [], positionIds: [], sequences: [] };
+function planWrapped(lengths: readonly number[], first: number, maxSeqLength: number): RowPlan[] {
+  const rows: RowPlan[] = [];
+  let row: RowPlan | null = null;
+  lengths.forEach((total, i) => {
+    for (let start = 0; start < total;) {
+      if (!row || row.length === maxSeqLength) {
+        row = { length: 0, sequences: [] };
         rows.push(row);
       }
-      const n = Math.min(maxSeqLength - row.inputIds.length, e.inputIds.length - t);
-      // Labels as they are: a wrapped row is one sequence (attention_mask of ones), so its first token
-      // of a new example is a target of the previous example's last one, as in TRL.
-      row.inputIds.push(...e.inputIds.slice(t, t + n));
-      row.labels.push(...e.labels.slice(t, t + n));
-      row.sequences.push({ example: first + i, length: n });
-      t += n;
+      const length = Math.min(maxSeqLength - row.length, total - start);
+      row.sequences.push({ example: first + i, start, length });
+      row.length += length;
+      start += length;
     }
   });
-  for (const r of rows) r.positionIds = Array.from({ length: r.inputIds.length }, (_, t) => t);
   return rows;
 }
 
-/** Examples → packed rows of at most maxSeqLength tokens, a thousand examples at a time as TRL does. */
-export function packExamples(examples: readonly TrainExample[], maxSeqLength: number, strategy: PackingStrategy): PackedRow[] {
+/** Examples' token counts → the rows they pack into, a thousand examples at a time as TRL does. */
+export function planPacking(lengths: readonly number[], maxSeqLength: number, strategy: PackingStrategy): RowPlan[] {
   if (!Number.isInteger(maxSeqLength) || maxSeqLength < 1) throw new Error(`packing needs max_seq_length ≥ 1, not ${maxSeqLength}`);
+  const plan = strategy === "bfd" ? planBfd : planWrapped;
+  const rows: RowPlan[] = [];
+  for (let first = 0; first < lengths.length; first += PACKING_MAP_BATCH) {
+    rows.push(...plan(lengths.slice(first, first + PACKING_MAP_BATCH), first, maxSeqLength));
+  }
+  return rows;
+}
+
+/** A planned row's tokens, labels and position ids. */
+function packedRow(examples: readonly TrainExample[], plan: RowPlan, strategy: PackingStrategy): PackedRow {
+  const row: PackedRow = { inputIds: [], labels: [], positionIds: [], sequences: [] };
+  for (const { example, start, length } of plan.sequences) {
+    const e = examples[example];
+    for (let t = 0; t < length; t++) {
+      row.inputIds.push(e.inputIds[start + t]);
+      // bfd: DataCollatorForLanguageModeling(padding_free=True) sets labels[position_ids == 0] = -100
+      // (trl/trainer/sft_trainer.py, torch_call): the token before a sequence belongs to another one, so
+      // the first token is never a target, as it is not in an unpacked row (the loss shifts it out).
+      // wrapped: labels as they are; the row is one sequence (attention_mask of ones), so an example's
+      // first token is a target of the previous example's last one, as in TRL.
+      row.labels.push(strategy === "bfd" && t === 0 ? IGNORE_INDEX : e.labels[start + t]);
+      row.positionIds.push(strategy === "bfd" ? t : row.positionIds.length);
+    }
+    row.sequences.push({ example, length });
+  }
+  return row;
+}
+
+/** Examples → packed rows of at most maxSeqLength tokens (planPacking's rows, with their tokens). */
+export function packExamples(examples: readonly TrainExample[], maxSeqLength: number, strategy: PackingStrategy): PackedRow[] {
   examples.forEach((e, i) => {
     if (e.labels.length !== e.inputIds.length) {
       throw new Error(`example #${i + 1}: ${e.inputIds.length} input ids but ${e.labels.length} labels; they must be equally long`);
     }
   });
-  const pack = strategy === "bfd" ? packBfd : packWrapped;
-  const rows: PackedRow[] = [];
-  for (let first = 0; first < examples.length; first += PACKING_MAP_BATCH) {
-    rows.push(...pack(examples.slice(first, first + PACKING_MAP_BATCH), first, maxSeqLength));
-  }
-  return rows;
+  const plans = planPacking(
+    examples.map((e) => e.inputIds.length),
+    maxSeqLength,
+    strategy,
+  );
+  return plans.map((plan) => packedRow(examples, plan, strategy));
 }
 
 /**
@@ -165,8 +194,8 @@ export interface PackingSummary {
   efficiency: number;
 }
 
-export function packingSummary(rows: readonly PackedRow[], maxSeqLength: number): PackingSummary {
-  const tokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
+export function packingSummary(rows: readonly RowPlan[], maxSeqLength: number): PackingSummary {
+  const tokens = rows.reduce((n, r) => n + r.length, 0);
   const sequences = rows.reduce((n, r) => n + r.sequences.length, 0);
   return { rows: rows.length, sequences, tokens, efficiency: rows.length ? tokens / (rows.length * maxSeqLength) : 0 };
 }

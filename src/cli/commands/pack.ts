@@ -2,7 +2,7 @@
 // with the masking training uses (the page's defaults, as `train --model default`), as one JSON object
 // or a line per row.
 import { parseArgs } from "node:util";
-import { packExamples, packingSummary, type PackedRow } from "../../core/packing";
+import { packingSummary, planPacking, type RowPlan } from "../../core/packing";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { CliError } from "../cliError";
@@ -40,8 +40,8 @@ function parseFlags(argv: string[]) {
 }
 
 /** "row 1: 508 tokens: #12 (300), #4 (208)" */
-const rowLine = (r: PackedRow, i: number) =>
-  `row ${i + 1}: ${r.inputIds.length} tokens: ${r.sequences.map((s) => `#${s.example} (${s.length})`).join(", ")}`;
+const rowLine = (r: RowPlan, i: number) =>
+  `row ${i + 1}: ${r.length} tokens: ${r.sequences.map((s) => `#${s.example} (${s.length})`).join(", ")}`;
 
 export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv);
@@ -56,11 +56,15 @@ export async function run(argv: string[]): Promise<number> {
   if (strategy === "none") throw new CliError(`pack: --packing ${STRATEGIES.join("|")} is required`);
   const tokenizer = loadTokenizerDir(f.tokenizer);
   const { data } = await defaultTrainingData(f.data, tokenizer, settings);
-  const rows = packExamples(data.examples, settings.maxSeqLength, strategy);
+  const rows = planPacking(
+    data.examples.map((e) => e.inputIds.length),
+    settings.maxSeqLength,
+    strategy,
+  );
   const summary = packingSummary(rows, settings.maxSeqLength);
   if (f.json) {
     const out = {
-      rows: rows.map((r) => ({ length: r.inputIds.length, sequences: r.sequences })),
+      rows: rows.map((r) => ({ length: r.length, sequences: r.sequences.map(({ example, length }) => ({ example, length })) })),
       sequences: summary.sequences,
       tokens: summary.tokens,
       efficiency: summary.efficiency,

@@ -15,7 +15,7 @@ export function PackedRows() {
   const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
   const { result } = useMaskView();
   const view = useMemo(
-    () => (packing === "none" || !result?.ok ? null : packedView(result.view, { maxSeqLength, packing })),
+    () => (packing === "none" || !result?.ok ? null : packedView(result.view, { maxSeqLength, packing }, SHOWN_ROWS)),
     [packing, maxSeqLength, result],
   );
   if (!view) return null;
@@ -29,7 +29,7 @@ export function PackedRows() {
           ? "Attention crosses from one example into the next within a row (TRL's wrapped)."
           : "Each sequence attends only to itself, its positions start at 0, and its first token is not a target (TRL's padding-free bfd)."}
       </p>
-      {view.rows.slice(0, SHOWN_ROWS).map((row, i) => (
+      {view.rows.map((row, i) => (
         <div key={i} className="packed-row" data-testid="packed-row">
           <span className="row-label">
             row {i + 1} · {row.length} tokens
@@ -45,7 +45,7 @@ export function PackedRows() {
           ))}
         </div>
       ))}
-      {view.rows.length > SHOWN_ROWS ? <p className="hint">… and {view.rows.length - SHOWN_ROWS} more rows.</p> : null}
+      {view.summary.rows > view.rows.length ? <p className="hint">… and {view.summary.rows - view.rows.length} more rows.</p> : null}
     </section>
   );
 }
