@@ -15,7 +15,7 @@ import {
   type ToWorker,
   type WorkerResult,
 } from "../../core/protocol";
-import { packExamples } from "../../core/packing";
+import { planPacking } from "../../core/packing";
 import { errorMessage } from "../../core/workerEnvelope";
 import { exportAdapter } from "../adapter";
 import { createSeededModel, SEEDED_MODEL_NAME } from "../seededModel";
@@ -326,7 +326,11 @@ export class TrainingHandler {
     const lengths =
       packing === "none"
         ? msg.examples.map((e) => Math.min(maxSeqLength, e.inputIds.length))
-        : packExamples(msg.examples, maxSeqLength, packing).map((r) => r.inputIds.length);
+        : planPacking(
+            msg.examples.map((e) => e.inputIds.length),
+            maxSeqLength,
+            packing,
+          ).map((r) => r.length);
     const limits = this.env.memoryLimits?.() ?? { backend: this.backend ?? "unknown", totalBytes: null, tensorBytes: null };
     return trainingMemoryRefusal(model, lengths, batchSize, trainable, limits);
   }
