@@ -4,6 +4,7 @@
 import { useRef, useState, type DragEvent } from "react";
 import { clearTrainerLog, exportRun, importTrainerState } from "../../services/exportActions";
 import type { RunRecord } from "../../store/runRecord";
+import { ModelExport } from "./ModelExport";
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
 
@@ -60,6 +61,7 @@ export function RunExport({ run, onError }: { run: RunRecord; onError: (message:
           {busy ? "exporting…" : "export ⤓"}
         </button>
       ) : null}
+      {done && (run.storedAdapter || run.adapterInWorker) ? <ModelExport run={run} onError={onError} /> : null}
       <button
         type="button"
         className="small secondary"
