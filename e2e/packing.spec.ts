@@ -1,6 +1,7 @@
 // Packing in the page: choosing bfd shows the examples as packed rows, each example whole in one box
 // whose first token is not trained; wrapped shows pieces with attention crossing; the choice survives
 // a reload (the settings table's schema, through the autosave).
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { DEFAULT_STATE } from "../src/core/playgroundState";
 
@@ -22,6 +23,9 @@ test("bfd packs every example whole into rows; wrapped cuts them; the setting su
     await expect(first).toHaveAttribute("data-trained", "false");
   }
   expect(await rows.getByTestId("packed-row").count()).toBeLessThanOrEqual(DEFAULT_STATE.examples.length);
+  // The packed rows pass axe as the rest of the page does (no serious or critical faults).
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="packed-rows"]').analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
   await expect(page.getByTestId("autosave-status")).toContainText("Autosaved");
   await page.reload();
