@@ -1,6 +1,8 @@
 // From the mask view to what the training worker needs: masked examples (truncated to
 // max_seq_length), the prompts to answer while training (each example's last question, as the
-// notebook's predict_training_set, and the holdout, as its sample_generate), and the stop ids.
+// notebook's predict_training_set, for five examples spread over a bigger set; and the holdout, as
+// its sample_generate), and the stop ids.
+import { answeredPromptIndexes } from "./stepPlan";
 import { renderChat } from "./chat/chatTemplate";
 import { formatText } from "./chat/textFormat";
 import { insertMarkers } from "./masking/markers";
@@ -83,8 +85,8 @@ export function buildTrainingData(
     return { kind, question, expected, text, inputIds: tok.encode(text, prepared.strategy !== "chat-template") };
   };
   const prompts: PromptCase[] = [];
-  for (const example of examples) {
-    const q = lastQuestion(example);
+  for (const i of answeredPromptIndexes(examples.length)) {
+    const q = lastQuestion(examples[i]);
     if (q) prompts.push(prompt("train", q.turns, q.question, q.expected));
   }
   if (holdout.prompt.trim()) {

@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { StepMetrics } from "../core/protocol";
 import { packExamples, type PackedRow } from "../core/packing";
+import { optimizerSteps } from "../core/stepPlan";
 import { HF_TRAINING_DEFAULTS, type SftPackingArguments, type TrainingArguments } from "../core/settings/trainerDefaults";
 import type { TrainExample } from "../core/types";
 import { batchTokens, collate } from "./batch";
@@ -62,7 +63,7 @@ export class Trainer {
     this.data = this.args.packing ? packedRows(examples, this.args) : examples;
     const bs = this.args.per_device_train_batch_size;
     this.stepsPerEpoch = Math.ceil(this.data.length / bs);
-    this.total = this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
+    this.total = optimizerSteps(this.data.length, bs, this.args.num_train_epochs, this.args.max_steps);
     this.rng = new Rng(this.args.seed);
     this.optimizer = new AdamW(trainableVariables(lora), {
       lr: this.args.learning_rate,

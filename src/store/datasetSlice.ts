@@ -1,6 +1,7 @@
 // A dataset file read into a preview (services/datasetReading.ts reads it in the dataset worker), then
 // replacing the examples on the user's word, with an undo.
 import type { StateCreator } from "zustand";
+import { datasetEpochs } from "../core/stepPlan";
 import type { DatasetSlice, PlaygroundState } from "./state";
 
 /**
@@ -18,16 +19,34 @@ export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSl
     const d = get().dataset;
     if (d.phase !== "preview" || d.result.examples.length === 0) return;
     const examples = d.result.examples.slice(0, MAX_EDITOR_EXAMPLES);
-    set((s) => ({
-      examples,
-      datasetUndo: { fileName: d.result.fileName, count: examples.length, previous: s.examples },
-      dataset: { phase: "idle" },
-    }));
+    set((s) => {
+      // The notebook's epochs are for its five examples; a dataset gets a dataset-sized run, said in
+      // the undo bar with a way back (max_steps, when set, already bounds the run).
+      const sized = s.training.maxSteps > 0 ? null : datasetEpochs(examples.length);
+      const epochs = sized !== null && sized < s.training.epochs ? { from: s.training.epochs, to: sized } : null;
+      return {
+        examples,
+        training: epochs ? { ...s.training, epochs: epochs.to } : s.training,
+        datasetUndo: { fileName: d.result.fileName, count: examples.length, previous: s.examples, epochs },
+        dataset: { phase: "idle" },
+      };
+    });
   },
 
   undoDatasetReplace: () => {
     const undo = get().datasetUndo;
     if (!undo) return;
-    set({ examples: undo.previous, datasetUndo: null });
+    set((s) => ({
+      examples: undo.previous,
+      training: undo.epochs ? { ...s.training, epochs: undo.epochs.from } : s.training,
+      datasetUndo: null,
+    }));
+  },
+
+  keepPreviousEpochs: () => {
+    const undo = get().datasetUndo;
+    if (!undo?.epochs) return;
+    const from = undo.epochs.from;
+    set((s) => ({ training: { ...s.training, epochs: from }, datasetUndo: { ...undo, epochs: null } }));
   },
 });

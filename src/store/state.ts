@@ -113,6 +113,8 @@ export interface DatasetReplacement {
   /** How many examples replaced the previous ones. */
   count: number;
   previous: ChatExample[];
+  /** The epochs the replacement set for the dataset's size, and those it replaced (null: unchanged). */
+  epochs: { from: number; to: number } | null;
 }
 
 export interface DatasetSlice {
@@ -124,6 +126,8 @@ export interface DatasetSlice {
   /** Replaces the examples with the previewed ones (at most MAX_EDITOR_EXAMPLES). */
   replaceWithDataset: () => void;
   undoDatasetReplace: () => void;
+  /** Puts back the epochs a replacement changed, keeping the dataset. */
+  keepPreviousEpochs: () => void;
 }
 
 // Share link, file export/import and autosave (sharingSlice.ts).

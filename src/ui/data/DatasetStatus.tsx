@@ -34,13 +34,26 @@ function Reading({ fileName, bytesRead, totalBytes }: { fileName: string; bytesR
 function Undo() {
   const undo = usePlayground((s) => s.datasetUndo);
   const restore = usePlayground((s) => s.undoDatasetReplace);
+  const keepEpochs = usePlayground((s) => s.keepPreviousEpochs);
   const ref = useReveal<HTMLDivElement>(undo);
   if (!undo) return null;
   return (
     <div ref={ref} className="message info undo-bar" role="status" data-testid="dataset-undo-bar">
       <span>
         Loaded {undo.count.toLocaleString("en-US")} examples from <code>{undo.fileName}</code>.
+        {undo.epochs ? (
+          <span data-testid="dataset-epochs-note">
+            {" "}
+            Epochs {undo.epochs.from} → {undo.epochs.to}: the notebook's {undo.epochs.from} suit its five examples, not{" "}
+            {undo.count.toLocaleString("en-US")}. While training, answers come for five of these prompts and the holdout.
+          </span>
+        ) : null}
       </span>
+      {undo.epochs ? (
+        <button type="button" className="secondary small" data-testid="dataset-keep-epochs" onClick={keepEpochs}>
+          Keep {undo.epochs.from} epochs
+        </button>
+      ) : null}
       <button
         type="button"
         className="secondary small"

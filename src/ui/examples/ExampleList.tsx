@@ -67,8 +67,8 @@ export function ExampleList() {
         </div>
       ) : null}
       <p className="totals" data-testid="totals">
-        {view.examples.length} examples · {s.tokens} tokens · <strong>{s.trained}</strong> trained (
-        {s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
+        {view.examples.length.toLocaleString("en-US")} examples · {s.tokens.toLocaleString("en-US")} tokens ·{" "}
+        <strong>{s.trained.toLocaleString("en-US")}</strong> trained ({s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
         {s.silent > 0 ? (
           <span className="totals-bad">
             {" "}

@@ -7,6 +7,7 @@ import { loadBundledModelIfChosen } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../services/workerBridge";
 import { inProgress, type RunRecord } from "../../store/runRecord";
+import { optimizerSteps } from "../../core/stepPlan";
 import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../services/trainingActions";
 import { readNumber } from "../../core/settings/fields";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
@@ -189,6 +190,41 @@ function ContinueRun({ run }: { run: RunRecord }) {
   );
 }
 
+/**
+ * Before a run: how many optimizer steps the settings make, and about how long they take at the
+ * last run's pace on this model (its mean step time), so a 15,000-step run is seen before it starts.
+ */
+function StepPlan() {
+  const training = usePlayground((s) => s.training);
+  const examples = usePlayground((s) => s.examples.length);
+  const pace = usePlayground((s) => {
+    const last = s.currentRunId ? s.runs[s.currentRunId] : undefined;
+    const steps = last?.steps ?? [];
+    return steps.length > 0 ? steps.reduce((ms, m) => ms + m.msPerStep, 0) / steps.length : null;
+  });
+  const steps = optimizerSteps(examples, training.batchSize, training.epochs, training.maxSteps);
+  // Packed rows are fewer than examples: the count is an upper bound then.
+  const packed = training.packing !== "none";
+  const how =
+    training.maxSteps > 0
+      ? "max_steps"
+      : `${training.epochs} epoch${training.epochs === 1 ? "" : "s"} × ${Math.ceil(examples / training.batchSize)} batches of ${training.batchSize}`;
+  return (
+    <p className="hint" data-testid="step-plan" data-steps={steps}>
+      Next run: {packed ? "at most " : ""}
+      <strong>{steps.toLocaleString("en-US")}</strong> optimizer steps ({how}
+      {packed ? ", before packing" : ""})
+      {pace !== null ? `, about ${formatDuration((steps * pace) / 1000)} at the last run's ${Math.round(pace)} ms a step` : ""}.
+    </p>
+  );
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 export function RunControls() {
   const run = usePlayground((s) => (s.currentRunId ? s.runs[s.currentRunId] : undefined));
   const startError = usePlayground((s) => s.startError);
@@ -231,6 +267,7 @@ export function RunControls() {
           {startError}
         </div>
       ) : null}
+      {active ? null : <StepPlan />}
       {run ? (
         <>
           <ContinueRun run={run} />
