@@ -93,7 +93,7 @@ function contentOf(v: unknown, path: string, skipped: SkippedPart[]): Content | 
       const text = partText(part, at);
       if (typeof text !== "string") return text;
       if (part.type === "tool_call") {
-        const call = toolCallOf(text, `${at}.value`);
+        const call = toolCallOf(text, at);
         if ("reason" in call) return call;
         calls.push(call);
       } else texts.push(part.type === "reasoning" ? `<think>\n${text}\n</think>\n\n` : text);
