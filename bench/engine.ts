@@ -15,8 +15,54 @@ import { PEFT_LORA_DEFAULTS, type PeftLoraConfig } from "../src/core/settings/tr
 import type { TrainingArgs } from "../src/engine/index";
 import type { CausalLM } from "../src/engine/weights";
 
+/**
+ * The work of a synthetic step: `examples` random sequences of `tokens` ids, the last `trained` of
+ * each trained, `batch` a step, LoRA r / alpha on `targets`. Rows keep these fields, so that numbers
+ * from different workloads are never compared by mistake.
+ */
+export interface StepShape {
+  workload: string;
+  examples: number;
+  batch: number;
+  tokens: number;
+  trained: number;
+  r: number;
+  lora_alpha: number;
+  /** null: PEFT's default for the architecture (q_proj, v_proj on Llama). */
+  targets: string[] | "all-linear" | null;
+}
+
+/** `notebook`: torch_baseline.py's original work (five sequences of 20 tokens, the last 3 trained, PEFT's defaults). */
+export const NOTEBOOK_SHAPE: StepShape = {
+  workload: "notebook",
+  examples: 5,
+  batch: 1,
+  tokens: 20,
+  trained: 3,
+  r: 8,
+  lora_alpha: 8,
+  targets: null,
+};
+
+/**
+ * `sft`: a usual SFT step on a real model: batch 4 × 128 tokens, the last 64 of each row trained,
+ * LoRA r 16 / alpha 32 on every linear layer (Unsloth's and LLaMA-Factory's usual settings).
+ */
+export const SFT_SHAPE: StepShape = {
+  workload: "sft",
+  examples: 8,
+  batch: 4,
+  tokens: 128,
+  trained: 64,
+  r: 16,
+  lora_alpha: 32,
+  targets: "all-linear",
+};
+
 export interface Workload {
   model: string;
+  /** The synthetic step's shape; absent for the page's own first run (`default` with --workload notebook). */
+  shape?: StepShape;
   build(): Promise<CausalLM>;
   examples: TrainExample[];
   lora: PeftLoraConfig;
@@ -54,6 +100,8 @@ export interface StepRow {
   steps: number;
   /** Untimed steps before them (WARM_UP); the PyTorch baseline warms up as many. */
   warm_up_steps: number;
+  /** The synthetic step's shape (see StepShape); absent for the page's own first run. */
+  shape?: StepShape;
 }
 
 /**
@@ -91,19 +139,27 @@ export const NAMED_SHAPES: Record<string, object> = {
   },
 };
 
-/** torch_baseline.py's work: five random sequences of `tokens` ids, the last 3 trained; PEFT's LoraConfig defaults. */
-export function syntheticWorkload(engine: Engine, model: string, build: () => Promise<CausalLM>, vocabSize: number, tokens = 20): Workload {
+/** Random sequences in `shape`'s sizes for `model`, to train with its LoRA. */
+export function syntheticWorkload(
+  engine: Engine,
+  model: string,
+  build: () => Promise<CausalLM>,
+  vocabSize: number,
+  shape: StepShape = NOTEBOOK_SHAPE,
+): Workload {
   const rng = new engine.Rng(1);
-  const examples = Array.from({ length: 5 }, () => {
-    const ids = Array.from({ length: tokens }, () => Math.floor(rng.next() * vocabSize));
-    return { inputIds: ids, labels: ids.map((id, i) => (i < tokens - 3 ? engine.IGNORE_INDEX : id)) };
+  const examples = Array.from({ length: shape.examples }, () => {
+    const ids = Array.from({ length: shape.tokens }, () => Math.floor(rng.next() * vocabSize));
+    return { inputIds: ids, labels: ids.map((id, i) => (i < shape.tokens - shape.trained ? engine.IGNORE_INDEX : id)) };
   });
+  const targets = shape.targets ?? PEFT_LORA_DEFAULTS.target_modules;
   return {
     model,
+    shape,
     build,
     examples,
-    lora: PEFT_LORA_DEFAULTS,
-    args: { learning_rate: 5e-5, per_device_train_batch_size: 1 },
+    lora: { ...PEFT_LORA_DEFAULTS, r: shape.r, lora_alpha: shape.lora_alpha, target_modules: targets },
+    args: { learning_rate: 5e-5, per_device_train_batch_size: shape.batch },
   };
 }
 
@@ -179,6 +235,7 @@ export async function measureSteps(
       batch,
       steps: times.length,
       warm_up_steps: warmUpSteps,
+      ...(work.shape ? { shape: work.shape } : {}),
     };
   } finally {
     trainer.dispose();
