@@ -77,9 +77,20 @@ export function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
   return dx as tf.Tensor2D;
 }
 
-/** x · wᵀ (+ b): wT when kept, else w transposed in the matmul. */
+/**
+ * x · wᵀ (+ b): through wT when kept; else as (w · xᵀ)ᵀ, so that both operands of the matmul are
+ * plain, the one form the wasm backend runs through XNNPACK: `matMul(x, w, false, true)` runs its
+ * scalar loop (batch_mat_mul_impl.cc), which took 29 of a SmolLM2-135M step's 34 s of matmul (sft
+ * workload at batch 1 × 32, V8 profile). The two transposes move only the activations ([N, in] and
+ * [N, out]), not the weight.
+ */
 export function frozenForward(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
-  const y = f.wT ? tf.matMul(x, f.wT) : tf.matMul(x, f.w, false, true); // [N, out]
+  // Other backends take the transposed operand natively; the transposes would only add kernels (GPU dispatches).
+  const y = f.wT
+    ? tf.matMul(x, f.wT)
+    : tf.getBackend() === "wasm"
+      ? tf.tidy(() => tf.transpose(tf.matMul(f.w, tf.transpose(x)))) // [out, in] · [in, N] → [out, N] → [N, out]
+      : tf.matMul(x, f.w, false, true);
   return (f.b ? tf.add(y, f.b) : y) as tf.Tensor2D;
 }
 
