@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { setBackend } from "./backend";
-import { frozenForward } from "./layers";
+import { frozenForward, matMulTransposedWeight } from "./layers";
 
 function random(shape: number[], seed: number): Float32Array {
   let s = seed;
@@ -43,5 +43,16 @@ describe("frozenForward without a kept wT", () => {
     const values = await got.data();
     got.dispose();
     values.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+  });
+
+  it("passes the gradient with respect to x as x · wᵀ does (the blocked LM head trains through it on the tape)", async () => {
+    await setBackend("wasm");
+    const x = tf.tensor2d(random([5, 7], 4), [5, 7]);
+    const w = tf.tensor2d(random([3, 7], 5), [3, 7]);
+    const loss = (f: (a: tf.Tensor2D) => tf.Tensor) => tf.grad((a: tf.Tensor) => tf.sum(tf.square(f(a as tf.Tensor2D))))(x);
+    const got = await loss((a) => matMulTransposedWeight(a, w)).data();
+    const want = await loss((a) => tf.matMul(a, w, false, true)).data();
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    tf.dispose([x, w]);
   });
 });

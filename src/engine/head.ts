@@ -2,7 +2,7 @@
 // weight in the common case, where the frozen matmul's fast forms apply (layers.frozenMatMul).
 
 import * as tf from "@tensorflow/tfjs-core";
-import { frozenForward, frozenMatMul, type FrozenLinear } from "./layers";
+import { frozenForward, frozenMatMul, matMulTransposedWeight, type FrozenLinear } from "./layers";
 import { blockBytesLimit, FLOAT, offsets } from "./vocabBlocks";
 
 /** The LM head: its row blocks in vocabulary order and, when it is one stored weight, that weight as a frozen linear. */
@@ -17,7 +17,7 @@ export interface LmHead {
  */
 export function headLogits(hidden: tf.Tensor2D, head: LmHead, differentiable: boolean): tf.Tensor2D {
   if (head.frozen) return differentiable ? frozenMatMul(hidden, head.frozen) : frozenForward(hidden, head.frozen);
-  const parts = head.blocks.map((b) => tf.matMul(hidden, b, false, true)); // [N, V_b] each
+  const parts = head.blocks.map((b) => matMulTransposedWeight(hidden, b)); // [N, V_b] each
   return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
 }
 
@@ -38,7 +38,7 @@ export function blockedCrossEntropySum(hidden: tf.Tensor2D, head: LmHead, target
     const lses: tf.Tensor[] = [];
     const picked: tf.Tensor[] = [];
     head.blocks.forEach((b, k) => {
-      const logits = tf.matMul(rows, b, false, true); // [n, V_b]
+      const logits = matMulTransposedWeight(rows, b); // [n, V_b]
       lses.push(tf.logSumExp(logits, 1)); // [n]
       const local = targets.slice(r, r + n).map((t) => (t >= starts[k] && t < starts[k] + b.shape[0] ? t - starts[k] : -1));
       picked.push(tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(local, "int32"), b.shape[0])), 1)); // [n], 0 where not held

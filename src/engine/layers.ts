@@ -78,19 +78,21 @@ export function frozenBackward(dy: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
 }
 
 /**
- * x · wᵀ (+ b): through wT when kept; else as (w · xᵀ)ᵀ, so that both operands of the matmul are
- * plain, the one form the wasm backend runs through XNNPACK: `matMul(x, w, false, true)` runs its
- * scalar loop (batch_mat_mul_impl.cc), which took 29 of a SmolLM2-135M step's 34 s of matmul (sft
- * workload at batch 1 × 32, V8 profile). The two transposes move only the activations ([N, in] and
- * [N, out]), not the weight.
+ * x · wᵀ for a stored w. On wasm as (w · xᵀ)ᵀ, so that both operands of the matmul are plain, the one
+ * form the wasm backend runs through XNNPACK: `matMul(x, w, false, true)` runs its scalar loop
+ * (batch_mat_mul_impl.cc), which took 29 of a SmolLM2-135M step's 34 s of matmul (sft workload at
+ * batch 1 × 32, V8 profile). The two transposes move only the activations ([N, in] and [N, out]), not
+ * the weight. Other backends take the transposed operand natively; the transposes would only add
+ * kernels (GPU dispatches) there.
  */
+export function matMulTransposedWeight(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  if (tf.getBackend() !== "wasm") return tf.matMul(x, w, false, true);
+  return tf.tidy(() => tf.transpose(tf.matMul(w, tf.transpose(x)))); // [out, in] · [in, N] → [out, N] → [N, out]
+}
+
+/** x · wᵀ (+ b): through wT when kept, else matMulTransposedWeight. */
 export function frozenForward(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
-  // Other backends take the transposed operand natively; the transposes would only add kernels (GPU dispatches).
-  const y = f.wT
-    ? tf.matMul(x, f.wT)
-    : tf.getBackend() === "wasm"
-      ? tf.tidy(() => tf.transpose(tf.matMul(f.w, tf.transpose(x)))) // [out, in] · [in, N] → [out, N] → [N, out]
-      : tf.matMul(x, f.w, false, true);
+  const y = f.wT ? tf.matMul(x, f.wT) : matMulTransposedWeight(x, f.w); // [N, out]
   return (f.b ? tf.add(y, f.b) : y) as tf.Tensor2D;
 }
 
