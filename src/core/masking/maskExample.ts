@@ -147,9 +147,19 @@ export function maskExample(example: ChatExample, prepared: PreparedMasking, exa
       tokenizer: prepared.tokenizer,
       bodyOf: (t: Turn) => t.content,
     };
-    return { ...r, warnings: [...toolWarnings(example, prepared, exampleNumber), ...r.warnings, ...applyTurnFlags(flags, exampleNumber)] };
+    return withFlags(r, applyTurnFlags(flags, exampleNumber), toolWarnings(example, prepared, exampleNumber));
   }
   const r = maskText(formatText(example, prepared.templates), prepared, exampleNumber);
   const flags = { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer: prepared.tokenizer, bodyOf: turnBody };
-  return { ...r, warnings: [...r.warnings, ...applyTurnFlags(flags, exampleNumber)] };
+  return withFlags(r, applyTurnFlags(flags, exampleNumber));
+}
+
+/**
+ * The strategy's result once the data's per-message flags are applied to its labels: a "teaches
+ * nothing" warning given before them no longer stands if a flag trained some tokens.
+ */
+function withFlags(r: MaskedExampleWithText, flagWarnings: MaskWarning[], before: MaskWarning[] = []): MaskedExampleWithText {
+  const trains = r.labels.some((l) => l !== IGNORE_INDEX);
+  const kept = trains ? r.warnings.filter((w) => w.code !== "no-trained-tokens") : r.warnings;
+  return { ...r, warnings: [...before, ...kept, ...flagWarnings] };
 }
