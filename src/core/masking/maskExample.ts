@@ -47,6 +47,11 @@ function templateLabels(prepared: PreparedMasking, inputIds: number[], exampleNu
  * Tokenized as `tokenizer(text)` is in the notebook and TRL, so a post-processor's BOS is included.
  */
 export function maskText(text: string, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
+  return withNothingTrainedWarning(strategyLabels(text, prepared, exampleNumber), prepared, exampleNumber);
+}
+
+/** maskText before its "teaches nothing" check, which a conversation makes after its per-message flags. */
+function strategyLabels(text: string, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
   const { tokenizer } = prepared;
   const marked = prepared.insert ? insertMarkers(text, prepared.templates, prepared.insert) : text;
   const inputIds = tokenizer.encode(marked, true);
@@ -76,11 +81,7 @@ export function maskText(text: string, prepared: PreparedMasking, exampleNumber:
       throw new Error(`unknown strategy ${String(_exhaustive)}`);
     }
   }
-  return withNothingTrainedWarning(
-    { text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings },
-    prepared,
-    exampleNumber,
-  );
+  return { text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings };
 }
 
 function tokenStrings(prepared: PreparedMasking, ids: readonly number[]): string[] {
@@ -113,13 +114,8 @@ function maskByChatTemplate(example: ChatExample, prepared: PreparedMasking, exa
       message: `Example ${exampleNumber}: the chat template renders a conversation prefix differently from the whole conversation, so the assistant spans are approximate.`,
     });
   }
-  const flags = { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer, bodyOf: (t: Turn) => t.content };
-  warnings.push(...applyTurnFlags({ ...flags, assistantSpans: r.spans }, exampleNumber));
-  return withNothingTrainedWarning(
-    { text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings },
-    prepared,
-    exampleNumber,
-  );
+  const masked = { text: r.text, inputIds: r.inputIds, labels: r.labels, tokens: tokenStrings(prepared, r.inputIds), warnings };
+  return withTurnFlags(example, masked, prepared, exampleNumber, (t) => t.content, r.spans);
 }
 
 /** Tool use rendered by a chat template that has no place for it: say so, and what to do. */
@@ -139,27 +135,41 @@ export function maskExample(example: ChatExample, prepared: PreparedMasking, exa
   if (prepared.strategy === "chat-template") return maskByChatTemplate(example, prepared, exampleNumber);
   if (prepared.formatting.kind === "chat-template") {
     // Chat-template text under a text strategy: markers are a text-template notion, so none are inserted.
-    const r = maskText(renderChat(prepared.tokenizer, example.turns, false, example.tools), { ...prepared, insert: null }, exampleNumber);
-    const flags = {
-      turns: example.turns,
-      inputIds: r.inputIds,
-      labels: r.labels,
-      tokenizer: prepared.tokenizer,
-      bodyOf: (t: Turn) => t.content,
-    };
-    return withFlags(r, applyTurnFlags(flags, exampleNumber), toolWarnings(example, prepared, exampleNumber));
+    const text = renderChat(prepared.tokenizer, example.turns, false, example.tools);
+    const r = withTurnFlags(
+      example,
+      strategyLabels(text, { ...prepared, insert: null }, exampleNumber),
+      prepared,
+      exampleNumber,
+      (t) => t.content,
+    );
+    return { ...r, warnings: [...toolWarnings(example, prepared, exampleNumber), ...r.warnings] };
   }
-  const r = maskText(formatText(example, prepared.templates), prepared, exampleNumber);
-  const flags = { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer: prepared.tokenizer, bodyOf: turnBody };
-  return withFlags(r, applyTurnFlags(flags, exampleNumber));
+  return withTurnFlags(
+    example,
+    strategyLabels(formatText(example, prepared.templates), prepared, exampleNumber),
+    prepared,
+    exampleNumber,
+    turnBody,
+  );
 }
 
 /**
- * The strategy's result once the data's per-message flags are applied to its labels: a "teaches
- * nothing" warning given before them no longer stands if a flag trained some tokens.
+ * A strategy's labels with the data's per-message flags applied, then the "teaches nothing" check on
+ * what is trained after them; the flags' own warnings come last. `assistantSpans`: a chat template's.
  */
-function withFlags(r: MaskedExampleWithText, flagWarnings: MaskWarning[], before: MaskWarning[] = []): MaskedExampleWithText {
-  const trains = r.labels.some((l) => l !== IGNORE_INDEX);
-  const kept = trains ? r.warnings.filter((w) => w.code !== "no-trained-tokens") : r.warnings;
-  return { ...r, warnings: [...before, ...kept, ...flagWarnings] };
+function withTurnFlags(
+  example: ChatExample,
+  r: MaskedExampleWithText,
+  prepared: PreparedMasking,
+  exampleNumber: number,
+  bodyOf: (t: Turn) => string,
+  assistantSpans?: ReadonlyArray<readonly [number, number]>,
+): MaskedExampleWithText {
+  const flagWarnings = applyTurnFlags(
+    { turns: example.turns, inputIds: r.inputIds, labels: r.labels, tokenizer: prepared.tokenizer, bodyOf, assistantSpans },
+    exampleNumber,
+  );
+  const checked = withNothingTrainedWarning(r, prepared, exampleNumber);
+  return { ...checked, warnings: [...checked.warnings, ...flagWarnings] };
 }
