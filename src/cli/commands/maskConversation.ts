@@ -2,7 +2,7 @@
 // holds any one record the dataset reader accepts ({"messages": [...], "tools": [...]}, a ShareGPT
 // record, alpaca, prompt/completion) or a bare list of messages; chat-template renders it with the
 // tokenizer's template (tools included), the other strategies with the notebook's text layout.
-import { readFileSync } from "node:fs";
+import { ChatTemplateError } from "../../core/chat/chatTemplate";
 import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
 import { convertRecord } from "../../core/dataset/records";
 import { DEFAULT_MASKING } from "../../core/defaults";
@@ -12,6 +12,7 @@ import { STRATEGIES, type ChatExample, type Formatting, type StrategyName } from
 import { CliError, parseCommandArgs } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { printMask } from "./maskColours";
+import { readMessagesJson } from "./maskTrainer";
 
 export const CONVERSATION_HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default --messages-file FILE --strategy ${STRATEGIES.join("|")} [--json]
 FILE holds one record as the dataset reader reads it ({"messages": [...], "tools": [...]}, a ShareGPT
@@ -47,13 +48,7 @@ function parseFlags(argv: string[]) {
 
 /** The file's one conversation, read as the dataset reader reads a record. */
 function readConversation(file: string): ChatExample {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new CliError(`mask: --messages-file ${file}: ${e.code ? `cannot read it (${e.code})` : `not valid JSON (${e.message})`}`);
-  }
+  const value = readMessagesJson(file);
   const record = Array.isArray(value) ? { messages: value } : value;
   const outcome = convertRecord(record, null, "", NOTEBOOK_TEMPLATES);
   if (!("turns" in outcome)) throw new CliError(`mask: --messages-file ${file} at ${outcome.path || "the record"}: ${outcome.message}`);
@@ -72,7 +67,13 @@ export function runConversationMask(argv: string[]): number {
   // The plain layout: no markers inserted (the markers strategy inserts its own).
   const options = { ...DEFAULT_MASKING, strategy: flags.strategy, insertMarkers: false };
   const prepared = prepareMasking(loadTokenizerDir(flags.tokenizer), formatting, options);
-  const masked = maskExample(example, prepared, 1);
+  let masked;
+  try {
+    masked = maskExample(example, prepared, 1);
+  } catch (err) {
+    if (err instanceof ChatTemplateError) throw new CliError(`mask: ${err.message}`);
+    throw err;
+  }
   const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);
   if (flags.json) {
     const out = { text: masked.text, input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings };

@@ -49,20 +49,23 @@ function parseFlags(argv: string[]) {
   };
 }
 
-function readRow(file: string): TrainerInput {
+/** The JSON in --messages-file, or a CliError saying why it cannot be read. */
+export function readMessagesJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     throw new CliError(`mask: cannot read --messages-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new CliError(`mask: --messages-file ${file} is not valid JSON (${(err as Error).message})`);
   }
-  const row = parseTrainerInput(value);
+}
+
+function readRow(file: string): TrainerInput {
+  const row = parseTrainerInput(readMessagesJson(file));
   if (typeof row === "string") throw new CliError(`mask: --messages-file ${file}: ${row}`);
   return row;
 }
