@@ -1,6 +1,6 @@
 // Tool calls and tool lists are edited as JSON: the text is kept as typed while it does not parse
 // or does not read as calls / tools (with the reader's own message under it), and committed when it does.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 interface Props<T> {
   label: string;
@@ -15,10 +15,12 @@ export function JsonField<T>({ label, testId, value, read, onCommit }: Props<T>)
   const shown = JSON.stringify(value, null, 1);
   const [draft, setDraft] = useState(shown);
   const [error, setError] = useState<string | null>(null);
-  // A change from elsewhere (a dataset, undo) replaces the draft unless it is being fixed.
+  // What this field last committed: its own edit coming back as `value` leaves the typed text (and
+  // the caret) alone; a change from elsewhere (a dataset, undo) replaces it unless it is being fixed.
+  const committed = useRef<T | null>(null);
   useEffect(() => {
-    if (error === null) setDraft(shown);
-  }, [shown, error]);
+    if (error === null && value !== committed.current) setDraft(shown);
+  }, [value, shown, error]);
   const change = (text: string) => {
     setDraft(text);
     let json: unknown;
@@ -34,6 +36,7 @@ export function JsonField<T>({ label, testId, value, read, onCommit }: Props<T>)
       return;
     }
     setError(null);
+    committed.current = r.value;
     onCommit(r.value);
   };
   return (
