@@ -31,6 +31,14 @@ function prepared(tokenizer: PlaygroundTokenizer, formatting: Formatting, maskin
   return fresh;
 }
 
+/**
+ * What an example's view depends on besides the settings: its position (warnings name the example
+ * by its number), its turns and the tools it offers (a chat template renders them).
+ */
+function exampleKey(example: ChatExample, index: number): string {
+  return `${index}\u0000${JSON.stringify(example.turns)}\u0000${JSON.stringify(example.tools ?? null)}`;
+}
+
 export function computeMaskView(
   tokenizer: PlaygroundTokenizer,
   examples: readonly ChatExample[],
@@ -46,8 +54,7 @@ export function computeMaskView(
   const old = exampleCache.get(p) ?? new Map<string, ExampleView>();
   const kept = new Map<string, ExampleView>();
   const views = examples.map((example, index) => {
-    // The index is part of the key: warnings name the example by its number.
-    const key = `${index}\u0000${JSON.stringify(example.turns)}`;
+    const key = exampleKey(example, index);
     const view = kept.get(key) ?? old.get(key) ?? exampleView(p, example, index);
     kept.set(key, view);
     return view;
@@ -85,7 +92,7 @@ export function computeTrainerView(
   let views: ExampleView[];
   try {
     views = examples.map((example, index) => {
-      const key = `${index}\u0000${JSON.stringify(example.turns)}`;
+      const key = exampleKey(example, index);
       const view = kept.get(key) ?? old.get(key) ?? trainerExampleView(p.tokenizer, example, index, formatting, choice);
       kept.set(key, view);
       return view;
