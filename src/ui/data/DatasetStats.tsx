@@ -1,9 +1,6 @@
 // The examples at a glance before training: their token lengths as a histogram, the trained share,
 // what max_seq_length cuts, and the examples that teach nothing or repeat another, each a jump away.
-import { useMemo } from "react";
-import { datasetStats } from "../../core/datasetStats";
-import type { ExampleView } from "../../core/maskView";
-import { usePlayground } from "../../store/playgroundStore";
+import type { DatasetStats as DatasetStatsData } from "../../core/datasetStats";
 
 /** The id of an example's row in the list, for the jumps here. */
 export const exampleRowId = (index: number) => `example-row-${index}`;
@@ -43,9 +40,7 @@ function Jumps({ indexes, what }: { indexes: readonly number[]; what: string }) 
   );
 }
 
-export function DatasetStats({ views }: { views: readonly ExampleView[] }) {
-  const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
-  const stats = useMemo(() => datasetStats(views, maxSeqLength), [views, maxSeqLength]);
+export function DatasetStats({ stats, maxSeqLength }: { stats: DatasetStatsData; maxSeqLength: number }) {
   if (stats.examples === 0) return null;
   const tallest = Math.max(...stats.histogram.map((b) => b.count));
   const share = stats.tokens ? Math.round((100 * stats.trained) / stats.tokens) : 0;

@@ -1,6 +1,7 @@
 // The working area: each example's editor beside its tokens, so an edit shows its effect on the
 // label mask right away; in compare mode each example shows both strategies.
 import { useMemo } from "react";
+import { datasetStats } from "../../core/datasetStats";
 import type { ExampleView } from "../../core/maskView";
 import { usePlayground } from "../../store/playgroundStore";
 import { useSideView, type ViewSide } from "../../store/useMaskView";
@@ -9,12 +10,7 @@ import { DatasetStats, exampleRowId } from "../data/DatasetStats";
 import { WarningBox } from "../tokens/WarningBox";
 import { ExampleEditor } from "./ExampleEditor";
 
-function summary(views: readonly ExampleView[]) {
-  const tokens = views.reduce((n, v) => n + v.chips.length, 0);
-  const trained = views.reduce((n, v) => n + v.trainedCount, 0);
-  const silent = views.filter((v) => v.chips.length > 0 && v.trainedCount === 0).length;
-  return { tokens, trained, silent };
-}
+const NO_VIEWS: readonly ExampleView[] = [];
 
 export function ExampleList() {
   const examples = usePlayground((s) => s.examples);
@@ -30,6 +26,10 @@ export function ExampleList() {
   );
   const { result, pending } = useSideView(first);
   const { result: second } = useSideView(other);
+  const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
+  // One pass over the views for the totals line and the dataset summary below it.
+  const views = result?.ok ? result.view.examples : NO_VIEWS;
+  const stats = useMemo(() => datasetStats(views, maxSeqLength), [views, maxSeqLength]);
 
   if (!result)
     return (
@@ -48,7 +48,8 @@ export function ExampleList() {
   const { view } = result;
   const tok = view.prepared.tokenizer;
   const secondView = compare.enabled && second?.ok ? second.view : null;
-  const s = summary(view.examples);
+  // Empty examples are counted as such elsewhere; "teach nothing" is about examples with tokens.
+  const silent = stats.nothingTrained.filter((i) => view.examples[i].chips.length > 0).length;
   const repeated = repeatedWarningCodes(view.examples);
   const repeatedSecond = secondView ? repeatedWarningCodes(secondView.examples) : [];
 
@@ -67,12 +68,13 @@ export function ExampleList() {
         </div>
       ) : null}
       <p className="totals" data-testid="totals">
-        {view.examples.length.toLocaleString("en-US")} examples · {s.tokens.toLocaleString("en-US")} tokens ·{" "}
-        <strong>{s.trained.toLocaleString("en-US")}</strong> trained ({s.tokens ? Math.round((100 * s.trained) / s.tokens) : 0}%)
-        {s.silent > 0 ? (
+        {view.examples.length.toLocaleString("en-US")} examples · {stats.tokens.toLocaleString("en-US")} tokens ·{" "}
+        <strong>{stats.trained.toLocaleString("en-US")}</strong> trained (
+        {stats.tokens ? Math.round((100 * stats.trained) / stats.tokens) : 0}%)
+        {silent > 0 ? (
           <span className="totals-bad">
             {" "}
-            · {s.silent} example{s.silent === 1 ? "" : "s"} teach nothing
+            · {silent} example{silent === 1 ? "" : "s"} teach nothing
           </span>
         ) : null}
         {pending ? (
@@ -81,7 +83,7 @@ export function ExampleList() {
           </span>
         ) : null}
       </p>
-      <DatasetStats views={view.examples} />
+      <DatasetStats stats={stats} maxSeqLength={maxSeqLength} />
       {examples.map((example, i) => {
         const v = view.examples[i];
         const w = secondView?.examples[i];
