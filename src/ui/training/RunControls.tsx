@@ -80,6 +80,13 @@ function fmt(n: number, digits = 4): string {
   return Number(n.toPrecision(digits)).toString();
 }
 
+/** A time ahead, as the ETA and the next run's estimate show it: seconds, minutes, then hours past 90 min. */
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 function Metrics({ run }: { run: RunRecord }) {
   const m = run.steps.at(-1);
   const total = m?.totalSteps ?? run.totalSteps;
@@ -123,7 +130,7 @@ function Metrics({ run }: { run: RunRecord }) {
       </div>
       <div>
         <dt>ETA</dt>
-        <dd>{eta === null ? "–" : eta < 60 ? `${Math.ceil(eta)} s` : `${Math.round(eta / 60)} min`}</dd>
+        <dd>{eta === null ? "–" : formatDuration(eta)}</dd>
       </div>
     </dl>
   );
@@ -217,12 +224,6 @@ function StepPlan() {
       {pace !== null ? `, about ${formatDuration((steps * pace) / 1000)} at the last run's ${Math.round(pace)} ms a step` : ""}.
     </p>
   );
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 export function RunControls() {
