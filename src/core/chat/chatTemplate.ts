@@ -128,6 +128,7 @@ function commonPrefixLength(a: string, b: string): number {
  * exchange; null when it writes nothing there but whitespace.
  */
 function answerEndMarker(tokenizer: PlaygroundTokenizer): string | null {
+  if (endMarkers.has(tokenizer)) return endMarkers.get(tokenizer) as string | null;
   const probe = "\uE002";
   const text = renderChat(
     tokenizer,
@@ -139,8 +140,13 @@ function answerEndMarker(tokenizer: PlaygroundTokenizer): string | null {
   );
   const at = text.lastIndexOf(probe);
   const after = at < 0 ? "" : text.slice(at + probe.length).trim();
-  return after === "" ? null : after;
+  const marker = after === "" ? null : after;
+  endMarkers.set(tokenizer, marker);
+  return marker;
 }
+
+/** answerEndMarker's answer per tokenizer (its template does not change): one probe rendering, not one an example. */
+const endMarkers = new WeakMap<PlaygroundTokenizer, string | null>();
 
 function spansFromPrefixes(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools: Tools): AssistantSpans {
   const text = renderChat(tokenizer, turns, false, tools);
