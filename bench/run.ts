@@ -49,13 +49,9 @@ const { values } = parseArgs({
   },
 });
 const steps = Number(values.steps);
-if (values.baseline !== "" && values.baseline !== "torch") {
-  console.error(`bench: --baseline ${values.baseline} is not known; the one baseline is torch.`);
-  process.exit(2);
-}
+if (values.baseline !== "" && values.baseline !== "torch") fail(`--baseline ${values.baseline} is not known; the one baseline is torch.`);
 if (!["", "mask", "share", "engine"].includes(values.only)) {
-  console.error(`bench: --only ${values.only} is not a measurement group; give mask, share or engine, or leave it out for all.`);
-  process.exit(2);
+  fail(`--only ${values.only} is not a measurement group; give mask, share or engine, or leave it out for all.`);
 }
 
 interface Row {
