@@ -1,11 +1,13 @@
-// Greedy decoding with a KV cache, and the teacher-forced view (argmax at every position of one
-// forward pass), which shows what the model predicts for each next token of a given text.
+// Decoding with a KV cache (greedy, or sampled with transformers' processors: sampling.ts), token by
+// token so that a caller can stream and stop it, and the teacher-forced view (argmax at every position
+// of one forward pass), which shows what the model predicts for each next token of a given text.
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayerCache } from "./layers";
 import type { LoraAdapter } from "./lora";
 import { headLogits } from "./head";
 import { forward, forwardHidden } from "./model";
+import { needsScores, Sampler, type SamplingSettings } from "./sampling";
 import type { CausalLM } from "./weights";
 
 export interface GenerateOptions {
@@ -15,7 +17,16 @@ export interface GenerateOptions {
   /** false = ignore EOS and always produce maxNewTokens tokens. */
   stopAtEos?: boolean;
   lora?: LoraAdapter | null;
+  /** Penalty and sampling (GenerationConfig's fields); absent = greedy. */
+  sampling?: SamplingSettings;
+  /** Called with each new token as soon as it is chosen (streaming). */
+  onToken?(token: number): void;
+  /** Asked before each token: true ends the generation there ("stopped"). */
+  shouldStop?(): boolean;
 }
+
+/** Why a generation ended: a stop id, max_new_tokens, or the caller's shouldStop. */
+export type FinishReason = "eos" | "length" | "stopped";
 
 /** Reads are asynchronous everywhere here: see globalNorm in optimizer.ts for why. */
 async function argmaxRow(logits: tf.Tensor2D): Promise<number> {
@@ -25,15 +36,21 @@ async function argmaxRow(logits: tf.Tensor2D): Promise<number> {
   return id;
 }
 
-/** Greedy continuation of one prompt; returns only the new tokens. */
-export async function generateGreedy(model: CausalLM, promptIds: number[], opts: GenerateOptions): Promise<number[]> {
+/** Continues one prompt until a stop id, max_new_tokens or shouldStop; returns only the new tokens. */
+export async function generate(
+  model: CausalLM,
+  promptIds: number[],
+  opts: GenerateOptions,
+): Promise<{ tokens: number[]; finish: FinishReason }> {
   if (!promptIds.length) throw new Error("generation needs a non-empty prompt");
   const eos = new Set(opts.stopAtEos === false ? [] : (opts.eosTokenIds ?? model.config.eosTokenIds));
+  const sampler = opts.sampling && needsScores(opts.sampling) ? new Sampler(opts.sampling) : null;
   const out: number[] = [];
   let cache: LayerCache[] = [];
   let next = promptIds;
   try {
     while (out.length < opts.maxNewTokens) {
+      if (opts.shouldStop?.()) return { tokens: out, finish: "stopped" };
       const step = next;
       const past = cache;
       // tidy frees the intermediates and keeps what it returns: the logits and the new cache.
@@ -49,15 +66,23 @@ export async function generateGreedy(model: CausalLM, promptIds: number[], opts:
       // The new cache holds the old keys by concatenation; the old tensors are no longer needed.
       tf.dispose(cache.flatMap((c) => [c.k, c.v]));
       cache = updated;
-      const token = await argmaxRow(logits).finally(() => logits.dispose());
+      const token = await (
+        sampler ? logits.data().then((row) => sampler.next(row as Float32Array, [...promptIds, ...out])) : argmaxRow(logits)
+      ).finally(() => logits.dispose());
       out.push(token);
-      if (eos.has(token)) break;
+      opts.onToken?.(token);
+      if (eos.has(token)) return { tokens: out, finish: "eos" };
       next = [token];
     }
   } finally {
     tf.dispose(cache.flatMap((c) => [c.k, c.v]));
   }
-  return out;
+  return { tokens: out, finish: "length" };
+}
+
+/** Greedy continuation of one prompt; returns only the new tokens. */
+export async function generateGreedy(model: CausalLM, promptIds: number[], opts: GenerateOptions): Promise<number[]> {
+  return (await generate(model, promptIds, { ...opts, sampling: undefined })).tokens;
 }
 
 /** argmax prediction at every position: result[t] is the model's guess for ids[t + 1]. */
