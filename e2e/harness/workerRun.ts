@@ -2,6 +2,7 @@
 // model on one tiny example (ids 1 and 2 are the markers), and the drive until the run ends.
 import { expect, type Page } from "@playwright/test";
 import type { FromWorker, ToWorker } from "../../src/core/protocol";
+import { NOTEBOOK_TRAINING } from "../../src/core/settings/trainingSettings";
 import type { InjectedFault } from "./workerHarness";
 
 type Init = Extract<ToWorker, { type: "init" }>;
@@ -15,7 +16,9 @@ export function bundledRun(init: Init, plan: { maxSteps: number; generateEvery: 
       runId: "r",
       examples: [{ inputIds: [5, 6, 7, 1, 10, 11, 2], labels: [-100, -100, -100, -100, 10, 11, 2] }],
       prompts: [{ kind: "train", inputIds: [5, 6, 7, 1] }],
+      // The table's defaults under what this run sets, so a setting added to the table needs no edit here.
       settings: {
+        ...NOTEBOOK_TRAINING,
         epochs: 1,
         maxSteps: plan.maxSteps,
         learningRate: 5e-3,
@@ -23,6 +26,7 @@ export function bundledRun(init: Init, plan: { maxSteps: number; generateEvery: 
         maxSeqLength: 512,
         packing: "none",
         warmupSteps: 0,
+        saveSteps: 0,
         seed: 1,
         generateEvery: plan.generateEvery,
         maxNewTokens: 3,

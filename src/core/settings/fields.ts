@@ -22,6 +22,11 @@ export interface NumberField {
   integer: boolean;
   /** The form's step arrows; "any" for real numbers. */
   step: number | "any";
+  /**
+   * Added after runs were saved and links shared, so absent from them: absent reads as the default
+   * there (as a choice field does). The table's first fields stay required.
+   */
+  addedLater?: boolean;
 }
 
 export interface BooleanField {
@@ -99,7 +104,7 @@ function choiceSchema(f: ChoiceField): z.ZodType<string> {
   return z.enum(options, { error: `expected ${describeChoices(f)}` }).default(f.default);
 }
 
-export function fieldSchema(f: NumberField): z.ZodNumber;
+export function fieldSchema(f: NumberField): z.ZodType<number>;
 export function fieldSchema(f: BooleanField): z.ZodBoolean;
 export function fieldSchema(f: NameListField): z.ZodArray<z.ZodString>;
 export function fieldSchema(f: ChoiceField): z.ZodType<string>;
@@ -107,7 +112,7 @@ export function fieldSchema(f: SettingField): z.ZodType;
 export function fieldSchema(f: SettingField): z.ZodType {
   switch (f.kind) {
     case "number":
-      return numberSchema(f);
+      return f.addedLater ? numberSchema(f).default(f.default) : numberSchema(f);
     case "boolean":
       return z.boolean();
     case "names":
