@@ -7,6 +7,7 @@ punctuation and whitespace together, so that a frequent "?\n\n" becomes one toke
 merge that breaks the notebook's template-based masking.
 """
 import heapq
+import os
 import re
 from collections import Counter, defaultdict
 
@@ -177,7 +178,14 @@ def tokenizer_json(vocab: dict[str, int], merges: list[tuple[str, str]]) -> dict
     }
 
 
+# The notebook's text layout as a chat template (Jinja in its own file), so that apply_chat_template, the
+# page's chat-template strategy and the trainer presets format conversations as the page trains them.
+CHAT_TEMPLATE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "chat_template.jinja")
+
+
 def tokenizer_config() -> dict:
+    with open(CHAT_TEMPLATE_FILE, encoding="utf-8") as f:
+        chat_template = f.read()
     return {
         "tokenizer_class": "PreTrainedTokenizerFast",
         "bos_token": "<s>",
@@ -192,4 +200,5 @@ def tokenizer_config() -> dict:
             str(i): {"content": s, "lstrip": False, "normalized": False, "rstrip": False, "single_word": False, "special": True}
             for i, s in enumerate(SPECIALS)
         },
+        "chat_template": chat_template,
     }
