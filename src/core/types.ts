@@ -94,7 +94,9 @@ export type WarningCode =
   | "trainer-prefix-mismatch"
   | "trainer-late-turn-span"
   | "trainer-option-ignored"
-  | "trainer-markers-detected";
+  | "trainer-markers-detected"
+  | "trainer-tool-result-trained"
+  | "trainer-tool-text-dropped";
 
 /** A tokenized template next to the same text as it was tokenized inside the example. */
 export interface TemplateMismatch {

@@ -25,8 +25,8 @@ export interface AssistantSpans {
 export type Tools = ChatExample["tools"];
 
 /** A turn as transformers' apply_chat_template takes a message: tool calls in OpenAI's shape. */
-function templateMessage(t: Turn): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: t.role, content: t.content };
+export function templateMessage(t: Turn): { role: string; content: string; [key: string]: unknown } {
+  const message: { role: string; content: string; [key: string]: unknown } = { role: t.role, content: t.content };
   if (t.toolCalls && t.toolCalls.length > 0) {
     message.tool_calls = t.toolCalls.map((c) => ({
       type: "function",

@@ -12,15 +12,29 @@
 //   <think> block only on the last assistant turn) shifts the span (axolotl#3088);
 // - the first EOT (eot_tokens, default [eos_token]) and EOS at or after the turn's end, at most 3
 //   tokens away, train per train_on_eot / train_on_eos: all, turn (trained turns), last, none.
+// - tool use: the row's tools go to every rendering (_get_tools, chat_template.py 482-483 and find_turn
+//   722-733); a message keeps tool_calls, tool_call_id and name (chat_template_msg_variables, 1157), a
+//   call's arguments given as a JSON string are parsed, and one that does not parse stops axolotl
+//   (transform_message 999-1013). find_turn's dummy turn is only {role, content} (704-707), so the span
+//   found for an assistant turn covers its tool calls too: they train with it. A tool result has role
+//   "tool", which roles_to_train does not hold by default: masked.
 // Not reproduced: training_detail / reasoning_training_detail (per-character spans), split_thinking,
-// tools, and the legacy path taken only when roles_to_train, train_on_eos and train_on_eot are all
+// and the legacy path taken only when roles_to_train, train_on_eos and train_on_eot are all
 // empty (the config loader always fills train_on_eos, so it is not reachable from a config file).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, warn } from "./common";
 import { bool, choice, list, str, type OptionValues } from "./options";
 import { renderTemplate } from "./render";
-import { inputMessages, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
+import {
+  inputMessages,
+  inputTools,
+  TrainerOptionError,
+  type TrainerExample,
+  type TrainerInput,
+  type TrainerMessage,
+  type TrainerTools,
+} from "./types";
 
 const WHICH = ["all", "turn", "last", "none"] as const;
 type Which = (typeof WHICH)[number];
@@ -62,6 +76,8 @@ function conversation(messages: readonly TrainerMessage[], options: AxolotlOptio
     const { role, content, ...rest } = m;
     const message: TrainerMessage = { role: mapRole(role), content };
     if (typeof rest.reasoning_content === "string") message.reasoning_content = rest.reasoning_content;
+    for (const key of ["tool_call_id", "name"] as const) if (rest[key] !== undefined && rest[key] !== null) message[key] = rest[key];
+    if (Array.isArray(rest.tool_calls) && rest.tool_calls.length > 0) message.tool_calls = rest.tool_calls.map(parsedArguments);
     const flag = field === null ? undefined : m[field];
     if (flag !== undefined && flag !== null && typeof flag !== "boolean") {
       throw new TrainerOptionError(
@@ -72,6 +88,19 @@ function conversation(messages: readonly TrainerMessage[], options: AxolotlOptio
   });
   if (options.drop_system_message && turns[0]?.message.role === "system") turns = turns.slice(1);
   return turns;
+}
+
+/** transform_message: a call's arguments written as a JSON string become the object (json.loads), or axolotl stops. */
+function parsedArguments(call: unknown): unknown {
+  const fn = (call as { function?: { name?: unknown; arguments?: unknown } }).function;
+  if (typeof fn?.arguments !== "string") return call;
+  try {
+    return { ...(call as object), function: { ...fn, arguments: JSON.parse(fn.arguments) as unknown } };
+  } catch (err) {
+    throw new TrainerOptionError(
+      `axolotl stops: "Error parsing tool_calls arguments as JSON. Function: ${String(fn.name)}, Arguments string: ${JSON.stringify(fn.arguments)}, Error: ${(err as Error).message}". Fix the call's arguments in the data (a JSON object, or a string holding one).`,
+    );
+  }
 }
 
 /** Python's `for i in range(start, len(ids))`: a start of -1 (no turn end found) first reads ids[-1]. */
@@ -126,9 +155,15 @@ function chooseTemplate(tokenizer: PlaygroundTokenizer, options: AxolotlOptions)
   return options.chat_template_jinja;
 }
 
-function encode(tokenizer: PlaygroundTokenizer, source: string, turns: readonly Turn[], realLastIndex: number): number[] {
+function encode(
+  tokenizer: PlaygroundTokenizer,
+  source: string,
+  turns: readonly Turn[],
+  realLastIndex: number,
+  tools: TrainerTools | undefined,
+): number[] {
   const messages = turns.map((t) => t.message);
-  return tokenizer.encode(renderTemplate(source, tokenizer, messages, { kwargs: { real_last_index: realLastIndex } }), false);
+  return tokenizer.encode(renderTemplate(source, tokenizer, messages, { kwargs: { real_last_index: realLastIndex, tools } }), false);
 }
 
 interface Span {
@@ -138,14 +173,20 @@ interface Span {
   prefixIds: number[];
 }
 
-function findTurn(tokenizer: PlaygroundTokenizer, source: string, turns: readonly Turn[], index: number): Span | null {
+function findTurn(
+  tokenizer: PlaygroundTokenizer,
+  source: string,
+  turns: readonly Turn[],
+  index: number,
+  tools: TrainerTools | undefined,
+): Span | null {
   const turn = turns[index].message;
   // "mistral/gemma3 does not output message if it contains only system message"
   if (index === 0 && turn.role === "system" && tokenizer.name.toLowerCase().includes("mistral")) return null;
   const realLast = turns.length - 1;
   const dummy = [...turns.slice(0, index), { message: { role: turn.role, content: DUMMY }, training: null }];
-  const dummyIds = encode(tokenizer, source, dummy, realLast);
-  const fullIds = encode(tokenizer, source, turns.slice(0, index + 1), realLast);
+  const dummyIds = encode(tokenizer, source, dummy, realLast, tools);
+  const fullIds = encode(tokenizer, source, turns.slice(0, index + 1), realLast, tools);
   if (dummyIds.length === 0 || fullIds.length === 0) return null;
   const minLen = Math.min(dummyIds.length, fullIds.length);
   let start = -1;
@@ -181,7 +222,8 @@ export function maskAxolotl(tokenizer: PlaygroundTokenizer, input: TrainerInput,
   const trainOnEos = options.train_on_eos as Which;
   const eot = eotIds(tokenizer, source, options, trainOnEot, warnings);
   const roles = (options.roles_to_train ?? []).map(mapRole);
-  const ids = encode(tokenizer, source, turns, turns.length - 1);
+  const tools = inputTools(input);
+  const ids = encode(tokenizer, source, turns, turns.length - 1, tools);
   const labels = ids.map(() => IGNORE_INDEX);
   let lastEot = -1;
   let lastEos = -1;
@@ -189,7 +231,7 @@ export function maskAxolotl(tokenizer: PlaygroundTokenizer, input: TrainerInput,
     const shouldTrain = turn.training ?? (options.train_on_inputs || roles.includes(turn.message.role));
     // An untrained turn is skipped unless its end tokens train under "all".
     if (!shouldTrain && trainOnEos !== "all" && trainOnEot !== "all") return;
-    const span = findTurn(tokenizer, source, turns, index);
+    const span = findTurn(tokenizer, source, turns, index, tools);
     const start = span?.start ?? -1;
     const end = span?.end ?? -1;
     if (shouldTrain && span) {

@@ -11,15 +11,30 @@
 // - efficient_eos (a template attribute, overridable here): the EOS is not in the answer slot but
 //   is the label of the first token of the next prompt, and appended at the end;
 // - cutoff_len truncates each pair by infer_seqlen (mask_history keeps the last pairs first);
-// - rows whose turns do not alternate user/assistant are dropped ("Invalid role tag").
+// - rows whose turns do not alternate user/assistant are dropped ("Invalid role tag");
+// - tool use (OpenAIDatasetConverter, converter.py 229-300): an assistant turn with tool_calls becomes a
+//   function turn whose content is the calls alone (its text is dropped), consecutive tool results merge
+//   into one observation, and a function turn is an answer: trained, written by the template's
+//   format_function (llamaFactoryTools.ts); an observation is a prompt: masked. The tools list is
+//   appended to the system prompt by format_tools (template.py _encode 149-164).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { ChatTemplateError } from "../chat/chatTemplate";
 import { failed, result, showTokens, warn } from "./common";
 import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot } from "./llamaFactoryTemplates";
+import { functionText, toolsText, type FunctionCall } from "./llamaFactoryTools";
+import { pythonJsonDumps } from "./pythonJson";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
 import { renderTemplate } from "./render";
-import { inputMessages, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
+import {
+  inputMessages,
+  inputTools,
+  TrainerOptionError,
+  type TrainerExample,
+  type TrainerInput,
+  type TrainerMessage,
+  type TrainerTools,
+} from "./types";
 
 export const LLAMA_FACTORY_OPTIONS = {
   template: str(null, `a registered template (${Object.keys(LF_TEMPLATES).join(", ")}); none: parsed from the tokenizer's chat template`),
@@ -50,13 +65,31 @@ function removeThought(template: LfTemplate, content: string): string {
   return content.replace(new RegExp(`${esc(open)}([\\s\\S]*?)${esc(close)}`, "g"), "").replace(/^\n+/, "");
 }
 
-type Role = "user" | "assistant" | "observation";
+type Role = "user" | "assistant" | "observation" | "function";
+interface AlignedMessage {
+  role: Role;
+  /** For a function turn, the calls as the converter dumps them (json.dumps of each tool call's "function"). */
+  content: string;
+  calls?: FunctionCall[];
+}
 interface Aligned {
   system: string;
-  messages: Array<{ role: Role; content: string }>;
+  messages: AlignedMessage[];
+  /** 1-based numbers of assistant turns whose text the converter dropped for their tool calls. */
+  droppedText: number[];
 }
 
-/** SharegptDatasetConverter with OpenAI-style tags: a leading system turn, then user/tool and assistant alternating. */
+const ROLES: Record<string, Role> = { user: "user", assistant: "assistant", function: "function" };
+
+function calls(message: TrainerMessage): FunctionCall[] | null {
+  if (!Array.isArray(message.tool_calls) || message.tool_calls.length === 0) return null;
+  return message.tool_calls.map((c) => {
+    const fn = (c as { function?: { name?: unknown; arguments?: unknown } }).function ?? {};
+    return { name: String(fn.name), arguments: fn.arguments };
+  });
+}
+
+/** OpenAIDatasetConverter: a leading system turn, then user/observation and assistant/function alternating. */
 function align(messages: readonly TrainerMessage[]): Aligned | string {
   let rest = messages;
   let system = "";
@@ -64,16 +97,36 @@ function align(messages: readonly TrainerMessage[]): Aligned | string {
     system = rest[0].content;
     rest = rest.slice(1);
   }
-  const out: Aligned["messages"] = [];
+  const out: AlignedMessage[] = [];
+  const droppedText: number[] = [];
+  let toolResponses: string[] = [];
   for (const [k, m] of rest.entries()) {
-    const role: Role | null =
-      k % 2 === 0 ? (m.role === "user" ? "user" : m.role === "tool" ? "observation" : null) : m.role === "assistant" ? "assistant" : null;
-    if (role === null)
-      return `Invalid role tag: message ${k + 1} is "${m.role}" where LLaMA-Factory expects ${k % 2 === 0 ? "user (or tool)" : "assistant"}`;
+    const called = m.role === "assistant" ? calls(m) : null;
+    if (m.role === "tool") {
+      toolResponses.push(m.content);
+      continue;
+    }
+    if (toolResponses.length > 0) {
+      out.push({ role: "observation", content: toolResponses.join("\n</tool_response>\n<tool_response>\n") });
+      toolResponses = [];
+    }
+    if (called) {
+      if (m.content.trim() !== "") droppedText.push(k + 1 + (system ? 1 : 0));
+      out.push({ role: "function", content: pythonJsonDumps(called), calls: called });
+      continue;
+    }
+    const role = Object.hasOwn(ROLES, m.role) ? ROLES[m.role] : undefined;
+    if (role === undefined) return `Invalid role tag: message ${k + 1} is "${m.role}", which the converter has no tag for`;
     out.push({ role, content: m.content });
   }
+  // Tool results after the last answer are never flushed: the converter loses them, and the count then fails.
+  for (const [k, m] of out.entries()) {
+    const even = m.role === "user" || m.role === "observation";
+    if (even !== (k % 2 === 0))
+      return `Invalid role tag: turn ${k + 1} (after merging tool results) is "${m.role}" where LLaMA-Factory expects ${k % 2 === 0 ? "user or tool" : "assistant"}`;
+  }
   if (out.length % 2 !== 0 || out.length === 0) return "Invalid message count: the turns must end with an assistant answer";
-  return { system, messages: out };
+  return { system, messages: out, droppedText };
 }
 
 function chooseTemplate(tokenizer: PlaygroundTokenizer, options: LlamaFactoryOptions): LfTemplate {
@@ -115,6 +168,7 @@ function encodePairs(
   aligned: Aligned,
   options: LlamaFactoryOptions,
   eosId: number | null,
+  tools: TrainerTools | undefined,
 ): Array<[number[], number[]]> {
   const messages = aligned.messages.map((m) => ({ ...m }));
   const thinking = options.enable_thinking;
@@ -126,10 +180,14 @@ function encodePairs(
     }
   }
   const system = aligned.system || template.defaultSystem;
+  const toolText = tools ? toolsText(template.toolFormat, tools) : "";
   const encoded = messages.map((m, i) => {
-    const slots: Slot[] = i === 0 ? [...template.prefix, ...(system ? fill(template.system, system) : [])] : [];
-    const formatter = m.role === "user" ? template.user : m.role === "assistant" ? template.assistant : template.observation;
-    return slotIds(tokenizer, [...slots, ...fill(formatter, m.content)], eosId);
+    const slots: Slot[] = i === 0 ? [...template.prefix, ...(system || tools ? fill(template.system, system + toolText) : [])] : [];
+    const body =
+      m.role === "function"
+        ? fill(template.function, functionText(template.toolFormat, m.calls ?? []))
+        : fill(slotsOf(template, m.role), m.content);
+    return slotIds(tokenizer, [...slots, ...body], eosId);
   });
   if (template.reasoning) {
     const thoughtIds = tokenizer.encode(template.thoughtWords.join(""), false);
@@ -147,6 +205,21 @@ function encodePairs(
   return pairs;
 }
 
+function slotsOf(template: LfTemplate, role: Exclude<Role, "function">): Slot[] {
+  switch (role) {
+    case "user":
+      return template.user;
+    case "assistant":
+      return template.assistant;
+    case "observation":
+      return template.observation;
+    default: {
+      const _exhaustive: never = role;
+      throw new Error(`unknown role ${String(_exhaustive)}`);
+    }
+  }
+}
+
 export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: LlamaFactoryOptions): TrainerExample {
   const template = chooseTemplate(tokenizer, options);
   const aligned = align(inputMessages(input, "llamafactory"));
@@ -159,7 +232,15 @@ export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerI
   }
   const eosId = eosOf(tokenizer, template);
   const warnings: MaskWarning[] = [];
-  let pairs = encodePairs(tokenizer, template, aligned, options, eosId);
+  if (aligned.droppedText.length > 0) {
+    warnings.push(
+      warn(
+        "trainer-tool-text-dropped",
+        `LLaMA-Factory's converter replaces the content of an assistant turn that has tool_calls with the calls alone (converter.py 259-263), so the text of message ${aligned.droppedText.join(", ")} is not trained or even seen. Put that text in its own assistant turn, or give the calls in the content as the template's tool format writes them.`,
+      ),
+    );
+  }
+  let pairs = encodePairs(tokenizer, template, aligned, options, eosId, inputTools(input));
   if (options.mask_history) pairs = [...pairs].reverse(); // "high priority for last turns"
   let inputIds: number[] = [];
   let labels: number[] = [];

@@ -4,6 +4,7 @@
 // slots and tokenizes every slot string separately, so tokens never merge across two slots. With no
 // `template` given it builds the slots from the tokenizer's Jinja template (parse_template).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
+import type { ToolFormat } from "./llamaFactoryTools";
 import { renderTemplate } from "./render";
 
 /** A slot element: text (with {{content}} filled in), a named token, or the tokenizer's BOS/EOS. */
@@ -15,6 +16,10 @@ export interface LfTemplate {
   assistant: Slot[];
   system: Slot[];
   observation: Slot[];
+  /** format_function's slots: an answer that calls tools (its calls written by `toolFormat`). */
+  function: Slot[];
+  /** How calls and the tools list are written (FunctionFormatter / ToolFormatter's tool_format). */
+  toolFormat: ToolFormat;
   prefix: Slot[];
   defaultSystem: string;
   stopWords: string[];
@@ -35,6 +40,8 @@ function chatml(name: string, reasoning: boolean, defaultSystem = ""): LfTemplat
     assistant: [t("{{content}}<|im_end|>\n")],
     system: [t("<|im_start|>system\n{{content}}<|im_end|>\n")],
     observation: [t("<|im_start|>user\n<tool_response>\n{{content}}\n</tool_response><|im_end|>\n<|im_start|>assistant\n")],
+    function: [t("{{content}}<|im_end|>\n")],
+    toolFormat: "qwen",
     prefix: [],
     defaultSystem,
     stopWords: ["<|im_end|>"],
@@ -53,6 +60,9 @@ export const LF_TEMPLATES: Record<string, LfTemplate> = {
     assistant: [t("{{content}}")],
     system: [t("{{content}}")],
     observation: [t("{{content}}")],
+    // register_template's default: the assistant's slots, tool_format "default".
+    function: [t("{{content}}")],
+    toolFormat: "default",
     prefix: [],
     defaultSystem: "",
     stopWords: [],
@@ -72,6 +82,8 @@ export const LF_TEMPLATES: Record<string, LfTemplate> = {
     observation: [
       t("<|start_header_id|>ipython<|end_header_id|>\n\n{{content}}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"),
     ],
+    function: [t("{{content}}<|eot_id|>")],
+    toolFormat: "llama3",
     prefix: [{ special: "bos_token" }],
     defaultSystem: "",
     stopWords: ["<|eot_id|>", "<|eom_id|>"],
@@ -150,6 +162,8 @@ export function parseTemplate(tokenizer: PlaygroundTokenizer, source: string): L
     assistant: [t(assistantSlot)],
     system: [t(systemSlot)],
     observation: [t(userSlot)],
+    function: [t(assistantSlot)],
+    toolFormat: "default",
     prefix: prefix ? [t(prefix)] : [],
     defaultSystem,
     stopWords: [],

@@ -2,7 +2,8 @@
 // real dataset gives the same conversation as messages, as {prompt, completion} messages (the last
 // answer the completion), or, with the notebook's text formatting, as plain-text prompt and
 // completion (TRL's standard prompt-completion form: the prompt ends with the response template).
-import { formatText } from "../chat/textFormat";
+import { templateMessage } from "../chat/chatTemplate";
+import { formatText, turnBody } from "../chat/textFormat";
 import type { ChatExample, Formatting } from "../types";
 import { TrainerOptionError, type TrainerInput } from "./types";
 
@@ -15,16 +16,19 @@ export const ROW_SHAPES: ReadonlyArray<{ shape: RowShape; label: string }> = [
 ];
 
 export function trainerRow(example: ChatExample, formatting: Formatting, shape: RowShape): TrainerInput {
-  const messages = example.turns.map((t) => ({ role: t.role, content: t.content }));
-  if (shape === "messages") return { kind: "messages", messages };
+  // Tool calls and results as a dataset row holds them (OpenAI's tool_calls, tool_call_id, name), and
+  // the tools list as the row's `tools` column: what each tool hands to the chat template.
+  const messages = example.turns.map(templateMessage);
+  const tools = example.tools && example.tools.length > 0 ? { tools: example.tools } : {};
+  if (shape === "messages") return { kind: "messages", messages, ...tools };
   const last = example.turns.map((t) => t.role).lastIndexOf("assistant");
   if (last < 0) throw new TrainerOptionError("this example has no assistant turn to be the completion; give it as messages");
   if (shape === "prompt-completion")
-    return { kind: "prompt-completion", prompt: messages.slice(0, last), completion: messages.slice(last) };
+    return { kind: "prompt-completion", prompt: messages.slice(0, last), completion: messages.slice(last), ...tools };
   if (formatting.kind !== "text") {
     throw new TrainerOptionError("a plain-text row needs the text formatting (Formatting: text templates); give the row as messages");
   }
   const { templates } = formatting;
-  const before = formatText({ id: example.id, turns: example.turns.slice(0, last) }, templates);
-  return { kind: "text-prompt-completion", prompt: before + templates.response, completion: ` ${example.turns[last].content}` };
+  const before = formatText({ id: example.id, turns: example.turns.slice(0, last), tools: example.tools }, templates);
+  return { kind: "text-prompt-completion", prompt: before + templates.response, completion: ` ${turnBody(example.turns[last])}` };
 }

@@ -48,8 +48,12 @@ export function renderTemplate(
   options: RenderOptions = {},
 ): string {
   try {
+    // Templates test `if tools`: an absent or empty list is no tools section (transformers passes None).
+    const { tools, ...kwargs } = options.kwargs ?? {};
+    const toolList = Array.isArray(tools) && tools.length > 0 ? { tools } : {};
     return compile(source, tokenizer).render({
-      ...options.kwargs,
+      ...kwargs,
+      ...toolList,
       messages: messages.map((m) => ({ ...m })),
       add_generation_prompt: options.addGenerationPrompt ?? false,
       bos_token: tokenizer.bosToken ?? "",

@@ -8,7 +8,10 @@
 // - plain-text rows get the EOS appended to the completion, and tokenizer(prompt) marks the prompt;
 // - masks combine as build_labels does: a token is trained only if every mask says so;
 // - truncation to max_length (keep_start), then rows with no trained token are dropped;
-// - padding_free: the first token of each sequence gets no label (position_ids == 0).
+// - padding_free: the first token of each sequence gets no label (position_ids == 0);
+// - tool use: the row's `tools` go to every apply_chat_template call (sft_trainer.py 1457-1463, tokenize_fn),
+//   and tool calls and results are whatever the template makes of them: under assistant_only_loss a call
+//   inside {% generation %} trains and a result outside it does not; without it every token trains.
 import { ChatTemplateError } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
@@ -17,7 +20,7 @@ import { bool, int, optionalBool, str, type OptionValues } from "./options";
 import { assistantMask, hasGenerationMarkers, renderTemplate, renderWithGenerationSpans } from "./render";
 import { sha256Hex } from "./sha256";
 import { isReproducedTrainingTemplate, knownStockTemplate, TRL_TRAINING_TEMPLATES } from "./trlTemplates";
-import { TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
+import { inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage, type TrainerTools } from "./types";
 
 export const TRL_OPTIONS = {
   completion_only_loss: optionalBool(null, "loss on the completion only; none: on for prompt-completion rows, off otherwise"),
@@ -98,12 +101,19 @@ interface Tokenized {
   warnings: MaskWarning[];
 }
 
-function encodeConversation(tokenizer: PlaygroundTokenizer, source: string, messages: TrainerMessage[], withMask: boolean) {
+function encodeConversation(
+  tokenizer: PlaygroundTokenizer,
+  source: string,
+  messages: TrainerMessage[],
+  withMask: boolean,
+  tools: TrainerTools | undefined,
+) {
+  const kwargs = { kwargs: { tools } };
   if (!withMask) {
-    const inputIds = tokenizer.encode(renderTemplate(source, tokenizer, messages), false);
+    const inputIds = tokenizer.encode(renderTemplate(source, tokenizer, messages, kwargs), false);
     return { inputIds, assistantMasks: null };
   }
-  const { text, spans } = renderWithGenerationSpans(source, tokenizer, messages);
+  const { text, spans } = renderWithGenerationSpans(source, tokenizer, messages, kwargs);
   const inputIds = tokenizer.encode(text, false);
   return { inputIds, assistantMasks: assistantMask(tokenizer, inputIds, spans) };
 }
@@ -120,13 +130,17 @@ function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: 
   const warnings: MaskWarning[] = [];
   switch (input.kind) {
     case "messages": {
-      const r = encodeConversation(tokenizer, source as string, input.messages, options.assistant_only_loss);
+      const r = encodeConversation(tokenizer, source as string, input.messages, options.assistant_only_loss, inputTools(input));
       return { ...r, completionMask: null, warnings };
     }
     case "prompt-completion": {
       const src = source as string;
-      const promptIds = tokenizer.encode(renderTemplate(src, tokenizer, input.prompt, { addGenerationPrompt: true }), false);
-      const r = encodeConversation(tokenizer, src, [...input.prompt, ...input.completion], options.assistant_only_loss);
+      const tools = inputTools(input);
+      const promptIds = tokenizer.encode(
+        renderTemplate(src, tokenizer, input.prompt, { addGenerationPrompt: true, kwargs: { tools } }),
+        false,
+      );
+      const r = encodeConversation(tokenizer, src, [...input.prompt, ...input.completion], options.assistant_only_loss, tools);
       if (!isPrefix(promptIds, r.inputIds)) warnings.push(warn("trainer-prefix-mismatch", PREFIX_MISMATCH));
       return { ...r, completionMask: completionMask(promptIds, r.inputIds), warnings };
     }
@@ -221,7 +235,7 @@ function inputIdsChange(tokenizer: PlaygroundTokenizer, stock: string, input: Tr
     input.kind === "messages" ? input.messages : input.kind === "prompt-completion" ? [...input.prompt, ...input.completion] : [];
   let stockIds: number[];
   try {
-    stockIds = tokenizer.encode(renderTemplate(stock, tokenizer, messages), false);
+    stockIds = tokenizer.encode(renderTemplate(stock, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
   } catch (err) {
     if (err instanceof ChatTemplateError) return [];
     throw err;

@@ -3,7 +3,11 @@
 // label rule is the playground's completion-only strategy (masking/completionOnly.ts), which already
 // reproduces the collator position for position; this preset adds what SFTTrainer 0.19 fed it
 // (apply_chat_template(tokenize=True) for conversations, tokenizer(prompt + completion + EOS) for
-// text rows) and the collator's own warnings, with why and the option that fixes them.
+// text rows) and the collator's own warnings, with why and the option that fixes them. Tool use: the
+// row's tools go to apply_chat_template (sft_trainer.py 728-762, tokenize), and the collator, which knows
+// no roles, trains a call or a result by where it falls: after a response template and before the next
+// instruction template is trained (a ChatML tool result under "<|im_start|>user" is masked only when that
+// is the instruction template).
 import { completionOnlyLabels } from "../masking/completionOnly";
 import { diagnoseTemplate, explainMismatch } from "../masking/templateDiagnosis";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
@@ -11,7 +15,7 @@ import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, warn } from "./common";
 import { bool, str, type OptionValues } from "./options";
 import { renderTemplate } from "./render";
-import { TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
+import { inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 export const TRL_COLLATOR_OPTIONS = {
   response_template: str(null, "text (tokenized alone, as TRL does) or token ids [1,2,3] that start each answer; required"),
@@ -38,7 +42,7 @@ function inputIds(tokenizer: PlaygroundTokenizer, input: TrainerInput): number[]
       if (source === null)
         throw new TrainerOptionError(`trl-collator: ${tokenizer.name} has no chat template to render a conversation with`);
       const messages = input.kind === "messages" ? input.messages : [...input.prompt, ...input.completion];
-      return tokenizer.encode(renderTemplate(source, tokenizer, messages), false);
+      return tokenizer.encode(renderTemplate(source, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
     }
     case "text-prompt-completion": {
       const eos = tokenizer.eosToken;

@@ -20,9 +20,20 @@ export interface TrainerMessage {
  * read by them as its prompt followed by its completion.
  */
 export type TrainerInput =
-  | { kind: "messages"; messages: TrainerMessage[] }
-  | { kind: "prompt-completion"; prompt: TrainerMessage[]; completion: TrainerMessage[] }
+  | { kind: "messages"; messages: TrainerMessage[]; tools?: TrainerTools }
+  | { kind: "prompt-completion"; prompt: TrainerMessage[]; completion: TrainerMessage[]; tools?: TrainerTools }
   | { kind: "text-prompt-completion"; prompt: string; completion: string };
+
+/**
+ * The row's `tools` column (JSON-schema function descriptions), which every tool hands to the chat
+ * template as apply_chat_template(tools=...) does; a plain-text row has its tools in its text.
+ */
+export type TrainerTools = Array<Record<string, unknown>>;
+
+/** The tools a row offers, or none. */
+export function inputTools(input: TrainerInput): TrainerTools | undefined {
+  return input.kind === "text-prompt-completion" || !input.tools || input.tools.length === 0 ? undefined : input.tools;
+}
 
 /**
  * kept: the row trains as labelled (possibly on nothing, when the tool keeps such rows);

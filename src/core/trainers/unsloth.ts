@@ -10,14 +10,19 @@
 //   where the token at k is the candidate), so it is rarely taken;
 // - last_response_only keeps only the last span; rows left with no trained token are dropped, and
 //   Unsloth stops when every row is ("All labels in your dataset are -100", unsloth#2900);
-// - with neither marker given they are read off the chat template (get_chat_template_parts).
+// - with neither marker given they are read off the chat template (get_chat_template_parts);
+// - tool use: the row's tools go to apply_chat_template (sft_prepare_dataset, dataset_utils.py 2565-2577);
+//   the markers know no roles, so a tool call after the response marker trains, and a tool result is
+//   masked only when the template writes it under the instruction marker (ChatML's "<|im_start|>user"
+//   <tool_response>); under any other header (Llama 3.1's "ipython") it trains with the answer before it.
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, trainedCount, warn } from "./common";
 import { bool, str, type OptionValues } from "./options";
 import { renderTemplate } from "./render";
 import { chatTemplateParts, findCommonTokenIds, type MarkerIds } from "./unslothParts";
-import { inputMessages, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
+import { tokenOffsets } from "../tokenizer/charOffsets";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
 
 export const UNSLOTH_OPTIONS = {
   instruction_part: str(
@@ -112,6 +117,27 @@ function droppedMessage(tokenizer: PlaygroundTokenizer, text: string, response: 
   );
 }
 
+/** The tool results whose characters, found in order in the decoded row, fall on a trained token. */
+function trainedToolResults(
+  tokenizer: PlaygroundTokenizer,
+  messages: readonly TrainerMessage[],
+  ids: readonly number[],
+  labels: readonly number[],
+) {
+  const { text, starts } = tokenOffsets(tokenizer, ids);
+  const trained: TrainerMessage[] = [];
+  let cursor = 0;
+  for (const m of messages) {
+    const at = m.content === "" ? -1 : text.indexOf(m.content, cursor);
+    if (at < 0) continue;
+    cursor = at + m.content.length;
+    if (m.role !== "tool") continue;
+    const covered = labels.some((label, k) => label !== IGNORE_INDEX && starts[k] < cursor && starts[k + 1] > at);
+    if (covered) trained.push(m);
+  }
+  return trained;
+}
+
 export function maskUnsloth(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: UnslothOptions): TrainerExample {
   const source = tokenizer.chatTemplate;
   if (source === null)
@@ -125,7 +151,8 @@ export function maskUnsloth(tokenizer: PlaygroundTokenizer, input: TrainerInput,
       `unsloth: ${which} could not be resolved to a stable token sequence, so it cannot be matched against your dataset`,
     );
   }
-  const text = renderTemplate(source, tokenizer, inputMessages(input, "unsloth"));
+  const messages = inputMessages(input, "unsloth");
+  const text = renderTemplate(source, tokenizer, messages, { kwargs: { tools: inputTools(input) } });
   // sft_prepare_dataset: "We found double BOS tokens - we shall remove one automatically."
   const bos = tokenizer.bosToken;
   const addSpecial = !(bos !== null && (text.startsWith(bos) || source.includes(bos)));
@@ -141,6 +168,15 @@ export function maskUnsloth(tokenizer: PlaygroundTokenizer, input: TrainerInput,
       warn(
         "trainer-markers-detected",
         `Unsloth auto-detected instruction_part = ${JSON.stringify(instruction)} and response_part = ${JSON.stringify(response)}.`,
+      ),
+    );
+  }
+  const trainedResults = trainedToolResults(tokenizer, messages, ids, labels);
+  if (trainedResults.length > 0) {
+    warnings.push(
+      warn(
+        "trainer-tool-result-trained",
+        `Unsloth trains ${trainedResults.length === 1 ? "a tool result" : `${trainedResults.length} tool results`} (${JSON.stringify(trainedResults[0].content.slice(0, 40))}): the template writes it after the response marker ${JSON.stringify(response)} and before any instruction marker ${JSON.stringify(instruction)}, so it falls in the answer's span. The model learns to write the tool's output itself. Pass an instruction_part that also starts tool results, or mask them before training.`,
       ),
     );
   }
