@@ -38,7 +38,9 @@ export function runExportInput(run: RunRecord): ExportInput {
     throw new Error(
       `${run.label} trained ${run.modelName}, but the page now has ${loaded} loaded; load ${run.modelName} again, then export.`,
     );
-  const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, exampleCutLength(run.settings));
+  // The run's own preset, if it trained under one: the export carries the labels it trained on.
+  const setup = { examples: s.examples, formatting: s.formatting, masking: s.masking, trainer: run.trainer ?? null };
+  const got = trainingDataFor(setup, exampleCutLength(run.settings));
   if ("error" in got) throw new Error(`Cannot export ${run.label}: ${got.error}`);
   const { data, view } = got;
   if (run.dataFingerprint !== undefined && run.dataFingerprint !== trainingDataFingerprint(data.examples))

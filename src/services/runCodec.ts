@@ -6,6 +6,7 @@ import { firstIssue } from "../core/firstIssue";
 import { z } from "zod";
 import { BACKENDS, stepMetricsSchema } from "../core/protocol";
 import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
+import { TrainerChoiceSchema } from "../core/trainers/trainerView";
 import { STRATEGIES } from "../core/types";
 import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "../store/runRecord";
 
@@ -51,6 +52,7 @@ const runSchema = z.object({
   adapterInWorker: z.boolean(),
   storedAdapter: z.object({ step: num, bytes: num }).optional(),
   dataFingerprint: z.string().optional(),
+  trainer: TrainerChoiceSchema.optional(),
   trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),
 });
 

@@ -4,6 +4,7 @@
 import type { TrainerLog } from "../core/export/trainerState";
 import type { TrainingSettings } from "../core/playgroundState";
 import { RUN_ERROR_KINDS, RUN_STATES, type BackendName, type StepMetrics } from "../core/protocol";
+import type { TrainerChoice } from "../core/trainers/trainerView";
 import type { StrategyName } from "../core/types";
 
 /** The bounds that keep a run's record (and the browser's storage) small; see thinSteps / addGenerations. */
@@ -83,6 +84,11 @@ export interface RunRecord {
    * checks that the page would still train on the same ids and labels. Absent on runs from before exports.
    */
   dataFingerprint?: string;
+  /**
+   * The trainer preset whose ids and labels the run trained on ("As trained by"), with the options set;
+   * absent when the masking strategy's were (and on runs from before presets trained).
+   */
+  trainer?: TrainerChoice;
   /** The loss an exported run logged on another trainer (its trainer_state.json), drawn over this run's curve. */
   trainerLog?: TrainerLog;
 }

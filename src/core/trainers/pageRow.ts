@@ -7,7 +7,8 @@ import { formatText, turnBody } from "../chat/textFormat";
 import type { ChatExample, Formatting } from "../types";
 import { TrainerOptionError, type TrainerInput } from "./types";
 
-export type RowShape = "messages" | "prompt-completion" | "text";
+export const ROW_SHAPE_NAMES = ["messages", "prompt-completion", "text"] as const;
+export type RowShape = (typeof ROW_SHAPE_NAMES)[number];
 
 export const ROW_SHAPES: ReadonlyArray<{ shape: RowShape; label: string }> = [
   { shape: "messages", label: '{"messages": [...]}' },

@@ -4,17 +4,20 @@
 import { tokenChips, type ExampleView } from "../maskView";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import type { ChatExample, Formatting } from "../types";
-import { maskWithTrainer, TRAINERS, type TrainerInfo, type TrainerName } from ".";
+import { z } from "zod";
+import { maskWithTrainer, TRAINER_NAMES, TRAINERS, type TrainerInfo, type TrainerName } from ".";
 import { parseOptions } from "./options";
-import { trainerRow, type RowShape } from "./pageRow";
+import { ROW_SHAPE_NAMES, trainerRow } from "./pageRow";
 import { TrainerOptionError, type TrainerOutcome } from "./types";
 
-export interface TrainerChoice {
-  trainer: TrainerName;
+export const TrainerChoiceSchema = z.object({
+  trainer: z.enum(TRAINER_NAMES),
   /** Only the options the user set, written as after KEY= on the CLI; the rest keep the tool's default. */
-  options: Record<string, string>;
-  row: RowShape;
-}
+  options: z.record(z.string(), z.string()),
+  row: z.enum(ROW_SHAPE_NAMES),
+});
+/** A preset and its options: what the mask view shows, and what a run trained with (RunRecord.trainer). */
+export type TrainerChoice = z.infer<typeof TrainerChoiceSchema>;
 
 export interface TrainerExampleView extends ExampleView {
   outcome: TrainerOutcome;
@@ -61,5 +64,39 @@ export function trainerExampleView(
     trainedCount: chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0),
     warnings: masked.warnings,
     outcome: masked.outcome,
+  };
+}
+
+/** Every example under `choice`, as the mask view shows them (the CLI's and the tests' uncached view). */
+export function trainerExampleViews(
+  tokenizer: PlaygroundTokenizer,
+  examples: readonly ChatExample[],
+  formatting: Formatting,
+  choice: TrainerChoice,
+): TrainerExampleView[] {
+  return examples.map((example, index) => trainerExampleView(tokenizer, example, index, formatting, choice));
+}
+
+const outcomeOf = (view: ExampleView): TrainerOutcome => ("outcome" in view ? (view as TrainerExampleView).outcome : "kept");
+
+/**
+ * What a run trains on under a preset: exactly the ids and labels the mask view shows, without the
+ * rows the tool drops before training (TRL's fully masked rows, LLaMA-Factory's malformed ones). A row
+ * the tool stops on stops the run before it starts, as the tool would, with that row's reason.
+ */
+export function presetTrainingRows<T extends ExampleView>(
+  views: readonly T[],
+  trainer: TrainerName,
+): { rows: T[]; dropped: number[] } | { error: string } {
+  const stopped = views.find((v) => outcomeOf(v) === "error");
+  if (stopped) {
+    const why = stopped.warnings.find((w) => w.code === "trainer-error" || w.code === "chat-template-missing")?.message ?? "";
+    return {
+      error: `${trainerInfo(trainer).label} stops on example ${stopped.index + 1}, so nothing is trained: ${why.replace(/^Example \d+: /, "")} Fix or remove that example, or pick another tool under "As trained by".`,
+    };
+  }
+  return {
+    rows: views.filter((v) => outcomeOf(v) === "kept"),
+    dropped: views.filter((v) => outcomeOf(v) === "dropped").map((v) => v.index + 1),
   };
 }
