@@ -10,7 +10,7 @@ import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host
 import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
 import { attention, bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
-import { AdamW, globalNormTensor, linearScheduleFactor } from "../../src/engine/optimizer";
+import { AdamW, globalNormTensor, scheduleFactor } from "../../src/engine/optimizer";
 import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
 import { createLora, disposeLora } from "../../src/engine/lora";
@@ -185,7 +185,7 @@ async function fusedAdamW(backend: "webgpu" | "cpu") {
       const norm = globalNormTensor(grads);
       norms.push((await norm.data())[0]);
       norm.dispose();
-      opt.step(grads, 0.05 * linearScheduleFactor(step, 1, 4), step === 2 ? 0.5 : 1);
+      opt.step(grads, 0.05 * scheduleFactor("linear", step, { warmupSteps: 1, totalSteps: 4 }), step === 2 ? 0.5 : 1);
       tf.dispose(grads);
     }
     const end = await Promise.all(vars.map(async (v) => Array.from(await v.data())));

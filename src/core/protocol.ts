@@ -161,6 +161,8 @@ export const stepMetricsSchema = z.strictObject({
   inputTokens: count,
   inputTokensPerSecond: metric,
   msPerStep: metric,
+  /** The eval loss measured after this step, on the steps eval_strategy evaluates at (engine/evaluation.ts). */
+  evalLoss: metric.optional(),
 });
 export type StepMetrics = z.infer<typeof stepMetricsSchema>;
 

@@ -1,6 +1,6 @@
 // The step count as transformers' Trainer makes it, the epochs a dataset gets, and which prompts are answered.
 import { describe, expect, it } from "vitest";
-import { answeredPromptIndexes, datasetEpochs, optimizerSteps } from "./stepPlan";
+import { answeredPromptIndexes, datasetEpochs, evaluationDue, optimizerSteps, stepsPerEpoch } from "./stepPlan";
 
 describe("optimizerSteps", () => {
   it("is epochs × ceil(rows / batch), rounded up, unless max_steps is set", () => {
@@ -9,6 +9,24 @@ describe("optimizerSteps", () => {
     // 10 rows at batch 4 are 3 batches an epoch; 2.5 epochs are 7.5 → 8 steps.
     expect(optimizerSteps(10, 4, 2.5, 0)).toBe(8);
     expect(optimizerSteps(10, 4, 2.5, 7)).toBe(7);
+  });
+
+  it("counts an accumulated step per gradient_accumulation_steps batches, the epoch's last taking what is left", () => {
+    // 10 rows at batch 1 are 10 batches; accumulating 4 makes 4 + 4 + 2: 3 steps an epoch (len // gas + 1).
+    expect(stepsPerEpoch(10, 1, 4)).toBe(3);
+    expect(stepsPerEpoch(8, 1, 4)).toBe(2);
+    // 5 rows at batch 4 are 2 batches; accumulating 4 takes both in one step.
+    expect(stepsPerEpoch(5, 4, 4)).toBe(1);
+    expect(optimizerSteps(10, 1, 2, 0, 4)).toBe(6);
+  });
+});
+
+describe("evaluationDue", () => {
+  it("evaluates every eval_steps, or at each epoch's end, never with eval_strategy no", () => {
+    const steps = Array.from({ length: 12 }, (_, i) => i + 1);
+    expect(steps.filter((s) => evaluationDue(s, "steps", 5, 4))).toEqual([5, 10]);
+    expect(steps.filter((s) => evaluationDue(s, "epoch", 5, 4))).toEqual([4, 8, 12]);
+    expect(steps.filter((s) => evaluationDue(s, "no", 5, 4))).toEqual([]);
   });
 });
 

@@ -1,10 +1,44 @@
 // How many optimizer steps a run takes, counted as transformers' Trainer counts them (the engine's
 // Trainer and the page's estimate before a run both call this), and what a dataset-sized run is.
 
-/** max_steps when > 0, else ceil(epochs × batches an epoch), a batch being ceil(rows / batch size). */
-export function optimizerSteps(rows: number, batchSize: number, epochs: number, maxSteps: number): number {
+import type { TRAINING_FIELDS } from "./settings/trainingSettings";
+
+/**
+ * Optimizer steps in one epoch: ceil(batches / gradient_accumulation_steps), a batch being
+ * ceil(rows / batch size); the last step of an epoch takes the batches left (transformers >= 4.46
+ * Trainer.set_initial_training_values: len_dataloader // gas + int(len_dataloader % gas > 0)).
+ */
+export function stepsPerEpoch(rows: number, batchSize: number, accumulation = 1): number {
+  return Math.max(1, Math.ceil(Math.ceil(rows / Math.max(1, batchSize)) / Math.max(1, accumulation)));
+}
+
+/** max_steps when > 0, else ceil(epochs × steps an epoch). */
+export function optimizerSteps(rows: number, batchSize: number, epochs: number, maxSteps: number, accumulation = 1): number {
   if (maxSteps > 0) return maxSteps;
-  return Math.ceil(epochs * Math.ceil(rows / Math.max(1, batchSize)));
+  return Math.ceil(epochs * stepsPerEpoch(rows, batchSize, accumulation));
+}
+
+/** transformers' IntervalStrategy values, as the settings table lists them. */
+export type EvalStrategy = (typeof TRAINING_FIELDS.evalStrategy.options)[number];
+
+/**
+ * Whether transformers' DefaultFlowCallback evaluates after optimizer step `step` (1-based):
+ * eval_strategy "steps" when step % eval_steps == 0, "epoch" at the end of each epoch. Neither
+ * evaluates before the first step (eval_on_start is off) nor adds one at the end of training.
+ */
+export function evaluationDue(step: number, strategy: EvalStrategy, evalSteps: number, epochSteps: number): boolean {
+  switch (strategy) {
+    case "no":
+      return false;
+    case "steps":
+      return step % evalSteps === 0;
+    case "epoch":
+      return step % epochSteps === 0;
+    default: {
+      const never: never = strategy;
+      return never;
+    }
+  }
 }
 
 /**

@@ -10,6 +10,26 @@ import { forwardHidden } from "./model";
 import type { CausalLM } from "./weights";
 
 /**
+ * Mean causal-LM loss of the batch (training's forward pass, also evaluation's without a tape). Under
+ * tf.tidy: only the returned scalar survives.
+ */
+export function batchLoss(model: CausalLM, lora: LoraAdapter, batch: Batch, dropoutSeed: number | null = null): tf.Scalar {
+  return tf.tidy(() => {
+    const read = lossRows(batch.labels);
+    if (!read) {
+      const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed });
+      return causalLmLossFromHidden(h.hidden, h.head, batch.labels); // NaN, as torch's 0/0
+    }
+    // Only what the loss reads: positions up to the last counted one, and the counted rows out of
+    // the last layer (model.ts). The same loss and gradients, with less of the step's work.
+    const cut = (m: number[][]) => m.map((row) => row.slice(0, read.length));
+    const opts = { lora, attentionMask: cut(batch.attentionMask), dropoutSeed, outputRows: read.rows };
+    const h = forwardHidden(model, cut(batch.inputIds), opts);
+    return countedRowsLoss(h.hidden, h.head, read.targets);
+  });
+}
+
+/**
  * Mean causal-LM loss of the batch and d loss / d variable for every trainable variable, in
  * trainableVariables() order. Caller disposes `loss` and `grads`.
  */
@@ -20,23 +40,7 @@ export function lossAndGradTensors(
   dropoutSeed: number | null = null,
 ): { loss: tf.Scalar; grads: tf.Tensor[] } {
   const vars = trainableVariables(lora);
-  const read = lossRows(batch.labels);
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.tidy(() => {
-        if (!read) {
-          const h = forwardHidden(model, batch.inputIds, { lora, attentionMask: batch.attentionMask, dropoutSeed });
-          return causalLmLossFromHidden(h.hidden, h.head, batch.labels); // NaN, as torch's 0/0
-        }
-        // Only what the loss reads: positions up to the last counted one, and the counted rows out of
-        // the last layer (model.ts). The same loss and gradients, with less of the step's work.
-        const cut = (m: number[][]) => m.map((row) => row.slice(0, read.length));
-        const opts = { lora, attentionMask: cut(batch.attentionMask), dropoutSeed, outputRows: read.rows };
-        const h = forwardHidden(model, cut(batch.inputIds), opts);
-        return countedRowsLoss(h.hidden, h.head, read.targets);
-      }),
-    vars,
-  );
+  const { value, grads } = tf.variableGrads(() => batchLoss(model, lora, batch, dropoutSeed), vars);
   return { loss: value, grads: vars.map((v) => grads[v.name]) };
 }
 

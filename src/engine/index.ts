@@ -27,7 +27,7 @@ export { causalLmLoss, countedTokens } from "./loss";
 export { IGNORE_INDEX } from "../core/types";
 export { collate, type Batch } from "./batch";
 export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradients";
-export { AdamW, linearScheduleFactor, globalNorm } from "./optimizer";
+export { AdamW, scheduleFactor, warmupStepsFor, globalNorm } from "./optimizer";
 export { Trainer, type TrainingArgs } from "./trainer";
 export { generate, generateGreedy, teacherForced, type FinishReason, type GenerateOptions } from "./generate";
 export { Sampler, type SamplingSettings } from "./sampling";

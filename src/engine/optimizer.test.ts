@@ -5,9 +5,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setBackend } from "./backend";
 import { useCpu } from "./fixtures.testutil";
 import { hostKernelsActive, setHostKernels } from "./kernels/host";
-import { AdamW, globalNorm, globalNormTensor, linearScheduleFactor } from "./optimizer";
+import { AdamW, globalNorm, globalNormTensor, scheduleFactor } from "./optimizer";
 
 beforeAll(useCpu);
+
+/** get_linear_schedule_with_warmup's multiplier (every schedule against PyTorch: schedule.test.ts). */
+const linear = (step: number, warmupSteps: number, totalSteps: number) => scheduleFactor("linear", step, { warmupSteps, totalSteps });
 
 it("AdamW matches torch.optim.AdamW step by step (bias correction, decoupled decay)", () => {
   const p = tf.variable(tf.tensor1d([0.5, -1]));
@@ -22,7 +25,7 @@ it("AdamW matches torch.optim.AdamW step by step (bias correction, decoupled dec
   ];
   gradsSeq.forEach((g, k) => {
     const t = k + 1;
-    const lr = 0.1 * linearScheduleFactor(k, 0, 3);
+    const lr = 0.1 * linear(k, 0, 3);
     const grad = tf.tensor1d(g);
     opt.step([grad], lr);
     grad.dispose();
@@ -39,8 +42,8 @@ it("AdamW matches torch.optim.AdamW step by step (bias correction, decoupled dec
 });
 
 it("linear schedule with warmup and the global gradient norm follow HF/torch", async () => {
-  expect([0, 1, 2, 3, 4, 5].map((s) => linearScheduleFactor(s, 2, 6))).toEqual([0, 0.5, 1, 0.75, 0.5, 0.25]);
-  expect([0, 1, 2].map((s) => linearScheduleFactor(s, 0, 3))).toEqual([1, 2 / 3, 1 / 3]);
+  expect([0, 1, 2, 3, 4, 5].map((s) => linear(s, 2, 6))).toEqual([0, 0.5, 1, 0.75, 0.5, 0.25]);
+  expect([0, 1, 2].map((s) => linear(s, 0, 3))).toEqual([1, 2 / 3, 1 / 3]);
   const g = [tf.tensor1d([3]), tf.tensor2d([[4]])];
   expect(await globalNorm(g)).toBeCloseTo(5, 6);
   tf.dispose(g);
@@ -56,7 +59,7 @@ describe.each(["cpu", "wasm"] as const)("the host kernels on %s give the compose
     for (let step = 0; step < 4; step++) {
       const grads = vars.map((v, i) => tf.tidy(() => tf.sin(tf.add(tf.mul(v, 3 + i), step))));
       norms.push(globalNormTensor(grads).dataSync()[0]);
-      opt.step(grads, 0.05 * linearScheduleFactor(step, 1, 4), step === 2 ? 0.5 : 1);
+      opt.step(grads, 0.05 * linear(step, 1, 4), step === 2 ? 0.5 : 1);
       tf.dispose(grads);
     }
     const values = vars.map((v) => Array.from(v.dataSync()));

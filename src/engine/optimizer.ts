@@ -1,8 +1,9 @@
 // The optimisation step of HF Trainer's defaults: torch.optim.AdamW (decoupled weight decay,
 // bias-corrected moments), gradient clipping by global norm (torch.nn.utils.clip_grad_norm_), and
-// the linear schedule with warmup (transformers get_linear_schedule_with_warmup).
+// the learning-rate schedules of transformers' get_scheduler.
 
 import * as tf from "@tensorflow/tfjs-core";
+import type { LrSchedulerType } from "../core/settings/trainerDefaults";
 import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs } from "./kernels/adamw";
 import { fusedKernelActive, runHostKernel } from "./kernels/host";
 
@@ -15,10 +16,42 @@ export interface AdamWOptions {
   weightDecay: number;
 }
 
-/** Multiplier of the peak lr at optimizer step `step` (0-based), as LambdaLR evaluates it. */
-export function linearScheduleFactor(step: number, warmupSteps: number, totalSteps: number): number {
+/**
+ * get_warmup_steps (transformers TrainingArguments): warmup_steps when > 0, else warmup_ratio of the
+ * planned steps, rounded up.
+ */
+export function warmupStepsFor(warmupSteps: number, warmupRatio: number, totalSteps: number): number {
+  return warmupSteps > 0 ? warmupSteps : Math.ceil(totalSteps * warmupRatio);
+}
+
+/**
+ * Multiplier of the peak lr at optimizer step `step` (0-based), as LambdaLR evaluates the lambdas of
+ * transformers' optimization.py: _get_linear_schedule_with_warmup_lr_lambda,
+ * _get_cosine_schedule_with_warmup_lr_lambda (num_cycles 0.5), _get_cosine_with_min_lr_schedule_with_warmup_lr_lambda,
+ * _get_constant_schedule_with_warmup_lr_lambda, and get_constant_schedule (which ignores warmup).
+ */
+export function scheduleFactor(
+  type: LrSchedulerType,
+  step: number,
+  { warmupSteps, totalSteps, minLrRate = 0 }: { warmupSteps: number; totalSteps: number; minLrRate?: number },
+): number {
+  if (type === "constant") return 1;
   if (step < warmupSteps) return step / Math.max(1, warmupSteps);
-  return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+  const progress = (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
+  switch (type) {
+    case "constant_with_warmup":
+      return 1;
+    case "linear":
+      return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+    case "cosine":
+      return Math.max(0, 0.5 * (1 + Math.cos(Math.PI * progress)));
+    case "cosine_with_min_lr":
+      return Math.max(0, 0.5 * (1 + Math.cos(Math.PI * progress)) * (1 - minLrRate) + minLrRate);
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
 }
 
 /** Global L2 norm of `grads` as a scalar tensor (the pre-clip norm Trainer logs as grad_norm). */

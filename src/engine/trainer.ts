@@ -4,14 +4,15 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { StepMetrics } from "../core/protocol";
 import { packExamples, type PackedRow } from "../core/packing";
-import { optimizerSteps } from "../core/stepPlan";
+import { evaluationDue, optimizerSteps, stepsPerEpoch, type EvalStrategy } from "../core/stepPlan";
 import { HF_TRAINING_DEFAULTS, type SftPackingArguments, type TrainingArguments } from "../core/settings/trainerDefaults";
 import type { TrainExample } from "../core/types";
-import { batchTokens, collate } from "./batch";
+import { batchTokens, collate, type Batch } from "./batch";
+import { evaluationLoss } from "./evaluation";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
-import { AdamW, globalNormTensor, linearScheduleFactor } from "./optimizer";
+import { AdamW, globalNormTensor, scheduleFactor, warmupStepsFor } from "./optimizer";
 import { Rng } from "./rng";
 import type { CausalLM } from "./weights";
 
@@ -23,6 +24,16 @@ import type { CausalLM } from "./weights";
  * batches, steps and epochs are of packed rows, as SFTTrainer's are.
  */
 export type TrainingArgs = TrainingArguments & { pad_token_id: number } & Partial<SftPackingArguments>;
+
+/**
+ * The Trainer's eval_dataset and when to evaluate it (TrainingArguments' eval_strategy, eval_steps),
+ * as toHf's evalArguments give them. The examples are evaluated unpacked.
+ */
+export interface EvaluationPlan {
+  examples: TrainExample[];
+  eval_strategy: EvalStrategy;
+  eval_steps: number;
+}
 
 /** SFTTrainer's packing (core/packing.ts), which TRL also refuses without a max_length. */
 function packedRows(
@@ -57,13 +68,20 @@ export class Trainer {
     private lora: LoraAdapter,
     examples: TrainExample[],
     args: Partial<TrainingArgs> = {},
+    private evaluation: EvaluationPlan | null = null,
   ) {
     if (!examples.length) throw new Error("training data is empty; add at least one example");
     this.args = { ...HF_TRAINING_DEFAULTS, pad_token_id: 0, ...args };
+    if (this.args.lr_scheduler_type === "cosine_with_min_lr" && this.args.lr_scheduler_kwargs.min_lr_rate === undefined) {
+      // transformers' get_scheduler refuses it likewise.
+      throw new Error(
+        "lr_scheduler_type cosine_with_min_lr needs lr_scheduler_kwargs.min_lr_rate (the floor as a fraction of learning_rate)",
+      );
+    }
     this.data = this.args.packing ? packedRows(examples, this.args) : examples;
-    const bs = this.args.per_device_train_batch_size;
-    this.stepsPerEpoch = Math.ceil(this.data.length / bs);
-    this.total = optimizerSteps(this.data.length, bs, this.args.num_train_epochs, this.args.max_steps);
+    const { per_device_train_batch_size: bs, gradient_accumulation_steps: gas } = this.args;
+    this.stepsPerEpoch = stepsPerEpoch(this.data.length, bs, gas);
+    this.total = optimizerSteps(this.data.length, bs, this.args.num_train_epochs, this.args.max_steps, gas);
     this.rng = new Rng(this.args.seed);
     this.optimizer = new AdamW(trainableVariables(lora), {
       lr: this.args.learning_rate,
@@ -109,31 +127,75 @@ export class Trainer {
     return idx.map((i) => this.data[i]);
   }
 
-  /** Runs one optimizer step; resolves after the update is applied. */
+  /**
+   * The batches of one optimizer step: gradient_accumulation_steps of them, fewer at the end of an
+   * epoch (transformers' inner loop takes the epoch's remaining batches into its last update).
+   */
+  private nextBatches(): Batch[] {
+    const batches: Batch[] = [];
+    do batches.push(collate(this.nextExamples(), this.args.pad_token_id));
+    while (batches.length < this.args.gradient_accumulation_steps && this.cursor < this.order.length);
+    return batches;
+  }
+
+  /** The learning rate of the next step: get_scheduler(lr_scheduler_type) over the current schedule's steps. */
+  private learningRate(): number {
+    const { learning_rate: peak, warmup_steps, warmup_ratio, lr_scheduler_type: type, lr_scheduler_kwargs } = this.args;
+    const totalSteps = this.total - this.scheduleStart;
+    // get_warmup_steps is taken of the schedule's own steps, also for `extend`'s new schedule.
+    const warmupSteps = warmupStepsFor(warmup_steps, warmup_ratio, totalSteps);
+    const minLrRate = lr_scheduler_kwargs.min_lr_rate;
+    return peak * scheduleFactor(type, this.globalStep - this.scheduleStart, { warmupSteps, totalSteps, minLrRate });
+  }
+
+  /**
+   * The loss and gradients of the step's batches together, normalised by all their trained tokens
+   * (transformers >= 4.46 passes num_items_in_batch to the loss, so the sum of the micro-batches'
+   * losses is the mean over the whole accumulated batch): each micro-batch's mean and gradients
+   * weighted by its share of the tokens. Batch 4 and batch 1 × accumulation 4 give the same update.
+   */
+  private accumulatedLossAndGrads(batches: Batch[], counts: number[]): { loss: tf.Scalar; grads: tf.Tensor[] } {
+    const dropoutSeed = () => (this.lora.config.lora_dropout > 0 ? this.rng.int() : null);
+    const total = counts.reduce((a, b) => a + b, 0);
+    // One batch, or nothing trained at all (a NaN loss, as torch's 0/0, which the run reports).
+    if (batches.length === 1 || total === 0) return lossAndGradTensors(this.model, this.lora, batches[0], dropoutSeed());
+    let lossSum: tf.Tensor = tf.scalar(0);
+    let gradSums: tf.Tensor[] = trainableVariables(this.lora).map((v) => tf.zerosLike(v));
+    for (const [i, batch] of batches.entries()) {
+      // A micro-batch with no trained token adds nothing to the sum (and its own mean would be NaN).
+      if (counts[i] === 0) continue;
+      const { loss, grads } = lossAndGradTensors(this.model, this.lora, batch, dropoutSeed());
+      const share = counts[i] / total;
+      const next = tf.tidy(() => [lossSum, ...gradSums].map((acc, k) => tf.add(acc, tf.mul(k === 0 ? loss : grads[k - 1], share))));
+      tf.dispose([lossSum, ...gradSums, loss, ...grads]);
+      [lossSum, ...gradSums] = next;
+    }
+    return { loss: lossSum as tf.Scalar, grads: gradSums };
+  }
+
+  /** Runs one optimizer step (and the evaluation due after it); resolves after the update is applied. */
   async step(): Promise<StepMetrics> {
     if (this.done) throw new Error(`training already finished (${this.totalSteps} steps)`);
     const start = performance.now();
-    const batch = collate(this.nextExamples(), this.args.pad_token_id);
-    // HF's get_warmup_steps is warmup_steps (warmup_ratio is left out, see HF_TRAINING_DEFAULTS), also for `extend`'s schedule.
-    const { learning_rate: peak, warmup_steps: warmup } = this.args;
-    const lr = peak * linearScheduleFactor(this.globalStep - this.scheduleStart, warmup, this.total - this.scheduleStart);
-    const dropoutSeed = this.lora.config.lora_dropout > 0 ? this.rng.int() : null;
-    const { loss, grads } = lossAndGradTensors(this.model, this.lora, batch, dropoutSeed);
+    const batches = this.nextBatches();
+    const counts = batches.map((b) => countedTokens(b.labels));
+    const lr = this.learningRate();
+    const { loss, grads } = this.accumulatedLossAndGrads(batches, counts);
     // One asynchronous read per step for both numbers: a GPU round trip is the expensive part.
     const stats = tf.tidy(() => tf.stack([loss, globalNormTensor(grads)]));
     const [lossValue, gradNorm] = await stats.data();
     stats.dispose();
     const maxNorm = this.args.max_grad_norm;
-    // torch clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied only when below 1.
+    // torch clip_grad_norm_: coef = max_norm / (norm + 1e-6), applied only when below 1; 0 = no clipping.
     const clipCoef = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm + 1e-6)) : 1;
     this.optimizer.step(grads, lr, clipCoef);
     tf.dispose([loss, ...grads]);
     this.globalStep++;
-    const tokens = countedTokens(batch.labels);
-    const inputTokens = batchTokens(batch);
+    const tokens = counts.reduce((a, b) => a + b, 0);
+    const inputTokens = batches.reduce((n, b) => n + batchTokens(b), 0);
     const msPerStep = performance.now() - start;
     const perSecond = (n: number) => (msPerStep > 0 ? (n * 1000) / msPerStep : 0);
-    return {
+    const metrics: StepMetrics = {
       step: this.globalStep,
       totalSteps: this.total,
       epoch: this.globalStep / this.stepsPerEpoch,
@@ -146,6 +208,17 @@ export class Trainer {
       inputTokensPerSecond: perSecond(inputTokens),
       msPerStep,
     };
+    const evalLoss = await this.evaluateIfDue();
+    return evalLoss === null ? metrics : { ...metrics, evalLoss };
+  }
+
+  /** The eval loss when the evaluation plan has one due after this step (its time is not in msPerStep). */
+  private async evaluateIfDue(): Promise<number | null> {
+    const plan = this.evaluation;
+    if (!plan?.examples.length) return null;
+    if (!evaluationDue(this.globalStep, plan.eval_strategy, plan.eval_steps, this.stepsPerEpoch)) return null;
+    const { per_device_eval_batch_size: batchSize, pad_token_id: padTokenId } = this.args;
+    return (await evaluationLoss(this.model, this.lora, plan.examples, { batchSize, padTokenId })).loss;
   }
 
   dispose(): void {

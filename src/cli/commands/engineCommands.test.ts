@@ -67,7 +67,7 @@ describe("engine commands", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(steps.map((s) => s.step)).toEqual([1, 2, 3]);
-    expect(steps[0].learningRate).toBeCloseTo(DEFAULT_STATE.training.learningRate);
+    expect(steps[0].learning_rate).toBeCloseTo(DEFAULT_STATE.training.learningRate);
     expect(existsSync(join(out, "adapter_model.safetensors"))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, "adapter_config.json"), "utf8"))).toMatchObject({
       r: DEFAULT_STATE.training.lora.r,

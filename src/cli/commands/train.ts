@@ -11,12 +11,21 @@ import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from ".
 import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend, loadModelDir, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
+import { CliError } from "../cliError";
+import { evaluationSets } from "../../core/evalSplit";
+import { StepLogger, type StepLogLine } from "../../core/stepLog";
+import type { TrainingSettings } from "../../core/settings/trainingSettings";
+import type { TrainExample } from "../../core/types";
 
 const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --out DIR [settings] [--backend cpu|wasm|webgpu] [--json]
 --model DIR: a model folder with pre-tokenized data (FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line,
   labels -100 = not trained on), with HF TrainingArguments' and PEFT LoraConfig's defaults.
 --model default: the page's bundled model with the page's defaults (settings, formatting, markers strategy);
   FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.
+--eval-data FILE: examples to evaluate (same format as --data), instead of holding out --eval-split of --data; their loss
+  is measured every --eval-steps (--eval-strategy) and printed as eval_loss.
+--json: one JSON line per logged step (every --logging-steps): step, epoch, loss (mean since the last log), learning_rate,
+  grad_norm, tokens (trained tokens since the last log) and eval_loss when evaluated, in transformers' log_history names.
 Settings (the page's settings table, with the page's defaults; a model folder starts from HF's and PEFT's instead):`;
 
 const Flags = z
@@ -25,6 +34,7 @@ const Flags = z
     data: z.string({ error: "--data FILE is required" }),
     out: z.string({ error: "--out DIR is required (where the PEFT adapter is written)" }),
     steps: z.string().optional(),
+    "eval-data": z.string().optional(),
     epochs: z.string().optional(),
     backend: backendFlag,
     json: z.boolean().default(false),
@@ -34,18 +44,16 @@ const Flags = z
 
 export const run = engineCommand(
   `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
-  { data: { type: "string" }, out: { type: "string" }, ...SETTINGS_OPTIONS },
+  { data: { type: "string" }, out: { type: "string" }, "eval-data": { type: "string" }, ...SETTINGS_OPTIONS },
   Flags,
   async (f) => {
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
-    const { model, lora, trainer } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
+    const { model, lora, trainer, settings } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
+    const logger = new StepLogger(settings.loggingSteps);
     while (!trainer.done) {
       const s = await trainer.step();
-      process.stdout.write(
-        f.json
-          ? `${JSON.stringify(s)}\n`
-          : `step ${s.step}/${s.totalSteps} loss ${s.loss.toFixed(4)} lr ${s.learningRate.toExponential(2)} grad_norm ${s.gradNorm.toFixed(4)} tokens ${s.tokens} ${s.msPerStep.toFixed(0)} ms\n`,
-      );
+      const line = logger.add(s);
+      if (line) process.stdout.write(f.json ? `${JSON.stringify(line)}\n` : `${logText(line, s.totalSteps)}\n`);
     }
     const files = await engine.exportAdapter(model, lora);
     mkdirSync(f.out, { recursive: true });
@@ -57,19 +65,52 @@ export const run = engineCommand(
 
 type Flags = z.infer<typeof Flags>;
 
+/** "step 5/75 loss 1.2345 lr 1.00e-3 grad_norm 0.4321 tokens 12 eval_loss 1.5432", the line without --json. */
+function logText(line: StepLogLine, totalSteps: number): string {
+  const parts = [`step ${line.step}/${totalSteps}`];
+  if (line.loss !== undefined) parts.push(`loss ${line.loss.toFixed(4)}`);
+  if (line.learning_rate !== undefined) parts.push(`lr ${line.learning_rate.toExponential(2)}`);
+  if (line.grad_norm !== undefined) parts.push(`grad_norm ${line.grad_norm.toFixed(4)}`);
+  if (line.tokens !== undefined) parts.push(`tokens ${line.tokens}`);
+  if (line.eval_loss !== undefined) parts.push(`eval_loss ${line.eval_loss.toFixed(4)}`);
+  return parts.join(" ");
+}
+
+/** The training examples and the Trainer's evaluation plan: --eval-data's examples, or --eval-split of the data. */
+function evaluationOf(data: TrainExample[], evalData: TrainExample[] | null, settings: TrainingSettings) {
+  let sets: { train: TrainExample[]; eval: TrainExample[] };
+  try {
+    sets = evaluationSets(data, evalData, settings);
+  } catch (err) {
+    throw new CliError(`--eval-split / --eval-data: ${(err as Error).message}`);
+  }
+  return { train: sets.train, plan: { examples: sets.eval, ...toHf(settings).evalArguments } };
+}
+
+/** --eval-data read as --data is, with its errors naming --eval-data. */
+async function readEvalData<T>(f: Flags, read: (file: string) => T | Promise<T>): Promise<T | null> {
+  const file = f["eval-data"];
+  if (file === undefined) return null;
+  try {
+    return await read(file);
+  } catch (err) {
+    if (err instanceof CliError) throw new CliError(err.message.replace("--data", "--eval-data"));
+    throw err;
+  }
+}
+
 /** A model folder with pre-tokenized data: HF Trainer and PEFT defaults unless flags say otherwise. */
 async function folderRun(engine: Engine, f: Flags) {
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
   const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));
+  const evalData = await readEvalData(f, (file) => readTrainingData(file, model.config.vocabSize));
+  const { train, plan } = evaluationOf(data, evalData, settings);
   const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(model, loraConfig, settings.seed);
-  const trainer = new engine.Trainer(model, lora, data, {
-    ...trainingArguments,
-    ...sftArguments,
-    pad_token_id: model.config.padTokenId ?? 0,
-  });
-  return { model, lora, trainer };
+  const args = { ...trainingArguments, ...sftArguments, pad_token_id: model.config.padTokenId ?? 0 };
+  const trainer = new engine.Trainer(model, lora, train, args, plan);
+  return { model, lora, trainer, settings };
 }
 
 /** The bundled model on chat data, with the page's default settings unless flags say otherwise. */
@@ -77,8 +118,10 @@ async function defaultRun(engine: Engine, f: Flags) {
   const setup = await loadDefaultSetup(engine);
   const settings = settingsFromFlags(f, setup.settings);
   const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
+  const evalData = await readEvalData(f, (file) => defaultTrainingExamples(file, setup.tokenizer, settings));
+  const { train, plan } = evaluationOf(data, evalData, settings);
   const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(setup.model, loraConfig, settings.seed);
-  const trainer = new engine.Trainer(setup.model, lora, data, { ...trainingArguments, ...sftArguments });
-  return { model: setup.model, lora, trainer };
+  const trainer = new engine.Trainer(setup.model, lora, train, { ...trainingArguments, ...sftArguments }, plan);
+  return { model: setup.model, lora, trainer, settings };
 }

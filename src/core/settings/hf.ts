@@ -9,6 +9,7 @@ import {
   type SftPackingArguments,
   type TrainingArguments,
 } from "./trainerDefaults";
+import type { EvalStrategy } from "../stepPlan";
 import { SETTING_ENTRIES, settingValue, withSetting, type SettingEntry, type TrainingSettings } from "./trainingSettings";
 
 /** Values spelled differently, not meaning something else: the table's 0 steps is TrainingArguments' -1 ("not set"). */
@@ -49,16 +50,30 @@ function sftPackingArguments(settings: TrainingSettings): SftPackingArguments {
   };
 }
 
+/**
+ * TrainingArguments' evaluation arguments. They are apart from trainingArguments because transformers'
+ * Trainer refuses an eval_strategy without an eval_dataset: the caller that has eval examples passes them.
+ */
+export interface EvalArguments {
+  eval_strategy: EvalStrategy;
+  eval_steps: number;
+}
+
 /** The settings as TrainingArguments, LoraConfig and TRL's packing arguments, HF's defaults where the table has no field. */
 export function toHf(settings: TrainingSettings): {
   trainingArguments: TrainingArguments;
   loraConfig: PeftLoraConfig;
   sftArguments: SftPackingArguments;
+  evalArguments: EvalArguments;
 } {
+  const trainingArguments = argumentsOf(HF_TRAINING_DEFAULTS, settings);
+  // transformers' get_scheduler takes cosine_with_min_lr's floor from lr_scheduler_kwargs (optimization.py).
+  if (settings.lrSchedulerType === "cosine_with_min_lr") trainingArguments.lr_scheduler_kwargs = { min_lr_rate: settings.minLrRate };
   return {
-    trainingArguments: argumentsOf(HF_TRAINING_DEFAULTS, settings),
+    trainingArguments,
     loraConfig: argumentsOf(PEFT_LORA_DEFAULTS, settings),
     sftArguments: sftPackingArguments(settings),
+    evalArguments: { eval_strategy: settings.evalStrategy, eval_steps: settings.evalSteps },
   };
 }
 
