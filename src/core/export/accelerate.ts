@@ -1,7 +1,8 @@
 // accelerate configs (one GPU, 8-GPU DDP, 8-GPU FSDP, 8-GPU DeepSpeed ZeRO-2) and a Slurm batch
 // script. Key names as `accelerate config` writes them, following PEFT's examples/sft/configs/*.yaml.
 // Mixed precision stays off: the playground trains in float32 (train.py --bf16 turns it on).
-import { HF_TRAINING_DEFAULTS } from "../settings/trainerDefaults";
+import { toHf } from "../settings/hf";
+import type { TrainingSettings } from "../settings/trainingSettings";
 import type { ExportFile } from "./types";
 
 const COMMON = ["compute_environment: LOCAL_MACHINE", "debug: false", "machine_rank: 0", "main_training_function: main"];
@@ -19,7 +20,12 @@ export const ACCELERATE_FILES = {
 } as const;
 export const SLURM_FILE = "slurm/train.sbatch";
 
-export function accelerateFiles(): ExportFile[] {
+/**
+ * DeepSpeed's gradient_accumulation_steps and gradient_clipping must equal TrainingArguments' (transformers'
+ * HfTrainerDeepSpeedConfig refuses a config whose values mismatch them), so they come from the settings.
+ */
+export function accelerateFiles(settings: TrainingSettings): ExportFile[] {
+  const { gradient_accumulation_steps: accumulation, max_grad_norm: clipping } = toHf(settings).trainingArguments;
   return [
     {
       path: ACCELERATE_FILES.single,
@@ -61,14 +67,14 @@ export function accelerateFiles(): ExportFile[] {
     {
       path: ACCELERATE_FILES.zero2,
       text: config(
-        "8 GPUs, DeepSpeed ZeRO-2: optimizer state and gradients sharded, parameters whole, so the adapter saves as on one GPU. gradient_clipping equals TrainingArguments' max_grad_norm.",
+        "8 GPUs, DeepSpeed ZeRO-2: optimizer state and gradients sharded, parameters whole, so the adapter saves as on one GPU. gradient_clipping and gradient_accumulation_steps equal TrainingArguments'.",
         [
           "distributed_type: DEEPSPEED",
           "downcast_bf16: 'no'",
           "deepspeed_config:",
           "  deepspeed_multinode_launcher: standard",
-          "  gradient_accumulation_steps: 1",
-          `  gradient_clipping: ${HF_TRAINING_DEFAULTS.max_grad_norm}`,
+          `  gradient_accumulation_steps: ${accumulation}`,
+          `  gradient_clipping: ${clipping}`,
           "  offload_optimizer_device: none",
           "  offload_param_device: none",
           "  zero3_init_flag: false",

@@ -5,7 +5,16 @@
 // src/axolotl/utils/schemas/{config,peft,training,model}.py. Values are written as JSON scalars, which
 // YAML reads unchanged, so the test can parse them back exactly.
 import type { ExportInput } from "./types";
-import { BUNDLED_MODEL_DIR, TOKENIZED_FILE, loraConfigOf, playgroundConfig, trainingArgumentsOf, trainableTokenIndices } from "./config";
+import {
+  BUNDLED_MODEL_DIR,
+  EVAL_TOKENIZED_FILE,
+  TOKENIZED_FILE,
+  exportSplit,
+  loraConfigOf,
+  playgroundConfig,
+  trainingArgumentsOf,
+  trainableTokenIndices,
+} from "./config";
 
 export const AXOLOTL_FILE = "axolotl.yaml";
 
@@ -22,7 +31,8 @@ function scalar(v: unknown): string {
 /** The `key: value` lines whose values a test reads back; comments and the dataset list are added around them. */
 export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
   const lora = loraConfigOf(input.settings, trainableTokenIndices(input));
-  const args = trainingArgumentsOf(input.settings);
+  const evaluated = exportSplit(input).eval.length > 0;
+  const args = trainingArgumentsOf(input.settings, evaluated);
   const config = playgroundConfig(input);
   const targets = lora.target_modules;
   const values: Array<[string, unknown]> = [
@@ -32,6 +42,8 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     // axolotl's multipack packs sequences whole with attention kept apart, as bfd; it has no wrapped for pre-tokenized data.
     ["sample_packing", input.settings.packing === "bfd"],
     ["pad_to_sequence_len", false],
+    // The eval split is its own file (test_datasets below), the examples the playground evaluated; axolotl's own
+    // val_set_size would split the trained examples again with its own seed.
     ["val_set_size", 0],
     ["adapter", "lora"],
     ["lora_r", lora.r],
@@ -46,7 +58,11 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     ...(lora.trainable_token_indices ? [["peft_trainable_token_indices", lora.trainable_token_indices] as [string, unknown]] : []),
     ["learning_rate", args.learning_rate],
     ["lr_scheduler", args.lr_scheduler_type],
+    ...(input.settings.lrSchedulerType === "cosine_with_min_lr"
+      ? [["lr_scheduler_kwargs", args.lr_scheduler_kwargs] as [string, unknown]]
+      : []),
     ["warmup_steps", args.warmup_steps],
+    ...((args.warmup_ratio as number) > 0 ? [["warmup_ratio", args.warmup_ratio] as [string, unknown]] : []),
     ["num_epochs", args.num_train_epochs],
     ...((args.max_steps as number) > 0 ? [["max_steps", args.max_steps] as [string, unknown]] : []),
     ["micro_batch_size", args.per_device_train_batch_size],
@@ -59,6 +75,9 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     ["max_grad_norm", args.max_grad_norm],
     ["seed", args.seed],
     ["logging_steps", args.logging_steps],
+    ...(evaluated
+      ? [["eval_strategy", args.eval_strategy] as [string, unknown], ["eval_steps", args.eval_steps] as [string, unknown]]
+      : []),
     ["save_strategy", args.save_strategy],
     ["bf16", false],
     ["tf32", false],
@@ -103,6 +122,9 @@ export function axolotlYaml(input: ExportInput): string {
     `  - path: ${scalar(TOKENIZED_FILE)}`,
     "    ds_type: json",
     "    type:",
+    ...(exportSplit(input).eval.length
+      ? ["test_datasets:", `  - path: ${scalar(EVAL_TOKENIZED_FILE)}`, "    ds_type: json", "    split: train", "    type:"]
+      : []),
     "dataset_prepared_path: last_run_prepared",
     ...axolotlValues(input).map(([k, v]) => `${k}: ${scalar(v)}`),
   ];

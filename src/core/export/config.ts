@@ -4,9 +4,11 @@
 // the numbers live in one file that a test can parse back. Values come from toHf() (core/settings/hf.ts),
 // the engine's own conversion: the settings table's fields by their Trainer/PEFT names, and HF's
 // defaults for what the playground's Trainer fixes (AdamW's betas, epsilon, clipping).
+import { splitForEvaluation } from "../evalSplit";
 import { toHf } from "../settings/hf";
 import { ENGINE_TRAINER_CHOICES } from "../settings/trainerDefaults";
 import type { TrainingSettings } from "../settings/trainingSettings";
+import type { TrainExample } from "../protocol";
 import type { ExportInput } from "./types";
 
 /** Bumped when a key changes meaning; the scripts refuse a config of another version. */
@@ -14,6 +16,8 @@ export const EXPORT_FORMAT_VERSION = 1;
 export const CONFIG_FILE = "playground_config.json";
 export const TOKENIZED_FILE = "data/tokenized.jsonl";
 export const MESSAGES_FILE = "data/messages.jsonl";
+/** The eval split's examples, as tokenized.jsonl holds the trained ones (written only when there is an eval split). */
+export const EVAL_TOKENIZED_FILE = "data/eval_tokenized.jsonl";
 /** The bundled model's weights, written by the CLI (the page cannot: the model lives in the worker). */
 export const BUNDLED_MODEL_DIR = "base-model";
 
@@ -30,12 +34,21 @@ export function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: 
   };
 }
 
-export function trainingArgumentsOf(settings: TrainingSettings): Record<string, unknown> {
+/**
+ * The examples trained and evaluated: the eval split as the engine's run makes it (core/evalSplit.ts,
+ * same seed), so the exported eval_dataset is the one whose loss the playground drew.
+ */
+export function exportSplit(input: Pick<ExportInput, "examples" | "settings">): { train: TrainExample[]; eval: TrainExample[] } {
+  return splitForEvaluation(input.examples, input.settings.evalSplit, input.settings.seed);
+}
+
+/** TrainingArguments; eval_strategy only with an eval split, since Trainer refuses one without an eval_dataset. */
+export function trainingArgumentsOf(settings: TrainingSettings, evaluated = settings.evalSplit > 0): Record<string, unknown> {
+  const { evalArguments } = toHf(settings);
   return {
     ...toHf(settings).trainingArguments,
     ...ENGINE_TRAINER_CHOICES,
-    // One loss per step in trainer_state.json, which the playground overlays on its own curve.
-    logging_steps: 1,
+    ...(evaluated ? evalArguments : { eval_strategy: "no" }),
     // The scripts save the adapter once at the end (save_embedding_layers=False, see train.py).
     save_strategy: "no",
     report_to: "none",
@@ -61,6 +74,7 @@ export function trainableTokenIndices(input: ExportInput): number[] | null {
 export function playgroundConfig(input: ExportInput): Record<string, unknown> {
   const m = input.model;
   const baseModel = m.kind === "hub" ? m.id : m.kind === "bundled" ? BUNDLED_MODEL_DIR : m.name;
+  const split = exportSplit(input);
   return {
     format: "finetuning-playground-export",
     version: EXPORT_FORMAT_VERSION,
@@ -71,7 +85,9 @@ export function playgroundConfig(input: ExportInput): Record<string, unknown> {
     data: {
       tokenized: TOKENIZED_FILE,
       messages: input.chats ? MESSAGES_FILE : null,
-      examples: input.examples.length,
+      examples: split.train.length,
+      eval_tokenized: split.eval.length ? EVAL_TOKENIZED_FILE : null,
+      eval_examples: split.eval.length,
       truncated_examples: input.truncated,
     },
     tokenizer: {
@@ -85,7 +101,7 @@ export function playgroundConfig(input: ExportInput): Record<string, unknown> {
     vocab_size: embeddingRows(input),
     max_seq_length: input.settings.maxSeqLength,
     lora_config: loraConfigOf(input.settings, trainableTokenIndices(input)),
-    training_arguments: trainingArgumentsOf(input.settings),
+    training_arguments: trainingArgumentsOf(input.settings, split.eval.length > 0),
     // TRL SFTConfig's packing, packing_strategy, padding_free and max_length (trl_sft.py; axolotl.yaml's sample_packing).
     sft_arguments: toHf(input.settings).sftArguments,
     // The playground's own record of the run, for the README and for reading it back in the playground.

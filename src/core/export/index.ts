@@ -4,14 +4,14 @@
 // (zip.ts), the CLI writes them to a folder line by line (src/cli/commands/export.ts).
 import { accelerateFiles } from "./accelerate";
 import { AXOLOTL_FILE, axolotlYaml } from "./axolotl";
-import { CONFIG_FILE, MESSAGES_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
+import { CONFIG_FILE, EVAL_TOKENIZED_FILE, MESSAGES_FILE, TOKENIZED_FILE, exportSplit, playgroundConfig } from "./config";
 import { messageLines, tokenizedLines } from "./data";
 import { PYTHON_FILES } from "./python";
 import { exportReadme } from "./readme";
 import type { ExportFile, ExportInput } from "./types";
 
 export type { ExportFile, ExportInput, ExportModel, ExportRun } from "./types";
-export { BUNDLED_MODEL_DIR, CONFIG_FILE, MESSAGES_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
+export { BUNDLED_MODEL_DIR, CONFIG_FILE, EVAL_TOKENIZED_FILE, MESSAGES_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
 export { trainingDataFingerprint } from "./data";
 
 // Lower bounds the scripts need: PEFT 0.15 for trainable_token_indices (older PEFT falls back to
@@ -32,15 +32,17 @@ export function exportFiles(input: ExportInput): ExportFile[] {
   const files: ExportFile[] = [
     { path: "README.md", text: exportReadme(input) },
     { path: CONFIG_FILE, text: `${JSON.stringify(playgroundConfig(input), null, 2)}\n` },
-    { path: TOKENIZED_FILE, lines: () => tokenizedLines(input.examples) },
+    { path: TOKENIZED_FILE, lines: () => tokenizedLines(exportSplit(input).train) },
   ];
+  const held = exportSplit(input).eval;
+  if (held.length) files.push({ path: EVAL_TOKENIZED_FILE, lines: () => tokenizedLines(held) });
   const chats = input.chats;
   if (chats) files.push({ path: MESSAGES_FILE, lines: () => messageLines(chats) });
   files.push(
     ...PYTHON_FILES,
     { path: AXOLOTL_FILE, text: axolotlYaml(input) },
     { path: "requirements.txt", text: REQUIREMENTS },
-    ...accelerateFiles(),
+    ...accelerateFiles(input.settings),
   );
   return files;
 }

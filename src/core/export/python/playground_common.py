@@ -82,6 +82,21 @@ def load_tokenized(config):
     return dataset
 
 
+def load_eval_tokenized(config):
+    """The playground's eval split (the examples whose loss it drew as eval loss), or None without one."""
+    from datasets import load_dataset
+
+    name = config["data"].get("eval_tokenized")
+    if name is None:
+        return None
+    path = os.path.join(HERE, name)
+    if not os.path.isfile(path):
+        fail(f"{path}: missing; the export is incomplete, export the run again.")
+    dataset = load_dataset("json", data_files=path, split="train")
+    print(f"{dataset.num_rows} eval examples, evaluated every {config['training_arguments'].get('eval_steps')} steps")
+    return dataset
+
+
 def pad_token_id(config, tokenizer):
     """Any id pads (attention_mask hides it, labels are -100 there); the playground's where it had one."""
     playground = config["tokenizer"]["pad_token_id"]
@@ -209,6 +224,11 @@ def training_arguments(config, cls, output_dir, bf16, **extra):
             file=sys.stderr,
         )
     fields = {f.name for f in dataclasses.fields(cls)}
+    if "warmup_ratio" not in fields:
+        # transformers 5.2 removed warmup_ratio; a float warmup_steps below 1 is the same fraction of the steps.
+        ratio = kwargs.pop("warmup_ratio", 0)
+        if ratio > 0 and kwargs.get("warmup_steps", 0) == 0:
+            kwargs["warmup_steps"] = ratio
     if "average_tokens_across_devices" in fields:
         # The loss is a mean over every trained token of the global batch, as on one device.
         kwargs["average_tokens_across_devices"] = True

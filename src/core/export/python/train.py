@@ -9,7 +9,16 @@ TrainingArguments(**training_arguments). The adapter goes to OUTPUT_DIR/adapter,
 OUTPUT_DIR/trainer_state.json (drop it on the run in the playground to overlay the two curves).
 """
 
-from playground_common import PadCollator, load_tokenized, lora_config, pad_token_id, save_results, start_training, training_arguments
+from playground_common import (
+    PadCollator,
+    load_eval_tokenized,
+    load_tokenized,
+    lora_config,
+    pad_token_id,
+    save_results,
+    start_training,
+    training_arguments,
+)
 
 
 def main():
@@ -24,6 +33,7 @@ def main():
         model=model,
         args=args,
         train_dataset=load_tokenized(config),
+        eval_dataset=load_eval_tokenized(config),
         data_collator=PadCollator(pad_token_id(config, tokenizer)),
     )
     trainer.train()

@@ -12,16 +12,26 @@ for its chat-template strategy. SFTConfig's own defaults (bf16, gradient checkpo
 1024, learning rate 2e-5) are replaced by the playground's.
 """
 
-from playground_common import IGNORE_INDEX, load_tokenized, lora_config, save_results, start_training, training_arguments
+from playground_common import (
+    IGNORE_INDEX,
+    load_eval_tokenized,
+    load_tokenized,
+    lora_config,
+    save_results,
+    start_training,
+    training_arguments,
+)
 
 
 def main():
     flags, config, model, tokenizer = start_training(__doc__, "out-trl")
     from trl import SFTConfig, SFTTrainer
 
-    dataset = load_tokenized(config).map(
-        lambda example: {"completion_mask": [int(label != IGNORE_INDEX) for label in example["labels"]]}
-    )
+    def with_completion_mask(dataset):
+        return dataset.map(lambda example: {"completion_mask": [int(label != IGNORE_INDEX) for label in example["labels"]]})
+
+    dataset = with_completion_mask(load_tokenized(config))
+    eval_dataset = load_eval_tokenized(config)
     sft = config["sft_arguments"]
     args = training_arguments(
         config,
@@ -42,6 +52,7 @@ def main():
         model=model,
         args=args,
         train_dataset=dataset,
+        eval_dataset=None if eval_dataset is None else with_completion_mask(eval_dataset),
         processing_class=tokenizer,
         peft_config=lora_config(config, model),
     )
