@@ -11,6 +11,7 @@ import { buildTrainingData, exampleCutLength, promptText, stopIdsOf, type Traini
 import type { ChatExample } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { CausalLM } from "../engine/index";
+import { presetTrainingRows, trainerExampleViews, type TrainerChoice } from "../core/trainers/trainerView";
 import { CliError } from "./cliError";
 import { loadModelDir, type Engine } from "./engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
@@ -34,8 +35,9 @@ export async function defaultTrainingExamples(
   file: string,
   tokenizer: PlaygroundTokenizer,
   settings: TrainingSettings,
+  trainer: TrainerChoice | null = null,
 ): Promise<TrainExample[]> {
-  return (await defaultTrainingData(file, tokenizer, settings)).data.examples;
+  return (await defaultTrainingData(file, tokenizer, settings, trainer)).data.examples;
 }
 
 /** The conversations of a dataset file and what the page trains on from them (masks, added tokens). */
@@ -43,6 +45,7 @@ export async function defaultTrainingData(
   file: string,
   tokenizer: PlaygroundTokenizer,
   settings: TrainingSettings,
+  trainer: TrainerChoice | null = null,
 ): Promise<{ chats: ChatExample[]; data: TrainingData; view: MaskView }> {
   let size: number;
   try {
@@ -56,8 +59,19 @@ export async function defaultTrainingData(
     throw new CliError(first ? formatDatasetError(result.fileName, first) : `${file}: no usable conversations`);
   }
   const view = buildMaskView(tokenizer, result.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
-  const data = buildTrainingData(view, result.examples, { prompt: "", expected: "" }, exampleCutLength(settings));
+  const rows = trainer ? presetRows(tokenizer, result.examples, trainer) : view.examples;
+  const data = buildTrainingData({ ...view, examples: rows }, result.examples, { prompt: "", expected: "" }, exampleCutLength(settings));
   return { chats: result.examples, data, view };
+}
+
+/** `--trainer`: each conversation as the tool labels it (mask --trainer's ids and labels), less the rows it drops. */
+function presetRows(tokenizer: PlaygroundTokenizer, chats: readonly ChatExample[], trainer: TrainerChoice) {
+  const kept = presetTrainingRows(trainerExampleViews(tokenizer, chats, DEFAULT_STATE.formatting, trainer), trainer.trainer);
+  if ("error" in kept)
+    throw new CliError(
+      `--trainer ${trainer.trainer}: ${kept.error} Fix or remove that conversation in the data file, or train under another --trainer.`,
+    );
+  return kept.rows;
 }
 
 /** TEXT as a user turn, formatted as the page formats the holdout prompt; plus the stop ids. */

@@ -11,6 +11,7 @@ import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from ".
 import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend, loadModelDir, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
+import { TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
 import { CliError } from "../cliError";
 import { evaluationSets } from "../../core/evalSplit";
 import { StepLogger, type StepLogLine } from "../../core/stepLog";
@@ -22,6 +23,7 @@ const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --
   labels -100 = not trained on), with HF TrainingArguments' and PEFT LoraConfig's defaults.
 --model default: the page's bundled model with the page's defaults (settings, formatting, markers strategy);
   FILE is any dataset the page accepts, e.g. {"messages": [{"role": "user", ...}, ...]} lines.
+${TRAINER_FLAGS_HELP}
 --eval-data FILE: examples to evaluate (same format as --data), instead of holding out --eval-split of --data; their loss
   is measured every --eval-steps (--eval-strategy) and printed as eval_loss.
 --json: one JSON line per logged step (every --logging-steps): step, epoch, loss (mean since the last log), learning_rate,
@@ -44,7 +46,7 @@ const Flags = z
 
 export const run = engineCommand(
   `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
-  { data: { type: "string" }, out: { type: "string" }, "eval-data": { type: "string" }, ...SETTINGS_OPTIONS },
+  { data: { type: "string" }, out: { type: "string" }, "eval-data": { type: "string" }, ...TRAINER_FLAG_OPTIONS, ...SETTINGS_OPTIONS },
   Flags,
   async (f) => {
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
@@ -101,6 +103,10 @@ async function readEvalData<T>(f: Flags, read: (file: string) => T | Promise<T>)
 
 /** A model folder with pre-tokenized data: HF Trainer and PEFT defaults unless flags say otherwise. */
 async function folderRun(engine: Engine, f: Flags) {
+  if (f.trainer !== undefined)
+    throw new CliError(
+      "train: --trainer labels conversations, so it needs --model default; a model folder trains on pre-tokenized --data as it is",
+    );
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
   const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));
@@ -117,8 +123,9 @@ async function folderRun(engine: Engine, f: Flags) {
 async function defaultRun(engine: Engine, f: Flags) {
   const setup = await loadDefaultSetup(engine);
   const settings = settingsFromFlags(f, setup.settings);
-  const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings);
-  const evalData = await readEvalData(f, (file) => defaultTrainingExamples(file, setup.tokenizer, settings));
+  const preset = trainerChoiceFromFlags("train", f);
+  const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings, preset);
+  const evalData = await readEvalData(f, (file) => defaultTrainingExamples(file, setup.tokenizer, settings, preset));
   const { train, plan } = evaluationOf(data, evalData, settings);
   const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(setup.model, loraConfig, settings.seed);
