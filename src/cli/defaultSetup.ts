@@ -7,8 +7,9 @@ import { buildMaskView, type MaskView } from "../core/maskView";
 import { prepareMasking } from "../core/masking/prepare";
 import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
 import type { TrainExample } from "../core/protocol";
-import { buildTrainingData, exampleCutLength, promptText, stopIdsOf, type TrainingData } from "../core/trainingData";
-import type { ChatExample } from "../core/types";
+import { chatPromptIds } from "../core/chat/chatPrompt";
+import { buildTrainingData, exampleCutLength, stopIdsOf, type TrainingData } from "../core/trainingData";
+import type { ChatExample, Turn } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { CausalLM } from "../engine/index";
 import { presetTrainingRows, trainerExampleViews, type TrainerChoice } from "../core/trainers/trainerView";
@@ -74,9 +75,11 @@ function presetRows(tokenizer: PlaygroundTokenizer, chats: readonly ChatExample[
   return kept.rows;
 }
 
-/** TEXT as a user turn, formatted as the page formats the holdout prompt; plus the stop ids. */
-export function defaultPrompt(tokenizer: PlaygroundTokenizer, text: string): { inputIds: number[]; stopIds: number[] } {
+/**
+ * A conversation that ends with the question (`--prompt`: one user turn), formatted as the page
+ * formats its prompts (the holdout's, the chat's) by default; plus the stop ids.
+ */
+export function defaultPrompt(tokenizer: PlaygroundTokenizer, turns: readonly Turn[]): { inputIds: number[]; stopIds: number[] } {
   const prepared = prepareMasking(tokenizer, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
-  const inputIds = prepared.tokenizer.encode(promptText([{ role: "user", content: text }], prepared), true);
-  return { inputIds, stopIds: stopIdsOf(prepared) };
+  return { inputIds: chatPromptIds(turns, prepared), stopIds: stopIdsOf(prepared) };
 }

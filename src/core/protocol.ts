@@ -6,6 +6,7 @@ import { z } from "zod";
 import { answerSchema, envelopeSchema, parseMessage, type Envelope, type Parsed } from "./workerEnvelope";
 import { fieldSchema } from "./settings/fields";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "./settings/trainingSettings";
+import { GenerationSettingsSchema } from "./settings/generationSettings";
 import { IGNORE_INDEX } from "./types";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
@@ -63,6 +64,9 @@ export interface ModelInfo {
 
 export const RUN_STATES = ["running", "paused", "stopped", "finished", "failed"] as const;
 export type RunState = (typeof RUN_STATES)[number];
+/** Why a generation ended: a stop id (EOS / end marker), max_new_tokens, or the page's stop. */
+export const FINISH_REASONS = ["eos", "length", "stopped"] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
 export const RUN_ERROR_KINDS = ["nan", "device-lost", "out-of-memory", "other"] as const;
 export type RunErrorKind = (typeof RUN_ERROR_KINDS)[number];
 
@@ -124,6 +128,22 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string() }),
   /** Frees a run's adapter in the worker (the page keeps its record). */
   z.strictObject({ type: z.literal("delete-run"), runId: z.string() }),
+  /**
+   * A chat answer: the base model (runId null) or a run's adapter as it is now (between steps while
+   * it trains) continues inputIds; each token streams as "generated-token", the reply ends it.
+   */
+  z.strictObject({
+    type: z.literal("generate"),
+    generationId: z.string(),
+    runId: z.string().nullable(),
+    inputIds: ids.min(1, "expected a prompt of at least one token"),
+    settings: GenerationSettingsSchema,
+    stopIds: z.array(z.number().int()),
+  }),
+  /** Ends a generation after its current token (its reply then says "stopped"). */
+  z.strictObject({ type: z.literal("stop-generation"), generationId: z.string() }),
+  /** A run's PEFT adapter from the page's storage (a run restored after a reload), to chat with. */
+  z.strictObject({ type: z.literal("load-adapter"), runId: z.string(), configJson: z.string(), safetensors: z.instanceof(ArrayBuffer) }),
 ]);
 
 export type ToWorker = z.infer<typeof toWorkerSchema>;
@@ -184,6 +204,15 @@ export const workerResultSchema = z.discriminatedUnion("type", [
   /** predictions[t] = the model's guess for inputIds[t + 1]. */
   z.strictObject({ type: z.literal("teacher-forced"), predictions: z.array(z.number().int()) }),
   z.strictObject({ type: z.literal("export-adapter"), runId: z.string(), configJson: z.string(), safetensors: z.instanceof(ArrayBuffer) }),
+  /** The whole answer (also streamed) and why it ended: a stop id, max_new_tokens, or a stop-generation. */
+  z.strictObject({
+    type: z.literal("generate"),
+    generationId: z.string(),
+    tokens: z.array(z.number().int()),
+    finish: z.enum(FINISH_REASONS),
+  }),
+  z.strictObject({ type: z.literal("stop-generation"), generationId: z.string() }),
+  z.strictObject({ type: z.literal("load-adapter"), runId: z.string() }),
 ]);
 
 export type WorkerResult = z.infer<typeof workerResultSchema>;
@@ -204,6 +233,8 @@ export const fromWorkerSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("step"), runId: z.string(), metrics: stepMetricsSchema }),
   z.strictObject({ type: z.literal("generations"), runId: z.string(), step: count, outputs: z.array(z.array(z.number().int())) }),
+  /** One token of a chat answer, as soon as it is chosen. */
+  z.strictObject({ type: z.literal("generated-token"), generationId: z.string(), token: z.number().int() }),
   z.strictObject({ type: z.literal("run-state"), runId: z.string(), state: z.enum(RUN_STATES) }),
   /** A run that was started failed later (its start was already answered). */
   z.strictObject({

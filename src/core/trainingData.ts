@@ -38,16 +38,26 @@ export function stopIdsOf(prepared: PreparedMasking): number[] {
   return [...new Set(ids.filter((id): id is number => typeof id === "number"))];
 }
 
-/** The text a model is given to produce the last answer of `turns` (which must end with the question). */
+/**
+ * The text a model is given to produce the last answer of `turns` (which must end with the question),
+ * ending exactly where the training render continues with the answer: under a chat template, with
+ * enable_thinking off unless the page turns it on (Qwen3's empty think block precedes every trained answer).
+ */
 export function promptText(questionTurns: readonly Turn[], prepared: PreparedMasking): string {
   if (prepared.formatting.kind === "chat-template" || prepared.strategy === "chat-template") {
-    return renderChat(prepared.tokenizer, questionTurns, true);
+    const enableThinking = prepared.formatting.kind === "chat-template" ? (prepared.formatting.enableThinking ?? false) : false;
+    return renderChat(prepared.tokenizer, questionTurns, true, undefined, { enableThinking });
   }
   const text = formatText({ id: "prompt", turns: [...questionTurns] }, prepared.templates) + prepared.templates.response;
   if (!prepared.insert) return text;
   // The transform appends the end marker to a finished conversation; a prompt is not finished.
   const marked = insertMarkers(text, prepared.templates, prepared.insert);
   return marked.endsWith(prepared.insert.end) ? marked.slice(0, -prepared.insert.end.length) : marked;
+}
+
+/** A prompt's ids: a chat template's text carries its own special tokens, so the tokenizer adds none. */
+export function encodePrompt(text: string, prepared: PreparedMasking): number[] {
+  return prepared.tokenizer.encode(text, prepared.strategy !== "chat-template");
 }
 
 function lastQuestion(example: ChatExample): { turns: Turn[]; question: string; expected: string } | null {
@@ -82,7 +92,7 @@ export function buildTrainingData(
   });
   const prompt = (kind: PromptCase["kind"], turns: Turn[], question: string, expected: string): PromptCase => {
     const text = promptText(turns, prepared);
-    return { kind, question, expected, text, inputIds: tok.encode(text, prepared.strategy !== "chat-template") };
+    return { kind, question, expected, text, inputIds: encodePrompt(text, prepared) };
   };
   const prompts: PromptCase[] = [];
   for (const i of answeredPromptIndexes(examples.length)) {

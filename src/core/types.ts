@@ -52,7 +52,10 @@ export interface TextTemplates {
 }
 
 /** How conversations become text: the notebook's text templates, or the tokenizer's chat template. */
-export type Formatting = { kind: "text"; templates: TextTemplates } | { kind: "chat-template" };
+export type Formatting =
+  | { kind: "text"; templates: TextTemplates }
+  /** enableThinking: the template's enable_thinking for generation prompts (absent = false, see TemplateSwitches). */
+  | { kind: "chat-template"; enableThinking?: boolean };
 
 /** The masking strategies, in the notebook's order (the UI lists them so). */
 export const STRATEGIES = ["full", "markers", "completion-only", "special-tokens", "chat-template"] as const;

@@ -15,7 +15,7 @@ describe("generate", () => {
   it("streams each token as it is chosen, the same tokens as PyTorch's greedy search", async () => {
     const model = await loadFixture("tiny-llama");
     const streamed: number[] = [];
-    const r = await generate(model, ref.greedy_prompt, { maxNewTokens: 8, stopAtEos: false, onToken: (t) => streamed.push(t) });
+    const r = await generate(model, ref.greedy_prompt, { maxNewTokens: 8, stopAtEos: false, onToken: (t) => void streamed.push(t) });
     expect(r).toEqual({ tokens: ref.greedy_new_tokens, finish: "length" });
     expect(streamed).toEqual(ref.greedy_new_tokens);
     disposeModel(model);
@@ -25,7 +25,12 @@ describe("generate", () => {
     const model = await loadFixture("tiny-llama");
     const before = tf.memory().numTensors;
     let n = 0;
-    const r = await generate(model, ref.greedy_prompt, { maxNewTokens: 8, stopAtEos: false, onToken: () => n++, shouldStop: () => n >= 3 });
+    const r = await generate(model, ref.greedy_prompt, {
+      maxNewTokens: 8,
+      stopAtEos: false,
+      onToken: () => void n++,
+      shouldStop: () => n >= 3,
+    });
     expect(r).toEqual({ tokens: ref.greedy_new_tokens.slice(0, 3), finish: "stopped" });
     expect(tf.memory().numTensors).toBe(before);
     disposeModel(model);

@@ -3,6 +3,7 @@
 // of one forward pass), which shows what the model predicts for each next token of a given text.
 
 import * as tf from "@tensorflow/tfjs-core";
+import type { FinishReason } from "../core/protocol";
 import type { LayerCache } from "./layers";
 import type { LoraAdapter } from "./lora";
 import { headLogits } from "./head";
@@ -19,14 +20,13 @@ export interface GenerateOptions {
   lora?: LoraAdapter | null;
   /** Penalty and sampling (GenerationConfig's fields); absent = greedy. */
   sampling?: SamplingSettings;
-  /** Called with each new token as soon as it is chosen (streaming). */
-  onToken?(token: number): void;
+  /** Called with each new token as soon as it is chosen (streaming); awaited, so it may let messages in. */
+  onToken?(token: number): void | Promise<void>;
   /** Asked before each token: true ends the generation there ("stopped"). */
   shouldStop?(): boolean;
 }
 
-/** Why a generation ended: a stop id, max_new_tokens, or the caller's shouldStop. */
-export type FinishReason = "eos" | "length" | "stopped";
+export type { FinishReason };
 
 /** Reads are asynchronous everywhere here: see globalNorm in optimizer.ts for why. */
 async function argmaxRow(logits: tf.Tensor2D): Promise<number> {
@@ -70,7 +70,7 @@ export async function generate(
         sampler ? logits.data().then((row) => sampler.next(row as Float32Array, [...promptIds, ...out])) : argmaxRow(logits)
       ).finally(() => logits.dispose());
       out.push(token);
-      opts.onToken?.(token);
+      await opts.onToken?.(token);
       if (eos.has(token)) return { tokens: out, finish: "eos" };
       next = [token];
     }

@@ -75,3 +75,15 @@ export function trainableVariables(lora: LoraAdapter): tf.Variable[] {
 export function disposeLora(lora: LoraAdapter): void {
   for (const v of trainableVariables(lora)) v.dispose();
 }
+
+/**
+ * The adapter as it is now, for reading while it trains on: each variable's current value, shared
+ * rather than copied (a tfjs variable's assign moves it to new data, so the snapshot keeps the old).
+ * Dispose it with disposeLora.
+ */
+export function snapshotLora(lora: LoraAdapter): LoraAdapter {
+  const freeze = (v: tf.Variable) => tf.variable(v, false);
+  const modules = new Map([...lora.modules].map(([path, m]) => [path, { ...m, A: freeze(m.A), B: freeze(m.B) }]));
+  const rows = lora.newTokenRows;
+  return { ...lora, modules, newTokenRows: rows ? { start: rows.start, rows: freeze(rows.rows) } : null };
+}

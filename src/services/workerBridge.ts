@@ -15,6 +15,7 @@ import {
   type WorkerResult,
 } from "../core/protocol";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
+import { decodeAnswer } from "../core/chat/chatPrompt";
 import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
@@ -28,6 +29,11 @@ const calls = new PendingCalls<WorkerResult>();
 
 /** Per run, not persisted: how to decode its generations (the tokenizer it was started with). */
 const decoders = new Map<string, { tokenizer: PlaygroundTokenizer; stopIds: number[] }>();
+
+/** Per chat generation in flight: who hears its tokens as they stream in. */
+const tokenListeners = new Map<string, (token: number) => void>();
+/** Runs whose kept adapter the worker holds (load-adapter): lost with the worker or its model. */
+const loadedAdapters = new Set<string>();
 
 const store = () => usePlayground.getState();
 
@@ -43,6 +49,9 @@ const WHAT: Record<ToWorker["type"], string> = {
   "teacher-forced": "the teacher-forced view",
   "export-adapter": "the adapter export",
   "delete-run": "a run's deletion",
+  generate: "a chat answer",
+  "stop-generation": "stopping a chat answer",
+  "load-adapter": "loading a run's kept adapter",
 };
 
 function isResultFor<T extends ToWorker["type"]>(result: WorkerResult, type: T): result is ResultFor<T> {
@@ -113,6 +122,7 @@ function workerDied(message: string, isError = true): void {
     }
     if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   }
+  loadedAdapters.clear();
   workerStopped(isError ? message : null);
 }
 
@@ -125,6 +135,7 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   workerModelChanged(null);
   const { runs, updateRun } = store();
   for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
+  loadedAdapters.clear();
   const { info } = await call({ type: "load-model", model: spec });
   workerModelChanged({ key, info });
   return info;
@@ -136,9 +147,7 @@ export function registerRunDecoder(runId: string, tokenizer: PlaygroundTokenizer
 
 function decode(runId: string, ids: number[]): string {
   const d = decoders.get(runId);
-  if (!d) return `[${ids.join(" ")}]`;
-  const stop = ids.findIndex((id) => d.stopIds.includes(id));
-  return d.tokenizer.decode(stop < 0 ? ids : ids.slice(0, stop));
+  return d ? decodeAnswer(d.tokenizer, ids, d.stopIds) : `[${ids.join(" ")}]`;
 }
 
 /** Whether a generation stopped on one of the run's stop ids (EOS / end marker) rather than running out of tokens. */
@@ -207,6 +216,37 @@ export async function exportAdapter(runId: string): Promise<{ configJson: string
   return { configJson, safetensors };
 }
 
+/** A chat answer (the base model when runId is null); `onToken` hears each token as the worker picks it. */
+export async function generate(
+  request: Omit<Extract<ToWorker, { type: "generate" }>, "type">,
+  onToken: (token: number) => void,
+): Promise<ResultFor<"generate">> {
+  tokenListeners.set(request.generationId, onToken);
+  try {
+    return await call({ type: "generate", ...request });
+  } finally {
+    tokenListeners.delete(request.generationId);
+  }
+}
+
+/** Ends a chat answer after its current token; its generate call then resolves with finish "stopped". */
+export function stopGeneration(generationId: string): void {
+  // A refusal needs no word: the answer's own call settles either way (or fails with the worker).
+  if (worker) call({ type: "stop-generation", generationId }).catch(() => undefined);
+}
+
+/** Whether the worker holds run `runId`'s adapter: the live run's, or a kept one loaded into it. */
+export function workerHasAdapter(runId: string): boolean {
+  return store().runs[runId]?.adapterInWorker === true || loadedAdapters.has(runId);
+}
+
+/** Gives the worker a run's kept adapter (after a reload, the worker has none), to chat with. */
+export async function loadAdapter(runId: string, files: { configJson: string; safetensors: ArrayBuffer }): Promise<void> {
+  // A copy goes over: the kept bytes stay with the page (transferring would empty them).
+  await call({ type: "load-adapter", runId, configJson: files.configJson, safetensors: files.safetensors.slice(0) });
+  loadedAdapters.add(runId);
+}
+
 /** Every message from the worker: validated, then an answer settles its call and an event is recorded. */
 function receive(data: unknown): void {
   const parsed = parseFromWorker(data);
@@ -232,6 +272,9 @@ function handle(msg: FromWorker): void {
         totalSteps: msg.metrics.totalSteps,
         tokensTrained: r.tokensTrained + msg.metrics.tokens,
       }));
+      return;
+    case "generated-token":
+      tokenListeners.get(msg.generationId)?.(msg.token);
       return;
     case "generations":
       updateRun(msg.runId, (r) => ({

@@ -49,18 +49,20 @@ function parseFlags(argv: string[]) {
   };
 }
 
-/** The JSON in --messages-file, or a CliError saying why it cannot be read. */
-export function readMessagesJson(file: string): unknown {
+/** The JSON in --messages-file, or a CliError saying why it cannot be read (`command`: who asks, "mask"). */
+export function readMessagesJson(file: string, command = "mask"): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new CliError(`mask: cannot read --messages-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(
+      `${command}: cannot read --messages-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new CliError(`mask: --messages-file ${file} is not valid JSON (${(err as Error).message})`);
+    throw new CliError(`${command}: --messages-file ${file} is not valid JSON (${(err as Error).message})`);
   }
 }
 

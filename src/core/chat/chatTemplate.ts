@@ -24,6 +24,20 @@ export interface AssistantSpans {
 /** The tools a conversation offers (ChatExample.tools), handed to the template as transformers does. */
 export type Tools = ChatExample["tools"];
 
+/**
+ * A template's own switches, passed as apply_chat_template passes its extra keyword arguments. Qwen3's
+ * `enable_thinking=False` makes the generation prompt end with the empty "<think>\n\n</think>\n\n" that
+ * its template writes before every trained answer, so that prompt + answer is the text trained on.
+ */
+export interface TemplateSwitches {
+  enableThinking?: boolean;
+}
+
+/** Whether the template reads enable_thinking (Qwen3's), so the page shows that switch. */
+export function templateHasThinkingSwitch(tokenizer: Pick<PlaygroundTokenizer, "chatTemplate"> | null): boolean {
+  return /\benable_thinking\b/.test(tokenizer?.chatTemplate ?? "");
+}
+
 /** A turn as transformers' apply_chat_template takes a message: tool calls in OpenAI's shape. */
 export function templateMessage(t: Turn): { role: string; content: string; [key: string]: unknown } {
   const message: { role: string; content: string; [key: string]: unknown } = { role: t.role, content: t.content };
@@ -45,6 +59,7 @@ function renderWith(
   turns: readonly Turn[],
   addGenerationPrompt: boolean,
   tools: Tools,
+  switches: TemplateSwitches = {},
 ): string {
   let template: Template;
   try {
@@ -58,6 +73,7 @@ function renderWith(
       // Templates test `if tools`: absent and empty both mean no tools section.
       ...(tools && tools.length > 0 ? { tools } : {}),
       add_generation_prompt: addGenerationPrompt,
+      ...(switches.enableThinking !== undefined ? { enable_thinking: switches.enableThinking } : {}),
       bos_token: tokenizer.bosToken ?? "",
       eos_token: tokenizer.eosToken ?? "",
       pad_token: tokenizer.padToken ?? "",
@@ -74,8 +90,14 @@ export function requireChatTemplate(tokenizer: PlaygroundTokenizer): string {
   return tokenizer.chatTemplate;
 }
 
-export function renderChat(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], addGenerationPrompt: boolean, tools?: Tools): string {
-  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt, tools);
+export function renderChat(
+  tokenizer: PlaygroundTokenizer,
+  turns: readonly Turn[],
+  addGenerationPrompt: boolean,
+  tools?: Tools,
+  switches?: TemplateSwitches,
+): string {
+  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt, tools, switches);
 }
 
 /**

@@ -91,13 +91,16 @@ export const GENERATION_FIELDS = {
   },
 } satisfies Record<string, SettingField>;
 
-type Shape = { [K in keyof typeof GENERATION_FIELDS]: z.ZodType<FieldValue<(typeof GENERATION_FIELDS)[K]>> };
+export type GenerationSettings = { [K in keyof typeof GENERATION_FIELDS]: FieldValue<(typeof GENERATION_FIELDS)[K]> };
 
-/** The one schema of the generation settings (worker request, CLI flags, the chat panel's form). */
-export const GenerationSettingsSchema = z.strictObject(
-  Object.fromEntries(Object.entries(GENERATION_FIELDS).map(([k, f]) => [k, fieldSchema(f)])) as Shape,
-);
-export type GenerationSettings = z.infer<typeof GenerationSettingsSchema>;
+/**
+ * The one schema of the generation settings (worker request, CLI flags, the chat panel's form). Typed
+ * as the plain settings type: the inferred object type, inside the worker protocol's union, took the
+ * compiler past its inference depth (the protocol's other requests then read as `unknown`).
+ */
+export const GenerationSettingsSchema: z.ZodType<GenerationSettings> = z.strictObject(
+  Object.fromEntries(Object.entries(GENERATION_FIELDS).map(([k, f]) => [k, fieldSchema(f)])),
+) as unknown as z.ZodType<GenerationSettings>;
 
 export const DEFAULT_GENERATION: GenerationSettings = Object.fromEntries(
   Object.entries(GENERATION_FIELDS).map(([k, f]) => [k, f.default]),

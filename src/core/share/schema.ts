@@ -23,7 +23,7 @@ const TemplateSpecSchema = z.union([
 
 const FormattingSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("text"), templates: z.strictObject({ instruction: z.string(), response: z.string() }) }),
-  z.strictObject({ kind: z.literal("chat-template") }),
+  z.strictObject({ kind: z.literal("chat-template"), enableThinking: z.boolean().optional() }),
 ]);
 
 const MaskingSchema = z.strictObject({

@@ -23,6 +23,7 @@ import { teacherForced } from "../generate";
 import { architectureFor } from "../architectures";
 import { disposeModel, linearModules, loadModelFromFiles, parameterCount, resizeTokenEmbeddings, type CausalLM } from "../weights";
 import type { MemoryLimits } from "../backend";
+import { ChatGenerations } from "./chatGenerations";
 import { trainingMemoryRefusal } from "./memoryEstimate";
 import { classifyError, TrainingRun } from "./trainingRun";
 import { checkIds, vocabularyForStart } from "./vocabularyCheck";
@@ -67,6 +68,7 @@ export class TrainingHandler {
   private backendOrder: BackendName[] = [...BACKENDS];
   private model: CausalLM | null = null;
   private readonly runs = new Map<string, TrainingRun>();
+  private readonly chat: ChatGenerations;
   /**
    * init and load-model take a while (backend start, weights); a message that needs them waits
    * for every earlier one, so a page may post init, load-model and start in one go. Pause, resume,
@@ -75,7 +77,9 @@ export class TrainingHandler {
    */
   private setup: Promise<void> = Promise.resolve();
 
-  constructor(private readonly env: HandlerEnv) {}
+  constructor(private readonly env: HandlerEnv) {
+    this.chat = new ChatGenerations(env);
+  }
 
   /** Entry point for every message; never throws (errors become error replies or events). */
   async handle(data: unknown): Promise<void> {
@@ -169,8 +173,24 @@ export class TrainingHandler {
         run?.stop();
         run?.dispose();
         this.runs.delete(request.runId);
+        this.chat.forget(request.runId);
         return { result: { type: "delete-run", runId: request.runId } };
       }
+      case "generate": {
+        await this.setup;
+        const model = this.modelOrThrow("wait for it to load, then ask again");
+        const lora = request.runId === null ? null : (this.runs.get(request.runId)?.lora ?? this.chat.adapter(request.runId));
+        if (lora === undefined)
+          throw new Error(
+            `The training worker has no adapter of run ${request.runId} (the worker restarted or another model was loaded); ask again to load the kept one, or train the run again.`,
+          );
+        return { result: await this.chat.generate(model, lora, request) };
+      }
+      case "stop-generation":
+        return { result: this.chat.stop(request.generationId) };
+      case "load-adapter":
+        await this.setup;
+        return { result: await this.chat.load(this.modelOrThrow("load the run's model first"), request) };
       default: {
         const _exhaustive: never = request;
         return _exhaustive;
@@ -231,6 +251,7 @@ export class TrainingHandler {
   private async loadModel(spec: ModelSpec): Promise<ResultFor<"load-model">> {
     for (const run of this.runs.values()) run.dispose();
     this.runs.clear();
+    this.chat.clear();
     if (this.model) disposeModel(this.model);
     this.model = null;
     // A failure keeps no model; the loader's own message (which file, which field) is the reply.

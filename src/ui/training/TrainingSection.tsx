@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import { loadBundledModel } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { inProgress } from "../../store/runRecord";
+import { ChatPanel } from "../chat/ChatPanel";
 import { ModelPicker } from "../model/ModelPicker";
 import { NotebookReplay } from "../runs/NotebookReplay";
 import { RunsTable } from "../runs/RunsTable";
@@ -33,6 +34,7 @@ export function TrainingSection() {
       <div className="training-main">
         <NotebookReplay />
         <RunsTable />
+        <ChatPanel />
       </div>
     </section>
   );

@@ -24,7 +24,7 @@ interface NumberInputProps {
  * A number input that keeps what is typed until the settings table accepts it (the same check as the
  * share link and the worker), and says under the input why it does not.
  */
-function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
+export function NumberInput({ settingKey, field, value, onChange }: NumberInputProps) {
   const [text, setText] = useState(String(value));
   useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
   const read = readNumber(field, text);
