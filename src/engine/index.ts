@@ -29,6 +29,7 @@ export { collate, type Batch } from "./batch";
 export { lossAndGrads, lossAndGradTensors, peftParameterNames } from "./gradients";
 export { AdamW, scheduleFactor, warmupStepsFor, globalNorm } from "./optimizer";
 export { Trainer, type TrainingArgs } from "./trainer";
+export { checkpointFiles, parseCheckpoint, restoreCheckpoint, type ParsedCheckpoint } from "./checkpoint";
 export { generate, generateGreedy, teacherForced, type FinishReason, type GenerateOptions } from "./generate";
 export { Sampler, type SamplingSettings } from "./sampling";
 export { adapterVocabSize, exportAdapter, importAdapter, parseAdapterConfig, type AdapterFiles } from "./adapter";

@@ -126,7 +126,37 @@ export class AdamW {
     });
   }
 
+  /**
+   * torch's optimizer.state_dict() in values: per parameter exp_avg (m) and exp_avg_sq (v), and the
+   * step count, read as float32 copies so a checkpoint restores them bit for bit.
+   */
+  async saveState(): Promise<AdamWState> {
+    const read = (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
+    return { step: this.t, expAvg: await read(this.m), expAvgSq: await read(this.v) };
+  }
+
+  /** Replaces the moments and step count with a saved state's (load_state_dict); throws on a mismatch. */
+  loadState(state: AdamWState): void {
+    const sizes = this.vars.map((p) => p.size);
+    const fits = (xs: Float32Array[]) => xs.length === sizes.length && xs.every((x, i) => x.length === sizes[i]);
+    if (!fits(state.expAvg) || !fits(state.expAvgSq))
+      throw new Error(
+        `the optimizer state holds ${state.expAvg.length} moments of other sizes than this adapter's ${sizes.length} parameters; resume with the settings (r, target_modules) the checkpoint was trained with`,
+      );
+    const next = (xs: Float32Array[]) => xs.map((x, i) => tf.tensor(x, this.vars[i].shape));
+    const [m, v] = [next(state.expAvg), next(state.expAvgSq)];
+    for (const t of [...this.m, ...this.v]) t.dispose();
+    [this.m, this.v, this.t] = [m, v, state.step];
+  }
+
   dispose(): void {
     for (const t of [...this.m, ...this.v]) t.dispose();
   }
+}
+
+/** AdamW's state as plain arrays, in the optimizer's parameter order (trainableVariables). */
+export interface AdamWState {
+  step: number;
+  expAvg: Float32Array[];
+  expAvgSq: Float32Array[];
 }

@@ -9,6 +9,21 @@ export class Rng {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /**
+   * The generator's whole state, for a checkpoint: restoring it continues the same stream, as
+   * transformers' _load_rng_state restores torch's and numpy's generators on resume_from_checkpoint.
+   */
+  get savedState(): number {
+    return this.state;
+  }
+
+  /** A generator that continues from a saved state (not a seed: no mixing with the golden ratio). */
+  static fromState(state: number): Rng {
+    const rng = new Rng(1);
+    rng.state = state >>> 0;
+    return rng;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

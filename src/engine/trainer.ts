@@ -12,7 +12,7 @@ import { evaluationLoss } from "./evaluation";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
-import { AdamW, globalNormTensor, scheduleFactor, warmupStepsFor } from "./optimizer";
+import { AdamW, globalNormTensor, scheduleFactor, warmupStepsFor, type AdamWState } from "./optimizer";
 import { Rng } from "./rng";
 import type { CausalLM } from "./weights";
 
@@ -221,7 +221,62 @@ export class Trainer {
     return (await evaluationLoss(this.model, this.lora, plan.examples, { batchSize, padTokenId })).loss;
   }
 
+  /**
+   * Where the run is, in plain values, for a checkpoint: what transformers' _save_checkpoint writes
+   * besides the model (optimizer.pt, scheduler.pt, trainer_state.json, rng_state.pth). Taken between
+   * steps, so a restored Trainer's next step is the one this Trainer would have taken.
+   */
+  async saveState(): Promise<TrainerState> {
+    return {
+      globalStep: this.globalStep,
+      totalSteps: this.total,
+      scheduleStart: this.scheduleStart,
+      order: [...this.order],
+      cursor: this.cursor,
+      rngState: this.rng.savedState,
+      dataSize: this.data.length,
+      optimizer: await this.optimizer.saveState(),
+    };
+  }
+
+  /**
+   * Continues from a saved state, as resume_from_checkpoint does, but exactly: transformers reseeds
+   * and skips the epoch's first batches (_load_rng_state, skip_first_batches), while this restores
+   * the epoch's order, the position in it and the generator, so the same batches and dropout masks
+   * follow. The adapter's weights are the caller's (engine/checkpoint.ts); throws on other data.
+   */
+  loadState(state: TrainerState): void {
+    const n = this.data.length;
+    if (state.dataSize !== n || state.order.some((i) => !Number.isInteger(i) || i < 0 || i >= n) || state.cursor > state.order.length)
+      throw new Error(
+        `the checkpoint was trained on ${state.dataSize} ${this.args.packing ? "packed rows" : "examples"} and this run has ${n}; resume with the data and settings it was trained with`,
+      );
+    this.optimizer.loadState(state.optimizer);
+    this.globalStep = state.globalStep;
+    this.total = state.totalSteps;
+    this.scheduleStart = state.scheduleStart;
+    this.order = [...state.order];
+    this.cursor = state.cursor;
+    this.rng = Rng.fromState(state.rngState);
+  }
+
   dispose(): void {
     this.optimizer.dispose();
   }
+}
+
+/** A Trainer between two steps (Trainer.saveState), everything but the adapter's weights. */
+export interface TrainerState {
+  globalStep: number;
+  totalSteps: number;
+  /** Where the current learning-rate schedule began (0, or where `extend` started one). */
+  scheduleStart: number;
+  /** The epoch's order of examples (or packed rows) and how far into it the run is. */
+  order: number[];
+  cursor: number;
+  /** The shuffling and dropout generator (Rng.savedState). */
+  rngState: number;
+  /** How many examples or packed rows the order indexes: a resume on other data is refused. */
+  dataSize: number;
+  optimizer: AdamWState;
 }

@@ -12,13 +12,15 @@ import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend,
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
 import { TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
-import { CliError } from "../cliError";
 import { evaluationSets } from "../../core/evalSplit";
 import { StepLogger, type StepLogLine } from "../../core/stepLog";
 import type { TrainingSettings } from "../../core/settings/trainingSettings";
 import type { TrainExample } from "../../core/types";
+import { readCheckpointDir, writeCheckpointDir } from "../checkpointDir";
+import { CliError } from "../cliError";
+import type { CausalLM, LoraAdapter, Trainer } from "../../engine/index";
 
-const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --out DIR [settings] [--backend cpu|wasm|webgpu] [--json]
+const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --out DIR [settings] [--resume-from-checkpoint DIR] [--backend cpu|wasm|webgpu] [--json]
 --model DIR: a model folder with pre-tokenized data (FILE.jsonl: one {"input_ids": [...], "labels": [...]} per line,
   labels -100 = not trained on), with HF TrainingArguments' and PEFT LoraConfig's defaults.
 --model default: the page's bundled model with the page's defaults (settings, formatting, markers strategy);
@@ -28,6 +30,9 @@ ${TRAINER_FLAGS_HELP}
   is measured every --eval-steps (--eval-strategy) and printed as eval_loss.
 --json: one JSON line per logged step (every --logging-steps): step, epoch, loss (mean since the last log), learning_rate,
   grad_norm, tokens (trained tokens since the last log) and eval_loss when evaluated, in transformers' log_history names.
+--save-steps N writes OUT/checkpoint-STEP/ every N steps and at the end (adapter, optimizer, scheduler, trainer_state.json,
+  rng_state.json), keeping the newest --save-total-limit; --resume-from-checkpoint OUT/checkpoint-STEP (or OUT: its newest)
+  continues that run exactly, given the same data and settings.
 Settings (the page's settings table, with the page's defaults; a model folder starts from HF's and PEFT's instead):`;
 
 const Flags = z
@@ -36,6 +41,7 @@ const Flags = z
     data: z.string({ error: "--data FILE is required" }),
     out: z.string({ error: "--out DIR is required (where the PEFT adapter is written)" }),
     steps: z.string().optional(),
+    "resume-from-checkpoint": z.string().optional(),
     "eval-data": z.string().optional(),
     epochs: z.string().optional(),
     backend: backendFlag,
@@ -46,16 +52,34 @@ const Flags = z
 
 export const run = engineCommand(
   `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
-  { data: { type: "string" }, out: { type: "string" }, "eval-data": { type: "string" }, ...TRAINER_FLAG_OPTIONS, ...SETTINGS_OPTIONS },
+  {
+    data: { type: "string" },
+    out: { type: "string" },
+    "resume-from-checkpoint": { type: "string" },
+    "eval-data": { type: "string" },
+    ...TRAINER_FLAG_OPTIONS,
+    ...SETTINGS_OPTIONS,
+  },
   Flags,
   async (f) => {
+    // A checkpoint that is not there is refused before the model loads.
+    const checkpoint = f["resume-from-checkpoint"] === undefined ? null : readCheckpointDir(f["resume-from-checkpoint"]);
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
     const { model, lora, trainer, settings } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
+    const log = checkpoint ? resume(engine, { model, lora, trainer }, checkpoint, f.json) : [];
+    const { saveSteps, saveTotalLimit } = settings;
     const logger = new StepLogger(settings.loggingSteps);
     while (!trainer.done) {
       const s = await trainer.step();
       const line = logger.add(s);
+      if (line) log.push(line);
       if (line) process.stdout.write(f.json ? `${JSON.stringify(line)}\n` : `${logText(line, s.totalSteps)}\n`);
+      // Every save_steps, and at the last step as DefaultFlowCallback.on_step_end sets should_save there.
+      if (saveSteps > 0 && (s.step % saveSteps === 0 || trainer.done)) {
+        const files = await engine.checkpointFiles(model, lora, trainer, log, settings);
+        const dir = writeCheckpointDir(f.out, s.step, files, saveTotalLimit);
+        if (!f.json) process.stdout.write(`saved ${dir}\n`);
+      }
     }
     const files = await engine.exportAdapter(model, lora);
     mkdirSync(f.out, { recursive: true });
@@ -98,6 +122,23 @@ async function readEvalData<T>(f: Flags, read: (file: string) => T | Promise<T>)
   } catch (err) {
     if (err instanceof CliError) throw new CliError(err.message.replace("--data", "--eval-data"));
     throw err;
+  }
+}
+
+/** Restores a checkpoint into the run just built (same data and settings); returns its log_history. */
+function resume(
+  engine: Engine,
+  run: { model: CausalLM; lora: LoraAdapter; trainer: Trainer },
+  { dir, files }: ReturnType<typeof readCheckpointDir>,
+  json: boolean,
+): StepLogLine[] {
+  try {
+    const checkpoint = engine.parseCheckpoint(run.model, run.lora, files, dir);
+    engine.restoreCheckpoint(run.model, run.lora, run.trainer, checkpoint, dir);
+    if (!json) process.stdout.write(`resumed from ${dir} at step ${checkpoint.state.globalStep}\n`);
+    return [...checkpoint.log];
+  } catch (err) {
+    throw new CliError(`--resume-from-checkpoint: ${(err as Error).message}`);
   }
 }
 
