@@ -10,6 +10,8 @@ import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
 import { computeMaskView, computeTrainerView } from "../store/maskViewMemo";
 
 export interface PresetTraining {
+  /** The tool, as the user names it. */
+  label: string;
   rows: MaskView["examples"];
   view: MaskView;
   /** The settings the run's prompts and stop ids come from. */
@@ -32,11 +34,11 @@ export function presetTraining(
   const tv = computeTrainerView(tokenizer, setup.examples, setup.formatting, setup.masking, choice);
   if (!tv.ok) return { error: `${label} refuses these settings before reading any data: ${tv.error}` };
   const kept = presetTrainingRows(tv.view.examples, choice.trainer);
-  if ("error" in kept) return kept;
+  if ("error" in kept) return { error: `${kept.error} Fix or remove that example, or pick another tool under "As trained by".` };
   // Nothing a strategy adds (markers, special tokens) applies to a tool; the prompt is the tool's format.
   const formatting: Formatting = choice.row !== "text" && tokenizer.chatTemplate !== null ? { kind: "chat-template" } : setup.formatting;
   const plain = { ...setup.masking, strategy: "full" as const, insertMarkers: false, addedSpecialTokens: [] };
   const prompts = computeMaskView(tokenizer, [], formatting, plain);
   if (!prompts.ok) return { error: `The prompts cannot be formatted for ${label}: ${prompts.error}` };
-  return { rows: kept.rows, view: tv.view, prompting: prompts.view.prepared, dropped: kept.dropped };
+  return { label, rows: kept.rows, view: tv.view, prompting: prompts.view.prepared, dropped: kept.dropped };
 }

@@ -8,6 +8,9 @@ import { trainingDataFingerprint } from "../core/export/data";
 import { buildTrainingData, exampleCutLength } from "../core/trainingData";
 import { environment } from "./environment";
 import { computeMaskView } from "../store/maskViewMemo";
+import { trainerChoice } from "../store/trainerSlice";
+import type { TrainerChoice } from "../core/trainers/trainerView";
+import { presetTraining } from "./presetTraining";
 import { currentModelSpec } from "./modelLoading";
 import { startFailed, teacherForcedChanged } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
@@ -28,9 +31,16 @@ export interface RunSetup {
   masking: MaskingOptions;
   /** Added to the run's label, e.g. "notebook: markers". */
   label?: string;
+  /** "As trained by": the preset whose ids and labels are trained instead of the strategy's. */
+  trainer?: TrainerChoice | null;
 }
 
-const currentSetup = (): RunSetup => ({ examples: store().examples, formatting: store().formatting, masking: store().masking });
+const currentSetup = (): RunSetup => ({
+  examples: store().examples,
+  formatting: store().formatting,
+  masking: store().masking,
+  trainer: trainerChoice(store().trainer, store().trainer.name),
+});
 
 /** Training data and the mask view's tokenizer for `setup`, or why nothing can be trained. */
 export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
@@ -39,15 +49,20 @@ export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
   if (!tokenizer) return { error: "The tokenizer is still loading; start again in a moment." } as const;
   const mv = computeMaskView(tokenizer, setup.examples, setup.formatting, setup.masking);
   if (!mv.ok) return { error: `The masking settings do not work with this tokenizer: ${mv.error}` } as const;
-  const data = buildTrainingData(mv.view, setup.examples, s.holdout, maxSeqLength);
+  const preset = setup.trainer ? presetTraining(tokenizer, setup, setup.trainer, false) : null;
+  if (preset && "error" in preset) return { error: preset.error } as const;
+  const trained = preset ? { ...preset.view, prepared: preset.prompting, examples: preset.rows } : mv.view;
+  const data = buildTrainingData(trained, setup.examples, s.holdout, maxSeqLength);
   if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
   if (data.examples.every((e) => e.labels.every((l) => l === IGNORE_INDEX))) {
     return {
-      error: "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates.",
+      error: preset
+        ? `Every label is masked as ${preset.label} trains these examples: nothing would be trained. Change its options (the warnings under each example say which), or pick another tool.`
+        : "Every label is masked under this strategy: nothing would be trained. Pick another strategy or check the templates.",
       nothingTrained: true,
     } as const;
   }
-  return { data, tokenizer: mv.view.prepared.tokenizer, view: mv.view } as const;
+  return { data, tokenizer: mv.view.prepared.tokenizer, view: preset ? preset.view : mv.view } as const;
 }
 
 let runCounter = 0;
@@ -104,6 +119,7 @@ export async function startRun(
     errors: [],
     adapterInWorker: false,
     dataFingerprint: trainingDataFingerprint(data.examples),
+    ...(setup.trainer ? { trainer: setup.trainer } : {}),
   });
   bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
   bridge.postStart({
