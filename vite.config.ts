@@ -5,7 +5,7 @@ import react from "@vitejs/plugin-react";
 // The e2e tests run against a production build (what users get; React's development build alone
 // makes some renders exceed the 50 ms long-task budget). E2E_BUILD=1 adds the engine harness pages.
 const harnessPages = process.env.E2E_BUILD
-  ? Object.fromEntries(["engine", "worker", "hub"].map((page) => [page, resolve(import.meta.dirname, `e2e/harness/${page}.html`)]))
+  ? Object.fromEntries(["engine", "worker", "hub", "bench"].map((page) => [page, resolve(import.meta.dirname, `e2e/harness/${page}.html`)]))
   : {};
 
 // Cross-origin isolation, so that the wasm backend may use threads (SharedArrayBuffer): a host of the

@@ -2,6 +2,7 @@
 // LoRA and training arguments) on one backend, reported as one JSON object with the work itself, so
 // that rows from different machines compare. kernels_per_step is tf.profile's count of kernels run
 // by one step (forward, backward, optimizer): it does not depend on the machine, and a unit test pins it.
+import { flattenExamples } from "../src/core/flatExamples";
 import { loadModelDir, type Engine } from "../src/cli/engineArgs";
 import { BUNDLED_MODEL_FOLDER } from "../src/cli/tokenizerDir";
 import { buildMaskView } from "../src/core/maskView";
@@ -14,6 +15,7 @@ import type { TrainExample } from "../src/core/types";
 import { PEFT_LORA_DEFAULTS, type PeftLoraConfig } from "../src/core/settings/trainerDefaults";
 import type { TrainingArgs } from "../src/engine/index";
 import type { CausalLM } from "../src/engine/weights";
+import { syntheticExamples } from "./synthetic";
 
 /**
  * The work of a synthetic step: `examples` random sequences of `tokens` ids, the last `trained` of
@@ -75,7 +77,7 @@ export interface Workload {
 export function defaultWorkload(engine: Engine, tokenizer: PlaygroundTokenizer): Workload {
   const state = DEFAULT_STATE;
   const view = buildMaskView(tokenizer, state.examples, state.formatting, state.masking);
-  const data = buildTrainingData(view, state.examples, state.holdout, state.training.maxSeqLength);
+  const data = buildTrainingData(view.prepared, flattenExamples(view.examples), state.examples, state.holdout, state.training.maxSeqLength);
   return {
     model: "default",
     build: () => loadModelDir(engine, BUNDLED_MODEL_FOLDER),
@@ -147,11 +149,7 @@ export function syntheticWorkload(
   vocabSize: number,
   shape: StepShape = NOTEBOOK_SHAPE,
 ): Workload {
-  const rng = new engine.Rng(1);
-  const examples = Array.from({ length: shape.examples }, () => {
-    const ids = Array.from({ length: shape.tokens }, () => Math.floor(rng.next() * vocabSize));
-    return { inputIds: ids, labels: ids.map((id, i) => (i < shape.tokens - shape.trained ? engine.IGNORE_INDEX : id)) };
-  });
+  const examples = syntheticExamples(new engine.Rng(1), shape, vocabSize);
   const targets = shape.targets ?? PEFT_LORA_DEFAULTS.target_modules;
   return {
     model,

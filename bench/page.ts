@@ -1,0 +1,144 @@
+// `npm run bench:page`: the training step in headless Chromium, as the page runs it (issue 23, item 2).
+// A named model's shape with random weights (bench/engine.ts's NAMED_SHAPES) trains on the workload's
+// synthetic examples in e2e/harness/bench.html, served by Vite's dev server (cross-origin isolated:
+// vite.config.ts's headers). Per step: ms, GPU compute dispatches and queue submits (counted by
+// wrapping GPUComputePassEncoder.prototype.dispatchWorkgroups and GPUQueue.prototype.submit before
+// the page loads), and the loss; then tf.profile's kernels of one more step, the backend's GPU
+// bytes, the adapter and whether it is software, and the first three losses.
+//   npm run bench:page -- --model smollm2-135m|qwen2.5-0.5b|bloom-560m --workload notebook|sft
+//                         --backend webgpu|wasm|cpu --steps 2 [--narrow] [--batch N --tokens N --trained N] [--json]
+// --narrow keeps depth, heads and vocabulary and shrinks the widths (bench/synthetic.ts's
+// narrowConfig), so that SwiftShader runs a step in seconds; the counts are the same.
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { chromium, type Page } from "playwright-core";
+import { createServer } from "vite";
+import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE } from "./engine";
+import { narrowConfig } from "./synthetic";
+import type { PageBenchRequest } from "../e2e/harness/benchHarness";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string", default: "smollm2-135m" },
+    workload: { type: "string", default: "sft" },
+    backend: { type: "string", default: "webgpu" },
+    steps: { type: "string", default: "2" },
+    narrow: { type: "boolean", default: false },
+    batch: { type: "string" },
+    tokens: { type: "string" },
+    trained: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench:page: ${message}`);
+  process.exit(2);
+}
+
+const count = (flag: "batch" | "tokens" | "trained" | "steps", fallback: number): number => {
+  const v = values[flag];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${v} is not a whole number of at least 1.`);
+  return n;
+};
+
+const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
+if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
+const base = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
+if (base === null) fail(`--workload ${values.workload} is not known; give notebook or sft.`);
+if (!["webgpu", "wasm", "cpu"].includes(values.backend)) fail(`--backend ${values.backend} is not known; give webgpu, wasm or cpu.`);
+const batch = count("batch", base.batch);
+const tokens = count("tokens", base.tokens);
+const trained = count("trained", base.trained);
+if (trained > tokens - 1) fail(`--trained ${trained} must leave at least one untrained token of --tokens ${tokens}.`);
+const shape = { ...base, batch, tokens, trained, examples: Math.max(base.examples, batch) };
+const config = values.narrow ? narrowConfig(named) : named;
+const request: PageBenchRequest = {
+  backend: values.backend as PageBenchRequest["backend"],
+  config,
+  vocabSize: Number(config.vocab_size),
+  shape,
+  steps: count("steps", 2),
+};
+
+// Counts every compute dispatch and queue submit of the page, from before its first script.
+const COUNTERS = `(() => {
+  const counts = { dispatches: 0, submits: 0 };
+  window.__gpuCounts = counts;
+  const wrap = (proto, name, key) => {
+    const f = proto && proto[name];
+    if (typeof f !== "function") return;
+    proto[name] = function (...args) { counts[key]++; return f.apply(this, args); };
+  };
+  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroups", "dispatches");
+  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroupsIndirect", "dispatches");
+  wrap(globalThis.GPUQueue?.prototype, "submit", "submits");
+})();`;
+
+/**
+ * Loads the harness and runs the bench there. Vite's first load of a fresh cache may find a
+ * dependency to optimise and reload the page mid-run; that attempt is started again (twice at most).
+ */
+async function runInPage(page: Page, href: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(href, { waitUntil: "commit", timeout: 300_000 });
+      await page.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 300_000 });
+      return await page.evaluate((req) => window.pageBench(req), request);
+    } catch (e) {
+      if (attempt === 3 || !/context was destroyed|navigat/i.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+const systemChromium = "/usr/bin/chromium";
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? (existsSync(systemChromium) ? systemChromium : undefined);
+
+// Its own optimizer cache, so that this server never re-optimises under another dev server's feet.
+const server = await createServer({
+  logLevel: (process.env.BENCH_PAGE_LOG ?? "error") as "error" | "info",
+  cacheDir: "node_modules/.vite-bench-page",
+  server: { port: Number(process.env.BENCH_PAGE_PORT ?? 5690), strictPort: false },
+});
+await server.listen();
+const url = server.resolvedUrls?.local[0] ?? fail("Vite's dev server gave no address.");
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  // As playwright.config.ts: WebGPU (SwiftShader on a machine without a GPU) needs the unsafe flag.
+  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--enable-unsafe-webgpu"],
+});
+try {
+  const page = await browser.newPage();
+  await page.addInitScript(COUNTERS);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => process.stderr.write(`page: ${m.text()}\n`));
+  const result = await runInPage(page, new URL("e2e/harness/bench.html", url).href);
+  const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
+  const row = {
+    model: values.model,
+    narrow: values.narrow,
+    width: { hidden_size: config.hidden_size, intermediate_size: config.intermediate_size ?? null },
+    shape,
+    cross_origin_isolated: isolated,
+    ...result,
+    errors,
+  };
+  if (values.json) console.log(JSON.stringify(row, null, 2));
+  else {
+    console.log(`${row.backend} ${row.model}${row.narrow ? " (narrow)" : ""} ${shape.workload}, adapter: ${JSON.stringify(row.adapter)}`);
+    row.steps.forEach((s, i) =>
+      console.log(`step ${i + 1}: ${s.ms} ms, ${s.dispatches} dispatches, ${s.submits} submits, loss ${s.loss.toFixed(5)}`),
+    );
+    console.log(`kernels ${row.kernels_per_step}: ${JSON.stringify(row.kernels_by_name)}`);
+    console.log(
+      `losses ${row.losses.map((l) => l.toFixed(6)).join(", ")}; peak tensors ${row.peak_tensor_bytes} B, GPU ${row.gpu_bytes_allocated} B`,
+    );
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,35 @@
+// The synthetic step's data, shared by the Node bench (bench/engine.ts) and the page bench's harness
+// (e2e/harness/benchHarness.ts): browser-safe, no Node or engine imports beyond core's types.
+import { IGNORE_INDEX, type TrainExample } from "../src/core/types";
+
+/** What syntheticExamples needs of a step's shape (bench/engine.ts's StepShape). */
+export interface ExampleShape {
+  examples: number;
+  tokens: number;
+  trained: number;
+}
+
+/** `shape.examples` random sequences of `shape.tokens` ids below `vocabSize`, the last `shape.trained` of each trained. */
+export function syntheticExamples(rng: { next(): number }, shape: ExampleShape, vocabSize: number): TrainExample[] {
+  return Array.from({ length: shape.examples }, () => {
+    const ids = Array.from({ length: shape.tokens }, () => Math.floor(rng.next() * vocabSize));
+    return { inputIds: ids, labels: ids.map((id, i) => (i < shape.tokens - shape.trained ? IGNORE_INDEX : id)) };
+  });
+}
+
+/** Width of a head in a `--narrow` model: small enough for SwiftShader, a multiple of 4 for vectorised kernels. */
+const NARROW_HEAD_DIM = 8;
+
+/**
+ * A config.json with the model's depth, heads (query and key/value), vocabulary and tying kept and
+ * its widths shrunk (heads of NARROW_HEAD_DIM, the MLP twice the hidden size): the page bench's
+ * `--narrow`. The kernels and GPU dispatches a step runs depend on the layout, not the widths.
+ */
+export function narrowConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const heads = Number(config.num_attention_heads ?? config.n_head);
+  const hidden = heads * NARROW_HEAD_DIM;
+  const out: Record<string, unknown> = { ...config, hidden_size: hidden };
+  if (config.intermediate_size !== undefined) out.intermediate_size = 2 * hidden;
+  if (config.head_dim !== undefined) out.head_dim = NARROW_HEAD_DIM;
+  return out;
+}
