@@ -91,9 +91,9 @@ const PLACEHOLDER_ANSWER = "…";
 function conversationTurns(file: string): Turn[] {
   const value = readMessagesJson(file, "generate");
   const record = Array.isArray(value) ? { messages: value } : value;
-  const messages = isPlainRecord(record) && Array.isArray(record.messages) ? (record.messages as unknown[]) : null;
-  if (!messages)
+  if (!isPlainRecord(record) || !Array.isArray(record.messages))
     throw new CliError(`generate: --messages-file ${file} holds no "messages" list; expected a JSON list of {"role", "content"} messages`);
+  const messages = record.messages as unknown[];
   const last = messages.at(-1);
   const lastRole = isPlainRecord(last) ? String(last.role) : "no";
   if (lastRole === "assistant" || lastRole === "no")
