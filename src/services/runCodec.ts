@@ -32,6 +32,10 @@ const runSchema = z.object({
       ...shape,
       loss: num.nullable().transform((v) => v ?? Number.NaN),
       gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
+      evalLoss: num
+        .nullable()
+        .optional()
+        .transform((v) => (v === null ? Number.NaN : v)),
       // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
       inputTokens: shape.inputTokens.default(0),
       inputTokensPerSecond: shape.inputTokensPerSecond.default(0),

@@ -1,6 +1,7 @@
 // One training run in the worker: its adapter, its Trainer, and the step loop that streams metrics
 // and generations and stops between steps when asked (pause, stop) or when something breaks.
 import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState } from "../../core/protocol";
+import { evaluationSets } from "../../core/evalSplit";
 import { toHf } from "../../core/settings/hf";
 import type { TrainingSettings } from "../../core/playgroundState";
 import type { TrainExample } from "../../core/types";
@@ -62,13 +63,16 @@ export class TrainingRun {
     readonly input: RunInput,
     private readonly env: RunEnv,
   ) {
-    const { trainingArguments, loraConfig, sftArguments } = toHf(input.settings);
+    const { trainingArguments, loraConfig, sftArguments, evalArguments } = toHf(input.settings);
+    // The eval split as the CLI and the export make it (core/evalSplit.ts): held out, measured, never trained on.
+    const { train, eval: held } = evaluationSets(input.examples, null, input.settings);
     // The rows of the tokens added at runtime train from the first added id on, when asked.
     const addedRows = input.settings.lora.trainNewTokenRows && input.newTokenIds.length > 0;
     const trainNewTokenRows = addedRows ? Math.min(...input.newTokenIds) : null;
     this.lora = createLora(model, { ...loraConfig, trainNewTokenRows }, input.settings.seed);
     try {
-      this.trainer = new Trainer(model, this.lora, input.examples, { ...trainingArguments, ...sftArguments });
+      const plan = { examples: held, ...evalArguments };
+      this.trainer = new Trainer(model, this.lora, train, { ...trainingArguments, ...sftArguments }, plan);
     } catch (err) {
       disposeLora(this.lora);
       throw err;

@@ -36,6 +36,12 @@ function finalLoss(run: RunRecord): string {
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
+/** The last eval loss (the held-out examples', at the last evaluation); "–" for a run without an eval split. */
+function lastEvalLoss(run: RunRecord): string {
+  const loss = run.steps.findLast((m) => m.evalLoss !== undefined)?.evalLoss;
+  return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
+}
+
 function AdapterButton({ run }: { run: RunRecord }) {
   const [error, setError] = useState<string | null>(null);
   const done = run.status === "finished" || run.status === "stopped";
@@ -147,6 +153,9 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
         </td>
         <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
         <td className="num">{finalLoss(run)}</td>
+        <td className="num" data-testid="run-eval-loss">
+          {lastEvalLoss(run)}
+        </td>
         <td className="num" data-testid="run-vs-baseline">
           {isBaseline ? "baseline" : baseline ? timeVsBaseline(ms, step, baseline.ms, baseline.steps) : "–"}
         </td>
@@ -228,6 +237,7 @@ export function RunsTable() {
                 <th>steps</th>
                 <th>tokens</th>
                 <th>final loss</th>
+                <th title="The eval loss at the run's last evaluation (set an eval split to hold examples out)">eval loss</th>
                 <th>vs baseline</th>
                 <th>actions</th>
               </tr>

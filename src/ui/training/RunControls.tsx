@@ -7,6 +7,7 @@ import { loadBundledModelIfChosen } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../services/workerBridge";
 import { inProgress, type RunRecord } from "../../store/runRecord";
+import { heldOutCount } from "../../core/evalSplit";
 import { optimizerSteps } from "../../core/stepPlan";
 import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../services/trainingActions";
 import { readNumber } from "../../core/settings/fields";
@@ -203,19 +204,25 @@ function ContinueRun({ run }: { run: RunRecord }) {
  */
 function StepPlan() {
   const training = usePlayground((s) => s.training);
-  const examples = usePlayground((s) => s.examples.length);
+  const all = usePlayground((s) => s.examples.length);
+  // The eval split's examples are measured, not trained (core/evalSplit.ts); the worker refuses a split that leaves none.
+  const held = Math.min(heldOutCount(all, training.evalSplit), all - 1);
+  const examples = all - Math.max(0, held);
+  const accumulation = training.gradientAccumulationSteps;
   const pace = usePlayground((s) => {
     const last = s.currentRunId ? s.runs[s.currentRunId] : undefined;
     const steps = last?.steps ?? [];
     return steps.length > 0 ? steps.reduce((ms, m) => ms + m.msPerStep, 0) / steps.length : null;
   });
-  const steps = optimizerSteps(examples, training.batchSize, training.epochs, training.maxSteps);
+  const steps = optimizerSteps(examples, training.batchSize, training.epochs, training.maxSteps, accumulation);
   // Packed rows are fewer than examples: the count is an upper bound then.
   const packed = training.packing !== "none";
-  const how =
+  const plan =
     training.maxSteps > 0
       ? "max_steps"
-      : `${training.epochs} epoch${training.epochs === 1 ? "" : "s"} × ${Math.ceil(examples / training.batchSize)} batches of ${training.batchSize}`;
+      : `${training.epochs} epoch${training.epochs === 1 ? "" : "s"} × ${Math.ceil(examples / training.batchSize)} batches of ${training.batchSize}` +
+        (accumulation > 1 ? `, ${accumulation} batches a step` : "");
+  const how = plan + (held > 0 ? `; ${held} example${held === 1 ? "" : "s"} held out for evaluation` : "");
   return (
     <p className="hint" data-testid="step-plan" data-steps={steps}>
       Next run: {packed ? "at most " : ""}
