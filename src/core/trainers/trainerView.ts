@@ -27,6 +27,12 @@ export function trainerInfo(name: TrainerName): TrainerInfo {
   return TRAINERS.find((t) => t.name === name) as TrainerInfo;
 }
 
+/** The preset as a run names it: `axolotl chat_template (train_on_eos=none)`. */
+export function describeChoice(choice: TrainerChoice): string {
+  const pairs = optionPairs(choice.options);
+  return `${trainerInfo(choice.trainer).label}${pairs.length > 0 ? ` (${pairs.join(", ")})` : ""}`;
+}
+
 export function optionPairs(options: Record<string, string>): string[] {
   return Object.entries(options).map(([k, v]) => `${k}=${v}`);
 }
@@ -82,7 +88,8 @@ const outcomeOf = (view: ExampleView): TrainerOutcome => ("outcome" in view ? (v
 /**
  * What a run trains on under a preset: exactly the ids and labels the mask view shows, without the
  * rows the tool drops before training (TRL's fully masked rows, LLaMA-Factory's malformed ones). A row
- * the tool stops on stops the run before it starts, as the tool would, with that row's reason.
+ * the tool stops on stops the run before it starts, as the tool would, with that row's reason (the
+ * caller adds where to fix it).
  */
 export function presetTrainingRows<T extends ExampleView>(
   views: readonly T[],
@@ -92,7 +99,7 @@ export function presetTrainingRows<T extends ExampleView>(
   if (stopped) {
     const why = stopped.warnings.find((w) => w.code === "trainer-error" || w.code === "chat-template-missing")?.message ?? "";
     return {
-      error: `${trainerInfo(trainer).label} stops on example ${stopped.index + 1}, so nothing is trained: ${why.replace(/^Example \d+: /, "")} Fix or remove that example, or pick another tool under "As trained by".`,
+      error: `${trainerInfo(trainer).label} stops on example ${stopped.index + 1}, so nothing is trained: ${why.replace(/^Example \d+: /, "")}`,
     };
   }
   return {

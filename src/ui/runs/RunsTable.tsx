@@ -4,6 +4,7 @@
 // export it for an existing trainer and overlay that trainer's log.
 import { useState } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
+import { describeChoice } from "../../core/trainers/trainerView";
 import { usePlayground } from "../../store/playgroundStore";
 import { inProgress, RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
 import { downloadRunFile } from "../../services/runFiles";
@@ -143,7 +144,8 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
           {run.modelName}
           <div className="muted">{run.backend ?? "–"}</div>
         </td>
-        <td>{run.strategy}</td>
+        {/* A run trained under a preset names the tool: its labels were the tool's, not the strategy's. */}
+        <td data-testid="run-labels">{run.trainer ? describeChoice(run.trainer) : run.strategy}</td>
         <td data-testid="run-state">{run.status}</td>
         <td className="num" data-testid="run-time" data-ms={Math.round(ms)}>
           {seconds(ms)}

@@ -122,7 +122,10 @@ export function TrainerSection() {
   return (
     <fieldset className="subfield trainer-section" data-testid="trainer-section">
       <legend>As trained by</legend>
-      <p className="hint">Show the labels a real tool builds from these examples, with its own options, instead of the strategy's.</p>
+      <p className="hint">
+        Show the labels a real tool builds from these examples, with its own options, instead of the strategy&apos;s. A run started while a
+        tool is chosen trains exactly these ids and labels (rows the tool drops are left out) and names the tool in the runs table.
+      </p>
       <select
         data-testid="trainer-select"
         aria-label="As trained by"
