@@ -1,8 +1,8 @@
 // Hugging Face TrainingArguments' and PEFT LoraConfig's defaults, once: hf.ts fills what the settings
-// table leaves out (AdamW's betas, clipping) from them for the engine's Trainer and the export, so the
-// optimizer, clipping and schedule the playground used are the ones the exported run uses, and the
-// CLI's `train --model DIR` starts from them. Values from transformers' training_args.py and PEFT's
-// tuners/lora/config.py.
+// table leaves out (AdamW's betas and epsilon, the eval batch) from them for the engine's Trainer and the
+// export, so the optimizer and schedule the playground used are the ones the exported run uses, and the
+// CLI's `train --model DIR` starts from them (withHfDefaults sets each table field named here to its
+// value). Values from transformers' training_args.py and PEFT's tuners/lora/config.py.
 import type { TRAINING_FIELDS } from "./trainingSettings";
 
 /** transformers' SchedulerType values the engine implements (optimizer.ts scheduleFactor). */
