@@ -93,11 +93,16 @@ export interface RunRecord {
   trainerLog?: TrainerLog;
 }
 
-/** Halves the metrics once they exceed the bound, always keeping the latest step. */
+/**
+ * Halves the metrics once they exceed the bound, always keeping the latest step. The evaluated steps
+ * (a few among many) are halved among themselves, so the eval curve keeps every other point rather
+ * than losing those at odd positions.
+ */
 export function thinSteps(steps: StepMetrics[]): StepMetrics[] {
   if (steps.length <= RUN_LIMITS.maxSteps) return steps;
   const last = steps[steps.length - 1];
-  const kept = steps.filter((_, i) => i % 2 === 0);
+  const evaluated = new Set(steps.filter((s) => s.evalLoss !== undefined).filter((_, k) => k % 2 === 0));
+  const kept = steps.filter((s, i) => i % 2 === 0 || evaluated.has(s));
   if (kept[kept.length - 1] !== last) kept.push(last);
   return kept;
 }
