@@ -1,6 +1,7 @@
 // Entry point: mount the app and start loading the bundled tokenizer (offline, from public/).
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { startDatasetTokens } from "./services/datasetTokens";
 import { startPersistence } from "./services/persistence";
 import { usePlayground } from "./store/playgroundStore";
 import { startRunsStorage } from "./services/runsStorage";
@@ -11,6 +12,8 @@ import "./ui/app.css";
 startPersistence();
 // Runs and adapters come from the browser's database (IndexedDB) a moment later.
 void startRunsStorage();
+// A dataset too big to view whole is tokenized in the dataset worker as it changes.
+startDatasetTokens();
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element to mount the playground in.");
 createRoot(root).render(

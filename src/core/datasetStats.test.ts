@@ -1,6 +1,6 @@
 // The dataset summary on hand-made views whose numbers are worked out below by hand.
 import { describe, expect, it } from "vitest";
-import { datasetStats } from "./datasetStats";
+import { datasetStats, tokenizedViews } from "./datasetStats";
 import type { ExampleView } from "./maskView";
 import { IGNORE_INDEX, type MaskWarning } from "./types";
 
@@ -14,7 +14,7 @@ function view(index: number, n: number, trained: number, text = `example ${index
 describe("datasetStats", () => {
   const notFound: MaskWarning = { code: "template-not-found", message: "not found" };
   const views = [view(0, 3, 1), view(1, 5, 2, "same"), view(2, 10, 4), view(3, 70, 0, "x", [notFound]), view(4, 5, 2, "same")];
-  const stats = datasetStats(views, 8);
+  const stats = datasetStats(tokenizedViews(views), 8);
 
   it("counts tokens, trained tokens and the lengths' min, median and max", () => {
     expect(stats).toMatchObject({ examples: 5, tokens: 93, trained: 9, lengths: { min: 3, median: 5, max: 70 } });
@@ -41,6 +41,6 @@ describe("datasetStats", () => {
   });
 
   it("is empty for no examples", () => {
-    expect(datasetStats([], 8)).toMatchObject({ examples: 0, histogram: [], lengths: { min: 0, median: 0, max: 0 } });
+    expect(datasetStats(tokenizedViews([]), 8)).toMatchObject({ examples: 0, histogram: [], lengths: { min: 0, median: 0, max: 0 } });
   });
 });

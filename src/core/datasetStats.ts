@@ -1,9 +1,31 @@
 // What a user needs to know about the examples before training, from their mask view: how long they
 // are (a histogram), what share of tokens is trained, how many max_seq_length cuts and by how much
 // (the trainers truncate from the right), which teach nothing because a template was not found, and
-// which repeat an earlier one.
+// which repeat an earlier one. From the mask view of the whole list, or, for a list too long to view
+// whole, from the dataset worker's tokenization of it (services/datasetTokens.ts).
+import { flatCount, flatLength, flattenExamples, type FlatExamples } from "./flatExamples";
 import type { ExampleView } from "./maskView";
 import { IGNORE_INDEX } from "./types";
+
+/** The examples tokenized and masked (uncut), in list order, with what the summary needs besides. */
+export interface TokenizedExamples {
+  tokens: FlatExamples;
+  /** Trained positions of each example. */
+  trained: ArrayLike<number>;
+  /** Equal for examples whose rendered text is equal (the text, or a hash of it). */
+  textKeys: ArrayLike<string | number>;
+  /** 1 where the example's response template was not found. */
+  templateNotFound: ArrayLike<number>;
+}
+
+export function tokenizedViews(views: readonly ExampleView[]): TokenizedExamples {
+  return {
+    tokens: flattenExamples(views),
+    trained: views.map((v) => v.trainedCount),
+    textKeys: views.map((v) => v.text),
+    templateNotFound: views.map((v) => (v.warnings.some((w) => w.code === "template-not-found") ? 1 : 0)),
+  };
+}
 
 export interface LengthBin {
   /** Token lengths in [from, to). */
@@ -29,7 +51,7 @@ export interface DatasetStats {
 }
 
 /** Bin edges at a round step, so that the bars read as "0–64, 64–128, …"; at most `maxBins` bars. */
-function histogram(lengths: readonly number[], max: number, maxBins: number): LengthBin[] {
+function histogram(lengths: ArrayLike<number> & Iterable<number>, max: number, maxBins: number): LengthBin[] {
   if (lengths.length === 0) return [];
   const raw = Math.max(1, Math.ceil((max + 1) / maxBins));
   const step = 2 ** Math.ceil(Math.log2(raw));
@@ -39,33 +61,42 @@ function histogram(lengths: readonly number[], max: number, maxBins: number): Le
   return bins;
 }
 
-export function datasetStats(views: readonly ExampleView[], maxSeqLength: number, maxBins = 16): DatasetStats {
-  const lengths = views.map((v) => v.inputIds.length);
-  const sorted = [...lengths].sort((a, b) => a - b);
+export function datasetStats(examples: TokenizedExamples, maxSeqLength: number, maxBins = 16): DatasetStats {
+  const { tokens, trained, textKeys, templateNotFound } = examples;
+  const count = flatCount(tokens);
+  const lengths = new Int32Array(count);
+  for (let k = 0; k < count; k++) lengths[k] = flatLength(tokens, k);
+  const sorted = lengths.slice().sort();
   const max = sorted.at(-1) ?? 0;
   let tokensCut = 0;
   let trainedCut = 0;
   let truncatedExamples = 0;
-  const seen = new Set<string>();
+  let trainedTotal = 0;
+  const seen = new Set<string | number>();
   const duplicates: number[] = [];
-  for (const v of views) {
-    if (v.inputIds.length > maxSeqLength) {
+  const nothingTrained: number[] = [];
+  const notFound: number[] = [];
+  for (let k = 0; k < count; k++) {
+    trainedTotal += trained[k];
+    if (trained[k] === 0) nothingTrained.push(k);
+    if (templateNotFound[k]) notFound.push(k);
+    if (lengths[k] > maxSeqLength) {
       truncatedExamples++;
-      tokensCut += v.inputIds.length - maxSeqLength;
-      trainedCut += v.labels.slice(maxSeqLength).filter((l) => l !== IGNORE_INDEX).length;
+      tokensCut += lengths[k] - maxSeqLength;
+      for (let p = tokens.offsets[k] + maxSeqLength; p < tokens.offsets[k + 1]; p++) if (tokens.labels[p] !== IGNORE_INDEX) trainedCut++;
     }
-    if (seen.has(v.text)) duplicates.push(v.index);
-    else seen.add(v.text);
+    if (seen.has(textKeys[k])) duplicates.push(k);
+    else seen.add(textKeys[k]);
   }
   return {
-    examples: views.length,
-    tokens: lengths.reduce((a, b) => a + b, 0),
-    trained: views.reduce((n, v) => n + v.trainedCount, 0),
+    examples: count,
+    tokens: tokens.inputIds.length,
+    trained: trainedTotal,
     lengths: { min: sorted[0] ?? 0, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0, max },
     histogram: histogram(lengths, max, maxBins),
     truncated: { examples: truncatedExamples, tokensCut, trainedCut },
-    templateNotFound: views.filter((v) => v.warnings.some((w) => w.code === "template-not-found")).map((v) => v.index),
-    nothingTrained: views.filter((v) => v.trainedCount === 0).map((v) => v.index),
+    templateNotFound: notFound,
+    nothingTrained,
     duplicates,
   };
 }

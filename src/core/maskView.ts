@@ -3,7 +3,15 @@
 import { maskExample } from "./masking/maskExample";
 import { prepareMasking, type PreparedMasking } from "./masking/prepare";
 import type { PlaygroundTokenizer } from "./tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions, type MaskWarning, type TrainExample } from "./types";
+import {
+  IGNORE_INDEX,
+  type ChatExample,
+  type Formatting,
+  type MaskedExample,
+  type MaskingOptions,
+  type MaskWarning,
+  type TrainExample,
+} from "./types";
 
 export interface TokenChip {
   position: number;
@@ -35,26 +43,27 @@ export interface MaskView {
   warnings: MaskWarning[];
 }
 
-/** One example's view under prepared settings; a failure stays inside that example. */
-export function exampleView(prepared: PreparedMasking, example: ChatExample, index: number): ExampleView {
-  const tok = prepared.tokenizer;
-  let masked;
+/**
+ * One example masked under prepared settings, or, when its template fails to render, an empty one
+ * whose warning says why: a failure stays inside that example and does not take the others down.
+ */
+export function maskOrExplain(
+  prepared: PreparedMasking,
+  example: ChatExample,
+  index: number,
+): Omit<MaskedExample, "tokens"> & { text: string } {
   try {
-    masked = maskExample(example, prepared, index + 1);
+    return maskExample(example, prepared, index + 1);
   } catch (err) {
-    // A template that fails to render must not take the other examples down with it.
     const message = `Example ${index + 1}: ${(err as Error).message}`;
-    return {
-      index,
-      text: "",
-      inputIds: [],
-      labels: [],
-      chips: [],
-      trainedCount: 0,
-      warnings: [{ code: "chat-template-missing", message }],
-    };
+    return { text: "", inputIds: [], labels: [], warnings: [{ code: "chat-template-missing", message }] };
   }
-  const chips = tokenChips(tok, masked);
+}
+
+/** One example's view under prepared settings. */
+export function exampleView(prepared: PreparedMasking, example: ChatExample, index: number): ExampleView {
+  const masked = maskOrExplain(prepared, example, index);
+  const chips = tokenChips(prepared.tokenizer, masked);
   const trainedCount = chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0);
   return { index, text: masked.text, inputIds: masked.inputIds, labels: masked.labels, chips, trainedCount, warnings: masked.warnings };
 }

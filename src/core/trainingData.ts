@@ -6,8 +6,8 @@ import { answeredPromptIndexes } from "./stepPlan";
 import { renderChat } from "./chat/chatTemplate";
 import { formatText } from "./chat/textFormat";
 import { insertMarkers } from "./masking/markers";
+import { cutExamples, flatCount, flatLength, unflattenExamples, type FlatExamples } from "./flatExamples";
 import type { PreparedMasking } from "./masking/prepare";
-import type { MaskView } from "./maskView";
 import type { EvalPrompt, TrainExample } from "./protocol";
 import type { TrainingSettings } from "./settings/trainingSettings";
 import type { ChatExample, Turn } from "./types";
@@ -22,7 +22,10 @@ export interface PromptCase {
 }
 
 export interface TrainingData {
-  examples: TrainExample[];
+  /** The examples as trained (cut to max_seq_length), one after another: what the training worker gets. */
+  flat: FlatExamples;
+  /** The same, an array per example (exports, the CLI); made on first use, as a long list's take a while. */
+  readonly examples: TrainExample[];
   prompts: PromptCase[];
   stopIds: number[];
   newTokenIds: number[];
@@ -77,19 +80,22 @@ export function exampleCutLength(settings: Pick<TrainingSettings, "maxSeqLength"
   return settings.packing === "wrapped" ? Number.POSITIVE_INFINITY : settings.maxSeqLength;
 }
 
+/**
+ * `tokens`: every example of `examples` tokenized and masked under `prepared`, uncut (the mask view's,
+ * or the dataset worker's for a long list).
+ */
 export function buildTrainingData(
-  view: MaskView,
+  prepared: PreparedMasking,
+  tokens: FlatExamples,
   examples: readonly ChatExample[],
   holdout: { prompt: string; expected: string },
   maxSeqLength: number,
 ): TrainingData {
-  const { prepared } = view;
   const tok = prepared.tokenizer;
   const truncated: number[] = [];
-  const trainExamples = view.examples.map((ex): TrainExample => {
-    if (ex.inputIds.length > maxSeqLength) truncated.push(ex.index + 1);
-    return { inputIds: ex.inputIds.slice(0, maxSeqLength), labels: ex.labels.slice(0, maxSeqLength) };
-  });
+  for (let k = 0; k < flatCount(tokens); k++) if (flatLength(tokens, k) > maxSeqLength) truncated.push(k + 1);
+  const flat = cutExamples(tokens, maxSeqLength);
+  let unflat: TrainExample[] | null = null;
   const prompt = (kind: PromptCase["kind"], turns: Turn[], question: string, expected: string): PromptCase => {
     const text = promptText(turns, prepared);
     return { kind, question, expected, text, inputIds: encodePrompt(text, prepared) };
@@ -103,7 +109,10 @@ export function buildTrainingData(
     prompts.push(prompt("holdout", [{ role: "user", content: holdout.prompt }], holdout.prompt, holdout.expected));
   }
   return {
-    examples: trainExamples,
+    flat,
+    get examples() {
+      return (unflat ??= unflattenExamples(flat));
+    },
     prompts,
     stopIds: stopIdsOf(prepared),
     newTokenIds: Object.values(prepared.addedTokens),

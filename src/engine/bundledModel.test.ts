@@ -1,6 +1,7 @@
 // The bundled model as shipped in public/models/default, against what scripts/default-model/build.py
 // recorded with it in PyTorch: the page's tokenizer gives the ids the model was trained on, and the
 // engine gives PyTorch's logits and greedy answers. The folder is a standard transformers folder.
+import { flattenExamples } from "../core/flatExamples";
 import * as tf from "@tensorflow/tfjs-core";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -31,7 +32,13 @@ const tok = bundledTokenizer();
 /** The page's prompts on its defaults (the five examples and the holdout), by the English word asked about. */
 function pagePrompts(): Map<string, number[]> {
   const view = buildMaskView(tok, DEFAULT_STATE.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
-  const data = buildTrainingData(view, DEFAULT_STATE.examples, DEFAULT_STATE.holdout, DEFAULT_STATE.training.maxSeqLength);
+  const data = buildTrainingData(
+    view.prepared,
+    flattenExamples(view.examples),
+    DEFAULT_STATE.examples,
+    DEFAULT_STATE.holdout,
+    DEFAULT_STATE.training.maxSeqLength,
+  );
   return new Map(data.prompts.map((p) => [/"(\w+)"/.exec(p.question)![1], p.inputIds]));
 }
 

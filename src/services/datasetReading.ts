@@ -1,7 +1,7 @@
 // Reading a dataset file in the dataset worker (workers/dataset.worker.ts) with progress, into the
 // store's preview (datasetSlice.ts); nothing replaces the examples until the user says so.
 import type { WorkerReadOptions } from "../core/dataset/workerProtocol";
-import { MAX_EDITOR_EXAMPLES } from "../store/datasetSlice";
+import { MAX_PAGE_EXAMPLES } from "../store/datasetSlice";
 import { usePlayground } from "../store/playgroundStore";
 import type { DatasetLoad } from "../store/state";
 import { createDatasetWorkerClient } from "./datasetWorker";
@@ -65,7 +65,7 @@ export function readDatasetFiles(files: readonly File[]): void {
   // ~200k examples; unpacking them all froze the page for ~1 s).
   const options: WorkerReadOptions = {
     templates: formatting.kind === "text" ? formatting.templates : undefined,
-    maxExamples: MAX_EDITOR_EXAMPLES,
+    maxExamples: MAX_PAGE_EXAMPLES,
   };
   const ignored = files.slice(1).map((f) => f.name);
   show({ phase: "reading", id, fileName: file.name, bytesRead: 0, totalBytes: file.size, startedAt: Date.now(), ignored });

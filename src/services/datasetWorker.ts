@@ -2,7 +2,9 @@
 // envelope (`{ id, request }`) and answered through one promise; its progress arrives as events
 // for its id. A worker that crashes, sends what the page cannot read, or is stopped rejects the
 // read in progress, so the page never waits for an answer that cannot come.
+import type { TokenizedBatch } from "../core/dataset/tokenizedBatch";
 import type { DatasetResult } from "../core/dataset/types";
+import type { ChatExample } from "../core/types";
 import {
   parseFromDatasetWorker,
   type DatasetRequest,
@@ -21,6 +23,8 @@ export interface DatasetWorkerClient {
    * worker's message, or with a WorkerStoppedError (its `reason` says why) when the worker stops.
    */
   read(name: string, file: Blob, options: WorkerReadOptions, onProgress: OnProgress): Promise<DatasetResult>;
+  /** Tokenizes and masks a batch of examples as the mask view does (services/datasetTokens.ts). */
+  tokenize(request: Extract<DatasetRequest, { type: "tokenize" }>): Promise<TokenizedBatch>;
   /** Ends the worker; a later read starts a fresh one. Reads in progress reject with `reason`. */
   stop(reason: string): void;
 }
@@ -29,11 +33,14 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
   let worker: Worker | null = null;
   const calls = new PendingCalls<DatasetWorkerResult>();
   const progress = new Map<number, OnProgress>();
+  /** A read's examples as they arrive, ahead of its reply. */
+  const examples = new Map<number, ChatExample[]>();
 
   const stop = (reason: string) => {
     worker?.terminate();
     worker = null;
     progress.clear();
+    examples.clear();
     calls.failAll(reason, (what) => `The dataset worker stopped before finishing ${what}: ${reason}.`);
   };
 
@@ -45,6 +52,9 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
         return;
       case "progress":
         progress.get(msg.readId)?.(msg.bytesRead, msg.totalBytes);
+        return;
+      case "examples":
+        examples.get(msg.readId)?.push(...msg.examples);
         return;
       case "protocol-error":
         // The worker could not read a request's id, so it cannot answer it: give up and start afresh.
@@ -97,13 +107,22 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
       const what = `reading ${name}`;
       const { id, answered } = call({ type: "read", name, file, options }, what);
       progress.set(id, onProgress);
+      const arrived: ChatExample[] = [];
+      examples.set(id, arrived);
       try {
         const result = await answered;
         if (result.type !== "read") throw new Error(`The dataset worker answered ${what} with a ${result.type} result; reload the page.`);
-        return result.dataset;
+        return { ...result.dataset, examples: arrived };
       } finally {
         progress.delete(id);
+        examples.delete(id);
       }
+    },
+    async tokenize(request) {
+      const what = `tokenizing examples ${request.first + 1}–${request.first + request.examples.length}`;
+      const result = await call(request, what).answered;
+      if (result.type !== "tokenize") throw new Error(`The dataset worker answered ${what} with a ${result.type} result; reload the page.`);
+      return result.batch;
     },
     stop,
   };

@@ -5,20 +5,23 @@ import { datasetEpochs } from "../core/stepPlan";
 import type { DatasetSlice, PlaygroundState } from "./state";
 
 /**
- * The example editor and the mask view render and tokenize every example on the page; beyond this
- * many they make it crawl, so a bigger dataset replaces the examples with its first ones.
+ * The most examples a dataset brings into the page: twice the original Alpaca. The list shows what is
+ * on screen and the dataset worker tokenizes the rest (services/datasetTokens.ts), but every example
+ * is still held in the page, and in its autosave and share link when they fit.
  */
-export const MAX_EDITOR_EXAMPLES = 1000;
+export const MAX_PAGE_EXAMPLES = 100_000;
 
 export const createDatasetSlice: StateCreator<PlaygroundState, [], [], DatasetSlice> = (set, get) => ({
   dataset: { phase: "idle" },
   datasetUndo: null,
+  datasetTokens: { phase: "idle" },
   setDataset: (dataset) => set({ dataset }),
+  setDatasetTokens: (datasetTokens) => set({ datasetTokens }),
 
   replaceWithDataset: () => {
     const d = get().dataset;
     if (d.phase !== "preview" || d.result.examples.length === 0) return;
-    const examples = d.result.examples.slice(0, MAX_EDITOR_EXAMPLES);
+    const examples = d.result.examples.slice(0, MAX_PAGE_EXAMPLES);
     set((s) => {
       // The notebook's epochs are for its five examples; a dataset gets a dataset-sized run, said in
       // the undo bar with a way back (max_steps, when set, already bounds the run).

@@ -39,11 +39,13 @@ function exampleKey(example: ChatExample, index: number): string {
   return `${index}\u0000${JSON.stringify(example.turns)}\u0000${JSON.stringify(example.tools ?? null)}`;
 }
 
+/** `examples` are the list's examples `first`, `first + 1`, … (the rows on screen, for a long list). */
 export function computeMaskView(
   tokenizer: PlaygroundTokenizer,
   examples: readonly ChatExample[],
   formatting: Formatting,
   masking: MaskingOptions,
+  first = 0,
 ): MaskViewResult {
   let p: PreparedMasking;
   try {
@@ -53,13 +55,16 @@ export function computeMaskView(
   }
   const old = exampleCache.get(p) ?? new Map<string, ExampleView>();
   const kept = new Map<string, ExampleView>();
-  const views = examples.map((example, index) => {
+  const views = examples.map((example, k) => {
+    const index = first + k;
     const key = exampleKey(example, index);
     const view = kept.get(key) ?? old.get(key) ?? exampleView(p, example, index);
     kept.set(key, view);
     return view;
   });
-  exampleCache.set(p, kept); // only what is on screen now, so typing does not grow the cache
+  // Only what is on screen now, so typing does not grow the cache; a view of no rows (the prepared
+  // settings alone) leaves it for the list.
+  if (examples.length > 0) exampleCache.set(p, kept);
   return { ok: true, view: { prepared: p, examples: views, warnings: p.warnings } };
 }
 
@@ -76,6 +81,7 @@ export function computeTrainerView(
   formatting: Formatting,
   masking: MaskingOptions,
   choice: TrainerChoice,
+  first = 0,
 ): MaskViewResult {
   let p: PreparedMasking;
   try {
@@ -91,7 +97,8 @@ export function computeTrainerView(
   const kept = new Map<string, ExampleView>();
   let views: ExampleView[];
   try {
-    views = examples.map((example, index) => {
+    views = examples.map((example, k) => {
+      const index = first + k;
       const key = exampleKey(example, index);
       const view = kept.get(key) ?? old.get(key) ?? trainerExampleView(p.tokenizer, example, index, formatting, choice);
       kept.set(key, view);

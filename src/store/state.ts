@@ -117,13 +117,25 @@ export interface DatasetReplacement {
   epochs: { from: number; to: number } | null;
 }
 
+/**
+ * How far the dataset worker has tokenized examples too many to view whole (services/datasetTokens.ts
+ * holds the results): `examples` and `key` (tokenizer and settings) say which list they are of.
+ */
+export type DatasetTokens =
+  | { phase: "idle" }
+  | { phase: "tokenizing"; key: string; done: number; total: number }
+  | { phase: "ready"; key: string; examples: ChatExample[] }
+  | { phase: "failed"; key: string; message: string };
+
 export interface DatasetSlice {
   dataset: DatasetLoad;
   /** The last replacement, for Undo. */
   datasetUndo: DatasetReplacement | null;
+  datasetTokens: DatasetTokens;
   /** What services/datasetReading.ts shows of a read. */
   setDataset: (dataset: DatasetLoad) => void;
-  /** Replaces the examples with the previewed ones (at most MAX_EDITOR_EXAMPLES). */
+  setDatasetTokens: (tokens: DatasetTokens) => void;
+  /** Replaces the examples with the previewed ones. */
   replaceWithDataset: () => void;
   undoDatasetReplace: () => void;
   /** Puts back the epochs a replacement changed, keeping the dataset. */

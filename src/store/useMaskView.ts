@@ -9,6 +9,15 @@ import { usePlayground } from "./playgroundStore";
 import { trainerChoice } from "./trainerSlice";
 import { currentTokenizer } from "./tokenizerHolder";
 
+/** The rows a view is for: [start, end) of the examples; all of them when absent. */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+/** No rows: the view's prepared settings alone (the holdout prompt, the resolved ids). */
+export const NO_ROWS: RowRange = { start: 0, end: 0 };
+
 export interface MaskViewState {
   /** null until a tokenizer is loaded. */
   result: MaskViewResult | null;
@@ -16,7 +25,7 @@ export interface MaskViewState {
   pending: boolean;
 }
 
-export function useMaskView(strategy?: StrategyName): MaskViewState {
+export function useMaskView(strategy?: StrategyName, range?: RowRange): MaskViewState {
   const live = {
     examples: usePlayground((s) => s.examples),
     formatting: usePlayground((s) => s.formatting),
@@ -31,8 +40,9 @@ export function useMaskView(strategy?: StrategyName): MaskViewState {
     const tokenizer = currentTokenizer();
     if (version === 0 || tokenizer === null) return null;
     const options = strategy === undefined ? masking : { ...masking, strategy };
-    return computeMaskView(tokenizer, examples, formatting, options);
-  }, [examples, formatting, masking, version, strategy]);
+    const start = range?.start ?? 0;
+    return computeMaskView(tokenizer, examples.slice(start, range?.end), formatting, options, start);
+  }, [examples, formatting, masking, version, strategy, range?.start, range?.end]);
   const pending = examples !== live.examples || formatting !== live.formatting || masking !== live.masking || version !== live.version;
   return { result, pending };
 }
@@ -44,8 +54,8 @@ export interface ViewSide {
 }
 
 /** The mask view of one side: the strategy's, or the trainer's with its options from the trainer slice. */
-export function useSideView(side: ViewSide): MaskViewState {
-  const strategyView = useMaskView(side.strategy);
+export function useSideView(side: ViewSide, range?: RowRange): MaskViewState {
+  const strategyView = useMaskView(side.strategy, range);
   const live = {
     examples: usePlayground((s) => s.examples),
     formatting: usePlayground((s) => s.formatting),
@@ -62,8 +72,9 @@ export function useSideView(side: ViewSide): MaskViewState {
     const tokenizer = currentTokenizer();
     const choice = trainerChoice(trainer, side.trainer);
     if (choice === null || version === 0 || tokenizer === null) return null;
-    return computeTrainerView(tokenizer, examples, formatting, masking, choice);
-  }, [examples, formatting, masking, trainer, version, side.trainer]);
+    const start = range?.start ?? 0;
+    return computeTrainerView(tokenizer, examples.slice(start, range?.end), formatting, masking, choice, start);
+  }, [examples, formatting, masking, trainer, version, side.trainer, range?.start, range?.end]);
   if (side.trainer === null) return strategyView;
   const pending =
     examples !== live.examples ||

@@ -66,15 +66,23 @@ describe("streaming", () => {
     expect(r.examples.length).toBeLessThan(100);
   });
 
-  it("runs behind the worker protocol: progress, then the result", async () => {
+  it("runs behind the worker protocol: progress, the examples, then the result", async () => {
     const replies: FromDatasetWorker[] = [];
     const file = new Blob([`${line(1)}\n${line(2)}\n`]);
     await handleDatasetMessage({ id: 7, request: { type: "read", name: "w.jsonl", file, options: {} } }, (r) => replies.push(r));
-    expect(replies.at(-1)).toMatchObject({
-      type: "reply",
-      id: 7,
-      result: { type: "read", dataset: { examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] } },
-    });
+    expect(replies.at(-1)).toMatchObject({ type: "reply", id: 7, result: { type: "read", dataset: { examples: [], examplesTotal: 2 } } });
+    expect(replies.filter((r) => r.type === "examples")).toMatchObject([
+      { readId: 7, examples: [{ id: "w.jsonl#1" }, { id: "w.jsonl#2" }] },
+    ]);
     expect(replies.some((r) => r.type === "progress")).toBe(true);
+  });
+
+  it("sends a long read's examples in several messages, in order", async () => {
+    const replies: FromDatasetWorker[] = [];
+    const file = new Blob([Array.from({ length: 4500 }, (_, i) => line(i)).join("\n")]);
+    await handleDatasetMessage({ id: 8, request: { type: "read", name: "w.jsonl", file, options: {} } }, (r) => replies.push(r));
+    const batches = replies.flatMap((r) => (r.type === "examples" ? [r.examples] : []));
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat().map((e) => e.id)).toEqual(Array.from({ length: 4500 }, (_, i) => `w.jsonl#${i + 1}`));
   });
 });

@@ -6,7 +6,11 @@
 import { z } from "zod";
 import { ChatExampleSchema } from "../chat/exampleSchema";
 import { answerSchema, envelopeSchema, errorMessage, parseMessage, requestId, type Envelope, type Parsed } from "../workerEnvelope";
+import { prepareMasking, type PreparedMasking } from "../masking/prepare";
+import { FormattingSchema, MaskingSchema } from "../share/schema";
+import { PlaygroundTokenizer, type TokenizerFiles } from "../tokenizer/playgroundTokenizer";
 import { readDataset } from "./read";
+import { tokenizeBatch, type TokenizedBatch } from "./tokenizedBatch";
 import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, RecordNote, SkipReason } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
@@ -25,6 +29,21 @@ export const datasetRequestSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("read"), name: z.string(), file: z.instanceof(Blob), options: readOptionsSchema }),
   /** Stops the read posted under `readId` early; that read is answered with what it read so far. */
   z.strictObject({ type: z.literal("cancel"), readId: requestId }),
+  /**
+   * Tokenizes and masks examples `first`, `first + 1`, … as the mask view does. The tokenizer's files
+   * come with the first request for its `key` (a worker keeps one tokenizer); later ones send null.
+   */
+  z.strictObject({
+    type: z.literal("tokenize"),
+    tokenizer: z.strictObject({
+      key: z.string(),
+      files: z.strictObject({ name: z.string(), tokenizerJson: z.unknown(), tokenizerConfig: z.unknown() }).nullable(),
+    }),
+    formatting: FormattingSchema,
+    masking: MaskingSchema,
+    examples: z.array(ChatExampleSchema),
+    first: count,
+  }),
 ]);
 
 export type DatasetRequest = z.infer<typeof datasetRequestSchema>;
@@ -97,6 +116,18 @@ const datasetWorkerResultSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("read"), dataset: datasetResultSchema }),
   /** `found`: a read under `readId` was still going (and now stops). */
   z.strictObject({ type: z.literal("cancel"), readId: requestId, found: z.boolean() }),
+  z.strictObject({
+    type: z.literal("tokenize"),
+    batch: z.strictObject({
+      first: count,
+      ids: z.instanceof(Int32Array),
+      labels: z.instanceof(Int32Array),
+      offsets: z.instanceof(Int32Array),
+      trained: z.instanceof(Int32Array),
+      templateNotFound: z.instanceof(Uint8Array),
+      textHashes: z.instanceof(Float64Array),
+    }) satisfies z.ZodType<TokenizedBatch>,
+  }),
 ]);
 
 export type DatasetWorkerResult = z.infer<typeof datasetWorkerResultSchema>;
@@ -105,6 +136,11 @@ const fromDatasetWorkerSchema = z.discriminatedUnion("type", [
   ...answerSchema(datasetWorkerResultSchema),
   /** How far the read posted under `readId` is; an event, not an answer (its reply or error ends it). */
   z.strictObject({ type: z.literal("progress"), readId: requestId, bytesRead: count, totalBytes: count.nullable() }),
+  /**
+   * The next examples of the read posted under `readId`, before its reply (whose dataset then has none):
+   * 52,000 examples in one message took the page ~0.8 s to read and check in one task.
+   */
+  z.strictObject({ type: z.literal("examples"), readId: requestId, examples: z.array(ChatExampleSchema) }),
   /** A message without a readable id, so no request can be answered for it. */
   z.strictObject({ type: z.literal("protocol-error"), message: z.string() }),
 ]);
@@ -121,6 +157,8 @@ export function parseFromDatasetWorker(data: unknown): Parsed<FromDatasetWorker>
 
 const running = new Map<number, AbortController>();
 
+/** A read's examples go to the page this many at a time (a few milliseconds of the page's time each). */
+const EXAMPLES_PER_EVENT = 2000;
 /** Progress is posted at most this often, so a fast read does not flood the page. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -139,7 +177,8 @@ export async function handleDatasetMessage(data: unknown, post: (msg: FromDatase
     result = await answer(id, request, post);
   } catch (err) {
     // readDataset reports bad input in its result; an exception is the file itself failing to read.
-    const what = request.type === "read" ? `Reading ${request.name}` : "Cancelling a read";
+    const what =
+      request.type === "read" ? `Reading ${request.name}` : request.type === "tokenize" ? "Tokenizing examples" : "Cancelling a read";
     post({
       type: "error",
       id,
@@ -177,14 +216,43 @@ async function answer(id: number, request: DatasetRequest, post: (msg: FromDatas
             },
           },
         );
-        return { type: "read", dataset };
+        for (let i = 0; i < dataset.examples.length; i += EXAMPLES_PER_EVENT)
+          post({ type: "examples", readId: id, examples: dataset.examples.slice(i, i + EXAMPLES_PER_EVENT) });
+        return { type: "read", dataset: { ...dataset, examples: [] } };
       } finally {
         running.delete(id);
       }
+    }
+    case "tokenize": {
+      const { key, files } = request.tokenizer;
+      const p = preparedFor(key, files, JSON.stringify([request.formatting, request.masking]), (tok) =>
+        prepareMasking(tok, request.formatting, request.masking),
+      );
+      return { type: "tokenize", batch: tokenizeBatch(p, request.examples, request.first) };
     }
     default: {
       const _exhaustive: never = request;
       return _exhaustive;
     }
   }
+}
+
+/** The worker's one tokenizer and the settings last prepared with it (a strategy may rebuild the tokenizer: ~0.5 s for Qwen3). */
+let held: { key: string; tokenizer: PlaygroundTokenizer; settings: string; prepared: PreparedMasking | null } | null = null;
+
+function preparedFor(
+  key: string,
+  files: TokenizerFiles | null,
+  settings: string,
+  prepare: (tok: PlaygroundTokenizer) => PreparedMasking,
+): PreparedMasking {
+  if (held?.key !== key) {
+    // The page sends the files with its first request for a key; a worker restarted since lost them.
+    if (!files) throw new Error(`the worker has no tokenizer "${key}"; reload the page if this repeats`);
+    held = { key, tokenizer: PlaygroundTokenizer.fromFiles(files), settings: "", prepared: null };
+  }
+  if (held.settings === settings && held.prepared) return held.prepared;
+  const prepared = prepare(held.tokenizer);
+  held = { ...held, settings, prepared };
+  return prepared;
 }

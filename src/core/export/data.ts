@@ -3,6 +3,7 @@
 // tokens and labels (`input_ids`, `attention_mask`, `labels` JSONL: axolotl's pre-tokenized format,
 // docs/dataset-formats/tokenized.qmd), so the masking is exactly the playground's on any trainer version.
 // Lines are generated one at a time: a large dataset is never one string.
+import { flattenExamples, type ExampleRows, type FlatExamples } from "../flatExamples";
 import type { TrainExample } from "../protocol";
 import { IGNORE_INDEX, type ChatExample } from "../types";
 
@@ -37,7 +38,9 @@ export function labelsAreMaskedIds(examples: readonly TrainExample[]): boolean {
  * A run records it at start; an export from that run recomputes it, so exporting after the examples,
  * the formatting, the masking or the tokenizer changed is caught rather than exported as that run.
  */
-export function trainingDataFingerprint(examples: readonly TrainExample[]): string {
+export function trainingDataFingerprint(examples: readonly ExampleRows[] | FlatExamples): string {
+  const { inputIds, labels, offsets } = "offsets" in examples ? examples : flattenExamples(examples);
+  const count = offsets.length - 1;
   let h = 0x811c9dc5;
   const mix = (n: number) => {
     h ^= n & 0xffff;
@@ -45,11 +48,11 @@ export function trainingDataFingerprint(examples: readonly TrainExample[]): stri
     h ^= (n >>> 16) & 0xffff;
     h = Math.imul(h, 0x01000193);
   };
-  mix(examples.length);
-  for (const e of examples) {
-    mix(e.inputIds.length);
-    for (const id of e.inputIds) mix(id);
-    for (const l of e.labels) mix(l + 1000);
+  mix(count);
+  for (let e = 0; e < count; e++) {
+    mix(offsets[e + 1] - offsets[e]);
+    for (let k = offsets[e]; k < offsets[e + 1]; k++) mix(inputIds[k]);
+    for (let k = offsets[e]; k < offsets[e + 1]; k++) mix(labels[k] + 1000);
   }
-  return `${examples.length}:${(h >>> 0).toString(16).padStart(8, "0")}`;
+  return `${count}:${(h >>> 0).toString(16).padStart(8, "0")}`;
 }

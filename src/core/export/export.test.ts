@@ -1,6 +1,7 @@
 // The export against the playground: for every strategy the exported labels are the mask view's, the
 // exported LoraConfig / TrainingArguments are the settings (parsed back from playground_config.json
 // and axolotl.yaml), and the scripts read every key (python.test.ts checks them as Python).
+import { flattenExamples } from "../flatExamples";
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { useCpu } from "../../engine/fixtures.testutil";
@@ -46,7 +47,13 @@ function exportFor(strategy: StrategyName, settings = SETTINGS) {
   // Qwen3 has no BOS: its start marker is <|im_start|>.
   const masking: MaskingOptions = { ...DEFAULT_MASKING, markerStart: "<|im_start|>", strategy, responseTemplate };
   const view = buildMaskView(base, DEFAULT_EXAMPLES, formatting, masking);
-  const data = buildTrainingData(view, DEFAULT_EXAMPLES, { prompt: "", expected: "" }, settings.maxSeqLength);
+  const data = buildTrainingData(
+    view.prepared,
+    flattenExamples(view.examples),
+    DEFAULT_EXAMPLES,
+    { prompt: "", expected: "" },
+    settings.maxSeqLength,
+  );
   const input: ExportInput = {
     strategy,
     formatting,

@@ -21,12 +21,12 @@ const TemplateSpecSchema = z.union([
   z.strictObject({ ids: firstIssueArray(int(0, 10_000_000), MAX_SEQUENCE, `at most ${MAX_SEQUENCE} ids (max_seq_length's limit)`) }),
 ]);
 
-const FormattingSchema = z.discriminatedUnion("kind", [
+export const FormattingSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("text"), templates: z.strictObject({ instruction: z.string(), response: z.string() }) }),
   z.strictObject({ kind: z.literal("chat-template"), enableThinking: z.boolean().optional() }),
 ]);
 
-const MaskingSchema = z.strictObject({
+export const MaskingSchema = z.strictObject({
   strategy: z.enum(STRATEGIES),
   markerStart: z.string().nullable(),
   markerEnd: z.string().nullable(),

@@ -74,7 +74,8 @@ export class PlaygroundTokenizer {
   private readonly withTokensCache = new Map<string, PlaygroundTokenizer>();
 
   private constructor(
-    private readonly files: TokenizerFiles,
+    /** What it was built from, so a worker can build the same tokenizer (core/dataset/workerProtocol.ts). */
+    readonly files: TokenizerFiles,
     private readonly json: TokenizerJsonShape,
     private readonly config: Record<string, unknown>,
     added: Map<string, number>,

@@ -4,7 +4,7 @@ import { formatBytes } from "../../core/dataset/bytes";
 import { formatDatasetError } from "../../core/dataset/collector";
 import { FORMAT_FIELDS } from "../../core/dataset/records";
 import type { Container, DatasetResult, SkipReason } from "../../core/dataset/types";
-import { MAX_EDITOR_EXAMPLES } from "../../store/datasetSlice";
+import { MAX_PAGE_EXAMPLES } from "../../store/datasetSlice";
 import { dismissDataset } from "../../services/datasetReading";
 import { usePlayground } from "../../store/playgroundStore";
 import { useReveal } from "./useReveal";
@@ -120,8 +120,8 @@ function Verdict({ result }: { result: DatasetResult }) {
       {skippedCount
         ? `${plural(skippedCount, "record")} will be left out (see why above); ${plural(n, "example")} are usable. `
         : `All ${plural(n, "record")} are usable. `}
-      {n > MAX_EDITOR_EXAMPLES
-        ? `The editor shows and tokenizes every example on this page, so Replace loads the first ${MAX_EDITOR_EXAMPLES.toLocaleString("en-US")}; split the file to work on other parts of it. `
+      {n > MAX_PAGE_EXAMPLES
+        ? `The page holds at most ${MAX_PAGE_EXAMPLES.toLocaleString("en-US")} examples, so Replace loads the first ${MAX_PAGE_EXAMPLES.toLocaleString("en-US")}; split the file to train on the rest. `
         : ""}
       Nothing changes until you press Replace, and Undo brings your current examples back.
     </p>
@@ -187,8 +187,8 @@ export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult;
       <div className="next-steps">
         {usable ? (
           <button type="button" data-testid="dataset-replace" onClick={replace}>
-            {n > MAX_EDITOR_EXAMPLES
-              ? `Replace with the first ${MAX_EDITOR_EXAMPLES.toLocaleString("en-US")} examples`
+            {n > MAX_PAGE_EXAMPLES
+              ? `Replace with the first ${MAX_PAGE_EXAMPLES.toLocaleString("en-US")} examples`
               : `Replace the ${plural(current, "example")} with these ${plural(n, "example")}`}
           </button>
         ) : null}

@@ -10,7 +10,7 @@ export const exampleRowId = (index: number) => `example-row-${index}`;
  * are sized by estimate, so the row moves as the rows above it are laid out: scroll again on the next
  * frames until it stays put (a few frames at most).
  */
-function jumpToExample(index: number, framesLeft = 6): void {
+export function jumpToExample(index: number, framesLeft = 6): void {
   const row = document.getElementById(exampleRowId(index));
   if (!row) return;
   row.scrollIntoView({ block: "start" });
@@ -20,18 +20,12 @@ function jumpToExample(index: number, framesLeft = 6): void {
 }
 
 /** The first few examples of a list as jump buttons; the rest as a count. */
-function Jumps({ indexes, what }: { indexes: readonly number[]; what: string }) {
+function Jumps({ indexes, what, jump }: { indexes: readonly number[]; what: string; jump: (index: number) => void }) {
   const shown = indexes.slice(0, 8);
   return (
     <>
       {shown.map((i) => (
-        <button
-          key={i}
-          type="button"
-          className="link-button"
-          aria-label={`Go to example ${i + 1} (${what})`}
-          onClick={() => jumpToExample(i)}
-        >
+        <button key={i} type="button" className="link-button" aria-label={`Go to example ${i + 1} (${what})`} onClick={() => jump(i)}>
           #{i + 1}
         </button>
       ))}
@@ -40,7 +34,16 @@ function Jumps({ indexes, what }: { indexes: readonly number[]; what: string }) 
   );
 }
 
-export function DatasetStats({ stats, maxSeqLength }: { stats: DatasetStatsData; maxSeqLength: number }) {
+/** `jump` brings an example's row on screen (the list knows how: a long list renders only some rows). */
+export function DatasetStats({
+  stats,
+  maxSeqLength,
+  jump,
+}: {
+  stats: DatasetStatsData;
+  maxSeqLength: number;
+  jump: (index: number) => void;
+}) {
   if (stats.examples === 0) return null;
   const tallest = Math.max(...stats.histogram.map((b) => b.count));
   const share = stats.tokens ? Math.round((100 * stats.trained) / stats.tokens) : 0;
@@ -85,17 +88,18 @@ export function DatasetStats({ stats, maxSeqLength }: { stats: DatasetStatsData;
         ) : null}
         {stats.templateNotFound.length > 0 ? (
           <li>
-            Template not found in {stats.templateNotFound.length}: <Jumps indexes={stats.templateNotFound} what="template not found" />
+            Template not found in {stats.templateNotFound.length}:{" "}
+            <Jumps indexes={stats.templateNotFound} what="template not found" jump={jump} />
           </li>
         ) : null}
         {stats.nothingTrained.length > 0 ? (
           <li>
-            Nothing trained in {stats.nothingTrained.length}: <Jumps indexes={stats.nothingTrained} what="nothing trained" />
+            Nothing trained in {stats.nothingTrained.length}: <Jumps indexes={stats.nothingTrained} what="nothing trained" jump={jump} />
           </li>
         ) : null}
         {stats.duplicates.length > 0 ? (
           <li>
-            Repeats of an earlier example: {stats.duplicates.length}: <Jumps indexes={stats.duplicates} what="a repeat" />
+            Repeats of an earlier example: {stats.duplicates.length}: <Jumps indexes={stats.duplicates} what="a repeat" jump={jump} />
           </li>
         ) : null}
       </ul>

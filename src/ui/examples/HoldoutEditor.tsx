@@ -2,13 +2,13 @@
 // (the notebook's "good" → "bueno"). Shown as the exact prompt text the model will be given.
 import { promptText } from "../../core/trainingData";
 import { usePlayground } from "../../store/playgroundStore";
-import { useMaskView } from "../../store/useMaskView";
+import { NO_ROWS, useMaskView } from "../../store/useMaskView";
 import { escapeText } from "../common/EscapedTextInput";
 
 export function HoldoutEditor() {
   const holdout = usePlayground((s) => s.holdout);
   const setHoldout = usePlayground((s) => s.setHoldout);
-  const { result } = useMaskView();
+  const { result } = useMaskView(undefined, NO_ROWS);
   // Exactly what generation is given: formatting, markers and chat template included.
   const prompt = result?.ok ? safePrompt(() => promptText([{ role: "user", content: holdout.prompt }], result.view.prepared)) : null;
   return (

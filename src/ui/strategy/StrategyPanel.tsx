@@ -2,7 +2,7 @@
 // marker ids, template ids, tokens added to the vocabulary.
 import { useState } from "react";
 import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
-import { useMaskView } from "../../store/useMaskView";
+import { NO_ROWS, useMaskView } from "../../store/useMaskView";
 import { useFold } from "../common/Fold";
 import { TokenIdList } from "../tokens/TokenIdList";
 import { STRATEGY_INFO } from "./strategies";
@@ -125,7 +125,7 @@ function ExtraSpecialTokens() {
 }
 
 function ResolvedIds() {
-  const { result } = useMaskView();
+  const { result } = useMaskView(undefined, NO_ROWS);
   if (!result || !result.ok) return null;
   const p = result.view.prepared;
   const tok = p.tokenizer;

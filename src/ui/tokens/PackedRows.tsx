@@ -4,16 +4,23 @@
 import { useMemo } from "react";
 import { packedView } from "../../core/packedView";
 import { usePlayground } from "../../store/playgroundStore";
-import { useMaskView } from "../../store/useMaskView";
+import { NO_ROWS, useMaskView } from "../../store/useMaskView";
 import { TokenChips } from "./TokenChips";
 import "./packedRows.css";
 
 const SHOWN_ROWS = 20;
+/**
+ * A list longer than this is packed here by its first examples only: packing needs every example's
+ * chips, and a long list has those only for the rows on screen (its training packs them all).
+ */
+const PACKED_EXAMPLES = 200;
 
 export function PackedRows() {
   const packing = usePlayground((s) => s.training.packing);
   const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
-  const { result } = useMaskView();
+  const count = usePlayground((s) => s.examples.length);
+  const sample = count > PACKED_EXAMPLES;
+  const { result } = useMaskView(undefined, packing === "none" ? NO_ROWS : sample ? { start: 0, end: PACKED_EXAMPLES } : undefined);
   const view = useMemo(
     () => (packing === "none" || !result?.ok ? null : packedView(result.view, { maxSeqLength, packing }, SHOWN_ROWS)),
     [packing, maxSeqLength, result],
@@ -22,6 +29,11 @@ export function PackedRows() {
   return (
     <section className="packed-rows" aria-label="Packed rows" data-testid="packed-rows" data-crosses={view.attentionCrosses}>
       <h3>Packed rows ({view.strategy})</h3>
+      {sample ? (
+        <p className="hint" data-testid="packed-sample">
+          The first {PACKED_EXAMPLES} of the {count.toLocaleString("en-US")} examples, packed as training packs them all.
+        </p>
+      ) : null}
       <p className="hint" data-testid="packed-summary">
         {view.summary.sequences} {view.strategy === "wrapped" ? "pieces" : "sequences"} in {view.summary.rows} rows of max_seq_length{" "}
         {maxSeqLength}, {(100 * view.summary.efficiency).toFixed(1)}% filled.{" "}
