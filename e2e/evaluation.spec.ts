@@ -25,6 +25,7 @@ test("an eval split draws eval losses every eval_steps, the learning rate and gr
   await expect(page.getByTestId("lr-chart")).toHaveAttribute("data-points", "10");
   await expect(page.getByTestId("grad-norm-chart")).toHaveAttribute("data-points", "10");
   await expect(page.getByTestId("run-row").first().getByTestId("run-eval-loss")).toHaveText(/^\d+\.\d{4}$/);
+  await expect(page.getByTestId("metric-eval-loss")).toHaveText(/^\d+(\.\d+)?$/);
   await page.getByTestId("training-monitor").screenshot({ path: "/tmp/pw-h25/eval-monitor-1440.png" });
   await page.getByRole("region", { name: "Training settings" }).screenshot({ path: "/tmp/pw-h25/eval-settings-1440.png" });
   await page.screenshot({ path: "/tmp/pw-h25/eval-1440.png", fullPage: true });

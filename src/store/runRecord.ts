@@ -93,6 +93,11 @@ export interface RunRecord {
   trainerLog?: TrainerLog;
 }
 
+/** The eval loss at the run's last evaluation (core/evalSplit.ts); undefined for a run without an eval split. */
+export function lastEvalLoss(run: Pick<RunRecord, "steps">): number | undefined {
+  return run.steps.findLast((m) => m.evalLoss !== undefined)?.evalLoss;
+}
+
 /**
  * Halves the metrics once they exceed the bound, always keeping the latest step. The evaluated steps
  * (a few among many) are halved among themselves, so the eval curve keeps every other point rather

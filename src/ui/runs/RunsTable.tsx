@@ -6,7 +6,7 @@ import { useState } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { describeChoice } from "../../core/trainers/trainerView";
 import { usePlayground } from "../../store/playgroundStore";
-import { inProgress, RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
+import { inProgress, lastEvalLoss, RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
 import { downloadRunFile } from "../../services/runFiles";
 import { deleteRun, downloadAdapter } from "../../services/trainingActions";
 import { RunExport, useTrainerStateDrop } from "./RunExport";

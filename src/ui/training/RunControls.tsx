@@ -6,7 +6,7 @@ import { backendFallbackNextStep } from "../../services/backendAdvice";
 import { loadBundledModelIfChosen } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
 import { terminateWorker } from "../../services/workerBridge";
-import { inProgress, type RunRecord } from "../../store/runRecord";
+import { inProgress, lastEvalLoss, type RunRecord } from "../../store/runRecord";
 import { heldOutCount } from "../../core/evalSplit";
 import { optimizerSteps } from "../../core/stepPlan";
 import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../services/trainingActions";
