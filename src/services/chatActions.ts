@@ -15,6 +15,9 @@ import * as bridge from "./workerBridge";
 
 const store = () => usePlayground.getState();
 
+/** Answers asked to stop before their request reached the worker (a kept adapter was still loading). */
+const stopRequested = new Set<string>();
+
 /** The run a source names, in words: "run 3", or "the base model". */
 export function sourceLabel(source: ChatSource): string {
   return source.kind === "base" ? "the base model" : (store().runs[source.runId]?.label ?? "a deleted run");
@@ -72,6 +75,10 @@ export async function askChat(question: string): Promise<void> {
       const tokens: number[] = [];
       try {
         await prepareSource(source);
+        if (stopRequested.has(generationId)) {
+          updateAnswer(index, side, { finish: "stopped" });
+          return;
+        }
         const inputIds = chatPromptIds(sideTurns(exchanges, side), prepared);
         const runId = source.kind === "run" ? source.runId : null;
         const done = await bridge.generate({ generationId, runId, inputIds, settings, stopIds }, (token) => {
@@ -83,6 +90,7 @@ export async function askChat(question: string): Promise<void> {
       } catch (err) {
         updateAnswer(index, side, { error: `${sourceLabel(source)} could not answer: ${(err as Error).message}` });
       } finally {
+        stopRequested.delete(generationId);
         useChat.setState((s) => ({ inFlight: s.inFlight.filter((id) => id !== generationId) }));
       }
     }),
@@ -91,5 +99,8 @@ export async function askChat(question: string): Promise<void> {
 
 /** Stops every answer in progress after its current token. */
 export function stopChat(): void {
-  for (const id of useChat.getState().inFlight) bridge.stopGeneration(id);
+  for (const id of useChat.getState().inFlight) {
+    stopRequested.add(id);
+    bridge.stopGeneration(id);
+  }
 }

@@ -111,6 +111,13 @@ describe("chat generations in the worker", () => {
     expect(t.tokens("g2")).toEqual(reply.tokens);
   });
 
+  it("a stop that arrives before its generation starts still stops it, before any token", async () => {
+    const t = await ready();
+    await t.send({ type: "stop-generation", generationId: "early" });
+    const reply = t.result(await t.send(gen("early", null)), "generate");
+    expect(reply).toEqual({ type: "generate", generationId: "early", tokens: [], finish: "stopped" });
+  });
+
   it("a run that is training answers between its steps, and trains on", async () => {
     const t = await ready();
     const run = t.post(start("r1", 40));

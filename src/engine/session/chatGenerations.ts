@@ -10,6 +10,9 @@ import { checkIds } from "./vocabularyCheck";
 
 type Request<T extends ToWorker["type"]> = Extract<ToWorker, { type: T }>;
 
+/** Early stops remembered at most (the oldest is forgotten first). */
+const STOPPED_EARLY_KEPT = 64;
+
 export interface ChatEnv {
   post(msg: FromWorker): void;
   /** Lets a stop-generation (and a run's pause or stop) in between tokens. */
@@ -19,6 +22,11 @@ export interface ChatEnv {
 export class ChatGenerations {
   /** Generations in progress: whether a stop was asked for. */
   private readonly running = new Map<string, { stop: boolean }>();
+  /**
+   * Stops that came before their generation started (it waited for a model load, say): the page's stop
+   * holds for it all the same. Bounded, since a stop may also come after its generation ended.
+   */
+  private readonly stoppedEarly = new Set<string>();
   /** Adapters loaded from the page's storage, by run id. */
   private readonly loaded = new Map<string, LoraAdapter>();
 
@@ -54,7 +62,7 @@ export class ChatGenerations {
     checkIds([{ ids: msg.inputIds, what: "chat prompt, input id" }], model.config.vocabSize);
     const { generationId } = msg;
     if (this.running.has(generationId)) throw new Error(`Generation ${generationId} is already running; stop it or use a new id.`);
-    const state = { stop: false };
+    const state = { stop: this.stoppedEarly.delete(generationId) };
     this.running.set(generationId, state);
     const frozen = lora ? snapshotLora(lora) : null;
     try {
@@ -81,6 +89,10 @@ export class ChatGenerations {
   stop(generationId: string): ResultFor<"stop-generation"> {
     const state = this.running.get(generationId);
     if (state) state.stop = true;
+    else {
+      this.stoppedEarly.add(generationId);
+      if (this.stoppedEarly.size > STOPPED_EARLY_KEPT) this.stoppedEarly.delete(this.stoppedEarly.values().next().value as string);
+    }
     return { type: "stop-generation", generationId };
   }
 
@@ -95,5 +107,6 @@ export class ChatGenerations {
   clear(): void {
     for (const id of [...this.loaded.keys()]) this.forget(id);
     for (const state of this.running.values()) state.stop = true;
+    this.stoppedEarly.clear();
   }
 }
