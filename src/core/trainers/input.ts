@@ -1,16 +1,53 @@
 // A trainer row as a file holds it, validated at the boundary: a JSON list of messages (extra keys
-// kept, e.g. axolotl's `training: false`), {"messages": [...]}, {"prompt": [...], "completion": [...]}
-// (conversational prompt-completion) or {"prompt": "...", "completion": "..."} (plain text).
+// kept, e.g. axolotl's `training: false`, an assistant's `tool_calls`, a tool's `tool_call_id`),
+// {"messages": [...], "tools": [...]}, {"prompt": [...], "completion": [...], "tools": [...]}
+// (conversational prompt-completion) or {"prompt": "...", "completion": "..."} (plain text). A message
+// that only calls tools may have content null, as OpenAI writes it.
 import { z } from "zod";
 import type { TrainerInput } from "./types";
 
-const Message = z.looseObject({ role: z.string(), content: z.string() });
+const Message = z
+  .looseObject({ role: z.string(), content: z.string().nullish() })
+  .refine((m) => typeof m.content === "string" || (Array.isArray(m.tool_calls) && m.tool_calls.length > 0), {
+    message: "content must be a string (null only in a message with tool_calls)",
+    path: ["content"],
+  })
+  .transform((m) => ({ ...m, content: m.content ?? "" }));
 const Messages = z.array(Message).min(1, "the message list is empty");
+
+type ToolList = Array<Record<string, unknown>>;
+const isToolList = (v: unknown): v is ToolList =>
+  Array.isArray(v) && v.every((t) => typeof t === "object" && t !== null && !Array.isArray(t));
+
+/** The tools column: JSON-schema function descriptions, as a list or (ShareGPT, glaive) as its JSON text. */
+const Tools = z
+  .unknown()
+  .transform((value, ctx): { tools?: ToolList } => {
+    if (value === undefined || value === null) return {};
+    let tools: unknown = value;
+    if (typeof value === "string") {
+      try {
+        tools = JSON.parse(value) as unknown;
+      } catch {
+        tools = null;
+      }
+    }
+    if (!isToolList(tools)) {
+      ctx.addIssue({ code: "custom", message: "tools must be a list of tool objects (or its JSON text)" });
+      return z.NEVER;
+    }
+    return tools.length > 0 ? { tools } : {};
+  })
+  .optional();
 
 const Row = z.union([
   Messages.transform((messages): TrainerInput => ({ kind: "messages", messages })),
-  z.strictObject({ messages: Messages }).transform((r): TrainerInput => ({ kind: "messages", messages: r.messages })),
-  z.strictObject({ prompt: Messages, completion: Messages }).transform((r): TrainerInput => ({ kind: "prompt-completion", ...r })),
+  z
+    .strictObject({ messages: Messages, tools: Tools })
+    .transform((r): TrainerInput => ({ kind: "messages", messages: r.messages, ...(r.tools ?? {}) })),
+  z
+    .strictObject({ prompt: Messages, completion: Messages, tools: Tools })
+    .transform((r): TrainerInput => ({ kind: "prompt-completion", prompt: r.prompt, completion: r.completion, ...(r.tools ?? {}) })),
   z.strictObject({ prompt: z.string(), completion: z.string() }).transform((r): TrainerInput => ({ kind: "text-prompt-completion", ...r })),
 ]);
 

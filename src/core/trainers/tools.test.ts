@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { bundledTokenizer, qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { maskWithTrainer } from ".";
+import { parseTrainerInput } from "./input";
 import { trainerRow } from "./pageRow";
 import { trainedRuns, withTemplate } from "./trainers.testutil";
 import { TrainerOptionError, type TrainerInput, type TrainerMessage } from "./types";
@@ -97,6 +98,14 @@ describe("trainer presets on tool calls", () => {
     const r = maskWithTrainer("unsloth", chatml, row(), ["instruction_part=<|im_start|>user\n", "response_part=<|im_start|>assistant\n"]);
     expect(trainedRuns(chatml, r).join("")).toContain("<|im_start|>tool\n31 C");
     expect(r.warnings.map((w) => w.code)).toContain("trainer-tool-result-trained");
+  });
+
+  it("a row file keeps calls with null content and the tools, as a list or as ShareGPT's JSON text", () => {
+    const file = { messages: CHAT.map((m) => (m.tool_calls ? { ...m, content: null } : m)), tools: JSON.stringify([TOOL]) };
+    expect(parseTrainerInput(file)).toEqual(row());
+    expect(parseTrainerInput({ ...file, tools: "{not json" })).toMatch(
+      /tools must be a list of tool objects \(or its JSON text\) at \.tools/,
+    );
   });
 
   it("a page example goes to the tools with its calls, results and tools list", () => {
