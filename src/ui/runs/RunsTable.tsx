@@ -37,9 +37,9 @@ function finalLoss(run: RunRecord): string {
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
-/** The last eval loss (the held-out examples', at the last evaluation); "–" for a run without an eval split. */
-function lastEvalLoss(run: RunRecord): string {
-  const loss = run.steps.findLast((m) => m.evalLoss !== undefined)?.evalLoss;
+/** The held-out examples' loss at the last evaluation; "–" for a run without an eval split. */
+function evalLoss(run: RunRecord): string {
+  const loss = lastEvalLoss(run);
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
@@ -156,7 +156,7 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
         <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
         <td className="num">{finalLoss(run)}</td>
         <td className="num" data-testid="run-eval-loss">
-          {lastEvalLoss(run)}
+          {evalLoss(run)}
         </td>
         <td className="num" data-testid="run-vs-baseline">
           {isBaseline ? "baseline" : baseline ? timeVsBaseline(ms, step, baseline.ms, baseline.steps) : "–"}
