@@ -61,3 +61,28 @@ test("the TRL collator against TRL 1.x on the notebook's example, labels that di
   await config.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "/tmp/trainers.png" });
 });
+
+test("a run under a preset trains its labels and the runs table names the tool", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openPlayground(page);
+  const section = page.getByTestId("trainer-section");
+  // The bundled model's own chat template: axolotl trains each answer and its </s>.
+  await section.getByTestId("trainer-select").selectOption("axolotl");
+  await section.getByTestId("trainer-option-train_on_eos").selectOption("none");
+  const first = page.getByTestId("example-0");
+  const trained = first.locator('[data-testid="chip"][data-trained="true"]');
+  // " perro" without its </s>.
+  await expect.poll(async () => (await trained.allTextContents()).join("")).toMatch(/^\W?perro$/);
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId("train-start").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 240_000 });
+  await expect(page.getByTestId("run-labels").first()).toHaveText("axolotl chat_template (train_on_eos=none)");
+  await page.screenshot({ path: "/tmp/pw-kb/preset-run-1440.png", fullPage: false });
+  await page.getByTestId("run-labels").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "/tmp/pw-kb/preset-runs-1440.png" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "/tmp/pw-kb/preset-section-390.png" });
+  await page.getByTestId("run-labels").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "/tmp/pw-kb/preset-runs-390.png" });
+});
