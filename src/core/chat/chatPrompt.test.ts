@@ -7,7 +7,7 @@ import { DEFAULT_MASKING } from "../defaults";
 import { prepareMasking } from "../masking/prepare";
 import { bundledTokenizer, qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { promptText } from "../trainingData";
-import { renderChat } from "./chatTemplate";
+import { renderChat, templateHasThinkingSwitch } from "./chatTemplate";
 import { chatPromptIds, decodeAnswer, sideTurns, type ChatExchange } from "./chatPrompt";
 
 const chatTemplateMasking = { ...DEFAULT_MASKING, strategy: "chat-template" as const };
@@ -56,5 +56,13 @@ describe("chat conversations", () => {
     const eos = tokenizer.eosId as number;
     expect(decodeAnswer(tokenizer, [...ids, eos, ...ids], [eos])).toBe(" perro");
     expect(decodeAnswer(tokenizer, ids, [eos])).toBe(" perro");
+  });
+});
+
+describe("the enable_thinking switch", () => {
+  it("is offered for a template that reads it (Qwen3's) and not for one that does not (the bundled model's)", () => {
+    expect(templateHasThinkingSwitch(qwen3Tokenizer())).toBe(true);
+    expect(templateHasThinkingSwitch(bundledTokenizer())).toBe(false);
+    expect(templateHasThinkingSwitch(null)).toBe(false);
   });
 });
