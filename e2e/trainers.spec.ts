@@ -77,6 +77,8 @@ test("a run under a preset trains its labels and the runs table names the tool",
   await page.getByTestId("train-start").click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 240_000 });
   await expect(page.getByTestId("run-labels").first()).toHaveText("axolotl chat_template (train_on_eos=none)");
+  // The replay's experiments are maskings: it says it does not use the tool.
+  await expect(page.getByTestId("replay-preset-note")).toContainText("As trained by is set to axolotl chat_template");
   await page.screenshot({ path: "/tmp/pw-kb/preset-run-1440.png", fullPage: false });
   await page.getByTestId("run-labels").first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: "/tmp/pw-kb/preset-runs-1440.png" });

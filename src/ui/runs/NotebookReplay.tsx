@@ -7,6 +7,7 @@ import { EXPERIMENTS } from "../../core/notebook/experiments";
 import { cancelReplay, replayNotebook, replayResults } from "../../services/notebookReplay";
 import { usePlayground } from "../../store/playgroundStore";
 import { inProgress } from "../../store/runRecord";
+import { trainerInfo } from "../../core/trainers/trainerView";
 
 const title = (id: string) => EXPERIMENTS.find((e) => e.id === id)?.title ?? id;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -62,6 +63,7 @@ export function NotebookReplay() {
   const replay = usePlayground((s) => s.replay);
   const runs = usePlayground((s) => s.runs);
   const busy = usePlayground((s) => Object.values(s.runs).some(inProgress));
+  const preset = usePlayground((s) => s.trainer.name);
   const results = replay ? replayResults(replay.steps, runs) : [];
   const baseline = results.find((r) => r.skipped === null);
   const running = replay?.status === "running";
@@ -73,6 +75,13 @@ export function NotebookReplay() {
         collator with the markers and with the text templates, the templates as special tokens, and multi-turn examples. Each is a run
         below; the first is the baseline for time.
       </p>
+      {preset !== null ? (
+        // The experiments are maskings by definition; a chosen tool would make them all the same run.
+        <p className="hint" data-testid="replay-preset-note">
+          As trained by is set to {trainerInfo(preset).label}: the replay trains the notebook&apos;s own maskings, not that tool&apos;s
+          labels, and the runs table names each run&apos;s masking. Start training trains the tool&apos;s labels.
+        </p>
+      ) : null}
       <div className="row">
         {running ? (
           <button type="button" className="secondary" onClick={cancelReplay} data-testid="replay-cancel">
