@@ -95,3 +95,27 @@ test("chat: the base model does not stop, the default run's adapter answers perr
   const [, restored] = await finished(page);
   expect(restored).toEqual({ finish: "eos", text: " perro" });
 });
+
+test("chat: a run that is training answers between its steps, and trains on", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto("/");
+  await expect(page.getByTestId("model-info")).toBeVisible({ timeout: 60_000 });
+  // Long enough that the run is still training when its answer comes back.
+  await page.getByTestId("set-max-steps").fill("100000");
+  await page.getByTestId("train-start").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "running", { timeout: 60_000 });
+  await expect(page.getByTestId("chat-source-0").locator("option")).toHaveCount(2);
+  await page.getByTestId("chat-source-0").selectOption({ index: 1 });
+  await expect(page.getByTestId("chat-source-0").locator("option:checked")).toHaveText(/running/);
+  await ask(page, DOG);
+  const [answer] = await finished(page);
+  expect(answer.finish === "eos" || answer.finish === "length").toBe(true);
+  expect(answer.text.length).toBeGreaterThan(0);
+  const step = async () => Number(await page.getByTestId("metric-step").getAttribute("data-step"));
+  const stepAtAnswer = await step();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "running");
+  // Training went on after the answer.
+  await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(stepAtAnswer);
+  await page.getByTestId("train-stop").click();
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "stopped", { timeout: 60_000 });
+});
