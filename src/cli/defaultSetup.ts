@@ -8,6 +8,7 @@ import { prepareMasking } from "../core/masking/prepare";
 import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
 import type { TrainExample } from "../core/protocol";
 import { chatPromptIds } from "../core/chat/chatPrompt";
+import { flattenExamples } from "../core/flatExamples";
 import { buildTrainingData, exampleCutLength, stopIdsOf, type TrainingData } from "../core/trainingData";
 import type { ChatExample, Turn } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
@@ -61,7 +62,13 @@ export async function defaultTrainingData(
   }
   const view = buildMaskView(tokenizer, result.examples, DEFAULT_STATE.formatting, DEFAULT_STATE.masking);
   const rows = trainer ? presetRows(tokenizer, result.examples, trainer) : view.examples;
-  const data = buildTrainingData({ ...view, examples: rows }, result.examples, { prompt: "", expected: "" }, exampleCutLength(settings));
+  const data = buildTrainingData(
+    view.prepared,
+    flattenExamples(rows),
+    result.examples,
+    { prompt: "", expected: "" },
+    exampleCutLength(settings),
+  );
   return { chats: result.examples, data, view };
 }
 

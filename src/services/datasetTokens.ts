@@ -37,35 +37,50 @@ function keyOf(version: number, formatting: Formatting, masking: MaskingOptions)
 /** Whether the summary and training data of `examples` come from the worker rather than the page. */
 export const tokenizedInWorker = (examples: readonly ChatExample[]) => examples.length > FULL_VIEW_LIMIT;
 
-let lastList: { key: string; examples: readonly ChatExample[]; list: TokenizedExamples } | null = null;
-
 /**
  * The whole list tokenized and masked, in order, when the worker has done all of `examples` under the
- * current settings; null while it has not. Kept for the last list, which the summary and a run share.
+ * current settings (the store's `datasetTokens` is ready for them); null while it has not.
  */
 export function tokenizedList(examples: readonly ChatExample[]): TokenizedExamples | null {
-  const s = store();
-  const key = keyOf(s.tokenizer.version, s.formatting, s.masking);
-  if (!held || held.key !== key) return null;
-  if (lastList?.key === key && lastList.examples === examples) return lastList.list;
-  const entries = [];
-  for (const e of examples) {
-    const got = held.byExample.get(e);
-    if (!got) return null;
-    entries.push(got);
+  const t = store().datasetTokens;
+  return t.phase === "ready" && t.examples === examples ? t.list : null;
+}
+
+/** Lets the page paint and handle input between slices of a long job. */
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Examples per slice when the list is put together: a few milliseconds each. */
+const SLICE = 4000;
+
+/**
+ * The worker's batches put together in the list's order, a slice at a time (at 52,000 examples the
+ * whole took a few hundred milliseconds). Null when superseded, or when an example has no batch.
+ */
+async function assembleList(
+  examples: readonly ChatExample[],
+  byExample: Held["byExample"],
+  gen: number,
+): Promise<TokenizedExamples | null> {
+  const n = examples.length;
+  const entries: Array<{ batch: TokenizedBatch; k: number }> = new Array(n);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    if (i % SLICE === SLICE - 1) await yieldToPage();
+    const got = byExample.get(examples[i]);
+    if (!got || gen !== generation) return null;
+    entries[i] = got;
+    offsets[i + 1] = offsets[i] + got.batch.offsets[got.k + 1] - got.batch.offsets[got.k];
   }
-  const offsets = new Int32Array(examples.length + 1);
-  entries.forEach(({ batch, k }, i) => (offsets[i + 1] = offsets[i] + batch.offsets[k + 1] - batch.offsets[k]));
-  const inputIds = new Int32Array(offsets[examples.length]);
-  const labels = new Int32Array(offsets[examples.length]);
-  const trained = new Int32Array(examples.length);
-  const textKeys = new Float64Array(examples.length);
-  const templateNotFound = new Uint8Array(examples.length);
+  const inputIds = new Int32Array(offsets[n]);
+  const labels = new Int32Array(offsets[n]);
+  const trained = new Int32Array(n);
+  const textKeys = new Float64Array(n);
+  const templateNotFound = new Uint8Array(n);
   // Examples replaced in order sit in the same batch one after another: copied a run at a time.
-  for (let i = 0; i < entries.length;) {
+  for (let i = 0; i < n;) {
+    if (gen !== generation) return null;
     const { batch, k } = entries[i];
     let end = i + 1;
-    while (end < entries.length && entries[end].batch === batch && entries[end].k === k + end - i) end++;
+    while (end < n && end - i < SLICE && entries[end].batch === batch && entries[end].k === k + end - i) end++;
     const [from, to] = [batch.offsets[k], batch.offsets[k + end - i]];
     inputIds.set(batch.ids.subarray(from, to), offsets[i]);
     labels.set(batch.labels.subarray(from, to), offsets[i]);
@@ -73,10 +88,9 @@ export function tokenizedList(examples: readonly ChatExample[]): TokenizedExampl
     textKeys.set(batch.textHashes.subarray(k, k + end - i), i);
     templateNotFound.set(batch.templateNotFound.subarray(k, k + end - i), i);
     i = end;
+    await yieldToPage();
   }
-  const list = { tokens: { inputIds, labels, offsets }, trained, textKeys, templateNotFound };
-  lastList = { key, examples, list };
-  return list;
+  return { tokens: { inputIds, labels, offsets }, trained, textKeys, templateNotFound };
 }
 
 /** Runs of consecutive indexes, at most BATCH long: one request each. */
@@ -102,7 +116,8 @@ export async function tokenizeExamples(examples: ChatExample[]): Promise<void> {
   const key = keyOf(s.tokenizer.version, s.formatting, s.masking);
   if (held?.key !== key) held = { key, byExample: new WeakMap() };
   const byExample = held.byExample;
-  const missing = examples.flatMap((e, i) => (byExample.has(e) ? [] : [i]));
+  const missing: number[] = [];
+  for (let i = 0; i < examples.length; i++) if (!byExample.has(examples[i])) missing.push(i);
   let done = examples.length - missing.length;
   const progress = () => s.setDatasetTokens({ phase: "tokenizing", key, done, total: examples.length });
   for (const { first, count } of batchesOf(missing)) {
@@ -129,7 +144,8 @@ export async function tokenizeExamples(examples: ChatExample[]): Promise<void> {
     done += count;
     if (gen !== generation) return;
   }
-  store().setDatasetTokens({ phase: "ready", key, examples });
+  const list = await assembleList(examples, byExample, gen);
+  if (list) store().setDatasetTokens({ phase: "ready", key, examples, list });
 }
 
 function tokenizerSource(tokenizer: PlaygroundTokenizer, version: number) {

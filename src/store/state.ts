@@ -3,6 +3,7 @@
 // (which composes the slices) both import it and not each other: no import circle, type-only ones
 // included.
 import type { DatasetResult } from "../core/dataset/types";
+import type { TokenizedExamples } from "../core/datasetStats";
 import type { StorageEstimate } from "../core/hub/download";
 import type { HubProgress } from "../core/hub/progress";
 import type { ExperimentId } from "../core/notebook/experiments";
@@ -124,7 +125,7 @@ export interface DatasetReplacement {
 export type DatasetTokens =
   | { phase: "idle" }
   | { phase: "tokenizing"; key: string; done: number; total: number }
-  | { phase: "ready"; key: string; examples: ChatExample[] }
+  | { phase: "ready"; key: string; examples: ChatExample[]; list: TokenizedExamples }
   | { phase: "failed"; key: string; message: string };
 
 export interface DatasetSlice {

@@ -21,9 +21,8 @@ const ROW_ESTIMATE = 320;
 /** The whole list tokenized: from the page's views of it when it views it whole, else from the worker. */
 function useTokenized(windowed: boolean, views: TokenizedExamples | null): TokenizedExamples | null {
   const examples = usePlayground((s) => s.examples);
-  const tokens = usePlayground((s) => s.datasetTokens);
-  const ready = tokens.phase === "ready" && tokens.examples === examples;
-  return useMemo(() => (windowed ? (ready ? tokenizedList(examples) : null) : views), [windowed, ready, examples, views]);
+  usePlayground((s) => s.datasetTokens); // re-render when the worker's list is ready
+  return windowed ? tokenizedList(examples) : views;
 }
 
 export function ExampleList() {
