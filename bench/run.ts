@@ -5,7 +5,8 @@
 // --baseline torch, the same training step in PyTorch on this CPU (bench/torch_baseline.py) and the ratio.
 //   npm run bench [-- --model default|bloom-560m|smollm2-135m|qwen2.5-0.5b|DIR --backend cpu,wasm
 //                     --workload notebook|sft [--batch N --tokens N --trained N --lora-r N --lora-alpha N
-//                     --targets all-linear|q_proj,v_proj] --steps 30 --only mask|share|engine --baseline torch --json]
+//                     --targets all-linear|q_proj,v_proj] --steps 30 --only mask|share|engine|checkpoint --baseline torch --json]
+// A checkpoint of the same adapter (bench/checkpoint.ts) is measured after the engine's steps, on the first backend.
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -30,6 +31,7 @@ import {
 } from "./engine";
 import { keystrokeBench, maskBench } from "./mask";
 import { shareBench } from "./share";
+import { checkpointBench } from "./checkpoint";
 
 const { values } = parseArgs({
   options: {
@@ -50,8 +52,8 @@ const { values } = parseArgs({
 });
 const steps = Number(values.steps);
 if (values.baseline !== "" && values.baseline !== "torch") fail(`--baseline ${values.baseline} is not known; the one baseline is torch.`);
-if (!["", "mask", "share", "engine"].includes(values.only)) {
-  fail(`--only ${values.only} is not a measurement group; give mask, share or engine, or leave it out for all.`);
+if (!["", "mask", "share", "engine", "checkpoint"].includes(values.only)) {
+  fail(`--only ${values.only} is not a measurement group; give mask, share, engine or checkpoint, or leave it out for all.`);
 }
 
 interface Row {
@@ -278,6 +280,18 @@ async function generation(eng: Engine, backend: string, prompt: number[]) {
 }
 
 const work = workload(values.model);
+if (values.only === "" || values.only === "checkpoint") {
+  const backend = values.backend.split(",")[0];
+  await engine.setBackend(backend as Parameters<typeof engine.setBackend>[0]);
+  const c = await checkpointBench(engine, work);
+  const what = `${c.model} checkpoint, ${(c.parameters / 1e6).toFixed(2)}M LoRA parameters`;
+  const mb = (c.bytes / 1e6).toFixed(1);
+  report({ backend, what: `${what}: size`, value: c.bytes / 1e6, unit: "MB", note: "adapter + AdamW exp_avg, exp_avg_sq + JSON" });
+  report({ backend, what: `${what}: take`, value: c.takeMs, unit: "ms", note: `tensors read and serialised (${mb} MB)` });
+  report({ backend, what: `${what}: write`, value: c.writeMs, unit: "ms", note: "checkpoint-STEP folder written whole (tmp + rename)" });
+  report({ backend, what: `${what}: restore`, value: c.restoreMs, unit: "ms", note: "parsed, checked, adapter and moments restored" });
+  if (values.only === "checkpoint") process.exit(0);
+}
 /** PyTorch at one thread and at every core; the ratio is taken against the faster (the issue's fair comparison). */
 const TORCH_THREADS = [...new Set([1, os.availableParallelism()])];
 for (const backend of values.backend.split(",")) {

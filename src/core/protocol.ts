@@ -8,6 +8,7 @@ import { fieldSchema } from "./settings/fields";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "./settings/trainingSettings";
 import { GenerationSettingsSchema } from "./settings/generationSettings";
 import { IGNORE_INDEX } from "./types";
+import { CHECKPOINT_FILE_NAMES, type CheckpointFileName } from "./checkpointFiles";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -118,6 +119,9 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
     stopIds: z.array(z.number().int()),
     /** Ids of tokens added at runtime: their embedding rows are new. */
     newTokenIds: ids,
+    /** A checkpoint of this run to continue from (the same examples and settings): resume_from_checkpoint. */
+    // train false: restore and hold (stopped, or finished when no step is left) for a "continue" to extend.
+    resumeFrom: z.strictObject({ step: z.number().int().min(0), files: checkpointBuffersSchema(), train: z.boolean() }).optional(),
   }),
   z.strictObject({ type: z.literal("pause"), runId: z.string() }),
   z.strictObject({ type: z.literal("resume"), runId: z.string() }),
@@ -222,6 +226,14 @@ export type ResultFor<T extends ToWorker["type"]> = Extract<WorkerResult, { type
 const _everyRequestAnswered: [Exclude<ToWorker["type"], WorkerResult["type"]>] extends [never] ? true : never = true;
 void _everyRequestAnswered;
 
+/** A checkpoint's files as ArrayBuffers, which postMessage hands over without copying. */
+export type CheckpointBuffers = Record<CheckpointFileName, ArrayBuffer>;
+function checkpointBuffersSchema(): z.ZodType<CheckpointBuffers> {
+  return z.strictObject(
+    Object.fromEntries(CHECKPOINT_FILE_NAMES.map((n) => [n, z.instanceof(ArrayBuffer)])),
+  ) as unknown as z.ZodType<CheckpointBuffers>;
+}
+
 export const fromWorkerSchema = z.discriminatedUnion("type", [
   ...answerSchema(workerResultSchema),
   z.strictObject({
@@ -236,6 +248,17 @@ export const fromWorkerSchema = z.discriminatedUnion("type", [
   /** One token of a chat answer, as soon as it is chosen. */
   z.strictObject({ type: z.literal("generated-token"), generationId: z.string(), token: z.number().int() }),
   z.strictObject({ type: z.literal("run-state"), runId: z.string(), state: z.enum(RUN_STATES) }),
+  /**
+   * A run's checkpoint after `step` (every save_steps, at least every minute of training, and at pause,
+   * stop and finish), for the page to keep; `ms` is what taking it cost the worker.
+   */
+  z.strictObject({
+    type: z.literal("checkpoint"),
+    runId: z.string(),
+    step: count,
+    ms: z.number().min(0),
+    files: checkpointBuffersSchema(),
+  }),
   /** A run that was started failed later (its start was already answered). */
   z.strictObject({
     type: z.literal("run-error"),

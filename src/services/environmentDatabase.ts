@@ -6,12 +6,15 @@
 import { openDB, type IDBPDatabase } from "idb";
 import type { StorageEstimate } from "../core/hub/download";
 
-/** The database's object stores: run records (JSON text), adapters (PEFT's two files), the runs' order. */
-export const DATABASE_STORES = ["runs", "adapters", "meta"] as const;
+/**
+ * The database's object stores: run records (JSON text), adapters (PEFT's two files), the runs' order,
+ * and checkpoints (version 2: "RUN_ID/STEP" → a checkpoint's files and checksum, runCheckpoints.ts).
+ */
+export const DATABASE_STORES = ["runs", "adapters", "meta", "checkpoints"] as const;
 export type DatabaseStore = (typeof DATABASE_STORES)[number];
 
 /** Bump DATABASE.version (and add an upgrade step) when a store is added or its values change shape. */
-export const DATABASE = { name: "finetuning-playground", version: 1 };
+export const DATABASE = { name: "finetuning-playground", version: 2 };
 
 export type DatabaseWrite =
   { kind: "put"; store: DatabaseStore; key: string; value: unknown } | { kind: "delete"; store: DatabaseStore; key: string };

@@ -55,6 +55,7 @@ const runSchema = z.object({
   ),
   adapterInWorker: z.boolean(),
   storedAdapter: z.object({ step: num, bytes: num }).optional(),
+  checkpoint: z.object({ step: num, bytes: num, takeMs: num, writeMs: num }).optional(),
   dataFingerprint: z.string().optional(),
   trainer: TrainerChoiceSchema.optional(),
   trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),

@@ -20,6 +20,7 @@ import {
   type StoredAdapter,
 } from "./runsPersistence";
 import { clearJournal, writeJournal } from "./runsJournal";
+import { forgetCheckpoints } from "./runCheckpoints";
 import * as bridge from "./workerBridge";
 
 const SAVE_EVERY_MS = 1000;
@@ -101,6 +102,8 @@ export async function startRunsStorage(): Promise<void> {
     },
   };
   if (store().runOrder.some((id) => !loaded.runs[id]) || loaded.notInDatabase.length) schedule();
+  // Checkpoints whose run is gone, or was not read, stay out of the way of the quota.
+  void forgetCheckpoints((id) => id in loaded.runs || loaded.skipped.some((r) => r.id === id)).catch(() => {});
   void refreshEstimate(true);
 }
 
@@ -118,6 +121,8 @@ export function stopRunsStorage(): Promise<void> {
 function changed(s: PlaygroundState, prev: PlaygroundState): void {
   if (s.runs === prev.runs && s.runOrder === prev.runOrder && s.baselineRunId === prev.baselineRunId) return;
   schedule();
+  // A deleted run's checkpoints go with it (they are kept apart from its record, one per step).
+  if (Object.keys(prev.runs).some((id) => !s.runs[id])) void forgetCheckpoints((id) => id in store().runs).catch(() => {});
   for (const id of Object.keys(s.runs)) {
     const run = s.runs[id];
     const before = prev.runs[id];

@@ -15,6 +15,8 @@ import { currentModelSpec } from "./modelLoading";
 import { startFailed, teacherForcedChanged } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
+import { newestCheckpoint } from "./runCheckpoints";
+import { withStatus } from "../store/runRecord";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import * as bridge from "./workerBridge";
 
@@ -138,6 +140,8 @@ export async function startRun(
 export async function continueTraining(runId: string, epochs: number): Promise<void> {
   startFailed(null);
   try {
+    // After a reload the worker has no such run: its last checkpoint is restored first.
+    if (!store().runs[runId]?.adapterInWorker && !(await resumeFromCheckpoint(runId, false))) return;
     await bridge.continueRun(runId, epochs);
   } catch (err) {
     fail(`Could not train run ${store().runs[runId]?.label ?? runId} further: ${(err as Error).message}`);
@@ -187,5 +191,74 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
     teacherForcedChanged(index, { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts });
   } catch (err) {
     teacherForcedChanged(index, { error: `Teacher-forced view failed: ${(err as Error).message}` });
+  }
+}
+
+/**
+ * Continues a run from its newest whole checkpoint (after a reload, a crash, a closed tab or a lost
+ * device: on whatever backend the worker has now), with the examples and settings it trained on, as
+ * transformers' resume_from_checkpoint. `train` false restores it stopped, for "continue" to extend.
+ * Damaged checkpoints on the way are recorded on the run with their step. Resolves whether it started.
+ */
+export async function resumeFromCheckpoint(runId: string, train = true): Promise<boolean> {
+  startFailed(null);
+  const run = store().runs[runId];
+  if (!run) return false;
+  const refuse = (why: string) => {
+    fail(`${run.label} cannot resume: ${why}`);
+    return false;
+  };
+  const got = trainingDataFor({ ...currentSetup(), trainer: run.trainer ?? null }, exampleCutLength(run.settings));
+  if ("error" in got) return refuse(got.error ?? "");
+  if (run.dataFingerprint && trainingDataFingerprint(got.data.flat) !== run.dataFingerprint)
+    return refuse(
+      "the examples, formatting or masking changed since it trained, and a checkpoint goes on only with the data it was trained on. Undo those changes (or load that dataset again) and resume, or start a new run.",
+    );
+  const found = await newestCheckpoint(runId);
+  const damaged = (found?.damaged ?? []).map((message) => ({
+    step: found?.step ?? 0,
+    kind: "checkpoint" as const,
+    message,
+    nextBackend: null,
+  }));
+  if (damaged.length) store().updateRun(runId, (r) => ({ errors: [...r.errors, ...damaged] }));
+  if (!found) return refuse("no checkpoint of it is kept in this browser (or none is whole); start a new run.");
+  try {
+    const model = currentModelSpec();
+    await bridge.ensureWorker();
+    await bridge.ensureModel(model.key, model.spec);
+    const loaded = store().loadedModel?.info.name ?? model.key;
+    if (loaded !== run.modelName)
+      return refuse(`it trained ${run.modelName} and the page has ${loaded}; choose ${run.modelName}, then resume.`);
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
+  const { data, tokenizer } = got;
+  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
+  store().updateRun(runId, (r) => {
+    const steps = r.steps.filter((m) => m.step <= found.step);
+    return {
+      ...withStatus(r, "starting"),
+      backend: store().engine.backend,
+      steps,
+      generations: r.generations.filter((g) => g.step <= found.step),
+      tokensTrained: steps.reduce((n, m) => n + m.tokens, 0),
+    };
+  });
+  try {
+    await bridge.startFromCheckpoint({
+      type: "start",
+      runId,
+      // As arrays: a resume is rare, and startFromCheckpoint transfers only the checkpoint's buffers.
+      examples: [...data.examples],
+      prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
+      settings: run.settings,
+      stopIds: data.stopIds,
+      newTokenIds: data.newTokenIds,
+      resumeFrom: { step: found.step, files: found.files, train },
+    });
+    return true;
+  } catch (err) {
+    return refuse((err as Error).message);
   }
 }

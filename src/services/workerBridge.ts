@@ -22,6 +22,7 @@ import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { workerFailed, workerModelChanged, workerReady, workerStarting, workerStopped } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "../store/runRecord";
+import { keepCheckpoint } from "./runCheckpoints";
 
 let worker: Worker | null = null;
 let ready: Promise<void> | null = null;
@@ -197,6 +198,26 @@ export function postStart(msg: Extract<ToWorker, { type: "start" }>): void {
 }
 
 /**
+ * Starts a run from one of its checkpoints (`msg.resumeFrom`, whose buffers are handed over, not
+ * copied); resolves once the worker restored it, rejects with its reason (recorded on the run too).
+ */
+export async function startFromCheckpoint(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  const files = msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [];
+  try {
+    const r = await call(msg, files);
+    store().updateRun(r.runId, (run) => ({
+      ...(run.status === "starting" ? withStatus(run, msg.resumeFrom?.train === false ? "stopped" : "running") : {}),
+      totalSteps: r.totalSteps,
+      trainableParameters: r.trainableParameters,
+      adapterInWorker: true,
+    }));
+  } catch (err) {
+    recordRefusal(msg.runId)(err);
+    throw err;
+  }
+}
+
+/**
  * A finished or stopped run trains `epochs` more on its adapter and optimizer state; its plan grows
  * to the new total. Rejects with the worker's reason (e.g. the worker restarted and lost the run).
  */
@@ -287,6 +308,9 @@ function handle(msg: FromWorker): void {
       return;
     case "run-state":
       updateRun(msg.runId, (r) => ({ ...withStatus(r, msg.state), adapterInWorker: true }));
+      return;
+    case "checkpoint":
+      void keepCheckpoint(msg);
       return;
     case "run-error":
       recordRunError(msg.runId, { step: msg.step, kind: msg.kind, message: msg.message, nextBackend: msg.nextBackend });

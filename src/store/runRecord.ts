@@ -27,8 +27,8 @@ export const inProgress = (run: { status: RunStatus }) => run.status === "runnin
 /** Whether a run's adapter is saved: the run is final (finished, stopped) or may end here (paused). */
 export const keepsAdapter = (run: { status: RunStatus }) => ["finished", "stopped", "paused"].includes(run.status);
 
-/** The worker's error kinds, and "worker": the worker itself died. */
-export const RUN_RECORD_ERROR_KINDS = [...RUN_ERROR_KINDS, "worker"] as const;
+/** The worker's error kinds, "worker": the worker itself died, and "checkpoint": a kept checkpoint was damaged or not saved. */
+export const RUN_RECORD_ERROR_KINDS = [...RUN_ERROR_KINDS, "worker", "checkpoint"] as const;
 
 export interface RunPrompt {
   kind: "train" | "holdout";
@@ -79,6 +79,12 @@ export interface RunRecord {
    * run finished, stopped or paused (at `step`), or brought in with an imported run file. Absent before.
    */
   storedAdapter?: { step: number; bytes: number };
+  /**
+   * The newest checkpoint kept in this browser (services/runCheckpoints.ts): the step a reloaded or
+   * crashed run resumes from, its size, and what it cost (the worker's ms to take it, the page's to
+   * check and write it). Absent before the first one.
+   */
+  checkpoint?: { step: number; bytes: number; takeMs: number; writeMs: number };
   /**
    * trainingDataFingerprint of the examples as trained (core/export/data.ts): an export from this run
    * checks that the page would still train on the same ids and labels. Absent on runs from before exports.

@@ -276,7 +276,7 @@ export class TrainingHandler {
     let run: TrainingRun;
     try {
       run = new TrainingRun(model, msg, {
-        post: (m) => this.env.post(m),
+        post: (m, transfer) => this.env.post(m, transfer),
         yieldToEvents: () => this.env.yieldToEvents(),
         nextBackend: () => this.nextBackend(),
       });
@@ -294,7 +294,7 @@ export class TrainingHandler {
       loop: {
         runId: msg.runId,
         go: () => {
-          this.env.post({ type: "run-state", runId: msg.runId, state: "running" });
+          if (!run.holds) this.env.post({ type: "run-state", runId: msg.runId, state: "running" });
           return run.loop();
         },
       },

@@ -1,6 +1,8 @@
 // One training run in the worker: its adapter, its Trainer, and the step loop that streams metrics
 // and generations and stops between steps when asked (pause, stop) or when something breaks.
-import type { BackendName, EvalPrompt, FromWorker, RunErrorKind, RunState } from "../../core/protocol";
+import { CHECKPOINT_FILE_NAMES, type CheckpointFiles } from "../../core/checkpointFiles";
+import type { BackendName, CheckpointBuffers, EvalPrompt, FromWorker, RunErrorKind, RunState } from "../../core/protocol";
+import { StepLogger, type StepLogLine } from "../../core/stepLog";
 import { evaluationSets } from "../../core/evalSplit";
 import { toHf } from "../../core/settings/hf";
 import type { TrainingSettings } from "../../core/playgroundState";
@@ -8,6 +10,7 @@ import type { TrainExample } from "../../core/types";
 import { generateGreedy } from "../generate";
 import { createLora, disposeLora, trainableVariables, type LoraAdapter } from "../lora";
 import { Trainer } from "../trainer";
+import { checkpointFiles, parseCheckpoint, restoreCheckpoint } from "../checkpoint";
 import type { CausalLM } from "../weights";
 import { MEMORY_NEXT_STEP } from "./memoryEstimate";
 
@@ -18,10 +21,16 @@ export interface RunInput {
   settings: TrainingSettings;
   stopIds: number[];
   newTokenIds: number[];
+  /** A checkpoint of this run to continue from (protocol.ts start.resumeFrom). */
+  resumeFrom?: { step: number; files: CheckpointBuffers; train: boolean };
 }
 
+/** The page keeps a checkpoint at least this often while a run trains, besides every save_steps. */
+export const CHECKPOINT_EVERY_MS = 60_000;
+
 export interface RunEnv {
-  post(msg: FromWorker): void;
+  /** `transfer`: buffers handed over instead of copied (a checkpoint's files). */
+  post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
   /** Lets queued messages (pause, stop) in between steps. */
   yieldToEvents(): Promise<void>;
   /** The backend after the current one in the fallback order, offered when the device fails. */
@@ -57,6 +66,12 @@ export class TrainingRun {
    * posted, so the page never sees a step after "paused" or "stopped".
    */
   private requested: "paused" | "stopped" | null = null;
+  /** log_history for the checkpoints' trainer_state.json: every step, as the page charts them. */
+  private log: StepLogLine[] = [];
+  private readonly logger = new StepLogger(1);
+  private lastCheckpoint = { step: 0, at: performance.now() };
+  /** Restored to be continued rather than trained on: the first loop only settles the state. */
+  holds: boolean;
 
   constructor(
     private readonly model: CausalLM,
@@ -70,9 +85,11 @@ export class TrainingRun {
     const addedRows = input.settings.lora.trainNewTokenRows && input.newTokenIds.length > 0;
     const trainNewTokenRows = addedRows ? Math.min(...input.newTokenIds) : null;
     this.lora = createLora(model, { ...loraConfig, trainNewTokenRows }, input.settings.seed);
+    this.holds = input.resumeFrom?.train === false;
     try {
       const plan = { examples: held, ...evalArguments };
       this.trainer = new Trainer(model, this.lora, train, { ...trainingArguments, ...sftArguments }, plan);
+      if (input.resumeFrom) this.restore(input.resumeFrom);
     } catch (err) {
       disposeLora(this.lora);
       throw err;
@@ -108,6 +125,40 @@ export class TrainingRun {
     this.setState("failed");
   }
 
+  /** Continues from a checkpoint of this run (the page checked its checksum); throws why it cannot. */
+  private restore({ step, files }: { step: number; files: CheckpointBuffers }): void {
+    const bytes = Object.fromEntries(CHECKPOINT_FILE_NAMES.map((n) => [n, new Uint8Array(files[n])])) as CheckpointFiles;
+    const where = `the checkpoint of step ${step}`;
+    const checkpoint = parseCheckpoint(this.model, this.lora, bytes, where);
+    restoreCheckpoint(this.model, this.lora, this.trainer, checkpoint, where);
+    this.log = [...checkpoint.log];
+    this.lastStep = checkpoint.state.globalStep;
+    this.lastCheckpoint = { step: this.lastStep, at: performance.now() };
+  }
+
+  /** Every save_steps (transformers' save_strategy "steps"), and at least every CHECKPOINT_EVERY_MS. */
+  private checkpointDue(step: number): boolean {
+    const every = this.input.settings.saveSteps;
+    return (every > 0 && step % every === 0) || performance.now() - this.lastCheckpoint.at >= CHECKPOINT_EVERY_MS;
+  }
+
+  /**
+   * Hands the page a checkpoint of the run as it is now (between steps), unless this step has one:
+   * the page writes it, so the worker pays only for reading the tensors and the copy into files.
+   */
+  private async postCheckpoint(): Promise<void> {
+    const step = this.lastStep;
+    if (step === this.lastCheckpoint.step) return;
+    const start = performance.now();
+    const files = await checkpointFiles(this.model, this.lora, this.trainer, this.log, this.input.settings);
+    const buffers = Object.fromEntries(
+      CHECKPOINT_FILE_NAMES.map((n) => [n, files[n].buffer.slice(files[n].byteOffset, files[n].byteOffset + files[n].byteLength)]),
+    ) as CheckpointBuffers;
+    this.lastCheckpoint = { step, at: performance.now() };
+    const ms = performance.now() - start;
+    this.env.post({ type: "checkpoint", runId: this.input.runId, step, ms, files: buffers }, Object.values(buffers));
+  }
+
   private async postGenerations(step: number): Promise<void> {
     this.env.post({ type: "generations", runId: this.input.runId, step, outputs: await this.generations() });
   }
@@ -118,7 +169,14 @@ export class TrainingRun {
     this.looping = true;
     const { runId, settings } = this.input;
     try {
+      if (this.holds) {
+        this.holds = false;
+        this.setState(this.trainer.done ? "finished" : "stopped");
+        return;
+      }
       if (this.lastStep === 0) await this.postGenerations(0);
+      // A run restored from its last checkpoint to train more epochs may have no step left yet.
+      const stepsLeft = !this.trainer.done;
       while (this.state === "running" && !this.trainer.done) {
         const r = await this.trainer.step();
         this.lastStep = r.step;
@@ -130,17 +188,21 @@ export class TrainingRun {
           return;
         }
         this.env.post({ type: "step", runId, metrics: r });
+        this.log.push(this.logger.add(r)!);
         if (this.requested) {
+          await this.postCheckpoint();
           this.setState(this.requested);
           this.requested = null;
           return;
         }
         const every = settings.generateEvery;
         if (!this.trainer.done && every > 0 && r.step % every === 0) await this.postGenerations(r.step);
+        if (!this.trainer.done && this.checkpointDue(r.step)) await this.postCheckpoint();
         await this.env.yieldToEvents();
       }
       if (this.trainer.done && this.state === "running") {
-        await this.postGenerations(this.lastStep);
+        if (stepsLeft) await this.postGenerations(this.lastStep);
+        await this.postCheckpoint();
         this.setState("finished");
       }
     } catch (err) {

@@ -12,6 +12,7 @@ import { optimizerSteps } from "../../core/stepPlan";
 import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRun } from "../../services/trainingActions";
 import { readNumber } from "../../core/settings/fields";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
+import { CheckpointLine } from "./CheckpointLine";
 
 function BackendChoice() {
   const choice = usePlayground((s) => s.backendChoice);
@@ -93,7 +94,6 @@ function Metrics({ run }: { run: RunRecord }) {
   const total = m?.totalSteps ?? run.totalSteps;
   const step = m?.step ?? 0;
   const eta = m && total > step ? ((total - step) * m.msPerStep) / 1000 : null;
-  const evaluated = lastEvalLoss(run);
   return (
     <dl className="metrics" data-testid="metrics">
       <div>
@@ -106,12 +106,6 @@ function Metrics({ run }: { run: RunRecord }) {
         <dt>loss</dt>
         <dd data-testid="metric-loss">{m ? fmt(m.loss) : "–"}</dd>
       </div>
-      {evaluated === undefined ? null : (
-        <div title="The held-out examples' loss at the last evaluation (eval split, every eval_steps).">
-          <dt>eval loss</dt>
-          <dd data-testid="metric-eval-loss">{fmt(evaluated)}</dd>
-        </div>
-      )}
       <div>
         <dt>lr</dt>
         <dd>{m ? fmt(m.learningRate, 3) : "–"}</dd>
@@ -173,7 +167,8 @@ function RunErrors({ run }: { run: RunRecord }) {
 /** A finished or stopped run trains N more epochs on the same adapter and optimizer (the notebook's second trainer.train()). */
 function ContinueRun({ run }: { run: RunRecord }) {
   const [text, setText] = useState("5");
-  if (!(run.status === "finished" || run.status === "stopped") || !run.adapterInWorker) return null;
+  // After a reload the worker has no adapter: continueTraining restores the run's last checkpoint first.
+  if (!(run.status === "finished" || run.status === "stopped") || !(run.adapterInWorker || run.checkpoint)) return null;
   const read = readNumber(TRAINING_FIELDS.epochs, text);
   return (
     <div className="row continue-run" data-testid="continue-run">
@@ -285,6 +280,7 @@ export function RunControls() {
       {active ? null : <StepPlan />}
       {run ? (
         <>
+          <CheckpointLine run={run} />
           <ContinueRun run={run} />
           <Metrics run={run} />
           <RunErrors run={run} />
