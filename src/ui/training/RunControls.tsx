@@ -94,6 +94,7 @@ function Metrics({ run }: { run: RunRecord }) {
   const total = m?.totalSteps ?? run.totalSteps;
   const step = m?.step ?? 0;
   const eta = m && total > step ? ((total - step) * m.msPerStep) / 1000 : null;
+  const evaluated = lastEvalLoss(run);
   return (
     <dl className="metrics" data-testid="metrics">
       <div>
@@ -106,6 +107,12 @@ function Metrics({ run }: { run: RunRecord }) {
         <dt>loss</dt>
         <dd data-testid="metric-loss">{m ? fmt(m.loss) : "–"}</dd>
       </div>
+      {evaluated === undefined ? null : (
+        <div title="The held-out examples' loss at the last evaluation (eval split, every eval_steps).">
+          <dt>eval loss</dt>
+          <dd data-testid="metric-eval-loss">{fmt(evaluated)}</dd>
+        </div>
+      )}
       <div>
         <dt>lr</dt>
         <dd>{m ? fmt(m.learningRate, 3) : "–"}</dd>
