@@ -60,13 +60,19 @@ test("BLOOM training steps on WebGPU (its norms, GELU and attention as WGSL) giv
   expect(gpu.generated).toEqual(cpu.generated);
 });
 
-test("the fused WebGPU kernels (norms, GELU, SwiGLU, BLOOM's row attention) give the plain tfjs path's values and gradients (on cpu)", async ({
+test("the fused WebGPU kernels (norms, GELU, SwiGLU, row attention, LoRA's low-rank programs) give the plain tfjs path's values and gradients (on cpu)", async ({
   page,
 }) => {
+  // A WGSL program that does not compile leaves its output unwritten, and WebGPU only says so on the console.
+  const gpuErrors: string[] = [];
+  page.on("console", (m) => {
+    if (/invalid|exceeds|error/i.test(m.text())) gpuErrors.push(m.text());
+  });
   await page.goto("/e2e/harness/engine.html");
   await expect(page.locator("body[data-ready=true]")).toBeAttached();
   const { backend, results } = await page.evaluate(() => window.fusedKernels("webgpu"));
   expect(backend).toBe("webgpu");
+  expect(gpuErrors).toEqual([]);
   for (const r of results) {
     console.log(
       `${r.name}: |Δvalue| ${r.out.toExponential(2)}, |Δgrad| ${r.grads.toExponential(2)} (smallest gradient scale ${r.gradScale.toFixed(3)})`,

@@ -5,10 +5,22 @@ import { setBackend } from "../../src/engine/backend";
 import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
 import { fusedDifference, headsOf, valueAndGrads, values } from "../../src/engine/kernels/compare.testutil";
 import { hostRowAttention, ROW_ATTENTION } from "../../src/engine/kernels/rowAttention";
+import { ADD_LOW_RANK } from "../../src/engine/kernels/gpuLora";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
 import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
-import { attention, bloomGelu, layerNorm, rmsNorm, swigluProduct } from "../../src/engine/layers";
+import {
+  applyRope,
+  attention,
+  bloomGelu,
+  layerNorm,
+  loraLinear,
+  rmsNorm,
+  ropeInvFreq,
+  ropeRowTables,
+  ropeTables,
+  swigluProduct,
+} from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
 import { AdamW, globalNormTensor, scheduleFactor } from "../../src/engine/optimizer";
 import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
@@ -113,6 +125,33 @@ function kernelCases(): KernelCase[] {
     }),
     [B, 1, T, T],
   );
+  // Llama's rows: grouped-query heads (4 query heads on 2 key/value heads), rotary tables per
+  // position or per batch row (packed rows' own positions), the same padded bias.
+  const llama = { B, T, nH, nKV: 2, d };
+  const invFreq = ropeInvFreq(d, 10000, { type: "default" });
+  const tables = ropeTables(invFreq, 0, T);
+  const rowTables = ropeRowTables(invFreq, [
+    [0, 1, 2, 0, 1],
+    [3, 4, 5, 6, 7],
+  ]);
+  const llamaRows = (rope: { cos: tf.Tensor2D; sin: tf.Tensor2D }) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+    fusedKernelActive(ROW_ATTENTION)
+      ? hostRowAttention([q, k, v] as tf.Tensor2D[], bias, rope, llama)
+      : tf.reshape(
+          attention(
+            applyRope(headsOf(q, [B, T, nH, d]), rope.cos, rope.sin),
+            applyRope(headsOf(k, [B, T, 2, d]), rope.cos, rope.sin),
+            headsOf(v, [B, T, 2, d]),
+            bias,
+          ),
+          [B * T, nH * d],
+        );
+  const llamaInputs = () => [values([B * T, nH * d], 8), values([B * T, 2 * d], 9), values([B * T, 2 * d], 10)];
+  // A LoRA linear (r 3, scaling 2) on a frozen [9, 10] weight, 7 rows: x, A, B and their gradients.
+  const frozen = { w: values([9, 10], 11) as tf.Tensor2D, b: values([9], 12) };
+  const lora = (withBias: boolean) => (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) =>
+    loraLinear(x as tf.Tensor2D, a as tf.Variable, b as tf.Variable, 2, withBias ? frozen : { w: frozen.w });
+  const loraInputs = () => [values([7, 10], 13), values([3, 10], 14), values([9, 3], 15)];
   const bloomHeads = (qkv: tf.Tensor) =>
     [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   return [
@@ -143,7 +182,17 @@ function kernelCases(): KernelCase[] {
           ? hostRowAttention([qkv as tf.Tensor2D], bias, null, { B, T, nH, nKV: nH, d })
           : tf.reshape(attention(...bloomHeads(qkv), bias), [B * T, nH * d]),
       [values([B * T, nH * 3 * d], 4)],
-      [bias],
+      [],
+    ],
+    ["LoRA linear with a bias", ADD_LOW_RANK, lora(true), loraInputs(), [frozen.b]],
+    ["LoRA linear", ADD_LOW_RANK, lora(false), loraInputs(), [frozen.w]],
+    ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],
+    [
+      "row attention, Llama's packed rows (per-row rotary)",
+      ROW_ATTENTION,
+      llamaRows(rowTables),
+      llamaInputs(),
+      [rowTables.cos, rowTables.sin, bias],
     ],
   ];
 }

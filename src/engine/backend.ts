@@ -72,6 +72,9 @@ export function memoryLimits(): MemoryLimits {
   return { backend, totalBytes: null, tensorBytes };
 }
 
+/** Dispatches recorded into one command buffer before tfjs-webgpu submits it (see setBackend). */
+export const WEBGPU_SUBMIT_BATCH = 128;
+
 /** Registers (if needed) and activates a backend; throws a BackendError when it cannot run here. */
 export async function setBackend(name: BackendName): Promise<void> {
   if ((HOST_BACKENDS as readonly string[]).includes(name)) await loadSimdKernels();
@@ -110,4 +113,9 @@ export async function setBackend(name: BackendName): Promise<void> {
     throw new BackendError(name, "init-failed", `backend "${name}" failed to initialise: ${(e as Error).message.replace(/\.$/, "")}.`);
   }
   if (!ok) throw new BackendError(name, "init-failed", `backend "${name}" failed to initialise (tfjs gave no reason).`);
+  // tfjs-webgpu submits its command encoder every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches (15 by
+  // default: 456 submits a SmolLM2-135M step). A training step reads back once (the loss and the
+  // norm, trainer.ts), which submits what is pending; in between, a larger batch only holds the
+  // buffers freed since the last submit a little longer (backend_webgpu.js, submitQueue).
+  if (name === "webgpu") tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", WEBGPU_SUBMIT_BATCH);
 }

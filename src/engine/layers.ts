@@ -8,6 +8,7 @@ import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
+import { addLowRank, gpuLoraActive, scaledTN } from "./kernels/gpuLora";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, RMS_NORM } from "./kernels/norms";
@@ -119,6 +120,7 @@ export function frozenMatMul(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
  */
 export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
   if (hostKernelsActive()) return hostLoraLinear(x, A, B, scaling, f);
+  if (gpuLoraActive()) return gpuLoraLinear(x, A, B, scaling, f);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, a, b] = args as tf.Tensor2D[];
     const save = args[3] as tf.GradSaveFunc;
@@ -129,11 +131,39 @@ export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scali
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, downs] = saved as tf.Tensor2D[];
         const g = dy as tf.Tensor2D;
-        const u = tf.matMul(g, b); // [N, out] · [out, r] → [N, r]
+        const u = tf.matMul(g, b) as tf.Tensor2D; // [N, out] · [out, r] → [N, r]
         const dx = tf.add(frozenBackward(g, f), tf.mul(tf.matMul(u, a), scaling));
         const dA = tf.mul(tf.matMul(u, xs, true, false), scaling); // [r, in]
         const dB = tf.mul(tf.matMul(g, downs, true, false), scaling); // [out, r]
         return [dx, dA, dB];
+      },
+    };
+  });
+  return op(x, A, B) as tf.Tensor2D;
+}
+
+/**
+ * loraLinear on WebGPU: the frozen product and the rank-r x·Aᵀ and g·B as tfjs matmuls, the rest
+ * (scaling, the bias, the adds, dA and dB) in kernels/gpuLora.ts's programs: 3 dispatches forward and
+ * 5 backward instead of 6 and 9.
+ */
+function gpuLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, a, b] = args as tf.Tensor2D[];
+    const save = args[3] as tf.GradSaveFunc;
+    const down = tf.matMul(input, a, false, true) as tf.Tensor2D; // [N, r]
+    save([input, down]);
+    const base = frozenForward(input, { ...f, b: undefined }); // [N, out], the bias added below
+    const y = addLowRank(base, down, b, scaling, true, f.b);
+    base.dispose();
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, downs] = saved as tf.Tensor2D[];
+        const g = dy as tf.Tensor2D;
+        const u = tf.matMul(g, b) as tf.Tensor2D; // [N, out] · [out, r] → [N, r]
+        const dx = addLowRank(frozenBackward(g, f), u, a, scaling, false); // g·w + s·u·A
+        return [dx, scaledTN(u, xs, scaling), scaledTN(g, downs, scaling)]; // dA = s·uᵀ·x [r, in], dB = s·gᵀ·down [out, r]
       },
     };
   });

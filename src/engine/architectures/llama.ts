@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { hostKernelsActive } from "../kernels/host";
 import { hostRowAttention } from "../kernels/rowAttention";
+import { gpuRopeAttentionApplies } from "../kernels/gpuRopeAttention";
 import { hostDecoderLayer, hostLayerApplies } from "./llamaHostLayer";
 import {
   applyRope,
@@ -177,7 +178,7 @@ function decoderLayer(
   const vRows = linear(ctx, `${p}.self_attn.v_proj`, h);
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
-  if (cache === undefined && !c.qkNorm && hostKernelsActive()) {
+  if (cache === undefined && !c.qkNorm && (hostKernelsActive() || gpuRopeAttentionApplies(d))) {
     attn = hostRowAttention([qRows, kRows, vRows], bias, rope, { B, T, nH: c.numHeads, nKV: c.numKvHeads, d });
   } else {
     const q = heads(qRows, c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);

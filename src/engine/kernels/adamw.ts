@@ -2,7 +2,7 @@
 // torch.optim.AdamW's update for every variable at once, on the host backends (SIMD) and on WebGPU.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { elementwise, GROUP, perRow, registerGpu, size, type Uniform } from "./gpu";
+import { elementwise, GROUP, perRow, registerGpu, size, type Uniform } from "./gpuProgram";
 import { registerHostKernel } from "./host";
 import { withSimd } from "./simd/simd";
 
@@ -71,28 +71,33 @@ registerHostKernel<AdamWAttrs>(
 
 /**
  * Σ x² over every input (the global gradient norm's square): a chain of one-workgroup programs, each
- * adding one tensor's sum to the running total it reads, instead of three ops per tensor.
+ * adding the sums of up to SQUARES_PER_PROGRAM tensors to the running total it reads. WebGPU's
+ * default limit of 8 storage buffers a shader stage (tfjs-webgpu does not ask for more) holds the
+ * output, the total and six tensors; one program per tensor was 210 dispatches for SmolLM2's adapter.
  */
+const SQUARES_PER_PROGRAM = 6;
 registerGpu<object>(SUM_OF_SQUARES, (tensors, b) => {
   let total: tf.TensorInfo | null = null;
-  for (const t of tensors) {
-    const names = total ? ["x", "total"] : ["x"];
-    const next = b.runWebGPUProgram(
-      perRow(
-        `sum_of_squares_${total !== null}`,
-        names,
-        [],
-        1,
-        `
+  for (let start = 0; start < tensors.length; start += SQUARES_PER_PROGRAM) {
+    const group = tensors.slice(start, start + SQUARES_PER_PROGRAM);
+    const names = group.map((_, i) => `x${i}`);
+    const loops = names
+      .map((x, i) => `for (var k = i32(localId.x); k < uniforms.n${i}; k = k + ${GROUP}) { let v = ${x}[k]; s = s + v * v; }`)
+      .join("\n      ");
+    const program = perRow(
+      `sum_of_squares_${group.length}_${total !== null}`,
+      total ? [...names, "total"] : names,
+      [],
+      1,
+      `
       var s = 0.0;
-      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let v = x[k]; s = s + v * v; }
+      ${loops}
       let all = rowSum(s);
       if (localId.x == 0u) { result[0] = all${total ? " + total[0]" : ""}; }`,
-      ),
-      total ? [t, total] : [t],
-      "float32",
-      [{ type: "int32", data: [size(t.shape)] }],
+      names.map((_, i) => `n${i} : i32,`).join(" "),
     );
+    const sizes = group.map((t): Uniform => ({ type: "int32", data: [size(t.shape)] }));
+    const next = b.runWebGPUProgram(program, total ? [...group, total] : group, "float32", [{ type: "int32", data: [1] }, ...sizes]);
     if (total) b.disposeData(total.dataId);
     total = next;
   }

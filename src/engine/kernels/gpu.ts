@@ -7,89 +7,11 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
-import { positionalInputs } from "./host";
+import { elementwise, GROUP, perRow, registerGpu, size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
 import { dims } from "./attention";
-import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD, type NormAttrs } from "./norms";
+import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
-
-/** The part of tfjs-webgpu's WebGPUProgram this module fills in. */
-interface Program {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames: string[];
-  workgroupSize: [number, number, number];
-  uniforms?: string;
-  size: boolean;
-  getUserCode(): string;
-}
-export type Uniform = { type: "int32" | "float32"; data: number[] };
-export interface WebGPUBackend {
-  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: "float32", uniforms?: Uniform[]): tf.TensorInfo;
-  disposeData(dataId: tf.DataId): boolean;
-}
-
-export const GROUP = 64;
-/** WebGPU allows 65,535 workgroups per dimension: larger element counts use a second one. */
-const MAX_GROUPS = 65535;
-
-export const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** One thread per output element (`index`), `body` written with the uniforms `H` (last axis) and its own. */
-export function elementwise(key: string, inputs: string[], outputShape: number[], body: string, uniforms = ""): Program {
-  const groups = Math.ceil(size(outputShape) / GROUP);
-  const x = Math.min(groups, MAX_GROUPS);
-  return {
-    outputShape,
-    shaderKey: `playground_${key}`,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [x, Math.ceil(groups / x), 1],
-    variableNames: inputs,
-    workgroupSize: [GROUP, 1, 1],
-    uniforms: `H : i32, ${uniforms}`,
-    size: true,
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index >= uniforms.size) { return; }
-        let c = index % uniforms.H;
-        let n = index / uniforms.H;
-        ${body}
-      }`,
-  };
-}
-
-/** One workgroup per row of H values: `body` may call rowSum(v), which every thread of the row must reach. */
-export function perRow(key: string, inputs: string[], outputShape: number[], rows: number, body: string, uniforms = ""): Program {
-  return {
-    outputShape,
-    shaderKey: `playground_${key}`,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [rows, 1, 1],
-    variableNames: inputs,
-    workgroupSize: [GROUP, 1, 1],
-    uniforms: `H : i32, ${uniforms}`,
-    size: true,
-    getUserCode: () => `
-      var<workgroup> partial : array<f32, ${GROUP}>;
-      fn rowSum(v : f32) -> f32 {
-        partial[localId.x] = v;
-        workgroupBarrier();
-        for (var s = ${GROUP / 2}u; s > 0u; s = s / 2u) {
-          if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
-          workgroupBarrier();
-        }
-        let total = partial[0];
-        workgroupBarrier();
-        return total;
-      }
-      fn main(index : i32) {
-        let n = i32(workgroupId.x);
-        let H = uniforms.H;
-        ${body}
-      }`,
-  };
-}
+import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 
 /**
  * Per row: [mean, rstd] ([0, 1/rms] when not centred), the statistics every norm program reads.
@@ -216,19 +138,6 @@ function normBackward(
   return out;
 }
 
-/** Registers the webgpu implementation of a host kernel (the names and contracts of kernels/*.ts). */
-export function registerGpu<A = NormAttrs>(
-  kernelName: string,
-  f: (inputs: tf.TensorInfo[], b: WebGPUBackend, attrs: A) => tf.TensorInfo | tf.TensorInfo[],
-) {
-  if (tf.getKernel(kernelName, "webgpu")) return;
-  tf.registerKernel({
-    kernelName,
-    backendName: "webgpu",
-    kernelFunc: ({ inputs, backend, attrs }) => f(positionalInputs(inputs), backend as unknown as WebGPUBackend, attrs as unknown as A),
-  });
-}
-
 registerGpu(RMS_NORM, ([x, w], b, { eps }) => normForward(b, x, w, null, eps));
 registerGpu(RMS_NORM_GRAD, ([dy, x, w], b, { eps }) => normBackward(b, dy, x, w, eps, false));
 registerGpu(LAYER_NORM, ([x, w, bias], b, { eps }) => normForward(b, x, w, bias, eps));
@@ -271,7 +180,7 @@ registerGpu(SWIGLU_GRAD, ([dy, gate, up, sig], b) => [
  * the contract of rowAttention.ts: forward, the probabilities (a thread per query row) and the
  * context (a thread per output); backward, dS = P ⊙ (dP − Σ P·dP) per row and the packed gradient
  * (a thread per element of q, k or v). Four dispatches instead of some sixty composed ops.
- * Llama's separate rows with rotary embeddings keep the composed ops on WebGPU.
+ * Llama's separate rows with rotary embeddings: gpuRopeAttention.ts.
  */
 /** The programs' uniforms (ATTENTION_UNIFORMS) for a dispatch of `threads` threads. */
 function attentionUniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
@@ -305,23 +214,11 @@ const SCORE = `
           return s * inverseSqrt(f32(d)) + bj;
         }`;
 
-function rowProgram(key: string, names: string[], outputShape: number[], threads: number, helpers: string, body: string): Program {
-  const p = elementwise(key, names, outputShape, body, ATTENTION_UNIFORMS);
-  const groups = Math.ceil(threads / GROUP);
-  const x = Math.min(groups, MAX_GROUPS);
-  return {
-    ...p,
-    dispatch: [x, Math.ceil(groups / x), 1],
-    getUserCode: () => `
-      ${helpers}
-      fn main(index : i32) {
-        if (index >= uniforms.threads) { return; }
-        ${body}
-      }`,
-  };
-}
+const rowProgram = (key: string, names: string[], outputShape: number[], threads: number, helpers: string, body: string) =>
+  threadsProgram(key, names, outputShape, threads, ATTENTION_UNIFORMS, helpers, body);
 
 registerGpu<RowAttentionAttrs>(ROW_ATTENTION, (inputs, b, a) => {
+  if (!a.packed) return ropeRowAttention(inputs, b, a); // Llama's rows: gpuRopeAttention.ts
   const [qkv, bias] = [inputs[0], inputs[BIAS]];
   const rows = a.B * a.nH * a.T;
   const probs = b.runWebGPUProgram(
@@ -378,6 +275,7 @@ registerGpu<RowAttentionAttrs>(ROW_ATTENTION, (inputs, b, a) => {
 
 // dOut [B·T, nH·d], probs, the six inputs (qkv first, bias at BIAS) → the packed gradient [B·T, nH·3·d].
 registerGpu<RowAttentionAttrs>(ROW_ATTENTION_GRAD, ([dOut, probs, ...inputs], b, a) => {
+  if (!a.packed) return ropeRowAttentionGrad(dOut, probs, inputs, b, a);
   const qkv = inputs[0];
   const rows = a.B * a.nH * a.T;
   const biasShape = inputs[BIAS].shape;

@@ -1,0 +1,265 @@
+// WebGPU row attention for Llama-family layers (rowAttention.ts's contract with separate q, k, v rows
+// and rotary embeddings): q [B·T, nH·d], k and v [B·T, nKV·d] read straight from the projections'
+// rows, rotary embeddings applied as they are read, grouped-query heads (query head h reads key/value
+// head h / (nH / nKV), as layers.attention groups them), the causal and padding bias. Forward: the
+// probabilities (a thread per query row) and the context (a thread per output); backward: dS (a
+// thread per query row), then dq, dk and dv (a thread per element each). Seven dispatches a layer in
+// place of the composed path's reshapes, transposes, rotary slices and concats, matmuls and softmax
+// (some seventy). [B, nH, T, T] is kept (the probabilities the backward reads), as the host kernel does.
+// The rotation is HF's rotate_half (modeling_llama.apply_rotary_pos_emb): r[c] = x[c]·cos[c] +
+// (c < d/2 ? −x[c + d/2] : x[c − d/2])·sin[c]; its gradient is the transposed rotation.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { dims } from "./attention";
+import { size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
+import { fusedKernelActive } from "./host";
+import { BIAS, COS, SIN, ROW_ATTENTION, type RowAttentionAttrs } from "./rowAttention";
+
+/** Longest head a thread keeps in registers (its rotated query or its dOut row). */
+export const MAX_GPU_HEAD_DIM = 256;
+
+/** Whether the active backend runs this attention for heads of `headDim` (webgpu, kernels on; gpu.ts registers it). */
+export function gpuRopeAttentionApplies(headDim: number): boolean {
+  return tf.getBackend() === "webgpu" && fusedKernelActive(ROW_ATTENTION) && headDim <= MAX_GPU_HEAD_DIM && headDim % 2 === 0;
+}
+
+const UNIFORMS = "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, threads : i32, perRow : i32,";
+
+function uniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
+  if (a.packed || !a.rope || a.d > MAX_GPU_HEAD_DIM || a.d % 2 !== 0)
+    throw new Error("internal: WebGPU rotary attention takes separate q, k, v rows with rotary tables and an even head of at most 256");
+  const { bb, bh, bt } = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], biasShape);
+  const values = [1, a.T, a.nH, a.nKV, a.d, bb, bh, bt, threads, a.ropePerRow ? 1 : 0];
+  return values.map((v): Uniform => ({ type: "int32", data: [v] })); // the first is elementwise's H, unused
+}
+
+/**
+ * `rotated(x, width)`: element c of head `head` at row (b, t) of rows x [B·T, width·d] after the
+ * rotation (or its transpose, `sign` −1); reads ropeCos and ropeSin (WGSL's own cos and sin stay unshadowed), so a program using it binds both.
+ */
+const rotation = (name: string, x: string, width: string, sign: "" | "-") => `
+  fn ${name}(b : i32, t : i32, head : i32, c : i32) -> f32 {
+    let d = uniforms.d;
+    let half = d / 2;
+    let base = (b * uniforms.T + t) * ${width} * d + head * d;
+    let r = select(t, b * uniforms.T + t, uniforms.perRow == 1) * d;
+    var partner = 0.0;
+    if (c < half) { partner = ${sign === "-" ? `${x}(b, t, head, c + half) * ropeSin[r + c + half]` : `-${x}[base + c + half] * ropeSin[r + c]`}; }
+    else { partner = ${sign === "-" ? `-${x}(b, t, head, c - half) * ropeSin[r + c - half]` : `${x}[base + c - half] * ropeSin[r + c]`}; }
+    return ${sign === "-" ? `${x}(b, t, head, c)` : `${x}[base + c]`} * ropeCos[r + c] + partner;
+  }`;
+
+/** Query row `index` = (b·nH + h)·T + t and its key/value head. */
+const QUERY_ROW = `
+    let T = uniforms.T;
+    let d = uniforms.d;
+    let t = index % T;
+    let h = (index / T) % uniforms.nH;
+    let b = index / (T * uniforms.nH);
+    let kvh = h / (uniforms.nH / uniforms.nKV);
+    let scale = inverseSqrt(f32(d));`;
+
+const program = (key: string, names: string[], outputShape: number[], threads: number, helpers: string, body: string) =>
+  threadsProgram(`rope_attention_${key}`, names, outputShape, threads, UNIFORMS, helpers, body);
+
+/** The six inputs (q, k, v, bias, cos, sin) → context [B·T, nH·d], probabilities [B, nH, T, T]. */
+export function ropeRowAttention(inputs: tf.TensorInfo[], b: WebGPUBackend, a: RowAttentionAttrs): tf.TensorInfo[] {
+  const [q, k, v, bias, cos, sin] = [inputs[0], inputs[1], inputs[2], inputs[BIAS], inputs[COS], inputs[SIN]];
+  const rows = a.B * a.nH * a.T;
+  // Scores into the row of `result`, then softmax in place; a bias at or below −1e8 masks its key
+  // (gpu.ts's SCORE: the host kernels' threshold), and a row with every key masked is uniform.
+  const probs = b.runWebGPUProgram(
+    program(
+      "probs",
+      ["q", "k", "bias", "ropeCos", "ropeSin"],
+      [a.B, a.nH, a.T, a.T],
+      rows,
+      `${rotation("rq", "q", "uniforms.nH", "")}
+       ${rotation("rk", "k", "uniforms.nKV", "")}`,
+      `${QUERY_ROW}
+        var qr : array<f32, ${MAX_GPU_HEAD_DIM}>;
+        for (var c = 0; c < d; c = c + 1) { qr[c] = rq(b, t, h, c); }
+        var top = -3.0e38;
+        for (var j = 0; j < T; j = j + 1) {
+          let bj = bias[b * uniforms.bb + h * uniforms.bh + t * uniforms.bt + j];
+          var s = -3.0e38;
+          if (bj > -1e8) {
+            var acc = 0.0;
+            for (var c = 0; c < d; c = c + 1) { acc = acc + qr[c] * rk(b, j, kvh, c); }
+            s = acc * scale + bj;
+          }
+          result[index * T + j] = s;
+          top = max(top, s);
+        }
+        if (top <= -3.0e38) {
+          for (var j = 0; j < T; j = j + 1) { result[index * T + j] = 1.0 / f32(T); }
+          return;
+        }
+        var sum = 0.0;
+        for (var j = 0; j < T; j = j + 1) { let s = result[index * T + j]; if (s > -3.0e38) { sum = sum + exp(s - top); } }
+        for (var j = 0; j < T; j = j + 1) {
+          let s = result[index * T + j];
+          result[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+        }`,
+    ),
+    [q, k, bias, cos, sin],
+    "float32",
+    uniforms(a, bias.shape, rows),
+  );
+  const outputs = a.B * a.T * a.nH * a.d;
+  const context = b.runWebGPUProgram(
+    program(
+      "context",
+      ["v", "probs"],
+      [a.B * a.T, a.nH * a.d],
+      outputs,
+      "",
+      `
+        let T = uniforms.T;
+        let d = uniforms.d;
+        let bt = index / (uniforms.nH * d);
+        let h = (index % (uniforms.nH * d)) / d;
+        let c = index % d;
+        let b = bt / T;
+        let t = bt % T;
+        let kvh = h / (uniforms.nH / uniforms.nKV);
+        let row = ((b * uniforms.nH + h) * T + t) * T;
+        var s = 0.0;
+        for (var j = 0; j < T; j = j + 1) {
+          let p = probs[row + j];
+          if (p != 0.0) { s = s + p * v[(b * T + j) * uniforms.nKV * d + kvh * d + c]; }
+        }
+        result[index] = s;`,
+    ),
+    [v, probs],
+    "float32",
+    uniforms(a, bias.shape, outputs),
+  );
+  return [context, probs];
+}
+
+/** dOut [B·T, nH·d], probs, the six inputs → dq, dk, dv. */
+export function ropeRowAttentionGrad(
+  dOut: tf.TensorInfo,
+  probs: tf.TensorInfo,
+  inputs: tf.TensorInfo[],
+  b: WebGPUBackend,
+  a: RowAttentionAttrs,
+) {
+  const [q, k, v, cos, sin] = [inputs[0], inputs[1], inputs[2], inputs[COS], inputs[SIN]];
+  const biasShape = inputs[BIAS].shape;
+  const rows = a.B * a.nH * a.T;
+  // dS = P ⊙ (dP − Σ P·dP)·scale per query row, dP = dOut·vᵀ (into the row first, then in place).
+  const dS = b.runWebGPUProgram(
+    program(
+      "ds",
+      ["v", "probs", "dOut"],
+      [a.B, a.nH, a.T, a.T],
+      rows,
+      "",
+      `${QUERY_ROW}
+        var g : array<f32, ${MAX_GPU_HEAD_DIM}>;
+        for (var c = 0; c < d; c = c + 1) { g[c] = dOut[(b * T + t) * uniforms.nH * d + h * d + c]; }
+        var expected = 0.0;
+        for (var j = 0; j < T; j = j + 1) {
+          let p = probs[index * T + j];
+          var dp = 0.0;
+          if (p != 0.0) {
+            for (var c = 0; c < d; c = c + 1) { dp = dp + g[c] * v[(b * T + j) * uniforms.nKV * d + kvh * d + c]; }
+            expected = expected + p * dp;
+          }
+          result[index * T + j] = dp;
+        }
+        for (var j = 0; j < T; j = j + 1) {
+          let p = probs[index * T + j];
+          result[index * T + j] = select(0.0, p * (result[index * T + j] - expected) * scale, p != 0.0);
+        }`,
+    ),
+    [v, probs, dOut],
+    "float32",
+    uniforms(a, biasShape, rows),
+  );
+  // An element (b, t, head, c) of rows [B·T, width·d].
+  const element = (width: string) => `
+        let T = uniforms.T;
+        let d = uniforms.d;
+        let bt = index / (${width} * d);
+        let head = (index % (${width} * d)) / d;
+        let c = index % d;
+        let b = bt / T;
+        let t = bt % T;
+        let groupSize = uniforms.nH / uniforms.nKV;`;
+  // The gradient of the rotated q (dqr = dS·kr) and k (dkr = dSᵀ·qr, over the heads of the group), at element c.
+  const dq = b.runWebGPUProgram(
+    program(
+      "dq",
+      ["k", "dS", "ropeCos", "ropeSin"],
+      q.shape,
+      size(q.shape),
+      `${rotation("rk", "k", "uniforms.nKV", "")}
+       fn dqr(b : i32, t : i32, h : i32, c : i32) -> f32 {
+         let T = uniforms.T;
+         let row = ((b * uniforms.nH + h) * T + t) * T;
+         let kvh = h / (uniforms.nH / uniforms.nKV);
+         var s = 0.0;
+         for (var j = 0; j < T; j = j + 1) { let ds = dS[row + j]; if (ds != 0.0) { s = s + ds * rk(b, j, kvh, c); } }
+         return s;
+       }
+       ${rotation("dq", "dqr", "uniforms.nH", "-")}`,
+      `${element("uniforms.nH")}
+        result[index] = dq(b, t, head, c);`,
+    ),
+    [k, dS, cos, sin],
+    "float32",
+    uniforms(a, biasShape, size(q.shape)),
+  );
+  const dk = b.runWebGPUProgram(
+    program(
+      "dk",
+      ["q", "dS", "ropeCos", "ropeSin"],
+      k.shape,
+      size(k.shape),
+      `${rotation("rq", "q", "uniforms.nH", "")}
+       fn dkr(b : i32, t : i32, kvh : i32, c : i32) -> f32 {
+         let T = uniforms.T;
+         let groupSize = uniforms.nH / uniforms.nKV;
+         var s = 0.0;
+         for (var h = kvh * groupSize; h < (kvh + 1) * groupSize; h = h + 1) {
+           let rows = (b * uniforms.nH + h) * T;
+           for (var i = 0; i < T; i = i + 1) { let ds = dS[(rows + i) * T + t]; if (ds != 0.0) { s = s + ds * rq(b, i, h, c); } }
+         }
+         return s;
+       }
+       ${rotation("dk", "dkr", "uniforms.nKV", "-")}`,
+      `${element("uniforms.nKV")}
+        result[index] = dk(b, t, head, c);`,
+    ),
+    [q, dS, cos, sin],
+    "float32",
+    uniforms(a, biasShape, size(k.shape)),
+  );
+  const dv = b.runWebGPUProgram(
+    program(
+      "dv",
+      ["probs", "dOut"],
+      v.shape,
+      size(v.shape),
+      "",
+      `${element("uniforms.nKV")}
+        var s = 0.0;
+        for (var h = head * groupSize; h < (head + 1) * groupSize; h = h + 1) {
+          let rows = (b * uniforms.nH + h) * T;
+          for (var i = 0; i < T; i = i + 1) {
+            let p = probs[(rows + i) * T + t];
+            if (p != 0.0) { s = s + p * dOut[(b * T + i) * uniforms.nH * d + h * d + c]; }
+          }
+        }
+        result[index] = s;`,
+    ),
+    [probs, dOut],
+    "float32",
+    uniforms(a, biasShape, size(v.shape)),
+  );
+  b.disposeData(dS.dataId);
+  return [dq, dk, dv];
+}
