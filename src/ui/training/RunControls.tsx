@@ -229,7 +229,7 @@ function StepPlan() {
   const plan =
     training.maxSteps > 0
       ? "max_steps"
-      : `${training.epochs} epoch${training.epochs === 1 ? "" : "s"} × ${Math.ceil(examples / training.batchSize)} batches of ${training.batchSize}` +
+      : `${training.epochs} epoch${training.epochs === 1 ? "" : "s"} × ${Math.ceil(examples / training.batchSize).toLocaleString("en-US")} batches of ${training.batchSize}` +
         (accumulation > 1 ? `, ${accumulation} batches a step` : "");
   const how = plan + (held > 0 ? `; ${held} example${held === 1 ? "" : "s"} held out for evaluation` : "");
   return (
