@@ -5,6 +5,7 @@ import { BUNDLED_MODEL_DIR, exportFiles, type ExportFile, type ExportInput, type
 import { trainingDataFingerprint } from "../core/export/data";
 import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
+import { describeChoice } from "../core/trainers/trainerView";
 import { environment } from "./environment";
 import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
 import type { RunRecord } from "../store/runRecord";
@@ -50,7 +51,9 @@ export function runExportInput(run: RunRecord): ExportInput {
   const base = currentTokenizer();
   const steps = run.steps.filter((m) => Number.isFinite(m.loss));
   return {
-    strategy: view.prepared.strategy,
+    // Under a preset no strategy labelled the data: the tool did, and the data carries its labels.
+    strategy: run.trainer ? null : view.prepared.strategy,
+    ...(run.trainer ? { trainer: describeChoice(run.trainer) } : {}),
     formatting: view.prepared.formatting,
     settings: run.settings,
     chats: s.examples,

@@ -8,6 +8,7 @@ import { NOTEBOOK_TRAINING } from "../core/playgroundState";
 import { bundledTokenizer } from "../core/testing/bundledTokenizer";
 import { publicFile } from "../core/testing/publicFiles";
 import type { TrainerName } from "../core/trainers";
+import { describeChoice } from "../core/trainers/trainerView";
 import { IGNORE_INDEX } from "../core/types";
 import { computeTrainerView } from "../store/maskViewMemo";
 import { usePlayground } from "../store/playgroundStore";
@@ -93,6 +94,11 @@ describe.each(PRESETS)("a run as trained by %s", (name, options) => {
     const lines = new TextDecoder().decode(zip["playground-run-1/data/tokenized.jsonl"]).trim().split("\n");
     const exported = lines.map((l) => JSON.parse(l) as { input_ids: number[]; labels: number[] });
     expect(exported.map((e) => ({ inputIds: e.input_ids, labels: e.labels }))).toEqual(rows);
+    // The project says whose labels they are: the tool's, not a strategy's.
+    const text = (name: string) => new TextDecoder().decode(zip[`playground-run-1/${name}`]);
+    const config = JSON.parse(text("playground_config.json")) as { trainer?: string; strategy: string | null };
+    expect(config).toMatchObject({ trainer: describeChoice(choice), strategy: null });
+    expect(text("README.md")).toContain(`the labels ${describeChoice(choice)} builds`);
   });
 
   it("records the tool and its options on the run, across a reload", async () => {

@@ -82,6 +82,7 @@ export function playgroundConfig(input: ExportInput): Record<string, unknown> {
     base_model_revision: m.kind === "hub" ? m.revision : null,
     bundled_model: m.kind === "bundled",
     strategy: input.strategy,
+    ...(input.trainer !== undefined ? { trainer: input.trainer } : {}),
     data: {
       tokenized: TOKENIZED_FILE,
       messages: input.chats ? MESSAGES_FILE : null,

@@ -36,7 +36,12 @@ function notExact(input: ExportInput): string[] {
     "- **Several GPUs**: the playground's batch is the global batch. It is split over the GPUs when it divides;",
     "  otherwise each GPU takes the whole batch and an epoch has fewer, larger steps (the script says so).",
   ];
-  if (input.strategy !== null && input.strategy !== "chat-template")
+  if (input.trainer !== undefined)
+    lines.push(
+      `- **TRL and axolotl** train on \`${TOKENIZED_FILE}\`: the labels ${input.trainer} builds, as the playground reproduced them,`,
+      "  so the tool's own version and options no longer matter.",
+    );
+  else if (input.strategy !== null && input.strategy !== "chat-template")
     lines.push(
       `- **TRL and axolotl** train on \`${TOKENIZED_FILE}\`, not on the messages: their own formatting uses the tokenizer's`,
       `  chat template and masks by their own rules, which is not the ${input.strategy} strategy.`,
@@ -62,7 +67,7 @@ function notExact(input: ExportInput): string[] {
 export function exportReadme(input: ExportInput): string {
   const config = playgroundConfig(input);
   const run = input.run;
-  const strategy = input.strategy ?? "given pre-tokenized";
+  const strategy = input.trainer !== undefined ? `none: the labels ${input.trainer} builds` : (input.strategy ?? "given pre-tokenized");
   return [
     "# A fine-tuning playground run, for transformers + PEFT, TRL and axolotl",
     "",

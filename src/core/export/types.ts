@@ -22,6 +22,11 @@ export interface ExportRun {
 export interface ExportInput {
   /** The masking strategy, or null when the data came already tokenized (the CLI's --model DIR). */
   strategy: StrategyName | null;
+  /**
+   * The trainer preset whose ids and labels the run trained ("As trained by"), as the runs table names
+   * it (`axolotl chat_template (train_on_eos=none)`); absent when the strategy's were.
+   */
+  trainer?: string;
   formatting: Formatting | null;
   settings: TrainingSettings;
   /** The conversations, for messages.jsonl; null when the data came already tokenized. */

@@ -77,8 +77,9 @@ def load_tokenized(config):
     dataset = load_dataset("json", data_files=path, split="train")
     if dataset.num_rows != config["data"]["examples"]:
         fail(f"{path}: {dataset.num_rows} examples, playground_config.json says {config['data']['examples']}; export again.")
-    strategy = config["strategy"] or "pre-tokenized"
-    print(f"{dataset.num_rows} examples, labelled by the playground's {strategy} strategy, cut to {config['max_seq_length']} tokens")
+    # A run trained under a trainer preset ("As trained by") has that tool's labels, not a strategy's.
+    by = f"as {config['trainer']} builds them" if config.get("trainer") else f"by the playground's {config['strategy'] or 'pre-tokenized'} strategy"
+    print(f"{dataset.num_rows} examples, labelled {by}, cut to {config['max_seq_length']} tokens")
     return dataset
 
 
