@@ -1,6 +1,7 @@
 // The chat's requests through the worker's handler in Node: tokens stream before the reply, a stop
 // ends a generation between tokens, a run answers between its steps, and a run's kept adapter
 // brought back after another model load answers as the run did.
+import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { describe, expect, it } from "vitest";
 import { NOTEBOOK_LORA, NOTEBOOK_TRAINING } from "../../core/playgroundState";
@@ -144,7 +145,10 @@ describe("chat generations in the worker", () => {
       await t.send({ type: "load-adapter", runId: "r2", configJson: files.configJson, safetensors: files.safetensors }),
       "load-adapter",
     );
+    // The snapshot of the adapter and the cache are freed: as many tensors after an answer as before.
+    const tensors = tf.memory().numTensors;
     expect(t.result(await t.send(gen("g6", "r2")), "generate").tokens).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
     const base = t.result(await t.send(gen("g7", null)), "generate").tokens;
     expect(base).not.toEqual(before);
   });
