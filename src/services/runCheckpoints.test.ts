@@ -38,7 +38,7 @@ describe("run checkpoints in the browser's database", () => {
 
   it("a full quota keeps the previous checkpoint, says which run and step, and what still holds", async () => {
     await keepCheckpoint({ runId: "a", step: 10, ms: 1, files: files(10) });
-    env.database!.quotaBytes = env.database!.usage() + 100;
+    env.memoryDatabase.quotaBytes = env.memoryDatabase.usage() + 100;
     await keepCheckpoint({ runId: "a", step: 20, ms: 1, files: files(20) });
     expect(await keys()).toEqual(["a/10"]);
     expect(store().runs.a.checkpoint?.step).toBe(10);

@@ -11,6 +11,9 @@ import { downloadRunFile, importRunFiles, readRunFile, runArchive, safetensorsPr
 import { loadAdapter } from "./runsPersistence";
 import { flush, startRunsStorage, stopRunsStorage } from "./runsStorage";
 import { testAdapter, testRun } from "./testing/runFixtures";
+import { CHECKPOINT_FILE_NAMES } from "../core/checkpointFiles";
+import type { CheckpointBuffers } from "../core/protocol";
+import { newestCheckpoint } from "./runCheckpoints";
 
 vi.mock("./workerBridge", () => ({ exportAdapter: vi.fn() }));
 
@@ -46,6 +49,23 @@ afterEach(async () => {
 });
 
 describe("a run file", () => {
+  it("carries the run's newest checkpoint as checkpoint-STEP/ (the CLI's layout); an import keeps it to resume from", async () => {
+    const files = Object.fromEntries(CHECKPOINT_FILE_NAMES.map((n, i) => [n, new Uint8Array([i, 1, 2, 3]).buffer])) as CheckpointBuffers;
+    const run = { ...testRun("c", "interrupted"), label: "run 4", checkpoint: { step: 40, bytes: 24, takeMs: 1, writeMs: 1 } };
+    const zip = runArchive([{ run, adapter: null, checkpoint: { step: 40, files } }]);
+    expect(
+      Object.keys(unzipSync(zip))
+        .filter((p) => p.startsWith("playground-run-4/checkpoint-40/"))
+        .sort(),
+    ).toEqual(CHECKPOINT_FILE_NAMES.map((n) => `playground-run-4/checkpoint-40/${n}`).sort());
+    const report = await importRunFiles([new File([zip as BlobPart], "run-4.run.zip")]);
+    expect(report).toEqual({ imported: ["run 4 (with its checkpoint of step 40)"], problems: [] });
+    const kept = await newestCheckpoint("c");
+    expect(kept?.step).toBe(40);
+    expect([...new Uint8Array(kept!.files["rng_state.json"])]).toEqual([5, 1, 2, 3]);
+    expect(store().runs.c.checkpoint?.step).toBe(40);
+  });
+
   it("round-trips a run and its adapter through one zip, the adapter as PEFT writes it", () => {
     const run = { ...testRun("a", "finished"), label: "run 3" };
     const zip = runArchive([{ run, adapter: adapter() }]);

@@ -2,7 +2,9 @@
 // downloads a run as a .zip with a folder holding run.json (the record, runCodec's format) and, when
 // the run has one, its adapter as PEFT writes it (adapter_config.json + adapter_model.safetensors, so
 // the folder also loads with PeftModel.from_pretrained). "import runs" reads such zips (one run or
-// many) or a bare run.json, validates every record and adapter, and adds the runs to the table.
+// many) or a bare run.json, validates every record and adapter, and adds the runs to the table. A run
+// with a checkpoint carries its newest as checkpoint-STEP/ (the CLI's layout, so `train
+// --resume-from-checkpoint FOLDER/checkpoint-STEP` reads it too), and an imported one can be resumed.
 import { strToU8, strFromU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { environment } from "./environment";
 import { exportFolderName } from "./exportActions";
@@ -11,6 +13,9 @@ import { decodeRunFile, encodeRunFile } from "./runCodec";
 import { RUN_LIMITS, type RunRecord } from "../store/runRecord";
 import { adapterBytes, type StoredAdapter } from "./runsPersistence";
 import { adapterFiles, keepAdapter } from "./runsStorage";
+import { CHECKPOINT_FILE_NAMES } from "../core/checkpointFiles";
+import type { CheckpointBuffers } from "../core/protocol";
+import { keepCheckpoint, newestCheckpoint } from "./runCheckpoints";
 
 const store = () => usePlayground.getState();
 
@@ -21,25 +26,31 @@ export const ADAPTER_WEIGHTS = "adapter_model.safetensors";
 export interface RunWithAdapter {
   run: RunRecord;
   adapter: StoredAdapter | null;
+  /** The run's newest checkpoint, to resume from (absent: none kept, or none in the file). */
+  checkpoint?: { step: number; files: CheckpointBuffers } | null;
 }
 
 /** The zip of `entries`, one folder each (named after the run; a repeated name gets the run's id). */
 export function runArchive(entries: readonly RunWithAdapter[]): Uint8Array {
   const files: Zippable = {};
   const used = new Set<string>();
-  for (const { run, adapter } of entries) {
+  for (const { run, adapter, checkpoint } of entries) {
     let folder = exportFolderName(run.label);
     if (used.has(folder)) folder = `${folder}-${run.id.slice(0, 8)}`;
     used.add(folder);
     // The record says which adapter comes with it, so an import knows the step it was trained to.
-    const { storedAdapter: _, ...rest } = run;
-    const record: RunRecord = adapter ? { ...rest, storedAdapter: { step: adapter.step, bytes: adapterBytes(adapter) } } : rest;
+    const { storedAdapter: _, checkpoint: _kept, ...rest } = run;
+    const withAdapter: RunRecord = adapter ? { ...rest, storedAdapter: { step: adapter.step, bytes: adapterBytes(adapter) } } : rest;
+    const record: RunRecord = checkpoint && run.checkpoint ? { ...withAdapter, checkpoint: run.checkpoint } : withAdapter;
     files[`${folder}/${RUN_JSON}`] = strToU8(encodeRunFile(record));
     if (adapter) {
       files[`${folder}/${ADAPTER_CONFIG}`] = strToU8(adapter.configJson);
       // Already dense float32: deflate gains little and costs time.
       files[`${folder}/${ADAPTER_WEIGHTS}`] = [new Uint8Array(adapter.safetensors), { level: 0 }];
     }
+    if (checkpoint)
+      for (const name of CHECKPOINT_FILE_NAMES)
+        files[`${folder}/checkpoint-${checkpoint.step}/${name}`] = [new Uint8Array(checkpoint.files[name]), { level: 0 }];
   }
   return zipSync(files, { level: 6 });
 }
@@ -102,9 +113,10 @@ export function readRunFile(fileName: string, bytes: Uint8Array): ReadRuns {
     const folder = path.slice(0, path.length - RUN_JSON.length);
     const config = entries[folder + ADAPTER_CONFIG];
     const weights = entries[folder + ADAPTER_WEIGHTS];
-    const { storedAdapter, ...run } = got.value;
+    const { storedAdapter, checkpoint: _kept, ...run } = got.value;
+    const checkpoint = checkpointIn(entries, folder);
     if (!config && !weights) {
-      out.runs.push({ run, adapter: null });
+      out.runs.push({ run, adapter: null, checkpoint });
       continue;
     }
     const configJson = config ? strFromU8(config) : "";
@@ -115,20 +127,38 @@ export function readRunFile(fileName: string, bytes: Uint8Array): ReadRuns {
         : (jsonObjectProblem(configJson, ADAPTER_CONFIG) ?? safetensorsProblem(weights));
     if (problem) {
       out.problems.push(`${fileName}: ${folder}: ${problem}; ${run.label} is imported without its adapter.`);
-      out.runs.push({ run, adapter: null });
+      out.runs.push({ run, adapter: null, checkpoint });
       continue;
     }
     const safetensors = weights!.slice().buffer;
     const adapter: StoredAdapter = { configJson, safetensors, step: storedAdapter?.step ?? run.steps.at(-1)?.step ?? 0 };
-    out.runs.push({ run: { ...run, storedAdapter: { step: adapter.step, bytes: adapterBytes(adapter) } }, adapter });
+    out.runs.push({ run: { ...run, storedAdapter: { step: adapter.step, bytes: adapterBytes(adapter) } }, adapter, checkpoint });
   }
   return out;
 }
 
-/** The run with the adapter it has (kept in the browser or in the worker), or none. */
+/** A run folder's checkpoint-STEP/ with all six files (the newest, when there are several), or null. */
+function checkpointIn(entries: Record<string, Uint8Array>, folder: string): { step: number; files: CheckpointBuffers } | null {
+  const [prefix, suffix] = [`${folder}checkpoint-`, "/trainer_state.json"];
+  const steps = Object.keys(entries)
+    .filter((p) => p.startsWith(prefix) && p.endsWith(suffix))
+    .map((p) => Number(p.slice(prefix.length, p.length - suffix.length)))
+    .filter(Number.isInteger)
+    .sort((a, b) => b - a);
+  for (const step of steps) {
+    const at = (name: string) => entries[`${folder}checkpoint-${step}/${name}`];
+    if (CHECKPOINT_FILE_NAMES.every((n) => at(n)))
+      return { step, files: Object.fromEntries(CHECKPOINT_FILE_NAMES.map((n) => [n, at(n).slice().buffer])) as CheckpointBuffers };
+  }
+  return null;
+}
+
+/** The run with the adapter it has (kept in the browser or in the worker), or none, and its newest whole checkpoint. */
 async function withAdapter(run: RunRecord): Promise<RunWithAdapter> {
-  if (!run.storedAdapter && !run.adapterInWorker) return { run, adapter: null };
-  return { run, adapter: await adapterFiles(run.id) };
+  const kept = run.checkpoint ? await newestCheckpoint(run.id) : null;
+  const checkpoint = kept ? { step: kept.step, files: kept.files } : null;
+  if (!run.storedAdapter && !run.adapterInWorker) return { run, adapter: null, checkpoint };
+  return { run, adapter: await adapterFiles(run.id), checkpoint };
 }
 
 /** Downloads the runs `ids` (one run: named after it) as a zip that "import runs" reads. */
@@ -174,10 +204,13 @@ export async function importRunFiles(files: readonly File[]): Promise<ImportRepo
     report.problems.push(
       `The table keeps ${RUN_LIMITS.maxRuns} runs, so ${left.map((f) => f.run.label).join(", ")} ${left.length === 1 ? "was" : "were"} not imported; delete runs you no longer need and import again.`,
     );
-  for (const { run, adapter } of fresh) {
+  for (const { run, adapter, checkpoint } of fresh) {
     if (!added.has(run.id)) continue;
     if (adapter) keepAdapter(run.id, adapter);
-    report.imported.push(adapter ? `${run.label} (with its adapter)` : run.label);
+    // Kept as the page keeps its own (checksummed), so "Resume from step N" and "continue" find it.
+    if (checkpoint) await keepCheckpoint({ runId: run.id, step: checkpoint.step, ms: 0, files: checkpoint.files });
+    const parts = [adapter ? "its adapter" : "", checkpoint ? `its checkpoint of step ${checkpoint.step}` : ""].filter(Boolean);
+    report.imported.push(parts.length ? `${run.label} (with ${parts.join(" and ")})` : run.label);
   }
   return report;
 }
