@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { createServer } from "vite";
 import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE } from "./engine";
-import { narrowConfig } from "./synthetic";
+import { GPU_COUNTERS, narrowConfig } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
 
 const { values } = parseArgs({
@@ -63,20 +63,6 @@ const request: PageBenchRequest = {
   steps: count("steps", 2),
 };
 
-// Counts every compute dispatch and queue submit of the page, from before its first script.
-const COUNTERS = `(() => {
-  const counts = { dispatches: 0, submits: 0 };
-  window.__gpuCounts = counts;
-  const wrap = (proto, name, key) => {
-    const f = proto && proto[name];
-    if (typeof f !== "function") return;
-    proto[name] = function (...args) { counts[key]++; return f.apply(this, args); };
-  };
-  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroups", "dispatches");
-  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroupsIndirect", "dispatches");
-  wrap(globalThis.GPUQueue?.prototype, "submit", "submits");
-})();`;
-
 /**
  * Loads the harness and runs the bench there. Vite's first load of a fresh cache may find a
  * dependency to optimise and reload the page mid-run; that attempt is started again (twice at most).
@@ -112,7 +98,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  await page.addInitScript(COUNTERS);
+  await page.addInitScript(GPU_COUNTERS);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => process.stderr.write(`page: ${m.text()}\n`));

@@ -33,3 +33,20 @@ export function narrowConfig(config: Record<string, unknown>): Record<string, un
   if (config.head_dim !== undefined) out.head_dim = NARROW_HEAD_DIM;
   return out;
 }
+
+/**
+ * A page's init script (Playwright's addInitScript) that counts every WebGPU compute dispatch and
+ * queue submit into window.__gpuCounts, by wrapping the prototypes before the page's first script.
+ */
+export const GPU_COUNTERS = `(() => {
+  const counts = { dispatches: 0, submits: 0 };
+  window.__gpuCounts = counts;
+  const wrap = (proto, name, key) => {
+    const f = proto && proto[name];
+    if (typeof f !== "function") return;
+    proto[name] = function (...args) { counts[key]++; return f.apply(this, args); };
+  };
+  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroups", "dispatches");
+  wrap(globalThis.GPUComputePassEncoder?.prototype, "dispatchWorkgroupsIndirect", "dispatches");
+  wrap(globalThis.GPUQueue?.prototype, "submit", "submits");
+})();`;

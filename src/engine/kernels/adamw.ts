@@ -2,7 +2,7 @@
 // torch.optim.AdamW's update for every variable at once, on the host backends (SIMD) and on WebGPU.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { elementwise, GROUP, perRow, registerGpu, size, type Uniform } from "./gpuProgram";
+import { GROUP, perRow, registerGpu, size, type Uniform } from "./gpuProgram";
 import { registerHostKernel } from "./host";
 import { withSimd } from "./simd/simd";
 
@@ -33,6 +33,14 @@ export interface AdamWAttrs {
 }
 
 /**
+ * The update's constants in the order the SIMD kernel and gpuAdamW.ts's shader take them: the clip
+ * coefficient, β₁, β₂, 1 − β₁, 1 − β₂, ε, the decay 1 − lr·λ, the step lr / (1 − β₁ᵗ), √(1 − β₂ᵗ).
+ */
+export function adamwConstants(a: AdamWAttrs): [number, number, number, number, number, number, number, number, number] {
+  return [a.clipCoef, a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, a.eps, 1 - a.lr * a.weightDecay, a.lr / a.bc1, Math.sqrt(a.bc2)];
+}
+
+/**
  * torch.optim.AdamW's update (the single-tensor path of torch/optim/adamw.py) for every variable in
  * one host kernel: inputs p₀…, g₀…, m₀…, v₀…; outputs p'₀…, m'₀…, v'₀…. Same order of operations as
  * the composed path below, in float32 as torch computes it (SIMD, assembly/index.ts).
@@ -45,23 +53,7 @@ registerHostKernel<AdamWAttrs>(
     withSimd((k, m) => {
       for (let i = 0; i < a.n; i++) {
         const [p, g, mi, vi] = [inputs[i], inputs[a.n + i], inputs[2 * a.n + i], inputs[3 * a.n + i]].map((t) => m.put(t));
-        const [decay, step] = [1 - a.lr * a.weightDecay, a.lr / a.bc1];
-        k.adamw(
-          p,
-          g,
-          mi,
-          vi,
-          inputs[i].length,
-          a.clipCoef,
-          a.beta1,
-          a.beta2,
-          1 - a.beta1,
-          1 - a.beta2,
-          a.eps,
-          decay,
-          step,
-          Math.sqrt(a.bc2),
-        );
+        k.adamw(p, g, mi, vi, inputs[i].length, ...adamwConstants(a));
         m.get(p, outputs[i]);
         m.get(mi, outputs[a.n + i]);
         m.get(vi, outputs[2 * a.n + i]);
@@ -102,47 +94,4 @@ registerGpu<object>(SUM_OF_SQUARES, (tensors, b) => {
     total = next;
   }
   return total!;
-});
-
-/**
- * torch.optim.AdamW's update (optimizer.ts has the contract): per variable, m' and v' from m, v and
- * the clipped gradient, then p' from p and both; a program each, reading only what it needs.
- */
-registerGpu<AdamWAttrs>(ADAMW, (all, b, a) => {
-  const n = a.n;
-  // The programs' float uniforms, named once for the WGSL struct and the values passed.
-  const fields: Array<[string, number]> = [
-    ["clip", a.clipCoef],
-    ["beta1", a.beta1],
-    ["beta2", a.beta2],
-    ["oneMinusBeta1", 1 - a.beta1],
-    ["oneMinusBeta2", 1 - a.beta2],
-    ["eps", a.eps],
-    ["decay", 1 - a.lr * a.weightDecay],
-    ["step", a.lr / a.bc1],
-    ["sqrtBc2", Math.sqrt(a.bc2)],
-  ];
-  const uniforms = fields.map(([name]) => `${name} : f32,`).join(" ");
-  const values: Uniform[] = [{ type: "int32", data: [1] }, ...fields.map(([, v]): Uniform => ({ type: "float32", data: [v] }))];
-  // The clipped gradient and the two moments, written once: p' recomputes both, m' and v' one each.
-  const clipped = "let g = g0[index] * uniforms.clip;";
-  const mNext = "m0[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1";
-  const vNext = "v0[index] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2";
-  const run = (key: string, names: string[], inputs: tf.TensorInfo[], body: string) =>
-    b.runWebGPUProgram(elementwise(`adamw_${key}`, names, inputs[0].shape, body, uniforms), inputs, "float32", values);
-  const [params, grads, ms, vs] = [0, 1, 2, 3].map((k) => all.slice(k * n, (k + 1) * n));
-  const p2 = params.map((p, i) =>
-    run(
-      "p",
-      ["p0", "g0", "m0", "v0"],
-      [p, grads[i], ms[i], vs[i]],
-      `${clipped}
-      let m = ${mNext};
-      let v = ${vNext};
-      result[index] = p0[index] * uniforms.decay - (m / (sqrt(v) / uniforms.sqrtBc2 + uniforms.eps)) * uniforms.step;`,
-    ),
-  );
-  const m2 = ms.map((m, i) => run("m", ["m0", "g0"], [m, grads[i]], `${clipped} result[index] = ${mNext};`));
-  const v2 = vs.map((v, i) => run("v", ["v0", "g0"], [v, grads[i]], `${clipped} result[index] = ${vNext};`));
-  return [...p2, ...m2, ...v2];
 });

@@ -12,6 +12,7 @@ import { dims } from "./attention";
 import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
+import "./gpuAdamW";
 
 /**
  * Per row: [mean, rstd] ([0, 1/rms] when not centred), the statistics every norm program reads.

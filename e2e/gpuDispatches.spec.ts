@@ -1,0 +1,50 @@
+// Issue 23's WebGPU targets as ceilings: one SFT training step of each named model, narrowed
+// (bench/synthetic.ts's narrowConfig: the depth, heads and vocabulary kept, the widths shrunk, which
+// leaves the dispatch count as it is), in the bench harness that `npm run bench:page` drives. The
+// counts do not depend on the GPU (SwiftShader here), the batch or the length.
+import { expect, test } from "@playwright/test";
+import { NAMED_SHAPES, SFT_SHAPE } from "../bench/engine";
+import { GPU_COUNTERS, narrowConfig } from "../bench/synthetic";
+
+/**
+ * The issue's targets a step: at most 60 queue submits (tfjs-webgpu submitted every 15 dispatches:
+ * 456 for SmolLM2) and 1,000 dispatches for SmolLM2-135M's 30 layers, 800 for Qwen2.5-0.5B's and
+ * bloom-560m's 24 (6,838 for SmolLM2 before issue 23; 4,258 after its first pass, the optimizer's 3
+ * dispatches per adapter tensor the largest part left).
+ */
+const TARGETS = [
+  { model: "smollm2-135m", dispatches: 1000, submits: 60 },
+  { model: "qwen2.5-0.5b", dispatches: 800, submits: 60 },
+  { model: "bloom-560m", dispatches: 800, submits: 60 },
+];
+
+for (const target of TARGETS) {
+  test(`${target.model}: an SFT step on WebGPU within ${target.submits} submits (and, the open target, ${target.dispatches} dispatches)`, async ({
+    page,
+  }) => {
+    test.setTimeout(600_000);
+    await page.addInitScript(GPU_COUNTERS);
+    await page.goto("/e2e/harness/bench.html");
+    await expect(page.locator("body[data-ready=true]")).toBeAttached();
+    const config = narrowConfig(NAMED_SHAPES[target.model] as Record<string, unknown>);
+    const shape = { ...SFT_SHAPE, batch: 2, examples: 2, tokens: 12, trained: 6 };
+    const result = await page.evaluate((req) => window.pageBench(req), {
+      backend: "webgpu" as const,
+      config,
+      vocabSize: Number(config.vocab_size),
+      shape,
+      steps: 1,
+    });
+    const [step] = result.steps;
+    console.log(`${target.model}: ${step.dispatches} dispatches, ${step.submits} submits, ${result.kernels_per_step} kernels`);
+    expect(result.backend).toBe("webgpu");
+    expect(step.submits).toBeLessThanOrEqual(target.submits);
+    // The dispatch target is still open (see TARGETS): said beside the result until a step meets it,
+    // then asserted like the submits.
+    if (step.dispatches > target.dispatches)
+      test
+        .info()
+        .annotations.push({ type: "open target", description: `${step.dispatches} dispatches, the target is ${target.dispatches}` });
+    else expect(step.dispatches).toBeLessThanOrEqual(target.dispatches);
+  });
+}
