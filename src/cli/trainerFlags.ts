@@ -16,6 +16,14 @@ export const TRAINER_FLAGS_HELP = `--trainer ${TRAINER_NAMES.join("|")} [--train
   ids and labels that tool gives each conversation (as mask --trainer shows them; rows the tool drops are left out),
   with its own option names (mask --trainer NAME --help lists them).`;
 
+/** A model folder trains (and exports) pre-tokenized data as it is: --trainer has no conversations to label. */
+export function refuseTrainerForFolder(command: string, f: Readonly<Record<string, unknown>>): void {
+  if (f.trainer !== undefined)
+    throw new CliError(
+      `${command}: --trainer labels conversations, so it needs --model default; a model folder takes pre-tokenized --data as it is`,
+    );
+}
+
 /** The preset the flags ask for, its options checked by the tool's table; null without --trainer. */
 export function trainerChoiceFromFlags(command: string, f: Readonly<Record<string, unknown>>): TrainerChoice | null {
   const pairs = Array.isArray(f["trainer-option"]) ? (f["trainer-option"] as string[]) : [];

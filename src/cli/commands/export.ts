@@ -10,6 +10,8 @@ import { CliError } from "../cliError";
 import { DEFAULT_MODEL_FLAG, defaultTrainingData } from "../defaultSetup";
 import { backendFlag, type Engine, engineCommand, engineWithBackend, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
+import { refuseTrainerForFolder, TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
+import { describeChoice } from "../../core/trainers/trainerView";
 import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../tokenizerDir";
 import { readTrainingData } from "../trainingData";
@@ -25,6 +27,7 @@ input_ids / labels, and a README.
 --model default: the bundled model (its weights go to DIR/${BUNDLED_MODEL_DIR}/), chat data, the page's defaults.
 --model DIR: a model folder with pre-tokenized data, as \`train\`; train.py names it --base-model (a hub id) or DIR.
 --base-model-only: only DIR/${BUNDLED_MODEL_DIR}/, e.g. into a zip exported from the page.
+${TRAINER_FLAGS_HELP} The export's data carries those labels.
 Settings (as \`train\`):`;
 
 const Flags = z
@@ -57,6 +60,7 @@ export const run = engineCommand(
     "base-model": { type: "string" },
     revision: { type: "string" },
     "base-model-only": { type: "boolean" },
+    ...TRAINER_FLAG_OPTIONS,
     ...SETTINGS_OPTIONS,
   },
   Flags,
@@ -108,10 +112,13 @@ async function defaultExport(f: Flags): Promise<ExportFile[]> {
   const settings = settingsFromFlags(f, DEFAULT_STATE.training);
   const weights = bundledModelFiles();
   if (f["base-model-only"]) return weights;
-  const { chats, data, view } = await defaultTrainingData(f.data!, base, settings);
+  const preset = trainerChoiceFromFlags("export", f);
+  const { chats, data, view } = await defaultTrainingData(f.data!, base, settings, preset);
   const tokenizer = view.prepared.tokenizer;
   const input: ExportInput = {
-    strategy: view.prepared.strategy,
+    // Under --trainer the tool labelled the data, not a strategy.
+    strategy: preset ? null : view.prepared.strategy,
+    ...(preset ? { trainer: describeChoice(preset) } : {}),
     formatting: view.prepared.formatting,
     settings,
     chats,
@@ -130,6 +137,7 @@ async function defaultExport(f: Flags): Promise<ExportFile[]> {
 
 /** A model folder with pre-tokenized data, as `train --model DIR`: HF's and PEFT's defaults unless flags say otherwise. */
 async function folderExport(engine: Engine, f: Flags): Promise<ExportFile[]> {
+  refuseTrainerForFolder("export", f);
   const configFile = path.join(f.model, "config.json");
   let config;
   try {

@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from ".
 import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend, loadModelDir, modelFlag } from "../engineArgs";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
-import { TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
+import { refuseTrainerForFolder, TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
 import { evaluationSets } from "../../core/evalSplit";
 import { StepLogger, type StepLogLine } from "../../core/stepLog";
 import type { TrainingSettings } from "../../core/settings/trainingSettings";
@@ -144,10 +144,7 @@ function resume(
 
 /** A model folder with pre-tokenized data: HF Trainer and PEFT defaults unless flags say otherwise. */
 async function folderRun(engine: Engine, f: Flags) {
-  if (f.trainer !== undefined)
-    throw new CliError(
-      "train: --trainer labels conversations, so it needs --model default; a model folder trains on pre-tokenized --data as it is",
-    );
+  refuseTrainerForFolder("train", f);
   const model = await loadModelDir(engine, f.model);
   const data = readTrainingData(f.data, model.config.vocabSize);
   const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));

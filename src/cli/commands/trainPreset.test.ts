@@ -1,7 +1,8 @@
 // `train --trainer NAME`: the bundled model trains on the ids and labels the tool gives, so an epoch
-// trains exactly as many tokens as `mask --trainer NAME` marks trained in each conversation.
+// trains exactly as many tokens as `mask --trainer NAME` marks trained in each conversation, and
+// `export --trainer NAME` writes those ids and labels.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,16 +41,23 @@ const files = CHATS.map((chat, i) => {
   return file;
 });
 
-/** What `mask --trainer` marks trained in each conversation, summed. */
-function maskedTrained(options: string[]): number {
-  return files.reduce((sum, file) => {
+interface Row {
+  input_ids: number[];
+  labels: number[];
+}
+
+/** What `mask --trainer` gives each conversation. */
+function masked(options: string[]): Row[] {
+  return files.map((file) => {
     const r = cli("mask", "--tokenizer", "default", "--messages-file", file, "--trainer", "axolotl", ...options, "--json");
     expect(r.stderr).toBe("");
-    const out = JSON.parse(r.stdout) as { labels: number[]; outcome: string };
+    const out = JSON.parse(r.stdout) as Row & { outcome: string };
     expect(out.outcome).toBe("kept");
-    return sum + out.labels.filter((l) => l !== -100).length;
-  }, 0);
+    return { input_ids: out.input_ids, labels: out.labels };
+  });
 }
+
+const trainedCount = (rows: Row[]) => rows.reduce((sum, r) => sum + r.labels.filter((l) => l !== -100).length, 0);
 
 /** The trained tokens of one epoch of `train --trainer`, from its logged steps. */
 function trainedPerEpoch(options: string[]): number {
@@ -83,11 +91,30 @@ function trainedPerEpoch(options: string[]): number {
 describe("train --trainer", () => {
   it("trains as many tokens per epoch as mask --trainer axolotl marks trained, with the tool's options", () => {
     // axolotl's default trains each answer and its EOS: at least one token more per answer than without the EOS.
-    const withEos = maskedTrained([]);
-    const withoutEos = maskedTrained(["--trainer-option", "train_on_eos=none"]);
+    const withEos = trainedCount(masked([]));
+    const withoutRows = masked(["--trainer-option", "train_on_eos=none"]);
+    const withoutEos = trainedCount(withoutRows);
     expect(withEos - withoutEos).toBe(4); // four answers, one </s> each
     expect(trainedPerEpoch([])).toBe(withEos);
     expect(trainedPerEpoch(["--trainer-option", "train_on_eos=none"])).toBe(withoutEos);
+    // export --trainer writes the same ids and labels as the pre-tokenised data.
+    const out = join(dir, "project");
+    const e = cli(
+      "export",
+      "--model",
+      "default",
+      "--data",
+      data,
+      "--out",
+      out,
+      "--trainer",
+      "axolotl",
+      "--trainer-option",
+      "train_on_eos=none",
+    );
+    expect(e.stderr).toBe("");
+    const lines = readFileSync(join(out, "data/tokenized.jsonl"), "utf8").trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l) as Row).map((r) => ({ input_ids: r.input_ids, labels: r.labels }))).toEqual(withoutRows);
   });
 
   it("refuses an unknown tool or option with the tool's own list", () => {
