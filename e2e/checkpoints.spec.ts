@@ -160,5 +160,12 @@ test("a checkpoint whose bytes changed in IndexedDB is reported with its run and
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 300_000 });
   const resumed = await lossesOf(page, "run 1", STEPS);
   expectSameLosses(resumed, reference, previous);
-  await page.screenshot({ path: "/tmp/pw-checkpoints-damaged-1440.png" });
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.getByTestId("run-errors").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `/tmp/pw-checkpoints-damaged-${width}.png` });
+  }
 });

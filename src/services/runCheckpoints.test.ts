@@ -31,9 +31,9 @@ describe("run checkpoints in the browser's database", () => {
     for (const step of [10, 20, 30]) await keepCheckpoint({ runId: "a", step, ms: 4, files: files(step) });
     expect(await keys()).toEqual(["a/20", "a/30"]);
     expect(store().runs.a.checkpoint).toMatchObject({ step: 30, bytes: 6 * 1000, takeMs: 4 });
-    const newest = await newestCheckpoint("a");
-    expect(newest?.step).toBe(30);
-    expect(new Uint8Array(newest!.files["optimizer.safetensors"])[0]).toBe(30);
+    const { found } = await newestCheckpoint("a");
+    expect(found?.step).toBe(30);
+    expect(new Uint8Array(found!.files["optimizer.safetensors"])[0]).toBe(30);
   });
 
   it("a full quota keeps the previous checkpoint, says which run and step, and what still holds", async () => {
@@ -53,15 +53,26 @@ describe("run checkpoints in the browser's database", () => {
     new Uint8Array(stored.files["adapter_model.safetensors"])[500] ^= 1;
     await env.database!.write([{ kind: "put", store: "checkpoints", key: "a/20", value: stored }]);
     const newest = await newestCheckpoint("a");
-    expect(newest?.step).toBe(10);
-    expect(newest?.damaged).toEqual([
-      "The checkpoint of run a at step 20 cannot be used: its bytes changed in storage (the checksum does not match).",
+    expect(newest.found?.step).toBe(10);
+    expect(newest.damaged).toEqual([
+      {
+        step: 20,
+        message: "The checkpoint of run a at step 20 cannot be used: its bytes changed in storage (the checksum does not match).",
+      },
     ]);
     // Bytes moved from one file to another are caught too: the checksum covers each file's name and length.
     const moved = (await env.database!.get("checkpoints", "a/10")) as { files: CheckpointBuffers };
     moved.files["scheduler.json"] = moved.files["scheduler.json"].slice(1);
     await env.database!.write([{ kind: "put", store: "checkpoints", key: "a/10", value: moved }]);
-    expect(await newestCheckpoint("a")).toBeNull();
+    expect(await newestCheckpoint("a")).toEqual({
+      found: null,
+      damaged: [
+        {
+          step: 10,
+          message: "The checkpoint of run a at step 10 cannot be used: its bytes changed in storage (the checksum does not match).",
+        },
+      ],
+    });
   });
 
   it("a deleted run's checkpoints are removed", async () => {

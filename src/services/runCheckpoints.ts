@@ -146,19 +146,22 @@ async function damage(value: unknown): Promise<string | null> {
 
 /**
  * The newest whole checkpoint of `runId`, checked against its checksum; each damaged one on the way is
- * said with its run and step (and removed, so it is not tried again). Null when none is whole.
+ * said with its run and step (and removed, so it is not tried again); `found` is null when none is whole.
  */
-export async function newestCheckpoint(runId: string): Promise<{ step: number; files: CheckpointBuffers; damaged: string[] } | null> {
+export async function newestCheckpoint(runId: string): Promise<{
+  found: { step: number; files: CheckpointBuffers } | null;
+  damaged: Array<{ step: number; message: string }>;
+}> {
   const db = environment().database;
-  const damaged: string[] = [];
+  const damaged: Array<{ step: number; message: string }> = [];
   for (const step of (await storedSteps(runId)).reverse()) {
     const value = db ? await db.get("checkpoints", keyOf(runId, step)) : inMemory.get(runId);
     const why = await damage(value);
-    if (why === null) return { step, files: (value as StoredCheckpoint).files, damaged };
-    damaged.push(`The checkpoint of ${label(runId)} at step ${step} cannot be used: ${why}.`);
+    if (why === null) return { found: { step, files: (value as StoredCheckpoint).files }, damaged };
+    damaged.push({ step, message: `The checkpoint of ${label(runId)} at step ${step} cannot be used: ${why}.` });
     await db?.write([{ kind: "delete", store: "checkpoints", key: keyOf(runId, step) }]).catch(() => {});
   }
-  return null;
+  return { found: null, damaged };
 }
 
 /** Removes the checkpoints of runs that are gone (deleted, or dropped beyond the kept runs). */

@@ -60,7 +60,7 @@ describe("a run file", () => {
     ).toEqual(CHECKPOINT_FILE_NAMES.map((n) => `playground-run-4/checkpoint-40/${n}`).sort());
     const report = await importRunFiles([new File([zip as BlobPart], "run-4.run.zip")]);
     expect(report).toEqual({ imported: ["run 4 (with its checkpoint of step 40)"], problems: [] });
-    const kept = await newestCheckpoint("c");
+    const kept = (await newestCheckpoint("c")).found;
     expect(kept?.step).toBe(40);
     expect([...new Uint8Array(kept!.files["rng_state.json"])]).toEqual([5, 1, 2, 3]);
     expect(store().runs.c.checkpoint?.step).toBe(40);

@@ -155,8 +155,7 @@ function checkpointIn(entries: Record<string, Uint8Array>, folder: string): { st
 
 /** The run with the adapter it has (kept in the browser or in the worker), or none, and its newest whole checkpoint. */
 async function withAdapter(run: RunRecord): Promise<RunWithAdapter> {
-  const kept = run.checkpoint ? await newestCheckpoint(run.id) : null;
-  const checkpoint = kept ? { step: kept.step, files: kept.files } : null;
+  const checkpoint = run.checkpoint ? (await newestCheckpoint(run.id)).found : null;
   if (!run.storedAdapter && !run.adapterInWorker) return { run, adapter: null, checkpoint };
   return { run, adapter: await adapterFiles(run.id), checkpoint };
 }

@@ -214,11 +214,12 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
     return refuse(
       "the examples, formatting or masking changed since it trained, and a checkpoint goes on only with the data it was trained on. Undo those changes (or load that dataset again) and resume, or start a new run.",
     );
-  const found = await newestCheckpoint(runId);
-  const damaged = (found?.damaged ?? []).map((message) => ({
-    step: found?.step ?? 0,
+  const { found, damaged: bad } = await newestCheckpoint(runId);
+  const then = found ? `It resumes from step ${found.step}, the whole checkpoint before it.` : "No whole checkpoint is left.";
+  const damaged = bad.map(({ step, message }) => ({
+    step,
     kind: "checkpoint" as const,
-    message,
+    message: `${message} ${then}`,
     nextBackend: null,
   }));
   if (damaged.length) store().updateRun(runId, (r) => ({ errors: [...r.errors, ...damaged] }));
