@@ -7,7 +7,8 @@ import { answerSchema, envelopeSchema, parseMessage, type Envelope, type Parsed 
 import { fieldSchema } from "./settings/fields";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "./settings/trainingSettings";
 import { GenerationSettingsSchema } from "./settings/generationSettings";
-import { IGNORE_INDEX } from "./types";
+import { IGNORE_INDEX, type TrainExample } from "./types";
+import { unflattenExamples, type FlatExamples } from "./flatExamples";
 import { CHECKPOINT_FILE_NAMES, type CheckpointFileName } from "./checkpointFiles";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
@@ -80,6 +81,17 @@ const label = z
   .int("expected a whole token id or -100")
   .refine((l) => l === IGNORE_INDEX || l >= 0, `expected a token id ≥ 0, or ${IGNORE_INDEX} where the position is masked`);
 const exampleSchema = z.strictObject({ inputIds: ids, labels: z.array(label) });
+const flatExamplesSchema = z
+  .strictObject({ inputIds: z.instanceof(Int32Array), labels: z.instanceof(Int32Array), offsets: z.instanceof(Int32Array) })
+  .refine(
+    ({ inputIds, labels, offsets: o }) =>
+      o.length > 0 &&
+      o[0] === 0 &&
+      o.every((v, k) => k === 0 || v >= o[k - 1]) &&
+      o[o.length - 1] === inputIds.length &&
+      labels.length === inputIds.length,
+    "expected offsets from 0, never decreasing, ending at the ids' and labels' common length",
+  ) as z.ZodType<FlatExamples>;
 const examplesSchema = z
   .array(exampleSchema)
   .min(1)
@@ -111,7 +123,9 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("start"),
     runId: z.string(),
-    examples: examplesSchema,
+    // The page sends them flat (core/flatExamples.ts: a long list's arrays are slow to post); tests and
+    // the CLI harness may send arrays. Either way the worker gets arrays, checked alike.
+    examples: z.preprocess((v) => (flatExamplesSchema.safeParse(v).success ? unflattenExamples(v as FlatExamples) : v), examplesSchema),
     prompts: z.array(z.strictObject({ kind: z.enum(["train", "holdout"]), inputIds: ids })),
     // The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
     settings: TrainingSettingsSchema,
@@ -150,8 +164,12 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("load-adapter"), runId: z.string(), configJson: z.string(), safetensors: z.instanceof(ArrayBuffer) }),
 ]);
 
+/** A request as the worker reads it (the flat examples of a `start` made arrays again). */
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 export type ToWorkerEnvelope = Envelope<ToWorker>;
+type StartSent = Omit<Extract<ToWorker, { type: "start" }>, "examples"> & { examples: FlatExamples | TrainExample[] };
+/** A request as the page posts it: a `start` may carry its examples flat. */
+export type ToWorkerSent = Exclude<ToWorker, { type: "start" }> | StartSent;
 export const toWorkerEnvelopeSchema = envelopeSchema(toWorkerSchema);
 
 // Metric values may be NaN or ±Infinity (a diverging gradient norm), which z.number() refuses.

@@ -5,12 +5,14 @@ import type { BackendName, ModelSpec } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
 import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions } from "../core/types";
 import { trainingDataFingerprint } from "../core/export/data";
+import { flatCount, flattenExamples } from "../core/flatExamples";
 import { buildTrainingData, exampleCutLength } from "../core/trainingData";
 import { environment } from "./environment";
 import { computeMaskView } from "../store/maskViewMemo";
 import { trainerChoice } from "../store/trainerSlice";
 import type { TrainerChoice } from "../core/trainers/trainerView";
 import { presetTraining } from "./presetTraining";
+import { tokenizedInWorker, tokenizedList, tokenizeExamples } from "./datasetTokens";
 import { currentModelSpec } from "./modelLoading";
 import { startFailed, teacherForcedChanged } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
@@ -49,14 +51,20 @@ export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
   const s = store();
   const tokenizer = currentTokenizer();
   if (!tokenizer) return { error: "The tokenizer is still loading; start again in a moment." } as const;
-  const mv = computeMaskView(tokenizer, setup.examples, setup.formatting, setup.masking);
+  // A long list was tokenized by the dataset worker; the page prepares only the settings (no examples).
+  const long = tokenizedInWorker(setup.examples);
+  const mv = computeMaskView(tokenizer, long ? [] : setup.examples, setup.formatting, setup.masking);
   if (!mv.ok) return { error: `The masking settings do not work with this tokenizer: ${mv.error}` } as const;
-  const preset = setup.trainer ? presetTraining(tokenizer, setup, setup.trainer, false) : null;
+  const preset = setup.trainer ? presetTraining(tokenizer, setup, setup.trainer, long) : null;
   if (preset && "error" in preset) return { error: preset.error } as const;
-  const trained = preset ? { ...preset.view, prepared: preset.prompting, examples: preset.rows } : mv.view;
-  const data = buildTrainingData(trained, setup.examples, s.holdout, maxSeqLength);
-  if (data.examples.length === 0) return { error: "There are no examples to train on; add one above." } as const;
-  if (data.examples.every((e) => e.labels.every((l) => l === IGNORE_INDEX))) {
+  const tokens = preset ? flattenExamples(preset.rows) : long ? tokenizedList(setup.examples)?.tokens : flattenExamples(mv.view.examples);
+  if (!tokens)
+    return {
+      error: `The ${setup.examples.length.toLocaleString("en-US")} examples are still being tokenized (the progress is above the list); start again when it is done.`,
+    } as const;
+  const data = buildTrainingData(preset ? preset.prompting : mv.view.prepared, tokens, setup.examples, s.holdout, maxSeqLength);
+  if (flatCount(tokens) === 0) return { error: "There are no examples to train on; add one above." } as const;
+  if (!data.flat.labels.some((l) => l !== IGNORE_INDEX)) {
     return {
       error: preset
         ? `Every label is masked as ${preset.label} trains these examples: nothing would be trained. Change its options (the warnings under each example say which), or pick another tool.`
@@ -79,6 +87,8 @@ export async function startRun(
   setup: RunSetup = currentSetup(),
 ): Promise<string | null> {
   startFailed(null);
+  // A long list the dataset worker has not finished: wait for it (its progress shows above the list).
+  if (tokenizedInWorker(setup.examples) && !tokenizedList(setup.examples)) await tokenizeExamples(setup.examples);
   const got = trainingDataFor(setup, exampleCutLength(settings));
   if ("error" in got) {
     fail(got.error ?? "");
@@ -120,14 +130,14 @@ export async function startRun(
     tokensTrained: 0,
     errors: [],
     adapterInWorker: false,
-    dataFingerprint: trainingDataFingerprint(data.examples),
+    dataFingerprint: trainingDataFingerprint(data.flat),
     ...(setup.trainer ? { trainer: setup.trainer } : {}),
   });
   bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
   bridge.postStart({
     type: "start",
     runId,
-    examples: data.examples,
+    examples: data.flat,
     prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
     settings,
     stopIds: data.stopIds,
@@ -250,8 +260,7 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
     await bridge.startFromCheckpoint({
       type: "start",
       runId,
-      // As arrays: a resume is rare, and startFromCheckpoint transfers only the checkpoint's buffers.
-      examples: [...data.examples],
+      examples: data.flat,
       prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
       settings: run.settings,
       stopIds: data.stopIds,

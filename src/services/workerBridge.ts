@@ -11,12 +11,12 @@ import {
   type ModelSpec,
   type ResultFor,
   type ToWorker,
-  type ToWorkerEnvelope,
+  type ToWorkerSent,
   type WorkerResult,
 } from "../core/protocol";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import { decodeAnswer } from "../core/chat/chatPrompt";
-import { errorMessage } from "../core/workerEnvelope";
+import { errorMessage, type Envelope } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { workerFailed, workerModelChanged, workerReady, workerStarting, workerStopped } from "../store/actions";
@@ -60,11 +60,11 @@ function isResultFor<T extends ToWorker["type"]>(result: WorkerResult, type: T):
 }
 
 /** Posts `request`; resolves with its result, rejects with the worker's message or when the worker stops. */
-async function call<R extends ToWorker>(request: R, transfer: Transferable[] = []): Promise<ResultFor<R["type"]>> {
+async function call<R extends ToWorkerSent>(request: R, transfer: Transferable[] = []): Promise<ResultFor<R["type"]>> {
   const what = WHAT[request.type];
   if (!worker) throw new Error(`The training worker is not running, so ${what} was not sent; start again to restart it.`);
   const { id, answered } = calls.open(what);
-  const envelope: ToWorkerEnvelope = { id, request };
+  const envelope: Envelope<ToWorkerSent> = { id, request };
   try {
     worker.postMessage(envelope, transfer);
   } catch (err) {
@@ -183,8 +183,17 @@ export function sendRunCommand(type: "pause" | "resume" | "stop" | "delete-run",
 }
 
 /** Starts a run: it is "running" once the worker accepts it, "failed" with the reason if refused. */
-export function postStart(msg: Extract<ToWorker, { type: "start" }>): void {
-  call(msg).then(
+/**
+ * What a start hands over rather than copies: its flat examples (a 52,000-example list's are ~60 MB)
+ * and the checkpoint it resumes from.
+ */
+function startTransfer(msg: Extract<ToWorkerSent, { type: "start" }>): ArrayBuffer[] {
+  const flat = "offsets" in msg.examples ? [msg.examples.inputIds.buffer, msg.examples.labels.buffer, msg.examples.offsets.buffer] : [];
+  return [...flat, ...(msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [])];
+}
+
+export function postStart(msg: Extract<ToWorkerSent, { type: "start" }>): void {
+  call(msg, startTransfer(msg)).then(
     (r) =>
       store().updateRun(r.runId, (run) => ({
         // The reply settles a few microtasks after it arrives; an event that came right behind it wins.
@@ -201,10 +210,9 @@ export function postStart(msg: Extract<ToWorker, { type: "start" }>): void {
  * Starts a run from one of its checkpoints (`msg.resumeFrom`, whose buffers are handed over, not
  * copied); resolves once the worker restored it, rejects with its reason (recorded on the run too).
  */
-export async function startFromCheckpoint(msg: Extract<ToWorker, { type: "start" }>): Promise<void> {
-  const files = msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [];
+export async function startFromCheckpoint(msg: Extract<ToWorkerSent, { type: "start" }>): Promise<void> {
   try {
-    const r = await call(msg, files);
+    const r = await call(msg, startTransfer(msg));
     store().updateRun(r.runId, (run) => ({
       ...(run.status === "starting" ? withStatus(run, msg.resumeFrom?.train === false ? "stopped" : "running") : {}),
       totalSteps: r.totalSteps,
