@@ -5,6 +5,7 @@
 // results, while the list shows the mask view of what is on screen (ExampleList).
 import type { TokenizedExamples } from "../core/datasetStats";
 import type { TokenizedBatch } from "../core/dataset/tokenizedBatch";
+import { macrotask } from "../core/macrotask";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
 import { usePlayground } from "../store/playgroundStore";
@@ -46,8 +47,6 @@ export function tokenizedList(examples: readonly ChatExample[]): TokenizedExampl
   return t.phase === "ready" && t.examples === examples ? t.list : null;
 }
 
-/** Lets the page paint and handle input between slices of a long job. */
-const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** Examples per slice when the list is put together: a few milliseconds each. */
 const SLICE = 4000;
 
@@ -64,7 +63,7 @@ async function assembleList(
   const entries: Array<{ batch: TokenizedBatch; k: number }> = new Array(n);
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    if (i % SLICE === SLICE - 1) await yieldToPage();
+    if (i % SLICE === SLICE - 1) await macrotask();
     const got = byExample.get(examples[i]);
     if (!got || gen !== generation) return null;
     entries[i] = got;
@@ -88,7 +87,7 @@ async function assembleList(
     textKeys.set(batch.textHashes.subarray(k, k + end - i), i);
     templateNotFound.set(batch.templateNotFound.subarray(k, k + end - i), i);
     i = end;
-    await yieldToPage();
+    await macrotask();
   }
   return { tokens: { inputIds, labels, offsets }, trained, textKeys, templateNotFound };
 }

@@ -13,8 +13,7 @@ import {
   type RecordNote,
   type SkipReason,
 } from "./types";
-
-const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+import { macrotask } from "../macrotask";
 
 export class Collector {
   readonly examples: ChatExample[] = [];
