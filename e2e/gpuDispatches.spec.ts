@@ -9,8 +9,8 @@ import { GPU_COUNTERS, narrowConfig } from "../bench/synthetic";
 /**
  * The issue's targets a step: at most 60 queue submits (tfjs-webgpu submitted every 15 dispatches:
  * 456 for SmolLM2) and 1,000 dispatches for SmolLM2-135M's 30 layers, 800 for Qwen2.5-0.5B's and
- * bloom-560m's 24 (6,838 for SmolLM2 before issue 23; 4,258 after its first pass, the optimizer's 3
- * dispatches per adapter tensor the largest part left).
+ * bloom-560m's 24. SmolLM2's step was 6,838 dispatches before issue 23 and 2,858 after its WGSL
+ * attention, LoRA programs and in-place AdamW (docs/speed.md has where the rest go).
  */
 const TARGETS = [
   { model: "smollm2-135m", dispatches: 1000, submits: 60 },
