@@ -92,7 +92,9 @@ test("52,000 examples: load, replace, summary, scroll and train with no main-thr
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", /running|finished/, { timeout: 180_000 });
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "finished", { timeout: 180_000 });
 
-  const long = await page.evaluate(() => window.__longTasks.filter((t) => t.duration > 200));
-  console.log(`long tasks over 200 ms: ${JSON.stringify(long)}`);
+  const tasks = await page.evaluate(() => window.__longTasks);
+  const longest = Math.max(0, ...tasks.map((t) => t.duration));
+  console.log(`${tasks.length} main-thread tasks over 50 ms, the longest ${Math.round(longest)} ms`);
+  const long = tasks.filter((t) => t.duration > 200);
   expect(long).toEqual([]);
 });
