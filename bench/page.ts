@@ -16,6 +16,7 @@ import { createServer } from "vite";
 import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE } from "./engine";
 import { GPU_COUNTERS, narrowConfig } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
+import { BACKENDS } from "../src/core/protocol";
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,9 @@ const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
 if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
 const base = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
 if (base === null) fail(`--workload ${values.workload} is not known; give notebook or sft.`);
-if (!["webgpu", "wasm", "cpu"].includes(values.backend)) fail(`--backend ${values.backend} is not known; give webgpu, wasm or cpu.`);
+// The page bench's backends: the protocol's, less WebGL (the counts it takes are of WebGPU and wasm work).
+const PAGE_BACKENDS: readonly string[] = BACKENDS.filter((b) => b !== "webgl");
+if (!PAGE_BACKENDS.includes(values.backend)) fail(`--backend ${values.backend} is not known; give ${PAGE_BACKENDS.join(", ")}.`);
 const batch = count("batch", base.batch);
 const tokens = count("tokens", base.tokens);
 const trained = count("trained", base.trained);
