@@ -77,9 +77,11 @@ async function setUp(page: Page) {
 
 const stepOf = async (page: Page) => Number(await page.getByTestId("metric-step").getAttribute("data-step"));
 
-/** Starts a run and reloads the page once it passed `at`; returns the step the page had shown. */
-async function reloadedAt(page: Page, at: number): Promise<number> {
+/** Starts run `label` and reloads the page once it passed `at`; returns the step the page had shown. */
+async function reloadedAt(page: Page, label: string, at: number): Promise<number> {
   await page.getByTestId("train-start").click();
+  // The step shown is the current run's: until the new run is current it is the last run's.
+  await expect(page.getByTestId("run-status")).toContainText(`${label}:`, { timeout: 60_000 });
   await expect.poll(() => stepOf(page), { timeout: 120_000, intervals: [20] }).toBeGreaterThanOrEqual(at);
   const shown = await stepOf(page);
   await page.reload();
@@ -111,7 +113,7 @@ test("a run cut off by a reload resumes from its last checkpoint with the uninte
 
   // A random step, far enough from the end that the reload lands before the run finishes.
   const at = 60 + Math.floor(Math.random() * 140);
-  const shown = await reloadedAt(page, at);
+  const shown = await reloadedAt(page, "run 2", at);
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "interrupted");
   const line = page.getByTestId("checkpoint-line");
   const saved = Number(await line.getAttribute("data-step"));
@@ -143,7 +145,7 @@ test("a run cut off by a reload resumes from its last checkpoint with the uninte
 test("a checkpoint whose bytes changed in IndexedDB is reported with its run and step, and the previous one is used", async ({ page }) => {
   test.setTimeout(600_000);
   await setUp(page);
-  const shown = await reloadedAt(page, 160 + Math.floor(Math.random() * 40));
+  const shown = await reloadedAt(page, "run 1", 160 + Math.floor(Math.random() * 40));
   const saved = Number(await page.getByTestId("checkpoint-line").getAttribute("data-step"));
   const keys = await inDatabase(page, { kind: "checkpoint-keys" });
   // save_total_limit 2: the newest and the one before it.
