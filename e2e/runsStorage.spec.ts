@@ -74,7 +74,8 @@ test("a finished run, its curve and its adapter survive a reload; as a file it m
   await expect(fresh.getByTestId("import-runs")).toBeVisible({ timeout: 60_000 });
   await expect(fresh.getByTestId("run-row")).toHaveCount(0);
   await fresh.getByTestId("import-runs-input").setInputFiles(zipPath);
-  await expect(fresh.getByTestId("import-runs-result")).toContainText("Imported run 1 (with its adapter).");
+  // The file carries the run's newest checkpoint too (its last step), so the import can resume it.
+  await expect(fresh.getByTestId("import-runs-result")).toContainText("Imported run 1 (with its adapter and its checkpoint of step 3).");
   await expect(fresh.getByTestId("run-row")).toHaveCount(1);
   await expect(fresh.getByTestId("run-row").getByTestId("run-state")).toHaveText("finished");
   await expect(fresh.getByTestId("loss-chart")).toHaveAttribute("data-points", "3");
