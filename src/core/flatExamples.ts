@@ -1,6 +1,7 @@
 // Training examples one after another in three typed arrays: how a run's examples cross to the
 // training worker. 52,000 examples as arrays of numbers took ~250 ms to serialise on the page and
 // twice that to read back (a long task either side); as three buffers they cost a copy.
+import { z } from "zod";
 import type { TrainExample } from "./types";
 
 export interface FlatExamples {
@@ -9,6 +10,19 @@ export interface FlatExamples {
   labels: Int32Array<ArrayBuffer>;
   offsets: Int32Array<ArrayBuffer>;
 }
+
+/** A FlatExamples from another thread: three Int32Arrays whose offsets describe the ids and labels. */
+export const flatExamplesSchema = z
+  .strictObject({ inputIds: z.instanceof(Int32Array), labels: z.instanceof(Int32Array), offsets: z.instanceof(Int32Array) })
+  .refine(
+    ({ inputIds, labels, offsets: o }) =>
+      o.length > 0 &&
+      o[0] === 0 &&
+      o.every((v, k) => k === 0 || v >= o[k - 1]) &&
+      o[o.length - 1] === inputIds.length &&
+      labels.length === inputIds.length,
+    "expected offsets from 0, never decreasing, ending at the ids' and labels' common length",
+  ) as z.ZodType<FlatExamples>;
 
 /** What can be flattened: an example's ids and labels as arrays or typed-array views. */
 export interface ExampleRows {
@@ -28,6 +42,12 @@ export function flattenExamples(rows: readonly ExampleRows[]): FlatExamples {
   return { inputIds, labels, offsets };
 }
 
+/** Copies `length` positions of `src` from `from` into `dst` at `at`: ids and labels both (a run of examples at a time). */
+export function copyPositions(dst: FlatExamples, at: number, src: FlatExamples, from: number, length: number): void {
+  dst.inputIds.set(src.inputIds.subarray(from, from + length), at);
+  dst.labels.set(src.labels.subarray(from, from + length), at);
+}
+
 export const flatCount = (flat: FlatExamples) => flat.offsets.length - 1;
 export const flatLength = (flat: FlatExamples, k: number) => flat.offsets[k + 1] - flat.offsets[k];
 
@@ -37,19 +57,15 @@ export function cutExamples(flat: FlatExamples, maxLength: number): FlatExamples
   const offsets = new Int32Array(count + 1);
   for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k] + Math.min(flatLength(flat, k), maxLength);
   if (offsets[count] === flat.inputIds.length) return flat;
-  const inputIds = new Int32Array(offsets[count]);
-  const labels = new Int32Array(offsets[count]);
+  const cut = { inputIds: new Int32Array(offsets[count]), labels: new Int32Array(offsets[count]), offsets };
   // Examples the cut leaves whole lie together in both: copied a run at a time, not one by one.
   for (let k = 0; k < count;) {
     let end = k + 1;
     while (end < count && flatLength(flat, end - 1) <= maxLength) end++;
-    const from = flat.offsets[k];
-    const to = from + offsets[end] - offsets[k];
-    inputIds.set(flat.inputIds.subarray(from, to), offsets[k]);
-    labels.set(flat.labels.subarray(from, to), offsets[k]);
+    copyPositions(cut, offsets[k], flat, flat.offsets[k], offsets[end] - offsets[k]);
     k = end;
   }
-  return { inputIds, labels, offsets };
+  return cut;
 }
 
 /** One array per example again (in the worker, or for an export of the examples as trained). */

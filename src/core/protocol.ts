@@ -8,7 +8,7 @@ import { fieldSchema } from "./settings/fields";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "./settings/trainingSettings";
 import { GenerationSettingsSchema } from "./settings/generationSettings";
 import { IGNORE_INDEX, type TrainExample } from "./types";
-import { unflattenExamples, type FlatExamples } from "./flatExamples";
+import { flatExamplesSchema, unflattenExamples, type FlatExamples } from "./flatExamples";
 import { CHECKPOINT_FILE_NAMES, type CheckpointFileName } from "./checkpointFiles";
 
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
@@ -81,17 +81,6 @@ const label = z
   .int("expected a whole token id or -100")
   .refine((l) => l === IGNORE_INDEX || l >= 0, `expected a token id ≥ 0, or ${IGNORE_INDEX} where the position is masked`);
 const exampleSchema = z.strictObject({ inputIds: ids, labels: z.array(label) });
-const flatExamplesSchema = z
-  .strictObject({ inputIds: z.instanceof(Int32Array), labels: z.instanceof(Int32Array), offsets: z.instanceof(Int32Array) })
-  .refine(
-    ({ inputIds, labels, offsets: o }) =>
-      o.length > 0 &&
-      o[0] === 0 &&
-      o.every((v, k) => k === 0 || v >= o[k - 1]) &&
-      o[o.length - 1] === inputIds.length &&
-      labels.length === inputIds.length,
-    "expected offsets from 0, never decreasing, ending at the ids' and labels' common length",
-  ) as z.ZodType<FlatExamples>;
 const examplesSchema = z
   .array(exampleSchema)
   .min(1)

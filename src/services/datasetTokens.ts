@@ -5,6 +5,7 @@
 // results, while the list shows the mask view of what is on screen (ExampleList).
 import type { TokenizedExamples } from "../core/datasetStats";
 import type { TokenizedBatch } from "../core/dataset/tokenizedBatch";
+import { copyPositions, flatLength } from "../core/flatExamples";
 import { macrotask } from "../core/macrotask";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
@@ -67,10 +68,9 @@ async function assembleList(
     const got = byExample.get(examples[i]);
     if (!got || gen !== generation) return null;
     entries[i] = got;
-    offsets[i + 1] = offsets[i] + got.batch.offsets[got.k + 1] - got.batch.offsets[got.k];
+    offsets[i + 1] = offsets[i] + flatLength(got.batch.tokens, got.k);
   }
-  const inputIds = new Int32Array(offsets[n]);
-  const labels = new Int32Array(offsets[n]);
+  const tokens = { inputIds: new Int32Array(offsets[n]), labels: new Int32Array(offsets[n]), offsets };
   const trained = new Int32Array(n);
   const textKeys = new Float64Array(n);
   const templateNotFound = new Uint8Array(n);
@@ -80,16 +80,15 @@ async function assembleList(
     const { batch, k } = entries[i];
     let end = i + 1;
     while (end < n && end - i < SLICE && entries[end].batch === batch && entries[end].k === k + end - i) end++;
-    const [from, to] = [batch.offsets[k], batch.offsets[k + end - i]];
-    inputIds.set(batch.ids.subarray(from, to), offsets[i]);
-    labels.set(batch.labels.subarray(from, to), offsets[i]);
+    const from = batch.tokens.offsets[k];
+    copyPositions(tokens, offsets[i], batch.tokens, from, batch.tokens.offsets[k + end - i] - from);
     trained.set(batch.trained.subarray(k, k + end - i), i);
     textKeys.set(batch.textHashes.subarray(k, k + end - i), i);
     templateNotFound.set(batch.templateNotFound.subarray(k, k + end - i), i);
     i = end;
     await macrotask();
   }
-  return { tokens: { inputIds, labels, offsets }, trained, textKeys, templateNotFound };
+  return { tokens, trained, textKeys, templateNotFound };
 }
 
 /** Runs of consecutive indexes, at most BATCH long: one request each. */

@@ -55,9 +55,9 @@ describe("tokenizing a batch in the dataset worker", () => {
     const page = buildMaskView(bundledTokenizer(), EXAMPLES, DEFAULT_FORMATTING, BUNDLED_MODEL_MASKING).examples;
     expect(batch.first).toBe(10);
     page.forEach((v, k) => {
-      const [from, to] = [batch.offsets[k], batch.offsets[k + 1]];
-      expect(Array.from(batch.ids.subarray(from, to))).toEqual(v.inputIds);
-      expect(Array.from(batch.labels.subarray(from, to))).toEqual(v.labels);
+      const [from, to] = [batch.tokens.offsets[k], batch.tokens.offsets[k + 1]];
+      expect(Array.from(batch.tokens.inputIds.subarray(from, to))).toEqual(v.inputIds);
+      expect(Array.from(batch.tokens.labels.subarray(from, to))).toEqual(v.labels);
       expect(batch.trained[k]).toBe(v.trainedCount);
       expect(batch.templateNotFound[k]).toBe(v.warnings.some((w) => w.code === "template-not-found") ? 1 : 0);
       expect(batch.textHashes[k]).toBe(textHash(v.text));

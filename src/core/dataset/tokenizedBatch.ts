@@ -2,6 +2,7 @@
 // summary and training need of each, packed into a few typed arrays, so that a reply of thousands of
 // examples crosses postMessage as a handful of buffers rather than thousands of arrays (52,000
 // examples as plain arrays took ~250 ms to serialise on the page, and as much again to read back).
+import { flattenExamples, type FlatExamples } from "../flatExamples";
 import { maskOrExplain } from "../maskView";
 import type { PreparedMasking } from "../masking/prepare";
 import { IGNORE_INDEX, type ChatExample } from "../types";
@@ -9,10 +10,8 @@ import { IGNORE_INDEX, type ChatExample } from "../types";
 export interface TokenizedBatch {
   /** Index of the batch's first example in the whole list (warnings and the summary name examples by it). */
   first: number;
-  /** Every example's input ids and labels, one after another: example k is [offsets[k], offsets[k + 1]). */
-  ids: Int32Array<ArrayBuffer>;
-  labels: Int32Array<ArrayBuffer>;
-  offsets: Int32Array<ArrayBuffer>;
+  /** Every example's input ids and labels, one after another. */
+  tokens: FlatExamples;
   /** Per example: trained positions, whether its response template was not found (1), a hash of its text. */
   trained: Int32Array<ArrayBuffer>;
   templateNotFound: Uint8Array<ArrayBuffer>;
@@ -39,19 +38,13 @@ export function textHash(text: string, seed = 0): number {
 /** Tokenizes and masks `examples` (the list's examples `first`, `first + 1`, …) as the mask view does. */
 export function tokenizeBatch(prepared: PreparedMasking, examples: readonly ChatExample[], first: number): TokenizedBatch {
   const masked = examples.map((example, k) => maskOrExplain(prepared, example, first + k));
-  const offsets = new Int32Array(masked.length + 1);
-  masked.forEach((m, k) => (offsets[k + 1] = offsets[k] + m.inputIds.length));
-  const ids = new Int32Array(offsets[masked.length]);
-  const labels = new Int32Array(offsets[masked.length]);
   const trained = new Int32Array(masked.length);
   const templateNotFound = new Uint8Array(masked.length);
   const textHashes = new Float64Array(masked.length);
   masked.forEach((m, k) => {
-    ids.set(m.inputIds, offsets[k]);
-    labels.set(m.labels, offsets[k]);
     trained[k] = m.labels.reduce((n, l) => n + (l === IGNORE_INDEX ? 0 : 1), 0);
     templateNotFound[k] = m.warnings.some((w) => w.code === "template-not-found") ? 1 : 0;
     textHashes[k] = textHash(m.text);
   });
-  return { first, ids, labels, offsets, trained, templateNotFound, textHashes };
+  return { first, tokens: flattenExamples(masked), trained, templateNotFound, textHashes };
 }

@@ -4,6 +4,7 @@
 // structured-clonable) or an error. Both directions have a zod schema, checked on arrival at each
 // end. The worker entry is a few lines that hand messages to handleDatasetMessage; tested in Node.
 import { z } from "zod";
+import { flatExamplesSchema } from "../flatExamples";
 import { ChatExampleSchema } from "../chat/exampleSchema";
 import { answerSchema, envelopeSchema, errorMessage, parseMessage, requestId, type Envelope, type Parsed } from "../workerEnvelope";
 import { prepareMasking, type PreparedMasking } from "../masking/prepare";
@@ -120,9 +121,7 @@ const datasetWorkerResultSchema = z.discriminatedUnion("type", [
     type: z.literal("tokenize"),
     batch: z.strictObject({
       first: count,
-      ids: z.instanceof(Int32Array),
-      labels: z.instanceof(Int32Array),
-      offsets: z.instanceof(Int32Array),
+      tokens: flatExamplesSchema,
       trained: z.instanceof(Int32Array),
       templateNotFound: z.instanceof(Uint8Array),
       textHashes: z.instanceof(Float64Array),
