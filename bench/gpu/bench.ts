@@ -1,0 +1,179 @@
+// The training-step bench for the GPU machine (issue 23, item 9): bench/gpu/bundle.ts bundles this
+// file for Node into .gpu/bench.mjs, and bench/gpu/run.sh runs it there beside PyTorch. A named
+// model's shape with random weights at a workload (bench/engine.ts's NAMED_SHAPES and shapes, run by
+// its measureSteps) on one backend; WebGPU comes from Dawn's Node bindings (the `webgpu` package).
+// Prints one JSON row: ms a step, GPU dispatches and queue submits a step, the first three losses,
+// the GPU bytes tfjs-webgpu allocated, the adapter. `--torch-spec` prints instead the same step's
+// spec for bench/torch_baseline.py (model config, examples, LoRA, learning rate, batch, steps).
+//   node .gpu/bench.mjs --model smollm2-135m|qwen2.5-0.5b|bloom-560m --workload sft|notebook
+//                       --backend webgpu|cpu [--steps 10 --warm-up 5 --narrow] [--torch-spec]
+// Also runs unbundled: npx tsx bench/gpu/bench.ts --backend cpu --narrow --steps 1 --warm-up 1
+import { parseArgs } from "node:util";
+import { loadEngine } from "../../src/cli/tfjsNode";
+import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE, WARM_UP, measureSteps, median, syntheticWorkload, type StepShape } from "../engine";
+import { narrowConfig } from "../synthetic";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string", default: "smollm2-135m" },
+    workload: { type: "string", default: "sft" },
+    backend: { type: "string", default: "webgpu" },
+    steps: { type: "string", default: "10" },
+    "warm-up": { type: "string", default: String(WARM_UP.minSteps) },
+    narrow: { type: "boolean", default: false },
+    "torch-spec": { type: "boolean", default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench:gpu: ${message}`);
+  process.exit(2);
+}
+
+const wholeNumber = (flag: "steps" | "warm-up"): number => {
+  const n = Number(values[flag]);
+  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${values[flag]} is not a whole number of at least 1.`);
+  return n;
+};
+const steps = wholeNumber("steps");
+const warmUpSteps = wholeNumber("warm-up");
+/** The backends this bench takes: Dawn's WebGPU, and cpu to check the bundle where there is no GPU. */
+const GPU_BENCH_BACKENDS = ["webgpu", "cpu"] as const;
+if (!(GPU_BENCH_BACKENDS as readonly string[]).includes(values.backend))
+  fail(`--backend ${values.backend} is not known; give ${GPU_BENCH_BACKENDS.join(" or ")}.`);
+const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
+if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
+const shape: StepShape | null = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
+if (shape === null) fail(`--workload ${values.workload} is not known; give sft or notebook.`);
+const config = values.narrow ? narrowConfig(named) : named;
+
+/** GPU compute dispatches and queue submits so far; null where they cannot be counted (no WebGPU). */
+let gpuCounts: { dispatches: number; submits: number } | null = null;
+
+/** The class members wrapped to count: the same as bench/synthetic.ts's GPU_COUNTERS wraps in the page. */
+interface DawnGlobals {
+  GPUComputePassEncoder?: { prototype: Record<string, unknown> };
+  GPUQueue?: { prototype: Record<string, unknown> };
+}
+
+/**
+ * Dawn's navigator.gpu, set before tfjs-backend-webgpu is imported (it registers itself only where
+ * navigator.gpu exists), with its classes global (tfjs-webgpu checks `instanceof GPUBuffer`), and
+ * dispatchWorkgroups and submit wrapped on the prototypes to count them.
+ */
+async function installDawn(): Promise<void> {
+  const { create, globals } = await import("webgpu");
+  Object.assign(globalThis, globals);
+  Object.defineProperty(globalThis, "navigator", { value: { gpu: create(["backend=vulkan"]) }, configurable: true, writable: true });
+  const counts = { dispatches: 0, submits: 0 };
+  const wrap = (proto: Record<string, unknown> | undefined, name: string, key: keyof typeof counts): boolean => {
+    const f = proto?.[name];
+    if (typeof f !== "function") return false;
+    proto![name] = function (this: unknown, ...args: unknown[]) {
+      counts[key]++;
+      return (f as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    return true;
+  };
+  const g = globals as DawnGlobals;
+  const counted = [
+    wrap(g.GPUComputePassEncoder?.prototype, "dispatchWorkgroups", "dispatches"),
+    wrap(g.GPUComputePassEncoder?.prototype, "dispatchWorkgroupsIndirect", "dispatches"),
+    wrap(g.GPUQueue?.prototype, "submit", "submits"),
+  ];
+  // Without dispatchWorkgroups or submit on the prototypes the counts would read 0: report null instead.
+  if (counted[0] && counted[2]) gpuCounts = counts;
+}
+
+if (values.backend === "webgpu" && !values["torch-spec"]) await installDawn();
+const engine = await loadEngine();
+engine.tf.env().set("PROD", true);
+const vocab = Number(config.vocab_size);
+const work = syntheticWorkload(engine, values.model, async () => engine.createRandomModel(config, 1, { std: 0.02 }), vocab, shape);
+
+if (values["torch-spec"]) {
+  // bench/torch_baseline.py's spec (run.ts's TorchBaseline writes the same keys): HF's names throughout.
+  const spec = {
+    model: values.model,
+    narrow: values.narrow,
+    config,
+    shape,
+    examples: work.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
+    lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
+    learning_rate: work.args.learning_rate,
+    batch: work.args.per_device_train_batch_size ?? 1,
+    pad_token_id: work.args.pad_token_id ?? 0,
+    warm_up_steps: warmUpSteps,
+    steps,
+  };
+  console.log(JSON.stringify(spec));
+  process.exit(0);
+}
+
+/** What each trainer step left: its loss and time, the GPU work it recorded, the GPU bytes after it. */
+interface StepLog {
+  ms: number;
+  loss: number;
+  dispatches: number | null;
+  submits: number | null;
+  gpuBytes: number | null;
+}
+const log: StepLog[] = [];
+let trainable = 0;
+
+/** The engine as measureSteps uses it, with every trainer step logged and the adapter's size taken. */
+class LoggedTrainer extends engine.Trainer {
+  override async step() {
+    const before = gpuCounts && { ...gpuCounts };
+    const r = await super.step();
+    const m = engine.tf.memory() as { numBytesAllocatedInGPU?: number };
+    log.push({
+      ms: r.msPerStep,
+      loss: r.loss,
+      dispatches: before && gpuCounts!.dispatches - before.dispatches,
+      submits: before && gpuCounts!.submits - before.submits,
+      gpuBytes: m.numBytesAllocatedInGPU ?? null,
+    });
+    return r;
+  }
+}
+const logged: typeof engine = {
+  ...engine,
+  Trainer: LoggedTrainer,
+  createLora: (...args: Parameters<typeof engine.createLora>) => {
+    const lora = engine.createLora(...args);
+    trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
+    return lora;
+  },
+};
+
+// Imported after loadEngine, so that under tsx it is the engine's own copy of the module (tfjsNode.ts).
+const { describeAdapter } = await import("../../src/engine/backend");
+try {
+  const row = await measureSteps(logged, work, values.backend, steps, { minSteps: warmUpSteps, minSeconds: 0 });
+  // measureSteps profiles one step after the timed ones (tf.profile ends a pass per kernel on
+  // WebGPU): the counts are of the others.
+  const counted = log.slice(0, -1);
+  const perStep = (key: "dispatches" | "submits") => (gpuCounts ? median(counted.map((s) => s[key] ?? 0)) : null);
+  const gpuBytes = log.map((s) => s.gpuBytes ?? 0);
+  console.log(
+    JSON.stringify({
+      bench: "gpu",
+      ...row,
+      narrow: values.narrow,
+      adapter: await describeAdapter(values.backend as (typeof GPU_BENCH_BACKENDS)[number]),
+      node: process.version,
+      first_step_ms: Math.round(log[0].ms),
+      dispatches_per_step: perStep("dispatches"),
+      submits_per_step: perStep("submits"),
+      losses: log.slice(0, 3).map((s) => s.loss),
+      trainable_parameters: trainable,
+      // tfjs-webgpu's buffers, its pool of freed ones included: it only grows, so the last is the peak.
+      gpu_bytes_allocated: values.backend === "webgpu" ? Math.max(...gpuBytes) : null,
+    }),
+  );
+} catch (err) {
+  fail(`${values.model} on ${values.backend}: ${(err as Error).message}`);
+}
+// Dawn's device keeps Node's event loop alive.
+process.exit(0);
