@@ -57,12 +57,23 @@ interface DawnGlobals {
 }
 
 /**
+ * Dawn's Node bindings (the `webgpu` package), not a dependency of the project: bench:gpu-bundle fetches
+ * them and puts them beside the bundle, where this import finds them (a name in a constant, so that
+ * neither tsc nor esbuild looks for the package here).
+ */
+const WEBGPU_MODULE = "webgpu";
+interface DawnModule {
+  create(flags: string[]): unknown;
+  globals: Record<string, unknown>;
+}
+
+/**
  * Dawn's navigator.gpu, set before tfjs-backend-webgpu is imported (it registers itself only where
  * navigator.gpu exists), with its classes global (tfjs-webgpu checks `instanceof GPUBuffer`), and
  * dispatchWorkgroups and submit wrapped on the prototypes to count them.
  */
 async function installDawn(): Promise<void> {
-  const { create, globals } = await import("webgpu");
+  const { create, globals } = (await import(WEBGPU_MODULE)) as DawnModule;
   Object.assign(globalThis, globals);
   Object.defineProperty(globalThis, "navigator", { value: { gpu: create(["backend=vulkan"]) }, configurable: true, writable: true });
   const counts = { dispatches: 0, submits: 0 };

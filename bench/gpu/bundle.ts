@@ -9,13 +9,19 @@
 //   .gpu/node.xz             this Node (the bundle's runtime there)
 //   .gpu/debs/*.deb          the Vulkan loader and GL dispatch libraries Dawn's NVIDIA ICD needs
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
 const OUT = path.join(ROOT, ".gpu");
-const WEBGPU = path.join(ROOT, "node_modules", "webgpu");
+/**
+ * Dawn's Node bindings, fetched from the npm registry by this script only (`npm pack`): the package
+ * ships every platform's build (a 51 MB download, 132 MB unpacked), which no other command needs, so it
+ * is not a dependency that every `npm install` would fetch. Pinned: the bench was written against it.
+ */
+const WEBGPU_PACKAGE = "webgpu@0.6.2";
+const WEBGPU = path.join(ROOT, "node_modules", ".gpu-bench", "webgpu");
 /** The device tool's limit on what travels: tracked and untracked-not-ignored files plus the carried paths. */
 const CARRY_LIMIT = 64 * 1024 ** 2;
 /** Debian's Vulkan loader and glvnd: without them the NVIDIA ICD fails with "Could not get 'vkCreateInstance'". */
@@ -36,7 +42,7 @@ mkdirSync(path.join(OUT, "debs"), { recursive: true });
 // 1. The bench for Node: one ESM file. tfjs's ES build calls a bare require("util") on Node, which an
 // ES module lacks: the banner defines one. webgpu stays external: it loads dawn.node beside itself.
 // Written uncompressed outside .gpu (it would count twice against the limit), where this machine's
-// Node runs it with node_modules/webgpu; .gpu gets it compressed.
+// Node could run it; .gpu gets it compressed.
 const bundle = path.join(ROOT, "node_modules", ".gpu-bench", "bench.mjs");
 await build({
   entryPoints: [path.join(ROOT, "bench", "gpu", "bench.ts")],
@@ -52,10 +58,19 @@ await build({
 xz(bundle, path.join(OUT, "bench.mjs.xz"));
 
 // 2. Dawn's Node bindings, the Linux x64 build only.
-if (!existsSync(path.join(WEBGPU, "dist", "linux-x64", "dawn.node"))) fail("node_modules/webgpu is missing: run npm install.");
+const WEBGPU_FILES = ["index.js", "package.json", "LICENSE.md", "dist/linux-x64/dawn.node"];
+if (!existsSync(path.join(WEBGPU, "dist", "linux-x64", "dawn.node"))) {
+  mkdirSync(WEBGPU, { recursive: true });
+  const packed = spawnSync("npm", ["pack", WEBGPU_PACKAGE, "--silent", "--pack-destination", WEBGPU], { encoding: "utf8" });
+  if (packed.status !== 0)
+    fail(`npm pack ${WEBGPU_PACKAGE} failed (${packed.stderr.trim().split("\n").at(-1)}); it needs the npm registry.`);
+  const tgz = path.join(WEBGPU, packed.stdout.trim().split("\n").at(-1)!);
+  execFileSync("tar", ["-xzf", tgz, "-C", WEBGPU, "--strip-components=1", ...WEBGPU_FILES.map((f) => `package/${f}`)]);
+  rmSync(tgz);
+}
 const webgpuOut = path.join(OUT, "node_modules", "webgpu");
 mkdirSync(path.join(webgpuOut, "dist", "linux-x64"), { recursive: true });
-for (const f of ["index.js", "package.json", "LICENSE.md"]) copyFileSync(path.join(WEBGPU, f), path.join(webgpuOut, f));
+for (const f of WEBGPU_FILES.slice(0, 3)) copyFileSync(path.join(WEBGPU, f), path.join(webgpuOut, f));
 xz(path.join(WEBGPU, "dist", "linux-x64", "dawn.node"), path.join(webgpuOut, "dist", "linux-x64", "dawn.node.xz"));
 
 // 3. Node itself, compressed again only when this Node is another version than the one there.
