@@ -1,7 +1,7 @@
 // WebGPU implementations of some host kernels (the same kernel names, registered for the webgpu
 // backend): RMSNorm and LayerNorm with their backward, BLOOM's GELU and SwiGLU with theirs. Composed
-// from tfjs ops, a LayerNorm is about nine dispatches forward and twenty backward; here it is two and
-// five, and each element-wise chain is one. WGSL programs run through tfjs-webgpu's program runner
+// from tfjs ops, a LayerNorm is about nine dispatches forward and twenty backward; here it is one and
+// one (its weight frozen, as LoRA leaves it), and each element-wise chain is one. WGSL programs run through tfjs-webgpu's program runner
 // (`runWebGPUProgram`), which declares the inputs (by `variableNames`), `result` and the uniforms;
 // every program must read each input it binds (see normBackward).
 
@@ -9,140 +9,126 @@ import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
 import { elementwise, GROUP, perRow, registerGpu, size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
 import { dims } from "./attention";
-import { LAYER_NORM, LAYER_NORM_GRAD, RMS_NORM, RMS_NORM_GRAD } from "./norms";
+import { LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM, type NormGradAttrs } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 import "./gpuAdamW";
 
-/**
- * Per row: [mean, rstd] ([0, 1/rms] when not centred), the statistics every norm program reads.
- * The loops stride by the workgroup size, so each thread sums a share of the row before rowSum.
- */
-function rowStats(b: WebGPUBackend, x: tf.TensorInfo, H: number, eps: number, centred: boolean): tf.TensorInfo {
-  const rows = size(x.shape) / H;
-  const program = perRow(
-    `norm_stats_${centred}`,
-    ["x"],
-    [rows, 2],
-    rows,
-    `
-      var s = 0.0;
-      ${centred ? `for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { s = s + x[n * H + k]; }` : ""}
-      let mean = rowSum(s) / f32(H);
+/** WGSL, in a perRow program over rows of x: the row's `mean` (0 unless centred) and `rstd`, every thread's. */
+const ROW_STATS = (centred: boolean) => `
+      ${
+        centred
+          ? `var s = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { s = s + x[n * H + k]; }
+      let mean = rowSum(s) / f32(H);`
+          : "let mean = 0.0;"
+      }
       var v = 0.0;
       for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let d = x[n * H + k] - mean; v = v + d * d; }
-      let rstd = inverseSqrt(rowSum(v) / f32(H) + uniforms.eps);
-      if (localId.x == 0u) { result[n * 2] = mean; result[n * 2 + 1] = rstd; }`,
-    "eps : f32,",
-  );
-  return b.runWebGPUProgram(program, [x], "float32", [
-    { type: "int32", data: [H] },
-    { type: "float32", data: [eps] },
-  ]);
-}
+      let rstd = inverseSqrt(rowSum(v) / f32(H) + uniforms.eps);`;
 
-/** y = (x − mean)·rstd·w (+ b). */
+const normUniforms = (H: number, eps: number): Uniform[] => [
+  { type: "int32", data: [H] },
+  { type: "float32", data: [eps] },
+];
+
+/** y = (x − mean)·rstd·w (+ b): a workgroup per row, the statistics and the output in one program. */
 function normForward(b: WebGPUBackend, x: tf.TensorInfo, w: tf.TensorInfo, bias: tf.TensorInfo | null, eps: number): tf.TensorInfo {
   const H = w.shape[0];
-  const stats = rowStats(b, x, H, eps, bias !== null);
-  const inputs = bias ? [x, stats, w, bias] : [x, stats, w];
-  const program = elementwise(
+  const program = perRow(
     `norm_${bias !== null}`,
-    bias ? ["x", "stats", "w", "b"] : ["x", "stats", "w"],
+    bias ? ["x", "w", "b"] : ["x", "w"],
     x.shape,
-    `result[index] = (x[index] - stats[n * 2]) * stats[n * 2 + 1] * w[c]${bias ? " + b[c]" : ""};`,
+    size(x.shape) / H,
+    `${ROW_STATS(bias !== null)}
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) {
+        result[n * H + k] = (x[n * H + k] - mean) * rstd * w[k]${bias ? " + b[k]" : ""};
+      }`,
+    "eps : f32,",
   );
-  const y = b.runWebGPUProgram(program, inputs, "float32", [{ type: "int32", data: [H] }]);
-  b.disposeData(stats.dataId);
-  return y;
+  return b.runWebGPUProgram(program, bias ? [x, w, bias] : [x, w], "float32", normUniforms(H, eps));
 }
 
 /**
- * dy, x, w → dx, dw (and db when centred). With g = dy·w and x̂ = (x − mean)·rstd:
- * dx = rstd·(g − [centred]·mean(g) − x̂·mean(g·x̂)); dw = Σ_rows dy·x̂; db = Σ_rows dy.
+ * dy, x, w → dx, a workgroup per row (norms.ts's NORM_INPUT_GRAD). With g = dy·w and
+ * x̂ = (x − mean)·rstd: dx = rstd·(g − [centred]·mean(g) − x̂·mean(g·x̂)).
  */
-function normBackward(
-  b: WebGPUBackend,
-  dy: tf.TensorInfo,
-  x: tf.TensorInfo,
-  w: tf.TensorInfo,
-  eps: number,
-  centred: boolean,
-): tf.TensorInfo[] {
+function normInputGrad(b: WebGPUBackend, [dy, x, w]: tf.TensorInfo[], { eps, centred }: NormGradAttrs): tf.TensorInfo {
   const H = w.shape[0];
-  const rows = size(x.shape) / H;
-  const stats = rowStats(b, x, H, eps, centred);
-  const hInt: Uniform = { type: "int32", data: [H] };
-  const sums = b.runWebGPUProgram(
-    perRow(
-      "norm_grad_sums",
-      ["dy", "x", "w", "stats"],
-      [rows, 2],
-      rows,
-      `
+  const program = perRow(
+    `norm_input_grad_${centred}`,
+    ["dy", "x", "w"],
+    x.shape,
+    size(x.shape) / H,
+    `${ROW_STATS(centred)}
       var g = 0.0;
       var gx = 0.0;
       for (var k = i32(localId.x); k < H; k = k + ${GROUP}) {
         let gk = dy[n * H + k] * w[k];
         g = g + gk;
-        gx = gx + gk * (x[n * H + k] - stats[n * 2]) * stats[n * 2 + 1];
+        gx = gx + gk * (x[n * H + k] - mean) * rstd;
       }
-      let sumG = rowSum(g);
-      let sumGX = rowSum(gx);
-      if (localId.x == 0u) { result[n * 2] = sumG; result[n * 2 + 1] = sumGX; }`,
-    ),
-    [dy, x, w, stats],
-    "float32",
-    [hInt],
+      let meanG = ${centred ? "rowSum(g) / f32(H)" : "0.0"};
+      let meanGX = rowSum(gx) / f32(H);
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) {
+        let i = n * H + k;
+        result[i] = rstd * (dy[i] * w[k] - meanG - (x[i] - mean) * rstd * meanGX);
+      }`,
+    "eps : f32,",
   );
-  const dx = b.runWebGPUProgram(
+  return b.runWebGPUProgram(program, [dy, x, w], "float32", normUniforms(H, eps));
+}
+
+/**
+ * dy, x → dw = Σ_rows dy·x̂ (norms.ts's NORM_WEIGHT_GRAD): the rows' statistics, then a thread per
+ * column. Only a trained norm weight asks for it, which LoRA never has.
+ */
+function normWeightGrad(b: WebGPUBackend, [dy, x]: tf.TensorInfo[], { eps, centred }: NormGradAttrs): tf.TensorInfo {
+  const H = x.shape[x.shape.length - 1];
+  const rows = size(x.shape) / H;
+  const stats = b.runWebGPUProgram(
+    perRow(
+      `norm_stats_${centred}`,
+      ["x"],
+      [rows, 2],
+      rows,
+      `${ROW_STATS(centred)}
+      if (localId.x == 0u) { result[n * 2] = mean; result[n * 2 + 1] = rstd; }`,
+      "eps : f32,",
+    ),
+    [x],
+    "float32",
+    normUniforms(H, eps),
+  );
+  const dw = b.runWebGPUProgram(
     elementwise(
-      `norm_grad_dx_${centred}`,
-      ["dy", "x", "w", "stats", "sums"],
-      x.shape,
+      "norm_weight_grad",
+      ["dy", "x", "stats"],
+      [H],
       `
-      let rstd = stats[n * 2 + 1];
-      let xhat = (x[index] - stats[n * 2]) * rstd;
-      let h = f32(uniforms.H);
-      result[index] = rstd * (dy[index] * w[c] - ${centred ? "sums[n * 2] / h" : "0.0"} - xhat * sums[n * 2 + 1] / h);`,
-    ),
-    [dy, x, w, stats, sums],
-    "float32",
-    [hInt],
-  );
-  // Per column, summed over rows: dw = Σ dy·x̂ and db = Σ dy. Each program binds only what it reads:
-  // the pipeline's layout leaves out an unread binding, and a bind group that names it is invalid
-  // (which drops every command of the submission, silently).
-  const column = (key: string, names: string[], inputs: tf.TensorInfo[], term: string) =>
-    b.runWebGPUProgram(
-      elementwise(
-        `norm_grad_${key}`,
-        names,
-        [H],
-        `
       var s = 0.0;
       for (var r = 0; r < uniforms.rows; r = r + 1) {
         let i = r * uniforms.H + c;
-        s = s + ${term};
+        s = s + dy[i] * (x[i] - stats[r * 2]) * stats[r * 2 + 1];
       }
       result[c] = s;`,
-        "rows : i32,",
-      ),
-      inputs,
-      "float32",
-      [hInt, { type: "int32", data: [rows] }],
-    );
-  const dw = column("dw", ["dy", "x", "stats"], [dy, x, stats], "dy[i] * (x[i] - stats[r * 2]) * stats[r * 2 + 1]");
-  const out = centred ? [dx, dw, column("db", ["dy"], [dy], "dy[i]")] : [dx, dw];
+      "rows : i32,",
+    ),
+    [dy, x, stats],
+    "float32",
+    [
+      { type: "int32", data: [H] },
+      { type: "int32", data: [rows] },
+    ],
+  );
   b.disposeData(stats.dataId);
-  b.disposeData(sums.dataId);
-  return out;
+  return dw;
 }
 
 registerGpu(RMS_NORM, ([x, w], b, { eps }) => normForward(b, x, w, null, eps));
-registerGpu(RMS_NORM_GRAD, ([dy, x, w], b, { eps }) => normBackward(b, dy, x, w, eps, false));
 registerGpu(LAYER_NORM, ([x, w, bias], b, { eps }) => normForward(b, x, w, bias, eps));
-registerGpu(LAYER_NORM_GRAD, ([dy, x, w], b, { eps }) => normBackward(b, dy, x, w, eps, true));
+registerGpu<NormGradAttrs>(NORM_INPUT_GRAD, (inputs, b, attrs) => normInputGrad(b, inputs, attrs));
+registerGpu<NormGradAttrs>(NORM_WEIGHT_GRAD, (inputs, b, attrs) => normWeightGrad(b, inputs, attrs));
 
 const gelu = (x: string) => `tanh(${BLOOM_GELU.sqrt2OverPi} * ${x} * (1.0 + ${BLOOM_GELU.cubic} * ${x} * ${x}))`;
 const one = (b: WebGPUBackend, key: string, inputs: tf.TensorInfo[], names: string[], body: string) =>

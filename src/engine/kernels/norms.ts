@@ -3,7 +3,7 @@
 // The backward recomputes the per-row statistics from x rather than saving them (a row costs one pass).
 
 import * as tf from "@tensorflow/tfjs-core";
-import { registerHostKernel, runHostKernel } from "./host";
+import { fusedKernelActive, registerHostKernel, runHostKernel } from "./host";
 import { withSimd } from "./simd/simd";
 
 export const RMS_NORM = "PlaygroundRmsNorm";
@@ -90,24 +90,44 @@ registerHostKernel<NormAttrs>(
   },
 );
 
+/**
+ * The backward in parts, for a backend that implements them (kernels/gpu.ts on WebGPU): the input's
+ * gradient (NORM_INPUT_GRAD: dx, a row at a time), the weight's (NORM_WEIGHT_GRAD: dw, a sum over the
+ * rows) and LayerNorm's bias's (a tfjs sum). The tape asks only for the gradients of inputs that lead to a
+ * trained variable, and a norm's weight never trains with LoRA (only the adapter's tensors are
+ * variables), so each part runs lazily, when asked: a frozen norm's backward is one program.
+ */
+export const NORM_INPUT_GRAD = "PlaygroundNormInputGrad";
+export const NORM_WEIGHT_GRAD = "PlaygroundNormWeightGrad";
+
+export interface NormGradAttrs extends NormAttrs {
+  /** LayerNorm (subtracts the mean; its weight's gradient comes with the bias's) rather than RMSNorm. */
+  centred: boolean;
+}
+
+function normGrad(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor, attrs: NormAttrs, centred: boolean): Record<string, () => tf.Tensor> {
+  const a: NormGradAttrs = { eps: attrs.eps, centred };
+  if (fusedKernelActive(NORM_INPUT_GRAD)) {
+    return {
+      "0": () => runHostKernel(NORM_INPUT_GRAD, [dy, x, w], a)[0],
+      "1": () => runHostKernel(NORM_WEIGHT_GRAD, [dy, x], a)[0],
+      ...(centred ? { "2": () => tf.sum(tf.reshape(dy, [-1, w.shape[0]]), 0) } : {}), // db = Σ_rows dy
+    };
+  }
+  const [dx, dw, db] = runHostKernel(centred ? LAYER_NORM_GRAD : RMS_NORM_GRAD, [dy, x, w], attrs);
+  return { "0": () => dx, "1": () => dw, ...(centred ? { "2": () => db } : {}) };
+}
+
 tf.registerGradient({
   kernelName: RMS_NORM,
   inputsToSave: ["0", "1"],
-  gradFunc: (dy, saved, attrs) => {
-    const [x, w] = saved;
-    const [dx, dw] = runHostKernel(RMS_NORM_GRAD, [dy as tf.Tensor, x, w], attrs);
-    return { "0": () => dx, "1": () => dw };
-  },
+  gradFunc: (dy, saved, attrs) => normGrad(dy as tf.Tensor, saved[0], saved[1], attrs as unknown as NormAttrs, false),
 });
 
 tf.registerGradient({
   kernelName: LAYER_NORM,
   inputsToSave: ["0", "1"],
-  gradFunc: (dy, saved, attrs) => {
-    const [x, w] = saved;
-    const [dx, dw, db] = runHostKernel(LAYER_NORM_GRAD, [dy as tf.Tensor, x, w], attrs);
-    return { "0": () => dx, "1": () => dw, "2": () => db };
-  },
+  gradFunc: (dy, saved, attrs) => normGrad(dy as tf.Tensor, saved[0], saved[1], attrs as unknown as NormAttrs, true),
 });
 
 export const hostRmsNorm = (x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor => runHostKernel(RMS_NORM, [x, w], { eps })[0];
