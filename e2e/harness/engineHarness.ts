@@ -6,6 +6,7 @@ import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
 import { fusedDifference, headsOf, valueAndGrads, values } from "../../src/engine/kernels/compare.testutil";
 import { hostRowAttention, ROW_ATTENTION } from "../../src/engine/kernels/rowAttention";
 import { ADD_LOW_RANK } from "../../src/engine/kernels/gpuLora";
+import { LORA_GROUP_DOWN } from "../../src/engine/kernels/gpuLoraGroup";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
 import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
@@ -14,6 +15,7 @@ import {
   attention,
   bloomGelu,
   layerNorm,
+  loraGroup,
   loraLinear,
   rmsNorm,
   ropeInvFreq,
@@ -152,6 +154,29 @@ function kernelCases(): KernelCase[] {
   const lora = (withBias: boolean) => (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) =>
     loraLinear(x as tf.Tensor2D, a as tf.Variable, b as tf.Variable, 2, withBias ? frozen : { w: frozen.w });
   const loraInputs = () => [values([7, 10], 13), values([3, 10], 14), values([9, 3], 15)];
+  // LoRA linears reading one x, as one op on WebGPU: q/k/v-like (widths 9, 4, 4, biases) and gate/up-like
+  // (two of width 6, no bias), r 3, scaling 2; the outputs side by side. Inputs x, the A's, the B's.
+  const groupFrozen = [9, 4, 4].map((out, j) => ({ w: values([out, 10], 30 + j) as tf.Tensor2D, b: values([out], 40 + j) }));
+  const group =
+    (widths: number[], withBias: boolean) =>
+    (x: tf.Tensor, ...ab: tf.Tensor[]) =>
+      tf.concat(
+        loraGroup(
+          x as tf.Tensor2D,
+          widths.map((_, j) => ({
+            A: ab[j] as tf.Variable,
+            B: ab[widths.length + j] as tf.Variable,
+            f: withBias ? groupFrozen[j] : { w: groupFrozen[j].w },
+          })),
+          2,
+        ),
+        1,
+      );
+  const groupInputs = (widths: number[]) => [
+    values([7, 10], 50),
+    ...widths.map((_, j) => values([3, 10], 51 + j)),
+    ...widths.map((out, j) => values([out, 3], 55 + j)),
+  ];
   const bloomHeads = (qkv: tf.Tensor) =>
     [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   return [
@@ -186,6 +211,14 @@ function kernelCases(): KernelCase[] {
     ],
     ["LoRA linear with a bias", ADD_LOW_RANK, lora(true), loraInputs(), [frozen.b]],
     ["LoRA linear", ADD_LOW_RANK, lora(false), loraInputs(), [frozen.w]],
+    ["LoRA group of three (q/k/v: widths 9, 4, 4, biases)", LORA_GROUP_DOWN, group([9, 4, 4], true), groupInputs([9, 4, 4]), []],
+    [
+      "LoRA group of two (gate/up, no bias)",
+      LORA_GROUP_DOWN,
+      group([9, 4], false),
+      groupInputs([9, 4]),
+      groupFrozen.flatMap((f) => [f.w, f.b]),
+    ],
     ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],
     [
       "row attention, Llama's packed rows (per-row rotary)",

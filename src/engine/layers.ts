@@ -9,6 +9,7 @@ import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from ".
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
 import { addLowRank, gpuLoraActive, scaledTN } from "./kernels/gpuLora";
+import { groupDA, groupDB, groupDown, groupDx, groupU, groupUp, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, RMS_NORM } from "./kernels/norms";
@@ -170,6 +171,100 @@ function gpuLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: 
   return op(x, A, B) as tf.Tensor2D;
 }
 
+/**
+ * tfjs's engine runs an op given as a forward and a backward function (what tf.customGrad builds on,
+ * for one output); a group has several outputs, and its backward's gradients are made when asked.
+ */
+interface CustomOpEngine {
+  runKernelFunc(op: {
+    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor[];
+    backwardsFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: tf.NamedTensorMap;
+  }): tf.Tensor[];
+}
+
+/** A LoRA linear of a group: its adapter tensors and frozen weights. */
+export interface GroupMember {
+  A: tf.Variable;
+  B: tf.Variable;
+  f: FrozenLinear;
+}
+
+/**
+ * LoRA linears that read the same x (a layer's q/k/v projections, its gate/up) on WebGPU as one op
+ * with k outputs: the frozen products a tfjs matmul each (the bias in the same dispatch), the
+ * low-rank steps of the whole group in kernels/gpuLoraGroup.ts's programs, and x's gradient summed
+ * inside (the tape added the linears' gradients, k − 1 adds). Forward k + 2 dispatches, backward
+ * k + 4, where k loraLinears took 3k and 5k. x's gradient is made only when the tape asks for it
+ * (not for a first layer below which nothing trains).
+ */
+function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): tf.Tensor2D[] {
+  const k = members.length;
+  const [as, bs] = [members.map((m) => m.A), members.map((m) => m.B)];
+  const inputs: tf.NamedTensorMap = {};
+  [x, ...as, ...bs].forEach((t, i) => (inputs[String(i)] = t));
+  return (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
+    forwardFunc: (_, save) => {
+      const down = groupDown(x, as); // [N, k·r]
+      save([x, down]);
+      const frozen = members.map(({ f }) => tf.fused.matMul({ a: x, b: f.wT ?? f.w, transposeB: !f.wT, bias: f.b }) as tf.Tensor2D);
+      return groupUp(frozen, down, bs, scaling); // k × [N, out_j]
+    },
+    backwardsFunc: (dys, saved) => {
+      const gs = Array.isArray(dys) ? dys : [dys];
+      const [xs, down] = saved as tf.Tensor2D[];
+      const u = groupU(gs, bs); // [N, k·r]
+      const grads: Record<string, () => tf.Tensor> = {
+        "0": () =>
+          groupDx(
+            members.map(({ f }, j) => frozenBackward(gs[j] as tf.Tensor2D, f)),
+            u,
+            as,
+            scaling,
+          ),
+      };
+      groupDA(u, xs, k, scaling).forEach((dA, j) => (grads[String(1 + j)] = () => dA));
+      groupDB(gs, down, scaling).forEach((dB, j) => (grads[String(1 + k + j)] = () => dB));
+      return grads;
+    },
+    inputs,
+  }) as tf.Tensor2D[];
+}
+
+/**
+ * LoRA linears without dropout that all read x: on WebGPU as one op (gpuLoraGroup), elsewhere
+ * loraLinear each.
+ */
+export function loraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): tf.Tensor2D[] {
+  const k = members.length;
+  const sameRank = members.every((m) => m.A.shape[0] === members[0].A.shape[0]);
+  if (gpuLoraGroupActive() && k > 1 && k <= MAX_GROUP && sameRank) return gpuLoraGroup(x, members, scaling);
+  return members.map((m) => loraLinear(x, m.A, m.B, scaling, m.f));
+}
+
+/**
+ * The linears at `paths`, all reading x: those with a LoRA branch (without dropout) as one loraGroup
+ * when there are two or more, the rest (and all of them otherwise) linear() each.
+ */
+export function linears(ctx: LayerContext, paths: string[], x: tf.Tensor2D): tf.Tensor2D[] {
+  const lora = ctx.lora;
+  const modules = paths.map((p) => lora?.modules.get(p));
+  const adapted = paths.flatMap((p, j) => {
+    const m = modules[j];
+    return m ? [{ j, member: { A: m.A, B: m.B, f: frozenLinear(ctx, p) } }] : [];
+  });
+  if (lora === null || loraDropoutActive(ctx) || adapted.length < 2) return paths.map((p) => linear(ctx, p, x));
+  const grouped = loraGroup(
+    x,
+    adapted.map((a) => a.member),
+    lora.scaling,
+  );
+  return paths.map((p, j) => {
+    const at = adapted.findIndex((a) => a.j === j);
+    return at >= 0 ? grouped[at] : linear(ctx, p, x);
+  });
+}
+
 /** loraLinear with the low-rank branch in host kernels (kernels/lora.ts), the frozen matmuls as there. */
 function hostLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
   const attrs: LoraAttrs = { scaling };
@@ -259,8 +354,7 @@ export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
 
 /** Llama's MLP: down(silu(gate(x)) * up(x)). */
 export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
-  const gate = linear(ctx, `${prefix}.gate_proj`, x);
-  const up = linear(ctx, `${prefix}.up_proj`, x);
+  const [gate, up] = linears(ctx, [`${prefix}.gate_proj`, `${prefix}.up_proj`], x);
   return linear(ctx, `${prefix}.down_proj`, swigluProduct(gate, up) as tf.Tensor2D);
 }
 

@@ -17,6 +17,7 @@ import {
   causalPaddingBias,
   embedTokens,
   linear,
+  linears,
   packedPositions,
   rmsNorm,
   ropeInvFreq,
@@ -173,9 +174,9 @@ function decoderLayer(
     if (norm) r = rmsNorm(r, weight(ctx, norm), c.normEps); // Qwen3: per-head norm before RoPE
     return tf.transpose(r, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
   };
-  const qRows = linear(ctx, `${p}.self_attn.q_proj`, h); // [B·T, nH·d]
-  const kRows = linear(ctx, `${p}.self_attn.k_proj`, h); // [B·T, nKV·d]
-  const vRows = linear(ctx, `${p}.self_attn.v_proj`, h);
+  const sa = `${p}.self_attn`;
+  // [B·T, nH·d], [B·T, nKV·d], [B·T, nKV·d]
+  const [qRows, kRows, vRows] = linears(ctx, [`${sa}.q_proj`, `${sa}.k_proj`, `${sa}.v_proj`], h);
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
   if (cache === undefined && !c.qkNorm && (hostKernelsActive() || gpuRopeAttentionApplies(d))) {

@@ -11,28 +11,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdamWAttrs } from "./adamw";
 import { ADAMW, adamwConstants } from "./adamw";
+import type { GpuBuffer, GpuDevice, GpuPass, GpuPipeline } from "./gpuPipeline";
 
-// The few WebGPU members used, typed here: the engine compiles without the DOM's WebGPU types.
-interface GpuBuffer {
-  getMappedRange(): ArrayBuffer;
-  unmap(): void;
-  destroy(): void;
-}
-interface GpuPipeline {
-  getBindGroupLayout(i: number): unknown;
-}
-interface GpuPass {
-  setPipeline(p: GpuPipeline): void;
-  setBindGroup(i: number, group: unknown): void;
-  dispatchWorkgroups(x: number, y: number): void;
-  end(): void;
-}
-interface GpuDevice {
-  createShaderModule(d: { code: string }): unknown;
-  createComputePipeline(d: { layout: "auto"; compute: { module: unknown; entryPoint: string } }): GpuPipeline;
-  createBuffer(d: { size: number; usage: number; mappedAtCreation: boolean }): GpuBuffer;
-  createBindGroup(d: { layout: unknown; entries: Array<{ binding: number; resource: { buffer: unknown } }> }): unknown;
-}
 /** What this module reads of tfjs-webgpu's backend (backend_webgpu.js). */
 interface Backend {
   device: GpuDevice;

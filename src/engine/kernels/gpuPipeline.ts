@@ -1,0 +1,134 @@
+// WGSL programs of our own with several outputs, recorded into tfjs-webgpu's current compute pass
+// (backend_webgpu.js: recordAndSubmit) so that they run in order with the backend's work and are
+// submitted with it. tfjs-webgpu's program runner gives a program one output; a grouped LoRA's
+// backward (gpuLoraGroup.ts) makes a gradient per adapter tensor of the group in one dispatch. The
+// buffers a program binds are marked as the runner marks its own (commandQueueOwnedIds), so one
+// disposed before the submit is released after it.
+
+import type * as tf from "@tensorflow/tfjs-core";
+import { GROUP, MAX_GROUPS, type Uniform } from "./gpuProgram";
+
+// The few WebGPU members used here and in gpuAdamW.ts, typed here: the engine compiles without the DOM's WebGPU types.
+export interface GpuBuffer {
+  getMappedRange(): ArrayBuffer;
+  unmap(): void;
+  destroy(): void;
+}
+export interface GpuPipeline {
+  getBindGroupLayout(i: number): unknown;
+}
+export interface GpuPass {
+  setPipeline(p: GpuPipeline): void;
+  setBindGroup(i: number, group: unknown): void;
+  dispatchWorkgroups(x: number, y: number): void;
+  end(): void;
+}
+export interface GpuDevice {
+  createShaderModule(d: { code: string }): unknown;
+  createComputePipeline(d: { layout: "auto"; compute: { module: unknown; entryPoint: string } }): GpuPipeline;
+  createBuffer(d: { size: number; usage: number; mappedAtCreation: boolean }): GpuBuffer;
+  createBindGroup(d: { layout: unknown; entries: Array<{ binding: number; resource: unknown }> }): unknown;
+}
+/** What this module reads of tfjs-webgpu's backend (backend_webgpu.js). */
+export interface PipelineBackend {
+  device: GpuDevice;
+  commandEncoder: { beginComputePass(d: object): GpuPass } | null;
+  computePassEncoder: GpuPass | null;
+  commandQueueOwnedIds: WeakSet<tf.DataId>;
+  tensorMap: { get(id: tf.DataId): { resource: unknown; values: unknown } };
+  ensureCommandEncoderReady(): void;
+  uploadToGPU(id: tf.DataId): void;
+  makeTensorInfo(shape: number[], dtype: "float32"): tf.TensorInfo;
+  makeUniforms(u: Uniform[]): unknown;
+  incRef(id: tf.DataId): void;
+}
+
+/** A program: `body` runs for each `index` below the thread count, reading `uniforms.NAME`. */
+export interface MultiProgram {
+  key: string;
+  /** Read-only inputs. */
+  inputs: string[];
+  /** Tensors the program updates in place (returned first, sharing their data as tfjs's Identity does). */
+  updated: string[];
+  /** New outputs (returned after the updated ones). */
+  outputs: string[];
+  /** The program's own uniforms, scalars only: "N : i32, s : f32,". */
+  uniforms: string;
+  helpers?: string;
+  body: string;
+}
+
+const shader = (p: MultiProgram) => {
+  const storage = [...p.inputs.map((n) => [n, "read"]), ...[...p.updated, ...p.outputs].map((n) => [n, "read_write"])];
+  return `
+struct Uniforms { threads : i32, groupsX : i32, ${p.uniforms} }
+${storage.map(([name, access], i) => `@group(0) @binding(${i}) var<storage, ${access}> ${name} : array<f32>;`).join("\n")}
+@group(0) @binding(${storage.length}) var<uniform> uniforms : Uniforms;
+${p.helpers ?? ""}
+@compute @workgroup_size(${GROUP})
+fn main(@builtin(global_invocation_id) id : vec3<u32>) {
+  let index = i32(id.x) + i32(id.y) * uniforms.groupsX * ${GROUP};
+  if (index >= uniforms.threads) { return; }
+  ${p.body}
+}`;
+};
+
+const pipelines = new WeakMap<GpuDevice, Map<string, GpuPipeline>>();
+
+/**
+ * Runs `p` with `threads` threads over `inputs` (read), `updated` (updated in place: tensors the
+ * caller owns alone) and new outputs of `outputShapes`; returns the updated tensors, then the new ones.
+ * Every binding must be read or written by the program: an unused one leaves the pipeline's layout,
+ * and a bind group that names it is invalid.
+ */
+export function runMulti(
+  backend: unknown,
+  p: MultiProgram,
+  inputs: tf.TensorInfo[],
+  updated: tf.TensorInfo[],
+  outputShapes: number[][],
+  uniforms: Uniform[],
+  threads: number,
+): tf.TensorInfo[] {
+  const b = backend as PipelineBackend;
+  let cache = pipelines.get(b.device);
+  if (!cache) pipelines.set(b.device, (cache = new Map()));
+  let pipeline = cache.get(p.key);
+  if (!pipeline) {
+    pipeline = b.device.createComputePipeline({
+      layout: "auto",
+      compute: { module: b.device.createShaderModule({ code: shader(p) }), entryPoint: "main" },
+    });
+    cache.set(p.key, pipeline);
+  }
+  const outputs = outputShapes.map((shape) => b.makeTensorInfo(shape, "float32"));
+  const all = [...inputs, ...updated, ...outputs];
+  for (const t of all) {
+    b.uploadToGPU(t.dataId);
+    b.commandQueueOwnedIds.add(t.dataId);
+  }
+  const groups = Math.ceil(threads / GROUP);
+  const x = Math.min(groups, MAX_GROUPS);
+  const uniform = b.makeUniforms([{ type: "int32", data: [threads] }, { type: "int32", data: [x] }, ...uniforms]);
+  const group = b.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [...all.map((t) => ({ buffer: b.tensorMap.get(t.dataId).resource })), uniform].map((resource, i) => ({
+      binding: i,
+      resource,
+    })),
+  });
+  b.ensureCommandEncoderReady();
+  b.computePassEncoder ??= b.commandEncoder!.beginComputePass({});
+  const pass = b.computePassEncoder;
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  for (const t of updated) {
+    b.tensorMap.get(t.dataId).values = null;
+    b.incRef(t.dataId);
+  }
+  return [...updated.map((t) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })), ...outputs];
+}
+
+/** An int32 uniform each. */
+export const ints = (...values: number[]): Uniform[] => values.map((v) => ({ type: "int32", data: [v] }));
