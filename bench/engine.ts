@@ -61,6 +61,54 @@ export const SFT_SHAPE: StepShape = {
   targets: "all-linear",
 };
 
+/** The workloads by `--workload` name: one table for every bench (run.ts, page.ts, gpu/bench.ts). */
+export const WORKLOADS: Record<string, StepShape> = { notebook: NOTEBOOK_SHAPE, sft: SFT_SHAPE };
+
+/** The flags every bench takes for its step's shape (node:util parseArgs options). */
+export function workloadOptions(workload: keyof typeof WORKLOADS) {
+  return {
+    workload: { type: "string", default: workload },
+    batch: { type: "string" },
+    tokens: { type: "string" },
+    trained: { type: "string" },
+    "lora-r": { type: "string" },
+    "lora-alpha": { type: "string" },
+    targets: { type: "string" },
+  } as const;
+}
+type SizeFlag = "batch" | "tokens" | "trained" | "lora-r" | "lora-alpha";
+
+/** --workload's shape with the flags that change one of its sizes; `fail` says what a flag got wrong. */
+export function workloadShape(
+  values: Partial<Record<SizeFlag | "workload" | "targets", string>>,
+  fail: (message: string) => never,
+): StepShape {
+  const base = WORKLOADS[values.workload ?? "notebook"];
+  if (base === undefined) fail(`--workload ${values.workload} is not known; give ${Object.keys(WORKLOADS).join(" or ")}.`);
+  const count = (flag: SizeFlag, fallback: number) => {
+    const v = values[flag];
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < (flag === "trained" ? 0 : 1))
+      fail(`--${flag} ${v} is not a whole number of at least ${flag === "trained" ? 0 : 1}.`);
+    return n;
+  };
+  const targets = values.targets === undefined ? base.targets : values.targets === "all-linear" ? "all-linear" : values.targets.split(",");
+  const shape: StepShape = {
+    ...base,
+    batch: count("batch", base.batch),
+    tokens: count("tokens", base.tokens),
+    trained: count("trained", base.trained),
+    r: count("lora-r", base.r),
+    lora_alpha: count("lora-alpha", base.lora_alpha),
+    targets,
+  };
+  if (shape.trained > shape.tokens - 1)
+    fail(`--trained ${shape.trained} must leave at least one untrained token of --tokens ${shape.tokens}.`);
+  // Every batch full: at least one batch of distinct rows.
+  return { ...shape, examples: Math.max(shape.examples, shape.batch) };
+}
+
 export interface Workload {
   model: string;
   /** The synthetic step's shape; absent for the page's own first run (`default` with --workload notebook). */

@@ -6,14 +6,15 @@
 // the page loads), and the loss; then tf.profile's kernels of one more step, the backend's GPU
 // bytes, the adapter and whether it is software, and the first three losses.
 //   npm run bench:page -- --model smollm2-135m|qwen2.5-0.5b|bloom-560m --workload notebook|sft
-//                         --backend webgpu|wasm|cpu --steps 2 [--narrow] [--batch N --tokens N --trained N] [--json]
+//                         --backend webgpu|wasm|cpu --steps 2 [--narrow] [--batch N --tokens N --trained N --lora-r N
+//                         --lora-alpha N --targets all-linear|a,b] [--json]
 // --narrow keeps depth, heads and vocabulary and shrinks the widths (bench/synthetic.ts's
 // narrowConfig), so that SwiftShader runs a step in seconds; the counts are the same.
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { createServer } from "vite";
-import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE } from "./engine";
+import { NAMED_SHAPES, workloadOptions, workloadShape } from "./engine";
 import { GPU_COUNTERS, narrowConfig } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
 import { BACKENDS } from "../src/core/protocol";
@@ -21,13 +22,10 @@ import { BACKENDS } from "../src/core/protocol";
 const { values } = parseArgs({
   options: {
     model: { type: "string", default: "smollm2-135m" },
-    workload: { type: "string", default: "sft" },
+    ...workloadOptions("sft"),
     backend: { type: "string", default: "webgpu" },
     steps: { type: "string", default: "2" },
     narrow: { type: "boolean", default: false },
-    batch: { type: "string" },
-    tokens: { type: "string" },
-    trained: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -37,33 +35,22 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const count = (flag: "batch" | "tokens" | "trained" | "steps", fallback: number): number => {
-  const v = values[flag];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${v} is not a whole number of at least 1.`);
-  return n;
-};
+const steps = Number(values.steps);
+if (!Number.isInteger(steps) || steps < 1) fail(`--steps ${values.steps} is not a whole number of at least 1.`);
 
 const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
 if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
-const base = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
-if (base === null) fail(`--workload ${values.workload} is not known; give notebook or sft.`);
 // The page bench's backends: the protocol's, less WebGL (the counts it takes are of WebGPU and wasm work).
 const PAGE_BACKENDS: readonly string[] = BACKENDS.filter((b) => b !== "webgl");
 if (!PAGE_BACKENDS.includes(values.backend)) fail(`--backend ${values.backend} is not known; give ${PAGE_BACKENDS.join(", ")}.`);
-const batch = count("batch", base.batch);
-const tokens = count("tokens", base.tokens);
-const trained = count("trained", base.trained);
-if (trained > tokens - 1) fail(`--trained ${trained} must leave at least one untrained token of --tokens ${tokens}.`);
-const shape = { ...base, batch, tokens, trained, examples: Math.max(base.examples, batch) };
+const shape = workloadShape(values, fail);
 const config = values.narrow ? narrowConfig(named) : named;
 const request: PageBenchRequest = {
   backend: values.backend as PageBenchRequest["backend"],
   config,
   vocabSize: Number(config.vocab_size),
   shape,
-  steps: count("steps", 2),
+  steps,
 };
 
 /**

@@ -18,15 +18,14 @@ import { loadModelDir, type Engine } from "../src/cli/engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../src/cli/tokenizerDir";
 import {
   NAMED_SHAPES,
-  NOTEBOOK_SHAPE,
-  SFT_SHAPE,
   defaultWorkload,
   measureSteps,
   median,
   syntheticWorkload,
+  workloadOptions,
+  workloadShape,
   WARM_UP,
   type StepRow,
-  type StepShape,
   type Workload,
 } from "./engine";
 import { keystrokeBench, maskBench } from "./mask";
@@ -41,13 +40,7 @@ const { values } = parseArgs({
     steps: { type: "string", default: "30" },
     only: { type: "string", default: "" },
     json: { type: "boolean", default: false },
-    workload: { type: "string", default: "notebook" },
-    batch: { type: "string" },
-    tokens: { type: "string" },
-    trained: { type: "string" },
-    "lora-r": { type: "string" },
-    "lora-alpha": { type: "string" },
-    targets: { type: "string" },
+    ...workloadOptions("notebook"),
   },
 });
 const steps = Number(values.steps);
@@ -115,34 +108,6 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** --workload and the flags that change one of its sizes. */
-function stepShape(): StepShape {
-  const base = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
-  if (base === null) fail(`--workload ${values.workload} is not known; give notebook or sft.`);
-  const count = (flag: "batch" | "tokens" | "trained" | "lora-r" | "lora-alpha", fallback: number) => {
-    const v = values[flag];
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < (flag === "trained" ? 0 : 1))
-      fail(`--${flag} ${v} is not a whole number of at least ${flag === "trained" ? 0 : 1}.`);
-    return n;
-  };
-  const targets = values.targets === undefined ? base.targets : values.targets === "all-linear" ? "all-linear" : values.targets.split(",");
-  const shape: StepShape = {
-    ...base,
-    batch: count("batch", base.batch),
-    tokens: count("tokens", base.tokens),
-    trained: count("trained", base.trained),
-    r: count("lora-r", base.r),
-    lora_alpha: count("lora-alpha", base.lora_alpha),
-    targets,
-  };
-  if (shape.trained > shape.tokens - 1)
-    fail(`--trained ${shape.trained} must leave at least one untrained token of --tokens ${shape.tokens}.`);
-  // Every batch full: at least one batch of distinct rows.
-  return { ...shape, examples: Math.max(shape.examples, shape.batch) };
-}
-
 /** Whether the page's own first run is measured: the bundled default with nothing of the workload changed. */
 const pageRun =
   values.workload === "notebook" &&
@@ -151,7 +116,7 @@ const pageRun =
 /** What --model names: the page's first run, a named shape with random weights, or a folder, at --workload's sizes. */
 function workload(name: string): Workload {
   if (name === "default" && pageRun) return defaultWorkload(engine, tokenizer);
-  const shape = stepShape();
+  const shape = workloadShape(values, fail);
   if (name === "default")
     return syntheticWorkload(engine, name, () => loadModelDir(engine, BUNDLED_MODEL_FOLDER), tokenizer.vocabSize, shape);
   const config = NAMED_SHAPES[name];

@@ -6,17 +6,17 @@
 // the GPU bytes tfjs-webgpu allocated, the adapter. `--torch-spec` prints instead the same step's
 // spec for bench/torch_baseline.py (model config, examples, LoRA, learning rate, batch, steps).
 //   node .gpu/bench.mjs --model smollm2-135m|qwen2.5-0.5b|bloom-560m --workload sft|notebook
-//                       --backend webgpu|cpu [--steps 10 --warm-up 5 --narrow] [--torch-spec]
+//                       --backend webgpu|cpu [--steps 10 --warm-up 5 --narrow] [--torch-spec] (and bench/run.ts's size flags)
 // Also runs unbundled: npx tsx bench/gpu/bench.ts --backend cpu --narrow --steps 1 --warm-up 1
 import { parseArgs } from "node:util";
 import { loadEngine } from "../../src/cli/tfjsNode";
-import { NAMED_SHAPES, NOTEBOOK_SHAPE, SFT_SHAPE, WARM_UP, measureSteps, median, syntheticWorkload, type StepShape } from "../engine";
+import { NAMED_SHAPES, WARM_UP, measureSteps, median, syntheticWorkload, workloadOptions, workloadShape } from "../engine";
 import { narrowConfig } from "../synthetic";
 
 const { values } = parseArgs({
   options: {
     model: { type: "string", default: "smollm2-135m" },
-    workload: { type: "string", default: "sft" },
+    ...workloadOptions("sft"),
     backend: { type: "string", default: "webgpu" },
     steps: { type: "string", default: "10" },
     "warm-up": { type: "string", default: String(WARM_UP.minSteps) },
@@ -43,8 +43,7 @@ if (!(GPU_BENCH_BACKENDS as readonly string[]).includes(values.backend))
   fail(`--backend ${values.backend} is not known; give ${GPU_BENCH_BACKENDS.join(" or ")}.`);
 const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
 if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
-const shape: StepShape | null = values.workload === "sft" ? SFT_SHAPE : values.workload === "notebook" ? NOTEBOOK_SHAPE : null;
-if (shape === null) fail(`--workload ${values.workload} is not known; give sft or notebook.`);
+const shape = workloadShape(values, fail);
 const config = values.narrow ? narrowConfig(named) : named;
 
 /** GPU compute dispatches and queue submits so far; null where they cannot be counted (no WebGPU). */
