@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LrSchedulerType } from "../core/settings/trainerDefaults";
 import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs } from "./kernels/adamw";
+import { ADAMW_GATHER, ADAMW_NORM, ADAMW_UPDATE, flatOffsets } from "./kernels/gpuAdamW";
 import { fusedKernelActive, runHostKernel } from "./kernels/host";
 
 export interface AdamWOptions {
@@ -77,6 +78,13 @@ export async function globalNorm(grads: tf.Tensor[]): Promise<number> {
 export class AdamW {
   private m: tf.Tensor[];
   private v: tf.Tensor[];
+  /**
+   * On WebGPU, every variable's gradient and moments in one flat tensor [g | m | v] instead of m and v
+   * (kernels/gpuAdamW.ts: seven tensors a dispatch); null elsewhere.
+   */
+  private flat: tf.Tensor1D | null;
+  /** The gradients gradientNorm last copied into `flat`'s g third, which step() then need not copy again. */
+  private gathered: tf.Tensor[] | null = null;
   /** Number of updates applied so far (torch's per-parameter `step`). */
   t = 0;
 
@@ -84,8 +92,29 @@ export class AdamW {
     private vars: tf.Variable[],
     private opts: AdamWOptions,
   ) {
-    this.m = vars.map((v) => tf.zerosLike(v));
-    this.v = vars.map((v) => tf.zerosLike(v));
+    const flat = fusedKernelActive(ADAMW_UPDATE);
+    this.flat = flat ? tf.zeros([3 * this.total()]) : null;
+    this.m = flat ? [] : vars.map((v) => tf.zerosLike(v));
+    this.v = flat ? [] : vars.map((v) => tf.zerosLike(v));
+  }
+
+  private total(): number {
+    return flatOffsets(this.vars.map((v) => v.shape)).total;
+  }
+
+  /**
+   * The global L2 norm of `grads` (globalNormTensor). On WebGPU it copies them into the flat state on
+   * the way, so that step() with the same gradients starts from there.
+   */
+  gradientNorm(grads: tf.Tensor[]): tf.Scalar {
+    if (!this.flat) return globalNormTensor(grads);
+    this.gather(grads);
+    return tf.tidy(() => tf.sqrt(runHostKernel(ADAMW_NORM, [this.flat!], { total: this.total() })[0]) as tf.Scalar);
+  }
+
+  private gather(grads: tf.Tensor[]): void {
+    runHostKernel(ADAMW_GATHER, [this.flat!, ...grads])[0].dispose(); // the state, shared
+    this.gathered = grads;
   }
 
   /** One update with learning rate `lr`; `clipCoef` scales the gradients first (1 = no clip). */
@@ -94,8 +123,9 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.opts;
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
-    if (fusedKernelActive(ADAMW))
-      return this.hostStep(grads, { n: this.vars.length, lr, beta1, beta2, eps, weightDecay, bc1, bc2, clipCoef });
+    const attrs: AdamWAttrs = { n: this.vars.length, lr, beta1, beta2, eps, weightDecay, bc1, bc2, clipCoef };
+    if (this.flat) return this.flatStep(grads, attrs);
+    if (fusedKernelActive(ADAMW)) return this.hostStep(grads, attrs);
     this.vars.forEach((p, i) => {
       const [m, v, next] = tf.tidy(() => {
         const g = clipCoef === 1 ? grads[i] : tf.mul(grads[i], clipCoef);
@@ -120,9 +150,22 @@ export class AdamW {
     for (const t of [...this.m, ...this.v]) t.dispose();
     this.m = out.slice(n, 2 * n);
     this.v = out.slice(2 * n);
+    this.assignAll(out);
+  }
+
+  /** The parameters updated in place, their moments in the flat state (gpuAdamW.ts). */
+  private flatStep(grads: tf.Tensor[], attrs: AdamWAttrs): void {
+    if (this.gathered !== grads) this.gather(grads);
+    this.gathered = null;
+    const out = runHostKernel(ADAMW_UPDATE, [...this.vars, this.flat!], attrs);
+    out.pop()!.dispose(); // the state, shared
+    this.assignAll(out);
+  }
+
+  private assignAll(params: tf.Tensor[]): void {
     this.vars.forEach((p, i) => {
-      p.assign(out[i]);
-      out[i].dispose();
+      p.assign(params[i]);
+      params[i].dispose();
     });
   }
 
@@ -132,7 +175,11 @@ export class AdamW {
    */
   async saveState(): Promise<AdamWState> {
     const read = (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
-    return { step: this.t, expAvg: await read(this.m), expAvgSq: await read(this.v) };
+    if (!this.flat) return { step: this.t, expAvg: await read(this.m), expAvgSq: await read(this.v) };
+    const all = (await this.flat.data()) as Float32Array;
+    const { offsets, total } = flatOffsets(this.vars.map((v) => v.shape));
+    const third = (k: number) => this.vars.map((v, i) => all.slice(k * total + offsets[i], k * total + offsets[i] + v.size));
+    return { step: this.t, expAvg: third(1), expAvgSq: third(2) };
   }
 
   /** Replaces the moments and step count with a saved state's (load_state_dict); throws on a mismatch. */
@@ -143,14 +190,28 @@ export class AdamW {
       throw new Error(
         `the optimizer state holds ${state.expAvg.length} moments of other sizes than this adapter's ${sizes.length} parameters; resume with the settings (r, target_modules) the checkpoint was trained with`,
       );
+    this.t = state.step;
+    if (this.flat) {
+      const { offsets, total } = flatOffsets(this.vars.map((v) => v.shape));
+      const all = new Float32Array(3 * total);
+      offsets.forEach((o, i) => {
+        all.set(state.expAvg[i], total + o);
+        all.set(state.expAvgSq[i], 2 * total + o);
+      });
+      this.flat.dispose();
+      this.flat = tf.tensor1d(all);
+      this.gathered = null;
+      return;
+    }
     const next = (xs: Float32Array[]) => xs.map((x, i) => tf.tensor(x, this.vars[i].shape));
     const [m, v] = [next(state.expAvg), next(state.expAvgSq)];
     for (const t of [...this.m, ...this.v]) t.dispose();
-    [this.m, this.v, this.t] = [m, v, state.step];
+    [this.m, this.v] = [m, v];
   }
 
   dispose(): void {
     for (const t of [...this.m, ...this.v]) t.dispose();
+    this.flat?.dispose();
   }
 }
 

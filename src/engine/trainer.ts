@@ -12,7 +12,7 @@ import { evaluationLoss } from "./evaluation";
 import { lossAndGradTensors } from "./gradients";
 import { countedTokens } from "./loss";
 import { trainableVariables, type LoraAdapter } from "./lora";
-import { AdamW, globalNormTensor, scheduleFactor, warmupStepsFor, type AdamWState } from "./optimizer";
+import { AdamW, scheduleFactor, warmupStepsFor, type AdamWState } from "./optimizer";
 import { Rng } from "./rng";
 import type { CausalLM } from "./weights";
 
@@ -182,7 +182,7 @@ export class Trainer {
     const lr = this.learningRate();
     const { loss, grads } = this.accumulatedLossAndGrads(batches, counts);
     // One asynchronous read per step for both numbers: a GPU round trip is the expensive part.
-    const stats = tf.tidy(() => tf.stack([loss, globalNormTensor(grads)]));
+    const stats = tf.tidy(() => tf.stack([loss, this.optimizer.gradientNorm(grads)]));
     const [lossValue, gradNorm] = await stats.data();
     stats.dispose();
     const maxNorm = this.args.max_grad_norm;

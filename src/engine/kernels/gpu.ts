@@ -13,6 +13,7 @@ import { LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM, type NormGradA
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 import "./gpuAdamW";
+import { runMulti, type MultiProgram } from "./gpuPipeline";
 
 /** WGSL, in a perRow program over rows of x: the row's `mean` (0 unless centred) and `rstd`, every thread's. */
 const ROW_STATS = (centred: boolean) => `
@@ -146,21 +147,38 @@ registerGpu(GELU_GRAD, ([dy, x], b) =>
      result[index] = dy[index] * (0.5 * v * ((1.0 - t * t) * (${BLOOM_GELU.sqrt2OverPi} + 0.1070322243 * v * v)) + 0.5 * (1.0 + t));`,
   ),
 );
-// SwiGLU's forward has two outputs, silu(gate)·up and σ(gate) (which its backward reuses): a program each.
-registerGpu(SWIGLU, ([gate, up], b) => [
-  one(b, "swiglu", [gate, up], ["gate", "up"], `let g = gate[index]; result[index] = g / (1.0 + exp(-g)) * up[index];`),
-  one(b, "sigmoid", [gate], ["gate"], `result[index] = 1.0 / (1.0 + exp(-gate[index]));`),
-]);
-registerGpu(SWIGLU_GRAD, ([dy, gate, up, sig], b) => [
-  one(
-    b,
-    "swiglu_grad_gate",
-    [dy, gate, up, sig],
-    ["dy", "gate", "up", "sig"],
-    `let s = sig[index]; result[index] = dy[index] * up[index] * s * (1.0 + gate[index] * (1.0 - s));`,
-  ),
-  one(b, "swiglu_grad_up", [dy, gate, sig], ["dy", "gate", "sig"], `result[index] = dy[index] * gate[index] * sig[index];`),
-]);
+// SwiGLU's forward has two outputs, silu(gate)·up and σ(gate) (which its backward reuses), and its
+// backward two, the gradients of gate and up: one program of our own each way (gpuPipeline.ts).
+const swigluProgram = (key: string, inputs: string[], outputs: string[], body: string): MultiProgram => ({
+  key,
+  inputs,
+  updated: [],
+  outputs,
+  uniforms: "",
+  body,
+});
+const SWIGLU_FORWARD = swigluProgram(
+  "swiglu",
+  ["gate", "up"],
+  ["y", "sig"],
+  `let g = gate[index];
+  let s = 1.0 / (1.0 + exp(-g));
+  y[index] = g / (1.0 + exp(-g)) * up[index];
+  sig[index] = s;`,
+);
+const SWIGLU_BACKWARD = swigluProgram(
+  "swiglu_grad",
+  ["dy", "gate", "up", "sig"],
+  ["dGate", "dUp"],
+  `let s = sig[index];
+  let g = gate[index];
+  dGate[index] = dy[index] * up[index] * s * (1.0 + g * (1.0 - s));
+  dUp[index] = dy[index] * g * s;`,
+);
+registerGpu(SWIGLU, ([gate, up], b) => runMulti(b, SWIGLU_FORWARD, [gate, up], [], [gate.shape, gate.shape], [], size(gate.shape)));
+registerGpu(SWIGLU_GRAD, (inputs, b) =>
+  runMulti(b, SWIGLU_BACKWARD, inputs, [], [inputs[0].shape, inputs[0].shape], [], size(inputs[0].shape)),
+);
 
 /**
  * Row attention on BLOOM's fused query_key_value rows [B·T, nH·3·d] (q, k, v interleaved per head),

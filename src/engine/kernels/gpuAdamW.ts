@@ -1,131 +1,126 @@
-// torch.optim.AdamW's update on WebGPU (optimizer.ts has the contract, adamw.ts the host kernel):
-// one dispatch per two adapter tensors that updates their p, m and v in place. tfjs-webgpu's program runner
-// gives a program one output, so the update was three programs per tensor (p', m', v': 1,260 of a
-// SmolLM2-135M sft step's 3,908 dispatches, for its 420 LoRA tensors); this pipeline is our own,
-// recorded into tfjs-webgpu's command encoder between its passes, so it runs in order with the
-// backend's work and is submitted with it (backend_webgpu.js: recordAndSubmit, submitQueue).
-// In place is safe here: the parameters and moments are the optimizer's own tensors, and the
-// outputs share their data as tfjs-webgpu's Identity does (incRef), so the optimizer's assign and
-// dispose keep the counts right. A value read back earlier and cached on the CPU is dropped.
+// torch.optim.AdamW's update and the global gradient norm on WebGPU (optimizer.ts has the contract,
+// adamw.ts the host kernel), over a flat state [g | m | v] that holds every adapter tensor's gradient
+// and both moments one after another (tensor i at offset oᵢ of each third). A program binds at most 8
+// storage buffers (WebGPU's default, which tfjs-webgpu does not raise), so per tensor the update
+// needed p, g, m and v (two tensors a dispatch, 210 for SmolLM2's 420 LoRA tensors) and the norm's
+// Σ g² six tensors a program (70). With the state one buffer, a dispatch takes seven tensors and it:
+//   GATHER  copies seven gradients into the state's g third;
+//   NORM    Σ g² over the g third, one program;
+//   UPDATE  updates seven parameters in place and their moments in the state.
+// For SmolLM2: 60 + 1 + 60 dispatches. The programs are our own (gpuPipeline.ts), recorded into
+// tfjs-webgpu's pass; in place is safe, as the parameters and the state are the optimizer's own
+// tensors, and the kernels' outputs share their data as tfjs-webgpu's Identity does.
 
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdamWAttrs } from "./adamw";
-import { ADAMW, adamwConstants } from "./adamw";
-import type { GpuBuffer, GpuDevice, GpuPass, GpuPipeline } from "./gpuPipeline";
+import { adamwConstants, type AdamWAttrs } from "./adamw";
+import { GROUP, perRow, registerGpu } from "./gpuProgram";
+import { ints, record, shared, type MultiProgram } from "./gpuPipeline";
 
-/** What this module reads of tfjs-webgpu's backend (backend_webgpu.js). */
-interface Backend {
-  device: GpuDevice;
-  commandEncoder: { beginComputePass(): GpuPass } | null;
-  tensorMap: { get(id: tf.DataId): { resource: unknown; values: unknown } };
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  uploadToGPU(id: tf.DataId): void;
-  incRef(id: tf.DataId): void;
+export const ADAMW_GATHER = "PlaygroundGpuAdamWGather";
+export const ADAMW_NORM = "PlaygroundGpuAdamWNorm";
+export const ADAMW_UPDATE = "PlaygroundGpuAdamWUpdate";
+
+/** Tensors a dispatch: seven and the state make WebGPU's default 8 storage buffers. */
+const PER_DISPATCH = 7;
+
+/** Each tensor's offset in a third of the state, and the third's length. */
+export function flatOffsets(shapes: number[][]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const s of shapes) {
+    offsets.push(total);
+    total += tf.util.sizeFromShape(s);
+  }
+  return { offsets, total };
 }
-/** GPUBufferUsage.UNIFORM. */
-const UNIFORM_USAGE = 0x40;
 
-const WORKGROUP = 64;
-const MAX_GROUPS = 65535;
+/** Runs `f(chunk, start)` on runs of PER_DISPATCH tensors. */
+function chunks(tensors: tf.TensorInfo[], f: (chunk: tf.TensorInfo[], start: number) => void) {
+  for (let start = 0; start < tensors.length; start += PER_DISPATCH) f(tensors.slice(start, start + PER_DISPATCH), start);
+}
 
-/** One tensor's update, on the bindings suffixed `k` (two tensors a dispatch: 8 storage buffers, WebGPU's default limit). */
-const update = (k: string) => `
-  if (i < u.n${k}) {
-    let g = grad${k}[i] * u.clip;
-    let m = m${k}[i] * u.beta1 + g * u.oneMinusBeta1;
-    let v = v${k}[i] * u.beta2 + g * g * u.oneMinusBeta2;
-    m${k}[i] = m;
-    v${k}[i] = v;
-    p${k}[i] = p${k}[i] * u.decay - (m / (sqrt(v) / u.sqrtBc2 + u.eps)) * u.step;
-  }`;
-const bindings = (k: string, first: number) =>
-  ["p", "grad", "m", "v"]
-    .map((name, j) => `@group(0) @binding(${first + j}) var<storage, ${name === "grad" ? "read" : "read_write"}> ${name}${k} : array<f32>;`)
-    .join("\n");
+/** Each tensor of a chunk: its element count and offset, as uniforms n0, o0, n1, … */
+const placeUniforms = (c: number) => Array.from({ length: c }, (_, j) => `n${j} : i32, o${j} : i32,`).join(" ");
+const place = (chunk: tf.TensorInfo[], offsets: number[], start: number) =>
+  ints(...chunk.flatMap((t, j) => [tf.util.sizeFromShape(t.shape), offsets[start + j]]));
+const longest = (chunk: tf.TensorInfo[]) => Math.max(...chunk.map((t) => tf.util.sizeFromShape(t.shape)));
+
+const gatherProgram = (c: number): MultiProgram => ({
+  key: `adamw_gather_${c}`,
+  inputs: Array.from({ length: c }, (_, j) => `g${j}`),
+  updated: ["state"],
+  outputs: [],
+  uniforms: placeUniforms(c),
+  body: Array.from({ length: c }, (_, j) => `if (index < uniforms.n${j}) { state[uniforms.o${j} + index] = g${j}[index]; }`).join("\n  "),
+});
+
 // The same order of operations as adamw.ts's host kernel and the composed path.
-const SHADER = `
-struct Params { nA : u32, nB : u32, rowGroups : u32, clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32,
-  oneMinusBeta2 : f32, eps : f32, decay : f32, step : f32, sqrtBc2 : f32 }
-${bindings("A", 0)}
-${bindings("B", 4)}
-@group(0) @binding(8) var<uniform> u : Params;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id : vec3<u32>) {
-  let i = id.x + id.y * u.rowGroups * ${WORKGROUP}u;
-  ${update("A")}
-  ${update("B")}
-}`;
-/** GPUBufferUsage.STORAGE: the stand-in tensor of an odd count's last dispatch. */
-const STORAGE_USAGE = 0x80;
+const updateProgram = (c: number): MultiProgram => ({
+  key: `adamw_update_${c}`,
+  inputs: [],
+  updated: [...Array.from({ length: c }, (_, j) => `p${j}`), "state"],
+  outputs: [],
+  uniforms: `total : i32, clip : f32, beta1 : f32, beta2 : f32, oneMinusBeta1 : f32, oneMinusBeta2 : f32, eps : f32,
+    decay : f32, step : f32, sqrtBc2 : f32, ${placeUniforms(c)}`,
+  body: Array.from(
+    { length: c },
+    (_, j) => `if (index < uniforms.n${j}) {
+    let at = uniforms.o${j} + index;
+    let T = uniforms.total;
+    let g = state[at] * uniforms.clip;
+    let m = state[T + at] * uniforms.beta1 + g * uniforms.oneMinusBeta1;
+    let v = state[2 * T + at] * uniforms.beta2 + g * g * uniforms.oneMinusBeta2;
+    state[T + at] = m;
+    state[2 * T + at] = v;
+    p${j}[index] = p${j}[index] * uniforms.decay - (m / (sqrt(v) / uniforms.sqrtBc2 + uniforms.eps)) * uniforms.step;
+  }`,
+  ).join("\n  "),
+});
 
-const pipelines = new WeakMap<GpuDevice, GpuPipeline>();
-/** The last step's uniform buffers, destroyed at the next (their commands have been submitted by then: the step reads back). */
-let spent: GpuBuffer[] = [];
+// state, g₀, g₁, … → the state, its g third holding the gradients.
+registerGpu<object>(ADAMW_GATHER, ([state, ...grads], b) => {
+  const { offsets } = flatOffsets(grads.map((g) => g.shape));
+  chunks(grads, (chunk, start) => record(b, gatherProgram(chunk.length), chunk, [state], [], place(chunk, offsets, start), longest(chunk)));
+  return shared(b, state);
+});
 
-tf.registerKernel({
-  kernelName: ADAMW,
-  backendName: "webgpu",
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const b = backend as unknown as Backend;
-    const a = attrs as unknown as AdamWAttrs;
-    const all: tf.TensorInfo[] = [];
-    for (let i = 0; inputs[String(i)] !== undefined; i++) all.push(inputs[String(i)] as tf.TensorInfo);
-    const device = b.device;
-    let pipeline = pipelines.get(device);
-    if (!pipeline) {
-      pipeline = device.createComputePipeline({
-        layout: "auto",
-        compute: { module: device.createShaderModule({ code: SHADER }), entryPoint: "main" },
-      });
-      pipelines.set(device, pipeline);
-    }
-    for (const buffer of spent) buffer.destroy();
-    spent = [];
-    const floats = adamwConstants(a);
-    for (const t of all) b.uploadToGPU(t.dataId);
-    b.ensureCommandEncoderReady();
-    b.endComputePassEncoder();
-    const pass = b.commandEncoder!.beginComputePass();
-    pass.setPipeline(pipeline);
-    const n = a.n;
-    const buffer = (t: tf.TensorInfo) => ({ buffer: b.tensorMap.get(t.dataId).resource });
-    const tensor = (i: number) => [all[i], all[n + i], all[2 * n + i], all[3 * n + i]].map(buffer); // p, g, m, v
-    for (let i = 0; i < n; i += 2) {
-      const [countA, countB] = [i, i + 1].map((j) => (j < n ? tf.util.sizeFromShape(all[j].shape) : 0));
-      const groups = Math.ceil(Math.max(countA, countB) / WORKGROUP);
-      const x = Math.min(groups, MAX_GROUPS);
-      const uniform = device.createBuffer({ size: 48, usage: UNIFORM_USAGE, mappedAtCreation: true });
-      const range = uniform.getMappedRange();
-      new Uint32Array(range, 0, 3).set([countA, countB, x]);
-      new Float32Array(range, 12, floats.length).set(floats);
-      uniform.unmap();
-      spent.push(uniform);
-      // An odd count's last dispatch binds four small buffers of its own for the second tensor (n 0).
-      const second =
-        i + 1 < n
-          ? tensor(i + 1)
-          : [0, 1, 2, 3].map(() => {
-              const stand = device.createBuffer({ size: 16, usage: STORAGE_USAGE, mappedAtCreation: false });
-              spent.push(stand);
-              return { buffer: stand };
-            });
-      const group = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [...tensor(i), ...second]
-          .map((resource, k) => ({ binding: k, resource }))
-          .concat([{ binding: 8, resource: { buffer: uniform } }]),
-      });
-      pass.setBindGroup(0, group);
-      pass.dispatchWorkgroups(x, Math.ceil(groups / x));
-    }
-    pass.end();
-    // p', m', v' are p, m, v, updated: shared as Identity shares, and no stale CPU copy left.
-    const updated = [...all.slice(0, n), ...all.slice(2 * n, 4 * n)];
-    for (const t of updated) {
-      b.tensorMap.get(t.dataId).values = null;
-      b.incRef(t.dataId);
-    }
-    return updated.map((t) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }));
-  },
+// state → Σ g² over its g third (the first `total` values): one workgroup.
+registerGpu<{ total: number }>(ADAMW_NORM, ([state], b, { total }) =>
+  b.runWebGPUProgram(
+    perRow(
+      "adamw_norm",
+      ["state"],
+      [],
+      1,
+      `
+      var s = 0.0;
+      for (var k = i32(localId.x); k < uniforms.count; k = k + ${GROUP}) { let v = state[k]; s = s + v * v; }
+      let all = rowSum(s);
+      if (localId.x == 0u) { result[0] = all; }`,
+      "count : i32,",
+    ),
+    [state],
+    "float32",
+    ints(1, total),
+  ),
+);
+
+// p₀, p₁, …, state (its g third gathered) → p'₀, p'₁, …, the state with the new moments.
+registerGpu<AdamWAttrs>(ADAMW_UPDATE, (inputs, b, a) => {
+  const params = inputs.slice(0, a.n);
+  const state = inputs[a.n];
+  const { offsets, total } = flatOffsets(params.map((p) => p.shape));
+  const constants = adamwConstants(a).map((v) => ({ type: "float32" as const, data: [v] }));
+  chunks(params, (chunk, start) =>
+    record(
+      b,
+      updateProgram(chunk.length),
+      [],
+      [...chunk, state],
+      [],
+      [...ints(total), ...constants, ...place(chunk, offsets, start)],
+      longest(chunk),
+    ),
+  );
+  return [...params, state].map((t) => shared(b, t));
 });

@@ -76,12 +76,12 @@ fn main(@builtin(global_invocation_id) id : vec3<u32>) {
 const pipelines = new WeakMap<GpuDevice, Map<string, GpuPipeline>>();
 
 /**
- * Runs `p` with `threads` threads over `inputs` (read), `updated` (updated in place: tensors the
- * caller owns alone) and new outputs of `outputShapes`; returns the updated tensors, then the new ones.
- * Every binding must be read or written by the program: an unused one leaves the pipeline's layout,
- * and a bind group that names it is invalid.
+ * Records `p` with `threads` threads over `inputs` (read), `updated` (written in place: tensors the
+ * caller owns alone) and new outputs of `outputShapes`, which it returns. Every binding must be read
+ * or written by the program: an unused one leaves the pipeline's layout, and a bind group that names
+ * it is invalid.
  */
-export function runMulti(
+export function record(
   backend: unknown,
   p: MultiProgram,
   inputs: tf.TensorInfo[],
@@ -123,11 +123,21 @@ export function runMulti(
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);
   pass.dispatchWorkgroups(x, Math.ceil(groups / x));
-  for (const t of updated) {
-    b.tensorMap.get(t.dataId).values = null;
-    b.incRef(t.dataId);
-  }
-  return [...updated.map((t) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })), ...outputs];
+  for (const t of updated) b.tensorMap.get(t.dataId).values = null; // a value read back earlier is stale now
+  return outputs;
+}
+
+/** A tensor a kernel updated in place, as the kernel's output: its data shared, as tfjs-webgpu's Identity shares it. */
+export function shared(backend: unknown, t: tf.TensorInfo): tf.TensorInfo {
+  (backend as PipelineBackend).incRef(t.dataId);
+  return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
+}
+
+/** record(), returning the updated tensors (shared) and then the new outputs: a kernel's outputs. */
+export function runMulti(...args: Parameters<typeof record>): tf.TensorInfo[] {
+  const [backend, , , updated] = args;
+  const outputs = record(...args);
+  return [...updated.map((t) => shared(backend, t)), ...outputs];
 }
 
 /** An int32 uniform each. */
