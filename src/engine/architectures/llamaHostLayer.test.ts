@@ -32,14 +32,14 @@ const batch: Batch = {
   ],
 };
 
-async function setup(trainNewTokenRows: number | null = null): Promise<{ model: CausalLM; lora: LoraAdapter }> {
+async function setup(trainNewTokenRows: number | null = null, lora_dropout = 0): Promise<{ model: CausalLM; lora: LoraAdapter }> {
   const { model } = await randomModel({
     arch: "LlamaForCausalLM",
     heads: 4,
     kvHeads: 2,
     extra: { attention_bias: true, mlp_bias: true },
   });
-  const lora = createLora(model, { r: 4, lora_alpha: 8, target_modules: "all-linear", trainNewTokenRows }, 3);
+  const lora = createLora(model, { r: 4, lora_alpha: 8, target_modules: "all-linear", trainNewTokenRows, lora_dropout }, 3);
   let k = 0;
   for (const m of lora.modules.values()) {
     const values = Float32Array.from({ length: m.B.size }, (_, i) => 0.3 * Math.sin(i + 7 * k));
@@ -82,6 +82,23 @@ describe("the Llama layer as one kernel or one op", () => {
     const composed = run();
     setHostLayer("auto");
     expectSame(one, composed);
+    disposeLora(lora);
+  });
+
+  it("as one op of host kernels under LoRA dropout draws the composed layers' masks: the same loss and gradients", async () => {
+    const { model, lora } = await setup(null, 0.3);
+    const run = (seed: number) => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch, seed));
+    setHostLayer("auto"); // the layer kernel has no dropout: auto runs the op of host kernels
+    const one = run(11);
+    const otherSeed = run(12);
+    setHostLayer("off");
+    const composed = run(11);
+    const noDropout = lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
+    setHostLayer("auto");
+    expectSame(one, composed);
+    // The masks do something: another seed, or none, gives another loss.
+    expect(Math.abs(otherSeed.loss - one.loss)).toBeGreaterThan(1e-4);
+    expect(Math.abs(noDropout.loss - one.loss)).toBeGreaterThan(1e-4);
     disposeLora(lora);
   });
 

@@ -38,15 +38,27 @@ export function setHostLayer(m: HostLayerMode): void {
   mode = m;
 }
 
-/** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without LoRA dropout or Qwen3's q/k norms. */
-export function hostLayerApplies(ctx: LayerContext, c: ModelConfig): boolean {
-  return mode !== "off" && hostKernelsActive() && !c.qkNorm && !loraDropoutActive(ctx);
+/** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without Qwen3's q/k norms. */
+export function hostLayerApplies(c: ModelConfig): boolean {
+  return mode !== "off" && hostKernelsActive() && !c.qkNorm;
 }
 
-/** One of the layer's linears: the frozen weight and, when the adapter targets it, its A/B pair. */
+/**
+ * One of the layer's linears: the frozen weight and, when the adapter targets it, its A/B pair and,
+ * with LoRA dropout on, the rate and the module's seed (layers.linear's: the step's seed + its index).
+ */
 interface Projection {
   frozen: FrozenLinear;
-  lora: { A: tf.Variable; B: tf.Variable } | null;
+  lora: { A: tf.Variable; B: tf.Variable; dropout: { rate: number; seed: number } | null } | null;
+}
+
+/**
+ * tf.dropout's multiplier (floor(u + keep) / keep, u uniform from the seed): the same draw as the
+ * composed path's tf.dropout(x, rate, undefined, seed), kept so that the backward can mask dx.
+ */
+function dropoutMultiplier(shape: number[], d: { rate: number; seed: number }): tf.Tensor {
+  const keep = 1 - d.rate;
+  return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, "float32", d.seed), keep)), keep);
 }
 
 const PROJECTIONS = [
@@ -59,23 +71,32 @@ const PROJECTIONS = [
   "mlp.down_proj",
 ] as const; // in the layer kernel's order (kernels/llamaLayer.ts: Q … DOWN)
 
-/** y = x·wᵀ (+ b) (+ s·(x·Aᵀ)·Bᵀ) and, with LoRA, down = x·Aᵀ, which the backward reuses. */
-function project(p: Projection, x: tf.Tensor2D, scaling: number): { y: tf.Tensor2D; down: tf.Tensor | null } {
+/**
+ * y = x·wᵀ (+ b) (+ s·(d(x)·Aᵀ)·Bᵀ, d LoRA dropout or none) and, with LoRA, what the backward reuses:
+ * down = d(x)·Aᵀ, and with dropout d(x) and its multiplier.
+ */
+function project(p: Projection, x: tf.Tensor2D, scaling: number): { y: tf.Tensor2D; saved: tf.Tensor[] } {
   const base = frozenForward(x, p.frozen);
-  if (!p.lora) return { y: base, down: null };
-  const [y, down] = runHostKernel(LORA, [base, x, p.lora.A, p.lora.B], { scaling });
+  if (!p.lora) return { y: base, saved: [] };
+  const mult = p.lora.dropout ? dropoutMultiplier(x.shape, p.lora.dropout) : null;
+  const xd = mult ? tf.mul(x, mult) : x;
+  const [y, down] = runHostKernel(LORA, [base, xd, p.lora.A, p.lora.B], { scaling });
   base.dispose();
-  return { y: y as tf.Tensor2D, down };
+  return { y: y as tf.Tensor2D, saved: mult ? [down, xd, mult] : [down] };
 }
 
-/** dy → dx (null when not wanted) and, with LoRA, [dA, dB]. */
-function projectBack(p: Projection, dy: tf.Tensor2D, x: tf.Tensor, down: tf.Tensor | null, scaling: number, wantDx: boolean) {
+/** dy → dx (null when not wanted) and, with LoRA, [dA, dB]; `saved` is project's. */
+function projectBack(p: Projection, dy: tf.Tensor2D, x: tf.Tensor, saved: tf.Tensor[], scaling: number, wantDx: boolean) {
   if (!p.lora) return { dx: wantDx ? frozenBackward(dy, p.frozen) : null, dAB: [] };
-  // LORA_GRAD adds the low-rank part to the frozen product; zeros stand in for it when dx is not wanted.
-  const dxBase = wantDx ? frozenBackward(dy, p.frozen) : tf.zeros(x.shape);
-  const [dx, dA, dB] = runHostKernel(LORA_GRAD, [dy, dxBase, x, p.lora.A, p.lora.B, down as tf.Tensor], { scaling });
+  const [down, xd, mult] = saved;
+  // LORA_GRAD adds the low-rank part to the frozen product; zeros stand in for it when dx is not wanted,
+  // and under dropout, where the low-rank part goes through the multiplier first.
+  const dxBase = wantDx && !mult ? frozenBackward(dy, p.frozen) : tf.zeros(x.shape);
+  const [dx, dA, dB] = runHostKernel(LORA_GRAD, [dy, dxBase, xd ?? x, p.lora.A, p.lora.B, down], { scaling });
   dxBase.dispose();
-  return { dx: wantDx ? (dx as tf.Tensor2D) : null, dAB: [dA, dB] };
+  if (!wantDx) return { dx: null, dAB: [dA, dB] };
+  if (!mult) return { dx: dx as tf.Tensor2D, dAB: [dA, dB] };
+  return { dx: tf.add(frozenBackward(dy, p.frozen), tf.mul(dx, mult)) as tf.Tensor2D, dAB: [dA, dB] };
 }
 
 const sum = (parts: Array<tf.Tensor | null>): tf.Tensor2D => tf.addN(parts.filter((t): t is tf.Tensor => t !== null)) as tf.Tensor2D;
@@ -99,23 +120,26 @@ export function hostDecoderLayer(
   linears: LinearModule[],
 ): tf.Tensor2D {
   const p = `model.layers.${i}`;
+  const dropout = loraDropoutActive(ctx) ? { rate: ctx.lora!.config.lora_dropout, seed: ctx.dropoutSeed } : null;
   const projections: Projection[] = PROJECTIONS.map((name) => {
     const lora = ctx.lora?.modules.get(`${p}.${name}`);
-    return { frozen: frozenLinear(ctx, `${p}.${name}`), lora: lora ? { A: lora.A, B: lora.B } : null };
+    const drop = dropout && lora ? { rate: dropout.rate, seed: dropout.seed + lora.index } : null;
+    return { frozen: frozenLinear(ctx, `${p}.${name}`), lora: lora ? { A: lora.A, B: lora.B, dropout: drop } : null };
   });
   const scaling = ctx.lora?.scaling ?? 1;
   const [wIn, wPost] = [weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.post_attention_layernorm.weight`)];
   const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true, ropePerRow: perRowTables(rope, attention.T) };
   const eps = { eps: c.normEps };
   const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
-  if (mode === "auto" && llamaLayerFits(linears)) {
+  // The layer kernel has no dropout: with it on, the op of host kernels below.
+  if (mode === "auto" && llamaLayerFits(linears) && !dropout) {
     const tensors = {
       x,
       wIn,
       wPost,
       bias,
       ...rope,
-      projections: projections.map((pr) => ({ w: pr.frozen.w, b: pr.frozen.b, lora: pr.lora })),
+      projections: projections.map((pr) => ({ w: pr.frozen.w, b: pr.frozen.b, lora: pr.lora && { A: pr.lora.A, B: pr.lora.B } })),
     };
     const dims = { hidden: c.hiddenSize, intermediate: c.intermediateSize, eps: c.normEps, scaling, rows: rows ?? [], inputGrad };
     return llamaLayer(tensors, { ...attention, ...dims });
@@ -134,7 +158,7 @@ export function hostDecoderLayer(
     const [gate, up] = [GATE, UP].map((j) => project(projections[j], h2, scaling));
     const [act, sig] = runHostKernel(SWIGLU, [gate.y, up.y]);
     const down = project(projections[DOWN], act as tf.Tensor2D, scaling);
-    const downs = [q, k, v, o, gate, up, down].map((r) => r.down);
+    const projected = [q, k, v, o, gate, up, down]; // in PROJECTIONS' order
     save([
       input,
       h,
@@ -152,17 +176,17 @@ export function hostDecoderLayer(
       up.y,
       sig,
       act,
-      ...downs.filter((d) => d !== null),
+      ...projected.flatMap((r) => r.saved),
     ]);
     return {
       value: tf.add(x1, down.y) as tf.Tensor2D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, hs, qs, ks, vs, biasS, cosS, sinS, probsS, mixedS, x1s, h2s, gateS, upS, sigS, actS] = saved;
         let next = 16;
-        const savedDown = downs.map((d) => (d ? saved[next++] : null));
+        const savedBy = projected.map((r) => saved.slice(next, (next += r.saved.length)));
         const grads: tf.Tensor[][] = projections.map(() => []);
         const back = (j: number, d: tf.Tensor, input: tf.Tensor, wantDx = true) => {
-          const r = projectBack(projections[j], d as tf.Tensor2D, input, savedDown[j], scaling, wantDx);
+          const r = projectBack(projections[j], d as tf.Tensor2D, input, savedBy[j], scaling, wantDx);
           grads[j] = r.dAB;
           return r.dx;
         };
