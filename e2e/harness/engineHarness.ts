@@ -5,7 +5,6 @@ import { setBackend } from "../../src/engine/backend";
 import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
 import { fusedDifference, headsOf, valueAndGrads, values } from "../../src/engine/kernels/compare.testutil";
 import { hostRowAttention, ROW_ATTENTION } from "../../src/engine/kernels/rowAttention";
-import { ADD_LOW_RANK } from "../../src/engine/kernels/gpuLora";
 import { LORA_GROUP_DOWN } from "../../src/engine/kernels/gpuLoraGroup";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { ADAMW_NORM, ADAMW_UPDATE } from "../../src/engine/kernels/gpuAdamW";
@@ -18,6 +17,7 @@ import {
   layerNorm,
   loraGroup,
   loraLinear,
+  residualLinear,
   rmsNorm,
   ropeInvFreq,
   ropeRowTables,
@@ -25,6 +25,8 @@ import {
   swigluProduct,
 } from "../../src/engine/layers";
 import { forward } from "../../src/engine/model";
+import type { LayerContext } from "../../src/engine/modelTypes";
+import { PEFT_LORA_DEFAULTS } from "../../src/core/settings/trainerDefaults";
 import { AdamW, scheduleFactor } from "../../src/engine/optimizer";
 import { createRandomModel, createSeededModel } from "../../src/engine/seededModel";
 import { generateGreedy } from "../../src/engine/generate";
@@ -155,6 +157,26 @@ function kernelCases(): KernelCase[] {
   const lora = (withBias: boolean) => (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor) =>
     loraLinear(x as tf.Tensor2D, a as tf.Variable, b as tf.Variable, 2, withBias ? frozen : { w: frozen.w });
   const loraInputs = () => [values([7, 10], 13), values([3, 10], 14), values([9, 3], 15)];
+  // residual + the LoRA linear (its frozen weights, bias and adapter as a model's module), as a layer's output projection.
+  const residualAfter = (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, residual: tf.Tensor) => {
+    const path = "layer.o_proj";
+    const ctx: LayerContext = {
+      weights: new Map([
+        [`${path}.weight`, frozen.w],
+        [`${path}.bias`, frozen.b],
+      ]),
+      transposed: new Map(),
+      leanBackward: false,
+      lora: {
+        config: { ...PEFT_LORA_DEFAULTS, trainNewTokenRows: null },
+        scaling: 2,
+        modules: new Map([[path, { A: a as tf.Variable, B: b as tf.Variable, index: 0 }]]),
+        newTokenRows: null,
+      },
+      dropoutSeed: null,
+    };
+    return residualLinear(ctx, path, x as tf.Tensor2D, residual as tf.Tensor2D);
+  };
   // LoRA linears reading one x, as one op on WebGPU: q/k/v-like (widths 9, 4, 4, biases) and gate/up-like
   // (two of width 6, no bias), r 3, scaling 2; the outputs side by side. Inputs x, the A's, the B's.
   const groupFrozen = [9, 4, 4].map((out, j) => ({ w: values([out, 10], 30 + j) as tf.Tensor2D, b: values([out], 40 + j) }));
@@ -210,8 +232,15 @@ function kernelCases(): KernelCase[] {
       [values([B * T, nH * 3 * d], 4)],
       [],
     ],
-    ["LoRA linear with a bias", ADD_LOW_RANK, lora(true), loraInputs(), [frozen.b]],
-    ["LoRA linear", ADD_LOW_RANK, lora(false), loraInputs(), [frozen.w]],
+    [
+      "LoRA linear with the residual after it",
+      LORA_GROUP_DOWN,
+      (x, a, b, residual) => residualAfter(x, a, b, residual),
+      [...loraInputs(), values([7, 9], 16)],
+      [],
+    ],
+    ["LoRA linear with a bias", LORA_GROUP_DOWN, lora(true), loraInputs(), [frozen.b]],
+    ["LoRA linear", LORA_GROUP_DOWN, lora(false), loraInputs(), [frozen.w]],
     ["LoRA group of three (q/k/v: widths 9, 4, 4, biases)", LORA_GROUP_DOWN, group([9, 4, 4], true), groupInputs([9, 4, 4]), []],
     [
       "LoRA group of two (gate/up, no bias)",

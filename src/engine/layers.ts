@@ -8,8 +8,7 @@ import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
-import { addLowRank, gpuLoraActive, scaledTN } from "./kernels/gpuLora";
-import { groupDA, groupDB, groupDown, groupDx, groupU, groupUp, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
+import { groupDADB, groupDown, groupDx, groupU, groupUp, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, RMS_NORM } from "./kernels/norms";
@@ -121,7 +120,7 @@ export function frozenMatMul(x: tf.Tensor2D, f: FrozenLinear): tf.Tensor2D {
  */
 export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
   if (hostKernelsActive()) return hostLoraLinear(x, A, B, scaling, f);
-  if (gpuLoraActive()) return gpuLoraLinear(x, A, B, scaling, f);
+  if (gpuLoraGroupActive()) return gpuLoraGroup(x, [{ A, B, f }], scaling)[0];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, a, b] = args as tf.Tensor2D[];
     const save = args[3] as tf.GradSaveFunc;
@@ -137,34 +136,6 @@ export function loraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scali
         const dA = tf.mul(tf.matMul(u, xs, true, false), scaling); // [r, in]
         const dB = tf.mul(tf.matMul(g, downs, true, false), scaling); // [out, r]
         return [dx, dA, dB];
-      },
-    };
-  });
-  return op(x, A, B) as tf.Tensor2D;
-}
-
-/**
- * loraLinear on WebGPU: the frozen product and the rank-r x·Aᵀ and g·B as tfjs matmuls, the rest
- * (scaling, the bias, the adds, dA and dB) in kernels/gpuLora.ts's programs: 3 dispatches forward and
- * 5 backward instead of 6 and 9.
- */
-function gpuLoraLinear(x: tf.Tensor2D, A: tf.Variable, B: tf.Variable, scaling: number, f: FrozenLinear): tf.Tensor2D {
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, a, b] = args as tf.Tensor2D[];
-    const save = args[3] as tf.GradSaveFunc;
-    const down = tf.matMul(input, a, false, true) as tf.Tensor2D; // [N, r]
-    save([input, down]);
-    const base = frozenForward(input, { ...f, b: undefined }); // [N, out], the bias added below
-    const y = addLowRank(base, down, b, scaling, true, f.b);
-    base.dispose();
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, downs] = saved as tf.Tensor2D[];
-        const g = dy as tf.Tensor2D;
-        const u = tf.matMul(g, b) as tf.Tensor2D; // [N, out] · [out, r] → [N, r]
-        const dx = addLowRank(frozenBackward(g, f), u, a, scaling, false); // g·w + s·u·A
-        return [dx, scaledTN(u, xs, scaling), scaledTN(g, downs, scaling)]; // dA = s·uᵀ·x [r, in], dB = s·gᵀ·down [out, r]
       },
     };
   });
@@ -191,24 +162,25 @@ export interface GroupMember {
 }
 
 /**
- * LoRA linears that read the same x (a layer's q/k/v projections, its gate/up) on WebGPU as one op
- * with k outputs: the frozen products a tfjs matmul each (the bias in the same dispatch), the
- * low-rank steps of the whole group in kernels/gpuLoraGroup.ts's programs, and x's gradient summed
- * inside (the tape added the linears' gradients, k − 1 adds). Forward k + 2 dispatches, backward
- * k + 4, where k loraLinears took 3k and 5k. x's gradient is made only when the tape asks for it
- * (not for a first layer below which nothing trains).
+ * LoRA linears that read the same x (a layer's q/k/v projections, its gate/up; or one linear) on
+ * WebGPU as one op with k outputs: the frozen products a tfjs matmul each (the bias in the same
+ * dispatch), the low-rank steps of the whole group in kernels/gpuLoraGroup.ts's programs, and x's
+ * gradient summed inside (the tape added the linears' gradients, k − 1 adds). Forward k + 2
+ * dispatches, backward k + 4 (a group of one: 3 and 4), where k single ops took 3k and 5k. A group of
+ * one may add the residual that follows it. x's gradient is made only when the tape asks for it (not
+ * for a first layer below which nothing trains).
  */
-function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): tf.Tensor2D[] {
+function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, residual?: tf.Tensor2D): tf.Tensor2D[] {
   const k = members.length;
   const [as, bs] = [members.map((m) => m.A), members.map((m) => m.B)];
   const inputs: tf.NamedTensorMap = {};
-  [x, ...as, ...bs].forEach((t, i) => (inputs[String(i)] = t));
+  [x, ...as, ...bs, ...(residual ? [residual] : [])].forEach((t, i) => (inputs[String(i)] = t));
   return (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
     forwardFunc: (_, save) => {
       const down = groupDown(x, as); // [N, k·r]
       save([x, down]);
       const frozen = members.map(({ f }) => tf.fused.matMul({ a: x, b: f.wT ?? f.w, transposeB: !f.wT, bias: f.b }) as tf.Tensor2D);
-      return groupUp(frozen, down, bs, scaling); // k × [N, out_j]
+      return groupUp(frozen, down, bs, scaling, residual); // k × [N, out_j]
     },
     backwardsFunc: (dys, saved) => {
       const gs = Array.isArray(dys) ? dys : [dys];
@@ -223,8 +195,8 @@ function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): 
             scaling,
           ),
       };
-      groupDA(u, xs, k, scaling).forEach((dA, j) => (grads[String(1 + j)] = () => dA));
-      groupDB(gs, down, scaling).forEach((dB, j) => (grads[String(1 + k + j)] = () => dB));
+      groupDADB(u, xs, gs, down, scaling).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
+      if (residual) grads[String(1 + 2 * k)] = () => tf.clone(gs[0]); // shares dy's data: no dispatch
       return grads;
     },
     inputs,
@@ -238,7 +210,7 @@ function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): 
 export function loraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): tf.Tensor2D[] {
   const k = members.length;
   const sameRank = members.every((m) => m.A.shape[0] === members[0].A.shape[0]);
-  if (gpuLoraGroupActive() && k > 1 && k <= MAX_GROUP && sameRank) return gpuLoraGroup(x, members, scaling);
+  if (gpuLoraGroupActive() && k <= MAX_GROUP && sameRank) return gpuLoraGroup(x, members, scaling);
   return members.map((m) => loraLinear(x, m.A, m.B, scaling, m.f));
 }
 
@@ -319,6 +291,17 @@ export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tens
   return tf.add(frozenMatMul(x, frozen), tf.mul(up, ctx.lora.scaling)) as tf.Tensor2D;
 }
 
+/**
+ * residual + linear(x), the residual connection after a layer's output projection: on WebGPU, a LoRA
+ * linear without dropout adds it in its own program (gpuLoraGroup) instead of an add of its own.
+ */
+export function residualLinear(ctx: LayerContext, path: string, x: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
+  const lora = ctx.lora?.modules.get(path);
+  if (lora && ctx.lora && gpuLoraGroupActive() && !loraDropoutActive(ctx))
+    return gpuLoraGroup(x, [{ A: lora.A, B: lora.B, f: frozenLinear(ctx, path) }], ctx.lora.scaling, residual)[0];
+  return tf.add(residual, linear(ctx, path, x)) as tf.Tensor2D;
+}
+
 /** RMSNorm as Llama: x * rsqrt(mean(x²) + eps) * weight, over the last axis. */
 export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
   if (fusedKernelActive(RMS_NORM)) return hostRmsNorm(x, w, eps);
@@ -352,10 +335,10 @@ export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   return fusedKernelActive(SWIGLU) ? hostSwiglu(gate, up) : tf.mul(silu(gate), up);
 }
 
-/** Llama's MLP: down(silu(gate(x)) * up(x)). */
-export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+/** Llama's MLP: down(silu(gate(x)) * up(x)), plus the residual that follows it (residualLinear). */
+export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
   const [gate, up] = linears(ctx, [`${prefix}.gate_proj`, `${prefix}.up_proj`], x);
-  return linear(ctx, `${prefix}.down_proj`, swigluProduct(gate, up) as tf.Tensor2D);
+  return residualLinear(ctx, `${prefix}.down_proj`, swigluProduct(gate, up) as tf.Tensor2D, residual);
 }
 
 /**

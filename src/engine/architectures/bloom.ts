@@ -7,7 +7,18 @@ import { z } from "zod";
 import { ConfigError } from "../errors";
 import { fusedKernelActive } from "../kernels/host";
 import { hostRowAttention, ROW_ATTENTION } from "../kernels/rowAttention";
-import { alibiSlopes, attention, bloomGelu, causalPaddingBias, embedTokens, layerNorm, linear, selectRows, weight } from "../layers";
+import {
+  alibiSlopes,
+  attention,
+  bloomGelu,
+  causalPaddingBias,
+  embedTokens,
+  layerNorm,
+  linear,
+  residualLinear,
+  selectRows,
+  weight,
+} from "../layers";
 import type { Architecture, DecoderForward, LayerCache, LayerContext, LinearModule, ModelConfig } from "../modelTypes";
 import { parseFields, specialTokenIds, tokenId, tokenIds } from "./configFields";
 
@@ -156,7 +167,7 @@ function block(
     kv = { k, v };
   }
   const [residual, mixed] = rows ? [selectRows(residual1, rows), selectRows(attn, rows)] : [residual1, attn];
-  const x1 = tf.add(residual, linear(ctx, `${p}.self_attention.dense`, mixed)) as tf.Tensor2D;
+  const x1 = residualLinear(ctx, `${p}.self_attention.dense`, mixed, residual);
   const ln2 = layerNorm(
     x1,
     weight(ctx, `${p}.post_attention_layernorm.weight`),
@@ -165,7 +176,7 @@ function block(
   ) as tf.Tensor2D;
   const residual2 = c.residualPostLayernorm ? ln2 : x1;
   const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
-  const out = tf.add(residual2, linear(ctx, `${p}.mlp.dense_4h_to_h`, hidden)) as tf.Tensor2D;
+  const out = residualLinear(ctx, `${p}.mlp.dense_4h_to_h`, hidden, residual2);
   return { out, kv };
 }
 

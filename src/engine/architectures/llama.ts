@@ -16,9 +16,9 @@ import {
   attention,
   causalPaddingBias,
   embedTokens,
-  linear,
   linears,
   packedPositions,
+  residualLinear,
   rmsNorm,
   ropeInvFreq,
   ropeRowTables,
@@ -196,9 +196,9 @@ function decoderLayer(
     kv = { k: kr, v: vAll };
   }
   const [residual, mixed] = rows ? [selectRows(x, rows), selectRows(attn, rows)] : [x, attn];
-  const x1 = tf.add(residual, linear(ctx, `${p}.self_attn.o_proj`, mixed)) as tf.Tensor2D;
+  const x1 = residualLinear(ctx, `${p}.self_attn.o_proj`, mixed, residual);
   const h2 = rmsNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), c.normEps) as tf.Tensor2D;
-  const out = tf.add(x1, swiglu(ctx, `${p}.mlp`, h2)) as tf.Tensor2D;
+  const out = swiglu(ctx, `${p}.mlp`, h2, x1);
   return { out, kv };
 }
 

@@ -11,7 +11,9 @@
 //   DA    dA_j = s·u_jᵀ·x, every j in one dispatch          (gpuPipeline.ts)
 //   DB    dB_j = s·g_jᵀ·down_j, every j in one dispatch     (gpuPipeline.ts)
 // Forward k + 2 dispatches and backward k + 4, where k single linears took 3k and 5k (and the tape
-// k − 1 adds). None has a gradient: they run inside loraGroup's op, whose backward is written out.
+// k − 1 adds). A group of one (every other LoRA linear on WebGPU) takes 3 and 4: DA and DB are one
+// program (LORA_ONE_DADB), and UP adds the residual that follows it (a layer's output projections).
+// None has a gradient: they run inside loraGroup's op, whose backward is written out.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { elementwise, registerGpu } from "./gpuProgram";
@@ -24,9 +26,16 @@ const LORA_GROUP_U = "PlaygroundGpuLoraGroupU";
 const LORA_GROUP_DX = "PlaygroundGpuLoraGroupDx";
 const LORA_GROUP_DA = "PlaygroundGpuLoraGroupDA";
 const LORA_GROUP_DB = "PlaygroundGpuLoraGroupDB";
+const LORA_ONE_DADB = "PlaygroundGpuLoraOneDADB";
 
 /** Most linears in a group: DX binds the k products, u, the k A's and its output. */
 export const MAX_GROUP = 3;
+
+interface UpAttrs {
+  scaling: number;
+  /** A residual [N, out] added too (a group of one: a layer's output projection). */
+  residual: boolean;
+}
 
 const members = (k: number) => Array.from({ length: k }, (_, j) => j);
 const names = (prefix: string, k: number) => members(k).map((j) => `${prefix}${j}`);
@@ -79,17 +88,17 @@ registerGpu<object>(LORA_GROUP_DOWN, ([x, ...as], b) => {
   return b.runWebGPUProgram(program, [x, ...as], "float32", ints(k * r, r, width));
 });
 
-// y_0 … (updated in place), down, B_0 … → y_j + s·down_j·B_jᵀ.
-registerGpu<{ scaling: number }>(LORA_GROUP_UP, (inputs, b, { scaling }) => {
-  const k = (inputs.length - 1) / 2;
+// y_0 … (updated in place), down, B_0 … (, the residual when attrs.residual: k = 1) → y_j + s·down_j·B_jᵀ (+ the residual).
+registerGpu<UpAttrs>(LORA_GROUP_UP, (inputs, b, { scaling, residual }) => {
+  const k = (inputs.length - (residual ? 2 : 1)) / 2;
   const ys = inputs.slice(0, k);
-  const [down, ...bs] = inputs.slice(k);
+  const bs = inputs.slice(k + 1, 2 * k + 1);
   const N = ys[0].shape[0];
   const r = bs[0].shape[1];
   const widths = ys.map((y) => y.shape[1]);
   const program: MultiProgram = {
-    key: `lora_group_up_${k}`,
-    inputs: ["down", ...names("b", k)],
+    key: `lora_group_up_${k}_${residual}`,
+    inputs: ["down", ...names("b", k), ...(residual ? ["residual"] : [])],
     updated: names("y", k),
     outputs: [],
     uniforms: `W : i32, r : i32, s : f32, ${OFFSETS}`,
@@ -101,11 +110,11 @@ registerGpu<{ scaling: number }>(LORA_GROUP_UP, (inputs, b, { scaling }) => {
         k,
         (j) => `var acc = 0.0;
         for (var i = 0; i < R; i = i + 1) { acc = acc + down[n * ${k} * R + ${j} * R + i] * b${j}[c * R + i]; }
-        y${j}[n * w + c] = y${j}[n * w + c] + acc * uniforms.s;`,
+        y${j}[n * w + c] = y${j}[n * w + c] + acc * uniforms.s${residual ? " + residual[n * w + c]" : ""};`,
       )}`,
   };
   const W = offsets(widths)[MAX_GROUP - 1];
-  return runMulti(b, program, [down, ...bs], ys, [], [...ints(W, r), f32(scaling), ...ints(...offsets(widths))], N * W);
+  return runMulti(b, program, inputs.slice(k), ys, [], [...ints(W, r), f32(scaling), ...ints(...offsets(widths))], N * W);
 });
 
 // g_0 …, B_0 … → u [N, k·r], u[:, j·r + i] = g_j·B_j[:, i].
@@ -211,22 +220,67 @@ registerGpu<{ scaling: number }>(LORA_GROUP_DB, (inputs, b, { scaling }) => {
   return runMulti(b, program, inputs, [], shapes, [...ints(N, r), f32(scaling), ...ints(...o)], o[MAX_GROUP - 1] * r);
 });
 
+// A group of one: u [N, r], x [N, in], g [N, out], down [N, r] → dA = s·uᵀ·x [r, in] and dB = s·gᵀ·down [out, r], one dispatch.
+registerGpu<{ scaling: number }>(LORA_ONE_DADB, ([u, x, g, down], b, { scaling }) => {
+  const [N, width] = x.shape;
+  const [r, out] = [u.shape[1], g.shape[1]];
+  const program: MultiProgram = {
+    key: "lora_one_dadb",
+    inputs: ["u", "x", "g", "down"],
+    updated: [],
+    outputs: ["da", "db"],
+    uniforms: "N : i32, r : i32, width : i32, out : i32, s : f32,",
+    body: `
+      let R = uniforms.r;
+      let W = uniforms.width;
+      var acc = 0.0;
+      if (index < R * W) {
+        let i = index / W;
+        let h = index % W;
+        for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + u[n * R + i] * x[n * W + h]; }
+        da[index] = acc * uniforms.s;
+      } else {
+        let at = index - R * W;
+        let c = at / R;
+        let i = at % R;
+        for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + g[n * uniforms.out + c] * down[n * R + i]; }
+        db[at] = acc * uniforms.s;
+      }`,
+  };
+  return runMulti(
+    b,
+    program,
+    [u, x, g, down],
+    [],
+    [
+      [r, width],
+      [out, r],
+    ],
+    [...ints(N, r, width, out), f32(scaling)],
+    r * width + out * r,
+  );
+});
+
 const run = (name: string, inputs: tf.Tensor[], attrs: object = {}) => runHostKernel(name, inputs, attrs) as tf.Tensor2D[];
 
 /** x·[A_0; …]ᵀ [N, k·r]. */
 export const groupDown = (x: tf.Tensor2D, as: tf.Tensor[]) => run(LORA_GROUP_DOWN, [x, ...as])[0];
-/** y_j + s·down_j·B_jᵀ for each j, written into the y_j (tensors the caller made and owns alone). */
-export const groupUp = (ys: tf.Tensor2D[], down: tf.Tensor2D, bs: tf.Tensor[], scaling: number) =>
-  run(LORA_GROUP_UP, [...ys, down, ...bs], { scaling });
+/**
+ * y_j + s·down_j·B_jᵀ for each j (+ `residual` for a group of one), written into the y_j (tensors the
+ * caller made and owns alone).
+ */
+export const groupUp = (ys: tf.Tensor2D[], down: tf.Tensor2D, bs: tf.Tensor[], scaling: number, residual?: tf.Tensor) =>
+  run(LORA_GROUP_UP, [...ys, down, ...bs, ...(residual ? [residual] : [])], { scaling, residual: residual !== undefined });
 /** [g_0·B_0, …] [N, k·r]. */
 export const groupU = (gs: tf.Tensor[], bs: tf.Tensor[]) => run(LORA_GROUP_U, [...gs, ...bs])[0];
 /** Σ_j products_j + s·Σ_j u_j·A_j. */
 export const groupDx = (products: tf.Tensor[], u: tf.Tensor2D, as: tf.Tensor[], scaling: number) =>
   run(LORA_GROUP_DX, [...products, u, ...as], { scaling })[0];
-/** s·u_jᵀ·x for each j. */
-export const groupDA = (u: tf.Tensor2D, x: tf.Tensor2D, k: number, scaling: number) => run(LORA_GROUP_DA, [u, x], { scaling, k });
-/** s·g_jᵀ·down_j for each j. */
-export const groupDB = (gs: tf.Tensor[], down: tf.Tensor2D, scaling: number) => run(LORA_GROUP_DB, [...gs, down], { scaling });
+/** [dA_0, …, dB_0, …]: s·u_jᵀ·x and s·g_jᵀ·down_j for each j (a group of one: one dispatch for both). */
+export const groupDADB = (u: tf.Tensor2D, x: tf.Tensor2D, gs: tf.Tensor[], down: tf.Tensor2D, scaling: number) =>
+  gs.length === 1
+    ? run(LORA_ONE_DADB, [u, x, gs[0], down], { scaling })
+    : [...run(LORA_GROUP_DA, [u, x], { scaling, k: gs.length }), ...run(LORA_GROUP_DB, [...gs, down], { scaling })];
 
 /** Whether the group's programs run here (webgpu, fused kernels on). */
 export const gpuLoraGroupActive = (): boolean => fusedKernelActive(LORA_GROUP_DOWN);

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { dims } from "./attention";
 import { size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
+import { ints, record } from "./gpuPipeline";
 import { fusedKernelActive } from "./host";
 import { BIAS, COS, SIN, ROW_ATTENTION, type RowAttentionAttrs } from "./rowAttention";
 
@@ -25,12 +26,19 @@ export function gpuRopeAttentionApplies(headDim: number): boolean {
 
 const UNIFORMS = "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, threads : i32, perRow : i32,";
 
-function uniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
+/** T, nH, nKV, d, the bias's strides and whether the rotary tables are per row: the programs' own uniforms. */
+function attentionValues(a: RowAttentionAttrs, biasShape: number[]): number[] {
   if (a.packed || !a.rope || a.d > MAX_GPU_HEAD_DIM || a.d % 2 !== 0)
     throw new Error("internal: WebGPU rotary attention takes separate q, k, v rows with rotary tables and an even head of at most 256");
   const { bb, bh, bt } = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], biasShape);
-  const values = [1, a.T, a.nH, a.nKV, a.d, bb, bh, bt, threads, a.ropePerRow ? 1 : 0];
-  return values.map((v): Uniform => ({ type: "int32", data: [v] })); // the first is elementwise's H, unused
+  return [a.T, a.nH, a.nKV, a.d, bb, bh, bt, a.ropePerRow ? 1 : 0];
+}
+const OWN_UNIFORMS = "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, perRow : i32,";
+
+/** UNIFORMS' values for a dispatch of `threads` threads (the first is elementwise's H, unused). */
+function uniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
+  const values = attentionValues(a, biasShape);
+  return ints(1, ...values.slice(0, 7), threads, values[7]);
 }
 
 /**
@@ -213,13 +221,14 @@ export function ropeRowAttentionGrad(
     "float32",
     uniforms(a, biasShape, size(q.shape)),
   );
-  const dk = b.runWebGPUProgram(
-    program(
-      "dk",
-      ["q", "dS", "ropeCos", "ropeSin"],
-      k.shape,
-      size(k.shape),
-      `${rotation("rq", "q", "uniforms.nH", "")}
+  // dk and dv in one program of our own (gpuPipeline.ts: two outputs; k and v have one shape), a thread per element of each.
+  const kv = {
+    key: "rope_attention_dkv",
+    inputs: ["q", "dS", "ropeCos", "ropeSin", "probs", "dOut"],
+    updated: [],
+    outputs: ["gradK", "gradV"],
+    uniforms: OWN_UNIFORMS,
+    helpers: `${rotation("rq", "q", "uniforms.nH", "")}
        fn dkr(b : i32, t : i32, kvh : i32, c : i32) -> f32 {
          let T = uniforms.T;
          let groupSize = uniforms.nH / uniforms.nKV;
@@ -231,21 +240,8 @@ export function ropeRowAttentionGrad(
          return s;
        }
        ${rotation("dk", "dkr", "uniforms.nKV", "-")}`,
-      `${element("uniforms.nKV")}
-        result[index] = dk(b, t, head, c);`,
-    ),
-    [q, dS, cos, sin],
-    "float32",
-    uniforms(a, biasShape, size(k.shape)),
-  );
-  const dv = b.runWebGPUProgram(
-    program(
-      "dv",
-      ["probs", "dOut"],
-      v.shape,
-      size(v.shape),
-      "",
-      `${element("uniforms.nKV")}
+    body: `${element("uniforms.nKV")}
+        gradK[index] = dk(b, t, head, c);
         var s = 0.0;
         for (var h = head * groupSize; h < (head + 1) * groupSize; h = h + 1) {
           let rows = (b * uniforms.nH + h) * T;
@@ -254,11 +250,16 @@ export function ropeRowAttentionGrad(
             if (p != 0.0) { s = s + p * dOut[(b * T + i) * uniforms.nH * d + h * d + c]; }
           }
         }
-        result[index] = s;`,
-    ),
-    [probs, dOut],
-    "float32",
-    uniforms(a, biasShape, size(v.shape)),
+        gradV[index] = s;`,
+  };
+  const [dk, dv] = record(
+    b,
+    kv,
+    [q, dS, cos, sin, probs, dOut],
+    [],
+    [k.shape, v.shape],
+    ints(...attentionValues(a, biasShape)),
+    size(k.shape),
   );
   b.disposeData(dS.dataId);
   return [dq, dk, dv];
