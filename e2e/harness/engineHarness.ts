@@ -9,7 +9,7 @@ import { LORA_GROUP_DOWN } from "../../src/engine/kernels/gpuLoraGroup";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { ADAMW_NORM, ADAMW_UPDATE } from "../../src/engine/kernels/gpuAdamW";
 import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
-import { LAYER_NORM, RMS_NORM } from "../../src/engine/kernels/norms";
+import { LAYER_NORM, NORM_INPUT_GRAD, RMS_NORM } from "../../src/engine/kernels/norms";
 import {
   applyRope,
   attention,
@@ -17,6 +17,7 @@ import {
   layerNorm,
   loraGroup,
   loraLinear,
+  normResidual,
   residualLinear,
   rmsNorm,
   ropeInvFreq,
@@ -218,6 +219,21 @@ function kernelCases(): KernelCase[] {
       LAYER_NORM,
       (x, w, b) => layerNorm(x, w, b, 1e-5),
       [values([5, 12], 5), values([12], 6), values([12], 7)],
+      [],
+    ],
+    // The norm and the residual stream side by side: x's gradient sums both (on WebGPU in the norm's program).
+    [
+      "RMSNorm with its residual stream",
+      NORM_INPUT_GRAD,
+      (x, w) => tf.concat(normResidual(x as tf.Tensor2D, [w], 1e-5), 1),
+      [values([6, 70], 21), values([70], 22)],
+      [],
+    ],
+    [
+      "LayerNorm with its residual stream",
+      NORM_INPUT_GRAD,
+      (x, w, b) => tf.concat(normResidual(x as tf.Tensor2D, [w, b], 1e-5), 1),
+      [values([5, 12], 23), values([12], 24), values([12], 25)],
       [],
     ],
     ["BLOOM's GELU", GELU, (x) => bloomGelu(x), [values([3, 9], 4)], []],

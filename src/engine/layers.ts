@@ -11,7 +11,7 @@ import "./kernels/gpu";
 import { groupDADB, groupDown, groupDx, groupU, groupUp, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
-import { hostLayerNorm, hostRmsNorm, LAYER_NORM, RMS_NORM } from "./kernels/norms";
+import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
 import { gatherBlockRows } from "./vocabBlocks";
@@ -316,6 +316,38 @@ export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number)
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
   return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), w), b);
+}
+
+/**
+ * A pre-norm block's input x → [norm(x), x as the residual stream] (normWeights: RMSNorm's [w], or
+ * LayerNorm's [w, b]). x's gradient sums the norm's and the residual's: the tape adds them, one add
+ * a norm; on WebGPU this op's backward adds the residual's gradient in the norm's own program
+ * (NORM_INPUT_GRAD with an addend). The residual output shares x's data.
+ */
+export function normResidual(x: tf.Tensor2D, normWeights: tf.Tensor[], eps: number): [tf.Tensor2D, tf.Tensor2D] {
+  const centred = normWeights.length === 2;
+  const [w, b] = normWeights;
+  if (!fusedKernelActive(NORM_INPUT_GRAD)) return [(centred ? layerNorm(x, w, b, eps) : rmsNorm(x, w, eps)) as tf.Tensor2D, x];
+  const inputs: tf.NamedTensorMap = {};
+  [x, ...normWeights].forEach((t, i) => (inputs[String(i)] = t));
+  const attrs = { eps, centred };
+  const [h, residual] = (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
+    forwardFunc: (_, save) => {
+      save([x]);
+      const y = centred ? hostLayerNorm(x, w, b, eps) : hostRmsNorm(x, w, eps);
+      return [y, tf.clone(x)]; // the clone shares x's data: no dispatch
+    },
+    backwardsFunc: (dys, [xs]) => {
+      const [dh, dr] = dys as tf.Tensor[];
+      return {
+        "0": () => runHostKernel(NORM_INPUT_GRAD, [dh, xs, w, dr], attrs)[0],
+        "1": () => runHostKernel(NORM_WEIGHT_GRAD, [dh, xs], attrs)[0],
+        ...(centred ? { "2": () => tf.sum(dh, 0) } : {}), // db = Σ_rows dh
+      };
+    },
+    inputs,
+  });
+  return [h as tf.Tensor2D, residual as tf.Tensor2D];
 }
 
 /** SiLU(x) = x·σ(x). */

@@ -15,6 +15,7 @@ import {
   embedTokens,
   layerNorm,
   linear,
+  normResidual,
   residualLinear,
   selectRows,
   weight,
@@ -145,8 +146,9 @@ function block(
 ): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `transformer.h.${i}`;
   const { numHeads: nH, headDim: d, normEps: eps } = c;
-  const ln1 = layerNorm(x, weight(ctx, `${p}.input_layernorm.weight`), weight(ctx, `${p}.input_layernorm.bias`), eps) as tf.Tensor2D;
-  const residual1 = c.residualPostLayernorm ? ln1 : x;
+  const norm = (name: string) => [weight(ctx, `${p}.${name}.weight`), weight(ctx, `${p}.${name}.bias`)];
+  const [ln1, xr] = normResidual(x, norm("input_layernorm"), eps); // xr: x, the residual stream
+  const residual1 = c.residualPostLayernorm ? ln1 : xr;
   const qkv = linear(ctx, `${p}.self_attention.query_key_value`, ln1); // [B·T, nH·3·d]: HF interleaves q/k/v per head
   let attn: tf.Tensor2D; // [B·T, H]
   let kv: LayerCache | null = null;
@@ -168,13 +170,8 @@ function block(
   }
   const [residual, mixed] = rows ? [selectRows(residual1, rows), selectRows(attn, rows)] : [residual1, attn];
   const x1 = residualLinear(ctx, `${p}.self_attention.dense`, mixed, residual);
-  const ln2 = layerNorm(
-    x1,
-    weight(ctx, `${p}.post_attention_layernorm.weight`),
-    weight(ctx, `${p}.post_attention_layernorm.bias`),
-    eps,
-  ) as tf.Tensor2D;
-  const residual2 = c.residualPostLayernorm ? ln2 : x1;
+  const [ln2, x1r] = normResidual(x1, norm("post_attention_layernorm"), eps);
+  const residual2 = c.residualPostLayernorm ? ln2 : x1r;
   const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
   const out = residualLinear(ctx, `${p}.mlp.dense_4h_to_h`, hidden, residual2);
   return { out, kv };

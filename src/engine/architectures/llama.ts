@@ -17,6 +17,7 @@ import {
   causalPaddingBias,
   embedTokens,
   linears,
+  normResidual,
   packedPositions,
   residualLinear,
   rmsNorm,
@@ -168,7 +169,7 @@ function decoderLayer(
 ): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `model.layers.${i}`;
   const d = c.headDim;
-  const h = rmsNorm(x, weight(ctx, `${p}.input_layernorm.weight`), c.normEps) as tf.Tensor2D;
+  const [h, xr] = normResidual(x, [weight(ctx, `${p}.input_layernorm.weight`)], c.normEps); // xr: x, the residual stream
   const heads = (t: tf.Tensor2D, n: number, norm: string | null): tf.Tensor4D => {
     let r: tf.Tensor = tf.reshape(t, [B, T, n, d]); // [B, T, n, d]
     if (norm) r = rmsNorm(r, weight(ctx, norm), c.normEps); // Qwen3: per-head norm before RoPE
@@ -195,10 +196,10 @@ function decoderLayer(
     attn = tf.reshape(attention(qr, kr, vAll, bias), [B * T, c.numHeads * d]) as tf.Tensor2D;
     kv = { k: kr, v: vAll };
   }
-  const [residual, mixed] = rows ? [selectRows(x, rows), selectRows(attn, rows)] : [x, attn];
+  const [residual, mixed] = rows ? [selectRows(xr, rows), selectRows(attn, rows)] : [xr, attn];
   const x1 = residualLinear(ctx, `${p}.self_attn.o_proj`, mixed, residual);
-  const h2 = rmsNorm(x1, weight(ctx, `${p}.post_attention_layernorm.weight`), c.normEps) as tf.Tensor2D;
-  const out = swiglu(ctx, `${p}.mlp`, h2, x1);
+  const [h2, x1r] = normResidual(x1, [weight(ctx, `${p}.post_attention_layernorm.weight`)], c.normEps);
+  const out = swiglu(ctx, `${p}.mlp`, h2, x1r);
   return { out, kv };
 }
 

@@ -13,7 +13,7 @@ import { LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM, type NormGradA
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 import "./gpuAdamW";
-import { runMulti, type MultiProgram } from "./gpuPipeline";
+import { record, runMulti, type MultiProgram } from "./gpuPipeline";
 
 /** WGSL, in a perRow program over rows of x: the row's `mean` (0 unless centred) and `rstd`, every thread's. */
 const ROW_STATS = (centred: boolean) => `
@@ -51,14 +51,17 @@ function normForward(b: WebGPUBackend, x: tf.TensorInfo, w: tf.TensorInfo, bias:
 }
 
 /**
- * dy, x, w → dx, a workgroup per row (norms.ts's NORM_INPUT_GRAD). With g = dy·w and
- * x̂ = (x − mean)·rstd: dx = rstd·(g − [centred]·mean(g) − x̂·mean(g·x̂)).
+ * dy, x, w (, an addend) → dx (+ the addend), a workgroup per row (norms.ts's NORM_INPUT_GRAD). With
+ * g = dy·w and x̂ = (x − mean)·rstd: dx = rstd·(g − [centred]·mean(g) − x̂·mean(g·x̂)). The addend is
+ * the gradient x's residual stream brings (layers.normResidual), which the tape would add after.
  */
-function normInputGrad(b: WebGPUBackend, [dy, x, w]: tf.TensorInfo[], { eps, centred }: NormGradAttrs): tf.TensorInfo {
+function normInputGrad(b: WebGPUBackend, inputs: tf.TensorInfo[], { eps, centred }: NormGradAttrs): tf.TensorInfo {
+  const [, x, w] = inputs;
+  const add = inputs.length > 3;
   const H = w.shape[0];
   const program = perRow(
-    `norm_input_grad_${centred}`,
-    ["dy", "x", "w"],
+    `norm_input_grad_${centred}_${add}`,
+    add ? ["dy", "x", "w", "addend"] : ["dy", "x", "w"],
     x.shape,
     size(x.shape) / H,
     `${ROW_STATS(centred)}
@@ -73,11 +76,11 @@ function normInputGrad(b: WebGPUBackend, [dy, x, w]: tf.TensorInfo[], { eps, cen
       let meanGX = rowSum(gx) / f32(H);
       for (var k = i32(localId.x); k < H; k = k + ${GROUP}) {
         let i = n * H + k;
-        result[i] = rstd * (dy[i] * w[k] - meanG - (x[i] - mean) * rstd * meanGX);
+        result[i] = rstd * (dy[i] * w[k] - meanG - (x[i] - mean) * rstd * meanGX)${add ? " + addend[i]" : ""};
       }`,
     "eps : f32,",
   );
-  return b.runWebGPUProgram(program, [dy, x, w], "float32", normUniforms(H, eps));
+  return b.runWebGPUProgram(program, inputs, "float32", normUniforms(H, eps));
 }
 
 /**
@@ -225,55 +228,44 @@ const rowProgram = (key: string, names: string[], outputShape: number[], threads
 registerGpu<RowAttentionAttrs>(ROW_ATTENTION, (inputs, b, a) => {
   if (!a.packed) return ropeRowAttention(inputs, b, a); // Llama's rows: gpuRopeAttention.ts
   const [qkv, bias] = [inputs[0], inputs[BIAS]];
-  const rows = a.B * a.nH * a.T;
-  const probs = b.runWebGPUProgram(
-    rowProgram(
-      "attention_probs",
-      ["qkv", "bias"],
-      [a.B, a.nH, a.T, a.T],
-      rows,
-      SCORE,
-      `${ATTENTION_ROW}
+  // One program of our own (gpuPipeline.ts: two outputs), a thread per query row: its probabilities, then its context row.
+  const forward: MultiProgram = {
+    key: "attention_forward",
+    inputs: ["qkv", "bias"],
+    updated: [],
+    outputs: ["probs", "context"],
+    uniforms: "T : i32, nH : i32, d : i32, bb : i32, bh : i32, bt : i32,",
+    helpers: SCORE,
+    body: `${ATTENTION_ROW}
         var top = -3.0e38;
         for (var j = 0; j < T; j = j + 1) { top = max(top, score(b, h, t, j)); }
-        var sum = 0.0;
         if (top <= -3.0e38) {
-          for (var j = 0; j < T; j = j + 1) { result[index * T + j] = 1.0 / f32(T); } // every key masked: uniform
-          return;
+          for (var j = 0; j < T; j = j + 1) { probs[index * T + j] = 1.0 / f32(T); } // every key masked: uniform
+        } else {
+          var sum = 0.0;
+          for (var j = 0; j < T; j = j + 1) { let s = score(b, h, t, j); if (s > -3.0e38) { sum = sum + exp(s - top); } }
+          for (var j = 0; j < T; j = j + 1) {
+            let s = score(b, h, t, j);
+            probs[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+          }
         }
-        for (var j = 0; j < T; j = j + 1) { let s = score(b, h, t, j); if (s > -3.0e38) { sum = sum + exp(s - top); } }
-        for (var j = 0; j < T; j = j + 1) {
-          let s = score(b, h, t, j);
-          result[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+        for (var c = 0; c < d; c = c + 1) {
+          var s = 0.0;
+          for (var j = 0; j < T; j = j + 1) { s = s + probs[index * T + j] * qkv[(b * T + j) * W + h * 3 * d + 2 * d + c]; }
+          context[(b * T + t) * uniforms.nH * d + h * d + c] = s;
         }`,
-    ),
+  };
+  const [probs, context] = record(
+    b,
+    forward,
     [qkv, bias],
-    "float32",
-    attentionUniforms(a, bias.shape, rows),
-  );
-  const context = b.runWebGPUProgram(
-    rowProgram(
-      "attention_context",
-      ["qkv", "probs"],
+    [],
+    [
+      [a.B, a.nH, a.T, a.T],
       [a.B * a.T, a.nH * a.d],
-      a.B * a.T * a.nH * a.d,
-      "",
-      `
-        let T = uniforms.T;
-        let d = uniforms.d;
-        let W = uniforms.nH * 3 * d;
-        let bt = index / (uniforms.nH * d);
-        let h = (index % (uniforms.nH * d)) / d;
-        let c = index % d;
-        let b = bt / T;
-        let t = bt % T;
-        var s = 0.0;
-        for (var j = 0; j < T; j = j + 1) { s = s + probs[((b * uniforms.nH + h) * T + t) * T + j] * qkv[(b * T + j) * W + h * 3 * d + 2 * d + c]; }
-        result[index] = s;`,
-    ),
-    [qkv, probs],
-    "float32",
-    attentionUniforms(a, bias.shape, a.B * a.T * a.nH * a.d),
+    ],
+    attentionUniforms(a, bias.shape, 0).slice(1, 7), // less elementwise's H and the thread count
+    a.B * a.nH * a.T,
   );
   return [context, probs];
 });

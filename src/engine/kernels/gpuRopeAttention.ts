@@ -2,17 +2,17 @@
 // and rotary embeddings): q [B·T, nH·d], k and v [B·T, nKV·d] read straight from the projections'
 // rows, rotary embeddings applied as they are read, grouped-query heads (query head h reads key/value
 // head h / (nH / nKV), as layers.attention groups them), the causal and padding bias. Forward: the
-// probabilities (a thread per query row) and the context (a thread per output); backward: dS (a
-// thread per query row), then dq, dk and dv (a thread per element each). Seven dispatches a layer in
-// place of the composed path's reshapes, transposes, rotary slices and concats, matmuls and softmax
-// (some seventy). [B, nH, T, T] is kept (the probabilities the backward reads), as the host kernel does.
+// probabilities and the context row, a thread per query row; backward: dS (a thread per query row),
+// then dq, and dk with dv (a thread per element each). Four dispatches a layer (the two-output
+// programs are our own, gpuPipeline.ts) in place of the composed path's reshapes, transposes, rotary
+// slices and concats, matmuls and softmax (some seventy). [B, nH, T, T] is kept (the probabilities the backward reads), as the host kernel does.
 // The rotation is HF's rotate_half (modeling_llama.apply_rotary_pos_emb): r[c] = x[c]·cos[c] +
 // (c < d/2 ? −x[c + d/2] : x[c − d/2])·sin[c]; its gradient is the transposed rotation.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { dims } from "./attention";
 import { size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
-import { ints, record } from "./gpuPipeline";
+import { ints, record, type MultiProgram } from "./gpuPipeline";
 import { fusedKernelActive } from "./host";
 import { BIAS, COS, SIN, ROW_ATTENTION, type RowAttentionAttrs } from "./rowAttention";
 
@@ -33,7 +33,16 @@ function attentionValues(a: RowAttentionAttrs, biasShape: number[]): number[] {
   const { bb, bh, bt } = dims([a.B, a.nH, a.T, a.d], [a.B, a.nKV, a.T, a.d], biasShape);
   return [a.T, a.nH, a.nKV, a.d, bb, bh, bt, a.ropePerRow ? 1 : 0];
 }
-const OWN_UNIFORMS = "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, perRow : i32,";
+/** A two-output program of our own (gpuPipeline.ts) with attentionValues' uniforms. */
+const ownProgram = (key: string, inputs: string[], outputs: string[], helpers: string, body: string): MultiProgram => ({
+  key,
+  inputs,
+  updated: [],
+  outputs,
+  uniforms: "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, perRow : i32,",
+  helpers,
+  body,
+});
 
 /** UNIFORMS' values for a dispatch of `threads` threads (the first is elementwise's H, unused). */
 function uniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
@@ -73,18 +82,16 @@ const program = (key: string, names: string[], outputShape: number[], threads: n
 /** The six inputs (q, k, v, bias, cos, sin) → context [B·T, nH·d], probabilities [B, nH, T, T]. */
 export function ropeRowAttention(inputs: tf.TensorInfo[], b: WebGPUBackend, a: RowAttentionAttrs): tf.TensorInfo[] {
   const [q, k, v, bias, cos, sin] = [inputs[0], inputs[1], inputs[2], inputs[BIAS], inputs[COS], inputs[SIN]];
-  const rows = a.B * a.nH * a.T;
-  // Scores into the row of `result`, then softmax in place; a bias at or below −1e8 masks its key
+  // One program of our own (gpuPipeline.ts: two outputs), a thread per query row: the scores into its
+  // row of `probs`, softmax in place, then its context row. A bias at or below −1e8 masks its key
   // (gpu.ts's SCORE: the host kernels' threshold), and a row with every key masked is uniform.
-  const probs = b.runWebGPUProgram(
-    program(
-      "probs",
-      ["q", "k", "bias", "ropeCos", "ropeSin"],
-      [a.B, a.nH, a.T, a.T],
-      rows,
-      `${rotation("rq", "q", "uniforms.nH", "")}
+  const forward = ownProgram(
+    "rope_attention_forward",
+    ["q", "k", "v", "bias", "ropeCos", "ropeSin"],
+    ["probs", "context"],
+    `${rotation("rq", "q", "uniforms.nH", "")}
        ${rotation("rk", "k", "uniforms.nKV", "")}`,
-      `${QUERY_ROW}
+    `${QUERY_ROW}
         var qr : array<f32, ${MAX_GPU_HEAD_DIM}>;
         for (var c = 0; c < d; c = c + 1) { qr[c] = rq(b, t, h, c); }
         var top = -3.0e38;
@@ -96,52 +103,39 @@ export function ropeRowAttention(inputs: tf.TensorInfo[], b: WebGPUBackend, a: R
             for (var c = 0; c < d; c = c + 1) { acc = acc + qr[c] * rk(b, j, kvh, c); }
             s = acc * scale + bj;
           }
-          result[index * T + j] = s;
+          probs[index * T + j] = s;
           top = max(top, s);
         }
         if (top <= -3.0e38) {
-          for (var j = 0; j < T; j = j + 1) { result[index * T + j] = 1.0 / f32(T); }
-          return;
+          for (var j = 0; j < T; j = j + 1) { probs[index * T + j] = 1.0 / f32(T); }
+        } else {
+          var sum = 0.0;
+          for (var j = 0; j < T; j = j + 1) { let s = probs[index * T + j]; if (s > -3.0e38) { sum = sum + exp(s - top); } }
+          for (var j = 0; j < T; j = j + 1) {
+            let s = probs[index * T + j];
+            probs[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+          }
         }
-        var sum = 0.0;
-        for (var j = 0; j < T; j = j + 1) { let s = result[index * T + j]; if (s > -3.0e38) { sum = sum + exp(s - top); } }
-        for (var j = 0; j < T; j = j + 1) {
-          let s = result[index * T + j];
-          result[index * T + j] = select(0.0, exp(s - top) / sum, s > -3.0e38);
+        for (var c = 0; c < d; c = c + 1) {
+          var s = 0.0;
+          for (var j = 0; j < T; j = j + 1) {
+            let p = probs[index * T + j];
+            if (p != 0.0) { s = s + p * v[(b * T + j) * uniforms.nKV * d + kvh * d + c]; }
+          }
+          context[(b * T + t) * uniforms.nH * d + h * d + c] = s;
         }`,
-    ),
-    [q, k, bias, cos, sin],
-    "float32",
-    uniforms(a, bias.shape, rows),
   );
-  const outputs = a.B * a.T * a.nH * a.d;
-  const context = b.runWebGPUProgram(
-    program(
-      "context",
-      ["v", "probs"],
+  const [probs, context] = record(
+    b,
+    forward,
+    [q, k, v, bias, cos, sin],
+    [],
+    [
+      [a.B, a.nH, a.T, a.T],
       [a.B * a.T, a.nH * a.d],
-      outputs,
-      "",
-      `
-        let T = uniforms.T;
-        let d = uniforms.d;
-        let bt = index / (uniforms.nH * d);
-        let h = (index % (uniforms.nH * d)) / d;
-        let c = index % d;
-        let b = bt / T;
-        let t = bt % T;
-        let kvh = h / (uniforms.nH / uniforms.nKV);
-        let row = ((b * uniforms.nH + h) * T + t) * T;
-        var s = 0.0;
-        for (var j = 0; j < T; j = j + 1) {
-          let p = probs[row + j];
-          if (p != 0.0) { s = s + p * v[(b * T + j) * uniforms.nKV * d + kvh * d + c]; }
-        }
-        result[index] = s;`,
-    ),
-    [v, probs],
-    "float32",
-    uniforms(a, bias.shape, outputs),
+    ],
+    ints(...attentionValues(a, bias.shape)),
+    a.B * a.nH * a.T,
   );
   return [context, probs];
 }
@@ -222,13 +216,11 @@ export function ropeRowAttentionGrad(
     uniforms(a, biasShape, size(q.shape)),
   );
   // dk and dv in one program of our own (gpuPipeline.ts: two outputs; k and v have one shape), a thread per element of each.
-  const kv = {
-    key: "rope_attention_dkv",
-    inputs: ["q", "dS", "ropeCos", "ropeSin", "probs", "dOut"],
-    updated: [],
-    outputs: ["gradK", "gradV"],
-    uniforms: OWN_UNIFORMS,
-    helpers: `${rotation("rq", "q", "uniforms.nH", "")}
+  const kv = ownProgram(
+    "rope_attention_dkv",
+    ["q", "dS", "ropeCos", "ropeSin", "probs", "dOut"],
+    ["gradK", "gradV"],
+    `${rotation("rq", "q", "uniforms.nH", "")}
        fn dkr(b : i32, t : i32, kvh : i32, c : i32) -> f32 {
          let T = uniforms.T;
          let groupSize = uniforms.nH / uniforms.nKV;
@@ -240,7 +232,7 @@ export function ropeRowAttentionGrad(
          return s;
        }
        ${rotation("dk", "dkr", "uniforms.nKV", "-")}`,
-    body: `${element("uniforms.nKV")}
+    `${element("uniforms.nKV")}
         gradK[index] = dk(b, t, head, c);
         var s = 0.0;
         for (var h = head * groupSize; h < (head + 1) * groupSize; h = h + 1) {
@@ -251,7 +243,7 @@ export function ropeRowAttentionGrad(
           }
         }
         gradV[index] = s;`,
-  };
+  );
   const [dk, dv] = record(
     b,
     kv,
