@@ -2,8 +2,8 @@
 // and rotary embeddings): q [B·T, nH·d], k and v [B·T, nKV·d] read straight from the projections'
 // rows, rotary embeddings applied as they are read, grouped-query heads (query head h reads key/value
 // head h / (nH / nKV), as layers.attention groups them), the causal and padding bias. Forward: the
-// probabilities and the context row, a thread per query row; backward: dS (a thread per query row),
-// then dq, and dk with dv (a thread per element each). Four dispatches a layer (the two-output
+// probabilities and the context row, a thread per query row; backward: dS and dq (a thread per query
+// row), then dk with dv (a thread per element of each). Three dispatches a layer (the two-output
 // programs are our own, gpuPipeline.ts) in place of the composed path's reshapes, transposes, rotary
 // slices and concats, matmuls and softmax (some seventy). [B, nH, T, T] is kept (the probabilities the backward reads), as the host kernel does.
 // The rotation is HF's rotate_half (modeling_llama.apply_rotary_pos_emb): r[c] = x[c]·cos[c] +
@@ -11,7 +11,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { dims } from "./attention";
-import { size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
+import { size, type WebGPUBackend } from "./gpuProgram";
 import { ints, record, type MultiProgram } from "./gpuPipeline";
 import { fusedKernelActive } from "./host";
 import { BIAS, COS, SIN, ROW_ATTENTION, type RowAttentionAttrs } from "./rowAttention";
@@ -23,8 +23,6 @@ export const MAX_GPU_HEAD_DIM = 256;
 export function gpuRopeAttentionApplies(headDim: number): boolean {
   return tf.getBackend() === "webgpu" && fusedKernelActive(ROW_ATTENTION) && headDim <= MAX_GPU_HEAD_DIM && headDim % 2 === 0;
 }
-
-const UNIFORMS = "T : i32, nH : i32, nKV : i32, d : i32, bb : i32, bh : i32, bt : i32, threads : i32, perRow : i32,";
 
 /** T, nH, nKV, d, the bias's strides and whether the rotary tables are per row: the programs' own uniforms. */
 function attentionValues(a: RowAttentionAttrs, biasShape: number[]): number[] {
@@ -43,12 +41,6 @@ const ownProgram = (key: string, inputs: string[], outputs: string[], helpers: s
   helpers,
   body,
 });
-
-/** UNIFORMS' values for a dispatch of `threads` threads (the first is elementwise's H, unused). */
-function uniforms(a: RowAttentionAttrs, biasShape: number[], threads: number): Uniform[] {
-  const values = attentionValues(a, biasShape);
-  return ints(1, ...values.slice(0, 7), threads, values[7]);
-}
 
 /**
  * `rotated(x, width)`: element c of head `head` at row (b, t) of rows x [B·T, width·d] after the
@@ -75,9 +67,6 @@ const QUERY_ROW = `
     let b = index / (T * uniforms.nH);
     let kvh = h / (uniforms.nH / uniforms.nKV);
     let scale = inverseSqrt(f32(d));`;
-
-const program = (key: string, names: string[], outputShape: number[], threads: number, helpers: string, body: string) =>
-  threadsProgram(`rope_attention_${key}`, names, outputShape, threads, UNIFORMS, helpers, body);
 
 /** The six inputs (q, k, v, bias, cos, sin) → context [B·T, nH·d], probabilities [B, nH, T, T]. */
 export function ropeRowAttention(inputs: tf.TensorInfo[], b: WebGPUBackend, a: RowAttentionAttrs): tf.TensorInfo[] {
@@ -150,16 +139,15 @@ export function ropeRowAttentionGrad(
 ) {
   const [q, k, v, cos, sin] = [inputs[0], inputs[1], inputs[2], inputs[COS], inputs[SIN]];
   const biasShape = inputs[BIAS].shape;
-  const rows = a.B * a.nH * a.T;
-  // dS = P ⊙ (dP − Σ P·dP)·scale per query row, dP = dOut·vᵀ (into the row first, then in place).
-  const dS = b.runWebGPUProgram(
-    program(
-      "ds",
-      ["v", "probs", "dOut"],
-      [a.B, a.nH, a.T, a.T],
-      rows,
-      "",
-      `${QUERY_ROW}
+  // A thread per query row (one program of our own, two outputs): dS = P ⊙ (dP − Σ P·dP)·scale with
+  // dP = dOut·vᵀ (into the row first, then in place), then the row's dq: the rotated q's gradient
+  // dqr = dS·kr for every c, then the transposed rotation (rotation()'s, written out over the row).
+  const dsdq = ownProgram(
+    "rope_attention_ds_dq",
+    ["v", "probs", "dOut", "k", "ropeCos", "ropeSin"],
+    ["dS", "dq"],
+    rotation("rk", "k", "uniforms.nKV", ""),
+    `${QUERY_ROW}
         var g : array<f32, ${MAX_GPU_HEAD_DIM}>;
         for (var c = 0; c < d; c = c + 1) { g[c] = dOut[(b * T + t) * uniforms.nH * d + h * d + c]; }
         var expected = 0.0;
@@ -170,16 +158,33 @@ export function ropeRowAttentionGrad(
             for (var c = 0; c < d; c = c + 1) { dp = dp + g[c] * v[(b * T + j) * uniforms.nKV * d + kvh * d + c]; }
             expected = expected + p * dp;
           }
-          result[index * T + j] = dp;
+          dS[index * T + j] = dp;
         }
         for (var j = 0; j < T; j = j + 1) {
           let p = probs[index * T + j];
-          result[index * T + j] = select(0.0, p * (result[index * T + j] - expected) * scale, p != 0.0);
+          dS[index * T + j] = select(0.0, p * (dS[index * T + j] - expected) * scale, p != 0.0);
+        }
+        for (var c = 0; c < d; c = c + 1) {
+          var s = 0.0;
+          for (var j = 0; j < T; j = j + 1) { let ds = dS[index * T + j]; if (ds != 0.0) { s = s + ds * rk(b, j, kvh, c); } }
+          g[c] = s; // dqr
+        }
+        let half = d / 2;
+        let r = select(t, b * T + t, uniforms.perRow == 1) * d;
+        for (var c = 0; c < d; c = c + 1) {
+          var partner = 0.0;
+          if (c < half) { partner = g[c + half] * ropeSin[r + c + half]; } else { partner = -g[c - half] * ropeSin[r + c - half]; }
+          dq[(b * T + t) * uniforms.nH * d + h * d + c] = g[c] * ropeCos[r + c] + partner;
         }`,
-    ),
-    [v, probs, dOut],
-    "float32",
-    uniforms(a, biasShape, rows),
+  );
+  const [dS, dq] = record(
+    b,
+    dsdq,
+    [v, probs, dOut, k, cos, sin],
+    [],
+    [[a.B, a.nH, a.T, a.T], q.shape],
+    ints(...attentionValues(a, biasShape)),
+    a.B * a.nH * a.T,
   );
   // An element (b, t, head, c) of rows [B·T, width·d].
   const element = (width: string) => `
@@ -191,30 +196,6 @@ export function ropeRowAttentionGrad(
         let b = bt / T;
         let t = bt % T;
         let groupSize = uniforms.nH / uniforms.nKV;`;
-  // The gradient of the rotated q (dqr = dS·kr) and k (dkr = dSᵀ·qr, over the heads of the group), at element c.
-  const dq = b.runWebGPUProgram(
-    program(
-      "dq",
-      ["k", "dS", "ropeCos", "ropeSin"],
-      q.shape,
-      size(q.shape),
-      `${rotation("rk", "k", "uniforms.nKV", "")}
-       fn dqr(b : i32, t : i32, h : i32, c : i32) -> f32 {
-         let T = uniforms.T;
-         let row = ((b * uniforms.nH + h) * T + t) * T;
-         let kvh = h / (uniforms.nH / uniforms.nKV);
-         var s = 0.0;
-         for (var j = 0; j < T; j = j + 1) { let ds = dS[row + j]; if (ds != 0.0) { s = s + ds * rk(b, j, kvh, c); } }
-         return s;
-       }
-       ${rotation("dq", "dqr", "uniforms.nH", "-")}`,
-      `${element("uniforms.nH")}
-        result[index] = dq(b, t, head, c);`,
-    ),
-    [k, dS, cos, sin],
-    "float32",
-    uniforms(a, biasShape, size(q.shape)),
-  );
   // dk and dv in one program of our own (gpuPipeline.ts: two outputs; k and v have one shape), a thread per element of each.
   const kv = ownProgram(
     "rope_attention_dkv",
