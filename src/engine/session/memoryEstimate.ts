@@ -8,7 +8,8 @@ import { FLOAT } from "../vocabBlocks";
 import { parameterCount, type CausalLM } from "../weights";
 
 /** What to do about a run that does not fit: said before it starts and when it runs out mid-step. */
-export const MEMORY_NEXT_STEP = "Lower the batch size or max_seq_length (or pick a smaller model), then train again.";
+export const MEMORY_NEXT_STEP =
+  "Lower the batch size or max_seq_length (or pick a smaller model), then train again; gradient_accumulation_steps keeps the same update with a smaller batch.";
 
 export interface StepMemory {
   batch: number;

@@ -463,7 +463,7 @@ describe("memory", () => {
     await ready(tight);
     const refused = await tight.send(start("big", 2, 0));
     expect(tight.errorFor(refused)).toMatch(
-      /needs about 0\.\d+ GB at its largest step \(batch 2 × 7 tokens × vocabulary 64\), more than the wasm backend can hold.*Lower the batch size or max_seq_length/,
+      /needs about 0\.\d+ GB at its largest step \(batch 2 × 7 tokens × vocabulary 64\), more than the wasm backend can hold.*Lower the batch size or max_seq_length.*gradient_accumulation_steps keeps the same update/,
     );
     expect(tight.of("run-state")).toEqual([]);
 
