@@ -187,6 +187,17 @@ export const NAMED_SHAPES: Record<string, object> = {
     num_key_value_heads: 2,
     tie_word_embeddings: true,
   },
+  "qwen3-0.6b": {
+    architectures: ["Qwen3ForCausalLM"],
+    vocab_size: 151_936,
+    hidden_size: 1024,
+    intermediate_size: 3072,
+    num_hidden_layers: 28,
+    num_attention_heads: 16,
+    num_key_value_heads: 8,
+    head_dim: 128,
+    tie_word_embeddings: true,
+  },
 };
 
 /** Random sequences in `shape`'s sizes for `model`, to train with its LoRA. */

@@ -223,7 +223,7 @@ const llamaForward: DecoderForward = (ctx, c, ids, mask, cache, embedding, outpu
   let linears: LinearModule[] | null = null; // made only for the host layer, not on every generated token
   for (let i = 0; i < c.numLayers; i++) {
     const rows = i === c.numLayers - 1 ? outputRows : null;
-    if (!cache && hostLayerApplies(c)) {
+    if (!cache && hostLayerApplies()) {
       // Nothing upstream of layer 0 trains unless the adapter trains new embedding rows.
       const inputGrad = i > 0 || ctx.lora?.newTokenRows != null;
       const dims = { B, T, nH: c.numHeads, nKV: c.numKvHeads, d: c.headDim };

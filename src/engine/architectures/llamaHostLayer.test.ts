@@ -32,9 +32,13 @@ const batch: Batch = {
   ],
 };
 
-async function setup(trainNewTokenRows: number | null = null, lora_dropout = 0): Promise<{ model: CausalLM; lora: LoraAdapter }> {
+async function setup(
+  trainNewTokenRows: number | null = null,
+  lora_dropout = 0,
+  arch: "LlamaForCausalLM" | "Qwen3ForCausalLM" = "LlamaForCausalLM",
+): Promise<{ model: CausalLM; lora: LoraAdapter }> {
   const { model } = await randomModel({
-    arch: "LlamaForCausalLM",
+    arch,
     heads: 4,
     kvHeads: 2,
     extra: { attention_bias: true, mlp_bias: true },
@@ -67,6 +71,16 @@ function expectSame(a: { loss: number; grads: number[][] }, b: { loss: number; g
   });
 }
 
+/** `run` under the host layer `mode` and then composed (mode "off"), the mode put back to auto. */
+function fusedAndComposed<T>(mode: "auto" | "ops", run: () => T): { fused: T; composed: T } {
+  setHostLayer(mode);
+  const fused = run();
+  setHostLayer("off");
+  const composed = run();
+  setHostLayer("auto");
+  return { fused, composed };
+}
+
 describe("the Llama layer as one kernel or one op", () => {
   it.each([
     ["one kernel", "auto", null],
@@ -75,30 +89,32 @@ describe("the Llama layer as one kernel or one op", () => {
     ["one op of host kernels", "ops", 40],
   ] as const)("as %s gives the composed layers' loss and gradients (new token rows from %s)", async (_what, fused, rows) => {
     const { model, lora } = await setup(rows);
-    const run = () => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
-    setHostLayer(fused);
-    const one = run();
-    setHostLayer("off");
-    const composed = run();
-    setHostLayer("auto");
-    expectSame(one, composed);
+    const r = fusedAndComposed(fused, () => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch)));
+    expectSame(r.fused, r.composed);
     disposeLora(lora);
   });
 
   it("as one op of host kernels under LoRA dropout draws the composed layers' masks: the same loss and gradients", async () => {
     const { model, lora } = await setup(null, 0.3);
-    const run = (seed: number) => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch, seed));
-    setHostLayer("auto"); // the layer kernel has no dropout: auto runs the op of host kernels
-    const one = run(11);
-    const otherSeed = run(12);
-    setHostLayer("off");
-    const composed = run(11);
-    const noDropout = lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch));
-    setHostLayer("auto");
-    expectSame(one, composed);
+    const run = (seed?: number) => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch, seed));
+    // The layer kernel has no dropout: auto runs the op of host kernels.
+    const r = fusedAndComposed("auto", () => run(11));
+    expectSame(r.fused, r.composed);
     // The masks do something: another seed, or none, gives another loss.
-    expect(Math.abs(otherSeed.loss - one.loss)).toBeGreaterThan(1e-4);
-    expect(Math.abs(noDropout.loss - one.loss)).toBeGreaterThan(1e-4);
+    expect(Math.abs(run(12).loss - r.fused.loss)).toBeGreaterThan(1e-4);
+    expect(Math.abs(run().loss - r.fused.loss)).toBeGreaterThan(1e-4);
+    disposeLora(lora);
+  });
+
+  it("as one op of host kernels with Qwen3's per-head q/k norms gives the composed layers' loss and gradients", async () => {
+    const { model, lora } = await setup(null, 0, "Qwen3ForCausalLM");
+    expect(model.config.qkNorm).toBe(true);
+    // Norm weights away from 1, so that leaving a norm out or its gradient would show.
+    for (const [name, w] of model.weights)
+      if (/[qk]_norm\.weight$/.test(name)) model.weights.set(name, tf.add(w, tf.linspace(-0.5, 0.7, w.size)));
+    // The layer kernel has no q/k norms: auto runs the op of host kernels.
+    const r = fusedAndComposed("auto", () => lossAndGrads(model, lora, () => lossAndGradTensors(model, lora, batch)));
+    expectSame(r.fused, r.composed);
     disposeLora(lora);
   });
 

@@ -38,9 +38,9 @@ export function setHostLayer(m: HostLayerMode): void {
   mode = m;
 }
 
-/** Whether hostDecoderLayer runs this layer: without a KV cache on a host backend, without Qwen3's q/k norms. */
-export function hostLayerApplies(c: ModelConfig): boolean {
-  return mode !== "off" && hostKernelsActive() && !c.qkNorm;
+/** Whether hostDecoderLayer runs this layer: on a host backend, unless turned off (the caller keeps it to passes without a KV cache). */
+export function hostLayerApplies(): boolean {
+  return mode !== "off" && hostKernelsActive();
 }
 
 /**
@@ -99,6 +99,17 @@ function projectBack(p: Projection, dy: tf.Tensor2D, x: tf.Tensor, saved: tf.Ten
   return { dx: tf.add(frozenBackward(dy, p.frozen), tf.mul(dx, mult)) as tf.Tensor2D, dAB: [dA, dB] };
 }
 
+/** Qwen3's per-head RMSNorm on rows [N, n·d]: each head's d values normalised with the weight [d]. */
+function headNorm(rows: tf.Tensor2D, w: tf.Tensor, d: number, eps: number): tf.Tensor2D {
+  return tf.reshape(rmsNorm(tf.reshape(rows, [-1, d]), w, eps), rows.shape);
+}
+
+/** headNorm's gradient into its input rows (its weight is frozen). */
+function headNormBack(dy: tf.Tensor, rows: tf.Tensor, w: tf.Tensor, d: number, eps: number): tf.Tensor2D {
+  const [dx] = runHostKernel(RMS_NORM_GRAD, [tf.reshape(dy, [-1, d]), tf.reshape(rows, [-1, d]), w], { eps });
+  return tf.reshape(dx, rows.shape as [number, number]);
+}
+
 const sum = (parts: Array<tf.Tensor | null>): tf.Tensor2D => tf.addN(parts.filter((t): t is tf.Tensor => t !== null)) as tf.Tensor2D;
 
 /**
@@ -131,8 +142,10 @@ export function hostDecoderLayer(
   const attrs: RowAttentionAttrs = { ...attention, packed: false, rope: true, ropePerRow: perRowTables(rope, attention.T) };
   const eps = { eps: c.normEps };
   const trained = projections.flatMap((pr) => (pr.lora ? [pr.lora.A, pr.lora.B] : []));
-  // The layer kernel has no dropout: with it on, the op of host kernels below.
-  if (mode === "auto" && llamaLayerFits(linears) && !dropout) {
+  // Qwen3: the norm on each head of q and k before the rotation (llama.ts's heads()).
+  const qkNorm = c.qkNorm ? { q: weight(ctx, `${p}.self_attn.q_norm.weight`), k: weight(ctx, `${p}.self_attn.k_norm.weight`) } : null;
+  // The layer kernel has neither dropout nor q/k norms: with either, the op of host kernels below.
+  if (mode === "auto" && llamaLayerFits(linears) && !dropout && !qkNorm) {
     const tensors = {
       x,
       wIn,
@@ -150,7 +163,9 @@ export function hostDecoderLayer(
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const h = rmsNorm(input, wIn, c.normEps) as tf.Tensor2D;
     const [q, k, v] = [Q, K, V].map((j) => project(projections[j], h, scaling));
-    const [attn, probs] = runHostKernel(ROW_ATTENTION, [q.y, k.y, v.y, bias, rope.cos, rope.sin], attrs) as [tf.Tensor2D, tf.Tensor];
+    const qa = qkNorm ? headNorm(q.y, qkNorm.q, attention.d, c.normEps) : q.y;
+    const ka = qkNorm ? headNorm(k.y, qkNorm.k, attention.d, c.normEps) : k.y;
+    const [attn, probs] = runHostKernel(ROW_ATTENTION, [qa, ka, v.y, bias, rope.cos, rope.sin], attrs) as [tf.Tensor2D, tf.Tensor];
     const [residual, mixed] = rows ? [selectRows(input, rows), selectRows(attn, rows)] : [input, attn];
     const o = project(projections[O], mixed, scaling);
     const x1 = tf.add(residual, o.y) as tf.Tensor2D;
@@ -162,8 +177,8 @@ export function hostDecoderLayer(
     save([
       input,
       h,
-      q.y,
-      k.y,
+      qa,
+      ka,
       v.y,
       bias,
       rope.cos,
@@ -177,6 +192,7 @@ export function hostDecoderLayer(
       sig,
       act,
       ...projected.flatMap((r) => r.saved),
+      ...(qkNorm ? [q.y, k.y] : []), // the norms' inputs
     ]);
     return {
       value: tf.add(x1, down.y) as tf.Tensor2D,
@@ -200,6 +216,11 @@ export function hostDecoderLayer(
         const dMixed = back(O, dx1, mixedS) as tf.Tensor2D;
         const spread = (d: tf.Tensor2D) => (rows ? selectRowsBack(d, rows, xs.shape[0]) : d);
         const dqkv = runHostKernel(ROW_ATTENTION_GRAD, [spread(dMixed), probsS, qs, ks, vs, biasS, cosS, sinS], attrs);
+        if (qkNorm) {
+          const [qPre, kPre] = saved.slice(next);
+          dqkv[0] = headNormBack(dqkv[0], qPre, qkNorm.q, attention.d, c.normEps);
+          dqkv[1] = headNormBack(dqkv[1], kPre, qkNorm.k, attention.d, c.normEps);
+        }
         const dh = [Q, K, V].map((j, n) => back(j, dqkv[n], hs, inputGrad));
         const dx = inputGrad ? tf.add(spread(dx1), runHostKernel(RMS_NORM_GRAD, [sum(dh), xs, wIn], eps)[0]) : tf.zerosLike(xs);
         return [dx, ...grads.flat()];
