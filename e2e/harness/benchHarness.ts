@@ -11,6 +11,7 @@ import { Rng } from "../../src/engine/rng";
 import { createRandomModel } from "../../src/engine/seededModel";
 import { Trainer } from "../../src/engine/trainer";
 import { disposeModel } from "../../src/engine/weights";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import "../../workers/wasm/wasmFiles";
 import { syntheticExamples } from "../../bench/synthetic";
 import type { StepShape } from "../../bench/engine";
@@ -89,7 +90,10 @@ async function pageBench(req: PageBenchRequest) {
     return {
       backend: tf.getBackend(),
       adapter,
-      threads: navigator.hardwareConcurrency,
+      // The cores the browser reports, and the threads tfjs-wasm's matmuls got (half of them, at most
+      // 8, under cross-origin isolation; 1 otherwise): a machine with more cores shows its speed-up here.
+      hardware_concurrency: navigator.hardwareConcurrency,
+      wasm_threads: tf.getBackend() === "wasm" ? getThreadsCount() : null,
       steps,
       losses: [...steps.map((s) => s.loss), loss].slice(0, 3),
       kernels_per_step: profile.kernels.length,
