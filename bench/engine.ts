@@ -220,6 +220,21 @@ export function syntheticWorkload(
   };
 }
 
+/**
+ * The step as bench/torch_baseline.py reads it (HF's names throughout): the examples, LoRA, learning
+ * rate, batch and padding of `work`, after `warmUpSteps` untimed steps. Callers add the model.
+ */
+export function torchStepSpec(work: Workload, warmUpSteps: number) {
+  return {
+    examples: work.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
+    lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
+    learning_rate: work.args.learning_rate,
+    batch: work.args.per_device_train_batch_size ?? 1,
+    pad_token_id: work.args.pad_token_id ?? 0,
+    warm_up_steps: warmUpSteps,
+  };
+}
+
 /** How measureSteps interleaves with a baseline measured in the same run. */
 export interface Interleave {
   /** Rounds the timed steps are split into. */

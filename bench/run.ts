@@ -22,6 +22,7 @@ import {
   measureSteps,
   median,
   syntheticWorkload,
+  torchStepSpec,
   workloadOptions,
   workloadShape,
   WARM_UP,
@@ -179,13 +180,7 @@ class TorchBaseline {
     const w = this.work;
     const spec = {
       ...torchModelSource(values.model),
-      // torch_baseline.py reads HF's column names.
-      examples: w.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
-      lora: { r: w.lora.r, lora_alpha: w.lora.lora_alpha, target_modules: w.lora.target_modules },
-      learning_rate: w.args.learning_rate,
-      batch: w.args.per_device_train_batch_size ?? 1,
-      pad_token_id: w.args.pad_token_id ?? 0,
-      warm_up_steps: warmUpSteps,
+      ...torchStepSpec(w, warmUpSteps),
       threads: this.threads,
     };
     const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: String(this.threads) };

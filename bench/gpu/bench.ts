@@ -10,7 +10,7 @@
 // Also runs unbundled: npx tsx bench/gpu/bench.ts --backend cpu --narrow --steps 1 --warm-up 1
 import { parseArgs } from "node:util";
 import { loadEngine } from "../../src/cli/tfjsNode";
-import { NAMED_SHAPES, WARM_UP, measureSteps, median, syntheticWorkload, workloadOptions, workloadShape } from "../engine";
+import { NAMED_SHAPES, WARM_UP, measureSteps, median, syntheticWorkload, torchStepSpec, workloadOptions, workloadShape } from "../engine";
 import { narrowConfig } from "../synthetic";
 
 const { values } = parseArgs({
@@ -102,18 +102,13 @@ const vocab = Number(config.vocab_size);
 const work = syntheticWorkload(engine, values.model, async () => engine.createRandomModel(config, 1, { std: 0.02 }), vocab, shape);
 
 if (values["torch-spec"]) {
-  // bench/torch_baseline.py's spec (run.ts's TorchBaseline writes the same keys): HF's names throughout.
+  // bench/torch_baseline.py's spec: the model and its shape beside engine.ts's torchStepSpec.
   const spec = {
     model: values.model,
     narrow: values.narrow,
     config,
     shape,
-    examples: work.examples.map((e) => ({ input_ids: e.inputIds, labels: e.labels })),
-    lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
-    learning_rate: work.args.learning_rate,
-    batch: work.args.per_device_train_batch_size ?? 1,
-    pad_token_id: work.args.pad_token_id ?? 0,
-    warm_up_steps: warmUpSteps,
+    ...torchStepSpec(work, warmUpSteps),
     steps,
   };
   console.log(JSON.stringify(spec));
