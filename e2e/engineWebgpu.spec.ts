@@ -75,7 +75,7 @@ test("the fused WebGPU kernels (norms, GELU, SwiGLU, row attention, LoRA's low-r
   expect(gpuErrors).toEqual([]);
   for (const r of results) {
     console.log(
-      `${r.name}: |Δvalue| ${r.out.toExponential(2)}, |Δgrad| ${r.grads.toExponential(2)} (smallest gradient scale ${r.gradScale.toFixed(3)})`,
+      `${r.name}: |Δvalue| ${r.out.toExponential(2)} (largest value ${r.outScale.toFixed(3)}), |Δgrad| ${r.grads.toExponential(2)} (smallest gradient scale ${r.gradScale.toFixed(3)})`,
     );
     expect(r.active, r.name).toBe(true);
     expect(r.out, r.name).toBeLessThan(1e-4);

@@ -180,9 +180,12 @@ function kernelCases(): KernelCase[] {
   };
   // LoRA linears reading one x, as one op on WebGPU: q/k/v-like (widths 9, 4, 4, biases) and gate/up-like
   // (two of width 6, no bias), r 3, scaling 2; the outputs side by side. Inputs x, the A's, the B's.
-  const groupFrozen = [9, 4, 4].map((out, j) => ({ w: values([out, 10], 30 + j) as tf.Tensor2D, b: values([out], 40 + j) }));
+  // `inner` and `rows` past a tile of the tiled programs (64) take them through several tiles and steps.
+  const groupFrozen = (widths: number[], inner: number) =>
+    widths.map((out, j) => ({ w: values([out, inner], 30 + j) as tf.Tensor2D, b: values([out], 40 + j) }));
+  const smallFrozen = groupFrozen([9, 4, 4], 10);
   const group =
-    (widths: number[], withBias: boolean) =>
+    (widths: number[], withBias: boolean, frozenWeights = smallFrozen) =>
     (x: tf.Tensor, ...ab: tf.Tensor[]) =>
       tf.concat(
         loraGroup(
@@ -190,17 +193,18 @@ function kernelCases(): KernelCase[] {
           widths.map((_, j) => ({
             A: ab[j] as tf.Variable,
             B: ab[widths.length + j] as tf.Variable,
-            f: withBias ? groupFrozen[j] : { w: groupFrozen[j].w },
+            f: withBias ? frozenWeights[j] : { w: frozenWeights[j].w },
           })),
           2,
         ),
         1,
       );
-  const groupInputs = (widths: number[]) => [
-    values([7, 10], 50),
-    ...widths.map((_, j) => values([3, 10], 51 + j)),
+  const groupInputs = (widths: number[], inner = 10, rows = 7) => [
+    values([rows, inner], 50),
+    ...widths.map((_, j) => values([3, inner], 51 + j)),
     ...widths.map((out, j) => values([out, 3], 55 + j)),
   ];
+  const largeFrozen = groupFrozen([70, 20, 20], 130);
   const bloomHeads = (qkv: tf.Tensor) =>
     [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   return [
@@ -263,7 +267,21 @@ function kernelCases(): KernelCase[] {
       LORA_GROUP_DOWN,
       group([9, 4], false),
       groupInputs([9, 4]),
-      groupFrozen.flatMap((f) => [f.w, f.b]),
+      smallFrozen.flatMap((f) => [f.w, f.b]),
+    ],
+    [
+      "LoRA group of three past a tile (70 rows, 130 in, widths 70, 20, 20, biases)",
+      LORA_GROUP_DOWN,
+      group([70, 20, 20], true, largeFrozen),
+      groupInputs([70, 20, 20], 130, 70),
+      [],
+    ],
+    [
+      "LoRA group of three past a tile, no bias (two members a dispatch, then one added in place)",
+      LORA_GROUP_DOWN,
+      group([70, 20, 20], false, largeFrozen),
+      groupInputs([70, 20, 20], 130, 70),
+      largeFrozen.flatMap((f) => [f.w, f.b]),
     ],
     ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],
     [

@@ -8,7 +8,7 @@ import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
-import { groupDADB, groupDown, groupDx, groupU, groupUp, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
+import { groupDADB, groupDown, groupDx, groupForward, groupU, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM } from "./kernels/norms";
@@ -163,38 +163,29 @@ export interface GroupMember {
 
 /**
  * LoRA linears that read the same x (a layer's q/k/v projections, its gate/up; or one linear) on
- * WebGPU as one op with k outputs: the frozen products a tfjs matmul each (the bias in the same
- * dispatch), the low-rank steps of the whole group in kernels/gpuLoraGroup.ts's programs, and x's
- * gradient summed inside (the tape added the linears' gradients, k − 1 adds). Forward k + 2
- * dispatches, backward k + 4 (a group of one: 3 and 4), where k single ops took 3k and 5k. A group of
- * one may add the residual that follows it. x's gradient is made only when the tape asks for it (not
- * for a first layer below which nothing trains).
+ * WebGPU as one op with k outputs: each frozen product with its low-rank term (and bias) in one tiled
+ * program, the other low-rank steps of the whole group in one program each (kernels/gpuLoraGroup.ts),
+ * and x's gradient summed inside (the tape added the linears' gradients, k − 1 adds). A group of one
+ * may add the residual that follows it. x's gradient is made only when the tape asks for it (not for
+ * a first layer below which nothing trains).
  */
 function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, residual?: tf.Tensor2D): tf.Tensor2D[] {
   const k = members.length;
   const [as, bs] = [members.map((m) => m.A), members.map((m) => m.B)];
+  const gpuMembers = members.map(({ A, B, f }) => ({ w: f.w, b: f.b, A, B }));
   const inputs: tf.NamedTensorMap = {};
   [x, ...as, ...bs, ...(residual ? [residual] : [])].forEach((t, i) => (inputs[String(i)] = t));
   return (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
     forwardFunc: (_, save) => {
       const down = groupDown(x, as); // [N, k·r]
       save([x, down]);
-      const frozen = members.map(({ f }) => tf.fused.matMul({ a: x, b: f.wT ?? f.w, transposeB: !f.wT, bias: f.b }) as tf.Tensor2D);
-      return groupUp(frozen, down, bs, scaling, residual); // k × [N, out_j]
+      return groupForward(x, down, gpuMembers, scaling, residual); // k × [N, out_j]
     },
     backwardsFunc: (dys, saved) => {
       const gs = Array.isArray(dys) ? dys : [dys];
       const [xs, down] = saved as tf.Tensor2D[];
       const u = groupU(gs, bs); // [N, k·r]
-      const grads: Record<string, () => tf.Tensor> = {
-        "0": () =>
-          groupDx(
-            members.map(({ f }, j) => frozenBackward(gs[j] as tf.Tensor2D, f)),
-            u,
-            as,
-            scaling,
-          ),
-      };
+      const grads: Record<string, () => tf.Tensor> = { "0": () => groupDx(gs, gpuMembers, u, scaling) };
       groupDADB(u, xs, gs, down, scaling).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
       if (residual) grads[String(1 + 2 * k)] = () => tf.clone(gs[0]); // shares dy's data: no dispatch
       return grads;

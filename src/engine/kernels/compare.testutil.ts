@@ -41,18 +41,24 @@ export async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs
 
 /**
  * The largest difference between the fused path on the active backend and `reference` (the composed
- * path, computed where the caller chose: on cpu, the plain tfjs path): in the outputs and in any input's gradient.
+ * path, computed where the caller chose: on cpu, the plain tfjs path): in the outputs and in any
+ * input's gradient (relative where the values pass 100), and the outputs' largest value.
  */
 export async function fusedDifference(
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   inputs: tf.Tensor[],
   reference: Awaited<ReturnType<typeof valueAndGrads>>,
-): Promise<{ out: number; grads: number; gradScale: number }> {
+): Promise<{ out: number; outScale: number; grads: number; gradScale: number }> {
   const fused = await valueAndGrads(f, inputs, true);
   const worst = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+  const scale = (a: number[]) => Math.max(...a.map(Math.abs));
+  // A difference where the values pass 100 in units of a hundredth of their largest: float32 sums in
+  // another order differ by their magnitude's rounding.
+  const relative = (a: number[], b: number[]) => worst(a, b) / Math.max(1, scale(b) / 100);
   return {
-    out: worst(fused.out, reference.out),
-    grads: Math.max(...fused.grads.map((g, k) => worst(g, reference.grads[k]))),
+    out: relative(fused.out, reference.out),
+    outScale: scale(reference.out),
+    grads: Math.max(...fused.grads.map((g, k) => relative(g, reference.grads[k]))),
     gradScale: Math.min(...reference.grads.map((g) => Math.max(...g.map(Math.abs)))),
   };
 }

@@ -1,40 +1,54 @@
 // WebGPU programs for LoRA linears that read the same input (a layer's q/k/v projections, its
-// gate/up), which layers.loraGroup drives: one program for each low-rank step of the whole group
-// instead of one per linear, and the input's gradient summed inside instead of by the tape's adds.
-// The frozen products stay tfjs-webgpu's matmuls (a linear each: no concatenated copy of the
-// weights). With k linears (k ≤ 3: WebGPU's default 8 storage buffers a stage) of rank r reading
-// x [N, in], member j's A_j [r, in], B_j [out_j, r], and s the scaling:
-//   DOWN  down = x·[A_0; …]ᵀ [N, k·r]                       (gpuProgram's runner)
-//   UP    y_j += s·down_j·B_jᵀ, in place on the frozen products y_j = x·w_jᵀ + b_j  (gpuPipeline.ts)
-//   U     u = [g_0·B_0, …] [N, k·r] for the outputs' gradients g_j
-//   DX    dx = Σ_j g_j·w_j + s·Σ_j u_j·A_j, from the frozen products g_j·w_j
-//   DA    dA_j = s·u_jᵀ·x, every j in one dispatch          (gpuPipeline.ts)
-//   DB    dB_j = s·g_jᵀ·down_j, every j in one dispatch     (gpuPipeline.ts)
-// Forward k + 2 dispatches and backward k + 4, where k single linears took 3k and 5k (and the tape
-// k − 1 adds). A group of one (every other LoRA linear on WebGPU) takes 3 and 4: DA and DB are one
-// program (LORA_ONE_DADB), and UP adds the residual that follows it (a layer's output projections).
+// gate/up; or one linear), which layers.loraGroup drives: the frozen product and the low-rank term in
+// one tiled program (gpuTiles.ts), one program for each other low-rank step of the whole group, and
+// the input's gradient summed inside instead of by the tape's adds. With k linears of rank r reading
+// x [N, in], member j's frozen w_j [out_j, in] (and bias), A_j [r, in], B_j [out_j, r], and s the scaling:
+//   DOWN     down = x·[A_0; …]ᵀ [N, k·r]                                   (gpuProgram's runner)
+//   FORWARD  y_j = x·w_jᵀ + b_j + s·down_j·B_jᵀ (+ the residual after a group of one)
+//   U        u = [g_0·B_0, …] [N, k·r] for the outputs' gradients g_j
+//   DX       dx = Σ_j g_j·w_j + s·Σ_j u_j·A_j
+//   DA       dA_j = s·u_jᵀ·x, every j in one dispatch                      (gpuPipeline.ts)
+//   DB       dB_j = s·g_jᵀ·down_j, every j in one dispatch                 (gpuPipeline.ts)
+// A program binds at most WebGPU's default 8 storage buffers, so FORWARD takes two members a dispatch
+// (one with biases) and DX two. q/k/v without biases: forward 3 dispatches, backward 5; gate/up 2 and
+// 4; a group of one 2 and 3 (DA and DB one program, LORA_ONE_DADB). Before the tiled programs the
+// frozen products were tfjs matmuls of their own: k + 2 and k + 4.
 // None has a gradient: they run inside loraGroup's op, whose backward is written out.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { elementwise, registerGpu } from "./gpuProgram";
 import { ints, runMulti, type MultiProgram } from "./gpuPipeline";
+import { TILE, tiled, tileOutputs, tileProduct, tilesOver } from "./gpuTiles";
 import { fusedKernelActive, runHostKernel } from "./host";
 
 export const LORA_GROUP_DOWN = "PlaygroundGpuLoraGroupDown";
-const LORA_GROUP_UP = "PlaygroundGpuLoraGroupUp";
+const LORA_GROUP_FORWARD = "PlaygroundGpuLoraGroupForward";
 const LORA_GROUP_U = "PlaygroundGpuLoraGroupU";
 const LORA_GROUP_DX = "PlaygroundGpuLoraGroupDx";
 const LORA_GROUP_DA = "PlaygroundGpuLoraGroupDA";
 const LORA_GROUP_DB = "PlaygroundGpuLoraGroupDB";
 const LORA_ONE_DADB = "PlaygroundGpuLoraOneDADB";
 
-/** Most linears in a group: DX binds the k products, u, the k A's and its output. */
+/** Most linears in a group: DB binds the k gradients, down and the k outputs. */
 export const MAX_GROUP = 3;
+/** Storage buffers a program may bind: WebGPU's default maxStorageBuffersPerShaderStage, which tfjs-webgpu keeps. */
+const MAX_BUFFERS = 8;
 
-interface UpAttrs {
+interface ForwardAttrs {
   scaling: number;
+  /** The first member's place in the group (its columns of down) and the group's size. */
+  first: number;
+  k: number;
+  bias: boolean;
   /** A residual [N, out] added too (a group of one: a layer's output projection). */
   residual: boolean;
+}
+interface DxAttrs {
+  scaling: number;
+  first: number;
+  k: number;
+  /** Add to dx (the last input), updated in place, instead of making it. */
+  accumulate: boolean;
 }
 
 const members = (k: number) => Array.from({ length: k }, (_, j) => j);
@@ -88,33 +102,53 @@ registerGpu<object>(LORA_GROUP_DOWN, ([x, ...as], b) => {
   return b.runWebGPUProgram(program, [x, ...as], "float32", ints(k * r, r, width));
 });
 
-// y_0 … (updated in place), down, B_0 … (, the residual when attrs.residual: k = 1) → y_j + s·down_j·B_jᵀ (+ the residual).
-registerGpu<UpAttrs>(LORA_GROUP_UP, (inputs, b, { scaling, residual }) => {
-  const k = (inputs.length - (residual ? 2 : 1)) / 2;
-  const ys = inputs.slice(0, k);
-  const bs = inputs.slice(k + 1, 2 * k + 1);
-  const N = ys[0].shape[0];
-  const r = bs[0].shape[1];
-  const widths = ys.map((y) => y.shape[1]);
-  const program: MultiProgram = {
-    key: `lora_group_up_${k}_${residual}`,
-    inputs: ["down", ...names("b", k), ...(residual ? ["residual"] : [])],
-    updated: names("y", k),
-    outputs: [],
-    uniforms: `W : i32, r : i32, s : f32, ${OFFSETS}`,
-    body: `
-      let n = index / uniforms.W;
-      let col = index % uniforms.W;
-      let R = uniforms.r;
-      ${byMember(
-        k,
-        (j) => `var acc = 0.0;
-        for (var i = 0; i < R; i = i + 1) { acc = acc + down[n * ${k} * R + ${j} * R + i] * b${j}[c * R + i]; }
-        y${j}[n * w + c] = y${j}[n * w + c] + acc * uniforms.s${residual ? " + residual[n * w + c]" : ""};`,
-      )}`,
+// x [N, in], down [N, k·r], then each member's w [out_j, in] (, bias [out_j]) and B [out_j, r] (, the
+// residual [N, out] after a group of one) → y_j = x·w_jᵀ (+ bias) + s·down_j·B_jᵀ (+ the residual), for
+// the members from `first` on: a tiled product each, side by side in one dispatch.
+registerGpu<ForwardAttrs>(LORA_GROUP_FORWARD, (inputs, b, { scaling, first, k, bias, residual }) => {
+  const [x, down] = inputs;
+  const per = bias ? 3 : 2;
+  const c = (inputs.length - 2 - (residual ? 1 : 0)) / per;
+  const [M, K] = x.shape;
+  const widths = members(c).map((j) => inputs[2 + j * per].shape[0]);
+  const tiles = widths.map(tilesOver);
+  const member = (j: number) => {
+    const N = `uniforms.n${j}`;
+    const col0 = j === 0 ? "tile * " + TILE : `(tile - uniforms.t1) * ${TILE}`;
+    return `{
+      let col0 = ${col0};
+      ${tileProduct({ a: (m, k) => `x[${m} * K + ${k}]`, b: (k, n) => `w${j}[${n} * K + ${k}]`, bAlongInner: true, inner: "K", rows: "M", cols: N, col0: "col0" })}
+      ${tileOutputs(
+        "M",
+        N,
+        "col0",
+        `var low = 0.0;
+        for (var q = 0; q < R; q = q + 1) { low = low + down[m * uniforms.KR + (uniforms.first + ${j}) * R + q] * b${j}[n * R + q]; }
+        y${j}[m * ${N} + n] = v + low * uniforms.s${bias ? ` + bias${j}[n]` : ""}${residual ? ` + residual[m * ${N} + n]` : ""};`,
+      )}
+    }`;
   };
-  const W = offsets(widths)[MAX_GROUP - 1];
-  return runMulti(b, program, inputs.slice(k), ys, [], [...ints(W, r), f32(scaling), ...ints(...offsets(widths))], N * W);
+  const program = tiled({
+    key: `lora_group_forward_${c}_${bias}_${residual}`,
+    inputs: [
+      "x",
+      "down",
+      ...members(c).flatMap((j) => [`w${j}`, ...(bias ? [`bias${j}`] : []), `b${j}`]),
+      ...(residual ? ["residual"] : []),
+    ],
+    updated: [],
+    outputs: names("y", c),
+    uniforms: "M : i32, K : i32, R : i32, KR : i32, first : i32, s : f32, n0 : i32, n1 : i32, t1 : i32,",
+    body: `
+      let K = uniforms.K;
+      let R = uniforms.R;
+      let tile = i32(wid.x);
+      ${c === 1 ? member(0) : `if (tile < uniforms.t1) ${member(0)} else ${member(1)}`}`,
+  });
+  const r = down.shape[1] / k;
+  const uniforms = [...ints(M, K, r, k * r, first), f32(scaling), ...ints(widths[0], widths[1] ?? 0, tiles[0])];
+  const shapes = widths.map((w) => [M, w]);
+  return runMulti(b, program, inputs, [], shapes, uniforms, { grid: [tiles.reduce((a, t) => a + t, 0), tilesOver(M)] });
 });
 
 // g_0 …, B_0 … → u [N, k·r], u[:, j·r + i] = g_j·B_j[:, i].
@@ -140,29 +174,55 @@ registerGpu<object>(LORA_GROUP_U, (inputs, b) => {
   return b.runWebGPUProgram(program, inputs, "float32", ints(k * r, r, ...gs.map((g) => g.shape[1])));
 });
 
-// g_0·w_0 …, u, A_0 … → dx [N, in] = Σ_j g_j·w_j + s·Σ_j u_j·A_j.
-registerGpu<{ scaling: number }>(LORA_GROUP_DX, (inputs, b, { scaling }) => {
-  const k = (inputs.length - 1) / 2;
-  const products = inputs.slice(0, k);
-  const r = inputs[k + 1].shape[0]; // A_0 [r, in]
-  const program = elementwise(
-    `lora_group_dx_${k}`,
-    [...names("p", k), "u", ...names("a", k)],
-    products[0].shape,
-    `let R = uniforms.r;
-      let H = uniforms.H;
-      var low = 0.0;
-      for (var i = 0; i < R; i = i + 1) {
-        ${members(k)
-          .map((j) => `low = low + u[n * ${k} * R + ${j} * R + i] * a${j}[i * H + c];`)
-          .join("\n        ")}
-      }
-      result[index] = ${members(k)
-        .map((j) => `p${j}[index]`)
-        .join(" + ")} + low * uniforms.scaling;`,
-    "r : i32, scaling : f32,",
-  );
-  return b.runWebGPUProgram(program, inputs, "float32", [...ints(products[0].shape[1], r), f32(scaling)]);
+// u [N, k·r], then each member's g [N, out_j], w [out_j, in] and A [r, in] (, dx to add to, updated in
+// place) → dx [N, in] (+)= Σ_j g_j·w_j + s·Σ_j u_j·A_j over the members from `first` on: one tiled
+// product running through the members' inner dimensions in turn, the low-rank terms after it.
+registerGpu<DxAttrs>(LORA_GROUP_DX, (inputs, b, { scaling, first, k, accumulate }) => {
+  const u = inputs[0];
+  const c = (inputs.length - 1 - (accumulate ? 1 : 0)) / 3;
+  const [M, C] = [u.shape[0], inputs[2].shape[1]];
+  const widths = members(c).map((j) => inputs[1 + 3 * j].shape[1]);
+  const program = tiled({
+    key: `lora_group_dx_${c}_${accumulate}`,
+    inputs: ["u", ...members(c).flatMap((j) => [`g${j}`, `w${j}`, `a${j}`])],
+    updated: accumulate ? ["dx"] : [],
+    outputs: accumulate ? [] : ["dx"],
+    uniforms: "M : i32, C : i32, R : i32, KR : i32, first : i32, s : f32, n0 : i32, n1 : i32,",
+    body: `
+      let C = uniforms.C;
+      let R = uniforms.R;
+      let col0 = i32(wid.x) * ${TILE};
+      ${members(c)
+        .map((j) =>
+          tileProduct({
+            a: (m, k) => `g${j}[${m} * uniforms.n${j} + ${k}]`,
+            b: (k, n) => `w${j}[${k} * C + ${n}]`,
+            bAlongInner: false,
+            inner: `uniforms.n${j}`,
+            rows: "M",
+            cols: "C",
+            col0: "col0",
+          }),
+        )
+        .join("\n")}
+      ${tileOutputs(
+        "M",
+        "C",
+        "col0",
+        `var low = 0.0;
+        for (var q = 0; q < R; q = q + 1) {
+          ${members(c)
+            .map((j) => `low = low + u[m * uniforms.KR + (uniforms.first + ${j}) * R + q] * a${j}[q * C + n];`)
+            .join("\n          ")}
+        }
+        dx[m * C + n] = ${accumulate ? "dx[m * C + n] + " : ""}v + low * uniforms.s;`,
+      )}`,
+  });
+  const r = u.shape[1] / k;
+  const uniforms = [...ints(M, C, r, k * r, first), f32(scaling), ...ints(widths[0], widths[1] ?? 0)];
+  const grid: [number, number] = [tilesOver(C), tilesOver(M)];
+  const [read, updated] = accumulate ? [inputs.slice(0, -1), inputs.slice(-1)] : [inputs, []];
+  return runMulti(b, program, read, updated, accumulate ? [] : [[M, C]], uniforms, { grid });
 });
 
 // u [N, k·r], x [N, in] → dA_j = s·u_jᵀ·x [r, in], each j.
@@ -265,17 +325,50 @@ const run = (name: string, inputs: tf.Tensor[], attrs: object = {}) => runHostKe
 
 /** x·[A_0; …]ᵀ [N, k·r]. */
 export const groupDown = (x: tf.Tensor2D, as: tf.Tensor[]) => run(LORA_GROUP_DOWN, [x, ...as])[0];
-/**
- * y_j + s·down_j·B_jᵀ for each j (+ `residual` for a group of one), written into the y_j (tensors the
- * caller made and owns alone).
- */
-export const groupUp = (ys: tf.Tensor2D[], down: tf.Tensor2D, bs: tf.Tensor[], scaling: number, residual?: tf.Tensor) =>
-  run(LORA_GROUP_UP, [...ys, down, ...bs, ...(residual ? [residual] : [])], { scaling, residual: residual !== undefined });
+/** A member of a group as FORWARD and DX read it: the frozen weight [out, in], its bias, the adapter's A and B. */
+export interface GpuMember {
+  w: tf.Tensor;
+  b?: tf.Tensor;
+  A: tf.Tensor;
+  B: tf.Tensor;
+}
+
+/** The members in runs of consecutive ones that one dispatch binds: `fixed` buffers, `per(m)` a member, all with a bias or none. */
+function dispatches(ms: GpuMember[], fixed: number, per: (m: GpuMember) => number): number[][] {
+  const runs: number[][] = [];
+  ms.forEach((m, j) => {
+    const last = runs.at(-1);
+    const used = last ? fixed + last.reduce((a, i) => a + per(ms[i]), 0) : Infinity;
+    if (last && used + per(m) <= MAX_BUFFERS && !m.b === !ms[last[0]].b && last.length < 2) last.push(j);
+    else runs.push([j]);
+  });
+  return runs;
+}
+
+/** y_j = x·w_jᵀ + b_j + s·down_j·B_jᵀ for each member (+ `residual` after a group of one). */
+export function groupForward(x: tf.Tensor2D, down: tf.Tensor2D, ms: GpuMember[], scaling: number, residual?: tf.Tensor): tf.Tensor2D[] {
+  const fixed = 2 + (residual ? 1 : 0);
+  return dispatches(ms, fixed, (m) => (m.b ? 4 : 3)).flatMap((chunk) =>
+    run(
+      LORA_GROUP_FORWARD,
+      [x, down, ...chunk.flatMap((j) => [ms[j].w, ...(ms[j].b ? [ms[j].b!] : []), ms[j].B]), ...(residual ? [residual] : [])],
+      { scaling, first: chunk[0], k: ms.length, bias: ms[chunk[0]].b !== undefined, residual: residual !== undefined },
+    ),
+  );
+}
 /** [g_0·B_0, …] [N, k·r]. */
 export const groupU = (gs: tf.Tensor[], bs: tf.Tensor[]) => run(LORA_GROUP_U, [...gs, ...bs])[0];
-/** Σ_j products_j + s·Σ_j u_j·A_j. */
-export const groupDx = (products: tf.Tensor[], u: tf.Tensor2D, as: tf.Tensor[], scaling: number) =>
-  run(LORA_GROUP_DX, [...products, u, ...as], { scaling })[0];
+/** Σ_j g_j·w_j + s·Σ_j u_j·A_j, two members a dispatch, the later ones added in place. */
+export function groupDx(gs: tf.Tensor[], ms: GpuMember[], u: tf.Tensor2D, scaling: number): tf.Tensor2D {
+  let dx: tf.Tensor2D | null = null;
+  for (const chunk of dispatches(ms, 2, () => 3)) {
+    const inputs = [u, ...chunk.flatMap((j) => [gs[j], ms[j].w, ms[j].A]), ...(dx ? [dx] : [])];
+    const [next] = run(LORA_GROUP_DX, inputs, { scaling, first: chunk[0], k: ms.length, accumulate: dx !== null });
+    dx?.dispose(); // its data lives on in `next`
+    dx = next;
+  }
+  return dx!;
+}
 /** [dA_0, …, dB_0, …]: s·u_jᵀ·x and s·g_jᵀ·down_j for each j (a group of one: one dispatch for both). */
 export const groupDADB = (u: tf.Tensor2D, x: tf.Tensor2D, gs: tf.Tensor[], down: tf.Tensor2D, scaling: number) =>
   gs.length === 1

@@ -43,7 +43,11 @@ export interface PipelineBackend {
   incRef(id: tf.DataId): void;
 }
 
-/** A program: `body` runs for each `index` below the thread count, reading `uniforms.NAME`. */
+/**
+ * A program: `body` runs for each `index` below the thread count, reading `uniforms.NAME`; or, with
+ * `workgroup` set, once for each thread of workgroups of that shape, reading `lid` (the thread in its
+ * workgroup) and `wid` (the workgroup), over the grid record() is given (a tiled matmul's layout).
+ */
 export interface MultiProgram {
   key: string;
   /** Read-only inputs. */
@@ -55,8 +59,12 @@ export interface MultiProgram {
   /** The program's own uniforms, scalars only: "N : i32, s : f32,". */
   uniforms: string;
   helpers?: string;
+  workgroup?: [number, number];
   body: string;
 }
+
+/** How many threads run a program, or (a program with `workgroup`) its grid of workgroups. */
+export type Threads = number | { grid: [number, number] };
 
 const shader = (p: MultiProgram) => {
   const storage = [...p.inputs.map((n) => [n, "read"]), ...[...p.updated, ...p.outputs].map((n) => [n, "read_write"])];
@@ -65,10 +73,15 @@ struct Uniforms { threads : i32, groupsX : i32, ${p.uniforms} }
 ${storage.map(([name, access], i) => `@group(0) @binding(${i}) var<storage, ${access}> ${name} : array<f32>;`).join("\n")}
 @group(0) @binding(${storage.length}) var<uniform> uniforms : Uniforms;
 ${p.helpers ?? ""}
-@compute @workgroup_size(${GROUP})
+${
+  p.workgroup
+    ? `@compute @workgroup_size(${p.workgroup.join(", ")})
+fn main(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(workgroup_id) wid : vec3<u32>) {`
+    : `@compute @workgroup_size(${GROUP})
 fn main(@builtin(global_invocation_id) id : vec3<u32>) {
   let index = i32(id.x) + i32(id.y) * uniforms.groupsX * ${GROUP};
-  if (index >= uniforms.threads) { return; }
+  if (index >= uniforms.threads) { return; }`
+}
   ${p.body}
 }`;
 };
@@ -88,7 +101,7 @@ export function record(
   updated: tf.TensorInfo[],
   outputShapes: number[][],
   uniforms: Uniform[],
-  threads: number,
+  threads: Threads,
 ): tf.TensorInfo[] {
   const b = backend as PipelineBackend;
   let cache = pipelines.get(b.device);
@@ -107,9 +120,11 @@ export function record(
     b.uploadToGPU(t.dataId);
     b.commandQueueOwnedIds.add(t.dataId);
   }
-  const groups = Math.ceil(threads / GROUP);
-  const x = Math.min(groups, MAX_GROUPS);
-  const uniform = b.makeUniforms([{ type: "int32", data: [threads] }, { type: "int32", data: [x] }, ...uniforms]);
+  const count = typeof threads === "number" ? threads : 0;
+  const groups = Math.ceil(count / GROUP);
+  const [x, y] =
+    typeof threads === "number" ? [Math.min(groups, MAX_GROUPS), Math.ceil(groups / Math.min(groups, MAX_GROUPS))] : threads.grid;
+  const uniform = b.makeUniforms([{ type: "int32", data: [count] }, { type: "int32", data: [x] }, ...uniforms]);
   const group = b.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [...all.map((t) => ({ buffer: b.tensorMap.get(t.dataId).resource })), uniform].map((resource, i) => ({
@@ -122,7 +137,7 @@ export function record(
   const pass = b.computePassEncoder;
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);
-  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  pass.dispatchWorkgroups(x, y);
   for (const t of updated) b.tensorMap.get(t.dataId).values = null; // a value read back earlier is stale now
   return outputs;
 }
