@@ -5,7 +5,7 @@ import { setBackend } from "../../src/engine/backend";
 import { GELU, SWIGLU } from "../../src/engine/kernels/elementwise";
 import { fusedDifference, headsOf, valueAndGrads, values } from "../../src/engine/kernels/compare.testutil";
 import { hostRowAttention, ROW_ATTENTION } from "../../src/engine/kernels/rowAttention";
-import { LORA_GROUP_DOWN } from "../../src/engine/kernels/gpuLoraGroup";
+import { LORA_GROUP_DOWN, NORM_DOWN } from "../../src/engine/kernels/gpuLoraGroup";
 import { ADAMW, SUM_OF_SQUARES } from "../../src/engine/kernels/adamw";
 import { ADAMW_NORM, ADAMW_UPDATE } from "../../src/engine/kernels/gpuAdamW";
 import { fusedKernelActive, setHostKernels } from "../../src/engine/kernels/host";
@@ -16,6 +16,7 @@ import {
   bloomGelu,
   layerNorm,
   loraGroup,
+  normLinears,
   loraLinear,
   normResidual,
   residualLinear,
@@ -205,6 +206,39 @@ function kernelCases(): KernelCase[] {
     ...widths.map((out, j) => values([out, 3], 55 + j)),
   ];
   const largeFrozen = groupFrozen([70, 20, 20], 130);
+  // The norm and the LoRA linears after it (normLinears: on WebGPU the norm and DOWN in one program),
+  // the outputs and the residual stream side by side. Inputs x, the norm's weights, the A's, the B's.
+  const normThenLinears =
+    (widths: number[], centred: boolean) =>
+    (x: tf.Tensor, ...rest: tf.Tensor[]) => {
+      const normWeights = rest.slice(0, centred ? 2 : 1);
+      const ab = rest.slice(normWeights.length);
+      const paths = widths.map((_, j) => `layer.proj${j}`);
+      const ctx: LayerContext = {
+        // Biases with LayerNorm (BLOOM's linears have them), none with RMSNorm (Llama's).
+        weights: new Map(
+          paths.flatMap((p, j) => [
+            [`${p}.weight`, largeFrozen[j].w] as const,
+            ...(centred ? [[`${p}.bias`, largeFrozen[j].b] as const] : []),
+          ]),
+        ),
+        transposed: new Map(),
+        leanBackward: false,
+        lora: {
+          config: { ...PEFT_LORA_DEFAULTS, trainNewTokenRows: null },
+          scaling: 2,
+          modules: new Map(paths.map((p, j) => [p, { A: ab[j] as tf.Variable, B: ab[widths.length + j] as tf.Variable, index: j }])),
+          newTokenRows: null,
+        },
+        dropoutSeed: null,
+      };
+      const { outs, residual } = normLinears(ctx, x as tf.Tensor2D, normWeights, 1e-5, paths);
+      return tf.concat([...outs, residual], 1);
+    };
+  const normInputs = (widths: number[], centred: boolean) => {
+    const [x, ...ab] = groupInputs(widths, 130, 70);
+    return [x, values([130], 60), ...(centred ? [values([130], 61)] : []), ...ab];
+  };
   const bloomHeads = (qkv: tf.Tensor) =>
     [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   return [
@@ -281,6 +315,20 @@ function kernelCases(): KernelCase[] {
       LORA_GROUP_DOWN,
       group([70, 20, 20], false, largeFrozen),
       groupInputs([70, 20, 20], 130, 70),
+      [],
+    ],
+    [
+      "RMSNorm then a LoRA group of two (the norm and DOWN in one program), with the residual stream",
+      NORM_DOWN,
+      normThenLinears([70, 20], false),
+      normInputs([70, 20], false),
+      [],
+    ],
+    [
+      "LayerNorm then a LoRA linear with a bias, with the residual stream",
+      NORM_DOWN,
+      normThenLinears([70], true),
+      normInputs([70], true),
       largeFrozen.flatMap((f) => [f.w, f.b]),
     ],
     ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],

@@ -8,7 +8,7 @@ import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
-import { groupDADB, groupDown, groupDx, groupForward, groupU, gpuLoraGroupActive, MAX_GROUP } from "./kernels/gpuLoraGroup";
+import { groupDADB, groupDown, groupDx, groupForward, groupU, gpuLoraGroupActive, MAX_GROUP, normDown } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM } from "./kernels/norms";
@@ -161,48 +161,76 @@ export interface GroupMember {
   f: FrozenLinear;
 }
 
+/** What a group's op may take in besides its linears: the residual added after a group of one, or the norm before it. */
+interface GroupEnds {
+  residual?: tf.Tensor2D;
+  /** RMSNorm's [w] or LayerNorm's [w, b] applied to x first; the op then returns x too, the residual stream (normResidual). */
+  norm?: { weights: tf.Tensor[]; eps: number };
+}
+
 /**
  * LoRA linears that read the same x (a layer's q/k/v projections, its gate/up; or one linear) on
  * WebGPU as one op with k outputs: each frozen product with its low-rank term (and bias) in one tiled
  * program, the other low-rank steps of the whole group in one program each (kernels/gpuLoraGroup.ts),
  * and x's gradient summed inside (the tape added the linears' gradients, k − 1 adds). A group of one
- * may add the residual that follows it. x's gradient is made only when the tape asks for it (not for
- * a first layer below which nothing trains).
+ * may add the residual that follows it; a group may start with the norm before it (its program
+ * shared with DOWN, its backward after the group's). x's gradient is made only when the tape asks
+ * for it (not for a first layer below which nothing trains).
  */
-function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, residual?: tf.Tensor2D): tf.Tensor2D[] {
+function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, { residual, norm }: GroupEnds = {}): tf.Tensor2D[] {
   const k = members.length;
   const [as, bs] = [members.map((m) => m.A), members.map((m) => m.B)];
   const gpuMembers = members.map(({ A, B, f }) => ({ w: f.w, b: f.b, A, B }));
+  const normWeights = norm?.weights ?? [];
   const inputs: tf.NamedTensorMap = {};
-  [x, ...as, ...bs, ...(residual ? [residual] : [])].forEach((t, i) => (inputs[String(i)] = t));
+  [x, ...as, ...bs, ...(residual ? [residual] : []), ...normWeights].forEach((t, i) => (inputs[String(i)] = t));
   return (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
     forwardFunc: (_, save) => {
-      const down = groupDown(x, as); // [N, k·r]
-      save([x, down]);
-      return groupForward(x, down, gpuMembers, scaling, residual); // k × [N, out_j]
+      const [h, down] = norm ? normDown(x, normWeights, as, norm.eps) : [x, groupDown(x, as)]; // h: what the linears read
+      save([x, h, down]);
+      const ys = groupForward(h, down, gpuMembers, scaling, residual); // k × [N, out_j]
+      return norm ? [...ys, tf.clone(x)] : ys; // the clone shares x's data: no dispatch
     },
     backwardsFunc: (dys, saved) => {
-      const gs = Array.isArray(dys) ? dys : [dys];
-      const [xs, down] = saved as tf.Tensor2D[];
+      const gs = (Array.isArray(dys) ? dys : [dys]).slice(0, k);
+      const [xs, h, down] = saved as tf.Tensor2D[];
       const u = groupU(gs, bs); // [N, k·r]
-      const grads: Record<string, () => tf.Tensor> = { "0": () => groupDx(gs, gpuMembers, u, scaling) };
-      groupDADB(u, xs, gs, down, scaling).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
+      let dh: tf.Tensor2D | null = null;
+      const hGrad = () => (dh ??= groupDx(gs, gpuMembers, u, scaling)); // made once, when the tape asks
+      const grads: Record<string, () => tf.Tensor> = { "0": hGrad };
+      groupDADB(u, h, gs, down, scaling).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
       if (residual) grads[String(1 + 2 * k)] = () => tf.clone(gs[0]); // shares dy's data: no dispatch
+      if (norm) {
+        const [dx, ...dNorm] = normGrads(hGrad, (dys as tf.Tensor[])[k], xs, normWeights, norm.eps);
+        grads["0"] = dx;
+        dNorm.forEach((d, i) => (grads[String(1 + 2 * k + i)] = d));
+      }
       return grads;
     },
     inputs,
   }) as tf.Tensor2D[];
 }
 
+/** Whether `members` run as one op on WebGPU (gpuLoraGroup): its programs active, at most MAX_GROUP of one rank. */
+const gpuGroupApplies = (members: GroupMember[]) =>
+  gpuLoraGroupActive() && members.length <= MAX_GROUP && members.every((m) => m.A.shape[0] === members[0].A.shape[0]);
+
 /**
  * LoRA linears without dropout that all read x: on WebGPU as one op (gpuLoraGroup), elsewhere
  * loraLinear each.
  */
 export function loraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number): tf.Tensor2D[] {
-  const k = members.length;
-  const sameRank = members.every((m) => m.A.shape[0] === members[0].A.shape[0]);
-  if (gpuLoraGroupActive() && k <= MAX_GROUP && sameRank) return gpuLoraGroup(x, members, scaling);
+  if (gpuGroupApplies(members)) return gpuLoraGroup(x, members, scaling);
   return members.map((m) => loraLinear(x, m.A, m.B, scaling, m.f));
+}
+
+/** The linears at `paths` with a LoRA branch and no dropout this pass: their place in `paths` and group member. */
+function adaptedMembers(ctx: LayerContext, paths: string[]): Array<{ j: number; member: GroupMember }> {
+  if (loraDropoutActive(ctx)) return [];
+  return paths.flatMap((p, j) => {
+    const m = ctx.lora?.modules.get(p);
+    return m ? [{ j, member: { A: m.A, B: m.B, f: frozenLinear(ctx, p) } }] : [];
+  });
 }
 
 /**
@@ -210,22 +238,38 @@ export function loraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: numbe
  * when there are two or more, the rest (and all of them otherwise) linear() each.
  */
 export function linears(ctx: LayerContext, paths: string[], x: tf.Tensor2D): tf.Tensor2D[] {
-  const lora = ctx.lora;
-  const modules = paths.map((p) => lora?.modules.get(p));
-  const adapted = paths.flatMap((p, j) => {
-    const m = modules[j];
-    return m ? [{ j, member: { A: m.A, B: m.B, f: frozenLinear(ctx, p) } }] : [];
-  });
-  if (lora === null || loraDropoutActive(ctx) || adapted.length < 2) return paths.map((p) => linear(ctx, p, x));
+  const adapted = adaptedMembers(ctx, paths);
+  if (ctx.lora === null || adapted.length < 2) return paths.map((p) => linear(ctx, p, x));
   const grouped = loraGroup(
     x,
     adapted.map((a) => a.member),
-    lora.scaling,
+    ctx.lora.scaling,
   );
   return paths.map((p, j) => {
     const at = adapted.findIndex((a) => a.j === j);
     return at >= 0 ? grouped[at] : linear(ctx, p, x);
   });
+}
+
+/**
+ * normResidual(x) and then the linears at `paths` over the norm's output: their outputs, and x, the
+ * residual stream. On WebGPU, when LoRA without dropout adapts every path, one op whose first
+ * program is the norm and the group's DOWN together (gpuLoraGroup.ts's NORM_DOWN).
+ */
+export function normLinears(
+  ctx: LayerContext,
+  x: tf.Tensor2D,
+  normWeights: tf.Tensor[],
+  eps: number,
+  paths: string[],
+): { outs: tf.Tensor2D[]; residual: tf.Tensor2D } {
+  const members = adaptedMembers(ctx, paths).map((a) => a.member);
+  if (ctx.lora && members.length === paths.length && gpuGroupApplies(members) && fusedKernelActive(NORM_INPUT_GRAD)) {
+    const outs = gpuLoraGroup(x, members, ctx.lora.scaling, { norm: { weights: normWeights, eps } });
+    return { outs: outs.slice(0, -1), residual: outs[outs.length - 1] };
+  }
+  const [h, residual] = normResidual(x, normWeights, eps);
+  return { outs: linears(ctx, paths, h), residual };
 }
 
 /** loraLinear with the low-rank branch in host kernels (kernels/lora.ts), the frozen matmuls as there. */
@@ -289,7 +333,7 @@ export function linear(ctx: LayerContext, path: string, x: tf.Tensor2D): tf.Tens
 export function residualLinear(ctx: LayerContext, path: string, x: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
   const lora = ctx.lora?.modules.get(path);
   if (lora && ctx.lora && gpuLoraGroupActive() && !loraDropoutActive(ctx))
-    return gpuLoraGroup(x, [{ A: lora.A, B: lora.B, f: frozenLinear(ctx, path) }], ctx.lora.scaling, residual)[0];
+    return gpuLoraGroup(x, [{ A: lora.A, B: lora.B, f: frozenLinear(ctx, path) }], ctx.lora.scaling, { residual })[0];
   return tf.add(residual, linear(ctx, path, x)) as tf.Tensor2D;
 }
 
@@ -321,7 +365,6 @@ export function normResidual(x: tf.Tensor2D, normWeights: tf.Tensor[], eps: numb
   if (!fusedKernelActive(NORM_INPUT_GRAD)) return [(centred ? layerNorm(x, w, b, eps) : rmsNorm(x, w, eps)) as tf.Tensor2D, x];
   const inputs: tf.NamedTensorMap = {};
   [x, ...normWeights].forEach((t, i) => (inputs[String(i)] = t));
-  const attrs = { eps, centred };
   const [h, residual] = (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
     forwardFunc: (_, save) => {
       save([x]);
@@ -330,15 +373,24 @@ export function normResidual(x: tf.Tensor2D, normWeights: tf.Tensor[], eps: numb
     },
     backwardsFunc: (dys, [xs]) => {
       const [dh, dr] = dys as tf.Tensor[];
-      return {
-        "0": () => runHostKernel(NORM_INPUT_GRAD, [dh, xs, w, dr], attrs)[0],
-        "1": () => runHostKernel(NORM_WEIGHT_GRAD, [dh, xs], attrs)[0],
-        ...(centred ? { "2": () => tf.sum(dh, 0) } : {}), // db = Σ_rows dh
-      };
+      return Object.fromEntries(normGrads(() => dh, dr, xs, normWeights, eps).map((f, i) => [String(i), f]));
     },
     inputs,
   });
   return [h as tf.Tensor2D, residual as tf.Tensor2D];
+}
+
+/**
+ * The gradients of [norm(x), x] given the norm output's `dh` and the residual stream's `dr`: x's (both
+ * summed in NORM_INPUT_GRAD's program), the norm's weight's and LayerNorm's bias's, each made when asked.
+ */
+function normGrads(dh: () => tf.Tensor, dr: tf.Tensor, xs: tf.Tensor, normWeights: tf.Tensor[], eps: number): Array<() => tf.Tensor> {
+  const attrs = { eps, centred: normWeights.length === 2 };
+  return [
+    () => runHostKernel(NORM_INPUT_GRAD, [dh(), xs, normWeights[0], dr], attrs)[0],
+    () => runHostKernel(NORM_WEIGHT_GRAD, [dh(), xs], attrs)[0],
+    ...(attrs.centred ? [() => tf.sum(dh(), 0)] : []), // db = Σ_rows dh
+  ];
 }
 
 /** SiLU(x) = x·σ(x). */
@@ -358,10 +410,13 @@ export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   return fusedKernelActive(SWIGLU) ? hostSwiglu(gate, up) : tf.mul(silu(gate), up);
 }
 
-/** Llama's MLP: down(silu(gate(x)) * up(x)), plus the residual that follows it (residualLinear). */
-export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D, residual: tf.Tensor2D): tf.Tensor2D {
-  const [gate, up] = linears(ctx, [`${prefix}.gate_proj`, `${prefix}.up_proj`], x);
-  return residualLinear(ctx, `${prefix}.down_proj`, swigluProduct(gate, up) as tf.Tensor2D, residual);
+/**
+ * Llama's MLP after its norm: x + down(silu(gate(h)) * up(h)) for h = norm(x) (normLinears), the
+ * residual added after down (residualLinear).
+ */
+export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D, normWeights: tf.Tensor[], eps: number): tf.Tensor2D {
+  const { outs, residual } = normLinears(ctx, x, normWeights, eps, [`${prefix}.gate_proj`, `${prefix}.up_proj`]);
+  return residualLinear(ctx, `${prefix}.down_proj`, swigluProduct(outs[0], outs[1]) as tf.Tensor2D, residual);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   embedTokens,
   layerNorm,
   linear,
+  normLinears,
   normResidual,
   residualLinear,
   selectRows,
@@ -147,9 +148,17 @@ function block(
   const p = `transformer.h.${i}`;
   const { numHeads: nH, headDim: d, normEps: eps } = c;
   const norm = (name: string) => [weight(ctx, `${p}.${name}.weight`), weight(ctx, `${p}.${name}.bias`)];
-  const [ln1, xr] = normResidual(x, norm("input_layernorm"), eps); // xr: x, the residual stream
-  const residual1 = c.residualPostLayernorm ? ln1 : xr;
-  const qkv = linear(ctx, `${p}.self_attention.query_key_value`, ln1); // [B·T, nH·3·d]: HF interleaves q/k/v per head
+  // The norm and the linear after it (one op on WebGPU, normLinears), unless the residual is the norm's output.
+  const normLinear = (input: tf.Tensor2D, name: string, path: string): [tf.Tensor2D, tf.Tensor2D] => {
+    if (!c.residualPostLayernorm) {
+      const { outs, residual } = normLinears(ctx, input, norm(name), eps, [path]);
+      return [outs[0], residual];
+    }
+    const [ln] = normResidual(input, norm(name), eps);
+    return [linear(ctx, path, ln), ln];
+  };
+  // [B·T, nH·3·d]: HF interleaves q/k/v per head
+  const [qkv, residual1] = normLinear(x, "input_layernorm", `${p}.self_attention.query_key_value`);
   let attn: tf.Tensor2D; // [B·T, H]
   let kv: LayerCache | null = null;
   if (cache === undefined && fusedKernelActive(ROW_ATTENTION)) {
@@ -170,9 +179,8 @@ function block(
   }
   const [residual, mixed] = rows ? [selectRows(residual1, rows), selectRows(attn, rows)] : [residual1, attn];
   const x1 = residualLinear(ctx, `${p}.self_attention.dense`, mixed, residual);
-  const [ln2, x1r] = normResidual(x1, norm("post_attention_layernorm"), eps);
-  const residual2 = c.residualPostLayernorm ? ln2 : x1r;
-  const hidden = bloomGelu(linear(ctx, `${p}.mlp.dense_h_to_4h`, ln2)) as tf.Tensor2D;
+  const [up, residual2] = normLinear(x1, "post_attention_layernorm", `${p}.mlp.dense_h_to_4h`);
+  const hidden = bloomGelu(up) as tf.Tensor2D;
   const out = residualLinear(ctx, `${p}.mlp.dense_4h_to_h`, hidden, residual2);
   return { out, kv };
 }

@@ -16,8 +16,7 @@ import {
   attention,
   causalPaddingBias,
   embedTokens,
-  linears,
-  normResidual,
+  normLinears,
   packedPositions,
   residualLinear,
   rmsNorm,
@@ -169,15 +168,19 @@ function decoderLayer(
 ): { out: tf.Tensor2D; kv: LayerCache | null } {
   const p = `model.layers.${i}`;
   const d = c.headDim;
-  const [h, xr] = normResidual(x, [weight(ctx, `${p}.input_layernorm.weight`)], c.normEps); // xr: x, the residual stream
+  const sa = `${p}.self_attn`;
+  // [B·T, nH·d], [B·T, nKV·d], [B·T, nKV·d] from the norm of x; xr: x, the residual stream
+  const { outs, residual: xr } = normLinears(ctx, x, [weight(ctx, `${p}.input_layernorm.weight`)], c.normEps, [
+    `${sa}.q_proj`,
+    `${sa}.k_proj`,
+    `${sa}.v_proj`,
+  ]);
+  const [qRows, kRows, vRows] = outs;
   const heads = (t: tf.Tensor2D, n: number, norm: string | null): tf.Tensor4D => {
     let r: tf.Tensor = tf.reshape(t, [B, T, n, d]); // [B, T, n, d]
     if (norm) r = rmsNorm(r, weight(ctx, norm), c.normEps); // Qwen3: per-head norm before RoPE
     return tf.transpose(r, [0, 2, 1, 3]) as tf.Tensor4D; // [B, n, T, d]
   };
-  const sa = `${p}.self_attn`;
-  // [B·T, nH·d], [B·T, nKV·d], [B·T, nKV·d]
-  const [qRows, kRows, vRows] = linears(ctx, [`${sa}.q_proj`, `${sa}.k_proj`, `${sa}.v_proj`], h);
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
   if (cache === undefined && !c.qkNorm && (hostKernelsActive() || gpuRopeAttentionApplies(d))) {
@@ -198,8 +201,7 @@ function decoderLayer(
   }
   const [residual, mixed] = rows ? [selectRows(xr, rows), selectRows(attn, rows)] : [xr, attn];
   const x1 = residualLinear(ctx, `${p}.self_attn.o_proj`, mixed, residual);
-  const [h2, x1r] = normResidual(x1, [weight(ctx, `${p}.post_attention_layernorm.weight`)], c.normEps);
-  const out = swiglu(ctx, `${p}.mlp`, h2, x1r);
+  const out = swiglu(ctx, `${p}.mlp`, x1, [weight(ctx, `${p}.post_attention_layernorm.weight`)], c.normEps);
   return { out, kv };
 }
 

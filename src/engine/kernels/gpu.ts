@@ -7,26 +7,13 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
-import { elementwise, GROUP, perRow, registerGpu, size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
+import { elementwise, GROUP, perRow, registerGpu, ROW_STATS, size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
 import { dims } from "./attention";
 import { LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM, type NormGradAttrs } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 import "./gpuAdamW";
 import { record, runMulti, type MultiProgram } from "./gpuPipeline";
-
-/** WGSL, in a perRow program over rows of x: the row's `mean` (0 unless centred) and `rstd`, every thread's. */
-const ROW_STATS = (centred: boolean) => `
-      ${
-        centred
-          ? `var s = 0.0;
-      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { s = s + x[n * H + k]; }
-      let mean = rowSum(s) / f32(H);`
-          : "let mean = 0.0;"
-      }
-      var v = 0.0;
-      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let d = x[n * H + k] - mean; v = v + d * d; }
-      let rstd = inverseSqrt(rowSum(v) / f32(H) + uniforms.eps);`;
 
 const normUniforms = (H: number, eps: number): Uniform[] => [
   { type: "int32", data: [H] },

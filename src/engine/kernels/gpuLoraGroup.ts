@@ -16,12 +16,13 @@
 // None has a gradient: they run inside loraGroup's op, whose backward is written out.
 
 import * as tf from "@tensorflow/tfjs-core";
-import { elementwise, registerGpu } from "./gpuProgram";
+import { elementwise, GROUP, MAX_GROUPS, registerGpu, ROW_STATS, ROW_SUM } from "./gpuProgram";
 import { ints, runMulti, type MultiProgram } from "./gpuPipeline";
 import { TILE, tiled, tileOutputs, tileProduct, tilesOver } from "./gpuTiles";
 import { fusedKernelActive, runHostKernel } from "./host";
 
 export const LORA_GROUP_DOWN = "PlaygroundGpuLoraGroupDown";
+export const NORM_DOWN = "PlaygroundGpuNormDown";
 const LORA_GROUP_FORWARD = "PlaygroundGpuLoraGroupForward";
 const LORA_GROUP_U = "PlaygroundGpuLoraGroupU";
 const LORA_GROUP_DX = "PlaygroundGpuLoraGroupDx";
@@ -100,6 +101,55 @@ registerGpu<object>(LORA_GROUP_DOWN, ([x, ...as], b) => {
     "r : i32, width : i32,",
   );
   return b.runWebGPUProgram(program, [x, ...as], "float32", ints(k * r, r, width));
+});
+
+// x [N, H], the norm's w (and b: LayerNorm), A_0 … → h = norm(x) [N, H] and down = h·[A_0; …]ᵀ [N, k·r]:
+// a workgroup per row, its statistics, then h and down from them (down's threads read x, not h).
+registerGpu<{ eps: number; centred: boolean }>(NORM_DOWN, (inputs, b, { eps, centred }) => {
+  const [x] = inputs;
+  const as = inputs.slice(centred ? 3 : 2);
+  const [N, H] = x.shape;
+  const k = as.length;
+  const r = as[0].shape[0];
+  const normed = (c: string) => `((x[n * H + ${c}] - mean) * rstd * w[${c}]${centred ? ` + nb[${c}]` : ""})`;
+  const program: MultiProgram = {
+    key: `norm_down_${k}_${centred}`,
+    inputs: ["x", "w", ...(centred ? ["nb"] : []), ...names("a", k)],
+    updated: [],
+    outputs: ["h", "down"],
+    uniforms: "N : i32, H : i32, eps : f32, R : i32,",
+    helpers: `var<private> localId : vec3<u32>;\n${ROW_SUM}`,
+    workgroup: [GROUP, 1],
+    body: `
+      localId = lid;
+      let n = i32(wid.x) + i32(wid.y) * uniforms.groupsX;
+      if (n >= uniforms.N) { return; }
+      let H = uniforms.H;
+      let R = uniforms.R;
+      ${ROW_STATS(centred)}
+      for (var c = i32(lid.x); c < H; c = c + ${GROUP}) { h[n * H + c] = ${normed("c")}; }
+      for (var o = i32(lid.x); o < ${k} * R; o = o + ${GROUP}) {
+        let j = o / R;
+        let i = o % R;
+        var s = 0.0;
+        ${forMember(k, "j", (m) => `for (var c = 0; c < H; c = c + 1) { s = s + ${normed("c")} * a${m}[i * H + c]; }`)}
+        down[n * ${k} * R + o] = s;
+      }`,
+  };
+  const x0 = Math.min(N, MAX_GROUPS);
+  const grid: [number, number] = [x0, Math.ceil(N / x0)];
+  return runMulti(
+    b,
+    program,
+    inputs,
+    [],
+    [
+      [N, H],
+      [N, k * r],
+    ],
+    [...ints(N, H), f32(eps), ...ints(r)],
+    { grid },
+  );
 });
 
 // x [N, in], down [N, k·r], then each member's w [out_j, in] (, bias [out_j]) and B [out_j, r] (, the
@@ -325,6 +375,9 @@ const run = (name: string, inputs: tf.Tensor[], attrs: object = {}) => runHostKe
 
 /** x·[A_0; …]ᵀ [N, k·r]. */
 export const groupDown = (x: tf.Tensor2D, as: tf.Tensor[]) => run(LORA_GROUP_DOWN, [x, ...as])[0];
+/** [norm(x), norm(x)·[A_0; …]ᵀ]: RMSNorm with `normWeights` [w], LayerNorm with [w, b]. */
+export const normDown = (x: tf.Tensor2D, normWeights: tf.Tensor[], as: tf.Tensor[], eps: number) =>
+  run(NORM_DOWN, [x, ...normWeights, ...as], { eps, centred: normWeights.length === 2 });
 /** A member of a group as FORWARD and DX read it: the frozen weight [out, in], its bias, the adapter's A and B. */
 export interface GpuMember {
   w: tf.Tensor;

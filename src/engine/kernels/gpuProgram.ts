@@ -82,6 +82,37 @@ export function threadsProgram(
   };
 }
 
+/**
+ * WGSL: rowSum(v), the sum of v over a workgroup of GROUP threads (`localId`, the thread in it, as
+ * tfjs-webgpu's runner declares it), which every thread of the workgroup must reach.
+ */
+export const ROW_SUM = `
+      var<workgroup> partial : array<f32, ${GROUP}>;
+      fn rowSum(v : f32) -> f32 {
+        partial[localId.x] = v;
+        workgroupBarrier();
+        for (var s = ${GROUP / 2}u; s > 0u; s = s / 2u) {
+          if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
+          workgroupBarrier();
+        }
+        let total = partial[0];
+        workgroupBarrier();
+        return total;
+      }`;
+
+/** WGSL, in a program with rowSum over rows of x (the row `n`, its length `H`, `uniforms.eps`): the row's `mean` (0 unless centred) and `rstd`, every thread's. */
+export const ROW_STATS = (centred: boolean) => `
+      ${
+        centred
+          ? `var s = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { s = s + x[n * H + k]; }
+      let mean = rowSum(s) / f32(H);`
+          : "let mean = 0.0;"
+      }
+      var v = 0.0;
+      for (var k = i32(localId.x); k < H; k = k + ${GROUP}) { let d = x[n * H + k] - mean; v = v + d * d; }
+      let rstd = inverseSqrt(rowSum(v) / f32(H) + uniforms.eps);`;
+
 /** One workgroup per row of H values: `body` may call rowSum(v), which every thread of the row must reach. */
 export function perRow(key: string, inputs: string[], outputShape: number[], rows: number, body: string, uniforms = ""): Program {
   return {
@@ -94,18 +125,7 @@ export function perRow(key: string, inputs: string[], outputShape: number[], row
     uniforms: `H : i32, ${uniforms}`,
     size: true,
     getUserCode: () => `
-      var<workgroup> partial : array<f32, ${GROUP}>;
-      fn rowSum(v : f32) -> f32 {
-        partial[localId.x] = v;
-        workgroupBarrier();
-        for (var s = ${GROUP / 2}u; s > 0u; s = s / 2u) {
-          if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
-          workgroupBarrier();
-        }
-        let total = partial[0];
-        workgroupBarrier();
-        return total;
-      }
+      ${ROW_SUM}
       fn main(index : i32) {
         let n = i32(workgroupId.x);
         let H = uniforms.H;
