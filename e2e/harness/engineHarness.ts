@@ -17,6 +17,7 @@ import {
   layerNorm,
   loraGroup,
   normLinears,
+  swiglu,
   loraLinear,
   normResidual,
   residualLinear,
@@ -235,6 +236,35 @@ function kernelCases(): KernelCase[] {
       const { outs, residual } = normLinears(ctx, x as tf.Tensor2D, normWeights, 1e-5, paths);
       return tf.concat([...outs, residual], 1);
     };
+  // Llama's MLP with its norm (on WebGPU one op: the gating in gate/up's program and its gradient in
+  // down's): hidden 130, intermediate 70, 70 rows. Inputs x, the norm's weight, then A and B of gate, up, down.
+  // Weights (and A, B) a tenth of values()' scale, as a model's are: the gating multiplies two products of 130 terms.
+  const mlpFrozen = [values([70, 130], 62), values([70, 130], 63), values([130, 70], 64)].map((w) => tf.mul(w, 0.1));
+  const mlp = (x: tf.Tensor, normWeight: tf.Tensor, ...ab: tf.Tensor[]) => {
+    const paths = ["gate_proj", "up_proj", "down_proj"].map((n) => `mlp.${n}`);
+    const ctx: LayerContext = {
+      weights: new Map(paths.map((p, j) => [`${p}.weight`, mlpFrozen[j]])),
+      transposed: new Map(),
+      leanBackward: false,
+      lora: {
+        config: { ...PEFT_LORA_DEFAULTS, trainNewTokenRows: null },
+        scaling: 2,
+        modules: new Map(paths.map((p, j) => [p, { A: ab[2 * j] as tf.Variable, B: ab[2 * j + 1] as tf.Variable, index: j }])),
+        newTokenRows: null,
+      },
+      dropoutSeed: null,
+    };
+    return swiglu(ctx, "mlp", x as tf.Tensor2D, [normWeight], 1e-5);
+  };
+  const mlpInputs = () => [
+    values([70, 130], 65),
+    values([130], 66),
+    ...[
+      [130, 70],
+      [130, 70],
+      [70, 130],
+    ].flatMap(([inner, out], j) => [values([3, inner], 67 + j), values([out, 3], 70 + j)].map((t) => tf.mul(t, 0.1))),
+  ];
   const normInputs = (widths: number[], centred: boolean) => {
     const [x, ...ab] = groupInputs(widths, 130, 70);
     return [x, values([130], 60), ...(centred ? [values([130], 61)] : []), ...ab];
@@ -331,6 +361,7 @@ function kernelCases(): KernelCase[] {
       normInputs([70], true),
       largeFrozen.flatMap((f) => [f.w, f.b]),
     ],
+    ["Llama's MLP with its norm (SwiGLU between the LoRA linears)", NORM_DOWN, mlp, mlpInputs(), mlpFrozen],
     ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],
     [
       "row attention, Llama's packed rows (per-row rotary)",

@@ -8,7 +8,19 @@ import { hostAttention } from "./kernels/attention";
 import { BLOOM_GELU, GELU, hostBloomGelu, hostRope, hostSwiglu, SWIGLU } from "./kernels/elementwise";
 import { hostEmbedRows } from "./kernels/embedding";
 import "./kernels/gpu";
-import { groupDADB, groupDown, groupDx, groupForward, groupU, gpuLoraGroupActive, MAX_GROUP, normDown } from "./kernels/gpuLoraGroup";
+import {
+  groupDADB,
+  groupDown,
+  groupDx,
+  groupForward,
+  groupU,
+  gpuLoraGroupActive,
+  MAX_GROUP,
+  normDown,
+  swigluDx,
+  swigluForward,
+  type GpuMember,
+} from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
 import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM } from "./kernels/norms";
@@ -161,6 +173,8 @@ export interface GroupMember {
   f: FrozenLinear;
 }
 
+const gpuMember = ({ A, B, f }: GroupMember): GpuMember => ({ w: f.w, b: f.b, A, B });
+
 /** What a group's op may take in besides its linears: the residual added after a group of one, or the norm before it. */
 interface GroupEnds {
   residual?: tf.Tensor2D;
@@ -180,7 +194,7 @@ interface GroupEnds {
 function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, { residual, norm }: GroupEnds = {}): tf.Tensor2D[] {
   const k = members.length;
   const [as, bs] = [members.map((m) => m.A), members.map((m) => m.B)];
-  const gpuMembers = members.map(({ A, B, f }) => ({ w: f.w, b: f.b, A, B }));
+  const gpuMembers = members.map(gpuMember);
   const normWeights = norm?.weights ?? [];
   const inputs: tf.NamedTensorMap = {};
   [x, ...as, ...bs, ...(residual ? [residual] : []), ...normWeights].forEach((t, i) => (inputs[String(i)] = t));
@@ -412,11 +426,52 @@ export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
 
 /**
  * Llama's MLP after its norm: x + down(silu(gate(h)) * up(h)) for h = norm(x) (normLinears), the
- * residual added after down (residualLinear).
+ * residual added after down (residualLinear). On WebGPU, when LoRA without dropout adapts all three
+ * linears (none with a bias), one op (gpuSwigluMlp).
  */
 export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D, normWeights: tf.Tensor[], eps: number): tf.Tensor2D {
-  const { outs, residual } = normLinears(ctx, x, normWeights, eps, [`${prefix}.gate_proj`, `${prefix}.up_proj`]);
-  return residualLinear(ctx, `${prefix}.down_proj`, swigluProduct(outs[0], outs[1]) as tf.Tensor2D, residual);
+  const paths = ["gate_proj", "up_proj", "down_proj"].map((n) => `${prefix}.${n}`);
+  const members = adaptedMembers(ctx, paths).map((a) => a.member);
+  if (ctx.lora && members.length === 3 && gpuGroupApplies(members) && fusedKernelActive(NORM_INPUT_GRAD) && members.every((m) => !m.f.b))
+    return gpuSwigluMlp(x, members, ctx.lora.scaling, { weights: normWeights, eps });
+  const { outs, residual } = normLinears(ctx, x, normWeights, eps, paths.slice(0, 2));
+  return residualLinear(ctx, paths[2], swigluProduct(outs[0], outs[1]) as tf.Tensor2D, residual);
+}
+
+/**
+ * Llama's MLP with its norm as one op on WebGPU: NORM_DOWN for gate and up, their tiled products
+ * with the gating in the same program (swigluForward), then the down projection with the residual
+ * (4 dispatches); backward, the gating's gradient in the down projection's dx program (swigluDx),
+ * then gate and up as a group's and the norm's (8).
+ */
+function gpuSwigluMlp(x: tf.Tensor2D, members: GroupMember[], scaling: number, norm: { weights: tf.Tensor[]; eps: number }): tf.Tensor2D {
+  const [gate, up, down] = members.map(gpuMember);
+  const inputs: tf.NamedTensorMap = {};
+  [x, gate.A, up.A, gate.B, up.B, down.A, down.B, ...norm.weights].forEach((t, i) => (inputs[String(i)] = t));
+  const [out] = (tf.engine() as unknown as CustomOpEngine).runKernelFunc({
+    forwardFunc: (_, save) => {
+      const [h, downGU] = normDown(x, norm.weights, [gate.A, up.A], norm.eps);
+      const [act, gu] = swigluForward(h, downGU, [gate, up], scaling);
+      const downD = groupDown(act, [down.A]);
+      save([x, h, downGU, gu, act, downD]);
+      return groupForward(act, downD, [down], scaling, x); // [N, H], x added
+    },
+    backwardsFunc: (dys, saved) => {
+      const g = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor2D;
+      const [xs, h, downGU, gu, act, downD] = saved as tf.Tensor2D[];
+      const uD = groupU([g], [down.B]);
+      const [dAd, dBd] = groupDADB(uD, act, [g], downD, scaling);
+      const dGateUp = swigluDx(g, down, uD, gu, scaling); // [dgate, dup]
+      const uGU = groupU(dGateUp, [gate.B, up.B]);
+      const dGU = groupDADB(uGU, h, dGateUp, downGU, scaling); // dA_gate, dA_up, dB_gate, dB_up
+      let dh: tf.Tensor2D | null = null;
+      const hGrad = () => (dh ??= groupDx(dGateUp, [gate, up], uGU, scaling));
+      const [dx, ...dNorm] = normGrads(hGrad, g, xs, norm.weights, norm.eps); // the residual's gradient is g
+      return Object.fromEntries([dx, ...[...dGU, dAd, dBd].map((d) => () => d), ...dNorm].map((f, i) => [String(i), f]));
+    },
+    inputs,
+  });
+  return out as tf.Tensor2D;
 }
 
 /**

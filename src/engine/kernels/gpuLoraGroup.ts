@@ -23,6 +23,7 @@ import { fusedKernelActive, runHostKernel } from "./host";
 
 export const LORA_GROUP_DOWN = "PlaygroundGpuLoraGroupDown";
 export const NORM_DOWN = "PlaygroundGpuNormDown";
+const LORA_SWIGLU_FORWARD = "PlaygroundGpuLoraSwigluForward";
 const LORA_GROUP_FORWARD = "PlaygroundGpuLoraGroupForward";
 const LORA_GROUP_U = "PlaygroundGpuLoraGroupU";
 const LORA_GROUP_DX = "PlaygroundGpuLoraGroupDx";
@@ -50,6 +51,8 @@ interface DxAttrs {
   k: number;
   /** Add to dx (the last input), updated in place, instead of making it. */
   accumulate: boolean;
+  /** Instead of dx, SwiGLU's gradients [dgate, dup] given dx, from [gate | up] (the last input; a group of one). */
+  swiglu?: boolean;
 }
 
 const members = (k: number) => Array.from({ length: k }, (_, j) => j);
@@ -227,16 +230,16 @@ registerGpu<object>(LORA_GROUP_U, (inputs, b) => {
 // u [N, k·r], then each member's g [N, out_j], w [out_j, in] and A [r, in] (, dx to add to, updated in
 // place) → dx [N, in] (+)= Σ_j g_j·w_j + s·Σ_j u_j·A_j over the members from `first` on: one tiled
 // product running through the members' inner dimensions in turn, the low-rank terms after it.
-registerGpu<DxAttrs>(LORA_GROUP_DX, (inputs, b, { scaling, first, k, accumulate }) => {
+registerGpu<DxAttrs>(LORA_GROUP_DX, (inputs, b, { scaling, first, k, accumulate, swiglu }) => {
   const u = inputs[0];
-  const c = (inputs.length - 1 - (accumulate ? 1 : 0)) / 3;
+  const c = (inputs.length - 1 - (accumulate || swiglu ? 1 : 0)) / 3;
   const [M, C] = [u.shape[0], inputs[2].shape[1]];
   const widths = members(c).map((j) => inputs[1 + 3 * j].shape[1]);
   const program = tiled({
-    key: `lora_group_dx_${c}_${accumulate}`,
-    inputs: ["u", ...members(c).flatMap((j) => [`g${j}`, `w${j}`, `a${j}`])],
+    key: `lora_group_dx_${c}_${accumulate}_${swiglu}`,
+    inputs: ["u", ...members(c).flatMap((j) => [`g${j}`, `w${j}`, `a${j}`]), ...(swiglu ? ["gu"] : [])],
     updated: accumulate ? ["dx"] : [],
-    outputs: accumulate ? [] : ["dx"],
+    outputs: swiglu ? ["dgate", "dup"] : accumulate ? [] : ["dx"],
     uniforms: "M : i32, C : i32, R : i32, KR : i32, first : i32, s : f32, n0 : i32, n1 : i32,",
     body: `
       let C = uniforms.C;
@@ -265,14 +268,95 @@ registerGpu<DxAttrs>(LORA_GROUP_DX, (inputs, b, { scaling, first, k, accumulate 
             .map((j) => `low = low + u[m * uniforms.KR + (uniforms.first + ${j}) * R + q] * a${j}[q * C + n];`)
             .join("\n          ")}
         }
-        dx[m * C + n] = ${accumulate ? "dx[m * C + n] + " : ""}v + low * uniforms.s;`,
+        ${swiglu ? SWIGLU_GRAD_STORE : `dx[m * C + n] = ${accumulate ? "dx[m * C + n] + " : ""}v + low * uniforms.s;`}`,
       )}`,
   });
   const r = u.shape[1] / k;
   const uniforms = [...ints(M, C, r, k * r, first), f32(scaling), ...ints(widths[0], widths[1] ?? 0)];
   const grid: [number, number] = [tilesOver(C), tilesOver(M)];
   const [read, updated] = accumulate ? [inputs.slice(0, -1), inputs.slice(-1)] : [inputs, []];
-  return runMulti(b, program, read, updated, accumulate ? [] : [[M, C]], uniforms, { grid });
+  const shapes = swiglu
+    ? [
+        [M, C],
+        [M, C],
+      ]
+    : accumulate
+      ? []
+      : [[M, C]];
+  return runMulti(b, program, read, updated, shapes, uniforms, { grid });
+});
+
+// SwiGLU's backward after the down projection's dx (DX with `swiglu`): from dx = dh and the saved
+// gate and up side by side in gu [N, 2·C], as gpu.ts's SWIGLU_GRAD.
+const SWIGLU_GRAD_STORE = `let dh = v + low * uniforms.s;
+        let g = gu[m * 2 * C + n];
+        let up = gu[m * 2 * C + C + n];
+        let sg = 1.0 / (1.0 + exp(-g));
+        dgate[m * C + n] = dh * up * sg * (1.0 + g * (1.0 - sg));
+        dup[m * C + n] = dh * g * sg;`;
+
+// x [N, in], down [N, 2·r], gate's w [I, in] and B [I, r], up's → act = silu(gate)·up [N, I] and gu =
+// [gate | up] [N, 2·I] (SwiGLU's backward reads them): each LoRA linear a tiled product into its own
+// accumulators, in the same workgroup, so that the gating needs no program of its own.
+registerGpu<{ scaling: number }>(LORA_SWIGLU_FORWARD, (inputs, b, { scaling }) => {
+  const [x, , , bg] = inputs; // x, down, wg, bg, wu, bu
+  const [M, K] = x.shape;
+  const [I, r] = bg.shape;
+  const product = (w: string) =>
+    tileProduct({
+      a: (m, k) => `x[${m} * K + ${k}]`,
+      b: (k, n) => `${w}[${n} * K + ${k}]`,
+      bAlongInner: true,
+      inner: "K",
+      rows: "M",
+      cols: "I",
+      col0: "col0",
+    });
+  const program = tiled({
+    key: "lora_swiglu_forward",
+    inputs: ["x", "down", "wg", "bg", "wu", "bu"],
+    updated: [],
+    outputs: ["act", "gu"],
+    uniforms: "M : i32, K : i32, R : i32, I : i32, s : f32,",
+    body: `
+      let K = uniforms.K;
+      let R = uniforms.R;
+      let I = uniforms.I;
+      let col0 = i32(wid.x) * ${TILE};
+      ${product("wg")}
+      let gates = acc;
+      acc = array<f32, 16>();
+      ${product("wu")}
+      ${tileOutputs(
+        "M",
+        "I",
+        "col0",
+        `var lg = 0.0;
+        var lu = 0.0;
+        for (var q = 0; q < R; q = q + 1) {
+          lg = lg + down[m * 2 * R + q] * bg[n * R + q];
+          lu = lu + down[m * 2 * R + R + q] * bu[n * R + q];
+        }
+        let g = gates[i * 4 + j] + lg * uniforms.s;
+        let up = v + lu * uniforms.s;
+        gu[m * 2 * I + n] = g;
+        gu[m * 2 * I + I + n] = up;
+        act[m * I + n] = g / (1.0 + exp(-g)) * up;`,
+      )}`,
+  });
+  const uniforms = [...ints(M, K, r, I), f32(scaling)];
+  return runMulti(
+    b,
+    program,
+    inputs,
+    [],
+    [
+      [M, I],
+      [M, 2 * I],
+    ],
+    uniforms,
+    { grid: [tilesOver(I), tilesOver(M)] },
+  );
 });
 
 // u [N, k·r], x [N, in] → dA_j = s·u_jᵀ·x [r, in], each j.
@@ -422,6 +506,12 @@ export function groupDx(gs: tf.Tensor[], ms: GpuMember[], u: tf.Tensor2D, scalin
   }
   return dx!;
 }
+/** [silu(gate)·up, [gate | up]] for gate and up, LoRA linears reading x, and down = x·[A_gate; A_up]ᵀ. */
+export const swigluForward = (x: tf.Tensor2D, down: tf.Tensor2D, [gate, up]: GpuMember[], scaling: number) =>
+  run(LORA_SWIGLU_FORWARD, [x, down, gate.w, gate.B, up.w, up.B], { scaling });
+/** [dgate, dup]: SwiGLU's gradients through the down projection `m` (g·w + s·u·A), from gu = [gate | up]. */
+export const swigluDx = (g: tf.Tensor, m: GpuMember, u: tf.Tensor2D, gu: tf.Tensor2D, scaling: number) =>
+  run(LORA_GROUP_DX, [u, g, m.w, m.A, gu], { scaling, first: 0, k: 1, accumulate: false, swiglu: true });
 /** [dA_0, …, dB_0, …]: s·u_jᵀ·x and s·g_jᵀ·down_j for each j (a group of one: one dispatch for both). */
 export const groupDADB = (u: tf.Tensor2D, x: tf.Tensor2D, gs: tf.Tensor[], down: tf.Tensor2D, scaling: number) =>
   gs.length === 1
