@@ -212,7 +212,7 @@ function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, {
       let dh: tf.Tensor2D | null = null;
       const hGrad = () => (dh ??= groupDx(gs, gpuMembers, u, scaling)); // made once, when the tape asks
       const grads: Record<string, () => tf.Tensor> = { "0": hGrad };
-      groupDADB(u, h, gs, down, scaling).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
+      groupDADB(u, h, gs, down, scaling, [...as, ...bs]).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
       if (residual) grads[String(1 + 2 * k)] = () => tf.clone(gs[0]); // shares dy's data: no dispatch
       if (norm) {
         const [dx, ...dNorm] = normGrads(hGrad, (dys as tf.Tensor[])[k], xs, normWeights, norm.eps);
@@ -460,10 +460,10 @@ function gpuSwigluMlp(x: tf.Tensor2D, members: GroupMember[], scaling: number, n
       const g = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor2D;
       const [xs, h, downGU, gu, act, downD] = saved as tf.Tensor2D[];
       const uD = groupU([g], [down.B]);
-      const [dAd, dBd] = groupDADB(uD, act, [g], downD, scaling);
+      const [dAd, dBd] = groupDADB(uD, act, [g], downD, scaling, [down.A, down.B]);
       const dGateUp = swigluDx(g, down, uD, gu, scaling); // [dgate, dup]
       const uGU = groupU(dGateUp, [gate.B, up.B]);
-      const dGU = groupDADB(uGU, h, dGateUp, downGU, scaling); // dA_gate, dA_up, dB_gate, dB_up
+      const dGU = groupDADB(uGU, h, dGateUp, downGU, scaling, [gate.A, up.A, gate.B, up.B]); // dA_gate, dA_up, dB_gate, dB_up
       let dh: tf.Tensor2D | null = null;
       const hGrad = () => (dh ??= groupDx(dGateUp, [gate, up], uGU, scaling));
       const [dx, ...dNorm] = normGrads(hGrad, g, xs, norm.weights, norm.eps); // the residual's gradient is g

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LrSchedulerType } from "../core/settings/trainerDefaults";
 import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs } from "./kernels/adamw";
-import { ADAMW_GATHER, ADAMW_NORM, ADAMW_UPDATE, flatOffsets } from "./kernels/gpuAdamW";
+import { ADAMW_GATHER, ADAMW_NORM, ADAMW_UPDATE, flatOffsets, withGradientSink } from "./kernels/gpuAdamW";
 import { fusedKernelActive, runHostKernel } from "./kernels/host";
 
 export interface AdamWOptions {
@@ -85,6 +85,8 @@ export class AdamW {
   private flat: tf.Tensor1D | null;
   /** The gradients gradientNorm last copied into `flat`'s g third, which step() then need not copy again. */
   private gathered: tf.Tensor[] | null = null;
+  /** The gradients the last collect()'s backward wrote into `flat` itself (by data, with their offsets). */
+  private written = new Map<tf.DataId, number>();
   /** Number of updates applied so far (torch's per-parameter `step`). */
   t = 0;
 
@@ -112,8 +114,25 @@ export class AdamW {
     return tf.tidy(() => tf.sqrt(runHostKernel(ADAMW_NORM, [this.flat!], { total: this.total() })[0]) as tf.Scalar);
   }
 
+  /**
+   * f(), a backward pass whose gradients gradientNorm or step is given next, with the flat state open
+   * to the WebGPU gradient programs (gpuAdamW.ts's GradientSink): they write each adapter tensor's
+   * gradient there as they make it, and the gather copies only the others.
+   */
+  collect<T>(f: () => T): T {
+    if (!this.flat) return f();
+    const { offsets } = flatOffsets(this.vars.map((v) => v.shape));
+    const sink = { state: this.flat, offsets: new Map<tf.Tensor, number>(this.vars.map((v, i) => [v, offsets[i]])), written: new Map() };
+    this.written = sink.written;
+    return withGradientSink(sink, f);
+  }
+
   private gather(grads: tf.Tensor[]): void {
-    runHostKernel(ADAMW_GATHER, [this.flat!, ...grads])[0].dispose(); // the state, shared
+    const { offsets } = flatOffsets(this.vars.map((v) => v.shape));
+    const copy = grads.flatMap((g, i) => (this.written.get(g.dataId) === offsets[i] ? [] : [i]));
+    if (copy.length > 0)
+      runHostKernel(ADAMW_GATHER, [this.flat!, ...copy.map((i) => grads[i])], { offsets: copy.map((i) => offsets[i]) })[0].dispose(); // the state, shared
+    this.written = new Map();
     this.gathered = grads;
   }
 

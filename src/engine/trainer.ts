@@ -158,7 +158,9 @@ export class Trainer {
     const dropoutSeed = () => (this.lora.config.lora_dropout > 0 ? this.rng.int() : null);
     const total = counts.reduce((a, b) => a + b, 0);
     // One batch, or nothing trained at all (a NaN loss, as torch's 0/0, which the run reports).
-    if (batches.length === 1 || total === 0) return lossAndGradTensors(this.model, this.lora, batches[0], dropoutSeed());
+    // Its gradients go to the optimizer as they are, so the backward may write them into its state (collect).
+    if (batches.length === 1 || total === 0)
+      return this.optimizer.collect(() => lossAndGradTensors(this.model, this.lora, batches[0], dropoutSeed()));
     let lossSum: tf.Tensor = tf.scalar(0);
     let gradSums: tf.Tensor[] = trainableVariables(this.lora).map((v) => tf.zerosLike(v));
     for (const [i, batch] of batches.entries()) {

@@ -4,7 +4,8 @@
 // storage buffers (WebGPU's default, which tfjs-webgpu does not raise), so per tensor the update
 // needed p, g, m and v (two tensors a dispatch, 210 for SmolLM2's 420 LoRA tensors) and the norm's
 // Σ g² six tensors a program (70). With the state one buffer, a dispatch takes seven tensors and it:
-//   GATHER  copies seven gradients into the state's g third;
+//   GATHER  copies seven gradients into the state's g third (those a backward did not write there:
+//           the gradient programs write into an open GradientSink as they make them);
 //   NORM    Σ g² over the g third, one program;
 //   UPDATE  updates seven parameters in place and their moments in the state.
 // For SmolLM2: 60 + 1 + 60 dispatches. The programs are our own (gpuPipeline.ts), recorded into
@@ -32,6 +33,36 @@ export function flatOffsets(shapes: number[][]): { offsets: number[]; total: num
     total += tf.util.sizeFromShape(s);
   }
   return { offsets, total };
+}
+
+/**
+ * Where a backward pass may write the adapter's gradients straight into the flat state (AdamW.collect):
+ * the state, each parameter's offset in its g third, and the gradient tensors written there so far
+ * (by data, with their offsets), which the gather then skips. One micro-batch a step: accumulated
+ * gradients are new tensors, which the gather copies as before.
+ */
+export interface GradientSink {
+  state: tf.Tensor;
+  offsets: Map<tf.Tensor, number>;
+  written: Map<tf.DataId, number>;
+}
+let activeSink: GradientSink | null = null;
+
+/** f() with `sink` open to the gradient programs (gpuLoraGroup.ts). */
+export function withGradientSink<T>(sink: GradientSink, f: () => T): T {
+  activeSink = sink;
+  try {
+    return f();
+  } finally {
+    activeSink = null;
+  }
+}
+
+/** The open sink and the offsets of `params` in it, when it holds every one of them; null otherwise. */
+export function sinkFor(params: tf.Tensor[]): { state: tf.Tensor; offsets: number[]; written: Map<tf.DataId, number> } | null {
+  const offsets = params.map((p) => activeSink?.offsets.get(p));
+  if (!activeSink || offsets.some((o) => o === undefined)) return null;
+  return { state: activeSink.state, offsets: offsets as number[], written: activeSink.written };
 }
 
 /** Runs `f(chunk, start)` on runs of PER_DISPATCH tensors. */
@@ -77,9 +108,8 @@ const updateProgram = (c: number): MultiProgram => ({
   ).join("\n  "),
 });
 
-// state, g₀, g₁, … → the state, its g third holding the gradients.
-registerGpu<object>(ADAMW_GATHER, ([state, ...grads], b) => {
-  const { offsets } = flatOffsets(grads.map((g) => g.shape));
+// state, g₀, g₁, … → the state, its g third holding each gradient at its offset.
+registerGpu<{ offsets: number[] }>(ADAMW_GATHER, ([state, ...grads], b, { offsets }) => {
   chunks(grads, (chunk, start) => record(b, gatherProgram(chunk.length), chunk, [state], [], place(chunk, offsets, start), longest(chunk)));
   return shared(b, state);
 });

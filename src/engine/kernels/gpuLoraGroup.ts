@@ -17,8 +17,9 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { elementwise, GROUP, MAX_GROUPS, registerGpu, ROW_STATS, ROW_SUM } from "./gpuProgram";
-import { ints, runMulti, type MultiProgram } from "./gpuPipeline";
+import { ints, record, runMulti, type MultiProgram } from "./gpuPipeline";
 import { TILE, tiled, tileOutputs, tileProduct, tilesOver } from "./gpuTiles";
+import { sinkFor } from "./gpuAdamW";
 import { fusedKernelActive, runHostKernel } from "./host";
 
 export const LORA_GROUP_DOWN = "PlaygroundGpuLoraGroupDown";
@@ -359,16 +360,30 @@ registerGpu<{ scaling: number }>(LORA_SWIGLU_FORWARD, (inputs, b, { scaling }) =
   );
 });
 
+/**
+ * The gradient programs' attributes: with `sink` (the optimizer's flat state, the last input), each
+ * output is written there too, output i at offset sink[i] (gpuAdamW.ts's gradient sink).
+ */
+interface GradAttrs {
+  scaling: number;
+  sink?: number[];
+}
+const SINK_UNIFORMS = "so0 : i32, so1 : i32, so2 : i32,";
+const sinkUniforms = (sink?: number[]) => (sink ? ints(...[0, 1, 2].map((i) => sink[i] ?? 0)) : []);
+/** WGSL storing `acc · s` at `at` of `out`, the program's output i, and at its place in the state when sunk. */
+const store = (out: string, at: string, i: number, sunk: boolean) =>
+  `${out}[${at}] = acc * uniforms.s;${sunk ? ` state[uniforms.so${i} + ${at}] = acc * uniforms.s;` : ""}`;
+
 // u [N, k·r], x [N, in] → dA_j = s·u_jᵀ·x [r, in], each j.
-registerGpu<{ scaling: number; k: number }>(LORA_GROUP_DA, ([u, x], b, { scaling, k }) => {
+registerGpu<GradAttrs & { k: number }>(LORA_GROUP_DA, ([u, x, state], b, { scaling, k, sink }) => {
   const [N, width] = x.shape;
   const r = u.shape[1] / k;
   const program: MultiProgram = {
-    key: `lora_group_da_${k}`,
+    key: `lora_group_da_${k}_${!!sink}`,
     inputs: ["u", "x"],
-    updated: [],
+    updated: sink ? ["state"] : [],
     outputs: names("da", k),
-    uniforms: "N : i32, r : i32, width : i32, s : f32,",
+    uniforms: `N : i32, r : i32, width : i32, s : f32, ${sink ? SINK_UNIFORMS : ""}`,
     body: `
       let W = uniforms.width;
       let R = uniforms.r;
@@ -378,15 +393,16 @@ registerGpu<{ scaling: number; k: number }>(LORA_GROUP_DA, ([u, x], b, { scaling
       let h = at % W;
       var acc = 0.0;
       for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + u[n * ${k} * R + j * R + i] * x[n * W + h]; }
-      ${forMember(k, "j", (m) => `da${m}[at] = acc * uniforms.s;`)}`,
+      ${forMember(k, "j", (m) => store(`da${m}`, "at", m, !!sink))}`,
   };
   const shapes = members(k).map(() => [r, width]);
-  return runMulti(b, program, [u, x], [], shapes, [...ints(N, r, width), f32(scaling)], k * r * width);
+  const uniforms = [...ints(N, r, width), f32(scaling), ...sinkUniforms(sink)];
+  return record(b, program, [u, x], sink ? [state] : [], shapes, uniforms, k * r * width);
 });
 
 // g_0 …, down [N, k·r] → dB_j = s·g_jᵀ·down_j [out_j, r], each j.
-registerGpu<{ scaling: number }>(LORA_GROUP_DB, (inputs, b, { scaling }) => {
-  const k = inputs.length - 1;
+registerGpu<GradAttrs>(LORA_GROUP_DB, (inputs, b, { scaling, sink }) => {
+  const k = inputs.length - (sink ? 2 : 1);
   const gs = inputs.slice(0, k);
   const down = inputs[k];
   const N = down.shape[0];
@@ -394,11 +410,11 @@ registerGpu<{ scaling: number }>(LORA_GROUP_DB, (inputs, b, { scaling }) => {
   const widths = gs.map((g) => g.shape[1]);
   const o = offsets(widths);
   const program: MultiProgram = {
-    key: `lora_group_db_${k}`,
+    key: `lora_group_db_${k}_${!!sink}`,
     inputs: [...names("g", k), "down"],
-    updated: [],
+    updated: sink ? ["state"] : [],
     outputs: names("db", k),
-    uniforms: `N : i32, r : i32, s : f32, ${OFFSETS}`,
+    uniforms: `N : i32, r : i32, s : f32, ${OFFSETS} ${sink ? SINK_UNIFORMS : ""}`,
     body: `
       let R = uniforms.r;
       let col = index / R;
@@ -407,23 +423,24 @@ registerGpu<{ scaling: number }>(LORA_GROUP_DB, (inputs, b, { scaling }) => {
         k,
         (j) => `var acc = 0.0;
         for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + g${j}[n * w + c] * down[n * ${k} * R + ${j} * R + i]; }
-        db${j}[c * R + i] = acc * uniforms.s;`,
+        ${store(`db${j}`, "c * R + i", j, !!sink)}`,
       )}`,
   };
   const shapes = widths.map((w) => [w, r]);
-  return runMulti(b, program, inputs, [], shapes, [...ints(N, r), f32(scaling), ...ints(...o)], o[MAX_GROUP - 1] * r);
+  const uniforms = [...ints(N, r), f32(scaling), ...ints(...o), ...sinkUniforms(sink)];
+  return record(b, program, inputs.slice(0, k + 1), inputs.slice(k + 1), shapes, uniforms, o[MAX_GROUP - 1] * r);
 });
 
 // A group of one: u [N, r], x [N, in], g [N, out], down [N, r] → dA = s·uᵀ·x [r, in] and dB = s·gᵀ·down [out, r], one dispatch.
-registerGpu<{ scaling: number }>(LORA_ONE_DADB, ([u, x, g, down], b, { scaling }) => {
+registerGpu<GradAttrs>(LORA_ONE_DADB, ([u, x, g, down, state], b, { scaling, sink }) => {
   const [N, width] = x.shape;
   const [r, out] = [u.shape[1], g.shape[1]];
   const program: MultiProgram = {
-    key: "lora_one_dadb",
+    key: `lora_one_dadb_${!!sink}`,
     inputs: ["u", "x", "g", "down"],
-    updated: [],
+    updated: sink ? ["state"] : [],
     outputs: ["da", "db"],
-    uniforms: "N : i32, r : i32, width : i32, out : i32, s : f32,",
+    uniforms: `N : i32, r : i32, width : i32, out : i32, s : f32, ${sink ? SINK_UNIFORMS : ""}`,
     body: `
       let R = uniforms.r;
       let W = uniforms.width;
@@ -432,25 +449,25 @@ registerGpu<{ scaling: number }>(LORA_ONE_DADB, ([u, x, g, down], b, { scaling }
         let i = index / W;
         let h = index % W;
         for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + u[n * R + i] * x[n * W + h]; }
-        da[index] = acc * uniforms.s;
+        ${store("da", "index", 0, !!sink)}
       } else {
         let at = index - R * W;
         let c = at / R;
         let i = at % R;
         for (var n = 0; n < uniforms.N; n = n + 1) { acc = acc + g[n * uniforms.out + c] * down[n * R + i]; }
-        db[at] = acc * uniforms.s;
+        ${store("db", "at", 1, !!sink)}
       }`,
   };
-  return runMulti(
+  return record(
     b,
     program,
     [u, x, g, down],
-    [],
+    sink ? [state] : [],
     [
       [r, width],
       [out, r],
     ],
-    [...ints(N, r, width, out), f32(scaling)],
+    [...ints(N, r, width, out), f32(scaling), ...sinkUniforms(sink)],
     r * width + out * r,
   );
 });
@@ -512,11 +529,31 @@ export const swigluForward = (x: tf.Tensor2D, down: tf.Tensor2D, [gate, up]: Gpu
 /** [dgate, dup]: SwiGLU's gradients through the down projection `m` (g·w + s·u·A), from gu = [gate | up]. */
 export const swigluDx = (g: tf.Tensor, m: GpuMember, u: tf.Tensor2D, gu: tf.Tensor2D, scaling: number) =>
   run(LORA_GROUP_DX, [u, g, m.w, m.A, gu], { scaling, first: 0, k: 1, accumulate: false, swiglu: true });
-/** [dA_0, …, dB_0, …]: s·u_jᵀ·x and s·g_jᵀ·down_j for each j (a group of one: one dispatch for both). */
-export const groupDADB = (u: tf.Tensor2D, x: tf.Tensor2D, gs: tf.Tensor[], down: tf.Tensor2D, scaling: number) =>
-  gs.length === 1
-    ? run(LORA_ONE_DADB, [u, x, gs[0], down], { scaling })
-    : [...run(LORA_GROUP_DA, [u, x], { scaling, k: gs.length }), ...run(LORA_GROUP_DB, [...gs, down], { scaling })];
+/**
+ * [dA_0, …, dB_0, …]: s·u_jᵀ·x and s·g_jᵀ·down_j for each j (a group of one: one dispatch for both),
+ * the gradients of `params` ([A_0, …, B_0, …]); written into the optimizer's state too when a
+ * gradient sink holds them (gpuAdamW.ts).
+ */
+export function groupDADB(
+  u: tf.Tensor2D,
+  x: tf.Tensor2D,
+  gs: tf.Tensor[],
+  down: tf.Tensor2D,
+  scaling: number,
+  params: tf.Tensor[],
+): tf.Tensor2D[] {
+  const k = gs.length;
+  const sink = sinkFor(params);
+  // The state as the last input and the outputs' offsets in it (those of params[from, to)), when sunk.
+  const state = sink ? [sink.state] : [];
+  const attrs = (from: number, to: number): GradAttrs => ({ scaling, sink: sink?.offsets.slice(from, to) });
+  const grads =
+    k === 1
+      ? run(LORA_ONE_DADB, [u, x, gs[0], down, ...state], attrs(0, 2))
+      : [...run(LORA_GROUP_DA, [u, x, ...state], { ...attrs(0, k), k }), ...run(LORA_GROUP_DB, [...gs, down, ...state], attrs(k, 2 * k))];
+  if (sink) grads.forEach((g, i) => sink.written.set(g.dataId, sink.offsets[i]));
+  return grads;
+}
 
 /** Whether the group's programs run here (webgpu, fused kernels on). */
 export const gpuLoraGroupActive = (): boolean => fusedKernelActive(LORA_GROUP_DOWN);
