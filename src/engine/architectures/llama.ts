@@ -183,8 +183,13 @@ function decoderLayer(
   };
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
-  if (cache === undefined && !c.qkNorm && (hostKernelsActive() || gpuRopeAttentionApplies(d))) {
-    attn = hostRowAttention([qRows, kRows, vRows], bias, rope, { B, T, nH: c.numHeads, nKV: c.numKvHeads, d });
+  // Row attention reads the projections' rows; Qwen3's per-head norm is then applied to them as rows
+  // of d (the fused norm, one program each way; on wasm and cpu the host layer has it, llamaHostLayer.ts).
+  if (cache === undefined && (gpuRopeAttentionApplies(d) || (hostKernelsActive() && !c.qkNorm))) {
+    const headNorm = (rows: tf.Tensor2D, n: number, name: string) =>
+      tf.reshape(rmsNorm(tf.reshape(rows, [B * T * n, d]), weight(ctx, `${sa}.${name}.weight`), c.normEps), [B * T, n * d]) as tf.Tensor2D;
+    const [qn, kn] = c.qkNorm ? [headNorm(qRows, c.numHeads, "q_norm"), headNorm(kRows, c.numKvHeads, "k_norm")] : [qRows, kRows];
+    attn = hostRowAttention([qn, kn, vRows], bias, rope, { B, T, nH: c.numHeads, nKV: c.numKvHeads, d });
   } else {
     const q = heads(qRows, c.numHeads, c.qkNorm ? `${p}.self_attn.q_norm.weight` : null);
     const k = heads(kRows, c.numKvHeads, c.qkNorm ? `${p}.self_attn.k_norm.weight` : null);
