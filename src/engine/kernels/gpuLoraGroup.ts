@@ -9,11 +9,14 @@
 //   DX       dx = Σ_j g_j·w_j + s·Σ_j u_j·A_j
 //   DA       dA_j = s·u_jᵀ·x, every j in one dispatch                      (gpuPipeline.ts)
 //   DB       dB_j = s·g_jᵀ·down_j, every j in one dispatch                 (gpuPipeline.ts)
-// A program binds at most WebGPU's default 8 storage buffers, so FORWARD takes two members a dispatch
-// (one with biases) and DX two. q/k/v without biases: forward 3 dispatches, backward 5; gate/up 2 and
-// 4; a group of one 2 and 3 (DA and DB one program, LORA_ONE_DADB). Before the tiled programs the
-// frozen products were tfjs matmuls of their own: k + 2 and k + 4.
-// None has a gradient: they run inside loraGroup's op, whose backward is written out.
+// and around them: NORM_DOWN, the norm before a group with DOWN; SWIGLU_FORWARD, Llama's gate and up
+// with the gating after them (DX with `swiglu` has the gating's gradient). DA and DB also write into
+// the optimizer's state when a gradient sink is open (gpuAdamW.ts). A program binds at most WebGPU's
+// default 8 storage buffers, so FORWARD takes two members a dispatch (one with biases) and DX two.
+// q/k/v without biases: forward 3 dispatches, backward 5; gate/up 2 and 4; a group of one 2 and 3
+// (DA and DB one program, LORA_ONE_DADB). Before the tiled programs the frozen products were tfjs
+// matmuls of their own: k + 2 and k + 4. None has a gradient: they run inside layers.ts's ops
+// (gpuLoraGroup, gpuSwigluMlp), whose backward is written out.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { elementwise, GROUP, MAX_GROUPS, registerGpu, ROW_STATS, ROW_SUM } from "./gpuProgram";
