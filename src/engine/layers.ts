@@ -266,6 +266,15 @@ export function linears(ctx: LayerContext, paths: string[], x: tf.Tensor2D): tf.
 }
 
 /**
+ * The group members of `paths` when one WebGPU op may take them with the norm before them (normLinears,
+ * gpuSwigluMlp): LoRA without dropout on every path, gpuGroupApplies, the norm's programs active.
+ */
+function normGroupMembers(ctx: LayerContext, paths: string[]): GroupMember[] | null {
+  const members = adaptedMembers(ctx, paths).map((a) => a.member);
+  return members.length === paths.length && gpuGroupApplies(members) && fusedKernelActive(NORM_INPUT_GRAD) ? members : null;
+}
+
+/**
  * normResidual(x) and then the linears at `paths` over the norm's output: their outputs, and x, the
  * residual stream. On WebGPU, when LoRA without dropout adapts every path, one op whose first
  * program is the norm and the group's DOWN together (gpuLoraGroup.ts's NORM_DOWN).
@@ -277,8 +286,8 @@ export function normLinears(
   eps: number,
   paths: string[],
 ): { outs: tf.Tensor2D[]; residual: tf.Tensor2D } {
-  const members = adaptedMembers(ctx, paths).map((a) => a.member);
-  if (ctx.lora && members.length === paths.length && gpuGroupApplies(members) && fusedKernelActive(NORM_INPUT_GRAD)) {
+  const members = normGroupMembers(ctx, paths);
+  if (ctx.lora && members) {
     const outs = gpuLoraGroup(x, members, ctx.lora.scaling, { norm: { weights: normWeights, eps } });
     return { outs: outs.slice(0, -1), residual: outs[outs.length - 1] };
   }
@@ -431,9 +440,8 @@ export function swigluProduct(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
  */
 export function swiglu(ctx: LayerContext, prefix: string, x: tf.Tensor2D, normWeights: tf.Tensor[], eps: number): tf.Tensor2D {
   const paths = ["gate_proj", "up_proj", "down_proj"].map((n) => `${prefix}.${n}`);
-  const members = adaptedMembers(ctx, paths).map((a) => a.member);
-  if (ctx.lora && members.length === 3 && gpuGroupApplies(members) && fusedKernelActive(NORM_INPUT_GRAD) && members.every((m) => !m.f.b))
-    return gpuSwigluMlp(x, members, ctx.lora.scaling, { weights: normWeights, eps });
+  const members = normGroupMembers(ctx, paths);
+  if (ctx.lora && members && members.every((m) => !m.f.b)) return gpuSwigluMlp(x, members, ctx.lora.scaling, { weights: normWeights, eps });
   const { outs, residual } = normLinears(ctx, x, normWeights, eps, paths.slice(0, 2));
   return residualLinear(ctx, paths[2], swigluProduct(outs[0], outs[1]) as tf.Tensor2D, residual);
 }

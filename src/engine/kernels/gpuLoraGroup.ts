@@ -159,6 +159,18 @@ registerGpu<{ eps: number; centred: boolean }>(NORM_DOWN, (inputs, b, { eps, cen
   );
 });
 
+/** WGSL: the tile's x·wᵀ for x [M, K] and a frozen weight `w` [cols, K] (the programs' `M`, `K` and `col0`). */
+const inputTimesWeight = (w: string, cols: string) =>
+  tileProduct({
+    a: (m, k) => `x[${m} * K + ${k}]`,
+    b: (k, n) => `${w}[${n} * K + ${k}]`,
+    bAlongInner: true,
+    inner: "K",
+    rows: "M",
+    cols,
+    col0: "col0",
+  });
+
 // x [N, in], down [N, k·r], then each member's w [out_j, in] (, bias [out_j]) and B [out_j, r] (, the
 // residual [N, out] after a group of one) → y_j = x·w_jᵀ (+ bias) + s·down_j·B_jᵀ (+ the residual), for
 // the members from `first` on: a tiled product each, side by side in one dispatch.
@@ -174,7 +186,7 @@ registerGpu<ForwardAttrs>(LORA_GROUP_FORWARD, (inputs, b, { scaling, first, k, b
     const col0 = j === 0 ? "tile * " + TILE : `(tile - uniforms.t1) * ${TILE}`;
     return `{
       let col0 = ${col0};
-      ${tileProduct({ a: (m, k) => `x[${m} * K + ${k}]`, b: (k, n) => `w${j}[${n} * K + ${k}]`, bAlongInner: true, inner: "K", rows: "M", cols: N, col0: "col0" })}
+      ${inputTimesWeight(`w${j}`, N)}
       ${tileOutputs(
         "M",
         N,
@@ -306,16 +318,6 @@ registerGpu<{ scaling: number }>(LORA_SWIGLU_FORWARD, (inputs, b, { scaling }) =
   const [x, , , bg] = inputs; // x, down, wg, bg, wu, bu
   const [M, K] = x.shape;
   const [I, r] = bg.shape;
-  const product = (w: string) =>
-    tileProduct({
-      a: (m, k) => `x[${m} * K + ${k}]`,
-      b: (k, n) => `${w}[${n} * K + ${k}]`,
-      bAlongInner: true,
-      inner: "K",
-      rows: "M",
-      cols: "I",
-      col0: "col0",
-    });
   const program = tiled({
     key: "lora_swiglu_forward",
     inputs: ["x", "down", "wg", "bg", "wu", "bu"],
@@ -327,10 +329,10 @@ registerGpu<{ scaling: number }>(LORA_SWIGLU_FORWARD, (inputs, b, { scaling }) =
       let R = uniforms.R;
       let I = uniforms.I;
       let col0 = i32(wid.x) * ${TILE};
-      ${product("wg")}
+      ${inputTimesWeight("wg", "I")}
       let gates = acc;
       acc = array<f32, 16>();
-      ${product("wu")}
+      ${inputTimesWeight("wu", "I")}
       ${tileOutputs(
         "M",
         "I",
