@@ -4,62 +4,9 @@
 // skipped rather than shown half-read.
 import { firstIssue } from "../core/firstIssue";
 import { z } from "zod";
-import { BACKENDS, stepMetricsSchema } from "../core/protocol";
-import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
-import { TrainerChoiceSchema } from "../core/trainers/trainerView";
-import { STRATEGIES } from "../core/types";
-import { inProgress, RUN_RECORD_ERROR_KINDS, RUN_STATUSES, runWallMs, type RunRecord } from "../store/runRecord";
+import { inProgress, runRecordSchema, runWallMs, type RunRecord } from "../store/runRecord";
 
 const num = z.number();
-const { shape } = stepMetricsSchema;
-const backend = z.enum(BACKENDS);
-const runSchema = z.object({
-  id: z.string().min(1),
-  createdAt: num,
-  label: z.string(),
-  modelName: z.string(),
-  strategy: z.enum(STRATEGIES),
-  backend: backend.nullable(),
-  // The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
-  settings: TrainingSettingsSchema,
-  prompts: z.array(z.object({ kind: z.enum(["train", "holdout"]), question: z.string(), expected: z.string() })),
-  status: z.enum(RUN_STATUSES),
-  totalSteps: num,
-  trainableParameters: num,
-  // JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
-  steps: z.array(
-    z.object({
-      ...shape,
-      loss: num.nullable().transform((v) => v ?? Number.NaN),
-      gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
-      evalLoss: num
-        .nullable()
-        .optional()
-        .transform((v) => (v === null ? Number.NaN : v)),
-      // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
-      inputTokens: shape.inputTokens.default(0),
-      inputTokensPerSecond: shape.inputTokensPerSecond.default(0),
-    }),
-  ),
-  generations: z.array(z.object({ step: num, texts: z.array(z.string()), ended: z.array(z.boolean()).optional() })),
-  wallMs: num,
-  runningSince: num.nullable(),
-  tokensTrained: num,
-  errors: z.array(
-    z.object({
-      step: num,
-      kind: z.enum(RUN_RECORD_ERROR_KINDS),
-      message: z.string(),
-      nextBackend: backend.nullable(),
-    }),
-  ),
-  adapterInWorker: z.boolean(),
-  storedAdapter: z.object({ step: num, bytes: num }).optional(),
-  checkpoint: z.object({ step: num, bytes: num, takeMs: num, writeMs: num }).optional(),
-  dataFingerprint: z.string().optional(),
-  trainer: TrainerChoiceSchema.optional(),
-  trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),
-});
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -87,7 +34,7 @@ export function decodeRun(stored: unknown): Decoded<RunRecord> {
     if (!json.ok) return json;
     value = json.value;
   }
-  const r = runSchema.safeParse(value);
+  const r = runRecordSchema.safeParse(value);
   return r.success ? { ok: true, value: restoredRun(r.data) } : { ok: false, reason: firstIssue(r.error) };
 }
 

@@ -1,11 +1,11 @@
 // One training run as the page keeps it: what made it (settings, strategy, model, backend), what the
 // worker reported, and the bounds and helpers that keep the record small. Apart from the runs slice so
 // that the slice and its persistence both read it without importing each other.
-import type { TrainerLog } from "../core/export/trainerState";
-import type { TrainingSettings } from "../core/playgroundState";
-import { RUN_ERROR_KINDS, RUN_STATES, type BackendName, type StepMetrics } from "../core/protocol";
-import type { TrainerChoice } from "../core/trainers/trainerView";
-import type { StrategyName } from "../core/types";
+import { z } from "zod";
+import { BACKENDS, RUN_ERROR_KINDS, RUN_STATES, stepMetricsSchema, type StepMetrics } from "../core/protocol";
+import { TrainingSettingsSchema } from "../core/settings/trainingSettings";
+import { TrainerChoiceSchema } from "../core/trainers/trainerView";
+import { STRATEGIES } from "../core/types";
 
 /** The bounds that keep a run's record (and the browser's storage) small; see thinSteps / addGenerations. */
 export const RUN_LIMITS = {
@@ -30,74 +30,87 @@ export const keepsAdapter = (run: { status: RunStatus }) => ["finished", "stoppe
 /** The worker's error kinds, "worker": the worker itself died, and "checkpoint": a kept checkpoint was damaged or not saved. */
 export const RUN_RECORD_ERROR_KINDS = [...RUN_ERROR_KINDS, "worker", "checkpoint"] as const;
 
-export interface RunPrompt {
-  kind: "train" | "holdout";
-  question: string;
-  expected: string;
-}
+const num = z.number();
+const backend = z.enum(BACKENDS);
+const { shape } = stepMetricsSchema;
+// JSON turns NaN and Infinity into null: a NaN loss is exactly what a failed run may hold.
+const steps: z.ZodType<StepMetrics[]> = z.array(
+  z.object({
+    ...shape,
+    loss: num.nullable().transform((v) => v ?? Number.NaN),
+    gradNorm: num.nullable().transform((v) => v ?? Number.NaN),
+    evalLoss: num
+      .nullable()
+      .optional()
+      .transform((v) => (v === null ? Number.NaN : v)),
+    // Runs saved before input tokens were reported read as 0 (unknown), not as unreadable.
+    inputTokens: shape.inputTokens.default(0),
+    inputTokensPerSecond: shape.inputTokensPerSecond.default(0),
+  }),
+);
 
-export interface RunGenerations {
-  step: number;
-  /** Decoded with the tokenizer the run was started with, one per prompt. */
-  texts: string[];
-  /** Per prompt: the answer ended with a stop token (EOS / end marker). Absent in runs saved before. */
-  ended?: boolean[];
-}
-
-export interface RunError {
-  step: number;
-  kind: (typeof RUN_RECORD_ERROR_KINDS)[number];
-  message: string;
-  nextBackend: BackendName | null;
-}
-
-export interface RunRecord {
-  id: string;
+/** The record, as the type the page uses and the schema every stored or imported run is read with (runCodec.ts). */
+export const runRecordSchema = z.object({
+  id: z.string().min(1),
   /** Date.now() at start; also the run's label ("run 3 · 14:02"). */
-  createdAt: number;
-  label: string;
-  modelName: string;
-  strategy: StrategyName;
-  backend: BackendName | null;
-  settings: TrainingSettings;
-  prompts: RunPrompt[];
-  status: RunStatus;
-  totalSteps: number;
-  trainableParameters: number;
-  steps: StepMetrics[];
-  generations: RunGenerations[];
+  createdAt: num,
+  label: z.string(),
+  modelName: z.string(),
+  strategy: z.enum(STRATEGIES),
+  backend: backend.nullable(),
+  // The settings table's schema: a run keeps exactly the settings it was started with, which the worker accepted.
+  settings: TrainingSettingsSchema,
+  prompts: z.array(z.object({ kind: z.enum(["train", "holdout"]), question: z.string(), expected: z.string() })),
+  status: z.enum(RUN_STATUSES),
+  totalSteps: num,
+  trainableParameters: num,
+  steps,
+  generations: z.array(
+    z.object({
+      step: num,
+      /** Decoded with the tokenizer the run was started with, one per prompt. */
+      texts: z.array(z.string()),
+      /** Per prompt: the answer ended with a stop token (EOS / end marker). Absent in runs saved before. */
+      ended: z.array(z.boolean()).optional(),
+    }),
+  ),
   /** Milliseconds spent running (paused time excluded): the notebook's train_runtime. */
-  wallMs: number;
+  wallMs: num,
   /** Date.now() when the current running stretch began, or null while not running. */
-  runningSince: number | null;
-  tokensTrained: number;
-  errors: RunError[];
+  runningSince: num.nullable(),
+  tokensTrained: num,
+  errors: z.array(z.object({ step: num, kind: z.enum(RUN_RECORD_ERROR_KINDS), message: z.string(), nextBackend: backend.nullable() })),
   /** The worker still holds the adapter (false after a reload or a worker restart). */
-  adapterInWorker: boolean;
+  adapterInWorker: z.boolean(),
   /**
    * The adapter kept in this browser (IndexedDB, under the run's id): saved from the worker when the
    * run finished, stopped or paused (at `step`), or brought in with an imported run file. Absent before.
    */
-  storedAdapter?: { step: number; bytes: number };
+  storedAdapter: z.object({ step: num, bytes: num }).optional(),
   /**
    * The newest checkpoint kept in this browser (services/runCheckpoints.ts): the step a reloaded or
    * crashed run resumes from, its size, and what it cost (the worker's ms to take it, the page's to
    * check and write it). Absent before the first one.
    */
-  checkpoint?: { step: number; bytes: number; takeMs: number; writeMs: number };
+  checkpoint: z.object({ step: num, bytes: num, takeMs: num, writeMs: num }).optional(),
   /**
    * trainingDataFingerprint of the examples as trained (core/export/data.ts): an export from this run
    * checks that the page would still train on the same ids and labels. Absent on runs from before exports.
    */
-  dataFingerprint?: string;
+  dataFingerprint: z.string().optional(),
   /**
    * The trainer preset whose ids and labels the run trained on ("As trained by"), with the options set;
    * absent when the masking strategy's were (and on runs from before presets trained).
    */
-  trainer?: TrainerChoice;
+  trainer: TrainerChoiceSchema.optional(),
   /** The loss an exported run logged on another trainer (its trainer_state.json), drawn over this run's curve. */
-  trainerLog?: TrainerLog;
-}
+  trainerLog: z.object({ source: z.string(), points: z.array(z.tuple([num, num])) }).optional(),
+});
+
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type RunPrompt = RunRecord["prompts"][number];
+export type RunGenerations = RunRecord["generations"][number];
+export type RunError = RunRecord["errors"][number];
 
 /** The eval loss at the run's last evaluation (core/evalSplit.ts); undefined for a run without an eval split. */
 export function lastEvalLoss(run: Pick<RunRecord, "steps">): number | undefined {
