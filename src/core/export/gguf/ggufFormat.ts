@@ -4,6 +4,7 @@
 // which starts at, and places every tensor at, a multiple of general.alignment (32 when unset).
 // Everything little-endian. This module writes and reads the header; the data is the caller's.
 
+import { concatBytes } from "../../concatBytes";
 import { GGML_TYPES, typeBytes, type GgmlTypeName } from "./quantise";
 
 export const GGUF_MAGIC = "GGUF";
@@ -11,24 +12,35 @@ export const GGUF_VERSION = 3;
 /** GGUF_DEFAULT_ALIGNMENT; we write it as general.alignment too, so no reader has to assume it. */
 export const GGUF_ALIGNMENT = 32;
 
-/** gguf_type (gguf.h) of the values we write. */
-const VALUE_TYPE = {
-  u8: 0,
-  i8: 1,
-  u16: 2,
-  i16: 3,
-  u32: 4,
-  i32: 5,
-  f32: 6,
-  bool: 7,
-  string: 8,
-  array: 9,
-  u64: 10,
-  i64: 11,
-  f64: 12,
-} as const;
-type ScalarKind = Exclude<keyof typeof VALUE_TYPE, "array">;
+interface NumberCodec {
+  /** gguf_type (gguf.h). */
+  id: number;
+  size: number;
+  get(view: DataView, at: number): number;
+  set(view: DataView, at: number, value: number): void;
+}
 
+/** The numbers a GGUF value can be, each with its DataView accessors (little-endian). */
+const NUMBERS = {
+  u8: { id: 0, size: 1, get: (v, a) => v.getUint8(a), set: (v, a, x) => v.setUint8(a, x) },
+  i8: { id: 1, size: 1, get: (v, a) => v.getInt8(a), set: (v, a, x) => v.setInt8(a, x) },
+  u16: { id: 2, size: 2, get: (v, a) => v.getUint16(a, true), set: (v, a, x) => v.setUint16(a, x, true) },
+  i16: { id: 3, size: 2, get: (v, a) => v.getInt16(a, true), set: (v, a, x) => v.setInt16(a, x, true) },
+  u32: { id: 4, size: 4, get: (v, a) => v.getUint32(a, true), set: (v, a, x) => v.setUint32(a, x, true) },
+  i32: { id: 5, size: 4, get: (v, a) => v.getInt32(a, true), set: (v, a, x) => v.setInt32(a, x, true) },
+  f32: { id: 6, size: 4, get: (v, a) => v.getFloat32(a, true), set: (v, a, x) => v.setFloat32(a, x, true) },
+  u64: { id: 10, size: 8, get: (v, a) => Number(v.getBigUint64(a, true)), set: (v, a, x) => v.setBigUint64(a, BigInt(x), true) },
+  i64: { id: 11, size: 8, get: (v, a) => Number(v.getBigInt64(a, true)), set: (v, a, x) => v.setBigInt64(a, BigInt(x), true) },
+  f64: { id: 12, size: 8, get: (v, a) => v.getFloat64(a, true), set: (v, a, x) => v.setFloat64(a, x, true) },
+} satisfies Record<string, NumberCodec>;
+type NumberKind = keyof typeof NUMBERS;
+const NUMBER_BY_ID = new Map(Object.values(NUMBERS).map((n) => [n.id, n]));
+/** gguf_type ids of the other values. */
+const BOOL = 7;
+const STRING = 8;
+const ARRAY = 9;
+
+type ValueKind = Exclude<GgufValue["kind"], "array">;
 export type GgufValue =
   | { kind: "u32" | "i32" | "f32" | "u64"; value: number }
   | { kind: "bool"; value: boolean }
@@ -48,63 +60,9 @@ export interface GgufTensorInfo {
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 const encoder = new TextEncoder();
-
-/** A growing little-endian byte buffer. */
-class Bytes {
-  private buf = new Uint8Array(1 << 16);
-  private view = new DataView(this.buf.buffer);
-  length = 0;
-  /** Reserves n bytes and returns where they start (call before reading this.view or this.buf: it may replace them). */
-  private room(n: number): number {
-    if (this.length + n > this.buf.length) {
-      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-      grown.set(this.buf);
-      this.buf = grown;
-      this.view = new DataView(grown.buffer);
-    }
-    const at = this.length;
-    this.length += n;
-    return at;
-  }
-  u32(v: number) {
-    const at = this.room(4);
-    this.view.setUint32(at, v, true);
-  }
-  i32(v: number) {
-    const at = this.room(4);
-    this.view.setInt32(at, v, true);
-  }
-  f32(v: number) {
-    const at = this.room(4);
-    this.view.setFloat32(at, v, true);
-  }
-  u64(v: number) {
-    const at = this.room(8);
-    this.view.setBigUint64(at, BigInt(v), true);
-  }
-  u8(v: number) {
-    const at = this.room(1);
-    this.view.setUint8(at, v);
-  }
-  string(s: string) {
-    const b = encoder.encode(s);
-    this.u64(b.length);
-    const at = this.room(b.length);
-    this.buf.set(b, at);
-  }
-  scalar(kind: ScalarKind, v: number | string | boolean) {
-    if (kind === "string") this.string(v as string);
-    else if (kind === "bool") this.u8(v ? 1 : 0);
-    else if (kind === "u32") this.u32(v as number);
-    else if (kind === "i32") this.i32(v as number);
-    else if (kind === "f32") this.f32(v as number);
-    else if (kind === "u64") this.u64(v as number);
-    else throw new Error(`GGUF writer: no encoder for ${kind}`);
-  }
-  bytes(): Uint8Array {
-    return this.buf.slice(0, this.length);
-  }
-}
+/** A tensor's bytes in the data section. */
+const tensorBytes = (t: GgufTensorInfo) => typeBytes(t.type, product(t.shape));
+const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 export interface GgufLayout {
   /** Everything before the data section, padded to the alignment. */
@@ -119,42 +77,55 @@ export interface GgufLayout {
 
 /** The header for `tensors` written in the given order, each padded to the alignment. */
 export function ggufLayout(metadata: GgufMetadata, tensors: readonly GgufTensorInfo[]): GgufLayout {
-  const out = new Bytes();
-  encoder.encode(GGUF_MAGIC).forEach((b) => out.u8(b));
-  out.u32(GGUF_VERSION);
-  out.u64(tensors.length);
-  out.u64(metadata.size);
+  const parts: Uint8Array[] = [encoder.encode(GGUF_MAGIC)];
+  const number = (kind: NumberKind, x: number) => {
+    const bytes = new Uint8Array(NUMBERS[kind].size);
+    NUMBERS[kind].set(new DataView(bytes.buffer), 0, x);
+    parts.push(bytes);
+  };
+  const string = (text: string) => {
+    const bytes = encoder.encode(text);
+    number("u64", bytes.length);
+    parts.push(bytes);
+  };
+  const value = (kind: ValueKind, x: number | string | boolean) => {
+    if (kind === "string") string(x as string);
+    else if (kind === "bool") number("u8", x ? 1 : 0);
+    else number(kind, x as number);
+  };
+  const typeId = (kind: ValueKind) => (kind === "string" ? STRING : kind === "bool" ? BOOL : NUMBERS[kind].id);
+  number("u32", GGUF_VERSION);
+  number("u64", tensors.length);
+  number("u64", metadata.size);
   for (const [key, v] of metadata) {
-    out.string(key);
+    string(key);
     if (v.kind === "array") {
-      out.u32(VALUE_TYPE.array);
-      out.u32(VALUE_TYPE[v.of]);
-      out.u64(v.value.length);
-      for (let i = 0; i < v.value.length; i++) out.scalar(v.of, v.value[i]);
+      number("u32", ARRAY);
+      number("u32", typeId(v.of));
+      number("u64", v.value.length);
+      for (let i = 0; i < v.value.length; i++) value(v.of, v.value[i]);
     } else {
-      out.u32(VALUE_TYPE[v.kind]);
-      out.scalar(v.kind, v.value);
+      number("u32", typeId(v.kind));
+      value(v.kind, v.value);
     }
   }
   const offsets: number[] = [];
   const sizes: number[] = [];
   let offset = 0;
   for (const t of tensors) {
-    out.string(t.name);
-    out.u32(t.shape.length);
-    for (const d of [...t.shape].reverse()) out.u64(d);
-    out.u32(GGML_TYPES[t.type]);
-    out.u64(offset);
-    const size = typeBytes(
-      t.type,
-      t.shape.reduce((a, b) => a * b, 1),
-    );
+    string(t.name);
+    number("u32", t.shape.length);
+    for (const d of [...t.shape].reverse()) number("u64", d);
+    number("u32", GGML_TYPES[t.type]);
+    number("u64", offset);
+    const size = tensorBytes(t);
     offsets.push(offset);
     sizes.push(size);
     offset = align(offset + size, GGUF_ALIGNMENT);
   }
-  const header = new Uint8Array(align(out.length, GGUF_ALIGNMENT));
-  header.set(out.bytes());
+  const written = concatBytes(parts);
+  const header = new Uint8Array(align(written.length, GGUF_ALIGNMENT));
+  header.set(written);
   return { header, offsets, sizes, dataBytes: offset };
 }
 
@@ -182,42 +153,20 @@ export function readGgufHeader(bytes: Uint8Array, source = "GGUF file"): GgufHea
     at += n;
     return p;
   };
-  const u32 = () => view.getUint32(need(4), true);
-  const u64 = () => Number(view.getBigUint64(need(8), true));
+  const read = (kind: NumberKind) => NUMBERS[kind].get(view, need(NUMBERS[kind].size));
+  const u32 = () => read("u32");
+  const u64 = () => read("u64");
   const decoder = new TextDecoder();
   const str = () => {
     const n = u64();
     return decoder.decode(bytes.subarray(need(n), at));
   };
   const scalar = (type: number): unknown => {
-    switch (type) {
-      case VALUE_TYPE.u8:
-        return view.getUint8(need(1));
-      case VALUE_TYPE.i8:
-        return view.getInt8(need(1));
-      case VALUE_TYPE.u16:
-        return view.getUint16(need(2), true);
-      case VALUE_TYPE.i16:
-        return view.getInt16(need(2), true);
-      case VALUE_TYPE.u32:
-        return u32();
-      case VALUE_TYPE.i32:
-        return view.getInt32(need(4), true);
-      case VALUE_TYPE.f32:
-        return view.getFloat32(need(4), true);
-      case VALUE_TYPE.bool:
-        return view.getUint8(need(1)) !== 0;
-      case VALUE_TYPE.string:
-        return str();
-      case VALUE_TYPE.u64:
-        return u64();
-      case VALUE_TYPE.i64:
-        return Number(view.getBigInt64(need(8), true));
-      case VALUE_TYPE.f64:
-        return view.getFloat64(need(8), true);
-      default:
-        throw new Error(`${source}: unknown GGUF value type ${type} at byte ${at}; the file is corrupt or newer than this reader.`);
-    }
+    if (type === BOOL) return read("u8") !== 0;
+    if (type === STRING) return str();
+    const codec = NUMBER_BY_ID.get(type);
+    if (!codec) throw new Error(`${source}: unknown GGUF value type ${type} at byte ${at}; the file is corrupt or newer than this reader.`);
+    return codec.get(view, need(codec.size));
   };
   if (decoder.decode(bytes.subarray(need(4), 4)) !== GGUF_MAGIC)
     throw new Error(`${source}: not a GGUF file (no "GGUF" magic at its start).`);
@@ -229,7 +178,7 @@ export function readGgufHeader(bytes: Uint8Array, source = "GGUF file"): GgufHea
   for (let i = 0; i < nKv; i++) {
     const key = str();
     const type = u32();
-    if (type === VALUE_TYPE.array) {
+    if (type === ARRAY) {
       const of = u32();
       const n = u64();
       const values: unknown[] = new Array(n);
@@ -245,17 +194,8 @@ export function readGgufHeader(bytes: Uint8Array, source = "GGUF file"): GgufHea
     const typeId = u32();
     const type = TYPE_BY_ID.get(typeId as (typeof GGML_TYPES)[GgmlTypeName]);
     if (!type) throw new Error(`${source}: tensor "${name}" has ggml type ${typeId}; only F32, F16, BF16, Q8_0 and Q4_0 are read here.`);
-    const shape = ne.reverse();
-    tensors.push({
-      name,
-      shape,
-      type,
-      offset: u64(),
-      bytes: typeBytes(
-        type,
-        shape.reduce((a, b) => a * b, 1),
-      ),
-    });
+    const info = { name, shape: ne.reverse(), type };
+    tensors.push({ ...info, offset: u64(), bytes: tensorBytes(info) });
   }
   const alignment = Number(metadata.get("general.alignment") ?? GGUF_ALIGNMENT);
   return { version, metadata, tensors, dataStart: align(at, alignment) };
