@@ -9,7 +9,7 @@ import { EMPTY_ANSWER, exchangesOf, updateAnswer, useChat, type ChatSource } fro
 import { computeMaskView } from "../store/maskViewMemo";
 import { usePlayground } from "../store/playgroundStore";
 import { currentTokenizer } from "../store/tokenizerHolder";
-import { currentModelSpec } from "./modelLoading";
+import { ensureCurrentModel } from "./modelLoading";
 import { adapterFiles } from "./runsStorage";
 import * as bridge from "./workerBridge";
 
@@ -57,9 +57,7 @@ export async function askChat(question: string): Promise<void> {
   let prepared: PreparedMasking;
   try {
     prepared = preparedMasking();
-    const model = currentModelSpec();
-    await bridge.ensureWorker();
-    await bridge.ensureModel(model.key, model.spec);
+    await ensureCurrentModel();
   } catch (err) {
     useChat.setState({ notice: `Nothing was asked: ${(err as Error).message}` });
     return;

@@ -8,11 +8,11 @@ import { HubError, type HubErrorKind } from "../core/hub/errors";
 import { createMemoryHubCache, type HubCache } from "../core/hub/hubCache";
 import { DEFAULT_MASKING } from "../core/defaults";
 import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from "../core/playgroundState";
-import type { ModelSpec } from "../core/protocol";
+import type { BackendName, ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
 import { modelFolderChosen, modelLoadChanged } from "../store/actions";
 import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
-import { ensureModel } from "./workerBridge";
+import { ensureModel, ensureWorker, terminateWorker } from "./workerBridge";
 
 const store = () => usePlayground.getState();
 
@@ -49,6 +49,18 @@ function applyDefaultsFor(kind: "bundled" | "files"): void {
 export function currentModelSpec(): { key: string; spec: ModelSpec } {
   if (!filesModel) throw new Error("The chosen model is not loaded yet: load it (or pick the bundled default) before training.");
   return filesModel;
+}
+
+/**
+ * Loads the model chosen last into the worker unless it holds it already, restarting the worker on
+ * `backend` first (a retry after a failure); resolves with the model's key.
+ */
+export async function ensureCurrentModel(backend?: BackendName): Promise<string> {
+  const { key, spec } = currentModelSpec();
+  if (backend) terminateWorker("Restarted the worker on another backend.");
+  await ensureWorker(backend);
+  await ensureModel(key, spec);
+  return key;
 }
 
 const NEXT_STEP: Record<HubErrorKind | "files" | "worker", string> = {

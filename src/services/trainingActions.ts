@@ -1,7 +1,7 @@
 // What the training panel's buttons do: start a run from the current examples and settings, pause,
 // resume, stop, retry on the next backend, delete a run, download its adapter, and ask for the
 // teacher-forced view of an example.
-import type { BackendName, ModelSpec } from "../core/protocol";
+import type { BackendName, ToWorkerSent } from "../core/protocol";
 import type { TrainingSettings } from "../core/playgroundState";
 import { IGNORE_INDEX, type ChatExample, type Formatting, type MaskingOptions } from "../core/types";
 import { trainingDataFingerprint } from "../core/export/data";
@@ -14,7 +14,7 @@ import { trainerChoice } from "../store/trainerSlice";
 import type { TrainerChoice } from "../core/trainers/trainerView";
 import { presetTraining } from "./presetTraining";
 import { tokenizedInWorker, tokenizedList, tokenizeExamples } from "./datasetTokens";
-import { currentModelSpec } from "./modelLoading";
+import { ensureCurrentModel } from "./modelLoading";
 import { startFailed, teacherForcedChanged } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
@@ -24,10 +24,6 @@ import { currentTokenizer } from "../store/tokenizerHolder";
 import * as bridge from "./workerBridge";
 
 const store = () => usePlayground.getState();
-
-function fail(message: string): void {
-  startFailed(message);
-}
 
 /** What a run trains on: the playground's examples, formatting and masking, or a replay's own. */
 export interface RunSetup {
@@ -76,6 +72,19 @@ export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
   return { data, tokenizer: mv.view.prepared.tokenizer, view: preset ? preset.view : mv.view } as const;
 }
 
+/** Hands a run's data to the worker; resolves once it started (or restored) the run, rejects with why (recorded on the run too). */
+function postStart(
+  runId: string,
+  { data, tokenizer }: Extract<ReturnType<typeof trainingDataFor>, { data: unknown }>,
+  settings: TrainingSettings,
+  resume: Pick<Extract<ToWorkerSent, { type: "start" }>, "resumeFrom"> = {},
+): Promise<void> {
+  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
+  const prompts = data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds }));
+  const { flat: examples, stopIds, newTokenIds } = data;
+  return bridge.postStart({ type: "start", runId, examples, prompts, settings, stopIds, newTokenIds, ...resume });
+}
+
 let runCounter = 0;
 
 /**
@@ -92,19 +101,16 @@ export async function startRun(
   if (tokenizedInWorker(setup.examples) && !tokenizedList(setup.examples)) await tokenizeExamples(setup.examples);
   const got = trainingDataFor(setup, exampleCutLength(settings));
   if ("error" in got) {
-    fail(got.error ?? "");
+    startFailed(got.error ?? "");
     return null;
   }
-  const { data, tokenizer } = got;
-  let model: { key: string; spec: ModelSpec };
+  const { data } = got;
+  let modelKey: string;
   try {
     // Tokens a strategy adds at runtime get rows in the worker (resize_token_embeddings).
-    model = currentModelSpec();
-    if (backend) bridge.terminateWorker("Restarted the worker on another backend.");
-    await bridge.ensureWorker(backend);
-    await bridge.ensureModel(model.key, model.spec);
+    modelKey = await ensureCurrentModel(backend);
   } catch (err) {
-    fail((err as Error).message);
+    startFailed((err as Error).message);
     return null;
   }
   // The data above and its fingerprint below each take tens of milliseconds for a 52,000-example
@@ -120,7 +126,7 @@ export async function startRun(
     id: runId,
     createdAt: now,
     label: setup.label ? `run ${runCounter} · ${setup.label}` : `run ${runCounter}`,
-    modelName: s.loadedModel?.info.name ?? model.key,
+    modelName: s.loadedModel?.info.name ?? modelKey,
     strategy: setup.masking.strategy,
     backend: s.engine.backend,
     settings: structuredClone(settings),
@@ -138,16 +144,8 @@ export async function startRun(
     dataFingerprint,
     ...(setup.trainer ? { trainer: setup.trainer } : {}),
   });
-  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
-  bridge.postStart({
-    type: "start",
-    runId,
-    examples: data.flat,
-    prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
-    settings,
-    stopIds: data.stopIds,
-    newTokenIds: data.newTokenIds,
-  });
+  // A refusal is recorded on the run.
+  postStart(runId, got, settings).catch(() => undefined);
   return runId;
 }
 
@@ -159,7 +157,7 @@ export async function continueTraining(runId: string, epochs: number): Promise<v
     if (!store().runs[runId]?.adapterInWorker && !(await resumeFromCheckpoint(runId, false))) return;
     await bridge.continueRun(runId, epochs);
   } catch (err) {
-    fail(`Could not train run ${store().runs[runId]?.label ?? runId} further: ${(err as Error).message}`);
+    startFailed(`Could not train run ${store().runs[runId]?.label ?? runId} further: ${(err as Error).message}`);
   }
 }
 
@@ -198,8 +196,7 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   try {
     const got = trainingDataFor(currentSetup(), exampleCutLength(s.training));
     if ("error" in got) throw new Error(got.error);
-    const model = currentModelSpec();
-    await bridge.ensureModel(model.key, model.spec);
+    await ensureCurrentModel();
     const predictions = await bridge.teacherForced(runId, inputIds);
     const tok = got.tokenizer ?? tokenizer;
     const texts = predictions.map((id) => tok.displayToken(id));
@@ -220,7 +217,7 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
   const run = store().runs[runId];
   if (!run) return false;
   const refuse = (why: string) => {
-    fail(`${run.label} cannot resume: ${why}`);
+    startFailed(`${run.label} cannot resume: ${why}`);
     return false;
   };
   const got = trainingDataFor({ ...currentSetup(), trainer: run.trainer ?? null }, exampleCutLength(run.settings));
@@ -240,17 +237,13 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
   if (damaged.length) store().updateRun(runId, (r) => ({ errors: [...r.errors, ...damaged] }));
   if (!found) return refuse("no checkpoint of it is kept in this browser (or none is whole); start a new run.");
   try {
-    const model = currentModelSpec();
-    await bridge.ensureWorker();
-    await bridge.ensureModel(model.key, model.spec);
-    const loaded = store().loadedModel?.info.name ?? model.key;
+    const key = await ensureCurrentModel();
+    const loaded = store().loadedModel?.info.name ?? key;
     if (loaded !== run.modelName)
       return refuse(`it trained ${run.modelName} and the page has ${loaded}; choose ${run.modelName}, then resume.`);
   } catch (err) {
     return refuse((err as Error).message);
   }
-  const { data, tokenizer } = got;
-  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
   store().updateRun(runId, (r) => {
     const steps = r.steps.filter((m) => m.step <= found.step);
     return {
@@ -262,16 +255,7 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
     };
   });
   try {
-    await bridge.startFromCheckpoint({
-      type: "start",
-      runId,
-      examples: data.flat,
-      prompts: data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds })),
-      settings: run.settings,
-      stopIds: data.stopIds,
-      newTokenIds: data.newTokenIds,
-      resumeFrom: { step: found.step, files: found.files, train },
-    });
+    await postStart(runId, got, run.settings, { resumeFrom: { step: found.step, files: found.files, train } });
     return true;
   } catch (err) {
     return refuse((err as Error).message);

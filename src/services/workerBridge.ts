@@ -182,38 +182,18 @@ export function sendRunCommand(type: "pause" | "resume" | "stop" | "delete-run",
   if (worker) call({ type, runId }).catch(recordRefusal(runId));
 }
 
-/** Starts a run: it is "running" once the worker accepts it, "failed" with the reason if refused. */
 /**
- * What a start hands over rather than copies: its flat examples (a 52,000-example list's are ~60 MB)
- * and the checkpoint it resumes from.
+ * Starts a run, or restores one from a checkpoint (`msg.resumeFrom`): its flat examples (a
+ * 52,000-example list's are ~60 MB) and the checkpoint's buffers are handed over, not copied. The
+ * run is "running" (or "stopped", restored without training) once the worker accepts it; resolves
+ * then, rejects with the worker's reason, which is also recorded on the run ("failed").
  */
-function startTransfer(msg: Extract<ToWorkerSent, { type: "start" }>): ArrayBuffer[] {
+export async function postStart(msg: Extract<ToWorkerSent, { type: "start" }>): Promise<void> {
   const flat = "offsets" in msg.examples ? [msg.examples.inputIds.buffer, msg.examples.labels.buffer, msg.examples.offsets.buffer] : [];
-  return [...flat, ...(msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [])];
-}
-
-export function postStart(msg: Extract<ToWorkerSent, { type: "start" }>): void {
-  call(msg, startTransfer(msg)).then(
-    (r) =>
-      store().updateRun(r.runId, (run) => ({
-        // The reply settles a few microtasks after it arrives; an event that came right behind it wins.
-        ...(run.status === "starting" ? withStatus(run, "running") : {}),
-        totalSteps: r.totalSteps,
-        trainableParameters: r.trainableParameters,
-        adapterInWorker: true,
-      })),
-    recordRefusal(msg.runId),
-  );
-}
-
-/**
- * Starts a run from one of its checkpoints (`msg.resumeFrom`, whose buffers are handed over, not
- * copied); resolves once the worker restored it, rejects with its reason (recorded on the run too).
- */
-export async function startFromCheckpoint(msg: Extract<ToWorkerSent, { type: "start" }>): Promise<void> {
   try {
-    const r = await call(msg, startTransfer(msg));
+    const r = await call(msg, [...flat, ...(msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [])]);
     store().updateRun(r.runId, (run) => ({
+      // The reply settles a few microtasks after it arrives; an event that came right behind it wins.
       ...(run.status === "starting" ? withStatus(run, msg.resumeFrom?.train === false ? "stopped" : "running") : {}),
       totalSteps: r.totalSteps,
       trainableParameters: r.trainableParameters,
