@@ -3,8 +3,8 @@
 // the table reads as data (TensorFlow Playground's state.ts, with validation).
 import { z } from "zod";
 
-export interface NumberField {
-  kind: "number";
+/** What every kind of setting has. */
+interface FieldBase {
   /** The form's label. */
   label: string;
   /** The Trainer's, TRL's or PEFT's own argument name, or null for the playground's own settings. */
@@ -13,14 +13,20 @@ export interface NumberField {
   flag: string | null;
   /** One line, in the Trainer's and PEFT's own words where they have them. */
   help: string;
+}
+
+export interface NumberField extends FieldBase {
+  kind: "number";
   default: number;
   min: number;
   /** min itself is refused (e.g. a learning rate must be > 0). */
   minExclusive?: boolean;
   max: number;
   maxExclusive?: boolean;
-  integer: boolean;
-  /** The form's step arrows; "any" for real numbers. */
+  /**
+   * The form's step arrows: 1 for a whole number (the schema then refuses fractions, as the form's
+   * step does), else "any" or a fraction for real numbers.
+   */
   step: number | "any";
   /**
    * Added after runs were saved and links shared, so absent from them: absent reads as the default
@@ -29,22 +35,14 @@ export interface NumberField {
   addedLater?: boolean;
 }
 
-export interface BooleanField {
+export interface BooleanField extends FieldBase {
   kind: "boolean";
-  label: string;
-  name: string | null;
-  flag: string | null;
-  help: string;
   default: boolean;
 }
 
 /** A list of module names (PEFT's target_modules); [] means the architecture's default. */
-export interface NameListField {
+export interface NameListField extends FieldBase {
   kind: "names";
-  label: string;
-  name: string | null;
-  flag: string | null;
-  help: string;
   default: string[];
   /** Each name's pattern and the list's length bound. */
   pattern: RegExp;
@@ -53,12 +51,8 @@ export interface NameListField {
 }
 
 /** One of a few named values (TRL's packing_strategy); the first is not necessarily the default. */
-export interface ChoiceField {
+export interface ChoiceField extends FieldBase {
   kind: "choice";
-  label: string;
-  name: string | null;
-  flag: string | null;
-  help: string;
   default: string;
   /** `as const` in the table, so the setting's type is the union of these. */
   options: readonly string[];
@@ -70,12 +64,12 @@ export type SettingField = NumberField | BooleanField | NameListField | ChoiceFi
 export function describeBounds(f: NumberField): string {
   const lower = `${f.minExclusive ? ">" : "≥"} ${f.min}`;
   const upper = `${f.maxExclusive ? "<" : "≤"} ${f.max}`;
-  return `${f.integer ? "a whole number" : "a number"} ${lower} and ${upper}`;
+  return `${f.step === 1 ? "a whole number" : "a number"} ${lower} and ${upper}`;
 }
 
 function numberSchema(f: NumberField): z.ZodNumber {
   const base = z.number({ error: `expected ${describeBounds(f)}` });
-  let s = f.integer ? base.int({ error: `expected ${describeBounds(f)}, not a fraction` }) : base;
+  let s = f.step === 1 ? base.int({ error: `expected ${describeBounds(f)}, not a fraction` }) : base;
   const bound = { error: `expected ${describeBounds(f)}` };
   s = f.minExclusive ? s.gt(f.min, bound) : s.gte(f.min, bound);
   s = f.maxExclusive ? s.lt(f.max, bound) : s.lte(f.max, bound);
@@ -124,6 +118,19 @@ export function fieldSchema(f: SettingField): z.ZodType {
       return never;
     }
   }
+}
+
+export type FieldValues<T extends Record<string, SettingField>> = { [K in keyof T]: FieldValue<T[K]> };
+type Shape<T extends Record<string, SettingField>> = { [K in keyof T]: z.ZodType<FieldValue<T[K]>> };
+
+/** A table's zod shape: each field's schema under its key. */
+export function shapeOf<T extends Record<string, SettingField>>(fields: T): Shape<T> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, fieldSchema(f)])) as Shape<T>;
+}
+
+/** A table's defaults, each a copy (a list default is never shared). */
+export function defaults<T extends Record<string, SettingField>>(fields: T): FieldValues<T> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, structuredClone(f.default)])) as FieldValues<T>;
 }
 
 export type ReadResult<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -3,7 +3,7 @@
 // GenerationConfig's own (do_sample=False, temperature=1.0, top_k=50, top_p=1.0,
 // repetition_penalty=1.0), so a chat decodes greedily as `model.generate()` does out of the box.
 import { z } from "zod";
-import { fieldSchema, type FieldValue, type SettingField } from "./fields";
+import { defaults, shapeOf, type FieldValues, type SettingField } from "./fields";
 
 export const GENERATION_FIELDS = {
   doSample: {
@@ -23,7 +23,6 @@ export const GENERATION_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 100,
-    integer: false,
     step: 0.1,
     help: "The value used to modulate the next token probabilities (logits are divided by it before the softmax).",
   },
@@ -35,7 +34,6 @@ export const GENERATION_FIELDS = {
     default: 50,
     min: 0,
     max: 1_000_000,
-    integer: true,
     step: 1,
     help: "The number of highest probability vocabulary tokens to keep for top-k-filtering (0 = no filtering).",
   },
@@ -48,7 +46,6 @@ export const GENERATION_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 1,
-    integer: false,
     step: 0.05,
     help: "If < 1, only the smallest set of most probable tokens with probabilities that add up to top_p or higher are kept.",
   },
@@ -61,7 +58,6 @@ export const GENERATION_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 100,
-    integer: false,
     step: 0.05,
     help: "The parameter for repetition penalty (1.0 = none): logits of tokens already in the prompt or the answer are divided by it (multiplied when negative).",
   },
@@ -73,7 +69,6 @@ export const GENERATION_FIELDS = {
     default: 32,
     min: 1,
     max: 4096,
-    integer: true,
     step: 1,
     help: "The maximum number of tokens to generate, ignoring the prompt; generation also stops at EOS or the end marker.",
   },
@@ -85,13 +80,12 @@ export const GENERATION_FIELDS = {
     default: 0,
     min: 0,
     max: 2 ** 32 - 1,
-    integer: true,
     step: 1,
     help: "Seed of the sampler's draws: the same seed, prompt and settings give the same answer (not torch's draws for that seed).",
   },
 } satisfies Record<string, SettingField>;
 
-export type GenerationSettings = { [K in keyof typeof GENERATION_FIELDS]: FieldValue<(typeof GENERATION_FIELDS)[K]> };
+export type GenerationSettings = FieldValues<typeof GENERATION_FIELDS>;
 
 /**
  * The one schema of the generation settings (worker request, CLI flags, the chat panel's form). Typed
@@ -99,12 +93,10 @@ export type GenerationSettings = { [K in keyof typeof GENERATION_FIELDS]: FieldV
  * compiler past its inference depth (the protocol's other requests then read as `unknown`).
  */
 export const GenerationSettingsSchema: z.ZodType<GenerationSettings> = z.strictObject(
-  Object.fromEntries(Object.entries(GENERATION_FIELDS).map(([k, f]) => [k, fieldSchema(f)])),
+  shapeOf(GENERATION_FIELDS) as z.ZodRawShape,
 ) as unknown as z.ZodType<GenerationSettings>;
 
-export const DEFAULT_GENERATION: GenerationSettings = Object.fromEntries(
-  Object.entries(GENERATION_FIELDS).map(([k, f]) => [k, f.default]),
-) as GenerationSettings;
+export const DEFAULT_GENERATION: GenerationSettings = defaults(GENERATION_FIELDS);
 
 /** Each generation setting with its key, in table order (the form, the CLI flags and help). */
 export const GENERATION_ENTRIES = Object.entries(GENERATION_FIELDS).map(([key, field]) => ({

@@ -40,23 +40,17 @@ export const HF_TRAINING_DEFAULTS = {
 };
 
 /** PEFT's LoraConfig defaults that the playground implements (no bias, no DoRA; see engine/adapter.ts). */
-export const PEFT_LORA_DEFAULTS: PeftLoraConfig = {
+export const PEFT_LORA_DEFAULTS = {
   r: 8,
   lora_alpha: 8,
   lora_dropout: 0,
   /** null: PEFT's default targets for the architecture; "all-linear": every linear layer but the head. */
-  target_modules: null,
+  target_modules: null as string | string[] | null,
   use_rslora: false,
 };
 
 export type TrainingArguments = typeof HF_TRAINING_DEFAULTS;
-export interface PeftLoraConfig {
-  r: number;
-  lora_alpha: number;
-  lora_dropout: number;
-  target_modules: string | string[] | null;
-  use_rslora: boolean;
-}
+export type PeftLoraConfig = typeof PEFT_LORA_DEFAULTS;
 
 /**
  * TRL SFTConfig's packing arguments (trl/trainer/sft_config.py), which the settings' packing and

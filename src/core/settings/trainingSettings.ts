@@ -1,12 +1,12 @@
-// Every training, LoRA and generation setting, once: bounds, integer or not, default, help text (the
-// Trainer's and PEFT's own words where they exist), form step and CLI flag. The TypeScript type, the
+// Every training, LoRA and generation setting, once: bounds, default, help text (the Trainer's and
+// PEFT's own words where they exist), form step (1: a whole number) and CLI flag. The TypeScript type, the
 // one zod schema used by the share link, the autosave, the runs store, the worker protocol and the
 // CLI, the defaults and the form's inputs are all derived from these two tables.
 //
 // Bounds are what the engine can train, not what is sensible: a learning rate of 1 is allowed, 0 is
 // not (AdamW would not move). Changing a bound here changes it at every boundary at once.
 import { z } from "zod";
-import { fieldSchema, type FieldValue, type SettingField } from "./fields";
+import { defaults, shapeOf, type SettingField } from "./fields";
 
 /** PEFT's module names: a Python identifier path such as q_proj or mlp.down_proj, or "all-linear". */
 const MODULE_NAME = /^[\w.-]{1,200}$/;
@@ -21,7 +21,6 @@ export const TRAINING_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 100_000,
-    integer: false,
     step: "any",
     help: "Total number of training epochs to perform (a fraction trains part of the last epoch); ignored when max_steps > 0.",
   },
@@ -33,7 +32,6 @@ export const TRAINING_FIELDS = {
     default: 0,
     min: 0,
     max: 10_000_000,
-    integer: true,
     step: 1,
     help: "If > 0: the total number of training steps to perform; overrides num_train_epochs.",
   },
@@ -46,7 +44,6 @@ export const TRAINING_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 1,
-    integer: false,
     step: "any",
     help: "The initial learning rate for AdamW, then scheduled by lr_scheduler_type (linear: decayed to 0 over the planned steps).",
   },
@@ -58,7 +55,6 @@ export const TRAINING_FIELDS = {
     default: 1,
     min: 1,
     max: 4096,
-    integer: true,
     step: 1,
     help: "Examples per step; shorter ones are right-padded.",
   },
@@ -70,7 +66,6 @@ export const TRAINING_FIELDS = {
     default: 512,
     min: 1,
     max: 1_048_576,
-    integer: true,
     step: 1,
     help: "Maximum length of a tokenized example; longer ones are truncated.",
   },
@@ -92,7 +87,6 @@ export const TRAINING_FIELDS = {
     default: 0,
     min: 0,
     max: 10_000_000,
-    integer: true,
     step: 1,
     help: "Number of steps used for a linear warmup from 0 to learning_rate (Trainer default 0).",
   },
@@ -106,7 +100,6 @@ export const TRAINING_FIELDS = {
     default: 1,
     min: 1,
     max: 4096,
-    integer: true,
     step: 1,
     addedLater: true,
     help: "Number of update steps to accumulate the gradients for, before performing a backward/update pass: a step is this many batches, the loss a mean over all their trained tokens.",
@@ -119,7 +112,6 @@ export const TRAINING_FIELDS = {
     default: 0,
     min: 0,
     max: 1,
-    integer: false,
     step: "any",
     addedLater: true,
     help: "The weight decay to apply to the LoRA weights in AdamW (decoupled, as torch.optim.AdamW: each step multiplies them by 1 - lr × weight_decay).",
@@ -142,7 +134,6 @@ export const TRAINING_FIELDS = {
     default: 0.1,
     min: 0,
     max: 1,
-    integer: false,
     step: "any",
     addedLater: true,
     help: "cosine_with_min_lr only: the learning rate the cosine ends at, as a fraction of learning_rate (lr_scheduler_kwargs min_lr_rate).",
@@ -155,7 +146,6 @@ export const TRAINING_FIELDS = {
     default: 0,
     min: 0,
     max: 1,
-    integer: false,
     step: "any",
     addedLater: true,
     help: "Ratio of total training steps used for a linear warmup, rounded up; used only when warmup_steps is 0.",
@@ -168,7 +158,6 @@ export const TRAINING_FIELDS = {
     default: 1,
     min: 0,
     max: 1e6,
-    integer: false,
     step: "any",
     addedLater: true,
     help: "Maximum gradient norm (for gradient clipping, torch's clip_grad_norm_); 0 = no clipping.",
@@ -181,7 +170,6 @@ export const TRAINING_FIELDS = {
     default: 1,
     min: 1,
     max: 10_000_000,
-    integer: true,
     step: 1,
     addedLater: true,
     help: "Log every this many steps (the CLI's lines and the export's trainer_state.json; the loss logged is the mean since the last log). The page charts every step.",
@@ -196,7 +184,6 @@ export const TRAINING_FIELDS = {
     min: 0,
     max: 1,
     maxExclusive: true,
-    integer: false,
     step: 0.05,
     addedLater: true,
     help: "Fraction of the examples held out for evaluation (rounded up, chosen by the seed); 0 = no split. Their loss is measured, never trained on.",
@@ -220,7 +207,6 @@ export const TRAINING_FIELDS = {
     default: 10,
     min: 1,
     max: 10_000_000,
-    integer: true,
     step: 1,
     addedLater: true,
     help: "Run an evaluation (loss without gradients on the eval examples) every this many steps, with eval_strategy steps.",
@@ -233,7 +219,6 @@ export const TRAINING_FIELDS = {
     default: 1,
     min: 0,
     max: 2 ** 32 - 1,
-    integer: true,
     step: 1,
     help: "Random seed set at the beginning of training: LoRA initialisation, dropout and shuffling.",
   },
@@ -245,7 +230,6 @@ export const TRAINING_FIELDS = {
     default: 500,
     min: 0,
     max: 10_000_000,
-    integer: true,
     step: 1,
     addedLater: true,
     help: "Save a checkpoint (adapter, optimizer, scheduler, data position, RNG) every this many steps, to resume from; 0 = only at pause, stop and the end (the page also saves every 60 s).",
@@ -258,7 +242,6 @@ export const TRAINING_FIELDS = {
     default: 2,
     min: 1,
     max: 1000,
-    integer: true,
     step: 1,
     addedLater: true,
     help: "Keep at most this many checkpoints, deleting the oldest (a damaged newest one falls back to the one before).",
@@ -271,7 +254,6 @@ export const TRAINING_FIELDS = {
     default: 5,
     min: 0,
     max: 10_000_000,
-    integer: true,
     step: 1,
     help: "Answer every prompt every this many steps (0 = only at the end).",
   },
@@ -283,7 +265,6 @@ export const TRAINING_FIELDS = {
     default: 5,
     min: 1,
     max: 512,
-    integer: true,
     step: 1,
     help: "The maximum number of tokens to generate per answer, ignoring the prompt (the notebook used 5).",
   },
@@ -298,7 +279,6 @@ export const LORA_FIELDS = {
     default: 8,
     min: 1,
     max: 1024,
-    integer: true,
     step: 1,
     help: "Lora attention dimension (the rank): lora_A is [r, in], lora_B is [out, r].",
   },
@@ -311,7 +291,6 @@ export const LORA_FIELDS = {
     min: 0,
     minExclusive: true,
     max: 1e6,
-    integer: false,
     step: "any",
     help: "The alpha parameter for Lora scaling: the update is scaled by lora_alpha / r (or / sqrt(r) with rsLoRA).",
   },
@@ -324,7 +303,6 @@ export const LORA_FIELDS = {
     min: 0,
     max: 1,
     maxExclusive: true,
-    integer: false,
     step: 0.05,
     help: "The dropout probability for Lora layers (on the adapter's input, during training only).",
   },
@@ -356,17 +334,6 @@ export const LORA_FIELDS = {
     help: "Also train the embedding rows of newly added special tokens (the notebook left them random).",
   },
 } satisfies Record<string, SettingField>;
-
-type Values<T extends Record<string, SettingField>> = { [K in keyof T]: FieldValue<T[K]> };
-type Shape<T extends Record<string, SettingField>> = { [K in keyof T]: z.ZodType<FieldValue<T[K]>> };
-
-function shapeOf<T extends Record<string, SettingField>>(fields: T): Shape<T> {
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, fieldSchema(f)])) as Shape<T>;
-}
-
-function defaults<T extends Record<string, SettingField>>(fields: T): Values<T> {
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, structuredClone(f.default)])) as Values<T>;
-}
 
 // Strict: an unknown field is a mistake to report, not something to drop silently.
 export const LoraSettingsSchema = z.strictObject(shapeOf(LORA_FIELDS));
