@@ -15,20 +15,19 @@ const PREPARED_KEEP = 8;
 const preparedCache = new WeakMap<PlaygroundTokenizer, Map<string, PreparedMasking>>();
 const exampleCache = new WeakMap<PreparedMasking, Map<string, ExampleView>>();
 
+/** Keeps `value` under `key` as the most recently used (last), dropping the oldest beyond PREPARED_KEEP. */
+function remember<V>(byKey: Map<string, V>, key: string, value: V): V {
+  byKey.delete(key);
+  byKey.set(key, value);
+  while (byKey.size > PREPARED_KEEP) byKey.delete(byKey.keys().next().value as string);
+  return value;
+}
+
 function prepared(tokenizer: PlaygroundTokenizer, formatting: Formatting, masking: MaskingOptions): PreparedMasking {
   let byKey = preparedCache.get(tokenizer);
   if (!byKey) preparedCache.set(tokenizer, (byKey = new Map()));
   const key = JSON.stringify([formatting, masking]);
-  const hit = byKey.get(key);
-  if (hit) {
-    byKey.delete(key);
-    byKey.set(key, hit); // most recently used last
-    return hit;
-  }
-  const fresh = prepareMasking(tokenizer, formatting, masking);
-  byKey.set(key, fresh);
-  while (byKey.size > PREPARED_KEEP) byKey.delete(byKey.keys().next().value as string);
-  return fresh;
+  return remember(byKey, key, byKey.get(key) ?? prepareMasking(tokenizer, formatting, masking));
 }
 
 /**
@@ -37,6 +36,23 @@ function prepared(tokenizer: PlaygroundTokenizer, formatting: Formatting, maskin
  */
 function exampleKey(example: ChatExample, index: number): string {
   return `${index}\u0000${JSON.stringify(example.turns)}\u0000${JSON.stringify(example.tools ?? null)}`;
+}
+
+/** The examples' views (`first` is the first one's index), each taken from `old` when there, else made; `kept`: them by key. */
+function viewsOf(
+  examples: readonly ChatExample[],
+  first: number,
+  old: Map<string, ExampleView>,
+  make: (example: ChatExample, index: number) => ExampleView,
+) {
+  const kept = new Map<string, ExampleView>();
+  const views = examples.map((example, k) => {
+    const key = exampleKey(example, first + k);
+    const view = kept.get(key) ?? old.get(key) ?? make(example, first + k);
+    kept.set(key, view);
+    return view;
+  });
+  return { views, kept };
 }
 
 /** `examples` are the list's examples `first`, `first + 1`, … (the rows on screen, for a long list). */
@@ -53,15 +69,7 @@ export function computeMaskView(
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
-  const old = exampleCache.get(p) ?? new Map<string, ExampleView>();
-  const kept = new Map<string, ExampleView>();
-  const views = examples.map((example, k) => {
-    const index = first + k;
-    const key = exampleKey(example, index);
-    const view = kept.get(key) ?? old.get(key) ?? exampleView(p, example, index);
-    kept.set(key, view);
-    return view;
-  });
+  const { views, kept } = viewsOf(examples, first, exampleCache.get(p) ?? new Map(), (example, index) => exampleView(p, example, index));
   // Only what is on screen now, so typing does not grow the cache; a view of no rows (the prepared
   // settings alone) leaves it for the list.
   if (examples.length > 0) exampleCache.set(p, kept);
@@ -83,32 +91,18 @@ export function computeTrainerView(
   choice: TrainerChoice,
   first = 0,
 ): MaskViewResult {
-  let p: PreparedMasking;
   try {
     // Only for its tokenizer and formatting: nothing the strategy resolves applies to a tool.
-    p = prepared(tokenizer, formatting, { ...masking, strategy: "full", insertMarkers: false, addedSpecialTokens: [] });
+    const p = prepared(tokenizer, formatting, { ...masking, strategy: "full", insertMarkers: false, addedSpecialTokens: [] });
+    let byChoice = trainerCache.get(tokenizer);
+    if (!byChoice) trainerCache.set(tokenizer, (byChoice = new Map()));
+    const choiceKey = JSON.stringify([formatting, choice]);
+    const { views, kept } = viewsOf(examples, first, byChoice.get(choiceKey) ?? new Map(), (example, index) =>
+      trainerExampleView(p.tokenizer, example, index, formatting, choice),
+    );
+    remember(byChoice, choiceKey, kept);
+    return { ok: true, view: { prepared: p, examples: views, warnings: [] } };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
-  let byChoice = trainerCache.get(tokenizer);
-  if (!byChoice) trainerCache.set(tokenizer, (byChoice = new Map()));
-  const choiceKey = JSON.stringify([formatting, choice]);
-  const old = byChoice.get(choiceKey) ?? new Map<string, ExampleView>();
-  const kept = new Map<string, ExampleView>();
-  let views: ExampleView[];
-  try {
-    views = examples.map((example, k) => {
-      const index = first + k;
-      const key = exampleKey(example, index);
-      const view = kept.get(key) ?? old.get(key) ?? trainerExampleView(p.tokenizer, example, index, formatting, choice);
-      kept.set(key, view);
-      return view;
-    });
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
-  byChoice.delete(choiceKey);
-  byChoice.set(choiceKey, kept);
-  while (byChoice.size > PREPARED_KEEP) byChoice.delete(byChoice.keys().next().value as string);
-  return { ok: true, view: { prepared: p, examples: views, warnings: [] } };
 }

@@ -25,17 +25,28 @@ export interface MaskViewState {
   pending: boolean;
 }
 
-export function useMaskView(strategy?: StrategyName, range?: RowRange): MaskViewState {
+/** The store's inputs to a view, each read through useDeferredValue; `lags(keys)`: whether those lag the store. */
+function useDeferredInputs() {
   const live = {
     examples: usePlayground((s) => s.examples),
     formatting: usePlayground((s) => s.formatting),
     masking: usePlayground((s) => s.masking),
+    trainer: usePlayground((s) => s.trainer),
     version: usePlayground((s) => s.tokenizer.version),
   };
-  const examples = useDeferredValue(live.examples);
-  const formatting = useDeferredValue(live.formatting);
-  const masking = useDeferredValue(live.masking);
-  const version = useDeferredValue(live.version);
+  const deferred = {
+    examples: useDeferredValue(live.examples),
+    formatting: useDeferredValue(live.formatting),
+    masking: useDeferredValue(live.masking),
+    trainer: useDeferredValue(live.trainer),
+    version: useDeferredValue(live.version),
+  };
+  const lags = (keys: Array<keyof typeof live>) => keys.some((k) => deferred[k] !== live[k]);
+  return { ...deferred, lags };
+}
+
+export function useMaskView(strategy?: StrategyName, range?: RowRange): MaskViewState {
+  const { examples, formatting, masking, version, lags } = useDeferredInputs();
   const result = useMemo(() => {
     const tokenizer = currentTokenizer();
     if (version === 0 || tokenizer === null) return null;
@@ -43,8 +54,7 @@ export function useMaskView(strategy?: StrategyName, range?: RowRange): MaskView
     const start = range?.start ?? 0;
     return computeMaskView(tokenizer, examples.slice(start, range?.end), formatting, options, start);
   }, [examples, formatting, masking, version, strategy, range?.start, range?.end]);
-  const pending = examples !== live.examples || formatting !== live.formatting || masking !== live.masking || version !== live.version;
-  return { result, pending };
+  return { result, pending: lags(["examples", "formatting", "masking", "version"]) };
 }
 
 /** What one side of the token view shows: a masking strategy, or a trainer preset when `trainer` is set. */
@@ -56,18 +66,7 @@ export interface ViewSide {
 /** The mask view of one side: the strategy's, or the trainer's with its options from the trainer slice. */
 export function useSideView(side: ViewSide, range?: RowRange): MaskViewState {
   const strategyView = useMaskView(side.strategy, range);
-  const live = {
-    examples: usePlayground((s) => s.examples),
-    formatting: usePlayground((s) => s.formatting),
-    masking: usePlayground((s) => s.masking),
-    trainer: usePlayground((s) => s.trainer),
-    version: usePlayground((s) => s.tokenizer.version),
-  };
-  const examples = useDeferredValue(live.examples);
-  const formatting = useDeferredValue(live.formatting);
-  const masking = useDeferredValue(live.masking);
-  const trainer = useDeferredValue(live.trainer);
-  const version = useDeferredValue(live.version);
+  const { examples, formatting, masking, trainer, version, lags } = useDeferredInputs();
   const result = useMemo(() => {
     const tokenizer = currentTokenizer();
     const choice = trainerChoice(trainer, side.trainer);
@@ -76,11 +75,5 @@ export function useSideView(side: ViewSide, range?: RowRange): MaskViewState {
     return computeTrainerView(tokenizer, examples.slice(start, range?.end), formatting, masking, choice, start);
   }, [examples, formatting, masking, trainer, version, side.trainer, range?.start, range?.end]);
   if (side.trainer === null) return strategyView;
-  const pending =
-    examples !== live.examples ||
-    formatting !== live.formatting ||
-    masking !== live.masking ||
-    trainer !== live.trainer ||
-    version !== live.version;
-  return { result, pending };
+  return { result, pending: lags(["examples", "formatting", "masking", "trainer", "version"]) };
 }
