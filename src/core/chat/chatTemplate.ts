@@ -39,8 +39,8 @@ export function templateHasThinkingSwitch(tokenizer: Pick<PlaygroundTokenizer, "
 }
 
 /** A turn as transformers' apply_chat_template takes a message: tool calls in OpenAI's shape. */
-export function templateMessage(t: Turn): { role: string; content: string; [key: string]: unknown } {
-  const message: { role: string; content: string; [key: string]: unknown } = { role: t.role, content: t.content };
+export function templateMessage(t: Turn): TemplateMessage {
+  const message: TemplateMessage = { role: t.role, content: t.content };
   if (t.toolCalls && t.toolCalls.length > 0) {
     message.tool_calls = t.toolCalls.map((c) => ({
       type: "function",
@@ -53,27 +53,50 @@ export function templateMessage(t: Turn): { role: string; content: string; [key:
   return message;
 }
 
-function renderWith(
+/** A message as apply_chat_template takes it: role, content and any extra keys the template reads. */
+export type TemplateMessage = { role: string; content: string; [key: string]: unknown };
+
+export interface RenderOptions {
+  addGenerationPrompt?: boolean;
+  /** Extra template variables (transformers' **kwargs: tools, enable_thinking, axolotl's real_last_index). */
+  kwargs?: Record<string, unknown>;
+}
+
+const parsed = new Map<string, Template>();
+
+function compile(source: string, tokenizer: PlaygroundTokenizer): Template {
+  let template = parsed.get(source);
+  if (template === undefined) {
+    try {
+      template = new Template(source);
+    } catch (err) {
+      throw new ChatTemplateError(`The chat template of ${tokenizer.name} could not be parsed: ${(err as Error).message}`);
+    }
+    if (parsed.size >= 16) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(source, template);
+  }
+  return template;
+}
+
+/**
+ * `source` rendered as transformers' apply_chat_template renders it: the messages with every key they
+ * carry, the tokenizer's special tokens and any extra template kwargs.
+ */
+export function renderTemplate(
   source: string,
   tokenizer: PlaygroundTokenizer,
-  turns: readonly Turn[],
-  addGenerationPrompt: boolean,
-  tools: Tools,
-  switches: TemplateSwitches = {},
+  messages: readonly TemplateMessage[],
+  options: RenderOptions = {},
 ): string {
-  let template: Template;
+  const template = compile(source, tokenizer);
   try {
-    template = new Template(source);
-  } catch (err) {
-    throw new ChatTemplateError(`The chat template of ${tokenizer.name} could not be parsed: ${(err as Error).message}`);
-  }
-  try {
+    // Templates test `if tools`: an absent or empty list is no tools section (transformers passes None).
+    const { tools, ...kwargs } = options.kwargs ?? {};
     return template.render({
-      messages: turns.map(templateMessage),
-      // Templates test `if tools`: absent and empty both mean no tools section.
-      ...(tools && tools.length > 0 ? { tools } : {}),
-      add_generation_prompt: addGenerationPrompt,
-      ...(switches.enableThinking !== undefined ? { enable_thinking: switches.enableThinking } : {}),
+      ...kwargs,
+      ...(Array.isArray(tools) && tools.length > 0 ? { tools } : {}),
+      messages: messages.map((m) => ({ ...m })),
+      add_generation_prompt: options.addGenerationPrompt ?? false,
       bos_token: tokenizer.bosToken ?? "",
       eos_token: tokenizer.eosToken ?? "",
       pad_token: tokenizer.padToken ?? "",
@@ -97,7 +120,11 @@ export function renderChat(
   tools?: Tools,
   switches?: TemplateSwitches,
 ): string {
-  return renderWith(requireChatTemplate(tokenizer), tokenizer, turns, addGenerationPrompt, tools, switches);
+  const thinking = switches?.enableThinking !== undefined ? { enable_thinking: switches.enableThinking } : {};
+  return renderTemplate(requireChatTemplate(tokenizer), tokenizer, turns.map(templateMessage), {
+    addGenerationPrompt,
+    kwargs: { tools, ...thinking },
+  });
 }
 
 /**
@@ -109,22 +136,24 @@ export function templateHasToolSection(tokenizer: PlaygroundTokenizer): boolean 
 }
 
 /**
- * The template with each `{% generation %}` / `{% endgeneration %}` replaced by a private-use marker
- * character (trim markers kept), so that rendering it shows where the generation blocks are.
+ * Renders `source` with each `{% generation %}` / `{% endgeneration %}` replaced by a private-use
+ * marker character (trim markers kept), then cuts the markers out: the text, and each generation
+ * block's [start, end) characters.
  */
-export function markGenerationBlocks(source: string): string {
-  return source.replace(
+export function renderWithGenerationSpans(
+  source: string,
+  tokenizer: PlaygroundTokenizer,
+  messages: readonly TemplateMessage[],
+  options: RenderOptions = {},
+): { text: string; spans: Array<[number, number]> } {
+  const marked = source.replace(
     GENERATION_TAG,
     (_m, pre: string, end: string | undefined, post: string) => `{{${pre} '${end ? GEN_END : GEN_START}' ${post}}}`,
   );
-}
-
-/** A render of markGenerationBlocks' template → the text without markers, and each block's [start, end) characters. */
-export function splitGenerationMarks(rendered: string): { text: string; spans: Array<[number, number]> } {
   const spans: Array<[number, number]> = [];
   let text = "";
   let open = -1;
-  for (const ch of rendered) {
+  for (const ch of renderTemplate(marked, tokenizer, messages, options)) {
     if (ch === GEN_START) open = text.length;
     else if (ch === GEN_END) {
       if (open >= 0) spans.push([open, text.length]);
@@ -132,11 +161,6 @@ export function splitGenerationMarks(rendered: string): { text: string; spans: A
     } else text += ch;
   }
   return { text, spans };
-}
-
-function spansFromGenerationBlocks(source: string, tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools: Tools): AssistantSpans {
-  const rendered = renderWith(markGenerationBlocks(source), tokenizer, turns, false, tools);
-  return { ...splitGenerationMarks(rendered), prefixMismatch: false };
 }
 
 function commonPrefixLength(a: string, b: string): number {
@@ -204,7 +228,7 @@ export function assistantSpans(tokenizer: PlaygroundTokenizer, turns: readonly T
   const source = requireChatTemplate(tokenizer);
   GENERATION_TAG.lastIndex = 0;
   return GENERATION_TAG.test(source)
-    ? spansFromGenerationBlocks(source, tokenizer, turns, tools)
+    ? { ...renderWithGenerationSpans(source, tokenizer, turns.map(templateMessage), { kwargs: { tools } }), prefixMismatch: false }
     : spansFromPrefixes(tokenizer, turns, tools);
 }
 

@@ -25,7 +25,7 @@ import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, warn } from "./common";
 import { bool, choice, list, str, type OptionValues } from "./options";
-import { renderTemplate } from "./render";
+import { renderTemplate } from "../chat/chatTemplate";
 import {
   inputMessages,
   inputTools,

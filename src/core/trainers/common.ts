@@ -1,8 +1,9 @@
 // Small pieces every trainer preset shares: building the result, combining masks, describing tokens
-// in warnings.
+// in warnings, comparing with the tokenizer's own template.
+import { ChatTemplateError, renderTemplate } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning, type WarningCode } from "../types";
-import type { TrainerExample, TrainerOutcome } from "./types";
+import type { TrainerExample, TrainerMessage, TrainerOutcome, TrainerTools } from "./types";
 
 export function result(
   tokenizer: PlaygroundTokenizer,
@@ -45,4 +46,32 @@ export function labelsFromMasks(inputIds: readonly number[], masks: ReadonlyArra
 
 export function isPrefix(prefix: readonly number[], ids: readonly number[]): boolean {
   return prefix.length <= ids.length && prefix.every((id, k) => ids[k] === id);
+}
+
+/** TRL's add_eos: a plain-text completion ends with the EOS (appended unless it is already there). */
+export function withEos(completion: string, eos: string | null): string {
+  return eos !== null && !completion.endsWith(eos) ? completion + eos : completion;
+}
+
+/**
+ * Where `ids` first differ from the tokenizer's own chat template's ids for `messages`, and those ids;
+ * null where they are the same, or where there is no such template or it fails to render.
+ */
+export function ownTemplateDifference(
+  tokenizer: PlaygroundTokenizer,
+  messages: readonly TrainerMessage[],
+  tools: TrainerTools | undefined,
+  ids: readonly number[],
+): { at: number; own: number[] } | null {
+  if (tokenizer.chatTemplate === null) return null;
+  let own: number[];
+  try {
+    own = tokenizer.encode(renderTemplate(tokenizer.chatTemplate, tokenizer, messages, { kwargs: { tools } }), false);
+  } catch (err) {
+    if (err instanceof ChatTemplateError) return null;
+    throw err;
+  }
+  let at = 0;
+  while (at < ids.length && at < own.length && ids[at] === own[at]) at++;
+  return at === ids.length && at === own.length ? null : { at, own };
 }

@@ -19,13 +19,11 @@
 //   appended to the system prompt by format_tools (template.py _encode 149-164).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { ChatTemplateError } from "../chat/chatTemplate";
-import { failed, result, showTokens, warn } from "./common";
+import { failed, ownTemplateDifference, result, showTokens, warn } from "./common";
 import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot } from "./llamaFactoryTemplates";
 import { functionText, toolsText, type FunctionCall } from "./llamaFactoryTools";
 import { pythonJsonDumps } from "./pythonJson";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
-import { renderTemplate } from "./render";
 import {
   inputMessages,
   inputTools,
@@ -184,9 +182,7 @@ function encodePairs(
   const encoded = messages.map((m, i) => {
     const slots: Slot[] = i === 0 ? [...template.prefix, ...(system || tools ? fill(template.system, system + toolText) : [])] : [];
     const body =
-      m.role === "function"
-        ? fill(template.function, functionText(template.toolFormat, m.calls ?? []))
-        : fill(slotsOf(template, m.role), m.content);
+      m.role === "function" ? fill(template.function, functionText(template.toolFormat, m.calls ?? [])) : fill(template[m.role], m.content);
     return slotIds(tokenizer, [...slots, ...body], eosId);
   });
   if (template.reasoning) {
@@ -205,24 +201,10 @@ function encodePairs(
   return pairs;
 }
 
-function slotsOf(template: LfTemplate, role: Exclude<Role, "function">): Slot[] {
-  switch (role) {
-    case "user":
-      return template.user;
-    case "assistant":
-      return template.assistant;
-    case "observation":
-      return template.observation;
-    default: {
-      const _exhaustive: never = role;
-      throw new Error(`unknown role ${String(_exhaustive)}`);
-    }
-  }
-}
-
 export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: LlamaFactoryOptions): TrainerExample {
   const template = chooseTemplate(tokenizer, options);
-  const aligned = align(inputMessages(input, "llamafactory"));
+  const messages = inputMessages(input, "llamafactory");
+  const aligned = align(messages);
   if (typeof aligned === "string") {
     const w = warn(
       "trainer-row-dropped",
@@ -270,31 +252,16 @@ export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerI
     inputIds.push(eosId);
     labels.push(eosId);
   }
-  const differs = differsFromOwnTemplate(tokenizer, inputMessages(input, "llamafactory"), inputIds, template);
-  if (differs) warnings.push(differs);
-  return result(tokenizer, inputIds, labels, warnings);
-}
-
-/** LLaMA-Factory trains on its own slots' ids, which need not be what the tokenizer's template renders. */
-function differsFromOwnTemplate(
-  tokenizer: PlaygroundTokenizer,
-  messages: TrainerMessage[],
-  ids: readonly number[],
-  template: LfTemplate,
-): MaskWarning | null {
-  if (tokenizer.chatTemplate === null) return null;
-  let own: number[];
-  try {
-    own = tokenizer.encode(renderTemplate(tokenizer.chatTemplate, tokenizer, messages), false);
-  } catch (err) {
-    if (err instanceof ChatTemplateError) return null;
-    throw err;
+  // LLaMA-Factory trains on its own slots' ids, which need not be what the tokenizer's template renders.
+  const diff = ownTemplateDifference(tokenizer, messages, undefined, inputIds);
+  if (diff) {
+    const { at, own } = diff;
+    warnings.push(
+      warn(
+        "trainer-template-swapped",
+        `LLaMA-Factory formats the row with its ${template.name} template's slots, not the tokenizer's chat template, and the ids differ from what ${tokenizer.name}'s own template renders from position ${at} (${showTokens(tokenizer, inputIds.slice(at, at + 4))} against ${showTokens(tokenizer, own.slice(at, at + 4))}).${template.reasoning ? " A reasoning template gives every answer without a thought the empty <think> block; Qwen3's own template writes it on the last answer only." : ""}`,
+      ),
+    );
   }
-  let at = 0;
-  while (at < ids.length && at < own.length && ids[at] === own[at]) at++;
-  if (at === ids.length && at === own.length) return null;
-  return warn(
-    "trainer-template-swapped",
-    `LLaMA-Factory formats the row with its ${template.name} template's slots, not the tokenizer's chat template, and the ids differ from what ${tokenizer.name}'s own template renders from position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))} against ${showTokens(tokenizer, own.slice(at, at + 4))}).${template.reasoning ? " A reasoning template gives every answer without a thought the empty <think> block; Qwen3's own template writes it on the last answer only." : ""}`,
-  );
+  return result(tokenizer, inputIds, labels, warnings);
 }

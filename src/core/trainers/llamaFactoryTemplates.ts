@@ -5,7 +5,7 @@
 // `template` given it builds the slots from the tokenizer's Jinja template (parse_template).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import type { ToolFormat } from "./llamaFactoryTools";
-import { renderTemplate } from "./render";
+import { renderTemplate } from "../chat/chatTemplate";
 
 /** A slot element: text (with {{content}} filled in), a named token, or the tokenizer's BOS/EOS. */
 export type Slot = { text: string } | { token: string } | { special: "bos_token" | "eos_token" };

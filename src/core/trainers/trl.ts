@@ -12,15 +12,15 @@
 // - tool use: the row's `tools` go to every apply_chat_template call (sft_trainer.py 1457-1463, tokenize_fn),
 //   and tool calls and results are whatever the template makes of them: under assistant_only_loss a call
 //   inside {% generation %} trains and a result outside it does not; without it every token trains.
-import { ChatTemplateError } from "../chat/chatTemplate";
+import { ChatTemplateError, renderTemplate, renderWithGenerationSpans } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, isPrefix, labelsFromMasks, result, showTokens, trainedCount, warn } from "./common";
+import { failed, isPrefix, labelsFromMasks, ownTemplateDifference, result, showTokens, trainedCount, warn, withEos } from "./common";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
-import { assistantMask, hasGenerationMarkers, renderTemplate, renderWithGenerationSpans } from "./render";
+import { assistantMask } from "./assistantMask";
 import { sha256Hex } from "./sha256";
 import { isReproducedTrainingTemplate, knownStockTemplate, TRL_TRAINING_TEMPLATES } from "./trlTemplates";
-import { inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage, type TrainerTools } from "./types";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 export const TRL_OPTIONS = {
   completion_only_loss: optionalBool(null, "loss on the completion only; none: on for prompt-completion rows, off otherwise"),
@@ -31,6 +31,9 @@ export const TRL_OPTIONS = {
   eos_token: str(null, "the EOS appended to plain-text completions (default: the tokenizer's)"),
 } as const;
 export type TrlOptions = OptionValues<typeof TRL_OPTIONS>;
+
+/** TRL's has_generation_markers (chat_template_utils.py): `{% generation %}` with either trim marker. */
+const HAS_GENERATION = /\{%-?\s*generation\s*-?%\}/;
 
 const TRAINING_FIX =
   "Set SFTConfig(chat_template_path=...) to a template with {% generation %} blocks (here: chat_template_path=qwen3_training or llama3_training, TRL's own)";
@@ -54,7 +57,7 @@ function chooseTemplate(tokenizer: PlaygroundTokenizer, options: TrlOptions): Te
   const stock = tokenizer.chatTemplate;
   if (stock === null)
     return { error: `${tokenizer.name} has no chat template, so TRL cannot render a conversation; set chat_template_path.` };
-  if (!options.assistant_only_loss || hasGenerationMarkers(stock)) return { source: stock, warnings: [] };
+  if (!options.assistant_only_loss || HAS_GENERATION.test(stock)) return { source: stock, warnings: [] };
   const known = knownStockTemplate(sha256Hex(stock));
   if (known === null) {
     return {
@@ -101,63 +104,37 @@ interface Tokenized {
   warnings: MaskWarning[];
 }
 
-function encodeConversation(
-  tokenizer: PlaygroundTokenizer,
-  source: string,
-  messages: TrainerMessage[],
-  withMask: boolean,
-  tools: TrainerTools | undefined,
-) {
-  const kwargs = { kwargs: { tools } };
-  if (!withMask) {
-    const inputIds = tokenizer.encode(renderTemplate(source, tokenizer, messages, kwargs), false);
-    return { inputIds, assistantMasks: null };
-  }
-  const { text, spans } = renderWithGenerationSpans(source, tokenizer, messages, kwargs);
-  const inputIds = tokenizer.encode(text, false);
-  return { inputIds, assistantMasks: assistantMask(tokenizer, inputIds, spans) };
-}
-
-function completionMask(promptIds: readonly number[], inputIds: readonly number[]): number[] {
-  const promptLength = Math.min(promptIds.length, inputIds.length);
-  return inputIds.map((_id, k) => (k < promptLength ? 0 : 1));
-}
-
 const PREFIX_MISMATCH =
   'TRL warns: "Mismatch between tokenized prompt and the start of tokenized prompt+completion." The prompt tokenized alone is not a prefix of prompt + completion (the two merged at the boundary), so completion_mask, which counts the prompt\'s tokens, is off by the merge.';
 
 function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: TrainerInput, options: TrlOptions): Tokenized {
-  const warnings: MaskWarning[] = [];
-  switch (input.kind) {
-    case "messages": {
-      const r = encodeConversation(tokenizer, source as string, input.messages, options.assistant_only_loss, inputTools(input));
-      return { ...r, completionMask: null, warnings };
-    }
-    case "prompt-completion": {
-      const src = source as string;
-      const tools = inputTools(input);
-      const promptIds = tokenizer.encode(
-        renderTemplate(src, tokenizer, input.prompt, { addGenerationPrompt: true, kwargs: { tools } }),
-        false,
-      );
-      const r = encodeConversation(tokenizer, src, [...input.prompt, ...input.completion], options.assistant_only_loss, tools);
-      if (!isPrefix(promptIds, r.inputIds)) warnings.push(warn("trainer-prefix-mismatch", PREFIX_MISMATCH));
-      return { ...r, completionMask: completionMask(promptIds, r.inputIds), warnings };
-    }
-    case "text-prompt-completion": {
-      // add_eos: only non-conversational rows get the EOS appended (conversational ones end as the template ends them).
-      const eos = options.eos_token ?? tokenizer.eosToken;
-      const completion = eos !== null && !input.completion.endsWith(eos) ? input.completion + eos : input.completion;
-      const promptIds = tokenizer.encode(input.prompt, true);
-      const inputIds = tokenizer.encode(input.prompt + completion, true);
-      if (!isPrefix(promptIds, inputIds)) warnings.push(warn("trainer-prefix-mismatch", PREFIX_MISMATCH));
-      return { inputIds, completionMask: completionMask(promptIds, inputIds), assistantMasks: null, warnings };
-    }
-    default: {
-      const _exhaustive: never = input;
-      throw new Error(`unknown input ${String(_exhaustive)}`);
-    }
+  let inputIds: number[];
+  let promptIds: number[] | null = null;
+  let assistantMasks: number[] | null = null;
+  if (input.kind === "text-prompt-completion") {
+    // add_eos: only non-conversational rows get the EOS appended (conversational ones end as the template ends them).
+    promptIds = tokenizer.encode(input.prompt, true);
+    inputIds = tokenizer.encode(input.prompt + withEos(input.completion, options.eos_token ?? tokenizer.eosToken), true);
+  } else {
+    const src = source as string;
+    const kwargs = { tools: inputTools(input) };
+    if (input.kind === "prompt-completion")
+      promptIds = tokenizer.encode(renderTemplate(src, tokenizer, input.prompt, { addGenerationPrompt: true, kwargs }), false);
+    const messages = inputMessages(input, "trl");
+    if (options.assistant_only_loss) {
+      const { text, spans } = renderWithGenerationSpans(src, tokenizer, messages, { kwargs });
+      inputIds = tokenizer.encode(text, false);
+      assistantMasks = assistantMask(tokenizer, inputIds, spans);
+    } else inputIds = tokenizer.encode(renderTemplate(src, tokenizer, messages, { kwargs }), false);
   }
+  if (promptIds === null) return { inputIds, completionMask: null, assistantMasks, warnings: [] };
+  const promptLength = Math.min(promptIds.length, inputIds.length);
+  return {
+    inputIds,
+    completionMask: inputIds.map((_id, k) => (k < promptLength ? 0 : 1)),
+    assistantMasks,
+    warnings: isPrefix(promptIds, inputIds) ? [] : [warn("trainer-prefix-mismatch", PREFIX_MISMATCH)],
+  };
 }
 
 export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: TrlOptions): TrainerExample {
@@ -183,7 +160,7 @@ export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, opt
   const t = tokenize(tokenizer, source, input, options);
   warnings.push(...t.warnings);
   if (source !== null && source !== tokenizer.chatTemplate && tokenizer.chatTemplate !== null) {
-    warnings.push(...inputIdsChange(tokenizer, tokenizer.chatTemplate, input, t.inputIds));
+    warnings.push(...inputIdsChange(tokenizer, input, t.inputIds));
   }
   if (options.assistant_only_loss && source !== null && !stopTokenTrained(tokenizer, source)) {
     warnings.push(
@@ -230,23 +207,14 @@ export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, opt
 }
 
 /** The training template renders different text from the tokenizer's own, so the input ids change. */
-function inputIdsChange(tokenizer: PlaygroundTokenizer, stock: string, input: TrainerInput, ids: readonly number[]): MaskWarning[] {
-  const messages =
-    input.kind === "messages" ? input.messages : input.kind === "prompt-completion" ? [...input.prompt, ...input.completion] : [];
-  let stockIds: number[];
-  try {
-    stockIds = tokenizer.encode(renderTemplate(stock, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
-  } catch (err) {
-    if (err instanceof ChatTemplateError) return [];
-    throw err;
-  }
-  if (stockIds.length === ids.length && stockIds.every((id, k) => ids[k] === id)) return [];
-  let at = 0;
-  while (at < ids.length && ids[at] === stockIds[at]) at++;
+function inputIdsChange(tokenizer: PlaygroundTokenizer, input: TrainerInput, ids: readonly number[]): MaskWarning[] {
+  const diff = ownTemplateDifference(tokenizer, inputMessages(input, "trl"), inputTools(input), ids);
+  if (diff === null) return [];
+  const { at, own } = diff;
   return [
     warn(
       "trainer-template-swapped",
-      `The training template changes the input ids themselves: ${ids.length} tokens against ${stockIds.length} with ${tokenizer.name}'s own template, first different at position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))}). The model trains on text its own template does not produce at inference (for Qwen3: the <think> block on every earlier assistant turn).`,
+      `The training template changes the input ids themselves: ${ids.length} tokens against ${own.length} with ${tokenizer.name}'s own template, first different at position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))}). The model trains on text its own template does not produce at inference (for Qwen3: the <think> block on every earlier assistant turn).`,
     ),
   ];
 }

@@ -12,10 +12,10 @@ import { completionOnlyLabels } from "../masking/completionOnly";
 import { diagnoseTemplate, explainMismatch } from "../masking/templateDiagnosis";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, result, showTokens, warn } from "./common";
+import { failed, result, showTokens, warn, withEos } from "./common";
 import { bool, str, type OptionValues } from "./options";
-import { renderTemplate } from "./render";
-import { inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
+import { renderTemplate } from "../chat/chatTemplate";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 export const TRL_COLLATOR_OPTIONS = {
   response_template: str(null, "text (tokenized alone, as TRL does) or token ids [1,2,3] that start each answer; required"),
@@ -35,25 +35,11 @@ function templateIds(tokenizer: PlaygroundTokenizer, value: string, option: stri
 }
 
 function inputIds(tokenizer: PlaygroundTokenizer, input: TrainerInput): number[] {
-  switch (input.kind) {
-    case "messages":
-    case "prompt-completion": {
-      const source = tokenizer.chatTemplate;
-      if (source === null)
-        throw new TrainerOptionError(`trl-collator: ${tokenizer.name} has no chat template to render a conversation with`);
-      const messages = input.kind === "messages" ? input.messages : [...input.prompt, ...input.completion];
-      return tokenizer.encode(renderTemplate(source, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
-    }
-    case "text-prompt-completion": {
-      const eos = tokenizer.eosToken;
-      const completion = eos !== null && !input.completion.endsWith(eos) ? input.completion + eos : input.completion;
-      return tokenizer.encode(input.prompt + completion, true);
-    }
-    default: {
-      const _exhaustive: never = input;
-      throw new Error(`unknown input ${String(_exhaustive)}`);
-    }
-  }
+  if (input.kind === "text-prompt-completion") return tokenizer.encode(input.prompt + withEos(input.completion, tokenizer.eosToken), true);
+  if (tokenizer.chatTemplate === null)
+    throw new TrainerOptionError(`trl-collator: ${tokenizer.name} has no chat template to render a conversation with`);
+  const messages = inputMessages(input, "trl-collator");
+  return tokenizer.encode(renderTemplate(tokenizer.chatTemplate, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
 }
 
 /** What to pass instead: the template's tokens as they occur in context, without the merged ones. */

@@ -19,7 +19,7 @@ import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, trainedCount, warn } from "./common";
 import { bool, str, type OptionValues } from "./options";
-import { renderTemplate } from "./render";
+import { renderTemplate } from "../chat/chatTemplate";
 import { chatTemplateParts, findCommonTokenIds, type MarkerIds } from "./unslothParts";
 import { tokenOffsets } from "../tokenizer/charOffsets";
 import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";

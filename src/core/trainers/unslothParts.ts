@@ -2,7 +2,7 @@
 // none are given (read at unsloth-zoo 2026.8.13, commit ce232d6c: unsloth_zoo/dataset_utils.py
 // _find_common_token_ids, _longest_common_sublist, get_chat_template_parts).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
-import { renderTemplate } from "./render";
+import { renderTemplate } from "../chat/chatTemplate";
 
 export interface MarkerIds {
   /** The ids that must match ("must"). */
