@@ -1,6 +1,5 @@
 // Data & sharing: load a dataset file, copy a share link, export / import the playground as a JSON
 // file, and the autosave's state. Each action reports here, next to its button.
-import { useRef } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import { readDatasetFiles } from "../../services/datasetReading";
@@ -8,14 +7,19 @@ import { environment } from "../../services/environment";
 import { noticeShown } from "../../store/actions";
 import { usePlayground } from "../../store/playgroundStore";
 import type { ShareStatus } from "../../store/state";
+import { FilePicker } from "../common/FilePicker";
 import { NoticeBox } from "./NoticeBox";
 import "./data.css";
 
 const DATASET_TYPES = ".jsonl,.ndjson,.json,.csv,.tsv,.tab,.parquet,application/json,text/csv,text/tab-separated-values";
 
+function downloadPlayground() {
+  const f = usePlayground.getState().exportPlayground();
+  environment().downloads.save(f.fileName, f.text, "application/json");
+}
+
 function ShareResult({ share }: { share: ShareStatus }) {
   const dismiss = usePlayground((s) => s.dismissShare);
-  const exportPlayground = usePlayground((s) => s.exportPlayground);
   switch (share.kind) {
     case "idle":
       return null;
@@ -66,15 +70,7 @@ function ShareResult({ share }: { share: ShareStatus }) {
             Send the playground as a JSON file instead; it opens with Import.
           </p>
           <div className="next-steps">
-            <button
-              type="button"
-              className="small"
-              data-testid="share-download"
-              onClick={() => {
-                const f = exportPlayground();
-                environment().downloads.save(f.fileName, f.text, "application/json");
-              }}
-            >
+            <button type="button" className="small" data-testid="share-download" onClick={downloadPlayground}>
               Download as JSON file
             </button>
             <button type="button" className="secondary small" onClick={dismiss}>
@@ -103,16 +99,12 @@ function AutosaveLine() {
 }
 
 export function DataPanel() {
-  const readFiles = readDatasetFiles;
   const reading = usePlayground((s) => s.dataset.phase === "reading");
   const share = usePlayground((s) => s.share);
   const copyShareLink = usePlayground((s) => s.copyShareLink);
-  const exportPlayground = usePlayground((s) => s.exportPlayground);
   const importPlayground = usePlayground((s) => s.importPlayground);
   const fileNotice = usePlayground((s) => s.fileNotice);
   const dismissNotice = usePlayground((s) => s.dismissNotice);
-  const datasetInput = useRef<HTMLInputElement>(null);
-  const importInput = useRef<HTMLInputElement>(null);
 
   const importFile = async (file: File) => {
     // importStateFile refuses it too, but only after the page has read the whole file.
@@ -132,21 +124,15 @@ export function DataPanel() {
       <h2 id="data-heading">Data &amp; sharing</h2>
 
       <div className="data-row">
-        <button type="button" data-testid="dataset-pick" disabled={reading} onClick={() => datasetInput.current?.click()}>
-          Load a dataset file…
-        </button>
-        <input
-          ref={datasetInput}
-          type="file"
+        <FilePicker
           accept={DATASET_TYPES}
-          hidden
-          data-testid="dataset-file-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = "";
-            readFiles(files);
-          }}
-        />
+          inputTestId="dataset-file-input"
+          onFiles={readDatasetFiles}
+          data-testid="dataset-pick"
+          disabled={reading}
+        >
+          Load a dataset file…
+        </FilePicker>
       </div>
       <p className="hint">
         Or drop it anywhere on the page. JSONL, JSON array, CSV/TSV or Parquet with messages, conversations, alpaca, prompt/completion or
@@ -163,32 +149,18 @@ export function DataPanel() {
 
       <h3>Save</h3>
       <div className="data-row">
-        <button
-          type="button"
-          className="secondary"
-          data-testid="export-playground"
-          onClick={() => {
-            const f = exportPlayground();
-            environment().downloads.save(f.fileName, f.text, "application/json");
-          }}
-        >
+        <button type="button" className="secondary" data-testid="export-playground" onClick={downloadPlayground}>
           Export as JSON file
         </button>
-        <button type="button" className="secondary" data-testid="import-pick" onClick={() => importInput.current?.click()}>
-          Import JSON file…
-        </button>
-        <input
-          ref={importInput}
-          type="file"
+        <FilePicker
           accept=".json,application/json"
-          hidden
-          data-testid="import-file-input"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = "";
-            if (file) void importFile(file);
-          }}
-        />
+          inputTestId="import-file-input"
+          onFiles={(files) => void importFile(files[0])}
+          className="secondary"
+          data-testid="import-pick"
+        >
+          Import JSON file…
+        </FilePicker>
       </div>
       {fileNotice ? <NoticeBox notice={fileNotice} testId="file-notice" onDismiss={() => dismissNotice("fileNotice")} /> : null}
       <AutosaveLine />

@@ -1,9 +1,11 @@
 // A run's way out of the tab and back: "export ⤓" downloads it as a training project for transformers +
 // PEFT, TRL and axolotl; "trainer log" (or dropping a trainer_state.json on the row) draws the loss that
 // training logged over the run's own curve.
-import { useRef, useState, type DragEvent } from "react";
+import { useState, type DragEvent } from "react";
 import { clearTrainerLog, exportRun, importTrainerState } from "../../services/exportActions";
 import type { RunRecord } from "../../store/runRecord";
+import { FilePicker } from "../common/FilePicker";
+import { settle } from "../common/settle";
 import { ModelExport } from "./ModelExport";
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
@@ -25,18 +27,13 @@ export function useTrainerStateDrop(runId: string, onError: (message: string | n
         e.preventDefault();
         setOver(false);
         const file = e.dataTransfer.files[0];
-        if (file)
-          importTrainerState(runId, file).then(
-            () => onError(null),
-            (err: Error) => onError(err.message),
-          );
+        if (file) settle(importTrainerState(runId, file), onError);
       },
     },
   };
 }
 
 export function RunExport({ run, onError }: { run: RunRecord; onError: (message: string | null) => void }) {
-  const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const done = run.status === "finished" || run.status === "stopped";
   return (
@@ -50,43 +47,26 @@ export function RunExport({ run, onError }: { run: RunRecord; onError: (message:
           data-testid="export-run"
           onClick={() => {
             setBusy(true);
-            exportRun(run.id)
-              .then(
-                () => onError(null),
-                (e: Error) => onError(e.message),
-              )
-              .finally(() => setBusy(false));
+            settle(
+              exportRun(run.id).finally(() => setBusy(false)),
+              onError,
+            );
           }}
         >
           {busy ? "exporting…" : "export ⤓"}
         </button>
       ) : null}
       {done && (run.storedAdapter || run.adapterInWorker) ? <ModelExport run={run} onError={onError} /> : null}
-      <button
-        type="button"
+      <FilePicker
+        accept=".json,application/json"
+        inputTestId="trainer-log-input"
+        onFiles={(files) => settle(importTrainerState(run.id, files[0]), onError)}
         className="small secondary"
         title="Draw the loss an exported run logged (its trainer_state.json) over this run's curve; you can also drop the file on the row"
         data-testid="trainer-log"
-        onClick={() => input.current?.click()}
       >
         trainer log
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        data-testid="trainer-log-input"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = "";
-          if (file)
-            importTrainerState(run.id, file).then(
-              () => onError(null),
-              (err: Error) => onError(err.message),
-            );
-        }}
-      />
+      </FilePicker>
       {run.trainerLog ? (
         <button
           type="button"

@@ -1,12 +1,14 @@
 // Where the runs are kept, above the runs table: how much they take in this browser's storage (and
 // the site's use against its quota), a failed save with what to delete, records that could not be
 // read, and the way in and out as files: "import runs" and "all ⤓"; each row has its own "file ⤓".
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { formatBytes } from "../../core/dataset/bytes";
 import { usePlayground } from "../../store/playgroundStore";
 import type { RunRecord } from "../../store/runRecord";
 import { downloadRunFile, importRunFiles, type ImportReport } from "../../services/runFiles";
 import { discardUnreadableRuns } from "../../services/runsStorage";
+import { FilePicker } from "../common/FilePicker";
+import { settle } from "../common/settle";
 
 /** Bytes a run takes in the browser's storage: its record and its adapter. */
 export function storedBytes(run: RunRecord, recordBytes: Record<string, number>): number {
@@ -44,7 +46,6 @@ function ImportResult({ report }: { report: ImportReport }) {
 export function RunsStorage() {
   const storage = usePlayground((s) => s.runsStorage);
   const order = usePlayground((s) => s.runOrder);
-  const input = useRef<HTMLInputElement>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const done = (r: ImportReport) => {
@@ -56,41 +57,25 @@ export function RunsStorage() {
       <div className="row runs-files">
         <UsageLine />
         <span className="spacer" />
-        <button
-          type="button"
+        <FilePicker
+          accept=".zip,.json,application/zip,application/json"
+          multiple
+          inputTestId="import-runs-input"
+          onFiles={(files) => void importRunFiles(files).then(done, (err: Error) => setError(err.message))}
           className="small secondary"
           title="Add runs from files that “file ⤓” or “all ⤓” downloaded: their settings, curves, answers and adapters"
           data-testid="import-runs"
           disabled={storage.status === "loading"}
-          onClick={() => input.current?.click()}
         >
           import runs…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".zip,.json,application/zip,application/json"
-          multiple
-          hidden
-          data-testid="import-runs-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = "";
-            if (files.length) importRunFiles(files).then(done, (err: Error) => setError(err.message));
-          }}
-        />
+        </FilePicker>
         {order.length > 1 ? (
           <button
             type="button"
             className="small secondary"
             title="Download every run (with its adapter) as one zip that “import runs” reads"
             data-testid="download-all-runs"
-            onClick={() =>
-              downloadRunFile(order).then(
-                () => setError(null),
-                (err: Error) => setError(err.message),
-              )
-            }
+            onClick={() => settle(downloadRunFile(order), setError)}
           >
             all ⤓
           </button>

@@ -11,6 +11,7 @@ import { downloadRunFile } from "../../services/runFiles";
 import { deleteRun, downloadAdapter } from "../../services/trainingActions";
 import { RunExport, useTrainerStateDrop } from "./RunExport";
 import { RunsStorage, storedBytes } from "./RunsStorage";
+import { settle } from "../common/settle";
 import "../training/training.css";
 
 function seconds(ms: number): string {
@@ -61,12 +62,7 @@ function AdapterButton({ run }: { run: RunRecord }) {
       <button
         type="button"
         className="small secondary"
-        onClick={() =>
-          downloadAdapter(run.id).then(
-            () => setError(null),
-            (e: Error) => setError(e.message),
-          )
-        }
+        onClick={() => settle(downloadAdapter(run.id), setError)}
         data-testid="download-adapter"
         title={
           partial
@@ -171,12 +167,7 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
                 className="small secondary"
                 title="Download this run (settings, curve, answers and adapter) as a .zip that “import runs” brings back, here or in another browser"
                 data-testid="download-run"
-                onClick={() =>
-                  downloadRunFile([id]).then(
-                    () => setError(null),
-                    (e: Error) => setError(e.message),
-                  )
-                }
+                onClick={() => settle(downloadRunFile([id]), setError)}
               >
                 file ⤓
               </button>

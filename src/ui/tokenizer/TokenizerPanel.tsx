@@ -1,8 +1,9 @@
 // Where the tokenizer comes from: the bundled model's (loaded on start), a Hugging Face model id, or
 // the two JSON files dropped or picked. A failed load keeps the current tokenizer.
-import { useRef, useState, type DragEvent } from "react";
+import { useState, type DragEvent } from "react";
 import { BUNDLED_TOKENIZER } from "../../core/tokenizer/load";
 import { usePlayground } from "../../store/playgroundStore";
+import { FilePicker } from "../common/FilePicker";
 
 export function TokenizerPanel() {
   const { loading, error, info } = usePlayground((s) => s.tokenizer);
@@ -11,7 +12,6 @@ export function TokenizerPanel() {
   const loadBundled = usePlayground((s) => s.loadBundledTokenizer);
   const [modelId, setModelId] = useState("");
   const [dragging, setDragging] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
   const busy = loading !== null;
 
   const onDrop = (e: DragEvent) => {
@@ -83,22 +83,16 @@ export function TokenizerPanel() {
         onDrop={onDrop}
       >
         Drop <code>tokenizer.json</code> + <code>tokenizer_config.json</code> here, or{" "}
-        <button type="button" className="link" disabled={busy} onClick={() => fileInput.current?.click()}>
-          pick the two files
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
+        <FilePicker
           accept=".json,application/json"
           multiple
-          hidden
-          data-testid="tokenizer-files"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = "";
-            if (files.length > 0) void loadDropped(files);
-          }}
-        />
+          inputTestId="tokenizer-files"
+          onFiles={(files) => void loadDropped(files)}
+          className="link"
+          disabled={busy}
+        >
+          pick the two files
+        </FilePicker>
       </div>
       {info && info.name !== BUNDLED_TOKENIZER.name ? (
         <button type="button" className="link" disabled={busy} onClick={() => void loadBundled()}>
