@@ -6,7 +6,7 @@
 import { HubError, formatMB } from "./errors";
 import { downloadJson, downloadWeights, type PlannedFile } from "./fileDownload";
 import type { HubCache } from "./hubCache";
-import { headFile, hubRepo, repoFileUrl, type HubFetch, type HubRepo } from "./hubHttp";
+import { headFile, hubRepo, repoFileUrl, whereOf, type HubFetch, type HubRepo } from "./hubHttp";
 import { ProgressTracker, type HubProgress } from "./progress";
 import { parseJsonFile } from "./verify";
 import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE, shardsOfIndex } from "./weightIndex";
@@ -151,12 +151,7 @@ export async function downloadHubModel(options: DownloadHubModelOptions): Promis
 }
 
 async function parseCached(repo: HubRepo, file: string, blob: Blob): Promise<unknown> {
-  return parseJsonFile(new Uint8Array(await blob.arrayBuffer()), null, {
-    modelId: repo.modelId,
-    revision: repo.revision,
-    file,
-    url: repoFileUrl(repo, file),
-  });
+  return parseJsonFile(new Uint8Array(await blob.arrayBuffer()), null, whereOf(repo, file));
 }
 
 /**

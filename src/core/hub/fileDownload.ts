@@ -2,10 +2,9 @@
 // arrives (Content-Length, HTML, safetensors header) and handed to the cache, which stores it only
 // if the stream ends without error. Weights therefore go from the network to the cache without a
 // full copy in memory; JSON files are small and are parsed before they are stored.
-import { concatBytes } from "../concatBytes";
 import { HubError, describeFile } from "./errors";
 import type { HubCache } from "./hubCache";
-import { hubRequest, httpError, repoFileUrl, sizeOf, transportError, type HubRepo } from "./hubHttp";
+import { hubRequest, httpError, sizeOf, transportError, whereOf, type HubRepo } from "./hubHttp";
 import type { ProgressTracker } from "./progress";
 import { SafetensorsBodyCheck, htmlError, looksLikeHtml, parseJsonFile } from "./verify";
 
@@ -42,7 +41,7 @@ function checkedBody(
   const reader = (res.body ?? new Blob([]).stream()).getReader();
   let received = 0;
   let failure: HubError | null = null;
-  const where = { modelId: repo.modelId, revision: repo.revision, file, url: repoFileUrl(repo, file) };
+  const where = whereOf(repo, file);
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: unknown) => {
     failure = err instanceof HubError ? err : new HubError("cache", `Checking ${describeFile(where)} failed: ${String(err)}.`, where);
     controller.error(failure);
@@ -87,7 +86,7 @@ function checkedBody(
 }
 
 export function cacheError(repo: HubRepo, file: string, err: unknown): HubError {
-  const where = { modelId: repo.modelId, revision: repo.revision, file, url: repoFileUrl(repo, file) };
+  const where = whereOf(repo, file);
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof Error && err.name === "QuotaExceededError") {
     return new HubError(
@@ -108,10 +107,12 @@ export function cacheError(repo: HubRepo, file: string, err: unknown): HubError 
 export async function downloadJson(repo: HubRepo, cache: HubCache, planned: PlannedFile, tracker: ProgressTracker): Promise<unknown> {
   const res = await openBody(repo, planned, tracker);
   const body = checkedBody(repo, planned.file, res, tracker, null);
-  const bytes = await collect(body.stream).catch((err) => {
-    throw body.failure() ?? err;
-  });
-  const where = { modelId: repo.modelId, revision: repo.revision, file: planned.file, url: repoFileUrl(repo, planned.file) };
+  const bytes = new Uint8Array(
+    await new Response(body.stream).arrayBuffer().catch((err) => {
+      throw body.failure() ?? err;
+    }),
+  );
+  const where = whereOf(repo, planned.file);
   const value = parseJsonFile(bytes, res.headers.get("content-type"), where);
   await cache.put(where.url, new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()).catch((err) => {
     throw cacheError(repo, planned.file, err);
@@ -121,8 +122,8 @@ export async function downloadJson(repo: HubRepo, cache: HubCache, planned: Plan
 
 /** Streams a safetensors file into the cache, checking it on the way, and returns the cached Blob. */
 export async function downloadWeights(repo: HubRepo, cache: HubCache, planned: PlannedFile, tracker: ProgressTracker): Promise<Blob> {
-  const url = repoFileUrl(repo, planned.file);
-  const where = { modelId: repo.modelId, revision: repo.revision, file: planned.file, url };
+  const where = whereOf(repo, planned.file);
+  const url = where.url;
   const res = await openBody(repo, planned, tracker);
   if (looksLikeHtml(res.headers.get("content-type"), new Uint8Array(0))) {
     res.body?.cancel().catch(() => {});
@@ -135,17 +136,4 @@ export async function downloadWeights(repo: HubRepo, cache: HubCache, planned: P
   const blob = await cache.get(url);
   if (!blob) throw cacheError(repo, planned.file, new Error("the file was stored but cannot be read back"));
   return blob;
-}
-
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  return concatBytes(chunks, size);
 }

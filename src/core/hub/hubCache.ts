@@ -23,14 +23,7 @@ export function createMemoryHubCache(): HubCache & { readonly files: ReadonlyMap
       return files.get(url) ?? null;
     },
     async put(url, body) {
-      const chunks: Uint8Array[] = [];
-      const reader = body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read(); // rethrows the stream's error: nothing stored
-        if (done) break;
-        chunks.push(value);
-      }
-      files.set(url, new Blob(chunks as Array<Uint8Array<ArrayBuffer>>));
+      files.set(url, await new Response(body).blob()); // rejects with the stream's error: nothing stored
     },
   };
 }

@@ -65,7 +65,8 @@ export function repoFileUrl(repo: HubRepo, file: string): string {
   return `${repo.baseUrl.replace(/\/$/, "")}/${repo.modelId}/resolve/${encodeURIComponent(repo.revision)}/${file}`;
 }
 
-function whereOf(repo: HubRepo, file: string): Required<Pick<HubErrorWhere, "modelId" | "revision" | "file" | "url">> {
+/** Where a message says `file` of `repo` is. */
+export function whereOf(repo: HubRepo, file: string): Required<Pick<HubErrorWhere, "modelId" | "revision" | "file" | "url">> {
   return { modelId: repo.modelId, revision: repo.revision, file, url: repoFileUrl(repo, file) };
 }
 
