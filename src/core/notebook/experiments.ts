@@ -2,7 +2,7 @@
 // section of seed/finetuning-notebook.txt, applied to whatever examples and model the playground has.
 // The replay runs them in this order on the same settings; the first is the baseline for "% time".
 import { NOTEBOOK_TEMPLATES } from "../chat/textFormat";
-import type { ChatExample, Formatting, MaskingOptions } from "../types";
+import type { ChatExample, Formatting, MaskingOptions, StrategyName } from "../types";
 
 export const EXPERIMENT_IDS = ["full", "markers", "completion-markers", "completion-text", "special-tokens", "multi-turn"] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
@@ -61,36 +61,28 @@ export function pairedExamples(examples: readonly ChatExample[]): ChatExample[] 
   return out;
 }
 
+/** The strategy each experiment masks with (multi-turn: markers, on the paired examples). */
+const STRATEGY: Record<ExperimentId, StrategyName> = {
+  full: "full",
+  markers: "markers",
+  "completion-markers": "completion-only",
+  "completion-text": "completion-only",
+  "special-tokens": "special-tokens",
+  "multi-turn": "markers",
+};
+
 export function experimentSetup(id: ExperimentId, base: ReplayBase): ExperimentSetup {
   const formatting: Formatting = base.formatting.kind === "text" ? base.formatting : { kind: "text", templates: { ...NOTEBOOK_TEMPLATES } };
   // Every run in the notebook trained on the marker-transformed text (add_special_tokens, In [5]).
-  const masking: MaskingOptions = { ...base.masking, insertMarkers: true, responseTemplate: null, instructionTemplate: null };
-  switch (id) {
-    case "full":
-      return { examples: base.examples, formatting, masking: { ...masking, strategy: "full" } };
-    case "markers":
-      return { examples: base.examples, formatting, masking: { ...masking, strategy: "markers" } };
-    case "completion-markers":
-      return {
-        examples: base.examples,
-        formatting,
-        masking: {
-          ...masking,
-          strategy: "completion-only",
-          responseTemplate: { text: base.markers.start },
-          instructionTemplate: { text: base.markers.end },
-        },
-      };
-    case "completion-text":
-      // null templates: the formatting's own, tokenized alone as TRL does.
-      return { examples: base.examples, formatting, masking: { ...masking, strategy: "completion-only" } };
-    case "special-tokens":
-      return { examples: base.examples, formatting, masking: { ...masking, strategy: "special-tokens" } };
-    case "multi-turn":
-      return { examples: pairedExamples(base.examples), formatting, masking: { ...masking, strategy: "markers" } };
-    default: {
-      const never: never = id;
-      return never;
-    }
-  }
+  // completion-markers: the collator's templates are the markers; completion-text: null templates, the
+  // formatting's own, tokenized alone as TRL does.
+  const templates =
+    id === "completion-markers"
+      ? { responseTemplate: { text: base.markers.start }, instructionTemplate: { text: base.markers.end } }
+      : { responseTemplate: null, instructionTemplate: null };
+  return {
+    examples: id === "multi-turn" ? pairedExamples(base.examples) : base.examples,
+    formatting,
+    masking: { ...base.masking, insertMarkers: true, strategy: STRATEGY[id], ...templates },
+  };
 }
