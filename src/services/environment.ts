@@ -23,7 +23,6 @@ export interface PageLocation {
   /** e.g. "https://example.org" (empty outside a browser). */
   readonly origin: string;
   readonly pathname: string;
-  readonly search: string;
   /** "#..." or "" */
   readonly hash: string;
   /** Sets the hash ("" drops it) without a history entry, so Back does not reopen a share link. */
@@ -158,7 +157,7 @@ async function estimateStorage(): Promise<StorageEstimate | null> {
   return quota === undefined ? null : { quota, usage: usage ?? 0 };
 }
 
-const noLocation: PageLocation = { origin: "", pathname: "/", search: "", hash: "", replaceHash: () => {}, onHashChange: () => () => {} };
+const noLocation: PageLocation = { origin: "", pathname: "/", hash: "", replaceHash: () => {}, onHashChange: () => () => {} };
 
 function browserLocation(): PageLocation {
   if (typeof window === "undefined") return noLocation;
@@ -168,9 +167,6 @@ function browserLocation(): PageLocation {
     },
     get pathname() {
       return window.location.pathname;
-    },
-    get search() {
-      return window.location.search;
     },
     get hash() {
       return window.location.hash;
@@ -299,7 +295,6 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
     location: {
       origin: options.origin ?? "https://playground.test",
       pathname: options.pathname ?? "/",
-      search: "",
       get hash() {
         return hash;
       },

@@ -104,7 +104,8 @@ export interface MemoryDatabase extends Database {
 /** An in-memory IndexedDB stand-in: structured clones, all-or-nothing writes, and a quota. */
 export function memoryDatabase(quotaBytes = 1024 ** 3): MemoryDatabase {
   const items = new Map<DatabaseStore, Map<string, unknown>>(DATABASE_STORES.map((s) => [s, new Map()]));
-  const usage = () => [...items.values()].reduce((n, m) => n + [...m.values()].reduce((k: number, v) => k + storedSize(v), 0), 0);
+  const sizeOf = (stores: typeof items) => [...stores.values()].reduce((n, m) => n + storedSize([...m.values()]), 0);
+  const usage = () => sizeOf(items);
   const db: MemoryDatabase = {
     items,
     usage,
@@ -119,8 +120,7 @@ export function memoryDatabase(quotaBytes = 1024 ** 3): MemoryDatabase {
         if (w.kind === "put") next.get(w.store)!.set(w.key, structuredClone(w.value));
         else next.get(w.store)!.delete(w.key);
       }
-      const size = [...next.values()].reduce((n, m) => n + [...m.values()].reduce((k: number, v) => k + storedSize(v), 0), 0);
-      if (size > db.quotaBytes) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      if (sizeOf(next) > db.quotaBytes) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
       for (const [s, m] of next) items.set(s, m);
     },
   };

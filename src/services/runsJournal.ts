@@ -4,6 +4,7 @@
 // Chromium, where a reload mid-run lost the last second of steps). The next load writes them into the
 // database and removes the key; a save that commits after it was written removes it too.
 import type { DatabaseWrite, KeyValueStorage } from "./environment";
+import { asIndex, INDEX_KEY } from "./runsMigration";
 
 export const JOURNAL_KEY = "finetuning-playground.runs.unsaved";
 
@@ -16,21 +17,16 @@ export interface RunsJournal {
   deleted: string[];
 }
 
-const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string");
-
 export function readJournal(storage: KeyValueStorage | null): RunsJournal | null {
   const text = storage?.getItem(JOURNAL_KEY);
   if (!text) return null;
   try {
     const j = JSON.parse(text) as Partial<RunsJournal>;
+    const index = asIndex(j);
     const records = j.records && typeof j.records === "object" ? Object.entries(j.records) : null;
-    if (!strings(j.runOrder) || !strings(j.deleted) || !records?.every(([, v]) => typeof v === "string")) return null;
-    return {
-      runOrder: j.runOrder,
-      baselineRunId: typeof j.baselineRunId === "string" ? j.baselineRunId : null,
-      records: j.records!,
-      deleted: j.deleted,
-    };
+    const deleted = Array.isArray(j.deleted) && j.deleted.every((id) => typeof id === "string");
+    if (!index || !deleted || !records?.every(([, v]) => typeof v === "string")) return null;
+    return { ...index, records: j.records!, deleted: j.deleted! };
   } catch {
     return null;
   }
@@ -50,14 +46,17 @@ export function clearJournal(storage: KeyValueStorage | null): void {
   storage?.removeItem(JOURNAL_KEY);
 }
 
-/** The journal as one database transaction: its records, its deletions (a run's adapter with it), its order. */
-export function journalWrites(j: RunsJournal, indexKey: string): DatabaseWrite[] {
+/** A run's deletion from the database: its record and its adapter go together. */
+export const runDeletion = (key: string): DatabaseWrite[] => [
+  { kind: "delete", store: "runs", key },
+  { kind: "delete", store: "adapters", key },
+];
+
+/** The journal as one database transaction: its records, its deletions, its order. */
+export function journalWrites(j: RunsJournal): DatabaseWrite[] {
   return [
     ...Object.entries(j.records).map(([key, value]): DatabaseWrite => ({ kind: "put", store: "runs", key, value })),
-    ...j.deleted.flatMap((key): DatabaseWrite[] => [
-      { kind: "delete", store: "runs", key },
-      { kind: "delete", store: "adapters", key },
-    ]),
-    { kind: "put", store: "meta", key: indexKey, value: { runOrder: j.runOrder, baselineRunId: j.baselineRunId } },
+    ...j.deleted.flatMap(runDeletion),
+    { kind: "put", store: "meta", key: INDEX_KEY, value: { runOrder: j.runOrder, baselineRunId: j.baselineRunId } },
   ];
 }

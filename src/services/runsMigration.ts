@@ -6,7 +6,7 @@ import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
 
 export const RUNS_STORAGE_KEY = "finetuning-playground.runs.v1";
 /** The runs' order and baseline, under "index" in the database's meta store. */
-const INDEX_KEY = "index";
+export const INDEX_KEY = "index";
 
 export interface RunsIndex {
   runOrder: string[];

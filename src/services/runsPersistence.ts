@@ -13,12 +13,10 @@ import { errorMessage } from "../core/workerEnvelope";
 import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
 import { decodeRun, encodeRun } from "./runCodec";
 import type { RunRecord } from "../store/runRecord";
-import { clearJournal, journalWrites, readJournal, type RunsJournal } from "./runsJournal";
-import { asIndex, moveLegacyRuns, type RunsIndex } from "./runsMigration";
+import { clearJournal, journalWrites, readJournal, runDeletion, type RunsJournal } from "./runsJournal";
+import { asIndex, INDEX_KEY, moveLegacyRuns, type RunsIndex } from "./runsMigration";
 
-export { RUNS_STORAGE_KEY } from "./runsMigration";
-
-export const INDEX_KEY = "index";
+export { INDEX_KEY, RUNS_STORAGE_KEY } from "./runsMigration";
 
 export interface SavedRuns {
   runs: Record<string, RunRecord>;
@@ -59,7 +57,7 @@ export async function loadStoredRuns(db: Database, legacy: KeyValueStorage | nul
   let journal = readJournal(legacy);
   if (journal) {
     try {
-      await db.write(journalWrites(journal, INDEX_KEY));
+      await db.write(journalWrites(journal));
       clearJournal(legacy);
       journal = null;
     } catch {
@@ -185,7 +183,7 @@ export class RunsWriter {
     const writes: DatabaseWrite[] = [];
     const removed = [...this.inDatabase].filter((id) => !saved.runs[id]);
     for (const id of removed) {
-      writes.push({ kind: "delete", store: "runs", key: id }, { kind: "delete", store: "adapters", key: id });
+      writes.push(...runDeletion(id));
       this.written.delete(id);
       this.sizes.delete(id);
     }
@@ -245,12 +243,7 @@ export class RunsWriter {
 
   /** Removes records that could not be read (and their adapters) from the database. */
   discard(ids: string[]): Promise<void> {
-    return this.db.write(
-      ids.flatMap((key): DatabaseWrite[] => [
-        { kind: "delete", store: "runs", key },
-        { kind: "delete", store: "adapters", key },
-      ]),
-    );
+    return this.db.write(ids.flatMap(runDeletion));
   }
 }
 

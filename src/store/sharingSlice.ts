@@ -29,15 +29,15 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
 
   copyShareLink: async () => {
     const state = selectSnapshot(get());
+    const tooLarge = (chars: number, limit: number, what: "link" | "data") => set({ share: { kind: "too-large", chars, limit, what } });
     // The link decoder refuses more than MAX_SHARE_JSON_CHARS however well it compresses.
     const rough = textChars(state);
-    if (rough > MAX_SHARE_JSON_CHARS) return set({ share: { kind: "too-large", chars: rough, limit: MAX_SHARE_JSON_CHARS, what: "data" } });
+    if (rough > MAX_SHARE_JSON_CHARS) return tooLarge(rough, MAX_SHARE_JSON_CHARS, "data");
     const json = JSON.stringify(state).length;
-    if (json > MAX_SHARE_JSON_CHARS) return set({ share: { kind: "too-large", chars: json, limit: MAX_SHARE_JSON_CHARS, what: "data" } });
+    if (json > MAX_SHARE_JSON_CHARS) return tooLarge(json, MAX_SHARE_JSON_CHARS, "data");
     // shareLinkFits(state) would encode a second time; this is its test on the one encoding.
     const hash = encodeShareHash(state);
-    if (hash.length > MAX_SHARE_HASH_CHARS)
-      return set({ share: { kind: "too-large", chars: hash.length, limit: MAX_SHARE_HASH_CHARS, what: "link" } });
+    if (hash.length > MAX_SHARE_HASH_CHARS) return tooLarge(hash.length, MAX_SHARE_HASH_CHARS, "link");
     const { location: page, clipboard } = environment();
     const url = `${page.origin}${page.pathname}${hash}`;
     if (!clipboard) {
@@ -109,32 +109,23 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
   resolvePendingShared: (accept) => {
     const shared = get().pendingShared;
     if (!shared) return;
-    if (accept) {
-      get().replacePlayground(shared, "the shared playground");
-      set({
-        pendingShared: null,
-        linkNotice: {
-          tone: "info",
-          title: "Opened the shared playground",
-          detail: `${shared.examples.length} examples and the sender's settings replaced yours; Undo brings yours back.`,
-        },
-      });
-    } else {
-      set({
-        pendingShared: null,
-        linkNotice: {
-          tone: "info",
-          title: "Kept your playground",
-          detail: "The shared playground was not applied. To look at it later, download it and import the file.",
-          download: { label: "Download the shared playground", fileName: "shared-playground.json", text: exportStateFile(shared) },
-        },
-      });
-    }
+    if (accept) get().replacePlayground(shared, "the shared playground");
+    set({
+      pendingShared: null,
+      linkNotice: accept
+        ? {
+            tone: "info",
+            title: "Opened the shared playground",
+            detail: `${shared.examples.length} examples and the sender's settings replaced yours; Undo brings yours back.`,
+          }
+        : {
+            tone: "info",
+            title: "Kept your playground",
+            detail: "The shared playground was not applied. To look at it later, download it and import the file.",
+            download: { label: "Download the shared playground", fileName: "shared-playground.json", text: exportStateFile(shared) },
+          },
+    });
   },
 
-  dismissNotice: (which) => {
-    if (which === "linkNotice") set({ linkNotice: null });
-    else if (which === "restoreNotice") set({ restoreNotice: null });
-    else set({ fileNotice: null });
-  },
+  dismissNotice: (which) => set({ [which]: null }),
 });
