@@ -29,20 +29,7 @@ export function backendPlan(choice: BackendChoice): { backends: BackendName[]; s
   return { backends: BACKENDS.slice(BACKENDS.indexOf(choice)), softwareWebgpu: "as-ordered" };
 }
 
-/** A backend the worker did not use, and why: it failed to start, or its WebGPU adapter is software. */
-export interface BackendFallback {
-  backend: BackendName;
-  kind: "failed" | "software";
-  reason: string;
-}
-
 export type { TrainExample } from "./types";
-
-/** A prompt to answer greedily while training: each training prompt and the holdout. */
-export interface EvalPrompt {
-  kind: "train" | "holdout";
-  inputIds: number[];
-}
 
 /**
  * The model to train: files the page loaded (the bundled default, a hub model, a dropped folder), or
@@ -52,17 +39,6 @@ export type ModelSpec =
   | { kind: "seeded"; vocabSize: number; eosTokenId: number | null }
   /** Weights as Blobs: the Cache API and dropped files give Blobs, read tensor by tensor in the worker. */
   | { kind: "files"; name: string; config: unknown; weights: Array<{ name: string; blob: Blob }> };
-
-export interface ModelInfo {
-  name: string;
-  architecture: string;
-  parameters: number;
-  vocabSize: number;
-  /** Linear layer names LoRA can target (q_proj, v_proj, query_key_value, ...). */
-  linearModules: string[];
-  /** PEFT's default target_modules for this architecture. */
-  defaultTargets: string[];
-}
 
 export const RUN_STATES = ["running", "paused", "stopped", "finished", "failed"] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -95,6 +71,10 @@ const examplesSchema = z
     });
   });
 
+/** A prompt to answer greedily while training: each training prompt and the holdout. */
+const evalPromptSchema = z.strictObject({ kind: z.enum(["train", "holdout"]), inputIds: ids });
+export type EvalPrompt = z.infer<typeof evalPromptSchema>;
+
 export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("init"), backends: z.array(z.enum(BACKENDS)).min(1), softwareWebgpu: z.enum(SOFTWARE_WEBGPU) }),
   z.strictObject({
@@ -115,7 +95,7 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
     // The page sends them flat (core/flatExamples.ts: a long list's arrays are slow to post); tests and
     // the CLI harness may send arrays. Either way the worker gets arrays, checked alike.
     examples: z.preprocess((v) => (flatExamplesSchema.safeParse(v).success ? unflattenExamples(v as FlatExamples) : v), examplesSchema),
-    prompts: z.array(z.strictObject({ kind: z.enum(["train", "holdout"]), inputIds: ids })),
+    prompts: z.array(evalPromptSchema),
     // The settings table's own schema: the worker accepts exactly what the form, the link and the CLI do.
     settings: TrainingSettingsSchema,
     /** Ids that end a generation (the tokenizer's EOS and the end marker). */
@@ -171,9 +151,16 @@ const modelInfoSchema = z.strictObject({
   architecture: z.string(),
   parameters: count,
   vocabSize: count,
+  /** Linear layer names LoRA can target (q_proj, v_proj, query_key_value, ...). */
   linearModules: z.array(z.string()),
+  /** PEFT's default target_modules for this architecture. */
   defaultTargets: z.array(z.string()),
-}) satisfies z.ZodType<ModelInfo>;
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+/** A backend the worker did not use, and why: it failed to start, or its WebGPU adapter is software. */
+const backendFallbackSchema = z.strictObject({ backend, kind: z.enum(["failed", "software"]), reason: z.string() });
+export type BackendFallback = z.infer<typeof backendFallbackSchema>;
 
 /** One optimizer step, as the engine's Trainer returns it, the worker sends it and a run record keeps it. */
 export const stepMetricsSchema = z.strictObject({
@@ -246,7 +233,7 @@ export const fromWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("backend"),
     backend,
-    fallbacks: z.array(z.strictObject({ backend, kind: z.enum(["failed", "software"]), reason: z.string() })),
+    fallbacks: z.array(backendFallbackSchema),
     /** The WebGPU adapter, e.g. "google swiftshader"; software says it emulates a GPU on the CPU. */
     adapter: z.strictObject({ description: z.string(), software: z.boolean() }).nullable(),
   }),
