@@ -43,45 +43,27 @@ export const PACKING_MAP_BATCH = 1000;
 export function bestFitDecreasing(lengths: readonly number[], capacity: number): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a]);
   const bins: Array<{ ids: number[]; room: number }> = [];
-  // Rows by the room they have left, and those rooms in ascending order (TRL's segment tree).
-  const byRoom = new Map<number, Array<{ ids: number[]; room: number }>>();
-  const rooms: number[] = [];
-  const firstAtLeast = (n: number) => {
+  // The open rows by the room they have left, ascending; of equal rooms, the one that got it first
+  // comes first (TRL's segment tree with a deque per room).
+  const open: typeof bins = [];
+  /** The first open row with at least `room` left, or (`after`) with more than `room`. */
+  const search = (room: number, after: boolean) => {
     let lo = 0;
-    let hi = rooms.length;
+    let hi = open.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (rooms[mid] < n) lo = mid + 1;
+      if (open[mid].room < room || (after && open[mid].room === room)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
   for (const i of order) {
-    const n = lengths[i];
-    const at = firstAtLeast(n);
-    let bin: { ids: number[]; room: number };
-    if (at < rooms.length) {
-      const room = rooms[at];
-      const queue = byRoom.get(room)!;
-      bin = queue.shift()!;
-      if (queue.length === 0) {
-        byRoom.delete(room);
-        rooms.splice(at, 1);
-      }
-    } else {
-      bin = { ids: [], room: capacity };
-      bins.push(bin);
-    }
+    const at = search(lengths[i], false);
+    const bin = at < open.length ? open.splice(at, 1)[0] : { ids: [], room: capacity };
+    if (bin.ids.length === 0) bins.push(bin);
     bin.ids.push(i);
-    bin.room -= n;
-    if (bin.room > 0) {
-      const queue = byRoom.get(bin.room);
-      if (queue) queue.push(bin);
-      else {
-        byRoom.set(bin.room, [bin]);
-        rooms.splice(firstAtLeast(bin.room), 0, bin.room);
-      }
-    }
+    bin.room -= lengths[i];
+    if (bin.room > 0) open.splice(search(bin.room, true), 0, bin);
   }
   return bins.map((b) => b.ids);
 }
