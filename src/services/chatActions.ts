@@ -7,13 +7,11 @@ import type { PreparedMasking } from "../core/masking/prepare";
 import { stopIdsOf } from "../core/trainingData";
 import { EMPTY_ANSWER, exchangesOf, updateAnswer, useChat, type ChatSource } from "../store/chatStore";
 import { computeMaskView } from "../store/maskViewMemo";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import { ensureCurrentModel } from "./modelLoading";
 import { adapterFiles } from "./runsStorage";
 import * as bridge from "./workerBridge";
-
-const store = () => usePlayground.getState();
 
 /** Answers asked to stop before their request reached the worker (a kept adapter was still loading). */
 const stopRequested = new Set<string>();

@@ -2,7 +2,7 @@
 // store's preview (datasetSlice.ts); nothing replaces the examples until the user says so.
 import type { WorkerReadOptions } from "../core/dataset/workerProtocol";
 import { MAX_PAGE_EXAMPLES } from "../store/datasetSlice";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import type { DatasetLoad } from "../store/state";
 import { createDatasetWorkerClient } from "./datasetWorker";
 import { WorkerStoppedError } from "./pendingCalls";
@@ -17,7 +17,6 @@ function refusal(name: string): string | null {
 
 const worker = createDatasetWorkerClient();
 let nextId = 1;
-const store = () => usePlayground.getState();
 const show = (dataset: DatasetLoad) => store().setDataset(dataset);
 
 /** The read still on screen is `id`'s: a cancelled or replaced read's late answer changes nothing. */

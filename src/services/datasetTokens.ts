@@ -9,7 +9,7 @@ import { copyPositions, flatLength } from "../core/flatExamples";
 import { macrotask } from "../core/macrotask";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
-import { usePlayground } from "../store/playgroundStore";
+import { store, usePlayground } from "../store/playgroundStore";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import { createDatasetWorkerClient } from "./datasetWorker";
 
@@ -18,7 +18,6 @@ export const FULL_VIEW_LIMIT = 1000;
 /** Examples per request: ~1 ms to send, ~0.4 s of the worker's time for Alpaca-sized examples. */
 const BATCH = 1000;
 
-const store = () => usePlayground.getState();
 // Its own worker, so that cancelling a read (which ends the reading worker) leaves this one going.
 const worker = createDatasetWorkerClient();
 /** The tokenizer key the worker was last sent files for (it keeps one tokenizer). */

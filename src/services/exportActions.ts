@@ -7,13 +7,11 @@ import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
 import { describeChoice } from "../core/trainers/trainerView";
 import { environment } from "./environment";
-import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
+import { bundledModelChosen, store } from "../store/playgroundStore";
 import type { RunRecord } from "../store/runRecord";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import { exampleCutLength } from "../core/trainingData";
 import { trainingDataFor } from "./trainingActions";
-
-const store = () => usePlayground.getState();
 
 /** "run 3 · notebook: markers" → "playground-run-3-notebook-markers" (a folder and file name). */
 export function exportFolderName(label: string): string {

@@ -12,12 +12,10 @@ import type { FromModelExportWorker, ModelExportFormat, ModelExportJob, ToModelE
 import { environment, type FileSink } from "./environment";
 import { exportFolderName, runExportInput } from "./exportActions";
 import { currentModelSpec } from "./modelLoading";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
 import { exampleCutLength } from "../core/trainingData";
 import { trainingDataFor } from "./trainingActions";
-
-const store = () => usePlayground.getState();
 
 /** Weights past this (with the small files beside them) would overflow a zip without zip64. */
 const ZIP_LIMIT_BYTES = 2 ** 32 - 2 ** 24;

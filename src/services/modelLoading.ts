@@ -11,10 +11,8 @@ import { BUNDLED_MODEL_MASKING, BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING } from
 import type { BackendName, ModelSpec } from "../core/protocol";
 import { environment } from "./environment";
 import { modelFolderChosen, modelLoadChanged } from "../store/actions";
-import { bundledModelChosen, usePlayground } from "../store/playgroundStore";
+import { bundledModelChosen, store } from "../store/playgroundStore";
 import { ensureModel, ensureWorker, terminateWorker } from "./workerBridge";
-
-const store = () => usePlayground.getState();
 
 /** The weights of the hub or folder model the user picked last (Blobs: disk-backed for cached files). */
 let filesModel: { key: string; spec: Extract<ModelSpec, { kind: "files" }> } | null = null;

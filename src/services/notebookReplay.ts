@@ -9,14 +9,13 @@ import { answerMatches, exampleCutLength } from "../core/trainingData";
 import { IGNORE_INDEX } from "../core/types";
 import { computeMaskView } from "../store/maskViewMemo";
 import { startFailed } from "../store/actions";
-import { usePlayground } from "../store/playgroundStore";
+import { store, usePlayground } from "../store/playgroundStore";
 import type { ReplayStep } from "../store/state";
 import { inProgress, runWallMs, type RunRecord } from "../store/runRecord";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import { startRun, stopRun, trainingDataFor } from "./trainingActions";
 import * as bridge from "./workerBridge";
 
-const store = () => usePlayground.getState();
 let cancelled = false;
 
 function updateStep(id: ExperimentId, patch: Partial<ReplayStep>): void {

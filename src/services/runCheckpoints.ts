@@ -10,7 +10,7 @@ import { formatBytes } from "../core/dataset/bytes";
 import type { CheckpointBuffers } from "../core/protocol";
 import { errorMessage } from "../core/workerEnvelope";
 import { runsStorageChanged } from "../store/actions";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { environment } from "./environment";
 import { isQuotaError } from "./runsPersistence";
 
@@ -35,7 +35,6 @@ export interface HandedCheckpoint {
   files: CheckpointBuffers;
 }
 
-const store = () => usePlayground.getState();
 const keyOf = (runId: string, step: number) => `${runId}/${step}`;
 const label = (runId: string) => store().runs[runId]?.label ?? runId;
 

@@ -8,7 +8,7 @@
 import { strToU8, strFromU8, unzipSync, zipSync, type Zippable } from "fflate";
 import { environment } from "./environment";
 import { exportFolderName } from "./exportActions";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { decodeRunFile, encodeRunFile } from "./runCodec";
 import { RUN_LIMITS, type RunRecord } from "../store/runRecord";
 import { adapterBytes, type StoredAdapter } from "./runsPersistence";
@@ -16,8 +16,6 @@ import { adapterFiles, keepAdapter } from "./runsStorage";
 import { CHECKPOINT_FILE_NAMES } from "../core/checkpointFiles";
 import type { CheckpointBuffers } from "../core/protocol";
 import { keepCheckpoint, newestCheckpoint } from "./runCheckpoints";
-
-const store = () => usePlayground.getState();
 
 export const RUN_JSON = "run.json";
 export const ADAPTER_CONFIG = "adapter_config.json";

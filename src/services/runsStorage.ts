@@ -6,7 +6,7 @@
 import type { StorageEstimate } from "../core/hub/download";
 import { environment, type Environment } from "./environment";
 import { runsStorageChanged, storedRunsLoaded } from "../store/actions";
-import { usePlayground } from "../store/playgroundStore";
+import { store, usePlayground } from "../store/playgroundStore";
 import type { PlaygroundState } from "../store/state";
 import { keepsAdapter } from "../store/runRecord";
 import {
@@ -26,8 +26,6 @@ import * as bridge from "./workerBridge";
 const SAVE_EVERY_MS = 1000;
 /** The storage estimate is read again after a save at most this often (and after every adapter or deletion). */
 const ESTIMATE_EVERY_MS = 10_000;
-
-const store = () => usePlayground.getState();
 
 const report = runsStorageChanged;
 

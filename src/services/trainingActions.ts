@@ -16,14 +16,12 @@ import { presetTraining } from "./presetTraining";
 import { tokenizedInWorker, tokenizedList, tokenizeExamples } from "./datasetTokens";
 import { ensureCurrentModel } from "./modelLoading";
 import { startFailed, teacherForcedChanged } from "../store/actions";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { adapterFiles } from "./runsStorage";
 import { newestCheckpoint } from "./runCheckpoints";
 import { withStatus } from "../store/runRecord";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import * as bridge from "./workerBridge";
-
-const store = () => usePlayground.getState();
 
 /** What a run trains on: the playground's examples, formatting and masking, or a replay's own. */
 export interface RunSetup {

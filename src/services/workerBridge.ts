@@ -20,7 +20,7 @@ import { errorMessage, type Envelope } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { workerFailed, workerModelChanged, workerReady, workerStarting, workerStopped } from "../store/actions";
-import { usePlayground } from "../store/playgroundStore";
+import { store } from "../store/playgroundStore";
 import { addGenerations, inProgress, thinSteps, withStatus, type RunError } from "../store/runRecord";
 import { keepCheckpoint } from "./runCheckpoints";
 
@@ -35,8 +35,6 @@ const decoders = new Map<string, { tokenizer: PlaygroundTokenizer; stopIds: numb
 const tokenListeners = new Map<string, (token: number) => void>();
 /** Runs whose kept adapter the worker holds (load-adapter): lost with the worker or its model. */
 const loadedAdapters = new Set<string>();
-
-const store = () => usePlayground.getState();
 
 /** What each request is, in the words of an error that says which one went unanswered. */
 const WHAT: Record<ToWorker["type"], string> = {

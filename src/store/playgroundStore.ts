@@ -27,5 +27,8 @@ export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createTrainerSlice(...a),
 }));
 
+/** The state now, for the services (outside React). */
+export const store = () => usePlayground.getState();
+
 /** Whether the bundled model is the one chosen (a dropped folder keeps model.kind "bundled"). */
 export const bundledModelChosen = (s: PlaygroundState) => s.model.kind === "bundled" && s.droppedModelName === null;
