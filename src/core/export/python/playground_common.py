@@ -18,20 +18,15 @@ def fail(message):
     sys.exit(2)
 
 
-def training_flags(description, default_output_dir):
-    """The command line train.py and trl_sft.py share: where the results go, another base model, bf16."""
+def start_training(description, default_output_dir):
+    """What train.py and trl_sft.py begin with: their flags, the export's settings and the prepared base model."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output-dir", default=default_output_dir, help="where the adapter and trainer_state.json go")
     parser.add_argument("--base-model", default=None, help="a hub id or folder instead of the exported base model")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (the playground trains in float32)")
-    return parser.parse_args()
-
-
-def start_training(description, default_output_dir):
-    """What train.py and trl_sft.py begin with: their flags, the export's settings and the prepared base model."""
-    flags = training_flags(description, default_output_dir)  # before importing torch, so --help is quick
+    flags = parser.parse_args()  # before importing torch, so --help is quick
     import torch
 
     config = load_config()
@@ -67,14 +62,19 @@ def base_model_name(config, override=None):
     return name
 
 
-def load_tokenized(config):
-    """The playground's input_ids / attention_mask / labels, memory-mapped by datasets (not read into one string)."""
+def _load_jsonl(name):
+    """A JSONL file of the export, memory-mapped by datasets (not read into one string)."""
     from datasets import load_dataset
 
-    path = os.path.join(HERE, config["data"]["tokenized"])
+    path = os.path.join(HERE, name)
     if not os.path.isfile(path):
         fail(f"{path}: missing; the export is incomplete, export the run again.")
-    dataset = load_dataset("json", data_files=path, split="train")
+    return path, load_dataset("json", data_files=path, split="train")
+
+
+def load_tokenized(config):
+    """The playground's input_ids / attention_mask / labels."""
+    path, dataset = _load_jsonl(config["data"]["tokenized"])
     if dataset.num_rows != config["data"]["examples"]:
         fail(f"{path}: {dataset.num_rows} examples, playground_config.json says {config['data']['examples']}; export again.")
     # A run trained under a trainer preset ("As trained by") has that tool's labels, not a strategy's.
@@ -85,15 +85,10 @@ def load_tokenized(config):
 
 def load_eval_tokenized(config):
     """The playground's eval split (the examples whose loss it drew as eval loss), or None without one."""
-    from datasets import load_dataset
-
     name = config["data"].get("eval_tokenized")
     if name is None:
         return None
-    path = os.path.join(HERE, name)
-    if not os.path.isfile(path):
-        fail(f"{path}: missing; the export is incomplete, export the run again.")
-    dataset = load_dataset("json", data_files=path, split="train")
+    _, dataset = _load_jsonl(name)
     print(f"{dataset.num_rows} eval examples, evaluated every {config['training_arguments'].get('eval_steps')} steps")
     return dataset
 
@@ -185,21 +180,13 @@ class PadCollator:
     """
 
     def __init__(self, pad_token_id):
-        self.pad_token_id = pad_token_id
+        self.pads = {"input_ids": pad_token_id, "attention_mask": 0, "labels": IGNORE_INDEX}
 
     def __call__(self, features):
         import torch
 
         length = max(len(f["input_ids"]) for f in features)
-
-        def column(key, value):
-            return torch.tensor([list(f[key]) + [value] * (length - len(f[key])) for f in features])
-
-        return {
-            "input_ids": column("input_ids", self.pad_token_id),
-            "attention_mask": column("attention_mask", 0),
-            "labels": column("labels", IGNORE_INDEX),
-        }
+        return {key: torch.tensor([list(f[key]) + [pad] * (length - len(f[key])) for f in features]) for key, pad in self.pads.items()}
 
 
 def world_size():
