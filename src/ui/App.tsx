@@ -5,9 +5,10 @@
 // so that tabbing and reading follow what is seen.
 import { usePlayground } from "../store/playgroundStore";
 import { useNarrowLayout } from "./common/useNarrowLayout";
-import { DataLayer } from "./data/DataLayer";
 import { DataPanel } from "./data/DataPanel";
 import { DatasetStatus } from "./data/DatasetStatus";
+import { DropOverlay } from "./data/DropOverlay";
+import { SharedLinkDialog } from "./data/SharedLinkDialog";
 import { ExampleList } from "./examples/ExampleList";
 import { HoldoutEditor } from "./examples/HoldoutEditor";
 import { FormattingPanel } from "./formatting/FormattingPanel";
@@ -51,7 +52,9 @@ export function App() {
       </div>
       <MonitorJump />
       <TrainingSection />
-      <DataLayer />
+      {/* Over the whole page: a dataset dragged onto it, and the question a share link asks. */}
+      <DropOverlay />
+      <SharedLinkDialog />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { useChat, type ChatAnswer, type ChatSource } from "../../store/chatStore
 import { usePlayground } from "../../store/playgroundStore";
 import type { RunRecord } from "../../store/runRecord";
 import { NumberInput } from "../training/TrainingSettingsForm";
+import { Options } from "../common/Options";
 import "./chat.css";
 
 const BASE = "base";
@@ -42,11 +43,7 @@ function SourcePicker({ side, value, runs }: { side: number; value: ChatSource; 
         onChange={(e) => setSources(sources.map((s, k) => (k === side ? sourceOf(e.target.value) : s)))}
       >
         <option value={BASE}>base model (no adapter)</option>
-        {runs.map((r) => (
-          <option key={r.id} value={r.id}>
-            {runOptionLabel(r)}
-          </option>
-        ))}
+        <Options items={runs} value={(r) => r.id} label={runOptionLabel} />
       </select>
     </label>
   );

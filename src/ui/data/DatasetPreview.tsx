@@ -130,7 +130,6 @@ function Verdict({ result }: { result: DatasetResult }) {
 
 export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult; ms: number; ignored: string[] }) {
   const replace = usePlayground((s) => s.replaceWithDataset);
-  const dismiss = dismissDataset;
   const current = usePlayground((s) => s.examples.length);
   const n = result.examplesTotal;
   const usable = !result.fatal && n > 0;
@@ -192,7 +191,7 @@ export function DatasetPreview({ result, ms, ignored }: { result: DatasetResult;
               : `Replace the ${plural(current, "example")} with these ${plural(n, "example")}`}
           </button>
         ) : null}
-        <button type="button" className="secondary" data-testid="dataset-cancel" onClick={dismiss}>
+        <button type="button" className="secondary" data-testid="dataset-cancel" onClick={dismissDataset}>
           {usable ? "Cancel, keep my examples" : "Close"}
         </button>
       </div>

@@ -8,7 +8,6 @@ import { NoticeBox } from "./NoticeBox";
 import { useReveal } from "./useReveal";
 
 function Reading({ fileName, bytesRead, totalBytes }: { fileName: string; bytesRead: number; totalBytes: number | null }) {
-  const cancel = cancelDatasetRead;
   const pct = totalBytes ? Math.min(100, Math.floor((100 * bytesRead) / totalBytes)) : null;
   const ref = useReveal<HTMLElement>(fileName);
   return (
@@ -21,7 +20,7 @@ function Reading({ fileName, bytesRead, totalBytes }: { fileName: string; bytesR
             {totalBytes ? ` of ${formatBytes(totalBytes)} (${pct}%)` : ""}
           </span>
         </span>
-        <button type="button" className="secondary small" data-testid="dataset-read-cancel" onClick={cancel}>
+        <button type="button" className="secondary small" data-testid="dataset-read-cancel" onClick={cancelDatasetRead}>
           Cancel
         </button>
       </div>

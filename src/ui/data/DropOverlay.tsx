@@ -7,7 +7,6 @@ import { readDatasetFiles } from "../../services/datasetReading";
 const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
 
 export function DropOverlay() {
-  const read = readDatasetFiles;
   const [over, setOver] = useState(false);
 
   useEffect(() => {
@@ -39,7 +38,7 @@ export function DropOverlay() {
       e.preventDefault();
       if (claimed) return;
       const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length > 0) read(files);
+      if (files.length > 0) readDatasetFiles(files);
     };
     window.addEventListener("dragenter", enter);
     window.addEventListener("dragleave", leave);
@@ -51,7 +50,7 @@ export function DropOverlay() {
       window.removeEventListener("dragover", overPage);
       window.removeEventListener("drop", drop);
     };
-  }, [read]);
+  }, []);
 
   if (!over) return null;
   return (

@@ -3,7 +3,9 @@
 import { memo } from "react";
 import { ROLES, type ChatExample, type Role } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
-import { NEW_TOOL, NEW_TOOL_CALL, ToolCallsField, ToolsField } from "./ToolFields";
+import { JsonField } from "./JsonField";
+import { NEW_TOOL, NEW_TOOL_CALL, readCalls, readTools } from "./ToolFields";
+import { Options } from "../common/Options";
 
 interface Props {
   example: ChatExample;
@@ -22,10 +24,11 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
   return (
     <div className="example-editor" data-testid={`example-editor-${index}`}>
       {example.tools ? (
-        <ToolsField
+        <JsonField
           label={`Tools offered (${example.tools.length}), as JSON schemas`}
           testId={`tools-${index}`}
-          tools={example.tools}
+          value={example.tools}
+          read={readTools}
           onCommit={(tools) => setTools(index, tools)}
         />
       ) : null}
@@ -38,11 +41,7 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
               value={turn.role}
               onChange={(e) => setTurn(index, t, { role: e.target.value as Role })}
             >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
+              <Options items={ROLES} />
             </select>
             <button
               type="button"
@@ -63,10 +62,11 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
             onChange={(e) => setTurn(index, t, { content: e.target.value })}
           />
           {turn.role === "assistant" && turn.toolCalls ? (
-            <ToolCallsField
+            <JsonField
               label="Tool calls"
               testId={`tool-calls-${index}-${t}`}
-              calls={turn.toolCalls}
+              value={turn.toolCalls}
+              read={readCalls}
               onCommit={(toolCalls) => setTurn(index, t, { toolCalls: toolCalls.length > 0 ? toolCalls : undefined })}
             />
           ) : null}

@@ -3,29 +3,15 @@
 // a dataset file may hold, and says the same thing when it cannot).
 import { toolCallList, toolsOf } from "../../core/dataset/toolCalls";
 import type { ChatExample, ToolCall } from "../../core/types";
-import { JsonField } from "./JsonField";
 
-function readCalls(json: unknown): { value: ToolCall[] } | { message: string } {
+export function readCalls(json: unknown): { value: ToolCall[] } | { message: string } {
   const r = toolCallList(json, "$");
   return Array.isArray(r) ? { value: r } : { message: `${r.path}: ${r.message}` };
 }
 
-function readTools(json: unknown): { value: NonNullable<ChatExample["tools"]> } | { message: string } {
+export function readTools(json: unknown): { value: NonNullable<ChatExample["tools"]> } | { message: string } {
   const r = toolsOf(json, "$");
   return Array.isArray(r) ? { value: r } : { message: `${r.path}: ${r.message}` };
-}
-
-export function ToolCallsField(props: { label: string; testId: string; calls: ToolCall[]; onCommit: (calls: ToolCall[]) => void }) {
-  return <JsonField label={props.label} testId={props.testId} value={props.calls} read={readCalls} onCommit={props.onCommit} />;
-}
-
-export function ToolsField(props: {
-  label: string;
-  testId: string;
-  tools: NonNullable<ChatExample["tools"]>;
-  onCommit: (tools: NonNullable<ChatExample["tools"]>) => void;
-}) {
-  return <JsonField label={props.label} testId={props.testId} value={props.tools} read={readTools} onCommit={props.onCommit} />;
 }
 
 /** A call to start from when "+ tool call" is pressed. */

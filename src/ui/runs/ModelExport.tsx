@@ -5,6 +5,7 @@ import { GGUF_OUT_TYPES, type GgufOutType } from "../../core/export/gguf/quantis
 import type { ModelExportFormat } from "../../core/export/modelExportProtocol";
 import { exportModel } from "../../services/modelExport";
 import type { RunRecord } from "../../store/runRecord";
+import { Options } from "../common/Options";
 
 const LABEL: Record<ModelExportFormat, string> = { merged: "merged ⤓", gguf: "GGUF ⤓" };
 const TITLE: Record<ModelExportFormat, string> = {
@@ -51,11 +52,7 @@ export function ModelExport({ run, onError }: { run: RunRecord; onError: (messag
         </button>
       ))}
       <select aria-label="GGUF type" value={ggufType} data-testid="gguf-type" onChange={(e) => setGgufType(e.target.value as GgufOutType)}>
-        {GGUF_OUT_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {t}
-          </option>
-        ))}
+        <Options items={GGUF_OUT_TYPES} />
       </select>
     </>
   );

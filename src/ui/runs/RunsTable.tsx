@@ -33,14 +33,8 @@ export function timeVsBaseline(runMs: number, runSteps: number, baselineMs: numb
   return pct > 0 ? `${pct}% faster${suffix}` : `${-pct}% slower${suffix}`;
 }
 
-function finalLoss(run: RunRecord): string {
-  const loss = run.steps.at(-1)?.loss;
-  return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
-}
-
-/** The held-out examples' loss at the last evaluation; "–" for a run without an eval split. */
-function evalLoss(run: RunRecord): string {
-  const loss = lastEvalLoss(run);
+/** A loss to 4 decimals; "–" where there is none (no step yet; for the eval loss, no eval split). */
+function formatLoss(loss: number | undefined): string {
   return loss === undefined ? "–" : Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
 
@@ -150,9 +144,9 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
           {step}/{run.totalSteps || "?"}
         </td>
         <td className="num">{run.tokensTrained.toLocaleString("en-US")}</td>
-        <td className="num">{finalLoss(run)}</td>
+        <td className="num">{formatLoss(run.steps.at(-1)?.loss)}</td>
         <td className="num" data-testid="run-eval-loss">
-          {evalLoss(run)}
+          {formatLoss(lastEvalLoss(run))}
         </td>
         <td className="num" data-testid="run-vs-baseline">
           {isBaseline ? "baseline" : baseline ? timeVsBaseline(ms, step, baseline.ms, baseline.steps) : "–"}

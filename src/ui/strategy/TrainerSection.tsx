@@ -10,6 +10,7 @@ import { environment } from "../../services/environment";
 import { usePlayground } from "../../store/playgroundStore";
 import { trainerChoice } from "../../store/trainerSlice";
 import { EscapedTextInput } from "../common/EscapedTextInput";
+import { Options } from "../common/Options";
 
 interface OptionProps {
   trainer: TrainerName;
@@ -28,12 +29,7 @@ function OptionInput({ trainer, name, spec, value, onChange }: OptionProps) {
   if (spec.choices) {
     input = (
       <select data-testid={testId} value={value ?? fallback ?? ""} onChange={(e) => set(e.target.value)}>
-        {spec.choices.map((c) => (
-          <option key={c} value={c}>
-            {c}
-            {c === fallback ? " (default)" : ""}
-          </option>
-        ))}
+        <Options items={spec.choices} label={(c) => (c === fallback ? `${c} (default)` : c)} />
       </select>
     );
   } else if (spec.syntax === "TEXT") {
@@ -133,20 +129,12 @@ export function TrainerSection() {
         onChange={(e) => setTrainer(isTrainerName(e.target.value) ? e.target.value : null)}
       >
         <option value="">(the masking strategy above)</option>
-        {TRAINERS.map((t) => (
-          <option key={t.name} value={t.name}>
-            {t.label}
-          </option>
-        ))}
+        <Options items={TRAINERS} value={(t) => t.name} label={(t) => t.label} />
       </select>
       <label className="field">
         <span className="label-text">Each example given to the tool as</span>
         <select data-testid="trainer-row" value={settings.row} onChange={(e) => setTrainerRow(e.target.value as RowShape)}>
-          {ROW_SHAPES.map((r) => (
-            <option key={r.shape} value={r.shape}>
-              {r.label}
-            </option>
-          ))}
+          <Options items={ROW_SHAPES} value={(r) => r.shape} label={(r) => r.label} />
         </select>
       </label>
       {info !== null && name !== null ? (

@@ -38,11 +38,7 @@ const TEXT: Record<StrategyName, Omit<StrategyInfo, "name">> = {
 
 export const STRATEGY_INFO: readonly StrategyInfo[] = STRATEGIES.map((name) => ({ name, ...TEXT[name] }));
 
-export function strategyInfo(name: StrategyName): StrategyInfo {
-  return { name, ...TEXT[name] };
-}
-
 /** What a side of the token view is called: the strategy's title, or "as trained by" the tool. */
 export function sideTitle(side: ViewSide): string {
-  return side.trainer === null ? strategyInfo(side.strategy).title : trainerInfo(side.trainer).label;
+  return side.trainer === null ? TEXT[side.strategy].title : trainerInfo(side.trainer).label;
 }

@@ -3,6 +3,7 @@ import { isTrainerName, TRAINERS } from "../../core/trainers";
 import type { StrategyName } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
 import { sideTitle, STRATEGY_INFO } from "../strategy/strategies";
+import { Options } from "../common/Options";
 
 export function CompareToolbar() {
   const compare = usePlayground((s) => s.compare);
@@ -30,18 +31,10 @@ export function CompareToolbar() {
       </label>
       <select data-testid="compare-strategy" aria-label="Strategy to compare with" value={value} onChange={(e) => choose(e.target.value)}>
         <optgroup label="Masking strategy">
-          {STRATEGY_INFO.map((s) => (
-            <option key={s.name} value={s.name}>
-              {s.title}
-            </option>
-          ))}
+          <Options items={STRATEGY_INFO} value={(s) => s.name} label={(s) => s.title} />
         </optgroup>
         <optgroup label="As trained by">
-          {TRAINERS.map((t) => (
-            <option key={t.name} value={`trainer:${t.name}`}>
-              {t.label}
-            </option>
-          ))}
+          <Options items={TRAINERS} value={(t) => `trainer:${t.name}`} label={(t) => t.label} />
         </optgroup>
       </select>
       {compare.enabled && same ? (

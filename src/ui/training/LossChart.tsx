@@ -153,7 +153,6 @@ function useRunChart(host: React.RefObject<HTMLDivElement | null>, options: Char
   }, [host, log, yLabel, height, curves, small]);
 }
 
-const lossCurves = curvesOf;
 const learningRateCurves = metricCurves((m) => m.learningRate, "learning rate");
 const gradNormCurves = metricCurves((m) => m.gradNorm, "grad norm");
 
@@ -172,7 +171,7 @@ function MetricChart({ label, testId, curves }: { label: string; testId: string;
 export function LossChart() {
   const host = useRef<HTMLDivElement>(null);
   const [log, setLog] = useState(false);
-  useRunChart(host, { yLabel: "loss", height: 240, log, curvesOf: lossCurves });
+  useRunChart(host, { yLabel: "loss", height: 240, log, curvesOf });
 
   return (
     <section className="panel loss-chart" aria-label="Loss chart">

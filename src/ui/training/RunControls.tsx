@@ -13,6 +13,7 @@ import { continueTraining, pauseRun, resumeRun, retryOnBackend, startRun, stopRu
 import { readNumber } from "../../core/settings/fields";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { CheckpointLine } from "./CheckpointLine";
+import { Options } from "../common/Options";
 
 function BackendChoice() {
   const choice = usePlayground((s) => s.backendChoice);
@@ -24,11 +25,7 @@ function BackendChoice() {
   return (
     <select value={choice} onChange={(e) => choose(e.target.value)} aria-label="Backend" data-testid="backend-choice">
       <option value="auto">auto</option>
-      {BACKENDS.map((b) => (
-        <option key={b} value={b}>
-          {b} first
-        </option>
-      ))}
+      <Options items={BACKENDS} label={(b) => `${b} first`} />
     </select>
   );
 }

@@ -6,6 +6,7 @@ import { BUNDLED_MODEL_TRAINING, NOTEBOOK_TRAINING, type TrainingSettings } from
 import { readNumber, type NumberField, type SettingField } from "../../core/settings/fields";
 import { LORA_FIELDS, SETTING_ENTRIES, settingValue, TRAINING_FIELDS } from "../../core/settings/trainingSettings";
 import { bundledModelChosen, usePlayground } from "../../store/playgroundStore";
+import { Options } from "../common/Options";
 
 /** The data-testid of a setting's input: `set-max-steps` for maxSteps. */
 const testIdOf = (key: string) => `set-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -68,9 +69,8 @@ function BundledNote() {
   const bundled = usePlayground(bundledModelChosen);
   const setTraining = usePlayground((s) => s.setTraining);
   const setLora = usePlayground((s) => s.setLora);
-  const preset = BUNDLED_MODEL_TRAINING;
   if (!bundled) return null;
-  const diff = differences(NOTEBOOK_TRAINING, preset);
+  const diff = differences(NOTEBOOK_TRAINING, BUNDLED_MODEL_TRAINING);
   if (diff.length === 0) return null;
   const apply = (t: TrainingSettings) => {
     const { lora, ...rest } = structuredClone(t);
@@ -81,7 +81,7 @@ function BundledNote() {
     <div className="note" data-testid="bundled-note">
       The bundled model is tiny (1.4M parameters), so the Trainer's defaults barely move it; these settings differ from the Trainer's (the
       notebook's) to teach it the chat format and the five answers: {diff.join(", ")}.{" "}
-      <button type="button" className="link-button" onClick={() => apply(preset)}>
+      <button type="button" className="link-button" onClick={() => apply(BUNDLED_MODEL_TRAINING)}>
         use these
       </button>{" "}
       ·{" "}
@@ -147,11 +147,7 @@ function FieldGrid<V extends object>({
           <label key={key} className="field" title={titleOf(f)}>
             <span>{f.label}</span>
             <select value={values[key] as string} onChange={(e) => patch(key, e.target.value)} data-testid={testIdOf(key)}>
-              {f.options.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
+              <Options items={f.options} />
             </select>
           </label>
         ) : null,
