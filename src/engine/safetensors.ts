@@ -42,7 +42,7 @@ export interface F32Tensor {
 }
 
 /** Reads the header length from the first 8 bytes; `source` names the file in error messages. */
-export function readHeaderLength(first8: Uint8Array, totalSize: number | null, source: string): number {
+export function readHeaderLength(first8: Uint8Array, totalSize: number, source: string): number {
   if (first8.length < 8) {
     throw new SafetensorsError(
       `${source}: truncated safetensors file (${first8.length} bytes, need at least 8 for the header length); re-download the file.`,
@@ -55,7 +55,7 @@ export function readHeaderLength(first8: Uint8Array, totalSize: number | null, s
       `${source}: safetensors header claims ${n} bytes, over the ${SAFETENSORS_LIMITS.maxHeaderBytes}-byte limit; this is not a valid safetensors file (check that you picked the right file).`,
     );
   }
-  if (totalSize !== null && 8 + n > totalSize) {
+  if (8 + n > totalSize) {
     throw new SafetensorsError(
       `${source}: truncated safetensors file: header needs ${8 + n} bytes but the file has ${totalSize}; re-download the file.`,
     );
@@ -63,8 +63,8 @@ export function readHeaderLength(first8: Uint8Array, totalSize: number | null, s
   return n;
 }
 
-/** Parses and validates the JSON header; `dataSize` (if known) bounds the offsets. */
-export function parseHeader(headerBytes: Uint8Array, dataSize: number | null, source: string): SafetensorsHeader {
+/** Parses and validates the JSON header; `dataSize`, the data section's length, bounds the offsets. */
+export function parseHeader(headerBytes: Uint8Array, dataSize: number, source: string): SafetensorsHeader {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(headerBytes));
@@ -100,7 +100,7 @@ export function parseHeader(headerBytes: Uint8Array, dataSize: number | null, so
         `${source}: tensor "${name}" has data_offsets [${begin}, ${end}] but ${dtype}${JSON.stringify(shape)} needs ${expected} bytes; the file is corrupt.`,
       );
     }
-    if (dataSize !== null && end > dataSize) {
+    if (end > dataSize) {
       throw new SafetensorsError(
         `${source}: tensor "${name}" ends at data byte ${end}, outside the file's ${dataSize}-byte data section; the file is truncated or corrupt, re-download it.`,
       );
