@@ -111,18 +111,22 @@ function workerDied(message: string, isError = true): void {
     (what) => `${message} The training worker stopped before answering ${what}: start again to restart it, or reload the page.`,
   );
   const { runs, updateRun } = store();
-  for (const run of Object.values(runs)) {
-    if (inProgress(run)) {
-      const step = run.steps.at(-1)?.step ?? 0;
-      updateRun(run.id, (r) => ({
-        ...withStatus(r, "interrupted"),
-        errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }],
-      }));
-    }
-    if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
+  for (const run of Object.values(runs).filter(inProgress)) {
+    const step = run.steps.at(-1)?.step ?? 0;
+    updateRun(run.id, (r) => ({
+      ...withStatus(r, "interrupted"),
+      errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }],
+    }));
   }
-  loadedAdapters.clear();
+  adaptersLost();
   workerStopped(isError ? message : null);
+}
+
+/** The worker holds no run's adapter any more: it stopped, or dropped them to load another model. */
+function adaptersLost(): void {
+  const { runs, updateRun } = store();
+  for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
+  loadedAdapters.clear();
 }
 
 /** Loads `spec` into the worker unless the model under `key` is already there. */
@@ -132,9 +136,7 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   if (loaded?.key === key) return loaded.info;
   // The worker drops its model and every run's adapter before loading, whether or not the load works.
   workerModelChanged(null);
-  const { runs, updateRun } = store();
-  for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
-  loadedAdapters.clear();
+  adaptersLost();
   const { info } = await call({ type: "load-model", model: spec });
   workerModelChanged({ key, info });
   return info;
