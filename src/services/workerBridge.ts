@@ -111,22 +111,18 @@ function workerDied(message: string, isError = true): void {
     (what) => `${message} The training worker stopped before answering ${what}: start again to restart it, or reload the page.`,
   );
   const { runs, updateRun } = store();
-  for (const run of Object.values(runs).filter(inProgress)) {
-    const step = run.steps.at(-1)?.step ?? 0;
-    updateRun(run.id, (r) => ({
-      ...withStatus(r, "interrupted"),
-      errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }],
-    }));
+  for (const run of Object.values(runs)) {
+    if (inProgress(run)) {
+      const step = run.steps.at(-1)?.step ?? 0;
+      updateRun(run.id, (r) => ({
+        ...withStatus(r, "interrupted"),
+        errors: [...r.errors, { step, kind: "worker", message, nextBackend: null }],
+      }));
+    }
+    if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   }
-  adaptersLost();
-  workerStopped(isError ? message : null);
-}
-
-/** The worker holds no run's adapter any more: it stopped, or dropped them to load another model. */
-function adaptersLost(): void {
-  const { runs, updateRun } = store();
-  for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
   loadedAdapters.clear();
+  workerStopped(isError ? message : null);
 }
 
 /** Loads `spec` into the worker unless the model under `key` is already there. */
@@ -136,7 +132,9 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   if (loaded?.key === key) return loaded.info;
   // The worker drops its model and every run's adapter before loading, whether or not the load works.
   workerModelChanged(null);
-  adaptersLost();
+  const { runs, updateRun } = store();
+  for (const run of Object.values(runs)) if (run.adapterInWorker) updateRun(run.id, () => ({ adapterInWorker: false }));
+  loadedAdapters.clear();
   const { info } = await call({ type: "load-model", model: spec });
   workerModelChanged({ key, info });
   return info;
