@@ -19,7 +19,7 @@ import { openSafetensors, readAllTensors, type OpenSafetensors, type Safetensors
 /** The base checkpoint: config.json and its safetensors files (bytes or Blobs, read a tensor at a time). */
 export interface BaseCheckpoint {
   config: string | object;
-  shards: Array<{ name: string; source: Uint8Array | ArrayBuffer | Blob }>;
+  shards: Array<{ name: string; source: SafetensorsSource }>;
 }
 
 /** A PEFT adapter folder's two files. */
@@ -102,9 +102,9 @@ function growRows(data: Float32Array, V: number, H: number, newV: number): Float
   return out;
 }
 
-/** Reads the base's headers and the adapter (small), and plans the merged checkpoint; `adapter` null plans the base as it is. */
 /**
- * `vocabSize`: the rows the model trained with, when the run added tokens without training their rows
+ * Reads the base's headers and the adapter (small), and plans the merged checkpoint; `adapter` null
+ * plans the base as it is. `vocabSize`: the rows the model trained with, when the run added tokens without training their rows
  * (the worker grew the embedding to the tokenizer's size all the same, with mean rows); never shrinks.
  */
 export async function planMerge(base: BaseCheckpoint, adapter: AdapterCheckpoint | null, vocabSize = 0): Promise<MergePlan> {
