@@ -79,65 +79,58 @@ function quantiseQ4_0(x: Float32Array, out: DataView): void {
   }
 }
 
+/** float32 values → the bytes of each type, little-endian, written into `out`. */
+const ENCODE: Record<GgmlTypeName, (x: Float32Array, out: DataView) => void> = {
+  F32: (x, out) => x.forEach((v, i) => out.setFloat32(4 * i, v, true)),
+  F16: (x, out) => x.forEach((v, i) => out.setUint16(2 * i, f32ToF16(v), true)),
+  BF16: (x, out) => x.forEach((v, i) => out.setUint16(2 * i, f32ToBf16(v), true)),
+  Q8_0: quantiseQ8_0,
+  Q4_0: quantiseQ4_0,
+};
+
 /** float32 values → the bytes of `type`, little-endian. */
 export function encodeGgml(x: Float32Array, type: GgmlTypeName): Uint8Array {
   const out = new Uint8Array(typeBytes(type, x.length));
-  const view = new DataView(out.buffer);
-  switch (type) {
-    case "F32":
-      for (let i = 0; i < x.length; i++) view.setFloat32(4 * i, x[i], true);
-      break;
-    case "F16":
-      for (let i = 0; i < x.length; i++) view.setUint16(2 * i, f32ToF16(x[i]), true);
-      break;
-    case "BF16":
-      for (let i = 0; i < x.length; i++) view.setUint16(2 * i, f32ToBf16(x[i]), true);
-      break;
-    case "Q8_0":
-      quantiseQ8_0(x, view);
-      break;
-    case "Q4_0":
-      quantiseQ4_0(x, view);
-      break;
-    default: {
-      const _: never = type;
-      throw new Error(`unknown ggml type ${String(_)}`);
-    }
-  }
+  ENCODE[type](x, new DataView(out.buffer));
   return out;
 }
 
-/** The bytes of `count` values of `type` → float32 (ggml's dequantize_row_q8_0 / _q4_0: d · q, d · (q − 8)). */
-export function decodeGgml(bytes: Uint8Array, type: GgmlTypeName, count: number): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const y = new Float32Array(count);
-  switch (type) {
-    case "F32":
-      return decodeF32(bytes.subarray(0, 4 * count));
-    case "F16":
-      return decodeF16(bytes.subarray(0, 2 * count));
-    case "BF16":
-      return decodeBf16(bytes.subarray(0, 2 * count));
-    case "Q8_0":
-      for (let b = 0; b < count / QK; b++) {
-        const d = f16ToF32(view.getUint16(b * 34, true));
-        for (let j = 0; j < QK; j++) y[b * QK + j] = f(d * view.getInt8(b * 34 + 2 + j));
-      }
-      break;
-    case "Q4_0":
-      for (let b = 0; b < count / QK; b++) {
-        const d = f16ToF32(view.getUint16(b * 18, true));
-        for (let j = 0; j < QK / 2; j++) {
-          const q = view.getUint8(b * 18 + 2 + j);
-          y[b * QK + j] = f(d * ((q & 0x0f) - 8));
-          y[b * QK + QK / 2 + j] = f(d * ((q >> 4) - 8));
-        }
-      }
-      break;
-    default: {
-      const _: never = type;
-      throw new Error(`unknown ggml type ${String(_)}`);
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** ggml's dequantize_row_q8_0: d · q. */
+function dequantiseQ8_0(bytes: Uint8Array, count: number): Float32Array {
+  const [view, y] = [viewOf(bytes), new Float32Array(count)];
+  for (let b = 0; b < count / QK; b++) {
+    const d = f16ToF32(view.getUint16(b * 34, true));
+    for (let j = 0; j < QK; j++) y[b * QK + j] = f(d * view.getInt8(b * 34 + 2 + j));
+  }
+  return y;
+}
+
+/** ggml's dequantize_row_q4_0: d · (q − 8), the low nibbles first. */
+function dequantiseQ4_0(bytes: Uint8Array, count: number): Float32Array {
+  const [view, y] = [viewOf(bytes), new Float32Array(count)];
+  for (let b = 0; b < count / QK; b++) {
+    const d = f16ToF32(view.getUint16(b * 18, true));
+    for (let j = 0; j < QK / 2; j++) {
+      const q = view.getUint8(b * 18 + 2 + j);
+      y[b * QK + j] = f(d * ((q & 0x0f) - 8));
+      y[b * QK + QK / 2 + j] = f(d * ((q >> 4) - 8));
     }
   }
   return y;
+}
+
+/** The bytes of `count` values of each type → float32. */
+const DECODE: Record<GgmlTypeName, (bytes: Uint8Array, count: number) => Float32Array> = {
+  F32: (bytes, count) => decodeF32(bytes.subarray(0, 4 * count)),
+  F16: (bytes, count) => decodeF16(bytes.subarray(0, 2 * count)),
+  BF16: (bytes, count) => decodeBf16(bytes.subarray(0, 2 * count)),
+  Q8_0: dequantiseQ8_0,
+  Q4_0: dequantiseQ4_0,
+};
+
+/** The bytes of `count` values of `type` → float32. */
+export function decodeGgml(bytes: Uint8Array, type: GgmlTypeName, count: number): Float32Array {
+  return DECODE[type](bytes, count);
 }
