@@ -33,36 +33,12 @@ export interface LfTemplate {
 const t = (text: string): Slot => ({ text });
 const THOUGHT: [string, string] = ["<think>\n", "\n</think>\n\n"];
 
-function chatml(name: string, reasoning: boolean, defaultSystem = ""): LfTemplate {
-  return {
-    name,
-    user: [t("<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n")],
-    assistant: [t("{{content}}<|im_end|>\n")],
-    system: [t("<|im_start|>system\n{{content}}<|im_end|>\n")],
-    observation: [t("<|im_start|>user\n<tool_response>\n{{content}}\n</tool_response><|im_end|>\n<|im_start|>assistant\n")],
-    function: [t("{{content}}<|im_end|>\n")],
-    toolFormat: "qwen",
-    prefix: [],
-    defaultSystem,
-    stopWords: ["<|im_end|>"],
-    thoughtWords: THOUGHT,
-    efficientEos: false,
-    replaceEos: true,
-    reasoning,
-  };
-}
-
-/** The registered templates the playground carries, as template.py registers them. */
-export const LF_TEMPLATES: Record<string, LfTemplate> = {
-  empty: {
-    name: "empty",
-    user: [t("{{content}}")],
-    assistant: [t("{{content}}")],
-    system: [t("{{content}}")],
-    observation: [t("{{content}}")],
-    // register_template's default: the assistant's slots, tool_format "default".
-    function: [t("{{content}}")],
-    toolFormat: "default",
+/** register_template's defaults: no prefix, system or stop words, tool_format "default", the assistant's slots for calls. */
+function template(
+  name: string,
+  slots: Pick<LfTemplate, "user" | "assistant" | "system" | "observation"> & Partial<LfTemplate>,
+): LfTemplate {
+  const base = {
     prefix: [],
     defaultSystem: "",
     stopWords: [],
@@ -70,28 +46,47 @@ export const LF_TEMPLATES: Record<string, LfTemplate> = {
     efficientEos: false,
     replaceEos: false,
     reasoning: false,
-  },
+  };
+  return { name, function: slots.assistant, toolFormat: "default", ...base, ...slots };
+}
+
+function chatml(name: string, reasoning: boolean, defaultSystem = ""): LfTemplate {
+  return template(name, {
+    user: [t("<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n")],
+    assistant: [t("{{content}}<|im_end|>\n")],
+    system: [t("<|im_start|>system\n{{content}}<|im_end|>\n")],
+    observation: [t("<|im_start|>user\n<tool_response>\n{{content}}\n</tool_response><|im_end|>\n<|im_start|>assistant\n")],
+    toolFormat: "qwen",
+    defaultSystem,
+    stopWords: ["<|im_end|>"],
+    replaceEos: true,
+    reasoning,
+  });
+}
+
+/** The registered templates the playground carries, as template.py registers them. */
+export const LF_TEMPLATES: Record<string, LfTemplate> = {
+  empty: template("empty", {
+    user: [t("{{content}}")],
+    assistant: [t("{{content}}")],
+    system: [t("{{content}}")],
+    observation: [t("{{content}}")],
+  }),
   qwen: chatml("qwen", false, "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."),
   qwen3: chatml("qwen3", true),
   qwen3_nothink: chatml("qwen3_nothink", false),
-  llama3: {
-    name: "llama3",
+  llama3: template("llama3", {
     user: [t("<|start_header_id|>user<|end_header_id|>\n\n{{content}}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")],
     assistant: [t("{{content}}<|eot_id|>")],
     system: [t("<|start_header_id|>system<|end_header_id|>\n\n{{content}}<|eot_id|>")],
     observation: [
       t("<|start_header_id|>ipython<|end_header_id|>\n\n{{content}}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"),
     ],
-    function: [t("{{content}}<|eot_id|>")],
     toolFormat: "llama3",
     prefix: [{ special: "bos_token" }],
-    defaultSystem: "",
     stopWords: ["<|eot_id|>", "<|eom_id|>"],
-    thoughtWords: THOUGHT,
-    efficientEos: false,
     replaceEos: true,
-    reasoning: false,
-  },
+  }),
 };
 
 /** StringFormatter.apply: the first {{content}} of each text slot is the content. */
@@ -156,20 +151,13 @@ export function parseTemplate(tokenizer: PlaygroundTokenizer, source: string): L
     const soleSystem = systemSlot.replace(C, () => defaultSystem);
     userSlot = userSlot.slice(soleSystem.length);
   }
-  return {
-    name: "(parsed from the tokenizer's chat template)",
+  return template("(parsed from the tokenizer's chat template)", {
     user: [t(userSlot)],
     assistant: [t(assistantSlot)],
     system: [t(systemSlot)],
     observation: [t(userSlot)],
-    function: [t(assistantSlot)],
-    toolFormat: "default",
     prefix: prefix ? [t(prefix)] : [],
     defaultSystem,
-    stopWords: [],
-    thoughtWords: THOUGHT,
-    efficientEos: false,
-    replaceEos: false,
     reasoning,
-  };
+  });
 }

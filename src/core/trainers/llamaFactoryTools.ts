@@ -64,18 +64,12 @@ function defaultToolText(tools: readonly Tool[]): string {
 /** ToolFormatter.apply: the text appended to the system prompt; no tools, no text. */
 export function toolsText(format: ToolFormat, tools: readonly Tool[], now = new Date()): string {
   if (tools.length === 0) return "";
-  switch (format) {
-    case "default":
-      return defaultToolText(tools);
-    case "qwen":
-      return QWEN_TOOL_PROMPT(tools.map((t) => `\n${pythonJsonDumps(asFunction(t))}`).join(""));
-    case "llama3":
-      return LLAMA3_TOOL_PROMPT(today(now), tools.map((t) => `${pythonJsonDumps(asFunction(t), 4)}\n\n`).join(""));
-    default: {
-      const _exhaustive: never = format;
-      throw new Error(`unknown tool format ${String(_exhaustive)}`);
-    }
-  }
+  const text: Record<ToolFormat, () => string> = {
+    default: () => defaultToolText(tools),
+    qwen: () => QWEN_TOOL_PROMPT(tools.map((t) => `\n${pythonJsonDumps(asFunction(t))}`).join("")),
+    llama3: () => LLAMA3_TOOL_PROMPT(today(now), tools.map((t) => `${pythonJsonDumps(asFunction(t), 4)}\n\n`).join("")),
+  };
+  return text[format]();
 }
 
 /**
@@ -83,18 +77,11 @@ export function toolsText(format: ToolFormat, tools: readonly Tool[], now = new 
  * json.dumps and back (FunctionCall(name, json.dumps(arguments))), so a string stays a string.
  */
 export function functionText(format: ToolFormat, calls: readonly FunctionCall[]): string {
-  switch (format) {
-    case "default":
-      return calls.map((c) => `Action: ${c.name}\nAction Input: ${pythonJsonDumps(c.arguments)}`).join("\n");
-    case "qwen":
-      return calls.map((c) => `<tool_call>\n${pythonJsonDumps({ name: c.name, arguments: c.arguments })}\n</tool_call>`).join("\n");
-    case "llama3": {
-      const objects = calls.map((c) => ({ name: c.name, parameters: c.arguments }));
-      return pythonJsonDumps(objects.length === 1 ? objects[0] : objects);
-    }
-    default: {
-      const _exhaustive: never = format;
-      throw new Error(`unknown tool format ${String(_exhaustive)}`);
-    }
-  }
+  const llama3 = calls.map((c) => ({ name: c.name, parameters: c.arguments }));
+  const text: Record<ToolFormat, () => string> = {
+    default: () => calls.map((c) => `Action: ${c.name}\nAction Input: ${pythonJsonDumps(c.arguments)}`).join("\n"),
+    qwen: () => calls.map((c) => `<tool_call>\n${pythonJsonDumps({ name: c.name, arguments: c.arguments })}\n</tool_call>`).join("\n"),
+    llama3: () => pythonJsonDumps(llama3.length === 1 ? llama3[0] : llama3),
+  };
+  return text[format]();
 }

@@ -109,24 +109,16 @@ function unsloth(values: Values): string {
     .join("\n");
 }
 
+const SNIPPETS: Record<TrainerName, (values: Values, row: RowShape) => string> = {
+  trl,
+  "trl-collator": trlCollator,
+  axolotl,
+  llamafactory: llamaFactory,
+  unsloth,
+};
+
 /** The snippet for `choice`; throws TrainerOptionError when an option value is not one the tool takes. */
 export function configSnippet(choice: TrainerChoice): string {
-  const name: TrainerName = choice.trainer;
-  const values = parseOptions(name, trainerInfo(name).options, optionPairs(choice.options)) as Values;
-  switch (name) {
-    case "trl":
-      return trl(values, choice.row);
-    case "trl-collator":
-      return trlCollator(values, choice.row);
-    case "axolotl":
-      return axolotl(values);
-    case "llamafactory":
-      return llamaFactory(values);
-    case "unsloth":
-      return unsloth(values);
-    default: {
-      const _exhaustive: never = name;
-      throw new Error(`unknown trainer ${String(_exhaustive)}`);
-    }
-  }
+  const values = parseOptions(choice.trainer, trainerInfo(choice.trainer).options, optionPairs(choice.options)) as Values;
+  return SNIPPETS[choice.trainer](values, choice.row);
 }

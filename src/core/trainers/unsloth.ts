@@ -43,6 +43,17 @@ export function responseSpans(ids: readonly number[], a: MarkerIds, q: MarkerIds
   const spans: Array<[number, number]> = [];
   let j = 0;
   let k = 0;
+  // A match's optional edge tokens: those before j move j back, those after k (compared one id late) move k on.
+  const widen = (m: MarkerIds) => {
+    for (const optional of [...m.left].reverse()) {
+      if (j < 1 || optional !== ids[j - 1]) break;
+      j--;
+    }
+    for (const optional of m.right) {
+      if (k >= last || optional !== ids[k + 1]) break;
+      k++;
+    }
+  };
   while (j < n) {
     let isResponse = false;
     if (ids[j] === a.core[0]) {
@@ -50,14 +61,7 @@ export function responseSpans(ids: readonly number[], a: MarkerIds, q: MarkerIds
       isResponse = matches(j, a.core);
     }
     if (isResponse) {
-      for (const optional of [...a.left].reverse()) {
-        if (j < 1 || optional !== ids[j - 1]) break;
-        j--;
-      }
-      for (const optional of a.right) {
-        if (k >= last || optional !== ids[k + 1]) break;
-        k++;
-      }
+      widen(a);
       const assistantK = k;
       j = assistantK;
       while (j < n) {
@@ -67,14 +71,7 @@ export function responseSpans(ids: readonly number[], a: MarkerIds, q: MarkerIds
           isUser = matches(j, q.core);
         }
         if (isUser) {
-          for (const optional of [...q.left].reverse()) {
-            if (j < 1 || optional !== ids[j - 1]) break;
-            j--;
-          }
-          for (const optional of q.right) {
-            if (k >= last || optional !== ids[k + 1]) break;
-            k++;
-          }
+          widen(q);
           let userJ = j;
           if (userJ !== last) j = k;
           else {
