@@ -3,32 +3,38 @@
 import type { ChatExample, TextTemplates } from "../types";
 
 /** How a file stores its records. */
-export type Container = "jsonl" | "json" | "csv" | "tsv" | "parquet";
+export const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const;
+export type Container = (typeof CONTAINERS)[number];
 
 /** How one record stores a conversation (the field names the hub's SFT datasets use). */
-export type RecordFormat = "text" | "messages" | "conversations" | "alpaca" | "prompt-completion";
+export const RECORD_FORMATS = ["text", "messages", "conversations", "alpaca", "prompt-completion"] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 /** Why a record (or the whole file) could not be used; the keys of `skipped`. */
-export type SkipReason =
-  | "invalid-json"
-  | "not-utf8"
-  | "not-an-object"
-  | "unknown-format"
-  | "shape-changed"
-  | "missing-field"
-  | "wrong-type"
-  | "empty-field"
-  | "unknown-role"
-  | "roles-not-alternating"
-  | "no-assistant-turn"
-  | "template-not-found"
-  | "csv-field-count"
-  | "csv-syntax";
+export const SKIP_REASONS = [
+  "invalid-json",
+  "not-utf8",
+  "not-an-object",
+  "unknown-format",
+  "shape-changed",
+  "missing-field",
+  "wrong-type",
+  "empty-field",
+  "unknown-role",
+  "roles-not-alternating",
+  "no-assistant-turn",
+  "template-not-found",
+  "csv-field-count",
+  "csv-syntax",
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
-export type FileProblem = "empty-file" | "too-large" | "unreadable" | "not-json" | "not-parquet" | "no-header";
+export const FILE_PROBLEMS = ["empty-file", "too-large", "unreadable", "not-json", "not-parquet", "no-header"] as const;
+export type FileProblem = (typeof FILE_PROBLEMS)[number];
 
 /** Something left out of a record that was still kept (listed with the problems, never counted as skipped). */
-export type RecordNote = "part-skipped";
+export const RECORD_NOTES = ["part-skipped"] as const;
+export type RecordNote = (typeof RECORD_NOTES)[number];
 
 export interface DatasetError {
   reason: SkipReason | FileProblem | RecordNote;

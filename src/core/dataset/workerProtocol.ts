@@ -12,7 +12,7 @@ import { FormattingSchema, MaskingSchema } from "../share/schema";
 import { PlaygroundTokenizer, type TokenizerFiles } from "../tokenizer/playgroundTokenizer";
 import { readDataset } from "./read";
 import { tokenizeBatch, type TokenizedBatch } from "./tokenizedBatch";
-import type { Container, DatasetResult, FileProblem, ReadOptions, RecordFormat, RecordNote, SkipReason } from "./types";
+import { CONTAINERS, FILE_PROBLEMS, RECORD_FORMATS, RECORD_NOTES, SKIP_REASONS, type DatasetResult, type ReadOptions } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
 export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
@@ -51,47 +51,10 @@ export type DatasetRequest = z.infer<typeof datasetRequestSchema>;
 export type DatasetRequestEnvelope = Envelope<DatasetRequest>;
 const datasetEnvelopeSchema = envelopeSchema(datasetRequestSchema);
 
-// The runtime lists behind types.ts's unions, checked against them both ways at compile time.
-const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const satisfies readonly Container[];
-const FORMATS = ["text", "messages", "conversations", "alpaca", "prompt-completion"] as const satisfies readonly RecordFormat[];
-const FILE_PROBLEMS = [
-  "empty-file",
-  "too-large",
-  "unreadable",
-  "not-json",
-  "not-parquet",
-  "no-header",
-] as const satisfies readonly FileProblem[];
-const SKIP_REASONS = [
-  "invalid-json",
-  "not-utf8",
-  "not-an-object",
-  "unknown-format",
-  "shape-changed",
-  "missing-field",
-  "wrong-type",
-  "empty-field",
-  "unknown-role",
-  "roles-not-alternating",
-  "no-assistant-turn",
-  "template-not-found",
-  "csv-field-count",
-  "csv-syntax",
-] as const satisfies readonly SkipReason[];
-const RECORD_NOTES = ["part-skipped"] as const satisfies readonly RecordNote[];
-type Unlisted =
-  | Exclude<Container, (typeof CONTAINERS)[number]>
-  | Exclude<RecordFormat, (typeof FORMATS)[number]>
-  | Exclude<FileProblem, (typeof FILE_PROBLEMS)[number]>
-  | Exclude<SkipReason, (typeof SKIP_REASONS)[number]>
-  | Exclude<RecordNote, (typeof RECORD_NOTES)[number]>;
-const _everyValueListed: [Unlisted] extends [never] ? true : never = true;
-void _everyValueListed;
-
 const datasetResultSchema = z.strictObject({
   fileName: z.string(),
   container: z.enum(CONTAINERS).nullable(),
-  format: z.enum(FORMATS).nullable(),
+  format: z.enum(RECORD_FORMATS).nullable(),
   examples: z.array(ChatExampleSchema),
   examplesTotal: count,
   turns: count,
