@@ -5,13 +5,10 @@ import { describeAdapter, memoryLimits, setBackend } from "../src/engine/backend
 import { TrainingHandler } from "../src/engine/session/trainingHandler";
 import "./wasm/wasmFiles";
 
-const scope = self as unknown as {
-  postMessage(msg: FromWorker, transfer?: Transferable[]): void;
-  onmessage: ((e: MessageEvent) => void) | null;
-  onmessageerror: ((e: MessageEvent) => void) | null;
-};
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 const handler = new TrainingHandler({
-  post: (msg, transfer) => scope.postMessage(msg, transfer ?? []),
+  post,
   setBackend,
   describeAdapter,
   memoryLimits,
@@ -21,7 +18,4 @@ const handler = new TrainingHandler({
 scope.onmessage = (event) => void handler.handle(event.data);
 // A message that could not be deserialized has no readable id; the page hears it as a protocol error.
 scope.onmessageerror = () =>
-  scope.postMessage({
-    type: "protocol-error",
-    message: "The training worker received a message it could not deserialize; reload the page.",
-  });
+  post({ type: "protocol-error", message: "The training worker received a message it could not deserialize; reload the page." });

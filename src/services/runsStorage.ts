@@ -50,35 +50,21 @@ export async function startRunsStorage(): Promise<void> {
   await stopRunsStorage();
   const env = environment();
   const db = env.database;
-  if (!db) {
-    report({
-      status: "memory",
-      notices: ["This browser gives the page no database (IndexedDB), so runs and adapters last only as long as this tab."],
-    });
-    return;
-  }
+  const inMemory = (notice: string) => report({ status: "memory", notices: [notice] });
+  if (!db) return inMemory("This browser gives the page no database (IndexedDB), so runs and adapters last only as long as this tab.");
   let loaded: LoadedRuns;
   try {
     loaded = await loadStoredRuns(db, env.storage);
   } catch (err) {
-    report({
-      status: "memory",
-      notices: [
-        `The browser's database did not open (${(err as Error).message}), so runs and adapters last only as long as this tab; "file ⤓" downloads one to keep it.`,
-      ],
-    });
-    return;
+    return inMemory(
+      `The browser's database did not open (${(err as Error).message}), so runs and adapters last only as long as this tab; "file ⤓" downloads one to keep it.`,
+    );
   }
   const writer = new RunsWriter(db);
   writer.loaded(loaded);
-  const notices = [
-    ...(loaded.skipped.length
-      ? [
-          `${loaded.skipped.length === 1 ? "A run" : `${loaded.skipped.length} runs`} kept in this browser could not be read and ${loaded.skipped.length === 1 ? "is" : "are"} not shown (saved by another version of the playground, or damaged): ${loaded.skipped.map((r) => `${r.id}: ${r.reason}`).join("; ")}.`,
-        ]
-      : []),
-    ...(loaded.migrationError ? [loaded.migrationError] : []),
-  ];
+  const n = loaded.skipped.length;
+  const skipped = `${n === 1 ? "A run" : `${n} runs`} kept in this browser could not be read and ${n === 1 ? "is" : "are"} not shown (saved by another version of the playground, or damaged): ${loaded.skipped.map((r) => `${r.id}: ${r.reason}`).join("; ")}.`;
+  const notices = [n ? skipped : null, loaded.migrationError].filter((notice) => notice !== null);
   storedRunsLoaded(loaded, {
     status: "saved",
     notices,
