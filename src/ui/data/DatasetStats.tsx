@@ -86,22 +86,19 @@ export function DatasetStats({
             under Settings, or shorten those examples.
           </li>
         ) : null}
-        {stats.templateNotFound.length > 0 ? (
-          <li>
-            Template not found in {stats.templateNotFound.length}:{" "}
-            <Jumps indexes={stats.templateNotFound} what="template not found" jump={jump} />
-          </li>
-        ) : null}
-        {stats.nothingTrained.length > 0 ? (
-          <li>
-            Nothing trained in {stats.nothingTrained.length}: <Jumps indexes={stats.nothingTrained} what="nothing trained" jump={jump} />
-          </li>
-        ) : null}
-        {stats.duplicates.length > 0 ? (
-          <li>
-            Repeats of an earlier example: {stats.duplicates.length}: <Jumps indexes={stats.duplicates} what="a repeat" jump={jump} />
-          </li>
-        ) : null}
+        {(
+          [
+            ["Template not found in", stats.templateNotFound, "template not found"],
+            ["Nothing trained in", stats.nothingTrained, "nothing trained"],
+            ["Repeats of an earlier example:", stats.duplicates, "a repeat"],
+          ] as const
+        ).map(([what, indexes, why]) =>
+          indexes.length > 0 ? (
+            <li key={why}>
+              {what} {indexes.length}: <Jumps indexes={indexes} what={why} jump={jump} />
+            </li>
+          ) : null,
+        )}
       </ul>
     </details>
   );

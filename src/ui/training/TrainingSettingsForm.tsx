@@ -163,21 +163,17 @@ function FieldGrid<V extends object>({
   );
 }
 
-function withoutLora({ lora: _, ...rest }: TrainingSettings): Omit<TrainingSettings, "lora"> {
-  return rest;
-}
-
 export function TrainingSettingsForm({ disabled }: { disabled: boolean }) {
-  const t = usePlayground((s) => s.training);
+  const { lora, ...training } = usePlayground((s) => s.training);
   const setTraining = usePlayground((s) => s.setTraining);
   const setLora = usePlayground((s) => s.setLora);
   return (
     <section className="panel training-settings" aria-label="Training settings">
       <h2>Training settings</h2>
       <BundledNote />
-      <FieldGrid fields={TRAINING_FIELDS} values={withoutLora(t)} onChange={setTraining} disabled={disabled} />
+      <FieldGrid fields={TRAINING_FIELDS} values={training} onChange={setTraining} disabled={disabled} />
       <h3>LoRA</h3>
-      <FieldGrid fields={LORA_FIELDS} values={t.lora} onChange={setLora} disabled={disabled} />
+      <FieldGrid fields={LORA_FIELDS} values={lora} onChange={setLora} disabled={disabled} />
       <fieldset disabled={disabled} className="plain">
         <TargetModules />
       </fieldset>
