@@ -27,18 +27,8 @@ export type EvalStrategy = (typeof TRAINING_FIELDS.evalStrategy.options)[number]
  * evaluates before the first step (eval_on_start is off) nor adds one at the end of training.
  */
 export function evaluationDue(step: number, strategy: EvalStrategy, evalSteps: number, epochSteps: number): boolean {
-  switch (strategy) {
-    case "no":
-      return false;
-    case "steps":
-      return step % evalSteps === 0;
-    case "epoch":
-      return step % epochSteps === 0;
-    default: {
-      const never: never = strategy;
-      return never;
-    }
-  }
+  const due: Record<EvalStrategy, boolean> = { no: false, steps: step % evalSteps === 0, epoch: step % epochSteps === 0 };
+  return due[strategy];
 }
 
 /**

@@ -35,9 +35,10 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
   const args = trainingArgumentsOf(input.settings, evaluated);
   const config = playgroundConfig(input);
   const targets = lora.target_modules;
-  const values: Array<[string, unknown]> = [
+  // null: a key this run does not write.
+  const values: Array<[string, unknown] | null> = [
     ["base_model", input.model.kind === "bundled" ? `./${BUNDLED_MODEL_DIR}` : config.base_model],
-    ...(input.model.kind === "hub" ? [["revision_of_model", input.model.revision] as [string, unknown]] : []),
+    input.model.kind === "hub" ? ["revision_of_model", input.model.revision] : null,
     ["sequence_len", input.settings.maxSeqLength],
     // axolotl's multipack packs sequences whole with attention kept apart, as bfd; it has no wrapped for pre-tokenized data.
     ["sample_packing", input.settings.packing === "bfd"],
@@ -49,22 +50,16 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     ["lora_r", lora.r],
     ["lora_alpha", lora.lora_alpha],
     ["lora_dropout", lora.lora_dropout],
-    ...(targets === "all-linear"
-      ? [["lora_target_linear", true] as [string, unknown]]
-      : targets === null
-        ? []
-        : [["lora_target_modules", targets] as [string, unknown]]),
+    targets === "all-linear" ? ["lora_target_linear", true] : targets === null ? null : ["lora_target_modules", targets],
     ["peft_use_rslora", lora.use_rslora],
-    ...(lora.trainable_token_indices ? [["peft_trainable_token_indices", lora.trainable_token_indices] as [string, unknown]] : []),
+    lora.trainable_token_indices ? ["peft_trainable_token_indices", lora.trainable_token_indices] : null,
     ["learning_rate", args.learning_rate],
     ["lr_scheduler", args.lr_scheduler_type],
-    ...(input.settings.lrSchedulerType === "cosine_with_min_lr"
-      ? [["lr_scheduler_kwargs", args.lr_scheduler_kwargs] as [string, unknown]]
-      : []),
+    input.settings.lrSchedulerType === "cosine_with_min_lr" ? ["lr_scheduler_kwargs", args.lr_scheduler_kwargs] : null,
     ["warmup_steps", args.warmup_steps],
-    ...((args.warmup_ratio as number) > 0 ? [["warmup_ratio", args.warmup_ratio] as [string, unknown]] : []),
+    (args.warmup_ratio as number) > 0 ? ["warmup_ratio", args.warmup_ratio] : null,
     ["num_epochs", args.num_train_epochs],
-    ...((args.max_steps as number) > 0 ? [["max_steps", args.max_steps] as [string, unknown]] : []),
+    (args.max_steps as number) > 0 ? ["max_steps", args.max_steps] : null,
     ["micro_batch_size", args.per_device_train_batch_size],
     ["gradient_accumulation_steps", args.gradient_accumulation_steps],
     ["optimizer", args.optim],
@@ -75,9 +70,8 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
     ["max_grad_norm", args.max_grad_norm],
     ["seed", args.seed],
     ["logging_steps", args.logging_steps],
-    ...(evaluated
-      ? [["eval_strategy", args.eval_strategy] as [string, unknown], ["eval_steps", args.eval_steps] as [string, unknown]]
-      : []),
+    evaluated ? ["eval_strategy", args.eval_strategy] : null,
+    evaluated ? ["eval_steps", args.eval_steps] : null,
     ["save_strategy", args.save_strategy],
     ["bf16", false],
     ["tf32", false],
@@ -85,7 +79,7 @@ export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
   ];
   const added = Object.entries(input.addedTokens).sort((a, b) => a[1] - b[1]);
   if (added.length) values.push(["tokens", added.map(([t]) => t)]);
-  return values;
+  return values.filter((v) => v !== null);
 }
 
 function notExact(input: ExportInput): string[] {
