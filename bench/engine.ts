@@ -3,7 +3,8 @@
 // that rows from different machines compare. kernels_per_step is tf.profile's count of kernels run
 // by one step (forward, backward, optimizer): it does not depend on the machine, and a unit test pins it.
 import { flattenExamples } from "../src/core/flatExamples";
-import { loadModelDir, type Engine } from "../src/cli/engineArgs";
+import type { Engine } from "../src/cli/engineArgs";
+import { loadModelDir } from "../src/cli/modelFiles";
 import { BUNDLED_MODEL_FOLDER } from "../src/cli/tokenizerDir";
 import { buildMaskView } from "../src/core/maskView";
 import { DEFAULT_STATE } from "../src/core/playgroundState";
@@ -15,7 +16,7 @@ import type { TrainExample } from "../src/core/types";
 import { PEFT_LORA_DEFAULTS, type PeftLoraConfig } from "../src/core/settings/trainerDefaults";
 import type { TrainingArgs } from "../src/engine/index";
 import type { CausalLM } from "../src/engine/weights";
-import { syntheticExamples } from "./synthetic";
+import { narrowConfig, syntheticExamples } from "./synthetic";
 
 /**
  * The work of a synthetic step: `examples` random sequences of `tokens` ids, the last `trained` of
@@ -109,6 +110,40 @@ export function workloadShape(
   return { ...shape, examples: Math.max(shape.examples, shape.batch) };
 }
 
+/** A bench's refusal: `${bench}: message` on stderr, exit code 2. */
+export const failWith =
+  (bench: string) =>
+  (message: string): never => {
+    console.error(`${bench}: ${message}`);
+    process.exit(2);
+  };
+
+/**
+ * The flags of the benches that train a named shape (bench:page, the GPU bench), checked: --steps a
+ * whole number, --model one of NAMED_SHAPES, --backend one of `backends`; the workload's shape, and the
+ * model's config (narrowed with --narrow).
+ */
+export function namedShapeRun(
+  values: { model: string; backend: string; steps: string; narrow: boolean } & Parameters<typeof workloadShape>[0],
+  backends: readonly string[],
+  fail: (message: string) => never,
+) {
+  const steps = wholeNumber("steps", values.steps, fail);
+  const named =
+    (NAMED_SHAPES[values.model] as Record<string, unknown> | undefined) ??
+    fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
+  if (!backends.includes(values.backend))
+    fail(`--backend ${values.backend} is not known; give ${backends.slice(0, -1).join(", ")} or ${backends.at(-1)}.`);
+  return { steps, shape: workloadShape(values, fail), config: values.narrow ? narrowConfig(named) : named };
+}
+
+/** `--flag`'s value as a whole number of at least 1. */
+export function wholeNumber(flag: string, value: string, fail: (message: string) => never): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${value} is not a whole number of at least 1.`);
+  return n;
+}
+
 export interface Workload {
   model: string;
   /** The synthetic step's shape; absent for the page's own first run (`default` with --workload notebook). */
@@ -163,6 +198,22 @@ export interface StepRow {
 export const WARM_UP = { minSteps: 5, minSeconds: 1.5 };
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** `f()` and the milliseconds it took. */
+export function timed<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+}
+
+/** One line of `npm run bench`'s report (one JSON object with --json). */
+export interface Row {
+  backend: string;
+  what: string;
+  value: number;
+  unit: string;
+  note: string;
+}
 
 /** The models' real shapes, from their transformers config.json files, for random weights at the real size. */
 export const NAMED_SHAPES: Record<string, object> = {

@@ -8,17 +8,12 @@ import { prepareMasking } from "../src/core/masking/prepare";
 import type { PlaygroundTokenizer } from "../src/core/tokenizer/playgroundTokenizer";
 import type { ChatExample } from "../src/core/types";
 import { computeMaskView } from "../src/store/maskViewMemo";
-
-export interface MaskRow {
-  chars: number;
-  tokens: number;
-  ms: number;
-}
+import { median, timed, type Row } from "./engine";
 
 // "?\n\n" merges into one token, so "\n\n### Assistant:" alone never matches (the notebook's finding).
 const TURN = '\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant: perro, ¿verdad? 🐕';
 
-export function maskBench(tokenizer: PlaygroundTokenizer, sizes: readonly number[] = [2_000, 20_000, 200_000]): MaskRow[] {
+export function maskBench(tokenizer: PlaygroundTokenizer, sizes: readonly number[] = [2_000, 20_000, 200_000]): Row[] {
   const prepared = prepareMasking(
     tokenizer,
     { kind: "text", templates: NOTEBOOK_TEMPLATES },
@@ -35,24 +30,17 @@ export function maskBench(tokenizer: PlaygroundTokenizer, sizes: readonly number
   maskText(TURN, prepared, 1); // warm-up: the tokenizer's caches and the JIT
   return sizes.map((chars) => {
     const text = TURN.repeat(Math.ceil(chars / TURN.length)).slice(0, chars);
-    const t0 = performance.now();
-    const masked = maskText(text, prepared, 1);
-    const ms = performance.now() - t0;
+    const { value: masked, ms } = timed(() => maskText(text, prepared, 1));
     if (!masked.warnings.some((w) => w.code === "template-not-found"))
       throw new Error("bench/mask: the template was found; the bench measures the not-found diagnosis");
-    return { chars, tokens: masked.inputIds.length, ms };
+    const tokens = masked.inputIds.length;
+    const note = `${tokens} tokens, ${((ms * 1000) / tokens).toFixed(1)} µs per token`;
+    return { backend: "core", what: `mask, template not found: ${chars / 1000}k chars`, value: ms, unit: "ms", note };
   });
 }
 
-export interface KeystrokeRow {
-  examples: number;
-  tokensPerExample: number;
-  /** Median time to rebuild the whole view after one character typed into one example. */
-  ms: number;
-}
-
-/** The page's mask view (store/maskViewMemo) on many long examples, one keystroke at a time. */
-export function keystrokeBench(tokenizer: PlaygroundTokenizer, count = 50, tokens = 2_000, keystrokes = 9): KeystrokeRow {
+/** The page's mask view (store/maskViewMemo) on many long examples: the median time to rebuild it after one character typed into one example. */
+export function keystrokeBench(tokenizer: PlaygroundTokenizer, count = 50, tokens = 2_000, keystrokes = 9): Row {
   const question = 'How do you say "dog" in Spanish? Tell me, and why. '.repeat(200);
   const long = question.slice(0, Math.ceil((question.length * tokens) / tokenizer.encode(question).length));
   const examples: ChatExample[] = Array.from({ length: count }, (_, i) => ({
@@ -67,18 +55,20 @@ export function keystrokeBench(tokenizer: PlaygroundTokenizer, count = 50, token
     if (!v.ok) throw new Error(`bench/mask: the view failed: ${v.error}`);
     return v.view;
   };
-  const first = view();
-  const times: number[] = [];
-  for (let k = 0; k < keystrokes; k++) {
+  const tokensPerExample = view().examples.reduce((n, e) => n + e.inputIds.length, 0) / count;
+  const times = Array.from({ length: keystrokes }, (_, k) => {
     const i = (k * 7) % count;
     examples[i] = {
       ...examples[i],
       turns: [{ ...examples[i].turns[0], content: `${examples[i].turns[0].content}x` }, examples[i].turns[1]],
     };
-    const t0 = performance.now();
-    view();
-    times.push(performance.now() - t0);
-  }
-  const tokensPerExample = first.examples.reduce((n, e) => n + e.inputIds.length, 0) / count;
-  return { examples: count, tokensPerExample, ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] };
+    return timed(view).ms;
+  });
+  return {
+    backend: "core",
+    what: `mask view, one keystroke: ${count} examples`,
+    value: median(times),
+    unit: "ms",
+    note: `~${Math.round(tokensPerExample)} tokens each; median rebuild of the page's view after one character`,
+  };
 }

@@ -14,11 +14,13 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { loadModelDir, type Engine } from "../src/cli/engineArgs";
+import type { Engine } from "../src/cli/engineArgs";
+import { loadModelDir } from "../src/cli/modelFiles";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../src/cli/tokenizerDir";
 import {
   NAMED_SHAPES,
   defaultWorkload,
+  failWith,
   measureSteps,
   median,
   syntheticWorkload,
@@ -26,6 +28,7 @@ import {
   workloadOptions,
   workloadShape,
   WARM_UP,
+  type Row,
   type StepRow,
   type Workload,
 } from "./engine";
@@ -44,19 +47,13 @@ const { values } = parseArgs({
     ...workloadOptions("notebook"),
   },
 });
+const fail = failWith("bench");
 const steps = Number(values.steps);
 if (values.baseline !== "" && values.baseline !== "torch") fail(`--baseline ${values.baseline} is not known; the one baseline is torch.`);
 if (!["", "mask", "share", "engine", "checkpoint"].includes(values.only)) {
   fail(`--only ${values.only} is not a measurement group; give mask, share, engine or checkpoint, or leave it out for all.`);
 }
 
-interface Row {
-  backend: string;
-  what: string;
-  value: number;
-  unit: string;
-  note: string;
-}
 const rows: Row[] = [];
 
 function report(row: Row) {
@@ -66,37 +63,8 @@ function report(row: Row) {
 }
 
 const tokenizer = loadTokenizerDir("default");
-if (values.only === "" || values.only === "mask") {
-  for (const r of maskBench(tokenizer)) {
-    report({
-      backend: "core",
-      what: `mask, template not found: ${r.chars / 1000}k chars`,
-      value: r.ms,
-      unit: "ms",
-      note: `${r.tokens} tokens, ${((r.ms * 1000) / r.tokens).toFixed(1)} µs per token`,
-    });
-  }
-}
-if (values.only === "" || values.only === "mask") {
-  const k = keystrokeBench(tokenizer);
-  report({
-    backend: "core",
-    what: `mask view, one keystroke: ${k.examples} examples`,
-    value: k.ms,
-    unit: "ms",
-    note: `~${Math.round(k.tokensPerExample)} tokens each; median rebuild of the page's view after one character`,
-  });
-}
-if (values.only === "" || values.only === "share") {
-  const r = shareBench();
-  report({
-    backend: "core",
-    what: "share decode, worst of hostile hashes",
-    value: r.worstMs,
-    unit: "ms",
-    note: `${r.worstKind}; median ${r.medianMs.toFixed(2)} ms of ${r.cases}`,
-  });
-}
+if (values.only === "" || values.only === "mask") [...maskBench(tokenizer), keystrokeBench(tokenizer)].forEach(report);
+if (values.only === "" || values.only === "share") report(shareBench());
 if (values.only === "mask" || values.only === "share") {
   if (!values.json) console.log(`\n${rows.length} measurements. Node ${process.version}.`);
   process.exit(0);
@@ -104,10 +72,6 @@ if (values.only === "mask" || values.only === "share") {
 
 const engine = await loadEngine();
 engine.tf.env().set("PROD", true);
-function fail(message: string): never {
-  console.error(`bench: ${message}`);
-  process.exit(2);
-}
 
 /** Whether the page's own first run is measured: the bundled default with nothing of the workload changed. */
 const pageRun =
@@ -229,13 +193,8 @@ async function generation(eng: Engine, backend: string, prompt: number[]) {
   const model = await loadModelDir(eng, BUNDLED_MODEL_FOLDER);
   const t0 = performance.now();
   const out = await eng.generateGreedy(model, prompt, { maxNewTokens: 16, stopAtEos: false });
-  report({
-    backend,
-    what: "default: greedy generation",
-    value: (out.length * 1000) / (performance.now() - t0),
-    unit: "tok/s",
-    note: `${out.length} tokens with KV cache`,
-  });
+  const value = (out.length * 1000) / (performance.now() - t0);
+  report({ backend, what: "default: greedy generation", value, unit: "tok/s", note: `${out.length} tokens with KV cache` });
   eng.disposeModel(model);
 }
 
@@ -243,13 +202,7 @@ const work = workload(values.model);
 if (values.only === "" || values.only === "checkpoint") {
   const backend = values.backend.split(",")[0];
   await engine.setBackend(backend as Parameters<typeof engine.setBackend>[0]);
-  const c = await checkpointBench(engine, work);
-  const what = `${c.model} checkpoint, ${(c.parameters / 1e6).toFixed(2)}M LoRA parameters`;
-  const mb = (c.bytes / 1e6).toFixed(1);
-  report({ backend, what: `${what}: size`, value: c.bytes / 1e6, unit: "MB", note: "adapter + AdamW exp_avg, exp_avg_sq + JSON" });
-  report({ backend, what: `${what}: take`, value: c.takeMs, unit: "ms", note: `tensors read and serialised (${mb} MB)` });
-  report({ backend, what: `${what}: write`, value: c.writeMs, unit: "ms", note: "checkpoint-STEP folder written whole (tmp + rename)" });
-  report({ backend, what: `${what}: restore`, value: c.restoreMs, unit: "ms", note: "parsed, checked, adapter and moments restored" });
+  (await checkpointBench(engine, work, backend)).forEach(report);
   if (values.only === "checkpoint") process.exit(0);
 }
 /** PyTorch at one thread and at every core; the ratio is taken against the faster (the issue's fair comparison). */

@@ -3,27 +3,14 @@
 // within a frame budget's worth of the page's start-up (200 ms).
 import { decodeShareHash } from "../src/core/share/codec";
 import { shareFuzzCases } from "../src/core/testing/shareFuzz";
+import { median, timed, type Row } from "./engine";
 
-export interface ShareRow {
-  cases: number;
-  worstMs: number;
-  worstKind: string;
-  medianMs: number;
-}
-
-export function shareBench(seed = 1, count = 3000): ShareRow {
+export function shareBench(seed = 1, count = 3000): Row {
   const cases = shareFuzzCases(seed, count, 1);
   decodeShareHash(cases[cases.length - 1].hash); // warm-up
   // The median of three runs per case, so a garbage-collection pause is not charged to one hash.
-  const times = cases.map((c) => {
-    const runs = [0, 1, 2].map(() => {
-      const t0 = performance.now();
-      decodeShareHash(c.hash);
-      return performance.now() - t0;
-    });
-    return { ms: runs.sort((a, b) => a - b)[1], kind: c.kind };
-  });
+  const times = cases.map((c) => ({ ms: median([0, 1, 2].map(() => timed(() => decodeShareHash(c.hash)).ms)), kind: c.kind }));
   const worst = times.reduce((a, b) => (b.ms > a.ms ? b : a));
-  const sorted = times.map((t) => t.ms).sort((a, b) => a - b);
-  return { cases: cases.length, worstMs: worst.ms, worstKind: worst.kind, medianMs: sorted[Math.floor(sorted.length / 2)] };
+  const note = `${worst.kind}; median ${median(times.map((t) => t.ms)).toFixed(2)} ms of ${cases.length}`;
+  return { backend: "core", what: "share decode, worst of hostile hashes", value: worst.ms, unit: "ms", note };
 }

@@ -15,7 +15,8 @@ import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer"
 import type { CausalLM } from "../engine/index";
 import { presetTrainingRows, trainerExampleViews, type TrainerChoice } from "../core/trainers/trainerView";
 import { CliError } from "./cliError";
-import { loadModelDir, type Engine } from "./engineArgs";
+import type { Engine } from "./engineArgs";
+import { loadModelDir } from "./modelFiles";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
 export const DEFAULT_MODEL_FLAG = "default";

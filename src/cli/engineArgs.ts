@@ -1,13 +1,10 @@
-// Shared pieces of the engine commands (forward, generate, train): common flags, loading a model
-// or adapter folder from disk, and turning any failure into one line on stderr + exit code 2.
+// Shared pieces of the engine commands (forward, generate, train, …): common flags, the backend,
+// the engine. Their model and adapter folders are read by modelFiles.ts.
 
-import { existsSync, openAsBlob, readFileSync } from "node:fs";
-import path from "node:path";
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
 import { z } from "zod";
 import { BACKENDS, type BackendName } from "../core/protocol";
-import type { CausalLM, LoraAdapter, NamedSource } from "../engine/index";
-import { CliError } from "./cliError";
+import { CliError, command } from "./cliError";
 import { loadEngine } from "./tfjsNode";
 
 /** The engine module, loaded lazily (see tfjsNode.ts for why). */
@@ -18,7 +15,6 @@ export const COMMON_OPTIONS = {
   model: { type: "string" },
   backend: { type: "string" },
   json: { type: "boolean" },
-  help: { type: "boolean" },
 } as const;
 
 // The protocol's backends but WebGL, which tfjs offers only in a browser.
@@ -47,43 +43,14 @@ export function idList(flag: string, allowNegative = false) {
     .transform((s) => s.split(",").map(Number));
 }
 
-/** Validates parsed flags with `schema`, reporting the first problem as a CliError. */
-export function validate<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
-  const r = schema.safeParse(values);
-  if (!r.success) throw new CliError(r.error.issues[0].message);
-  return r.data;
-}
-
-/** Runs a command body; any error becomes one stderr line and exit code 2. */
-export async function withCliErrors(body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ${message.split("\n")[0]}\n`);
-    if (process.env.DEBUG) console.error(err);
-    return 2;
-  }
-}
-/**
- * An engine command: its help for --help, else its flags (COMMON_OPTIONS and `options`) parsed and
- * validated with `flags` and handed to `body`; any failure becomes one stderr line and exit code 2.
- */
+/** An engine command: COMMON_OPTIONS and `options` parsed, validated with `flags`, handed to `body`. */
 export function engineCommand<S extends z.ZodType>(
   help: string,
   options: ParseArgsOptionsConfig,
   flags: S,
   body: (f: z.infer<S>) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return (argv) =>
-    withCliErrors(async () => {
-      const { values } = parseArgs({ args: argv, strict: true, options: { ...COMMON_OPTIONS, ...options } });
-      if (values.help) {
-        process.stdout.write(`${help}\n`);
-        return 0;
-      }
-      return body(validate(flags, values));
-    });
+  return command({ prefix: "", help, options: { ...COMMON_OPTIONS, ...options }, flags }, body);
 }
 
 /** The CLI's next step after a backend could not start: the other --backend values it accepts. */
@@ -104,40 +71,4 @@ export async function engineWithBackend(name: BackendName): Promise<Engine> {
     throw err;
   }
   return engine;
-}
-
-function requireFile(file: string, what: string): void {
-  if (!existsSync(file)) throw new CliError(`${file}: not found; ${what}`);
-}
-
-/**
- * Loads config.json and model.safetensors (or the shards named by model.safetensors.index.json)
- * from `dir`. Files are opened as Blobs, so only one tensor's raw bytes are in memory at a time.
- */
-export async function loadModelDir(engine: Engine, dir: string): Promise<CausalLM> {
-  const configFile = path.join(dir, "config.json");
-  requireFile(configFile, "--model must be a folder with config.json and model.safetensors");
-  const indexFile = path.join(dir, "model.safetensors.index.json");
-  let files: string[];
-  if (existsSync(indexFile)) files = engine.shardFilesFromIndex(readFileSync(indexFile, "utf8")).map((f) => path.join(dir, f));
-  else files = [path.join(dir, "model.safetensors")];
-  const sources: NamedSource[] = [];
-  for (const f of files) {
-    requireFile(f, "the model folder needs its safetensors weights (PyTorch .bin files are not supported)");
-    sources.push({ name: f, source: await openAsBlob(f) });
-  }
-  return engine.loadModelFromFiles(readFileSync(configFile, "utf8"), sources);
-}
-
-/** Loads a PEFT adapter folder (adapter_config.json + adapter_model.safetensors). */
-export async function loadAdapterDir(engine: Engine, model: CausalLM, dir: string): Promise<LoraAdapter> {
-  const configFile = path.join(dir, "adapter_config.json");
-  const weightsFile = path.join(dir, "adapter_model.safetensors");
-  requireFile(configFile, "--adapter must be a PEFT adapter folder with adapter_config.json");
-  requireFile(weightsFile, "--adapter must be a PEFT adapter folder with adapter_model.safetensors");
-  const config = readFileSync(configFile, "utf8");
-  // Tokens added for training (trainable_token_indices past the vocabulary) need their rows first, as
-  // PEFT needs resize_token_embeddings before from_pretrained; the new rows are the mean, as in training.
-  engine.resizeTokenEmbeddings(model, engine.adapterVocabSize(config, configFile));
-  return engine.importAdapter(model, config, new Uint8Array(readFileSync(weightsFile)), weightsFile);
 }

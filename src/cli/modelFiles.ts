@@ -1,39 +1,60 @@
-// The files of a model or adapter folder as the export commands (merge, gguf) need them: the base
-// checkpoint as Blobs (read a tensor at a time), the adapter, the tokenizer files; and writing an
-// export's files to disk as they stream out.
+// The files of a model or adapter folder: the base checkpoint as Blobs (read a tensor at a time) and
+// loaded as a model, the adapter, the tokenizer files; and writing an export's files to disk as they
+// stream out.
 
 import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import type { AdapterCheckpoint, BaseCheckpoint, CausalLM } from "../engine/index";
+import type { BaseCheckpoint, CausalLM, LoraAdapter } from "../engine/index";
 import { CliError } from "./cliError";
-import { loadModelDir, type Engine } from "./engineArgs";
+import type { Engine } from "./engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
 /** `--model default` names the bundled folder. */
 export const modelFolder = (flag: string) => (flag === "default" ? BUNDLED_MODEL_FOLDER : flag);
 
-export async function baseCheckpoint(engine: Engine, dir: string): Promise<BaseCheckpoint> {
+function requireFile(file: string, what: string): void {
+  if (!existsSync(file)) throw new CliError(`${file}: not found; ${what}`);
+}
+
+/** config.json and model.safetensors (or the shards model.safetensors.index.json names), the weights as Blobs. */
+export async function baseCheckpoint(engine: Engine, dir: string): Promise<BaseCheckpoint & { config: string }> {
   const configFile = path.join(dir, "config.json");
-  if (!existsSync(configFile))
-    throw new CliError(`${configFile}: not found; --model must be a folder with config.json and model.safetensors`);
+  requireFile(configFile, "--model must be a folder with config.json and model.safetensors");
   const indexFile = path.join(dir, "model.safetensors.index.json");
   const files = existsSync(indexFile) ? engine.shardFilesFromIndex(readFileSync(indexFile, "utf8")) : ["model.safetensors"];
   const shards = [];
-  for (const f of files) {
-    const file = path.join(dir, f);
-    if (!existsSync(file)) throw new CliError(`${file}: not found; the model folder needs its safetensors weights`);
-    shards.push({ name: file, source: await openAsBlob(file) });
+  for (const name of files.map((f) => path.join(dir, f))) {
+    requireFile(name, "the model folder needs its safetensors weights (PyTorch .bin files are not supported)");
+    shards.push({ name, source: await openAsBlob(name) });
   }
   return { config: readFileSync(configFile, "utf8"), shards };
 }
 
-export function adapterCheckpoint(dir: string): AdapterCheckpoint {
-  const config = path.join(dir, "adapter_config.json");
-  const weights = path.join(dir, "adapter_model.safetensors");
-  for (const f of [config, weights]) if (!existsSync(f)) throw new CliError(`${f}: not found; --adapter must be a PEFT adapter folder`);
-  return { config: readFileSync(config, "utf8"), weights: new Uint8Array(readFileSync(weights)) };
+/** A model folder, loaded a tensor at a time: only one tensor's raw bytes are in memory at once. */
+export async function loadModelDir(engine: Engine, dir: string): Promise<CausalLM> {
+  const { config, shards } = await baseCheckpoint(engine, dir);
+  return engine.loadModelFromFiles(config, shards);
+}
+
+/** A PEFT adapter folder's adapter_config.json and adapter_model.safetensors. */
+export function adapterCheckpoint(dir: string) {
+  const [configFile, weightsFile] = ["adapter_config.json", "adapter_model.safetensors"].map((name) => {
+    const file = path.join(dir, name);
+    requireFile(file, `--adapter must be a PEFT adapter folder with ${name}`);
+    return file;
+  });
+  return { configFile, weightsFile, config: readFileSync(configFile, "utf8"), weights: new Uint8Array(readFileSync(weightsFile)) };
+}
+
+/** Loads a PEFT adapter folder onto `model`. */
+export async function loadAdapterDir(engine: Engine, model: CausalLM, dir: string): Promise<LoraAdapter> {
+  const { configFile, weightsFile, config, weights } = adapterCheckpoint(dir);
+  // Tokens added for training (trainable_token_indices past the vocabulary) need their rows first, as
+  // PEFT needs resize_token_embeddings before from_pretrained; the new rows are the mean, as in training.
+  engine.resizeTokenEmbeddings(model, engine.adapterVocabSize(config, configFile));
+  return engine.importAdapter(model, config, weights, weightsFile);
 }
 
 /** Files a tokenizer may come as; the adapter folder's win (a run that added tokens saves its tokenizer there). */

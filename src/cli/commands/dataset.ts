@@ -2,11 +2,10 @@
 // as lines of `file:line:column path: message`. Exit 0 when at least one example was read, else 2.
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { formatDatasetError } from "../../core/dataset/collector";
 import { readDataset } from "../../core/dataset/read";
-import { CliError } from "../cliError";
+import { CliError, command, readOrFail } from "../cliError";
 
 const HELP = `usage: npm run -s cli -- dataset FILE [--json] [--instruction-template STR --response-template STR]
 Reads JSONL, a JSON array, CSV/TSV or Parquet with text / messages / conversations /
@@ -23,81 +22,58 @@ const Flags = z
     "give both --instruction-template and --response-template, or neither",
   );
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean" },
-        "instruction-template": { type: "string" },
-        "response-template": { type: "string" },
-        help: { type: "boolean" },
-      },
-    });
-  } catch (err) {
-    throw new CliError(`dataset: ${(err as Error).message}`);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const flags = Flags.safeParse(parsed.values);
-  if (!flags.success) throw new CliError(`dataset: ${flags.error.issues[0].message}`);
-  if (parsed.positionals.length !== 1) throw new CliError("dataset: give exactly one FILE");
-  const file = parsed.positionals[0];
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (err) {
-    throw new CliError(`dataset: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  const f = flags.data;
-  const templates =
-    f["instruction-template"] !== undefined
-      ? { instruction: f["instruction-template"], response: f["response-template"] as string }
-      : undefined;
-  const result = await readDataset(
-    { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
-    { templates, yieldToEventLoop: async () => {} },
-  );
-  // Tool use read from the file: how many calls the assistants make, and how many results answer them.
-  const allTurns = result.examples.flatMap((e) => e.turns);
-  const toolCalls = allTurns.reduce((n, t) => n + (t.toolCalls?.length ?? 0), 0);
-  const toolResults = allTurns.filter((t) => t.role === "tool").length;
-  if (f.json) {
-    const out = {
-      file: result.fileName,
-      container: result.container,
-      format: result.format,
-      examples: result.examples.length,
-      turns: result.turns,
-      tool_calls: toolCalls,
-      tool_results: toolResults,
-      records: result.records,
-      skipped: result.skipped,
-      errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
-        reason,
-        line,
-        column,
-        ...(row !== undefined ? { row } : {}),
-        path,
-        message,
-      })),
-      errors_omitted: result.errorsOmitted,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } else {
-    for (const e of result.errors) process.stdout.write(`${formatDatasetError(result.fileName, e)}\n`);
-    if (result.errorsOmitted) process.stdout.write(`… and ${result.errorsOmitted} more problems\n`);
-    const skipped = Object.entries(result.skipped)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(", ");
-    process.stdout.write(
-      `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${toolCalls ? `, ${toolCalls} tool calls, ${toolResults} tool results` : ""}${skipped ? `; skipped ${skipped}` : ""}\n`,
+const OPTIONS = { json: { type: "boolean" }, "instruction-template": { type: "string" }, "response-template": { type: "string" } } as const;
+
+export const run = command(
+  { prefix: "dataset: ", help: HELP, options: OPTIONS, flags: Flags, positionals: true },
+  async (f, positionals) => {
+    if (positionals.length !== 1) throw new CliError("dataset: give exactly one FILE");
+    const file = positionals[0];
+    const { size } = readOrFail(`dataset: cannot read ${file}`, () => statSync(file));
+    const templates =
+      f["instruction-template"] !== undefined
+        ? { instruction: f["instruction-template"], response: f["response-template"] as string }
+        : undefined;
+    const result = await readDataset(
+      { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
+      { templates, yieldToEventLoop: async () => {} },
     );
-  }
-  return result.examples.length > 0 ? 0 : 2;
-}
+    // Tool use read from the file: how many calls the assistants make, and how many results answer them.
+    const allTurns = result.examples.flatMap((e) => e.turns);
+    const toolCalls = allTurns.reduce((n, t) => n + (t.toolCalls?.length ?? 0), 0);
+    const toolResults = allTurns.filter((t) => t.role === "tool").length;
+    if (f.json) {
+      const out = {
+        file: result.fileName,
+        container: result.container,
+        format: result.format,
+        examples: result.examples.length,
+        turns: result.turns,
+        tool_calls: toolCalls,
+        tool_results: toolResults,
+        records: result.records,
+        skipped: result.skipped,
+        errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
+          reason,
+          line,
+          column,
+          ...(row !== undefined ? { row } : {}),
+          path,
+          message,
+        })),
+        errors_omitted: result.errorsOmitted,
+      };
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    } else {
+      for (const e of result.errors) process.stdout.write(`${formatDatasetError(result.fileName, e)}\n`);
+      if (result.errorsOmitted) process.stdout.write(`… and ${result.errorsOmitted} more problems\n`);
+      const skipped = Object.entries(result.skipped)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(", ");
+      process.stdout.write(
+        `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${toolCalls ? `, ${toolCalls} tool calls, ${toolResults} tool results` : ""}${skipped ? `; skipped ${skipped}` : ""}\n`,
+      );
+    }
+    return result.examples.length > 0 ? 0 : 2;
+  },
+);

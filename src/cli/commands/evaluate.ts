@@ -3,7 +3,8 @@
 // playground's engine and PyTorch + PEFT can be compared example by example.
 import { z } from "zod";
 import { DEFAULT_MODEL_FLAG, loadDefaultSetup } from "../defaultSetup";
-import { backendFlag, backendFor, engineCommand, engineWithBackend, loadAdapterDir, loadModelDir, modelFlag } from "../engineArgs";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, modelFlag } from "../engineArgs";
+import { loadAdapterDir, loadModelDir } from "../modelFiles";
 import { readTrainingData } from "../trainingData";
 
 const HELP = `usage: npm run -s cli -- evaluate --model DIR|default --data tokenized.jsonl [--adapter DIR] [--backend cpu|wasm|webgpu] [--json]

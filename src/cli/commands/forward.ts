@@ -3,8 +3,8 @@
 
 import { z } from "zod";
 import { CliError } from "../cliError";
-import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, loadAdapterDir, modelFlag } from "../engineArgs";
-import { loadAnyModel } from "../modelFiles";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, modelFlag } from "../engineArgs";
+import { loadAdapterDir, loadAnyModel } from "../modelFiles";
 
 const HELP = `usage: npm run -s cli -- forward --model DIR --input-ids 1,2,3 [--labels=-100,2,3]
          [--adapter DIR] [--grads] [--backend cpu|wasm|webgpu] [--json]

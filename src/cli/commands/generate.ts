@@ -7,13 +7,11 @@ import { DEFAULT_STATE } from "../../core/playgroundState";
 import { readNumber, type NumberField } from "../../core/settings/fields";
 import { DEFAULT_GENERATION, GENERATION_ENTRIES, type GenerationSettings } from "../../core/settings/generationSettings";
 import type { Turn } from "../../core/types";
-import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
-import { convertRecord } from "../../core/dataset/records";
 import { isPlainRecord } from "../../core/dataset/recordValues";
 import { defaultPrompt } from "../defaultSetup";
-import { loadAnyModel } from "../modelFiles";
-import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, loadAdapterDir, modelFlag } from "../engineArgs";
-import { readMessagesJson } from "./maskTrainer";
+import { loadAdapterDir, loadAnyModel } from "../modelFiles";
+import { backendFlag, backendFor, engineCommand, engineWithBackend, idList, modelFlag } from "../engineArgs";
+import { conversationOf, readMessagesJson } from "./maskTrainer";
 
 /** The sampling flags, from the table: --temperature N, --top-k N, --top-p N, --repetition-penalty N, --seed N. */
 const NUMBER_FLAGS = GENERATION_ENTRIES.filter(
@@ -100,14 +98,8 @@ function conversationTurns(file: string): Turn[] {
     throw new CliError(
       `generate: --messages-file ${file} ends with ${lastRole === "no" ? "no message" : "the assistant's turn"}; end it with the user's message (or a tool result) for the model to answer`,
     );
-  const outcome = convertRecord(
-    { ...record, messages: [...messages, { role: "assistant", content: PLACEHOLDER_ANSWER }] },
-    null,
-    "",
-    NOTEBOOK_TEMPLATES,
-  );
-  if (!("turns" in outcome)) throw new CliError(`generate: --messages-file ${file} at ${outcome.path || "the record"}: ${outcome.message}`);
-  return outcome.turns.slice(0, -1);
+  const answered = [...messages, { role: "assistant", content: PLACEHOLDER_ANSWER }];
+  return conversationOf({ ...record, messages: answered }, file, "generate").turns.slice(0, -1);
 }
 
 export const run = engineCommand(

@@ -7,7 +7,7 @@ import { maskText } from "../../core/masking/maskExample";
 import { prepareMasking } from "../../core/masking/prepare";
 import type { PlaygroundTokenizer } from "../../core/tokenizer/playgroundTokenizer";
 import { STRATEGIES, type MaskingOptions, type TemplateSpec } from "../../core/types";
-import { CliError, parseCommandArgs } from "../cliError";
+import { CliError, command, readOrFail } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { printMask } from "./maskColours";
 import { runConversationMask } from "./maskConversation";
@@ -36,20 +36,27 @@ const idList = z
   .regex(/^\d+(,\d+)*$/, "expected comma-separated token ids such as 1,2,3")
   .transform((s) => s.split(","));
 
+/** A flag that, when given, must not be empty: `message` says what to give instead. */
+const nonEmpty = (message: string) => z.string().min(1, message).optional();
+
 const Flags = z
   .object({
     tokenizer: z.string({ error: "--tokenizer DIR is required (a folder with tokenizer.json, or 'default')" }),
-    text: z.string().optional(),
+    text: nonEmpty("--text is empty; give the text to tokenize"),
     "text-file": z.string().optional(),
     strategy: z.enum(TEXT_STRATEGIES, { error: `--strategy must be one of ${TEXT_STRATEGIES.join(", ")}` }),
     "insert-markers": z.boolean().optional(),
     "marker-start": z.string().optional(),
     "marker-end": z.string().optional(),
-    "response-template": z.string().optional(),
+    "response-template": nonEmpty("--response-template is empty; give the text that starts each answer, e.g. $'\\n\\n### Assistant:'"),
     "response-template-ids": idList.optional(),
-    "instruction-template": z.string().optional(),
+    "instruction-template": nonEmpty(
+      "--instruction-template is empty; leave it out to mask through the response template only, or give the text that starts each instruction",
+    ),
     "instruction-template-ids": idList.optional(),
-    "add-special-token": z.array(z.string()).optional(),
+    "add-special-token": z
+      .array(z.string().min(1, "--add-special-token is empty; give the token's text, e.g. $'\\n\\n### Human:'"))
+      .optional(),
     json: z.boolean().optional(),
   })
   .refine((f) => (f.text === undefined) !== (f["text-file"] === undefined), "give exactly one of --text and --text-file")
@@ -62,61 +69,11 @@ const Flags = z
     "give --instruction-template or --instruction-template-ids, not both",
   );
 
-function parseFlags(argv: string[]) {
-  const { values } = parseCommandArgs("mask", {
-    args: argv,
-    strict: true,
-    options: {
-      tokenizer: { type: "string" },
-      text: { type: "string" },
-      "text-file": { type: "string" },
-      strategy: { type: "string" },
-      "insert-markers": { type: "boolean" },
-      "marker-start": { type: "string" },
-      "marker-end": { type: "string" },
-      "response-template": { type: "string" },
-      "response-template-ids": { type: "string" },
-      "instruction-template": { type: "string" },
-      "instruction-template-ids": { type: "string" },
-      "add-special-token": { type: "string", multiple: true },
-      json: { type: "boolean" },
-      help: { type: "boolean" },
-    },
-  });
-  if (values.help) return null;
-  const parsed = Flags.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = issue.path.length > 0 ? `--${String(issue.path[0])}` : "";
-    // Name the flag, unless the message already does ("--tokenizer DIR is required").
-    throw new CliError(`mask: ${flag && !issue.message.includes(flag) ? `${flag}: ` : ""}${issue.message}`);
-  }
-  const f = parsed.data;
-  const empty = (flag: string, next: string) => new CliError(`mask: --${flag} is empty; ${next}`);
-  if (f.text === "") throw empty("text", "give the text to tokenize");
-  if (f["response-template"] === "")
-    throw empty("response-template", "give the text that starts each answer, e.g. $'\\n\\n### Assistant:'");
-  if (f["instruction-template"] === "") {
-    throw empty(
-      "instruction-template",
-      "leave it out to mask through the response template only, or give the text that starts each instruction",
-    );
-  }
-  if (f["add-special-token"]?.includes("")) throw empty("add-special-token", "give the token's text, e.g. $'\\n\\n### Human:'");
-  return f;
-}
-
 /** The text file, strictly UTF-8 as the dataset reader wants it: a wrong encoding is not turned into "�". */
 function readText(flags: { text?: string; "text-file"?: string }): string {
   if (flags.text !== undefined) return flags.text;
   const file = flags["text-file"] as string;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new CliError(`mask: cannot read --text-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  const decoded = decodeUtf8Whole(bytes);
+  const decoded = decodeUtf8Whole(readOrFail(`mask: cannot read --text-file ${file}`, () => readFileSync(file)));
   if ("notUtf8" in decoded) {
     const { line, column, byte, byteOffset } = decoded.notUtf8;
     throw new CliError(`mask: --text-file ${file}:${line}:${column}: ${notUtf8Message(byte, byteOffset)}`);
@@ -140,15 +97,23 @@ function checkTemplateIds(flag: string, typed: string[] | undefined, tokenizer: 
   );
 }
 
-export async function run(argv: string[]): Promise<number> {
-  // The trainer presets take a conversation file and their own options: a command of their own.
-  if (argv.some((a) => /^--trainer(=|$)/.test(a))) return runTrainerMask(argv);
-  if (argv.some((a) => /^--messages-file(=|$)/.test(a))) return runConversationMask(argv);
-  const flags = parseFlags(argv);
-  if (flags === null) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+const OPTIONS = {
+  tokenizer: { type: "string" },
+  text: { type: "string" },
+  "text-file": { type: "string" },
+  strategy: { type: "string" },
+  "insert-markers": { type: "boolean" },
+  "marker-start": { type: "string" },
+  "marker-end": { type: "string" },
+  "response-template": { type: "string" },
+  "response-template-ids": { type: "string" },
+  "instruction-template": { type: "string" },
+  "instruction-template-ids": { type: "string" },
+  "add-special-token": { type: "string", multiple: true },
+  json: { type: "boolean" },
+} as const;
+
+const runText = command({ prefix: "mask: ", help: HELP, options: OPTIONS, flags: Flags }, (flags) => {
   const text = readText(flags);
   const base = loadTokenizerDir(flags.tokenizer);
   const response = template(flags["response-template"], flags["response-template-ids"]);
@@ -175,18 +140,19 @@ export async function run(argv: string[]): Promise<number> {
   const masked = maskText(text, prepared, 1);
   const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);
 
-  if (flags.json) {
-    const out = {
-      input_ids: masked.inputIds,
-      labels: masked.labels,
-      tokens: masked.tokens,
-      template_ids: { response: prepared.responseIds ?? [], instruction: prepared.instructionIds ?? [] },
-      added_tokens: prepared.addedTokens,
-      warnings,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-    return 0;
-  }
-  printMask(prepared.tokenizer, masked.inputIds, masked.labels, warnings);
-  return 0;
+  return printMask(flags.json, prepared.tokenizer, {
+    input_ids: masked.inputIds,
+    labels: masked.labels,
+    tokens: masked.tokens,
+    template_ids: { response: prepared.responseIds ?? [], instruction: prepared.instructionIds ?? [] },
+    added_tokens: prepared.addedTokens,
+    warnings,
+  });
+});
+
+export async function run(argv: string[]): Promise<number> {
+  // The trainer presets take a conversation file and their own options: a command of their own.
+  if (argv.some((a) => /^--trainer(=|$)/.test(a))) return runTrainerMask(argv);
+  if (argv.some((a) => /^--messages-file(=|$)/.test(a))) return runConversationMask(argv);
+  return runText(argv);
 }

@@ -7,26 +7,28 @@ const GREEN = "\x1b[32m";
 const RED = "\x1b[31m";
 const RESET = "\x1b[0m";
 
-export function colourTokens(tokenizer: PlaygroundTokenizer, ids: readonly number[], labels: readonly number[], colour: boolean): string {
-  return ids
-    .map((id, i) => {
-      const chip = `${tokenizer.displayToken(id)}(${labels[i]}, ${id})`;
-      if (!colour) return chip;
-      return `${labels[i] === IGNORE_INDEX ? RED : GREEN}${chip}${RESET}`;
-    })
-    .join(" ");
-}
-
-/** The mask as a person reads it: coloured tokens, the counts (then `outcome`, where a trainer gave one), the warnings. */
+/**
+ * The mask as `--json` prints it (`out`, one JSON line), or as a person reads it: coloured tokens, the
+ * counts (then `outcome`, where a trainer gave one), the warnings. Returns the exit code, 0.
+ */
 export function printMask(
+  json: boolean | undefined,
   tokenizer: PlaygroundTokenizer,
-  ids: readonly number[],
-  labels: readonly number[],
-  warnings: readonly string[],
+  out: { input_ids: number[]; labels: number[]; warnings: string[]; [field: string]: unknown },
   outcome = "",
-): void {
+): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const { input_ids: ids, labels, warnings } = out;
+  const chips = ids.map((id, i) => {
+    const chip = `${tokenizer.displayToken(id)}(${labels[i]}, ${id})`;
+    return process.env.NO_COLOR ? chip : `${labels[i] === IGNORE_INDEX ? RED : GREEN}${chip}${RESET}`;
+  });
   const trained = labels.filter((l) => l !== IGNORE_INDEX).length;
-  process.stdout.write(`${colourTokens(tokenizer, ids, labels, !process.env.NO_COLOR)}\n`);
+  process.stdout.write(`${chips.join(" ")}\n`);
   process.stdout.write(`${ids.length} tokens, ${trained} trained (green), ${ids.length - trained} masked (red)${outcome}\n`);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+  return 0;
 }

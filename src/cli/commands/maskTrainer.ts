@@ -3,96 +3,74 @@
 // --trainer or --messages-file is given; the output has the shape of `mask --json`.
 import { readFileSync } from "node:fs";
 import { ChatTemplateError } from "../../core/chat/chatTemplate";
-import { maskWithTrainer, TRAINERS, type TrainerName } from "../../core/trainers";
+import { z } from "zod";
+import { NOTEBOOK_TEMPLATES } from "../../core/chat/textFormat";
+import { convertRecord } from "../../core/dataset/records";
+import { maskWithTrainer, TRAINER_NAMES, TRAINERS } from "../../core/trainers";
 import { parseTrainerInput } from "../../core/trainers/input";
 import { describeOptions } from "../../core/trainers/options";
-import { TrainerOptionError, type TrainerInput } from "../../core/trainers/types";
-import { CliError, parseCommandArgs } from "../cliError";
+import { TrainerOptionError } from "../../core/trainers/types";
+import type { ChatExample } from "../../core/types";
+import { CliError, command, readOrFail } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { printMask } from "./maskColours";
 
-const NAMES = TRAINERS.map((t) => t.name);
-
 export const TRAINER_HELP = `usage: npm run -s cli -- mask --tokenizer DIR|default --messages-file FILE
-         --trainer ${NAMES.join("|")} [--trainer-option KEY=VALUE]... [--json]
+         --trainer ${TRAINER_NAMES.join("|")} [--trainer-option KEY=VALUE]... [--json]
 FILE holds one row: a JSON list of {role, content} messages (extra keys such as axolotl's
 "training": false are kept), {"prompt": [...], "completion": [...]} or {"prompt": "...", "completion": "..."}.
 Options use each tool's own names; booleans true/false, strings verbatim (newlines included), lists
 comma-separated, none for None. outcome: kept, dropped (the tool removes the row) or error (the tool stops).
 ${TRAINERS.map((t) => `--trainer ${t.name}: ${t.label} (read from ${t.source})\n${describeOptions(t.options).join("\n")}`).join("\n")}`;
 
-function parseFlags(argv: string[]) {
-  const { values } = parseCommandArgs("mask", {
-    args: argv,
-    strict: true,
-    options: {
-      tokenizer: { type: "string" },
-      trainer: { type: "string" },
-      "trainer-option": { type: "string", multiple: true },
-      "messages-file": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean" },
-    },
-  });
-  if (values.help) return null;
-  const trainer = values.trainer;
-  if (trainer === undefined) throw new CliError("mask: --messages-file goes with --trainer NAME (one of " + NAMES.join(", ") + ")");
-  if (!NAMES.some((n) => n === trainer)) throw new CliError(`mask: --trainer must be one of ${NAMES.join(", ")}, got "${trainer}"`);
-  if (values.tokenizer === undefined) throw new CliError("mask: --tokenizer DIR is required (a folder with tokenizer.json, or 'default')");
-  if (values["messages-file"] === undefined) throw new CliError("mask: --trainer needs --messages-file FILE (one conversation as JSON)");
-  return {
-    trainer: trainer as TrainerName,
-    tokenizer: values.tokenizer,
-    options: values["trainer-option"] ?? [],
-    file: values["messages-file"],
-    json: values.json ?? false,
-  };
-}
+const Flags = z.object({
+  trainer: z.enum(TRAINER_NAMES, {
+    error: (iss) =>
+      iss.input === undefined
+        ? `--messages-file goes with --trainer NAME (one of ${TRAINER_NAMES.join(", ")})`
+        : `--trainer must be one of ${TRAINER_NAMES.join(", ")}, got "${String(iss.input)}"`,
+  }),
+  tokenizer: z.string({ error: "--tokenizer DIR is required (a folder with tokenizer.json, or 'default')" }),
+  "trainer-option": z.array(z.string()).default([]),
+  "messages-file": z.string({ error: "--trainer needs --messages-file FILE (one conversation as JSON)" }),
+  json: z.boolean().optional(),
+});
+
+const OPTIONS = {
+  tokenizer: { type: "string" },
+  trainer: { type: "string" },
+  "trainer-option": { type: "string", multiple: true },
+  "messages-file": { type: "string" },
+  json: { type: "boolean" },
+} as const;
 
 /** The JSON in --messages-file, or a CliError saying why it cannot be read (`command`: who asks, "mask"). */
 export function readMessagesJson(file: string, command = "mask"): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new CliError(
-      `${command}: cannot read --messages-file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new CliError(`${command}: --messages-file ${file} is not valid JSON (${(err as Error).message})`);
-  }
+  const text = readOrFail(`${command}: cannot read --messages-file ${file}`, () => readFileSync(file, "utf8"));
+  return readOrFail(`${command}: --messages-file ${file} is not valid JSON`, () => JSON.parse(text) as unknown);
 }
 
-function readRow(file: string): TrainerInput {
+/** A conversation record's turns and tools, read as the dataset reader reads a record; its problem a CliError. */
+export function conversationOf(record: unknown, file: string, command: string): Pick<ChatExample, "turns" | "tools"> {
+  const outcome = convertRecord(record, null, "", NOTEBOOK_TEMPLATES);
+  if (!("turns" in outcome))
+    throw new CliError(`${command}: --messages-file ${file} at ${outcome.path || "the record"}: ${outcome.message}`);
+  return { turns: outcome.turns, ...(outcome.tools ? { tools: outcome.tools } : {}) };
+}
+
+export const runTrainerMask = command({ prefix: "mask: ", help: TRAINER_HELP, options: OPTIONS, flags: Flags }, (flags) => {
+  const file = flags["messages-file"];
   const row = parseTrainerInput(readMessagesJson(file));
   if (typeof row === "string") throw new CliError(`mask: --messages-file ${file}: ${row}`);
-  return row;
-}
-
-export function runTrainerMask(argv: string[]): number {
-  const flags = parseFlags(argv);
-  if (flags === null) {
-    process.stdout.write(`${TRAINER_HELP}\n`);
-    return 0;
-  }
-  const row = readRow(flags.file);
   const tokenizer = loadTokenizerDir(flags.tokenizer);
   let masked;
   try {
-    masked = maskWithTrainer(flags.trainer, tokenizer, row, flags.options);
+    masked = maskWithTrainer(flags.trainer, tokenizer, row, flags["trainer-option"]);
   } catch (err) {
     if (err instanceof TrainerOptionError || err instanceof ChatTemplateError) throw new CliError(`mask: ${err.message}`);
     throw err;
   }
   const warnings = masked.warnings.map((w) => w.message);
-  if (flags.json) {
-    const out = { input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings, outcome: masked.outcome };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-    return 0;
-  }
-  printMask(tokenizer, masked.inputIds, masked.labels, warnings, `; ${flags.trainer}: ${masked.outcome}`);
-  return 0;
-}
+  const out = { input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings, outcome: masked.outcome };
+  return printMask(flags.json, tokenizer, out, `; ${flags.trainer}: ${masked.outcome}`);
+});

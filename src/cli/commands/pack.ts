@@ -1,11 +1,11 @@
 // `pack`: how a dataset packs into rows of max_seq_length under TRL's strategies (core/packing.ts),
 // with the masking training uses (the page's defaults, as `train --model default`), as one JSON object
 // or a line per row.
-import { parseArgs } from "node:util";
+import { z } from "zod";
 import { packingSummary, planPacking, type RowPlan } from "../../core/packing";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { TRAINING_FIELDS } from "../../core/settings/trainingSettings";
-import { CliError } from "../cliError";
+import { CliError, command } from "../cliError";
 import { defaultTrainingData } from "../defaultSetup";
 import { settingsFromFlags } from "../settingsFlags";
 import { loadTokenizerDir } from "../tokenizerDir";
@@ -20,37 +20,27 @@ strategy), cuts each example to max_seq_length and packs the examples into rows 
 --json prints {"rows": [{"length", "sequences": [{"example", "length"}]}], "sequences", "tokens",
 "efficiency"}: "example" is the 0-based index of the dataset's example, efficiency = tokens / (rows × max_seq_length).`;
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tokenizer: { type: "string" },
-        data: { type: "string" },
-        [TRAINING_FIELDS.maxSeqLength.flag]: { type: "string" },
-        [TRAINING_FIELDS.packing.flag]: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }).values;
-  } catch (err) {
-    throw new CliError(`pack: ${(err as Error).message}`);
-  }
-}
+const OPTIONS = {
+  tokenizer: { type: "string" },
+  data: { type: "string" },
+  [TRAINING_FIELDS.maxSeqLength.flag]: { type: "string" },
+  [TRAINING_FIELDS.packing.flag]: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+const Flags = z
+  .object({
+    tokenizer: z.string({ error: "--tokenizer DIR is required (a folder with tokenizer.json, or 'default')" }),
+    data: z.string({ error: "--data FILE is required (JSONL, JSON, CSV/TSV or Parquet)" }),
+    json: z.boolean().optional(),
+  })
+  .passthrough();
 
 /** "row 1: 508 tokens: #12 (300), #4 (208)" */
 const rowLine = (r: RowPlan, i: number) =>
   `row ${i + 1}: ${r.length} tokens: ${r.sequences.map((s) => `#${s.example} (${s.length})`).join(", ")}`;
 
-export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv);
-  if (f.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  if (typeof f.tokenizer !== "string") throw new CliError("pack: --tokenizer DIR is required (a folder with tokenizer.json, or 'default')");
-  if (typeof f.data !== "string") throw new CliError("pack: --data FILE is required (JSONL, JSON, CSV/TSV or Parquet)");
+export const run = command({ prefix: "pack: ", help: HELP, options: OPTIONS, flags: Flags }, async (f) => {
   const settings = settingsFromFlags(f, DEFAULT_STATE.training);
   const strategy = settings.packing;
   if (strategy === "none") throw new CliError(`pack: --packing ${STRATEGIES.join("|")} is required`);
@@ -78,4 +68,4 @@ export async function run(argv: string[]): Promise<number> {
       `${summary.sequences} sequences, ${summary.tokens} tokens, ${(100 * summary.efficiency).toFixed(1)}% filled\n`,
   );
   return 0;
-}
+});

@@ -2,13 +2,13 @@
 // file. Decoding and validation are the page's own (core/share/codec), so a link the CLI accepts is
 // a link the page opens, and an error names the same field the page would.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { z } from "zod";
 import { findJsonSyntaxError, LineIndex } from "../../core/dataset/jsonSyntax";
 import { endMarkerOnly } from "../../core/masking/prepare";
 import type { PlaygroundSnapshot } from "../../core/playgroundState";
 import { decodeShareHash, encodeShareHash, importStateFile, MAX_SHARE_HASH_CHARS, MAX_STATE_FILE_CHARS } from "../../core/share/codec";
 import type { TemplateSpec } from "../../core/types";
-import { CliError } from "../cliError";
+import { CliError, command, readOrFail } from "../cliError";
 
 const HELP = `usage: npm run -s cli -- share decode (URL|HASH|-) [--json]
        npm run -s cli -- share encode (FILE|-)
@@ -21,17 +21,8 @@ encode  reads a playground file as the page's "Export as JSON file" writes it
         (#v1=…) to append to the page address. - reads the file from stdin.
 Errors are one line on stderr with exit code 2; they name the failing field ($.training.batchSize).`;
 
-const SUBCOMMANDS = ["decode", "encode"] as const;
-type Subcommand = (typeof SUBCOMMANDS)[number];
-
 function readInput(sub: string, path: string): string {
-  try {
-    return readFileSync(path === "-" ? 0 : path, "utf8");
-  } catch (err) {
-    throw new CliError(
-      `share ${sub}: cannot read ${path === "-" ? "stdin" : path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
+  return readOrFail(`share ${sub}: cannot read ${path === "-" ? "stdin" : path}`, () => readFileSync(path === "-" ? 0 : path, "utf8"));
 }
 
 /** The `#v1=…` part of whatever was pasted: a whole address, a hash, or the hash without "#". */
@@ -116,25 +107,12 @@ function encode(positionals: string[], json: boolean): number {
   return 0;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    throw new CliError(`share: ${(err as Error).message}`);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const [sub, ...rest] = parsed.positionals;
+const OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+const Flags = z.object({ json: z.boolean().default(false) });
+
+export const run = command({ prefix: "share: ", help: HELP, options: OPTIONS, flags: Flags, positionals: true }, (f, positionals) => {
+  const [sub, ...rest] = positionals;
   if (sub === undefined) throw new CliError("share: give a subcommand: decode or encode (--help for usage)");
-  if (!(SUBCOMMANDS as readonly string[]).includes(sub))
-    throw new CliError(`share: unknown subcommand "${sub}"; expected decode or encode`);
-  return (sub as Subcommand) === "decode" ? decode(rest, parsed.values.json ?? false) : encode(rest, parsed.values.json ?? false);
-}
+  if (sub !== "decode" && sub !== "encode") throw new CliError(`share: unknown subcommand "${sub}"; expected decode or encode`);
+  return sub === "decode" ? decode(rest, f.json) : encode(rest, f.json);
+});
