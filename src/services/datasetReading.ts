@@ -15,6 +15,8 @@ function refusal(name: string): string | null {
   return null;
 }
 
+// Stopped (terminated) rather than sent "cancel": a JSON array or Parquet file is parsed in one call
+// that a cancel message cannot interrupt, and terminating frees the partial result at once.
 const worker = createDatasetWorkerClient();
 let nextId = 1;
 const show = (dataset: DatasetLoad) => store().setDataset(dataset);
@@ -24,10 +26,6 @@ function reading(id: number) {
   const d = store().dataset;
   return d.phase === "reading" && d.id === id ? d : null;
 }
-
-// Terminate rather than post "cancel": a JSON array or Parquet file is parsed in one call that a
-// cancel message cannot interrupt, and terminating frees the partial result at once.
-const stopWorker = (reason: string) => worker.stop(reason);
 
 async function read(id: number, file: File, options: WorkerReadOptions): Promise<void> {
   try {
@@ -54,7 +52,7 @@ async function read(id: number, file: File, options: WorkerReadOptions): Promise
 export function readDatasetFiles(files: readonly File[]): void {
   const file = files[0];
   if (!file) return;
-  if (store().dataset.phase === "reading") stopWorker("another file was dropped"); // a new drop replaces a read in progress
+  if (store().dataset.phase === "reading") worker.stop("another file was dropped"); // a new drop replaces a read in progress
   const refused = refusal(file.name);
   if (refused) return show({ phase: "stopped", fileName: file.name, tone: "error", message: refused });
   const id = nextId++;
@@ -74,12 +72,12 @@ export function readDatasetFiles(files: readonly File[]): void {
 export function cancelDatasetRead(): void {
   const d = store().dataset;
   if (d.phase !== "reading") return;
-  stopWorker("the read was cancelled");
+  worker.stop("the read was cancelled");
   const message = `Reading ${d.fileName} was cancelled. Nothing changed; drop or pick a file to try again.`;
   show({ phase: "stopped", fileName: d.fileName, tone: "info", message });
 }
 
 export function dismissDataset(): void {
-  if (store().dataset.phase === "reading") stopWorker("the read was dismissed");
+  if (store().dataset.phase === "reading") worker.stop("the read was dismissed");
   show({ phase: "idle" });
 }

@@ -98,8 +98,7 @@ async function bundledModelFiles(): Promise<ExportFile[]> {
 
 /** Reads a trainer_state.json and draws its logged loss over the run's curve. */
 export async function importTrainerState(runId: string, file: File): Promise<void> {
-  const text = await file.text();
-  const parsed = parseTrainerState(text, file.name);
+  const parsed = parseTrainerState(await file.text(), file.name);
   if (!parsed.ok) throw new Error(parsed.message);
   store().updateRun(runId, () => ({ trainerLog: parsed.log }));
 }

@@ -8,7 +8,7 @@ import { environment, type Environment } from "./environment";
 import { selectSnapshot } from "../store/playgroundSnapshot";
 import { autosaveChanged, autosaveRestored, noticeShown, sharedPlaygroundPending } from "../store/actions";
 import { usePlayground } from "../store/playgroundStore";
-import type { Notice, PlaygroundState } from "../store/state";
+import type { Notice } from "../store/state";
 import { textChars } from "../store/sharingSlice";
 
 export const AUTOSAVE_KEY = "finetuning-playground:autosave";
@@ -129,10 +129,6 @@ function saveNow(env: Environment): void {
   }
 }
 
-function changed(s: PlaygroundState, prev: PlaygroundState): boolean {
-  return SNAPSHOT_KEYS.some((k) => s[k] !== prev[k]);
-}
-
 /** Undoes a running startPersistence(); null while none runs. */
 let stop: (() => void) | null = null;
 
@@ -147,7 +143,7 @@ export function startPersistence(env: Environment = environment()): () => void {
   openShareHash(env, defaults);
   const offs = [
     usePlayground.subscribe((s, prev) => {
-      if (!changed(s, prev)) return;
+      if (!SNAPSHOT_KEYS.some((k) => s[k] !== prev[k])) return;
       clearTimeout(timer);
       timer = setTimeout(() => saveNow(env), AUTOSAVE_DELAY_MS);
     }),
