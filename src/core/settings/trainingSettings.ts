@@ -11,6 +11,11 @@ import { defaults, shapeOf, type SettingField } from "./fields";
 /** PEFT's module names: a Python identifier path such as q_proj or mlp.down_proj, or "all-linear". */
 const MODULE_NAME = /^[\w.-]{1,200}$/;
 
+/** A number of steps: a whole number up to ten million (each field says whether 0 is allowed). */
+const STEPS = { kind: "number", max: 10_000_000, step: 1 } as const;
+/** A share from 0 to 1. */
+const FRACTION = { kind: "number", min: 0, max: 1, step: "any" } as const;
+
 export const TRAINING_FIELDS = {
   epochs: {
     kind: "number",
@@ -25,14 +30,12 @@ export const TRAINING_FIELDS = {
     help: "Total number of training epochs to perform (a fraction trains part of the last epoch); ignored when max_steps > 0.",
   },
   maxSteps: {
-    kind: "number",
+    ...STEPS,
     label: "max steps",
     name: "max_steps",
     flag: "steps",
     default: 0,
     min: 0,
-    max: 10_000_000,
-    step: 1,
     help: "If > 0: the total number of training steps to perform; overrides num_train_epochs.",
   },
   learningRate: {
@@ -80,14 +83,12 @@ export const TRAINING_FIELDS = {
     help: "Group examples into rows of max_seq_length (TRL's packing_strategy): bfd = best-fit decreasing, padding-free, each example attends only to itself with positions restarting; wrapped = concatenate and cut, attention crossing examples; none = one example per row, right-padded.",
   },
   warmupSteps: {
-    kind: "number",
+    ...STEPS,
     label: "warmup steps",
     name: "warmup_steps",
     flag: "warmup-steps",
     default: 0,
     min: 0,
-    max: 10_000_000,
-    step: 1,
     help: "Number of steps used for a linear warmup from 0 to learning_rate (Trainer default 0).",
   },
   // Added with evaluation, accumulation and schedules (transformers' TrainingArguments names and defaults,
@@ -105,14 +106,11 @@ export const TRAINING_FIELDS = {
     help: "Number of update steps to accumulate the gradients for, before performing a backward/update pass: a step is this many batches, the loss a mean over all their trained tokens.",
   },
   weightDecay: {
-    kind: "number",
+    ...FRACTION,
     label: "weight decay",
     name: "weight_decay",
     flag: "weight-decay",
     default: 0,
-    min: 0,
-    max: 1,
-    step: "any",
     addedLater: true,
     help: "The weight decay to apply to the LoRA weights in AdamW (decoupled, as torch.optim.AdamW: each step multiplies them by 1 - lr × weight_decay).",
   },
@@ -126,27 +124,21 @@ export const TRAINING_FIELDS = {
     help: "The scheduler type to use after warmup: linear to 0, cosine to 0, cosine to min_lr_rate × learning_rate, or constant (constant ignores warmup, as transformers' get_constant_schedule does).",
   },
   minLrRate: {
-    kind: "number",
+    ...FRACTION,
     label: "min lr rate",
     // lr_scheduler_kwargs={"min_lr_rate": …}, which cosine_with_min_lr requires (core/settings/hf.ts passes it there).
     name: "min_lr_rate",
     flag: "min-lr-rate",
     default: 0.1,
-    min: 0,
-    max: 1,
-    step: "any",
     addedLater: true,
     help: "cosine_with_min_lr only: the learning rate the cosine ends at, as a fraction of learning_rate (lr_scheduler_kwargs min_lr_rate).",
   },
   warmupRatio: {
-    kind: "number",
+    ...FRACTION,
     label: "warmup ratio",
     name: "warmup_ratio",
     flag: "warmup-ratio",
     default: 0,
-    min: 0,
-    max: 1,
-    step: "any",
     addedLater: true,
     help: "Ratio of total training steps used for a linear warmup, rounded up; used only when warmup_steps is 0.",
   },
@@ -163,14 +155,12 @@ export const TRAINING_FIELDS = {
     help: "Maximum gradient norm (for gradient clipping, torch's clip_grad_norm_); 0 = no clipping.",
   },
   loggingSteps: {
-    kind: "number",
+    ...STEPS,
     label: "logging steps",
     name: "logging_steps",
     flag: "logging-steps",
     default: 1,
     min: 1,
-    max: 10_000_000,
-    step: 1,
     addedLater: true,
     help: "Log every this many steps (the CLI's lines and the export's trainer_state.json; the loss logged is the mean since the last log). The page charts every step.",
   },
@@ -200,14 +190,12 @@ export const TRAINING_FIELDS = {
     help: "The evaluation strategy when there is an eval split or eval dataset: every eval_steps, at the end of each epoch, or no.",
   },
   evalSteps: {
-    kind: "number",
+    ...STEPS,
     label: "eval steps",
     name: "eval_steps",
     flag: "eval-steps",
     default: 10,
     min: 1,
-    max: 10_000_000,
-    step: 1,
     addedLater: true,
     help: "Run an evaluation (loss without gradients on the eval examples) every this many steps, with eval_strategy steps.",
   },
@@ -223,14 +211,12 @@ export const TRAINING_FIELDS = {
     help: "Random seed set at the beginning of training: LoRA initialisation, dropout and shuffling.",
   },
   saveSteps: {
-    kind: "number",
+    ...STEPS,
     label: "save steps",
     name: "save_steps",
     flag: "save-steps",
     default: 500,
     min: 0,
-    max: 10_000_000,
-    step: 1,
     addedLater: true,
     help: "Save a checkpoint (adapter, optimizer, scheduler, data position, RNG) every this many steps, to resume from; 0 = only at pause, stop and the end (the page also saves every 60 s).",
   },
@@ -247,14 +233,12 @@ export const TRAINING_FIELDS = {
     help: "Keep at most this many checkpoints, deleting the oldest (a damaged newest one falls back to the one before).",
   },
   generateEvery: {
-    kind: "number",
+    ...STEPS,
     label: "generate every",
     name: null,
     flag: null,
     default: 5,
     min: 0,
-    max: 10_000_000,
-    step: 1,
     help: "Answer every prompt every this many steps (0 = only at the end).",
   },
   maxNewTokens: {
