@@ -1,10 +1,11 @@
 // Which model to fine-tune: the bundled default (offline, instant), a hub preset or any hub id (with a
 // download progress bar), or a local model folder (picked or dropped). Hub base URL under Advanced.
-import { useState, type DragEvent } from "react";
+import { useState } from "react";
 import { formatMB } from "../../core/hub/errors";
 import { HUB_MODEL_PRESETS } from "../../core/hub/presets";
 import { loadBundledModel, loadDroppedModel, loadHubModel } from "../../services/modelLoading";
 import { usePlayground } from "../../store/playgroundStore";
+import { useFileDrop } from "../common/useFileDrop";
 
 function formatSeconds(s: number): string {
   if (s < 60) return `${Math.ceil(s)} s`;
@@ -64,14 +65,8 @@ export function ModelPicker() {
   const hubBaseUrl = usePlayground((s) => s.hubBaseUrl);
   const setHubBaseUrl = usePlayground((s) => s.setHubBaseUrl);
   const [customId, setCustomId] = useState("");
-  const [dragging, setDragging] = useState(false);
+  const drop = useFileDrop((files) => void loadDroppedModel(files));
   const selected = dropped ? `folder:${dropped}` : model.kind === "bundled" ? "bundled" : `hub:${model.id}`;
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    void loadDroppedModel([...e.dataTransfer.files]);
-  };
 
   return (
     <section className="panel model-picker" aria-label="Model" data-testid="model-picker">
@@ -123,15 +118,7 @@ export function ModelPicker() {
           Load
         </button>
       </form>
-      <div
-        className={`drop-zone${dragging ? " dragging" : ""}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      >
+      <div className={`drop-zone${drop.dragging ? " dragging" : ""}`} {...drop.handlers}>
         Drop a model folder here (config.json, tokenizer files, *.safetensors) or{" "}
         <label className="link-button">
           choose a folder

@@ -6,31 +6,14 @@ import { clearTrainerLog, exportRun, importTrainerState } from "../../services/e
 import type { RunRecord } from "../../store/runRecord";
 import { FilePicker } from "../common/FilePicker";
 import { settle } from "../common/settle";
+import { useFileDrop } from "../common/useFileDrop";
 import { ModelExport } from "./ModelExport";
 
 const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
 
 /** Row handlers that take a dropped trainer_state.json (and keep it from the page-wide dataset drop). */
 export function useTrainerStateDrop(runId: string, onError: (message: string | null) => void) {
-  const [over, setOver] = useState(false);
-  return {
-    over,
-    handlers: {
-      onDragOver: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault(); // claimed: the page-wide overlay (ui/data/DropOverlay) leaves it to us
-        setOver(true);
-      },
-      onDragLeave: () => setOver(false),
-      onDrop: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        setOver(false);
-        const file = e.dataTransfer.files[0];
-        if (file) settle(importTrainerState(runId, file), onError);
-      },
-    },
-  };
+  return useFileDrop(([file]) => file && settle(importTrainerState(runId, file), onError), hasFiles);
 }
 
 export function RunExport({ run, onError }: { run: RunRecord; onError: (message: string | null) => void }) {

@@ -87,7 +87,7 @@ function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowP
   const id = run.id;
   const ms = runWallMs(run);
   const step = run.steps.at(-1)?.step ?? 0;
-  const rowClass = [current ? "current" : "", drop.over ? "drop-target" : ""].filter(Boolean).join(" ");
+  const rowClass = [current ? "current" : "", drop.dragging ? "drop-target" : ""].filter(Boolean).join(" ");
   return (
     <>
       <tr data-testid="run-row" data-run-id={id} data-status={run.status} className={rowClass || undefined} {...drop.handlers}>

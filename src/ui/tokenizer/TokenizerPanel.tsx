@@ -1,9 +1,10 @@
 // Where the tokenizer comes from: the bundled model's (loaded on start), a Hugging Face model id, or
 // the two JSON files dropped or picked. A failed load keeps the current tokenizer.
-import { useState, type DragEvent } from "react";
+import { useState } from "react";
 import { BUNDLED_TOKENIZER } from "../../core/tokenizer/load";
 import { usePlayground } from "../../store/playgroundStore";
 import { FilePicker } from "../common/FilePicker";
+import { useFileDrop } from "../common/useFileDrop";
 
 export function TokenizerPanel() {
   const { loading, error, info } = usePlayground((s) => s.tokenizer);
@@ -11,14 +12,8 @@ export function TokenizerPanel() {
   const loadDropped = usePlayground((s) => s.loadDroppedTokenizer);
   const loadBundled = usePlayground((s) => s.loadBundledTokenizer);
   const [modelId, setModelId] = useState("");
-  const [dragging, setDragging] = useState(false);
   const busy = loading !== null;
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    void loadDropped([...e.dataTransfer.files]);
-  };
+  const drop = useFileDrop((files) => void loadDropped(files));
 
   return (
     <section className="panel" aria-labelledby="tokenizer-heading" data-testid="tokenizer-panel">
@@ -72,16 +67,7 @@ export function TokenizerPanel() {
         instead).
       </p>
 
-      <div
-        className={`dropzone${dragging ? " dragging" : ""}`}
-        data-testid="tokenizer-dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      >
+      <div className={`dropzone${drop.dragging ? " dragging" : ""}`} data-testid="tokenizer-dropzone" {...drop.handlers}>
         Drop <code>tokenizer.json</code> + <code>tokenizer_config.json</code> here, or{" "}
         <FilePicker
           accept=".json,application/json"
