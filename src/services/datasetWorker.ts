@@ -8,7 +8,6 @@ import type { ChatExample } from "../core/types";
 import {
   parseFromDatasetWorker,
   type DatasetRequest,
-  type DatasetRequestEnvelope,
   type DatasetWorkerResult,
   type FromDatasetWorker,
   type WorkerReadOptions,
@@ -87,20 +86,8 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
     return w;
   };
 
-  const call = (request: DatasetRequest, what: string) => {
-    const w = start();
-    const { id, answered } = calls.open(what);
-    const envelope: DatasetRequestEnvelope = { id, request };
-    try {
-      w.postMessage(envelope);
-    } catch (err) {
-      calls.fail(
-        id,
-        `The page could not send ${what} to the dataset worker: ${err instanceof Error ? err.message : String(err)}. Try again.`,
-      );
-    }
-    return { id, answered };
-  };
+  const call = (request: DatasetRequest, what: string) =>
+    calls.send(start(), request, what, (why) => `The page could not send ${what} to the dataset worker: ${why}. Try again.`);
 
   return {
     async read(name, file, options, onProgress) {

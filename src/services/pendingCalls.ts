@@ -1,7 +1,7 @@
 // The page's half of the worker envelope (src/core/workerEnvelope.ts), shared by the training and
 // dataset bridges: a fresh id per request and one promise per id, resolved by its reply, rejected by
 // its error, and rejected when the worker stops, so no call waits for an answer that cannot come.
-import type { Answer } from "../core/workerEnvelope";
+import { errorMessage, type Answer, type Envelope } from "../core/workerEnvelope";
 
 /** A call given up because its worker stopped (crashed, or was terminated) before answering. */
 export class WorkerStoppedError extends Error {
@@ -25,10 +25,25 @@ export class PendingCalls<Result> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending<Result>>();
 
-  /** A fresh id for a request (`what` names it in errors: "loading the model") and the promise its answer settles. */
-  open(what: string): { id: number; answered: Promise<Result> } {
+  /**
+   * Posts `request` to `worker` in the envelope with a fresh id (`what` names it in errors: "loading
+   * the model"); `answered` settles with its answer. A post the browser refuses fails the call with
+   * `unsent(why)`.
+   */
+  send<Request>(
+    worker: Worker,
+    request: Request,
+    what: string,
+    unsent: (why: string) => string,
+    transfer: Transferable[] = [],
+  ): { id: number; answered: Promise<Result> } {
     const id = this.nextId++;
     const answered = new Promise<Result>((resolve, reject) => this.pending.set(id, { what, resolve, reject }));
+    try {
+      worker.postMessage({ id, request } satisfies Envelope<Request>, transfer);
+    } catch (err) {
+      this.fail(id, unsent(errorMessage(err)));
+    }
     return { id, answered };
   }
 

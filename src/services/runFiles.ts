@@ -58,13 +58,8 @@ export function safetensorsProblem(bytes: Uint8Array): string | null {
   if (bytes.byteLength < 8) return `${ADAPTER_WEIGHTS} is ${bytes.byteLength} bytes, too short for a safetensors header`;
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
   if (8 + n > bytes.byteLength) return `${ADAPTER_WEIGHTS} says its header is ${n} bytes, more than the file holds`;
-  try {
-    const header = JSON.parse(strFromU8(bytes.subarray(8, 8 + n))) as unknown;
-    if (header && typeof header === "object" && !Array.isArray(header)) return null;
-  } catch {
-    // reported below
-  }
-  return `${ADAPTER_WEIGHTS}'s header is not a JSON object, so it is not a safetensors file`;
+  const header = jsonObjectProblem(strFromU8(bytes.subarray(8, 8 + n)), "its header");
+  return header === null ? null : `${ADAPTER_WEIGHTS}'s header is not a JSON object, so it is not a safetensors file`;
 }
 
 function jsonObjectProblem(text: string, name: string): string | null {

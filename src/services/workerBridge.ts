@@ -16,7 +16,7 @@ import {
 } from "../core/protocol";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import { decodeAnswer } from "../core/chat/chatPrompt";
-import { errorMessage, type Envelope } from "../core/workerEnvelope";
+import { errorMessage } from "../core/workerEnvelope";
 import { PendingCalls, WorkerStoppedError } from "./pendingCalls";
 import { NO_BACKEND_NEXT_STEP } from "./backendAdvice";
 import { workerFailed, workerModelChanged, workerReady, workerStarting, workerStopped } from "../store/actions";
@@ -61,13 +61,8 @@ function isResultFor<T extends ToWorker["type"]>(result: WorkerResult, type: T):
 async function call<R extends ToWorkerSent>(request: R, transfer: Transferable[] = []): Promise<ResultFor<R["type"]>> {
   const what = WHAT[request.type];
   if (!worker) throw new Error(`The training worker is not running, so ${what} was not sent; start again to restart it.`);
-  const { id, answered } = calls.open(what);
-  const envelope: Envelope<ToWorkerSent> = { id, request };
-  try {
-    worker.postMessage(envelope, transfer);
-  } catch (err) {
-    calls.fail(id, `The page could not send ${what} to the training worker: ${errorMessage(err)}. Reload the page and try again.`);
-  }
+  const unsent = (why: string) => `The page could not send ${what} to the training worker: ${why}. Reload the page and try again.`;
+  const { answered } = calls.send(worker, request, what, unsent, transfer);
   const result = await answered;
   if (isResultFor<R["type"]>(result, request.type)) return result;
   throw new Error(
