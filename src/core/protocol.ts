@@ -31,15 +31,6 @@ export function backendPlan(choice: BackendChoice): { backends: BackendName[]; s
 
 export type { TrainExample } from "./types";
 
-/**
- * The model to train: files the page loaded (the bundled default, a hub model, a dropped folder), or
- * a seeded random model built in the worker (the protocol tests and the fault harness).
- */
-export type ModelSpec =
-  | { kind: "seeded"; vocabSize: number; eosTokenId: number | null }
-  /** Weights as Blobs: the Cache API and dropped files give Blobs, read tensor by tensor in the worker. */
-  | { kind: "files"; name: string; config: unknown; weights: Array<{ name: string; blob: Blob }> };
-
 export const RUN_STATES = ["running", "paused", "stopped", "finished", "failed"] as const;
 export type RunState = (typeof RUN_STATES)[number];
 /** Why a generation ended: a stop id (EOS / end marker), max_new_tokens, or the page's stop. */
@@ -79,8 +70,13 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("init"), backends: z.array(z.enum(BACKENDS)).min(1), softwareWebgpu: z.enum(SOFTWARE_WEBGPU) }),
   z.strictObject({
     type: z.literal("load-model"),
+    /**
+     * The model to train: files the page loaded (the bundled default, a hub model, a dropped folder), or
+     * a seeded random model built in the worker (the protocol tests and the fault harness).
+     */
     model: z.discriminatedUnion("kind", [
       z.strictObject({ kind: z.literal("seeded"), vocabSize: z.number().int().positive(), eosTokenId: z.number().int().nullable() }),
+      /** Weights as Blobs: the Cache API and dropped files give Blobs, read tensor by tensor in the worker. */
       z.strictObject({
         kind: z.literal("files"),
         name: z.string(),
@@ -136,6 +132,7 @@ export const toWorkerSchema = z.discriminatedUnion("type", [
 /** A request as the worker reads it (the flat examples of a `start` made arrays again). */
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 export type ToWorkerEnvelope = Envelope<ToWorker>;
+export type ModelSpec = Extract<ToWorker, { type: "load-model" }>["model"];
 type StartSent = Omit<Extract<ToWorker, { type: "start" }>, "examples"> & { examples: FlatExamples | TrainExample[] };
 /** A request as the page posts it: a `start` may carry its examples flat. */
 export type ToWorkerSent = Exclude<ToWorker, { type: "start" }> | StartSent;

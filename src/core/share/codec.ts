@@ -24,9 +24,12 @@ export const STATE_FILE_KIND = "finetuning-playground";
 
 export type Decoded = { ok: true; state: PlaygroundSnapshot } | { ok: false; error: string };
 
+/** A refusal: what was read (the carrier or the file's name), then why. */
+const refused = (what: string, why: string): { ok: false; error: string } => ({ ok: false, error: `${what}: ${why}` });
+
 function validate(value: unknown, what: string): Decoded {
   const parsed = PlaygroundStateSchema.safeParse(value);
-  return parsed.success ? { ok: true, state: parsed.data } : { ok: false, error: `${what}: ${describeIssue(parsed.error)}` };
+  return parsed.success ? { ok: true, state: parsed.data } : refused(what, describeIssue(parsed.error));
 }
 
 function parseJson(text: string, what: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -34,7 +37,7 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
     return { ok: true, value: parseJsonSafely(text) };
   } catch (err) {
     const why = err instanceof UnsafeJsonError ? err.message : `not valid JSON (${clip((err as Error).message, 200)})`;
-    return { ok: false, error: `${what}: ${why}` };
+    return refused(what, why);
   }
 }
 
@@ -53,12 +56,10 @@ export function decodeShareHash(hash: string): Decoded {
   const what = "share link";
   const body = hash.startsWith("#") ? hash.slice(1) : hash;
   const m = /^v(\d+)=(.*)$/s.exec(body);
-  if (!m) return { ok: false, error: `${what}: expected "#v${SHARE_VERSION}=…" after the page address` };
+  if (!m) return refused(what, `expected "#v${SHARE_VERSION}=…" after the page address`);
   if (Number(m[1]) !== SHARE_VERSION) {
-    return {
-      ok: false,
-      error: `${what}: version ${clip(m[1])} is not supported (this playground reads version ${SHARE_VERSION}); ${Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground"}`,
-    };
+    const next = Number(m[1]) > SHARE_VERSION ? "open it in a newer playground" : "the link is from an old playground";
+    return refused(what, `version ${clip(m[1])} is not supported (this playground reads version ${SHARE_VERSION}); ${next}`);
   }
   // Hashes pass through chat apps that percent-encode; decode once, tolerating bad escapes.
   let payload = m[2];
@@ -68,18 +69,15 @@ export function decodeShareHash(hash: string): Decoded {
     // Leave as is; the alphabet check below names the offending character.
   }
   if (payload.length > 4 * MAX_SHARE_HASH_CHARS)
-    return {
-      ok: false,
-      error: `${what}: the link is ${payload.length} characters long, over the ${4 * MAX_SHARE_HASH_CHARS} this playground reads`,
-    };
+    return refused(what, `the link is ${payload.length} characters long, over the ${4 * MAX_SHARE_HASH_CHARS} this playground reads`);
   let json: string;
   try {
     json = decompressUriBounded(payload, MAX_SHARE_JSON_CHARS);
   } catch (err) {
-    if (err instanceof DecompressError) return { ok: false, error: `${what}: the data is damaged: ${err.message}` };
+    if (err instanceof DecompressError) return refused(what, `the data is damaged: ${err.message}`);
     throw err;
   }
-  if (json === "") return { ok: false, error: `${what}: the data is empty or damaged (was the link cut short?)` };
+  if (json === "") return refused(what, "the data is empty or damaged (was the link cut short?)");
   const parsed = parseJson(json, what);
   return parsed.ok ? validate(parsed.value, what) : parsed;
 }
@@ -97,25 +95,18 @@ function shortValue(v: unknown): string {
 }
 
 function parseEnvelope(text: string, what: string, maxChars: number): Decoded {
-  if (text.length > maxChars) return { ok: false, error: `${what}: ${text.length} characters is over the ${maxChars} limit` };
+  if (text.length > maxChars) return refused(what, `${text.length} characters is over the ${maxChars} limit`);
   const parsed = parseJson(text, what);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
   if (typeof v !== "object" || v === null || Array.isArray(v))
-    return { ok: false, error: `${what}: expected an object {"kind": "${STATE_FILE_KIND}", "version": ${SHARE_VERSION}, "state": …}` };
+    return refused(what, `expected an object {"kind": "${STATE_FILE_KIND}", "version": ${SHARE_VERSION}, "state": …}`);
   const env = v as Record<string, unknown>;
   const extra = Object.keys(env).filter((k) => !["kind", "version", "state", "savedAt"].includes(k));
-  if (env.kind !== STATE_FILE_KIND)
-    return { ok: false, error: `${what}: $.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)` };
-  if (env.version !== SHARE_VERSION)
-    return { ok: false, error: `${what}: $.version: expected ${SHARE_VERSION}, got ${shortValue(env.version)}` };
-  if (env.savedAt !== undefined && typeof env.savedAt !== "string")
-    return { ok: false, error: `${what}: $.savedAt: expected an ISO date string` };
-  if (extra.length)
-    return {
-      ok: false,
-      error: `${what}: $: unknown field${extra.length > 1 ? "s" : ""} ${listKeys(extra)}`,
-    };
+  if (env.kind !== STATE_FILE_KIND) return refused(what, `$.kind: expected "${STATE_FILE_KIND}" (is this a playground file?)`);
+  if (env.version !== SHARE_VERSION) return refused(what, `$.version: expected ${SHARE_VERSION}, got ${shortValue(env.version)}`);
+  if (env.savedAt !== undefined && typeof env.savedAt !== "string") return refused(what, "$.savedAt: expected an ISO date string");
+  if (extra.length) return refused(what, `$: unknown field${extra.length > 1 ? "s" : ""} ${listKeys(extra)}`);
   const res = validate(env.state, what);
   return res.ok ? res : { ok: false, error: res.error.replace(`${what}: $`, `${what}: $.state`) };
 }
