@@ -14,8 +14,8 @@ import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { createServer } from "vite";
-import { NAMED_SHAPES, workloadOptions, workloadShape } from "./engine";
-import { GPU_COUNTERS, narrowConfig } from "./synthetic";
+import { failWith, namedShapeRun, workloadOptions } from "./engine";
+import { GPU_COUNTERS } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
 import { BACKENDS } from "../src/core/protocol";
 
@@ -30,21 +30,10 @@ const { values } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench:page: ${message}`);
-  process.exit(2);
-}
-
-const steps = Number(values.steps);
-if (!Number.isInteger(steps) || steps < 1) fail(`--steps ${values.steps} is not a whole number of at least 1.`);
-
-const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
-if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
+const fail = failWith("bench:page");
 // The page bench's backends: the protocol's, less WebGL (the counts it takes are of WebGPU and wasm work).
-const PAGE_BACKENDS: readonly string[] = BACKENDS.filter((b) => b !== "webgl");
-if (!PAGE_BACKENDS.includes(values.backend)) fail(`--backend ${values.backend} is not known; give ${PAGE_BACKENDS.join(", ")}.`);
-const shape = workloadShape(values, fail);
-const config = values.narrow ? narrowConfig(named) : named;
+const PAGE_BACKENDS = BACKENDS.filter((b) => b !== "webgl");
+const { steps, shape, config } = namedShapeRun(values, PAGE_BACKENDS, fail);
 const request: PageBenchRequest = {
   backend: values.backend as PageBenchRequest["backend"],
   config,

@@ -36,11 +36,12 @@ export function narrowConfig(config: Record<string, unknown>): Record<string, un
 
 /**
  * A page's init script (Playwright's addInitScript) that counts every WebGPU compute dispatch and
- * queue submit into window.__gpuCounts, by wrapping the prototypes before the page's first script.
+ * queue submit into window.__gpuCounts, by wrapping the prototypes before the page's first script;
+ * the GPU bench runs it in Node on Dawn's classes (globalThis there).
  */
 export const GPU_COUNTERS = `(() => {
   const counts = { dispatches: 0, submits: 0 };
-  window.__gpuCounts = counts;
+  globalThis.__gpuCounts = counts;
   const wrap = (proto, name, key) => {
     const f = proto && proto[name];
     if (typeof f !== "function") return;

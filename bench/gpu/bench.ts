@@ -9,9 +9,20 @@
 //                       --backend webgpu|cpu [--steps 10 --warm-up 5 --narrow] [--torch-spec] (and bench/run.ts's size flags)
 // Also runs unbundled: npx tsx bench/gpu/bench.ts --backend cpu --narrow --steps 1 --warm-up 1
 import { parseArgs } from "node:util";
+import { runInThisContext } from "node:vm";
 import { loadEngine } from "../../src/cli/tfjsNode";
-import { NAMED_SHAPES, WARM_UP, measureSteps, median, syntheticWorkload, torchStepSpec, workloadOptions, workloadShape } from "../engine";
-import { narrowConfig } from "../synthetic";
+import {
+  failWith,
+  measureSteps,
+  median,
+  namedShapeRun,
+  syntheticWorkload,
+  torchStepSpec,
+  WARM_UP,
+  wholeNumber,
+  workloadOptions,
+} from "../engine";
+import { GPU_COUNTERS } from "../synthetic";
 
 const { values } = parseArgs({
   options: {
@@ -25,35 +36,11 @@ const { values } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench:gpu: ${message}`);
-  process.exit(2);
-}
-
-const wholeNumber = (flag: "steps" | "warm-up"): number => {
-  const n = Number(values[flag]);
-  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${values[flag]} is not a whole number of at least 1.`);
-  return n;
-};
-const steps = wholeNumber("steps");
-const warmUpSteps = wholeNumber("warm-up");
+const fail = failWith("bench:gpu");
 /** The backends this bench takes: Dawn's WebGPU, and cpu to check the bundle where there is no GPU. */
 const GPU_BENCH_BACKENDS = ["webgpu", "cpu"] as const;
-if (!(GPU_BENCH_BACKENDS as readonly string[]).includes(values.backend))
-  fail(`--backend ${values.backend} is not known; give ${GPU_BENCH_BACKENDS.join(" or ")}.`);
-const named = NAMED_SHAPES[values.model] as Record<string, unknown> | undefined;
-if (!named) fail(`--model ${values.model} is not one of ${Object.keys(NAMED_SHAPES).join(", ")}.`);
-const shape = workloadShape(values, fail);
-const config = values.narrow ? narrowConfig(named) : named;
-
-/** GPU compute dispatches and queue submits so far; null where they cannot be counted (no WebGPU). */
-let gpuCounts: { dispatches: number; submits: number } | null = null;
-
-/** The class members wrapped to count: the same as bench/synthetic.ts's GPU_COUNTERS wraps in the page. */
-interface DawnGlobals {
-  GPUComputePassEncoder?: { prototype: Record<string, unknown> };
-  GPUQueue?: { prototype: Record<string, unknown> };
-}
+const { steps, shape, config } = namedShapeRun(values, GPU_BENCH_BACKENDS, fail);
+const warmUpSteps = wholeNumber("warm-up", values["warm-up"], fail);
 
 /**
  * Dawn's Node bindings (the `webgpu` package), not a dependency of the project: bench:gpu-bundle fetches
@@ -66,33 +53,27 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 
+/** GPU compute dispatches and queue submits so far; null where they cannot be counted (no WebGPU). */
+let gpuCounts: { dispatches: number; submits: number } | null = null;
+
 /**
  * Dawn's navigator.gpu, set before tfjs-backend-webgpu is imported (it registers itself only where
  * navigator.gpu exists), with its classes global (tfjs-webgpu checks `instanceof GPUBuffer`), and
- * dispatchWorkgroups and submit wrapped on the prototypes to count them.
+ * dispatchWorkgroups and submit counted on the prototypes by the page bench's own script (GPU_COUNTERS).
  */
 async function installDawn(): Promise<void> {
   const { create, globals } = (await import(WEBGPU_MODULE)) as DawnModule;
   Object.assign(globalThis, globals);
   Object.defineProperty(globalThis, "navigator", { value: { gpu: create(["backend=vulkan"]) }, configurable: true, writable: true });
-  const counts = { dispatches: 0, submits: 0 };
-  const wrap = (proto: Record<string, unknown> | undefined, name: string, key: keyof typeof counts): boolean => {
-    const f = proto?.[name];
-    if (typeof f !== "function") return false;
-    proto![name] = function (this: unknown, ...args: unknown[]) {
-      counts[key]++;
-      return (f as (...a: unknown[]) => unknown).apply(this, args);
-    };
-    return true;
+  runInThisContext(GPU_COUNTERS);
+  const g = globalThis as unknown as {
+    __gpuCounts: NonNullable<typeof gpuCounts>;
+    GPUComputePassEncoder?: { prototype: Record<string, unknown> };
+    GPUQueue?: { prototype: Record<string, unknown> };
   };
-  const g = globals as DawnGlobals;
-  const counted = [
-    wrap(g.GPUComputePassEncoder?.prototype, "dispatchWorkgroups", "dispatches"),
-    wrap(g.GPUComputePassEncoder?.prototype, "dispatchWorkgroupsIndirect", "dispatches"),
-    wrap(g.GPUQueue?.prototype, "submit", "submits"),
-  ];
   // Without dispatchWorkgroups or submit on the prototypes the counts would read 0: report null instead.
-  if (counted[0] && counted[2]) gpuCounts = counts;
+  const countable = [g.GPUComputePassEncoder?.prototype.dispatchWorkgroups, g.GPUQueue?.prototype.submit];
+  if (countable.every((f) => typeof f === "function")) gpuCounts = g.__gpuCounts;
 }
 
 if (values.backend === "webgpu" && !values["torch-spec"]) await installDawn();
