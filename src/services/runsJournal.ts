@@ -4,29 +4,24 @@
 // Chromium, where a reload mid-run lost the last second of steps). The next load writes them into the
 // database and removes the key; a save that commits after it was written removes it too.
 import type { DatabaseWrite, KeyValueStorage } from "./environment";
-import { asIndex, INDEX_KEY } from "./runsMigration";
+import { z } from "zod";
+import { INDEX_KEY, runsIndexSchema } from "./runsMigration";
 
 export const JOURNAL_KEY = "finetuning-playground.runs.unsaved";
 
-export interface RunsJournal {
-  runOrder: string[];
-  baselineRunId: string | null;
+const journalSchema = runsIndexSchema.extend({
   /** Run id → the record as JSON text (runCodec's encodeRun), for runs newer than the database's. */
-  records: Record<string, string>;
+  records: z.record(z.string(), z.string()),
   /** Runs deleted in the page but maybe still in the database. */
-  deleted: string[];
-}
+  deleted: z.array(z.string()),
+});
+export type RunsJournal = z.infer<typeof journalSchema>;
 
 export function readJournal(storage: KeyValueStorage | null): RunsJournal | null {
   const text = storage?.getItem(JOURNAL_KEY);
   if (!text) return null;
   try {
-    const j = JSON.parse(text) as Partial<RunsJournal>;
-    const index = asIndex(j);
-    const records = j.records && typeof j.records === "object" ? Object.entries(j.records) : null;
-    const deleted = Array.isArray(j.deleted) && j.deleted.every((id) => typeof id === "string");
-    if (!index || !deleted || !records?.every(([, v]) => typeof v === "string")) return null;
-    return { ...index, records: j.records!, deleted: j.deleted! };
+    return journalSchema.safeParse(JSON.parse(text)).data ?? null;
   } catch {
     return null;
   }

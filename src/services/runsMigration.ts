@@ -1,6 +1,7 @@
 // Runs that versions before the database kept in localStorage (the list under RUNS_STORAGE_KEY, each
 // run under `${RUNS_STORAGE_KEY}.${id}`), moved into the database once: each record's text as it was
 // (an unreadable one too, so it is skipped with a notice rather than lost), then the old keys removed.
+import { z } from "zod";
 import { errorMessage } from "../core/workerEnvelope";
 import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
 
@@ -8,16 +9,11 @@ export const RUNS_STORAGE_KEY = "finetuning-playground.runs.v1";
 /** The runs' order and baseline, under "index" in the database's meta store. */
 export const INDEX_KEY = "index";
 
-export interface RunsIndex {
-  runOrder: string[];
-  baselineRunId: string | null;
-}
+/** A baseline that is not a run id reads as none. */
+export const runsIndexSchema = z.object({ runOrder: z.array(z.string()), baselineRunId: z.string().nullable().catch(null) });
+export type RunsIndex = z.infer<typeof runsIndexSchema>;
 
-export function asIndex(value: unknown): RunsIndex | null {
-  const v = value as Partial<RunsIndex> | null | undefined;
-  const ok = Array.isArray(v?.runOrder) && v.runOrder.every((id) => typeof id === "string");
-  return ok ? { runOrder: v.runOrder as string[], baselineRunId: typeof v.baselineRunId === "string" ? v.baselineRunId : null } : null;
-}
+export const asIndex = (value: unknown): RunsIndex | null => runsIndexSchema.safeParse(value).data ?? null;
 
 /** The runs an earlier version left in localStorage: each record's text, and every key to remove once moved. */
 function legacyRuns(storage: KeyValueStorage | null): { index: RunsIndex; texts: Map<string, string>; keys: string[] } | null {
