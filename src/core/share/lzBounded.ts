@@ -39,6 +39,10 @@ export function decompressUriBounded(input: string, maxChars: number): string {
   let numBits = 3;
   let total = 0;
   const out: string[] = [];
+  /** Codes grow a bit wider each time the dictionary doubles. */
+  const enlarge = () => {
+    if (--enlargeIn === 0) enlargeIn = 2 ** numBits++;
+  };
   const first = readBits(2);
   if (first === 2) return "";
   if (first !== 0 && first !== 1) throw new DecompressError("the payload is not lz-string data");
@@ -53,10 +57,7 @@ export function decompressUriBounded(input: string, maxChars: number): string {
     if (c === 0 || c === 1) {
       dictionary.push(String.fromCharCode(readBits(c === 0 ? 8 : 16)));
       c = dictionary.length - 1;
-      if (--enlargeIn === 0) {
-        enlargeIn = 2 ** numBits;
-        numBits++;
-      }
+      enlarge();
     }
     let entry: string;
     if (c < dictionary.length && dictionary[c] !== undefined && c > 2) entry = dictionary[c];
@@ -67,9 +68,6 @@ export function decompressUriBounded(input: string, maxChars: number): string {
     out.push(entry);
     dictionary.push(w + entry.charAt(0));
     w = entry;
-    if (--enlargeIn === 0) {
-      enlargeIn = 2 ** numBits;
-      numBits++;
-    }
+    enlarge();
   }
 }
