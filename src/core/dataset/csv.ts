@@ -8,6 +8,7 @@ import { notUtf8Message, type ByteSource } from "./bytes";
 import type { Collector } from "./collector";
 import { guardedLines } from "./guardedLines";
 import { ingestRecord } from "./ingest";
+import type { SkipReason } from "./types";
 
 const countQuotes = (s: string) => {
   let n = 0;
@@ -90,17 +91,12 @@ export async function readCsv(
   let headerLine = 0;
   let index = 0;
   for await (const rec of csvRecords(source, c, maxBytes)) {
-    if ("notUtf8" in rec) {
-      if (header === null) {
+    if (header === null) {
+      if ("notUtf8" in rec) {
         c.fail("not-utf8", rec.notUtf8, { line: rec.line, column: rec.column });
         return;
       }
-      c.records++;
-      c.skip({ reason: "not-utf8", line: rec.line, column: rec.column, row: index + 1, path: `$[${index++}]`, message: rec.notUtf8 });
-      continue;
-    }
-    const { fields, error } = splitFields(rec.text, delimiter);
-    if (header === null) {
+      const { fields, error } = splitFields(rec.text, delimiter);
       const names = fields.map((f) => f.trim());
       header = names;
       headerLine = rec.line;
@@ -126,33 +122,33 @@ export async function readCsv(
       continue;
     }
     c.records++;
-    const row = index + 1;
+    const row = ++index;
     const line = rec.line;
+    const skipRow = (reason: SkipReason, column: number, message: string) =>
+      c.skip({ reason, line, column, row, path: `$[${row - 1}]`, message });
+    if ("notUtf8" in rec) {
+      skipRow("not-utf8", rec.column, rec.notUtf8);
+      continue;
+    }
+    const { fields, error } = splitFields(rec.text, delimiter);
     if (error !== null) {
       const unclosed = /quote/i.test(error);
-      c.skip({
-        reason: "csv-syntax",
-        line,
-        column: 1,
-        row,
-        path: `$[${index++}]`,
-        message: unclosed
+      skipRow(
+        "csv-syntax",
+        1,
+        unclosed
           ? `${error}: a quote opened in this row is never closed, so the rest of the file was read as one field; expected a closing '"' (write quotes inside fields as "")`
           : error,
-      });
+      );
       continue;
     }
     const cols = fieldColumns(rec.firstLine, delimiter);
     if (fields.length !== header.length) {
-      const col = fields.length > header.length ? (cols[header.length] ?? 1) : (cols[cols.length - 1] ?? 1);
-      c.skip({
-        reason: "csv-field-count",
-        line,
-        column: col,
-        row,
-        path: `$[${index++}]`,
-        message: `the row has ${fields.length} fields but the header (line ${headerLine}) has ${header.length}; expected ${header.length} (quote fields that contain "${delimiter === "\t" ? "\\t" : delimiter}")`,
-      });
+      skipRow(
+        "csv-field-count",
+        fields.length > header.length ? (cols[header.length] ?? 1) : (cols[cols.length - 1] ?? 1),
+        `the row has ${fields.length} fields but the header (line ${headerLine}) has ${header.length}; expected ${header.length} (quote fields that contain "${delimiter === "\t" ? "\\t" : delimiter}")`,
+      );
       continue;
     }
     const record: Record<string, string> = Object.create(null);
@@ -163,7 +159,7 @@ export async function readCsv(
     ingestRecord(
       c,
       { ...record },
-      { index: index++, row, where: `row ${row}`, locate: () => ({ line, column: 1 }), fieldColumn: (f) => cols[at.indexOf(f)] },
+      { index: row - 1, row, where: `row ${row}`, locate: () => ({ line, column: 1 }), fieldColumn: (f) => cols[at.indexOf(f)] },
       templates,
     );
     await c.pace();

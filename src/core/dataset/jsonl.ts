@@ -9,32 +9,21 @@ import { findJsonSyntaxError } from "./jsonSyntax";
 export async function readJsonl(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number, hint = ""): Promise<void> {
   let index = 0;
   for await (const ev of guardedLines(source, c, maxBytes)) {
+    if (ev.kind === "line" && ev.text.trim() === "") continue;
+    c.records++;
+    const skip = (reason: "not-utf8" | "invalid-json", column: number, message: string) =>
+      c.skip({ reason, line: ev.line, column, path: `$[${index++}]`, message });
     if (ev.kind === "not-utf8") {
-      c.records++;
-      c.skip({
-        reason: "not-utf8",
-        line: ev.line,
-        column: ev.column,
-        path: `$[${index++}]`,
-        message: notUtf8Message(ev.byte, ev.byteOffset),
-      });
+      skip("not-utf8", ev.column, notUtf8Message(ev.byte, ev.byteOffset));
       continue;
     }
     const text = ev.text;
-    if (text.trim() === "") continue;
-    c.records++;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
       const err = findJsonSyntaxError(text) ?? { offset: 0, message: "not valid JSON" };
-      c.skip({
-        reason: "invalid-json",
-        line: ev.line,
-        column: err.offset + 1,
-        path: `$[${index++}]`,
-        message: `invalid JSON: ${err.message}${hint}`,
-      });
+      skip("invalid-json", err.offset + 1, `invalid JSON: ${err.message}${hint}`);
       continue;
     }
     const lead = text.length - text.trimStart().length;

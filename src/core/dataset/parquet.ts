@@ -15,6 +15,9 @@ export function hasParquetMagic(bytes: Uint8Array, at = 0): boolean {
   return MAGIC.every((b, k) => bytes[at + k] === b);
 }
 
+/** Parquet has no lines: its problems point at no text position. */
+const NO_POSITION = { line: 0, column: 0 };
+
 const REDOWNLOAD = "the file is probably cut short or corrupted: download or export it again (or save it as JSON Lines)";
 
 /**
@@ -37,14 +40,14 @@ function footerOffset(bytes: Uint8Array): number {
 export async function readParquet(source: ByteSource, c: Collector, templates: TextTemplates, maxBytes: number): Promise<void> {
   const bytes = await readAll(source, maxBytes, (n) => c.progress(n));
   if (!(bytes instanceof Uint8Array)) {
-    c.fail("too-large", tooLargeWholeMessage("Parquet", maxBytes, bytes.tooLarge), { line: 0, column: 0 });
+    c.fail("too-large", tooLargeWholeMessage("Parquet", maxBytes, bytes.tooLarge), NO_POSITION);
     return;
   }
   if (bytes.length < 12 || !hasParquetMagic(bytes) || !hasParquetMagic(bytes, bytes.length - 4)) {
     c.fail(
       "not-parquet",
       `not a Parquet file (expected "PAR1" at its start and end${bytes.length < 12 ? "; the file is too short" : ""}); is the download complete?`,
-      { line: 0, column: 0 },
+      NO_POSITION,
     );
     return;
   }
@@ -56,7 +59,7 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
     c.fail(
       "not-parquet",
       `the Parquet footer (the schema and row index, from byte offset ${footerOffset(bytes)}) is damaged${parserDetail(err)}; ${REDOWNLOAD}`,
-      { line: 0, column: 0 },
+      NO_POSITION,
     );
     return;
   }
@@ -64,7 +67,7 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     if (c.aborted) {
-      c.fail("unreadable", `reading was cancelled at row ${rowStart + 1}`, { line: 0, column: 0 });
+      c.fail("unreadable", `reading was cancelled at row ${rowStart + 1}`, NO_POSITION);
       return;
     }
     let rows: Record<string, unknown>[];
@@ -75,20 +78,16 @@ export async function readParquet(source: ByteSource, c: Collector, templates: T
       const why = /compression codec/.test(detail)
         ? `they use a compression this reader lacks${detail}; re-save the file with snappy compression or as JSON Lines`
         : `their data is damaged${detail}; ${REDOWNLOAD}`;
-      c.fail("unreadable", `rows ${rowStart + 1}-${rowEnd} cannot be read: ${why}`, {
-        line: 0,
-        column: 0,
-        row: rowStart + 1,
-      });
+      c.fail("unreadable", `rows ${rowStart + 1}-${rowEnd} cannot be read: ${why}`, { ...NO_POSITION, row: rowStart + 1 });
       return;
     }
     for (let k = 0; k < rows.length; k++) {
       const index = rowStart + k;
       c.records++;
-      ingestRecord(c, rows[k], { index, row: index + 1, where: `row ${index + 1}`, locate: () => ({ line: 0, column: 0 }) }, templates);
+      ingestRecord(c, rows[k], { index, row: index + 1, where: `row ${index + 1}`, locate: () => NO_POSITION }, templates);
     }
     rowStart = rowEnd;
     await c.pace();
   }
-  if (c.records === 0) c.fail("empty-file", "the Parquet file has no rows", { line: 0, column: 0 });
+  if (c.records === 0) c.fail("empty-file", "the Parquet file has no rows", NO_POSITION);
 }

@@ -2,6 +2,7 @@
 // the first bytes, applies the size limits, and hands the stream to the matching reader.
 import { NOTEBOOK_TEMPLATES } from "../chat/textFormat";
 import type { TextTemplates } from "../types";
+import { concatBytes } from "../concatBytes";
 import { chunksOf, formatBytes, startsWithBom, type ByteSource } from "./bytes";
 import { Collector } from "./collector";
 import { readCsv } from "./csv";
@@ -46,14 +47,7 @@ async function peek(source: ByteSource, want = 4096): Promise<{ head: Uint8Array
     seen.push(next.value);
     total += next.value.length;
   }
-  const head = new Uint8Array(Math.min(total, want));
-  let at = 0;
-  for (const s of seen) {
-    if (at >= head.length) break;
-    const part = s.subarray(0, head.length - at);
-    head.set(part, at);
-    at += part.length;
-  }
+  const head = concatBytes(seen, total).subarray(0, want);
   async function* all() {
     yield* seen;
     yield* it;

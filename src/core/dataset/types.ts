@@ -1,6 +1,8 @@
 // What reading a dataset file produces, and the knobs it takes. Plain data only, so a result can
 // cross a worker boundary by structured clone.
-import type { ChatExample, TextTemplates } from "../types";
+import { z } from "zod";
+import { ChatExampleSchema } from "../chat/exampleSchema";
+import type { TextTemplates } from "../types";
 
 /** How a file stores its records. */
 export const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const;
@@ -36,43 +38,48 @@ export type FileProblem = (typeof FILE_PROBLEMS)[number];
 export const RECORD_NOTES = ["part-skipped"] as const;
 export type RecordNote = (typeof RECORD_NOTES)[number];
 
-export interface DatasetError {
-  reason: SkipReason | FileProblem | RecordNote;
-  /** 1-based line in the file (0 when the container has no lines: Parquet). */
-  line: number;
-  /** 1-based column in UTF-16 code units, as editors count (0 when there is no text position). */
-  column: number;
-  /** 1-based data row for CSV/TSV and Parquet. */
-  row?: number;
-  /** JSON path of the offending value, e.g. `$[3].messages[1].role`; `$` for the file itself. */
-  path: string;
-  /** What is wrong and what was expected. */
-  message: string;
-}
+const count = z.number().int().min(0);
 
-export interface DatasetResult {
-  fileName: string;
-  container: Container | null;
+const datasetErrorSchema = z.strictObject({
+  reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS, ...RECORD_NOTES]),
+  /** 1-based line in the file (0 when the container has no lines: Parquet). */
+  line: count,
+  /** 1-based column in UTF-16 code units, as editors count (0 when there is no text position). */
+  column: count,
+  /** 1-based data row for CSV/TSV and Parquet. */
+  row: count.optional(),
+  /** JSON path of the offending value, e.g. `$[3].messages[1].role`; `$` for the file itself. */
+  path: z.string(),
+  /** What is wrong and what was expected. */
+  message: z.string(),
+});
+export type DatasetError = z.infer<typeof datasetErrorSchema>;
+
+/** A read's result; the schema checks it where it crosses from the dataset worker. */
+export const datasetResultSchema = z.strictObject({
+  fileName: z.string(),
+  container: z.enum(CONTAINERS).nullable(),
   /** The record format of the first usable record; null when none was recognised. */
-  format: RecordFormat | null;
+  format: z.enum(RECORD_FORMATS).nullable(),
   /** The usable examples, at most `maxExamples` of them (the first in file order). */
-  examples: ChatExample[];
+  examples: z.array(ChatExampleSchema),
   /** Usable examples in the file, kept or not. */
-  examplesTotal: number;
+  examplesTotal: count,
   /** Turns across all usable examples. */
-  turns: number;
+  turns: count,
   /** Records seen (blank lines are not records). */
-  records: number;
+  records: count,
   /** Records that could not be used, counted by reason; never dropped silently. */
-  skipped: Partial<Record<SkipReason, number>>;
+  skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
   /** The first `maxErrors` problems in file order (notes on kept records included). */
-  errors: DatasetError[];
+  errors: z.array(datasetErrorSchema),
   /** Problems beyond `maxErrors` (counted, not listed). */
-  errorsOmitted: number;
+  errorsOmitted: count,
   /** The file as a whole could not be read (empty, too large, unreadable): see errors[0]. */
-  fatal: boolean;
-  bytesRead: number;
-}
+  fatal: z.boolean(),
+  bytesRead: count,
+});
+export type DatasetResult = z.infer<typeof datasetResultSchema>;
 
 export interface DatasetLimits {
   /** Largest file read line by line (JSONL, CSV, TSV). */

@@ -12,7 +12,8 @@ import { FormattingSchema, MaskingSchema } from "../share/schema";
 import { PlaygroundTokenizer, type TokenizerFiles } from "../tokenizer/playgroundTokenizer";
 import { readDataset } from "./read";
 import { tokenizeBatch, type TokenizedBatch } from "./tokenizedBatch";
-import { CONTAINERS, FILE_PROBLEMS, RECORD_FORMATS, RECORD_NOTES, SKIP_REASONS, type DatasetResult, type ReadOptions } from "./types";
+import type { Formatting, MaskingOptions } from "../types";
+import { datasetResultSchema, type ReadOptions } from "./types";
 
 /** Options that can cross postMessage (no callbacks). */
 export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
@@ -50,30 +51,6 @@ export const datasetRequestSchema = z.discriminatedUnion("type", [
 export type DatasetRequest = z.infer<typeof datasetRequestSchema>;
 export type DatasetRequestEnvelope = Envelope<DatasetRequest>;
 const datasetEnvelopeSchema = envelopeSchema(datasetRequestSchema);
-
-const datasetResultSchema = z.strictObject({
-  fileName: z.string(),
-  container: z.enum(CONTAINERS).nullable(),
-  format: z.enum(RECORD_FORMATS).nullable(),
-  examples: z.array(ChatExampleSchema),
-  examplesTotal: count,
-  turns: count,
-  records: count,
-  skipped: z.partialRecord(z.enum(SKIP_REASONS), count),
-  errors: z.array(
-    z.strictObject({
-      reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS, ...RECORD_NOTES]),
-      line: count,
-      column: count,
-      row: count.optional(),
-      path: z.string(),
-      message: z.string(),
-    }),
-  ),
-  errorsOmitted: count,
-  fatal: z.boolean(),
-  bytesRead: count,
-}) satisfies z.ZodType<DatasetResult>;
 
 /** What a reply carries, one kind per request type. */
 const datasetWorkerResultSchema = z.discriminatedUnion("type", [
@@ -186,11 +163,8 @@ async function answer(id: number, request: DatasetRequest, post: (msg: FromDatas
       }
     }
     case "tokenize": {
-      const { key, files } = request.tokenizer;
-      const p = preparedFor(key, files, JSON.stringify([request.formatting, request.masking]), (tok) =>
-        prepareMasking(tok, request.formatting, request.masking),
-      );
-      return { type: "tokenize", batch: tokenizeBatch(p, request.examples, request.first) };
+      const prepared = preparedFor(request.tokenizer.key, request.tokenizer.files, request.formatting, request.masking);
+      return { type: "tokenize", batch: tokenizeBatch(prepared, request.examples, request.first) };
     }
     default: {
       const _exhaustive: never = request;
@@ -202,19 +176,15 @@ async function answer(id: number, request: DatasetRequest, post: (msg: FromDatas
 /** The worker's one tokenizer and the settings last prepared with it (a strategy may rebuild the tokenizer: ~0.5 s for Qwen3). */
 let held: { key: string; tokenizer: PlaygroundTokenizer; settings: string; prepared: PreparedMasking | null } | null = null;
 
-function preparedFor(
-  key: string,
-  files: TokenizerFiles | null,
-  settings: string,
-  prepare: (tok: PlaygroundTokenizer) => PreparedMasking,
-): PreparedMasking {
+function preparedFor(key: string, files: TokenizerFiles | null, formatting: Formatting, masking: MaskingOptions): PreparedMasking {
+  const settings = JSON.stringify([formatting, masking]);
   if (held?.key !== key) {
     // The page sends the files with its first request for a key; a worker restarted since lost them.
     if (!files) throw new Error(`the worker has no tokenizer "${key}"; reload the page if this repeats`);
     held = { key, tokenizer: PlaygroundTokenizer.fromFiles(files), settings: "", prepared: null };
   }
   if (held.settings === settings && held.prepared) return held.prepared;
-  const prepared = prepare(held.tokenizer);
+  const prepared = prepareMasking(held.tokenizer, formatting, masking);
   held = { ...held, settings, prepared };
   return prepared;
 }
