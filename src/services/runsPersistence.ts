@@ -7,6 +7,7 @@
 // At load, what a closing page had not committed comes in from localStorage first (runsJournal.ts),
 // and the runs that earlier versions kept in localStorage are moved here once (runsMigration.ts).
 // A record that cannot be read is skipped with a notice and left stored.
+import { z } from "zod";
 import { formatBytes } from "../core/dataset/bytes";
 import type { StorageEstimate } from "../core/hub/download";
 import { errorMessage } from "../core/workerEnvelope";
@@ -25,11 +26,8 @@ export interface SavedRuns {
 }
 
 /** A run's PEFT files as the worker exports them, and the step they were trained to. */
-export interface StoredAdapter {
-  configJson: string;
-  safetensors: ArrayBuffer;
-  step: number;
-}
+const storedAdapterSchema = z.object({ configJson: z.string(), safetensors: z.instanceof(ArrayBuffer), step: z.number() });
+export type StoredAdapter = z.infer<typeof storedAdapterSchema>;
 
 export const adapterBytes = (a: Pick<StoredAdapter, "configJson" | "safetensors">) => a.configJson.length + a.safetensors.byteLength;
 
@@ -116,9 +114,7 @@ export async function loadStoredRuns(db: Database, legacy: KeyValueStorage | nul
 
 /** An adapter kept in the database, or null when there is none (or it is not one this page wrote). */
 export async function loadAdapter(db: Database, runId: string): Promise<StoredAdapter | null> {
-  const v = (await db.get("adapters", runId)) as Partial<StoredAdapter> | undefined;
-  const ok = typeof v?.configJson === "string" && v.safetensors instanceof ArrayBuffer && typeof v.step === "number";
-  return ok ? (v as StoredAdapter) : null;
+  return storedAdapterSchema.safeParse(await db.get("adapters", runId)).data ?? null;
 }
 
 /** A save that the database refused: which runs and adapters it held (they are tried again on the next save). */
