@@ -5,32 +5,15 @@
 // Lines are generated one at a time: a large dataset is never one string.
 import { flattenExamples, type ExampleRows, type FlatExamples } from "../flatExamples";
 import type { TrainExample } from "../protocol";
-import { IGNORE_INDEX, type ChatExample } from "../types";
-
-export interface TokenizedRecord {
-  input_ids: number[];
-  attention_mask: number[];
-  labels: number[];
-}
-
-export function tokenizedRecord(e: TrainExample): TokenizedRecord {
-  return { input_ids: e.inputIds, attention_mask: e.inputIds.map(() => 1), labels: e.labels };
-}
+import type { ChatExample } from "../types";
 
 export function* tokenizedLines(examples: readonly TrainExample[]): Iterable<string> {
-  for (const e of examples) yield `${JSON.stringify(tokenizedRecord(e))}\n`;
+  for (const e of examples)
+    yield `${JSON.stringify({ input_ids: e.inputIds, attention_mask: e.inputIds.map(() => 1), labels: e.labels })}\n`;
 }
 
 export function* messageLines(chats: readonly ChatExample[]): Iterable<string> {
   for (const c of chats) yield `${JSON.stringify({ messages: c.turns.map((t) => ({ role: t.role, content: t.content })) })}\n`;
-}
-
-/**
- * Whether every label is the input id or IGNORE_INDEX, as every playground strategy makes them. Then
- * `completion_mask = labels != -100` rebuilds the same labels, which TRL's older collators need.
- */
-export function labelsAreMaskedIds(examples: readonly TrainExample[]): boolean {
-  return examples.every((e) => e.labels.every((l, i) => l === IGNORE_INDEX || l === e.inputIds[i]));
 }
 
 /**

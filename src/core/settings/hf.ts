@@ -39,17 +39,6 @@ function argumentsOf<T extends object>(defaults: T, settings: TrainingSettings):
   return { ...defaults, ...Object.fromEntries(given) };
 }
 
-/** The table's one packing setting as TRL's packing and packing_strategy (none = packing=False). */
-function sftPackingArguments(settings: TrainingSettings): SftPackingArguments {
-  const { packing, maxSeqLength } = settings;
-  return {
-    max_length: maxSeqLength,
-    packing: packing !== "none",
-    packing_strategy: packing === "none" ? "bfd" : packing,
-    padding_free: packing === "bfd",
-  };
-}
-
 /**
  * TrainingArguments' evaluation arguments. They are apart from trainingArguments because transformers'
  * Trainer refuses an eval_strategy without an eval_dataset: the caller that has eval examples passes them.
@@ -72,7 +61,13 @@ export function toHf(settings: TrainingSettings): {
   return {
     trainingArguments,
     loraConfig: argumentsOf(PEFT_LORA_DEFAULTS, settings),
-    sftArguments: sftPackingArguments(settings),
+    // The table's one packing setting as TRL's packing and packing_strategy (none = packing=False).
+    sftArguments: {
+      max_length: settings.maxSeqLength,
+      packing: settings.packing !== "none",
+      packing_strategy: settings.packing === "none" ? "bfd" : settings.packing,
+      padding_free: settings.packing === "bfd",
+    },
     evalArguments: { eval_strategy: settings.evalStrategy, eval_steps: settings.evalSteps },
   };
 }
