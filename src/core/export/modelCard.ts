@@ -26,12 +26,7 @@ export function modelCard(input: ModelCardInput): string {
   const scaling = lora.useRslora
     ? `lora_alpha / √r = ${(lora.loraAlpha / Math.sqrt(lora.r)).toPrecision(4)} (rsLoRA)`
     : `lora_alpha / r = ${(lora.loraAlpha / lora.r).toPrecision(4)}`;
-  const targets =
-    lora.targetModules === null
-      ? "the architecture's default"
-      : Array.isArray(lora.targetModules)
-        ? lora.targetModules.join(", ")
-        : String(lora.targetModules);
+  const targets = lora.targetModules === null ? "the architecture's default" : [lora.targetModules].flat().join(", ");
   const lines = [
     "---",
     `base_model: ${yamlString(input.baseModel)}`,

@@ -24,17 +24,18 @@ export function promptFormatOf(prepared: PreparedMasking): PromptFormat | null {
   return { user: text.slice(0, at), assistant: text.slice(at + question.length), end: prepared.insert?.end ?? eos };
 }
 
-const jinjaString = (s: string) => JSON.stringify(s);
+/** A string literal in either template language: Jinja and Go's text/template both read JSON's. */
+const quoted = (s: string) => JSON.stringify(s);
 
 /** The format as a transformers chat template (system turns are written as they are, as the page does). */
 export function jinjaTemplate(f: PromptFormat): string {
   return [
     "{% for message in messages %}",
-    `{% if message['role'] == 'user' %}{{ ${jinjaString(f.user)} + message['content'] }}`,
-    `{% elif message['role'] == 'assistant' %}{{ ${jinjaString(f.assistant)} + message['content'] + ${jinjaString(f.end)} }}`,
+    `{% if message['role'] == 'user' %}{{ ${quoted(f.user)} + message['content'] }}`,
+    `{% elif message['role'] == 'assistant' %}{{ ${quoted(f.assistant)} + message['content'] + ${quoted(f.end)} }}`,
     "{% else %}{{ message['content'] }}{% endif %}",
     "{% endfor %}",
-    `{% if add_generation_prompt %}{{ ${jinjaString(f.assistant)} }}{% endif %}`,
+    `{% if add_generation_prompt %}{{ ${quoted(f.assistant)} }}{% endif %}`,
   ].join("");
 }
 
@@ -44,13 +45,11 @@ const CHATML_GO = `{{- range .Messages }}<|im_start|>{{ .Role }}
 {{ end }}<|im_start|>assistant
 `;
 
-const goString = (s: string) => JSON.stringify(s);
-
 function goTemplate(f: PromptFormat): string {
   return (
-    `{{- range .Messages }}{{ if eq .Role "user" }}{{ ${goString(f.user)} }}{{ .Content }}` +
-    `{{ else if eq .Role "assistant" }}{{ ${goString(f.assistant)} }}{{ .Content }}{{ ${goString(f.end)} }}` +
-    `{{ else }}{{ .Content }}{{ end }}{{ end }}{{ ${goString(f.assistant)} }}`
+    `{{- range .Messages }}{{ if eq .Role "user" }}{{ ${quoted(f.user)} }}{{ .Content }}` +
+    `{{ else if eq .Role "assistant" }}{{ ${quoted(f.assistant)} }}{{ .Content }}{{ ${quoted(f.end)} }}` +
+    `{{ else }}{{ .Content }}{{ end }}{{ end }}{{ ${quoted(f.assistant)} }}`
   );
 }
 
