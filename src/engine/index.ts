@@ -1,5 +1,5 @@
 // The engine's public API, for the web worker, the CLI and benchmarks. DOM-free and file-system
-// free: callers hand in bytes, Blobs or streams.
+// free: callers hand in bytes or Blobs.
 
 /** The tfjs-core instance the engine uses, so callers create and free tensors in the same one. */
 export * as tf from "@tensorflow/tfjs-core";
