@@ -168,6 +168,9 @@ function turnList(
   const list = arrayField(value, path);
   if (!Array.isArray(list)) return list;
   const turns: SourcedTurn[] = [];
+  const expected = `expected one of ${Object.keys(roles)
+    .map((r) => `"${r}"`)
+    .join(", ")}`;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const at = `${path}[${i}]`;
@@ -179,24 +182,11 @@ function turnList(
       };
     const roleKey = roleKeys.find((k) => own(item, k));
     if (roleKey === undefined)
-      return {
-        reason: "missing-field",
-        path: `${at}.${roleKeys[0]}`,
-        message: `turn ${i + 1} has no "${roleKeys[0]}"; expected one of ${Object.keys(roles)
-          .map((r) => `"${r}"`)
-          .join(", ")}`,
-      };
+      return { reason: "missing-field", path: `${at}.${roleKeys[0]}`, message: `turn ${i + 1} has no "${roleKeys[0]}"; ${expected}` };
     const raw = item[roleKey];
     const role = typeof raw === "string" && own(roles, raw) ? roles[raw] : undefined;
-    if (role === undefined) {
-      return {
-        reason: "unknown-role",
-        path: `${at}.${roleKey}`,
-        message: `unknown role ${JSON.stringify(raw)}; expected one of ${Object.keys(roles)
-          .map((r) => `"${r}"`)
-          .join(", ")}`,
-      };
-    }
+    if (role === undefined)
+      return { reason: "unknown-role", path: `${at}.${roleKey}`, message: `unknown role ${JSON.stringify(raw)}; ${expected}` };
     const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
     const turn =
       raw === "function_call" ? shareGptCall(item[contentKey], `${at}.${contentKey}`) : messageTurn(item, role, at, contentKey, skipped);

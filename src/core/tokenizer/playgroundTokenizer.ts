@@ -28,18 +28,14 @@ interface TokenizerJsonShape {
   added_tokens?: AddedTokenJson[];
 }
 
-type ConfigToken = string | { content: string } | null | undefined;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** tokenizer_config.json stores special tokens as strings or as AddedToken dicts. */
 function configTokenText(token: unknown): string | null {
-  const t = token as ConfigToken;
-  if (typeof t === "string") return t;
-  if (isRecord(t) && typeof t.content === "string") return t.content;
-  return null;
+  if (typeof token === "string") return token;
+  return isRecord(token) && typeof token.content === "string" ? token.content : null;
 }
 
 function validateFiles(files: TokenizerFiles): { json: TokenizerJsonShape; config: Record<string, unknown> } {

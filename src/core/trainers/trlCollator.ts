@@ -42,17 +42,6 @@ function inputIds(tokenizer: PlaygroundTokenizer, input: TrainerInput): number[]
   return tokenizer.encode(renderTemplate(tokenizer.chatTemplate, tokenizer, messages, { kwargs: { tools: inputTools(input) } }), false);
 }
 
-/** What to pass instead: the template's tokens as they occur in context, without the merged ones. */
-function inContextFix(tokenizer: PlaygroundTokenizer, ids: number[], templateIdList: number[], which: "response" | "instruction"): string {
-  const mismatch = diagnoseTemplate(tokenizer, ids, templateIdList, which);
-  let text = explainMismatch(tokenizer, mismatch);
-  if (mismatch && mismatch.inContext.start >= 0) {
-    const kept = mismatch.inContext.ids.filter((_id, i) => !mismatch.mergedPositions.includes(i));
-    if (kept.length > 0) text += ` Here that is ${which}_template=[${kept.join(",")}] (${showTokens(tokenizer, kept)}).`;
-  }
-  return text;
-}
-
 function notFound(
   tokenizer: PlaygroundTokenizer,
   ids: number[],
@@ -70,10 +59,14 @@ function notFound(
   }
   // The template-versus-context picture goes with the warning, as the completion-only strategy's does.
   const mismatch = diagnoseTemplate(tokenizer, ids, templateIdList, which);
+  // What to pass instead: the template's tokens as they occur in context, without the merged ones.
+  const kept =
+    mismatch && mismatch.inContext.start >= 0 ? mismatch.inContext.ids.filter((_id, i) => !mismatch.mergedPositions.includes(i)) : [];
+  const fix = kept.length > 0 ? ` Here that is ${which}_template=[${kept.join(",")}] (${showTokens(tokenizer, kept)}).` : "";
   return {
     ...warn(
       which === "response" ? "template-not-found" : "instruction-template-not-found",
-      `${head}${inContextFix(tokenizer, ids, templateIdList, which)} (trl#1820, trl#588)`,
+      `${head}${explainMismatch(tokenizer, mismatch)}${fix} (trl#1820, trl#588)`,
     ),
     template: which,
     ...(mismatch ? { mismatch } : {}),
