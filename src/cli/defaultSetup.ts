@@ -6,42 +6,15 @@ import { readDataset } from "../core/dataset/read";
 import { buildMaskView, type MaskView } from "../core/maskView";
 import { prepareMasking } from "../core/masking/prepare";
 import { DEFAULT_STATE, type TrainingSettings } from "../core/playgroundState";
-import type { TrainExample } from "../core/protocol";
 import { chatPromptIds } from "../core/chat/chatPrompt";
 import { flattenExamples } from "../core/flatExamples";
 import { buildTrainingData, exampleCutLength, stopIdsOf, type TrainingData } from "../core/trainingData";
 import type { ChatExample, Turn } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import type { CausalLM } from "../engine/index";
 import { presetTrainingRows, trainerExampleViews, type TrainerChoice } from "../core/trainers/trainerView";
 import { CliError } from "./cliError";
-import type { Engine } from "./engineArgs";
-import { loadModelDir } from "./modelFiles";
-import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
 export const DEFAULT_MODEL_FLAG = "default";
-
-export interface DefaultSetup {
-  tokenizer: PlaygroundTokenizer;
-  model: CausalLM;
-  settings: TrainingSettings;
-}
-
-/** The bundled model folder, loaded as any --model DIR is, with the page's default settings for it. */
-export async function loadDefaultSetup(engine: Engine): Promise<DefaultSetup> {
-  const tokenizer = loadTokenizerDir("default");
-  return { tokenizer, model: await loadModelDir(engine, BUNDLED_MODEL_FOLDER), settings: DEFAULT_STATE.training };
-}
-
-/** Reads any dataset file the page accepts and masks it as the page does by default. */
-export async function defaultTrainingExamples(
-  file: string,
-  tokenizer: PlaygroundTokenizer,
-  settings: TrainingSettings,
-  trainer: TrainerChoice | null = null,
-): Promise<TrainExample[]> {
-  return (await defaultTrainingData(file, tokenizer, settings, trainer)).data.examples;
-}
 
 /** The conversations of a dataset file and what the page trains on from them (masks, added tokens). */
 export async function defaultTrainingData(

@@ -5,6 +5,7 @@
 import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { BaseCheckpoint, CausalLM, LoraAdapter } from "../engine/index";
 import { CliError } from "./cliError";
@@ -78,22 +79,18 @@ export function tokenizerFiles(modelDir: string, adapterDir: string | undefined)
   return out;
 }
 
-/** Writes `file` under `dir` chunk by chunk; returns its size. */
-export async function writeOutput(dir: string, file: { path: string; chunks(): AsyncGenerator<Uint8Array> }): Promise<number> {
+/** Writes `file` under `dir` chunk by chunk (strings as UTF-8); returns its size in bytes. */
+export async function writeOutput(dir: string, file: { path: string; chunks(): Iterable<Chunk> | AsyncIterable<Chunk> }): Promise<number> {
   const target = path.join(dir, file.path);
   await mkdir(path.dirname(target), { recursive: true });
-  const handle = await open(target, "w");
-  let size = 0;
-  try {
-    for await (const chunk of file.chunks()) {
-      await handle.write(chunk);
-      size += chunk.length;
-    }
-  } finally {
-    await handle.close();
-  }
-  return size;
+  const handle = await open(target, "w").catch((e: Error) => {
+    throw new CliError(`${target}: cannot write (${e.message}); check --out`);
+  });
+  const out = handle.createWriteStream();
+  await pipeline(file.chunks(), out);
+  return out.bytesWritten;
 }
+type Chunk = string | Uint8Array;
 
 /** A model folder, "default", or a .gguf file (read back through the engine, dequantised). */
 export async function loadAnyModel(engine: Engine, flag: string): Promise<{ model: CausalLM; tokenizer: PlaygroundTokenizer | null }> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { BUNDLED_MODEL } from "../core/bundledModel";
 import { BUNDLED_TOKENIZER } from "../core/tokenizer/load";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import { CliError } from "./cliError";
+import { CliError, readOrFail } from "./cliError";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -14,11 +14,7 @@ export const BUNDLED_MODEL_FOLDER = join(repoRoot, "public", BUNDLED_MODEL.folde
 
 function readJson(path: string): unknown {
   if (!existsSync(path)) throw new CliError(`${path} does not exist; a tokenizer folder needs tokenizer.json and tokenizer_config.json`);
-  try {
-    return JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new CliError(`${path} is not valid JSON (${(err as Error).message})`);
-  }
+  return readOrFail(`${path} is not valid JSON`, () => JSON.parse(readFileSync(path, "utf8")) as unknown);
 }
 
 /** `dir` is a folder, or "default" for the bundled tokenizer. */

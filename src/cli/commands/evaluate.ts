@@ -2,9 +2,8 @@
 // the same lines as the export's evaluate.py for the same adapter and data/tokenized.jsonl, so the
 // playground's engine and PyTorch + PEFT can be compared example by example.
 import { z } from "zod";
-import { DEFAULT_MODEL_FLAG, loadDefaultSetup } from "../defaultSetup";
 import { backendFlag, backendFor, engineCommand, engineWithBackend, modelFlag } from "../engineArgs";
-import { loadAdapterDir, loadModelDir } from "../modelFiles";
+import { loadAdapterDir, loadModelDir, modelFolder } from "../modelFiles";
 import { readTrainingData } from "../trainingData";
 
 const HELP = `usage: npm run -s cli -- evaluate --model DIR|default --data tokenized.jsonl [--adapter DIR] [--backend cpu|wasm|webgpu] [--json]
@@ -22,7 +21,7 @@ const Flags = z.object({
 
 export const run = engineCommand(HELP, { data: { type: "string" }, adapter: { type: "string" } }, Flags, async (f) => {
   const engine = await engineWithBackend(backendFor(f.backend, f.model));
-  const model = f.model === DEFAULT_MODEL_FLAG ? (await loadDefaultSetup(engine)).model : await loadModelDir(engine, f.model);
+  const model = await loadModelDir(engine, modelFolder(f.model));
   // The adapter first: one with added tokens grows the vocabulary the data uses.
   const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
   const examples = readTrainingData(f.data, model.config.vocabSize);

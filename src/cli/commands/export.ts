@@ -1,7 +1,7 @@
 // `export`: the run `train` would make, as a training project for an existing trainer (transformers
 // Trainer + PEFT under accelerate, TRL, axolotl; see src/core/export). The same flags as `train`; the
 // files are written to --out line by line, so a large dataset is never one string here.
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { BUNDLED_MODEL_DIR, exportFiles, fileChunks, type ExportFile, type ExportInput, type ExportModel } from "../../core/export/index";
@@ -15,6 +15,7 @@ import { describeChoice } from "../../core/trainers/trainerView";
 import { BUNDLED_MODEL_FILES } from "../../core/bundledModel";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "../tokenizerDir";
 import { readTrainingData } from "../trainingData";
+import { writeOutput } from "../modelFiles";
 import { withHfDefaults } from "../../core/settings/hf";
 import { NOTEBOOK_TRAINING } from "../../core/settings/trainingSettings";
 
@@ -69,7 +70,8 @@ export const run = engineCommand(
     // (on the cpu backend: the export trains nothing).
     const files =
       f.model === DEFAULT_MODEL_FLAG ? await defaultExport(f) : await folderExport(await engineWithBackend(f.backend ?? "cpu"), f);
-    const written = files.map((file) => writeFile(f.out, file));
+    for (const file of files) await writeOutput(f.out, { path: file.path, chunks: () => fileChunks(file) });
+    const written = files.map((file) => file.path);
     process.stdout.write(
       f.json
         ? `${JSON.stringify({ out: path.resolve(f.out), files: written })}\n`
@@ -78,26 +80,6 @@ export const run = engineCommand(
     return 0;
   },
 );
-
-function writeFile(out: string, file: ExportFile): string {
-  const target = path.join(out, file.path);
-  mkdirSync(path.dirname(target), { recursive: true });
-  let fd: number;
-  try {
-    fd = openSync(target, "w");
-  } catch (e) {
-    throw new CliError(`${target}: cannot write (${(e as Error).message}); check --out`);
-  }
-  try {
-    for (const chunk of fileChunks(file)) {
-      if (typeof chunk === "string") writeSync(fd, chunk);
-      else writeSync(fd, chunk);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return file.path;
-}
 
 /** The bundled model's folder as it ships in public/ (config, weights, tokenizer), copied whole. */
 function bundledModelFiles(): ExportFile[] {

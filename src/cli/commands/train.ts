@@ -7,9 +7,10 @@ import { z } from "zod";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { toHf, withHfDefaults } from "../../core/settings/hf";
 import { NOTEBOOK_TRAINING } from "../../core/settings/trainingSettings";
-import { DEFAULT_MODEL_FLAG, defaultTrainingExamples, loadDefaultSetup } from "../defaultSetup";
+import { DEFAULT_MODEL_FLAG, defaultTrainingData } from "../defaultSetup";
 import { backendFlag, backendFor, type Engine, engineCommand, engineWithBackend, modelFlag } from "../engineArgs";
-import { loadModelDir } from "../modelFiles";
+import { loadModelDir, modelFolder } from "../modelFiles";
+import { loadTokenizerDir } from "../tokenizerDir";
 import { SETTINGS_OPTIONS, settingsFromFlags, settingsHelp } from "../settingsFlags";
 import { readTrainingData } from "../trainingData";
 import { refuseTrainerForFolder, TRAINER_FLAG_OPTIONS, TRAINER_FLAGS_HELP, trainerChoiceFromFlags } from "../trainerFlags";
@@ -66,7 +67,7 @@ export const run = engineCommand(
     // A checkpoint that is not there is refused before the model loads.
     const checkpoint = f["resume-from-checkpoint"] === undefined ? null : readCheckpointDir(f["resume-from-checkpoint"]);
     const engine = await engineWithBackend(backendFor(f.backend, f.model));
-    const { model, lora, trainer, settings } = f.model === DEFAULT_MODEL_FLAG ? await defaultRun(engine, f) : await folderRun(engine, f);
+    const { model, lora, trainer, settings } = await buildRun(engine, f);
     const log = checkpoint ? resume(engine, { model, lora, trainer }, checkpoint, f.json) : [];
     const { saveSteps, saveTotalLimit } = settings;
     const logger = new StepLogger(settings.loggingSteps);
@@ -115,7 +116,7 @@ function evaluationOf(data: TrainExample[], evalData: TrainExample[] | null, set
 }
 
 /** --eval-data read as --data is, with its errors naming --eval-data. */
-async function readEvalData<T>(f: Flags, read: (file: string) => T | Promise<T>): Promise<T | null> {
+async function readEvalData<T>(f: Flags, read: (file: string) => Promise<T>): Promise<T | null> {
   const file = f["eval-data"];
   if (file === undefined) return null;
   try {
@@ -143,31 +144,24 @@ function resume(
   }
 }
 
-/** A model folder with pre-tokenized data: HF Trainer and PEFT defaults unless flags say otherwise. */
-async function folderRun(engine: Engine, f: Flags) {
-  refuseTrainerForFolder("train", f);
-  const model = await loadModelDir(engine, f.model);
-  const data = readTrainingData(f.data, model.config.vocabSize);
-  const settings = settingsFromFlags(f, withHfDefaults(NOTEBOOK_TRAINING));
-  const evalData = await readEvalData(f, (file) => readTrainingData(file, model.config.vocabSize));
-  const { train, plan } = evaluationOf(data, evalData, settings);
+/**
+ * The run the flags ask for: a model folder with pre-tokenized data, HF Trainer's and PEFT's defaults;
+ * or the bundled model on chat data, the page's default settings; flags override either.
+ */
+async function buildRun(engine: Engine, f: Flags) {
+  const folder = f.model !== DEFAULT_MODEL_FLAG;
+  if (folder) refuseTrainerForFolder("train", f);
+  const model = await loadModelDir(engine, modelFolder(f.model));
+  const settings = settingsFromFlags(f, folder ? withHfDefaults(NOTEBOOK_TRAINING) : DEFAULT_STATE.training);
+  const preset = folder ? null : trainerChoiceFromFlags("train", f);
+  const tokenizer = folder ? null : loadTokenizerDir("default");
+  const read = async (file: string) =>
+    tokenizer
+      ? (await defaultTrainingData(file, tokenizer, settings, preset)).data.examples
+      : readTrainingData(file, model.config.vocabSize);
+  const { train, plan } = evaluationOf(await read(f.data), await readEvalData(f, read), settings);
   const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
   const lora = engine.createLora(model, loraConfig, settings.seed);
-  const args = { ...trainingArguments, ...sftArguments, pad_token_id: model.config.padTokenId ?? 0 };
-  const trainer = new engine.Trainer(model, lora, train, args, plan);
-  return { model, lora, trainer, settings };
-}
-
-/** The bundled model on chat data, with the page's default settings unless flags say otherwise. */
-async function defaultRun(engine: Engine, f: Flags) {
-  const setup = await loadDefaultSetup(engine);
-  const settings = settingsFromFlags(f, setup.settings);
-  const preset = trainerChoiceFromFlags("train", f);
-  const data = await defaultTrainingExamples(f.data, setup.tokenizer, settings, preset);
-  const evalData = await readEvalData(f, (file) => defaultTrainingExamples(file, setup.tokenizer, settings, preset));
-  const { train, plan } = evaluationOf(data, evalData, settings);
-  const { trainingArguments, loraConfig, sftArguments } = toHf(settings);
-  const lora = engine.createLora(setup.model, loraConfig, settings.seed);
-  const trainer = new engine.Trainer(setup.model, lora, train, { ...trainingArguments, ...sftArguments }, plan);
-  return { model: setup.model, lora, trainer, settings };
+  const args = { ...trainingArguments, ...sftArguments, ...(folder ? { pad_token_id: model.config.padTokenId ?? 0 } : {}) };
+  return { model, lora, trainer: new engine.Trainer(model, lora, train, args, plan), settings };
 }
