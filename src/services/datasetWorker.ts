@@ -9,7 +9,6 @@ import {
   parseFromDatasetWorker,
   type DatasetRequest,
   type DatasetWorkerResult,
-  type FromDatasetWorker,
   type WorkerReadOptions,
 } from "../core/dataset/workerProtocol";
 import { PendingCalls } from "./pendingCalls";
@@ -43,7 +42,14 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
     calls.failAll(reason, (what) => `The dataset worker stopped before finishing ${what}: ${reason}.`);
   };
 
-  const handle = (msg: FromDatasetWorker) => {
+  const receive = (data: unknown) => {
+    const parsed = parseFromDatasetWorker(data);
+    if (!parsed.ok) {
+      // An unreadable answer still settles its call; anything else unreadable gives the worker up.
+      if (parsed.id === null || !calls.fail(parsed.id, parsed.message)) stop(parsed.message);
+      return;
+    }
+    const msg = parsed.value;
     switch (msg.type) {
       case "reply":
       case "error":
@@ -66,23 +72,15 @@ export function createDatasetWorkerClient(): DatasetWorkerClient {
     }
   };
 
-  const receive = (data: unknown) => {
-    const parsed = parseFromDatasetWorker(data);
-    if (parsed.ok) return handle(parsed.value);
-    if (parsed.id !== null && calls.fail(parsed.id, parsed.message)) return;
-    stop(parsed.message);
-  };
-
   const start = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL("../../workers/dataset.worker.ts", import.meta.url), { type: "module", name: "dataset" });
+    const w = (worker = new Worker(new URL("../../workers/dataset.worker.ts", import.meta.url), { type: "module", name: "dataset" }));
     w.addEventListener("message", (e: MessageEvent<unknown>) => receive(e.data));
     w.addEventListener("error", (e: ErrorEvent) => {
       e.preventDefault(); // reported to the user below, not as an uncaught error in the console
       stop(e.message || "the browser gave no reason (often: out of memory)");
     });
     w.addEventListener("messageerror", () => stop("it sent a message the page could not read"));
-    worker = w;
     return w;
   };
 

@@ -7,7 +7,7 @@
 //   store "checkpoints"  "RUN_ID/STEP" → StoredCheckpoint
 import { CHECKPOINT_FILE_NAMES } from "../core/checkpointFiles";
 import { formatBytes } from "../core/dataset/bytes";
-import type { CheckpointBuffers } from "../core/protocol";
+import type { CheckpointBuffers, FromWorker } from "../core/protocol";
 import { errorMessage } from "../core/workerEnvelope";
 import { runsStorageChanged } from "../store/actions";
 import { store } from "../store/playgroundStore";
@@ -28,12 +28,7 @@ interface StoredCheckpoint {
 }
 
 /** A checkpoint the worker handed over (protocol.ts "checkpoint"). */
-export interface HandedCheckpoint {
-  runId: string;
-  step: number;
-  ms: number;
-  files: CheckpointBuffers;
-}
+export type HandedCheckpoint = Omit<Extract<FromWorker, { type: "checkpoint" }>, "type">;
 
 const keyOf = (runId: string, step: number) => `${runId}/${step}`;
 const label = (runId: string) => store().runs[runId]?.label ?? runId;

@@ -6,7 +6,6 @@ import {
   backendPlan,
   parseFromWorker,
   type BackendChoice,
-  type FromWorker,
   type ModelInfo,
   type ModelSpec,
   type ResultFor,
@@ -252,13 +251,12 @@ export async function loadAdapter(runId: string, files: { configJson: string; sa
 /** Every message from the worker: validated, then an answer settles its call and an event is recorded. */
 function receive(data: unknown): void {
   const parsed = parseFromWorker(data);
-  if (parsed.ok) return handle(parsed.value);
-  // An unreadable answer still settles its call; anything else is reported like a refused message.
-  if (parsed.id !== null && calls.fail(parsed.id, parsed.message)) return;
-  workerFailed(parsed.message);
-}
-
-function handle(msg: FromWorker): void {
+  if (!parsed.ok) {
+    // An unreadable answer still settles its call; anything else is reported like a refused message.
+    if (parsed.id === null || !calls.fail(parsed.id, parsed.message)) workerFailed(parsed.message);
+    return;
+  }
+  const msg = parsed.value;
   const { updateRun } = store();
   switch (msg.type) {
     case "reply":
