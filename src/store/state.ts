@@ -11,6 +11,7 @@ import type { LoraSettings, ModelSource, PlaygroundSnapshot, TrainingSettings } 
 import type { BackendChoice, BackendFallback, BackendName, ModelInfo } from "../core/protocol";
 import type { TrainerName } from "../core/trainers";
 import type { RowShape } from "../core/trainers/pageRow";
+import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { ChatExample, Formatting, MaskingOptions, StrategyName, Turn } from "../core/types";
 import type { RunRecord } from "./runRecord";
 
@@ -58,17 +59,10 @@ export interface SettingsSlice {
 // The loaded tokenizer as the page shows it (tokenizerSlice.ts).
 
 /** What the header and the tokenizer panel show; the tokenizer object itself is in tokenizerHolder. */
-export interface TokenizerInfo {
-  name: string;
-  vocabSize: number;
-  bosToken: string | null;
-  bosId: number | null;
-  eosToken: string | null;
-  eosId: number | null;
-  padToken: string | null;
-  padId: number | null;
-  hasChatTemplate: boolean;
-}
+export type TokenizerInfo = Pick<
+  PlaygroundTokenizer,
+  "name" | "vocabSize" | "bosToken" | "bosId" | "eosToken" | "eosId" | "padToken" | "padId"
+> & { hasChatTemplate: boolean };
 
 export interface TokenizerStatus {
   /** What is being loaded right now (shown as "loading …"), or null. */
