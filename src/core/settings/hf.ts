@@ -2,14 +2,7 @@
 // from the form to the engine's door; each field's `name` is its TrainingArguments or LoraConfig
 // argument, so this turns settings into those arguments (for the engine's Trainer and LoRA, the
 // export's playground_config.json and the CLI) and HF's defaults back into settings, by the table.
-import {
-  HF_TRAINING_DEFAULTS,
-  PEFT_LORA_DEFAULTS,
-  type PeftLoraConfig,
-  type SftPackingArguments,
-  type TrainingArguments,
-} from "./trainerDefaults";
-import type { EvalStrategy } from "../stepPlan";
+import { HF_TRAINING_DEFAULTS, PEFT_LORA_DEFAULTS, type SftPackingArguments } from "./trainerDefaults";
 import { SETTING_ENTRIES, settingValue, withSetting, type SettingEntry, type TrainingSettings } from "./trainingSettings";
 
 /** Values spelled differently, not meaning something else: the table's 0 steps is TrainingArguments' -1 ("not set"). */
@@ -39,22 +32,8 @@ function argumentsOf<T extends object>(defaults: T, settings: TrainingSettings):
   return { ...defaults, ...Object.fromEntries(given) };
 }
 
-/**
- * TrainingArguments' evaluation arguments. They are apart from trainingArguments because transformers'
- * Trainer refuses an eval_strategy without an eval_dataset: the caller that has eval examples passes them.
- */
-export interface EvalArguments {
-  eval_strategy: EvalStrategy;
-  eval_steps: number;
-}
-
 /** The settings as TrainingArguments, LoraConfig and TRL's packing arguments, HF's defaults where the table has no field. */
-export function toHf(settings: TrainingSettings): {
-  trainingArguments: TrainingArguments;
-  loraConfig: PeftLoraConfig;
-  sftArguments: SftPackingArguments;
-  evalArguments: EvalArguments;
-} {
+export function toHf(settings: TrainingSettings) {
   const trainingArguments = argumentsOf(HF_TRAINING_DEFAULTS, settings);
   // transformers' get_scheduler takes cosine_with_min_lr's floor from lr_scheduler_kwargs (optimization.py).
   if (settings.lrSchedulerType === "cosine_with_min_lr") trainingArguments.lr_scheduler_kwargs = { min_lr_rate: settings.minLrRate };
@@ -67,7 +46,9 @@ export function toHf(settings: TrainingSettings): {
       packing: settings.packing !== "none",
       packing_strategy: settings.packing === "none" ? "bfd" : settings.packing,
       padding_free: settings.packing === "bfd",
-    },
+    } satisfies SftPackingArguments,
+    // TrainingArguments' evaluation arguments, apart from trainingArguments because transformers' Trainer
+    // refuses an eval_strategy without an eval_dataset: the caller that has eval examples passes them.
     evalArguments: { eval_strategy: settings.evalStrategy, eval_steps: settings.evalSteps },
   };
 }
