@@ -10,7 +10,6 @@ import { createSettingsSlice } from "./settingsSlice";
 import { createSharingSlice } from "./sharingSlice";
 import { createTokenizerSlice } from "./tokenizerSlice";
 import { createTrainerSlice } from "./trainerSlice";
-import { createTrainingSettingsSlice } from "./trainingSettingsSlice";
 import { createTrainingSlice } from "./trainingSlice";
 import type { PlaygroundState } from "./state";
 
@@ -18,7 +17,6 @@ export const usePlayground = create<PlaygroundState>()((...a) => ({
   ...createExamplesSlice(...a),
   ...createSettingsSlice(...a),
   ...createTokenizerSlice(...a),
-  ...createTrainingSettingsSlice(...a),
   ...createDatasetSlice(...a),
   ...createSharingSlice(...a),
   ...createTrainingSlice(...a),

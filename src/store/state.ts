@@ -83,7 +83,7 @@ export interface TokenizerSlice {
   loadModelTokenizer: (name: string, tokenizerJson: unknown, tokenizerConfig: unknown) => Promise<void>;
 }
 
-// The model and the training settings (trainingSettingsSlice.ts).
+// The model and the training settings (settingsSlice.ts).
 
 export interface TrainingSettingsSlice {
   model: ModelSource;
