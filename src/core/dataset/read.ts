@@ -85,25 +85,14 @@ export async function readDataset(input: DatasetInput, options: ReadOptions = {}
     return c.result();
   }
   const jsonHint = /\.json$/i.test(input.name) ? " (a .json file must be a JSON array or one JSON object per line)" : "";
-  switch (container) {
-    case "jsonl":
-      await readJsonl(all, c, templates, limit, jsonHint);
-      break;
-    case "json":
-      await readJsonArray(all, c, templates, limit);
-      break;
-    case "csv":
-    case "tsv":
-      await readCsv(all, c, templates, limit, container === "tsv" ? "\t" : ",");
-      break;
-    case "parquet":
-      await readParquet(all, c, templates, limit);
-      break;
-    default: {
-      const _exhaustive: never = container;
-      return _exhaustive;
-    }
-  }
+  const readers: Record<Container, () => Promise<void>> = {
+    jsonl: () => readJsonl(all, c, templates, limit, jsonHint),
+    json: () => readJsonArray(all, c, templates, limit),
+    csv: () => readCsv(all, c, templates, limit, ","),
+    tsv: () => readCsv(all, c, templates, limit, "\t"),
+    parquet: () => readParquet(all, c, templates, limit),
+  };
+  await readers[container]();
   if (!c.fatal && c.records === 0) c.fail("empty-file", "the file has no records (only blank lines); expected one record per line");
   return c.result();
 }

@@ -263,26 +263,17 @@ function promptCompletion(record: Record<string, unknown>, skipped: SkippedPart[
   return { turns: [...prompt.turns, ...completion.turns] };
 }
 
-function convert(format: RecordFormat, record: Record<string, unknown>, templates: TextTemplates, skipped: SkippedPart[]): Converted {
-  switch (format) {
-    case "messages":
-      return turnList(record.messages, ".messages", ["role"], ["content"], CHAT_ROLES, skipped);
-    case "conversations":
-      return turnList(record.conversations, ".conversations", ["from", "role"], ["value", "content"], SHAREGPT_ROLES, skipped);
-    case "alpaca":
-      return alpaca(record);
-    case "prompt-completion":
-      return promptCompletion(record, skipped);
-    case "text": {
-      const text = stringField(record, "text", true);
-      return typeof text === "string" ? splitText(text, templates, ".text") : text;
-    }
-    default: {
-      const _exhaustive: never = format;
-      return _exhaustive;
-    }
-  }
-}
+const CONVERTERS: Record<RecordFormat, (record: Record<string, unknown>, templates: TextTemplates, skipped: SkippedPart[]) => Converted> = {
+  messages: (record, _templates, skipped) => turnList(record.messages, ".messages", ["role"], ["content"], CHAT_ROLES, skipped),
+  conversations: (record, _templates, skipped) =>
+    turnList(record.conversations, ".conversations", ["from", "role"], ["value", "content"], SHAREGPT_ROLES, skipped),
+  alpaca,
+  "prompt-completion": (record, _templates, skipped) => promptCompletion(record, skipped),
+  text: (record, templates) => {
+    const text = stringField(record, "text", true);
+    return typeof text === "string" ? splitText(text, templates, ".text") : text;
+  },
+};
 
 export type RecordOutcome =
   | (Pick<ChatExample, "turns" | "tools"> & { format: RecordFormat; skipped: SkippedPart[] })
@@ -336,7 +327,7 @@ export function convertRecord(
     };
   }
   const skipped: SkippedPart[] = [];
-  const converted = convert(format, record, templates, skipped);
+  const converted = CONVERTERS[format](record, templates, skipped);
   if (!("turns" in converted)) return { format, ...converted };
   const turns = withSystemColumn(record, format, converted.turns);
   const rolePath = (t: SourcedTurn) => t.path.replace(/\.(value|content)$/, (_m, k: string) => (k === "value" ? ".from" : ".role"));

@@ -1,7 +1,7 @@
 // One example through formatting, tokenization and the chosen strategy's labels.
 import { renderChat, templateHasToolSection } from "../chat/chatTemplate";
 import { formatText, turnBody } from "../chat/textFormat";
-import { IGNORE_INDEX, type ChatExample, type MaskedExample, type MaskWarning, type Turn } from "../types";
+import { IGNORE_INDEX, type ChatExample, type MaskedExample, type MaskWarning, type StrategyName, type Turn } from "../types";
 import { chatTemplateMask } from "./chatTemplateMask";
 import { completionOnlyLabels } from "./completionOnly";
 import { fullLabels } from "./full";
@@ -34,13 +34,30 @@ function notFoundWarning(
   };
 }
 
-function templateLabels(prepared: PreparedMasking, inputIds: number[], exampleNumber: number) {
+function templateLabels(inputIds: number[], prepared: PreparedMasking, exampleNumber: number) {
   const warnings: MaskWarning[] = [];
   const result = completionOnlyLabels(inputIds, prepared.responseIds ?? [], prepared.instructionIds, prepared.tokenizer.padId);
   if (!result.responseFound) warnings.push(notFoundWarning(prepared, inputIds, exampleNumber, "response"));
   if (result.instructionFound === false) warnings.push(notFoundWarning(prepared, inputIds, exampleNumber, "instruction"));
   return { labels: result.labels, warnings };
 }
+
+/** Each text strategy's labels for the tokenized text, and its warnings. */
+const STRATEGY_LABELS: Record<
+  StrategyName,
+  (inputIds: number[], prepared: PreparedMasking, exampleNumber: number) => { labels: number[]; warnings: MaskWarning[] }
+> = {
+  full: (inputIds) => ({ labels: fullLabels(inputIds), warnings: [] }),
+  markers: (inputIds, { markerIds }) => ({
+    labels: markerIds?.start != null ? markersMask(inputIds, markerIds.start, markerIds.end) : inputIds.map(() => IGNORE_INDEX),
+    warnings: [],
+  }),
+  "chat-template": () => {
+    throw new Error("chat-template masking needs a conversation (role/content turns), not formatted text");
+  },
+  "completion-only": templateLabels,
+  "special-tokens": templateLabels,
+};
 
 /**
  * Labels for already formatted text under a text-based strategy (everything but chat-template).
@@ -55,32 +72,7 @@ function strategyLabels(text: string, prepared: PreparedMasking, exampleNumber: 
   const { tokenizer } = prepared;
   const marked = prepared.insert ? insertMarkers(text, prepared.templates, prepared.insert) : text;
   const inputIds = tokenizer.encode(marked, true);
-  const warnings: MaskWarning[] = [];
-  let labels: number[];
-  switch (prepared.strategy) {
-    case "full":
-      labels = fullLabels(inputIds);
-      break;
-    case "markers":
-      labels =
-        prepared.markerIds?.start != null
-          ? markersMask(inputIds, prepared.markerIds.start, prepared.markerIds.end)
-          : inputIds.map(() => IGNORE_INDEX);
-      break;
-    case "chat-template":
-      throw new Error("chat-template masking needs a conversation (role/content turns), not formatted text");
-    case "completion-only":
-    case "special-tokens": {
-      const r = templateLabels(prepared, inputIds, exampleNumber);
-      labels = r.labels;
-      warnings.push(...r.warnings);
-      break;
-    }
-    default: {
-      const _exhaustive: never = prepared.strategy;
-      throw new Error(`unknown strategy ${String(_exhaustive)}`);
-    }
-  }
+  const { labels, warnings } = STRATEGY_LABELS[prepared.strategy](inputIds, prepared, exampleNumber);
   return { text: marked, inputIds, labels, tokens: tokenStrings(prepared, inputIds), warnings };
 }
 

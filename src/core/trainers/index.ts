@@ -48,20 +48,13 @@ export function maskWithTrainer(
   input: TrainerInput,
   pairs: readonly string[],
 ): TrainerExample {
-  switch (trainer) {
-    case "trl":
-      return maskTrl(tokenizer, input, parseOptions(trainer, TRL_OPTIONS, pairs));
-    case "trl-collator":
-      return maskTrlCollator(tokenizer, input, parseOptions(trainer, TRL_COLLATOR_OPTIONS, pairs));
-    case "axolotl":
-      return maskAxolotl(tokenizer, input, parseOptions(trainer, AXOLOTL_OPTIONS, pairs));
-    case "llamafactory":
-      return maskLlamaFactory(tokenizer, input, parseOptions(trainer, LLAMA_FACTORY_OPTIONS, pairs));
-    case "unsloth":
-      return maskUnsloth(tokenizer, input, parseOptions(trainer, UNSLOTH_OPTIONS, pairs));
-    default: {
-      const _exhaustive: never = trainer;
-      throw new Error(`unknown trainer ${String(_exhaustive)}`);
-    }
-  }
+  const parse = <T extends OptionTable>(table: T) => parseOptions(trainer, table, pairs);
+  const mask: Record<TrainerName, () => TrainerExample> = {
+    trl: () => maskTrl(tokenizer, input, parse(TRL_OPTIONS)),
+    "trl-collator": () => maskTrlCollator(tokenizer, input, parse(TRL_COLLATOR_OPTIONS)),
+    axolotl: () => maskAxolotl(tokenizer, input, parse(AXOLOTL_OPTIONS)),
+    llamafactory: () => maskLlamaFactory(tokenizer, input, parse(LLAMA_FACTORY_OPTIONS)),
+    unsloth: () => maskUnsloth(tokenizer, input, parse(UNSLOTH_OPTIONS)),
+  };
+  return mask[trainer]();
 }
