@@ -29,22 +29,19 @@ const REQUIREMENTS = [
 ].join("\n");
 
 export function exportFiles(input: ExportInput): ExportFile[] {
-  const files: ExportFile[] = [
+  const { train, eval: held } = exportSplit(input);
+  const chats = input.chats;
+  return [
     { path: "README.md", text: exportReadme(input) },
     { path: CONFIG_FILE, text: `${JSON.stringify(playgroundConfig(input), null, 2)}\n` },
-    { path: TOKENIZED_FILE, lines: () => tokenizedLines(exportSplit(input).train) },
-  ];
-  const held = exportSplit(input).eval;
-  if (held.length) files.push({ path: EVAL_TOKENIZED_FILE, lines: () => tokenizedLines(held) });
-  const chats = input.chats;
-  if (chats) files.push({ path: MESSAGES_FILE, lines: () => messageLines(chats) });
-  files.push(
+    { path: TOKENIZED_FILE, lines: () => tokenizedLines(train) },
+    ...(held.length ? [{ path: EVAL_TOKENIZED_FILE, lines: () => tokenizedLines(held) }] : []),
+    ...(chats ? [{ path: MESSAGES_FILE, lines: () => messageLines(chats) }] : []),
     ...PYTHON_FILES,
     { path: AXOLOTL_FILE, text: axolotlYaml(input) },
     { path: "requirements.txt", text: REQUIREMENTS },
     ...accelerateFiles(input.settings),
-  );
-  return files;
+  ];
 }
 
 /** A file's content as chunks, whichever way it is held. */

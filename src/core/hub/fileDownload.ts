@@ -15,12 +15,6 @@ export interface PlannedFile {
   size: number | null;
 }
 
-interface CheckedBody {
-  stream: ReadableStream<Uint8Array>;
-  /** The HubError that ended the stream, if one did (a cache may rethrow a different error). */
-  failure(): HubError | null;
-}
-
 async function openBody(repo: HubRepo, planned: PlannedFile, tracker: ProgressTracker): Promise<Response> {
   const res = await hubRequest(repo, planned.file, "GET");
   if (!res.ok) throw httpError(repo, planned.file, res, "It was there a moment ago; retry.");
@@ -30,13 +24,7 @@ async function openBody(repo: HubRepo, planned: PlannedFile, tracker: ProgressTr
 }
 
 /** The response body, counted and checked chunk by chunk; errors the stream on the first problem. */
-function checkedBody(
-  repo: HubRepo,
-  file: string,
-  res: Response,
-  tracker: ProgressTracker,
-  check: SafetensorsBodyCheck | null,
-): CheckedBody {
+function checkedBody(repo: HubRepo, file: string, res: Response, tracker: ProgressTracker, check: SafetensorsBodyCheck | null) {
   const expected = sizeOf(res);
   const reader = (res.body ?? new Blob([]).stream()).getReader();
   let received = 0;
@@ -82,7 +70,8 @@ function checkedBody(
       return reader.cancel(reason);
     },
   });
-  return { stream, failure: () => failure };
+  // failure: the HubError that ended the stream, if one did (a cache may rethrow a different error).
+  return { stream, failure: (): HubError | null => failure };
 }
 
 export function cacheError(repo: HubRepo, file: string, err: unknown): HubError {
