@@ -49,11 +49,9 @@ export class HubError extends Error {
   }
 }
 
-export const MB = 1024 * 1024;
-
 /** "12.3 MB": sizes in messages, one decimal, binary megabytes like the browser's storage estimate. */
 export function formatMB(bytes: number): string {
-  return `${(bytes / MB).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
 /** `file` of `modelId` at `revision`, the way every message names a file. */
