@@ -43,16 +43,13 @@ export async function readJsonArray(source: ByteSource, c: Collector, templates:
     c.fail("empty-file", 'the JSON array is empty; expected records such as [{"messages": [...]}]');
     return;
   }
-  let starts: number[] | null = null;
-  let lines: LineIndex | null = null;
+  let located: { starts: number[]; lines: LineIndex } | null = null;
   const place = (i: number) => {
-    if (starts === null || lines === null) {
-      const found: number[] = [];
-      findJsonSyntaxError(text, 0, text.length, (o) => found.push(o));
-      starts = found;
-      lines = new LineIndex(text);
+    if (located === null) {
+      located = { starts: [], lines: new LineIndex(text) };
+      findJsonSyntaxError(text, 0, text.length, (o) => located?.starts.push(o));
     }
-    return lines.position(starts[i] ?? 0);
+    return located.lines.position(located.starts[i] ?? 0);
   };
   for (let i = 0; i < value.length; i++) {
     if (c.aborted) {

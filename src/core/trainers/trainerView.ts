@@ -61,16 +61,9 @@ export function trainerExampleView(
     return { index, text: "", inputIds: [], labels: [], chips: [], trainedCount: 0, warnings: [{ code, message }], outcome: "error" };
   }
   const chips = tokenChips(tokenizer, masked);
-  return {
-    index,
-    text: tokenizer.decode(masked.inputIds),
-    inputIds: masked.inputIds,
-    labels: masked.labels,
-    chips,
-    trainedCount: chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0),
-    warnings: masked.warnings,
-    outcome: masked.outcome,
-  };
+  const trainedCount = chips.reduce((n, c) => n + (c.trained ? 1 : 0), 0);
+  const { inputIds, labels, warnings, outcome } = masked;
+  return { index, text: tokenizer.decode(inputIds), inputIds, labels, chips, trainedCount, warnings, outcome };
 }
 
 /** Every example under `choice`, as the mask view shows them (the CLI's and the tests' uncached view). */
