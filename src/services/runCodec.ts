@@ -6,8 +6,6 @@ import { firstIssue } from "../core/firstIssue";
 import { z } from "zod";
 import { inProgress, runRecordSchema, runWallMs, type RunRecord } from "../store/runRecord";
 
-const num = z.number();
-
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function parseJson(text: string): Decoded<unknown> {
@@ -50,7 +48,7 @@ export function encodeRunFile(run: RunRecord): string {
   return `{"format":${JSON.stringify(RUN_FILE.format)},"version":${RUN_FILE.version},"run":${encodeRun(run)}}\n`;
 }
 
-const runFileSchema = z.object({ format: z.literal(RUN_FILE.format), version: num, run: z.unknown() });
+const runFileSchema = z.object({ format: z.literal(RUN_FILE.format), version: z.number(), run: z.unknown() });
 
 /** A run.json's text: its format checked (a newer version is named as such), then the record. */
 export function decodeRunFile(text: string): Decoded<RunRecord> {

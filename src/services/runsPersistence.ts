@@ -31,14 +31,9 @@ export type StoredAdapter = z.infer<typeof storedAdapterSchema>;
 
 export const adapterBytes = (a: Pick<StoredAdapter, "configJson" | "safetensors">) => a.configJson.length + a.safetensors.byteLength;
 
-export interface SkippedRun {
-  id: string;
-  reason: string;
-}
-
 export interface LoadedRuns extends SavedRuns {
   /** Records that could not be read: still stored, not shown. */
-  skipped: SkippedRun[];
+  skipped: Array<{ id: string; reason: string }>;
   /** Runs moved from localStorage into the database by this load. */
   migrated: number;
   /** Why the move from localStorage failed (those runs are shown from localStorage, which keeps them). */
@@ -77,7 +72,7 @@ export async function loadStoredRuns(db: Database, legacy: KeyValueStorage | nul
     notInDatabase = [...notInDatabase, ...moved.notInDatabase];
   }
   const runs: Record<string, RunRecord> = {};
-  const skipped: SkippedRun[] = [];
+  const skipped: LoadedRuns["skipped"] = [];
   const recordBytes: Record<string, number> = {};
   const adapters = new Set(adapterKeys);
   for (const [id, stored] of records) {
