@@ -9,7 +9,7 @@
 // A checkpoint of the same adapter (bench/checkpoint.ts) is measured after the engine's steps, on the first backend.
 import { parseArgs } from "node:util";
 import { loadEngine } from "../src/cli/tfjsNode";
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import { createInterface } from "node:readline";
@@ -82,18 +82,19 @@ const pageRun =
 function workload(name: string): Workload {
   if (name === "default" && pageRun) return defaultWorkload(engine, tokenizer);
   const shape = workloadShape(values, fail);
-  if (name === "default")
-    return syntheticWorkload(engine, name, () => loadModelDir(engine, BUNDLED_MODEL_FOLDER), tokenizer.vocabSize, shape);
   const config = NAMED_SHAPES[name];
   if (config) {
     const vocab = (config as { vocab_size: number }).vocab_size;
     return syntheticWorkload(engine, name, async () => engine.createRandomModel(config, 1, { std: 0.02 }), vocab, shape);
   }
-  if (!existsSync(name) || !statSync(name).isDirectory()) {
+  const dir = name === "default" ? BUNDLED_MODEL_FOLDER : name;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     fail(`--model ${name} is neither default, one of ${Object.keys(NAMED_SHAPES).join(", ")}, nor a model folder.`);
   }
-  const folderConfig = engine.parseModelConfig(readFileSync(path.join(name, "config.json"), "utf8"));
-  return syntheticWorkload(engine, path.basename(path.resolve(name)), () => loadModelDir(engine, name), folderConfig.vocabSize, shape);
+  // The default's ids stay below its tokenizer's vocabulary; a folder's below its config's.
+  const vocab =
+    name === "default" ? tokenizer.vocabSize : engine.parseModelConfig(readFileSync(path.join(dir, "config.json"), "utf8")).vocabSize;
+  return syntheticWorkload(engine, path.basename(path.resolve(name)), () => loadModelDir(engine, dir), vocab, shape);
 }
 
 /** Rounds the timed steps are split into when PyTorch runs beside them, alternating engine and torch. */
@@ -124,61 +125,43 @@ function torchModelSource(name: string): { model_dir: string } | { config: objec
  * on both. It runs on `threads` threads with OpenBLAS pinned to one (else OpenBLAS's own threads
  * oversubscribe the cores). Exits 2 when there is no torch here.
  */
-class TorchBaseline {
-  private child: ChildProcessWithoutNullStreams | null = null;
-  private lines: AsyncIterator<string> | null = null;
-  times: number[] = [];
-  private info: { torch?: string; threads?: number } = {};
-
-  constructor(
-    private work: Workload,
-    private threads: number,
-  ) {}
-
-  async start(warmUpSteps: number): Promise<void> {
-    const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
-    if (!python) {
-      console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
-      process.exit(2);
+async function torchBaseline(work: Workload, threads: number, warmUpSteps: number) {
+  const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"]).status === 0);
+  if (!python) {
+    console.error("bench: --baseline torch needs python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread).");
+    process.exit(2);
+  }
+  const spec = { ...torchModelSource(values.model), ...torchStepSpec(work, warmUpSteps), threads };
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: String(threads) };
+  const child = spawn(python, [path.join(import.meta.dirname, "torch_baseline.py")], { env });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.on("exit", (code) => {
+    if (code) {
+      console.error(`bench: bench/torch_baseline.py failed: ${stderr.trim().split("\n").at(-1)}`);
+      process.exit(1);
     }
-    const w = this.work;
-    const spec = {
-      ...torchModelSource(values.model),
-      ...torchStepSpec(w, warmUpSteps),
-      threads: this.threads,
-    };
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: String(this.threads) };
-    this.child = spawn(python, [path.join(import.meta.dirname, "torch_baseline.py")], { env });
-    let stderr = "";
-    this.child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    this.child.on("exit", (code) => {
-      if (code) {
-        console.error(`bench: bench/torch_baseline.py failed: ${stderr.trim().split("\n").at(-1)}`);
-        process.exit(1);
-      }
-    });
-    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-    this.child.stdin.write(`${JSON.stringify(spec)}\n`);
-    this.info = await this.reply();
-  }
-
-  async round(steps: number): Promise<void> {
-    this.child!.stdin.write(`${steps}\n`);
-    const { times_ms } = (await this.reply()) as { times_ms: number[] };
-    this.times.push(...times_ms);
-  }
-
-  /** PyTorch's median over every round. */
-  result(): { torch?: string; threads?: number; ms_per_step: number; steps: number } {
-    this.child!.stdin.end();
-    return { ...this.info, ms_per_step: Math.round(median(this.times) * 100) / 100, steps: this.times.length };
-  }
-
-  private async reply(): Promise<Record<string, unknown>> {
-    const next = await this.lines!.next();
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const reply = async <T>(): Promise<T> => {
+    const next = await lines.next();
     if (next.done) throw new Error("bench/torch_baseline.py ended without an answer");
-    return JSON.parse(next.value) as Record<string, unknown>;
-  }
+    return JSON.parse(next.value) as T;
+  };
+  child.stdin.write(`${JSON.stringify(spec)}\n`);
+  const info = await reply<{ torch?: string; threads?: number }>();
+  const times: number[] = [];
+  return {
+    async round(steps: number): Promise<void> {
+      child.stdin.write(`${steps}\n`);
+      times.push(...(await reply<{ times_ms: number[] }>()).times_ms);
+    },
+    /** PyTorch's median over every round. */
+    result() {
+      child.stdin.end();
+      return { ...info, ms_per_step: Math.round(median(times) * 100) / 100, steps: times.length };
+    },
+  };
 }
 
 function reportStep(row: StepRow) {
@@ -208,11 +191,11 @@ if (values.only === "" || values.only === "checkpoint") {
 /** PyTorch at one thread and at every core; the ratio is taken against the faster (the issue's fair comparison). */
 const TORCH_THREADS = [...new Set([1, os.availableParallelism()])];
 for (const backend of values.backend.split(",")) {
-  const torches = values.baseline === "torch" ? TORCH_THREADS.map((t) => new TorchBaseline(work, t)) : [];
-  const interleave = torches.length > 0 && {
+  const torches: Array<Awaited<ReturnType<typeof torchBaseline>>> = [];
+  const interleave = values.baseline === "torch" && {
     rounds: BASELINE_ROUNDS,
     warmedUp: async (n: number) => {
-      for (const t of torches) await t.start(n);
+      for (const threads of TORCH_THREADS) torches.push(await torchBaseline(work, threads, n));
     },
     afterRound: async (n: number) => {
       for (const t of torches) await t.round(n);

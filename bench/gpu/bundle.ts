@@ -89,15 +89,9 @@ if (missing.length) {
     fail(`apt-get download ${missing.join(" ")} failed (${r.stderr.trim().split("\n").at(-1)}); run it by hand in .gpu/debs.`);
 }
 
-const files: { file: string; bytes: number }[] = [];
-const walk = (dir: string) => {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(p);
-    else files.push({ file: path.relative(ROOT, p), bytes: statSync(p).size });
-  }
-};
-walk(OUT);
+const files = readdirSync(OUT, { recursive: true, encoding: "utf8" })
+  .map((f) => ({ file: path.relative(ROOT, path.join(OUT, f)), stat: statSync(path.join(OUT, f)) }))
+  .flatMap(({ file, stat }) => (stat.isFile() ? [{ file, bytes: stat.size }] : []));
 
 /** What travels besides .gpu: tracked files and untracked ones that git does not ignore. */
 const tree = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" })
