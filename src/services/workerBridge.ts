@@ -138,17 +138,6 @@ export function registerRunDecoder(runId: string, tokenizer: PlaygroundTokenizer
   decoders.set(runId, { tokenizer, stopIds });
 }
 
-function decode(runId: string, ids: number[]): string {
-  const d = decoders.get(runId);
-  return d ? decodeAnswer(d.tokenizer, ids, d.stopIds) : `[${ids.join(" ")}]`;
-}
-
-/** Whether a generation stopped on one of the run's stop ids (EOS / end marker) rather than running out of tokens. */
-function endsAnswer(runId: string, ids: number[]): boolean {
-  const d = decoders.get(runId);
-  return d !== undefined && ids.some((id) => d.stopIds.includes(id));
-}
-
 /** A run's error, recorded like the worker's run-error: the run fails unless it already ended. */
 function recordRunError(runId: string, error: RunError): void {
   store().updateRun(runId, (r) => ({
@@ -276,15 +265,18 @@ function receive(data: unknown): void {
     case "generated-token":
       tokenListeners.get(msg.generationId)?.(msg.token);
       return;
-    case "generations":
+    case "generations": {
+      const d = decoders.get(msg.runId);
       updateRun(msg.runId, (r) => ({
         generations: addGenerations(r.generations, {
           step: msg.step,
-          texts: msg.outputs.map((ids) => decode(msg.runId, ids)),
-          ended: msg.outputs.map((ids) => endsAnswer(msg.runId, ids)),
+          texts: msg.outputs.map((ids) => (d ? decodeAnswer(d.tokenizer, ids, d.stopIds) : `[${ids.join(" ")}]`)),
+          // Stopped on one of the run's stop ids (EOS / end marker) rather than running out of tokens.
+          ended: msg.outputs.map((ids) => d !== undefined && ids.some((id) => d.stopIds.includes(id))),
         }),
       }));
       return;
+    }
     case "run-state":
       updateRun(msg.runId, (r) => ({ ...withStatus(r, msg.state), adapterInWorker: true }));
       return;
