@@ -3,7 +3,7 @@
 import type { ChatExample, Role, TextTemplates, ToolCall } from "../types";
 import { isPlainRecord, own, typeName } from "./recordValues";
 import { toolCallList, toolCallOf, toolsOf } from "./toolCalls";
-import { checkContent, checkConversation, splitText, type RecordProblem, type SourcedTurn } from "./turns";
+import { checkContent, checkConversation, splitText, problem, type RecordProblem, type SourcedTurn } from "./turns";
 import type { RecordFormat } from "./types";
 
 /** The field that announces each format, in the order they are tried. */
@@ -63,11 +63,11 @@ interface Content {
 function partText(part: Record<string, unknown>, at: string): string | RecordProblem {
   const key = own(part, "text") ? "text" : "value";
   if (typeof part[key] === "string") return part[key];
-  return {
-    reason: part[key] === undefined ? "missing-field" : "wrong-type",
-    path: `${at}.${key}`,
-    message: `a ${String(part.type)} part's "text" (or "value") is ${typeName(part[key])}; expected a string`,
-  };
+  return problem(
+    part[key] === undefined ? "missing-field" : "wrong-type",
+    `${at}.${key}`,
+    `a ${String(part.type)} part's "text" (or "value") is ${typeName(part[key])}; expected a string`,
+  );
 }
 
 /**
@@ -100,11 +100,11 @@ function contentOf(v: unknown, path: string, skipped: SkippedPart[]): Content | 
     }
     if (texts.length === 0 && calls.length === 0 && media.length > 0) {
       const types = [...new Set(media.map((m) => JSON.stringify(m.type)))].join(", ");
-      return {
-        reason: "empty-field",
+      return problem(
+        "empty-field",
         path,
-        message: `the content has only ${types} parts and no text; this playground trains on text: add a {type: "text", text} part or leave the record out`,
-      };
+        `the content has only ${types} parts and no text; this playground trains on text: add a {type: "text", text} part or leave the record out`,
+      );
     }
     skipped.push(...media);
     return { text: texts.join(""), calls };
@@ -130,11 +130,7 @@ function arrayField(value: unknown, path: string): unknown[] | RecordProblem {
     try {
       v = JSON.parse(v);
     } catch {
-      return {
-        reason: "invalid-json",
-        path,
-        message: "the cell looks like a JSON list but does not parse; expected a JSON array of turns",
-      };
+      return problem("invalid-json", path, "the cell looks like a JSON list but does not parse; expected a JSON array of turns");
     }
   }
   if (!Array.isArray(v)) return { reason: "wrong-type", path, message: `${path.slice(1)} is ${typeName(v)}; expected an array of turns` };
@@ -175,11 +171,7 @@ function turnList(
     const item = list[i];
     const at = `${path}[${i}]`;
     if (!isPlainRecord(item))
-      return {
-        reason: "wrong-type",
-        path: at,
-        message: `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}`,
-      };
+      return problem("wrong-type", at, `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}`);
     const roleKey = roleKeys.find((k) => own(item, k));
     if (roleKey === undefined)
       return { reason: "missing-field", path: `${at}.${roleKeys[0]}`, message: `turn ${i + 1} has no "${roleKeys[0]}"; ${expected}` };
@@ -244,11 +236,7 @@ function alpaca(record: Record<string, unknown>): Converted {
 /** TRL's prompt/completion: both strings, or both conversational (lists of messages). */
 function promptCompletion(record: Record<string, unknown>, skipped: SkippedPart[]): Converted {
   if (!own(record, "completion"))
-    return {
-      reason: "missing-field",
-      path: ".completion",
-      message: 'missing field "completion"; expected a string (or a list of messages)',
-    };
+    return problem("missing-field", ".completion", 'missing field "completion"; expected a string (or a list of messages)');
   const part = (key: string, role: Role): Converted => {
     const v = record[key];
     if (Array.isArray(v) || (typeof v === "string" && v.trimStart().startsWith("[{")))

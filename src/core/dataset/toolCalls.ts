@@ -8,7 +8,7 @@
 //   bare (`{name, description, parameters}`) or wrapped (`{type: "function", function: {…}}`).
 import type { ToolCall } from "../types";
 import { isPlainRecord, typeName } from "./recordValues";
-import type { RecordProblem } from "./turns";
+import { problem, type RecordProblem } from "./turns";
 
 /** A JSON string's value, or undefined where it is not JSON. */
 function parsedJson(text: string): unknown {
@@ -23,28 +23,20 @@ function parsedJson(text: string): unknown {
 export function toolCallOf(value: unknown, path: string): ToolCall | RecordProblem {
   const raw = typeof value === "string" ? parsedJson(value) : value;
   if (!isPlainRecord(raw)) {
-    return {
-      reason: typeof value === "string" ? "invalid-json" : "wrong-type",
+    return problem(
+      typeof value === "string" ? "invalid-json" : "wrong-type",
       path,
-      message: `a tool call is ${typeof value === "string" ? "a string that is not JSON" : typeName(raw)}; expected {"name": …, "arguments": {…}}`,
-    };
+      `a tool call is ${typeof value === "string" ? "a string that is not JSON" : typeName(raw)}; expected {"name": …, "arguments": {…}}`,
+    );
   }
   const fn = isPlainRecord(raw.function) ? raw.function : raw;
   if (typeof fn.name !== "string" || fn.name === "") {
-    return {
-      reason: "missing-field",
-      path: `${path}.name`,
-      message: `a tool call has no function name; expected {"name": "…", "arguments": {…}}`,
-    };
+    return problem("missing-field", `${path}.name`, `a tool call has no function name; expected {"name": "…", "arguments": {…}}`);
   }
   // Arguments arrive as an object, or (OpenAI's wire format) as a JSON string of one.
   const args = typeof fn.arguments === "string" ? (parsedJson(fn.arguments) ?? fn.arguments) : (fn.arguments ?? {});
   if (!isPlainRecord(args) && typeof args !== "string") {
-    return {
-      reason: "wrong-type",
-      path: `${path}.arguments`,
-      message: `a tool call's arguments are ${typeName(args)}; expected an object`,
-    };
+    return problem("wrong-type", `${path}.arguments`, `a tool call's arguments are ${typeName(args)}; expected an object`);
   }
   const call: ToolCall = { name: fn.name, arguments: args };
   if (typeof raw.id === "string") call.id = raw.id;
@@ -67,21 +59,21 @@ export function toolCallList(value: unknown, path: string): ToolCall[] | RecordP
 export function toolsOf(value: unknown, path: string): Array<Record<string, unknown>> | RecordProblem {
   const list = typeof value === "string" ? (value.trim() === "" ? [] : parsedJson(value)) : value;
   if (!Array.isArray(list)) {
-    return {
-      reason: typeof value === "string" ? "invalid-json" : "wrong-type",
+    return problem(
+      typeof value === "string" ? "invalid-json" : "wrong-type",
       path,
-      message: `tools is ${typeof value === "string" ? "a string that is not a JSON list" : typeName(list)}; expected a list of function schemas`,
-    };
+      `tools is ${typeof value === "string" ? "a string that is not a JSON list" : typeName(list)}; expected a list of function schemas`,
+    );
   }
   const tools: Array<Record<string, unknown>> = [];
   for (let i = 0; i < list.length; i++) {
     const tool: unknown = list[i];
     if (!isPlainRecord(tool) || (typeof tool.name !== "string" && !isPlainRecord(tool.function))) {
-      return {
-        reason: "wrong-type",
-        path: `${path}[${i}]`,
-        message: `tool ${i + 1} is not a function schema; expected {"name", "description", "parameters"} or {"type": "function", "function": {…}}`,
-      };
+      return problem(
+        "wrong-type",
+        `${path}[${i}]`,
+        `tool ${i + 1} is not a function schema; expected {"name", "description", "parameters"} or {"type": "function", "function": {…}}`,
+      );
     }
     tools.push(isPlainRecord(tool.function) ? tool : { type: "function", function: tool });
   }

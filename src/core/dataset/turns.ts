@@ -10,6 +10,8 @@ export interface RecordProblem {
   message: string;
 }
 
+export const problem = (reason: SkipReason, path: string, message: string): RecordProblem => ({ reason, path, message });
+
 /** A turn with the path it came from, so a problem can point at it. */
 export interface SourcedTurn extends Turn {
   path: string;
@@ -29,11 +31,11 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
     const t = turns[i];
     if (t.role === "system") {
       if (i === 0) continue;
-      return {
-        reason: "roles-not-alternating",
-        path: rolePath(t),
-        message: `a system turn may only come first (turn ${i + 1} is "system"); move it to the start or merge it`,
-      };
+      return problem(
+        "roles-not-alternating",
+        rolePath(t),
+        `a system turn may only come first (turn ${i + 1} is "system"); move it to the start or merge it`,
+      );
     }
     if (!expected.includes(t.role)) {
       return {
@@ -50,19 +52,19 @@ export function checkConversation(turns: SourcedTurn[], rolePath: (t: SourcedTur
   }
   const answers = turns.filter((t) => t.role === "assistant").length;
   if (answers === 0) {
-    return {
-      reason: "no-assistant-turn",
-      path: "",
-      message: "the conversation has no assistant turn, so there is nothing to train on; expected at least one answer",
-    };
+    return problem(
+      "no-assistant-turn",
+      "",
+      "the conversation has no assistant turn, so there is nothing to train on; expected at least one answer",
+    );
   }
   const last = turns[turns.length - 1];
   if (last.role !== "assistant") {
-    return {
-      reason: "roles-not-alternating",
-      path: rolePath(last),
-      message: `the conversation ends with a ${last.role} turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn`,
-    };
+    return problem(
+      "roles-not-alternating",
+      rolePath(last),
+      `the conversation ends with a ${last.role} turn (turn ${turns.length}) that has no assistant answer; expected it to end with an assistant turn`,
+    );
   }
   return null;
 }
@@ -104,11 +106,11 @@ export function splitText(text: string, templates: TextTemplates, path: string):
   // A template that contains the other (or overlaps it) must not split twice.
   const kept = marks.filter((m, i) => i === 0 || m.at >= marks[i - 1].end);
   if (kept.length === 0) {
-    return {
-      reason: "template-not-found",
+    return problem(
+      "template-not-found",
       path,
-      message: `neither text template was found; expected text like ${JSON.stringify(`${templates.instruction} question${templates.response} answer`)} (the templates are a setting)`,
-    };
+      `neither text template was found; expected text like ${JSON.stringify(`${templates.instruction} question${templates.response} answer`)} (the templates are a setting)`,
+    );
   }
   const turns: SourcedTurn[] = [];
   const before = text.slice(0, kept[0].at);
