@@ -76,16 +76,14 @@ def peft_model(spec, device):
 
 
 def build(spec, impl, device):
+    """The model, its trainable parameters, the impl chosen, and its training step: one a call (i: the
+    step's number, which picks its batch), returning the loss tensor."""
     torch.manual_seed(1)
     if impl == "auto":
         hf = all(importlib.util.find_spec(name) for name in ("transformers", "peft"))
         impl = "peft" if hf and "config" in spec else "plain"
     model, params = peft_model(spec, device) if impl == "peft" else plain_model(spec)
-    return model.to(device), params, impl
-
-
-def stepper(model, params, spec, impl, device):
-    """One training step a call (i: the step's number, which picks its batch); returns the loss tensor."""
+    model = model.to(device)
     opt = torch.optim.AdamW(params, lr=spec["learning_rate"], weight_decay=0.0)
     examples, batch = spec["examples"], spec["batch"]
 
@@ -105,7 +103,7 @@ def stepper(model, params, spec, impl, device):
         opt.zero_grad()
         return loss
 
-    return step
+    return model, params, impl, step
 
 
 def timed(step, i):
@@ -130,8 +128,7 @@ def spec_file(argv):
     ap.add_argument("--impl", choices=["auto", "peft", "plain"], default="auto")
     a = ap.parse_args(argv)
     spec = json.load(open(a.spec))
-    model, params, impl = build(spec, a.impl, a.device)
-    step = stepper(model, params, spec, impl, a.device)
+    model, params, impl, step = build(spec, a.impl, a.device)
     warm = [timed(step, i) for i in range(spec["warm_up_steps"])]
     if a.device == "cuda":
         torch.cuda.reset_peak_memory_stats()
@@ -169,8 +166,7 @@ def rounds():
     """bench/run.ts's way in: rounds of steps asked for on stdin (see the module's comment)."""
     spec = json.loads(sys.stdin.readline())
     torch.set_num_threads(spec["threads"])
-    model, params, impl = build(spec, "plain", "cpu")
-    step = stepper(model, params, spec, impl, "cpu")
+    step = build(spec, "plain", "cpu")[3]
     for i in range(spec["warm_up_steps"]):
         step(i)
     done = spec["warm_up_steps"]
