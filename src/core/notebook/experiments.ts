@@ -44,13 +44,6 @@ export interface ReplayBase {
   markers: { start: string; end: string };
 }
 
-export interface ExperimentSetup {
-  examples: ChatExample[];
-  /** The notebook formats text with its templates; a chat-template playground is replayed with them. */
-  formatting: Formatting;
-  masking: MaskingOptions;
-}
-
 /** The notebook's multi-turn data: consecutive examples concatenated in pairs, the last one alone if odd. */
 export function pairedExamples(examples: readonly ChatExample[]): ChatExample[] {
   const out: ChatExample[] = [];
@@ -71,7 +64,12 @@ const STRATEGY: Record<ExperimentId, StrategyName> = {
   "multi-turn": "markers",
 };
 
-export function experimentSetup(id: ExperimentId, base: ReplayBase): ExperimentSetup {
+/** The examples, formatting and masking an experiment trains with. */
+export function experimentSetup(
+  id: ExperimentId,
+  base: ReplayBase,
+): { examples: ChatExample[]; formatting: Formatting; masking: MaskingOptions } {
+  // The notebook formats text with its templates; a chat-template playground is replayed with them.
   const formatting: Formatting = base.formatting.kind === "text" ? base.formatting : { kind: "text", templates: { ...NOTEBOOK_TEMPLATES } };
   // Every run in the notebook trained on the marker-transformed text (add_special_tokens, In [5]).
   // completion-markers: the collator's templates are the markers; completion-text: null templates, the
