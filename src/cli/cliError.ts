@@ -1,19 +1,35 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
 
 /** A user-facing CLI failure: printed as one line, exit code 2. */
 export class CliError extends Error {
   override name = "CliError";
 }
 
-/** A command's flags: node:util's parseArgs over `options` (--help besides), then `flags`'s schema. */
+/**
+ * A command's flags: `flags`'s schema, whose fields are the flags node:util's parseArgs reads (with
+ * --help and `options`, the flags the schema passes through unnamed), then the schema checks them.
+ */
 export interface CommandSpec<S extends z.ZodType> {
   /** Before each refusal: "mask: "; "" for the engine commands, whose messages name their flags. */
   prefix: string;
   help: string;
-  options: ParseArgsOptionsConfig;
   flags: S;
+  options?: ParseArgsOptionsConfig;
   positionals?: boolean;
+}
+
+/** The parseArgs options of a schema's fields: a boolean is a switch, an array a repeated string, the rest a string. */
+function optionsOf(flags: z.ZodType): ParseArgsOptionsConfig {
+  const { properties = {} } = z.toJSONSchema(flags, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, { type?: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, p]) => [
+      name,
+      p.type === "boolean" ? { type: "boolean" } : { type: "string", multiple: p.type === "array" },
+    ]),
+  );
 }
 
 /**
@@ -27,7 +43,7 @@ export function command<S extends z.ZodType>(
   return async (argv) => {
     let parsed;
     try {
-      const options = { help: { type: "boolean" }, ...spec.options } as const;
+      const options = { help: { type: "boolean" }, ...optionsOf(spec.flags), ...spec.options } as const;
       parsed = parseArgs({ args: argv, strict: true, allowPositionals: spec.positionals ?? false, options });
     } catch (err) {
       throw new CliError(`${spec.prefix}${(err as Error).message}`);

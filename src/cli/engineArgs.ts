@@ -1,10 +1,9 @@
 // Shared pieces of the engine commands (forward, generate, train, …): common flags, the backend,
 // the engine. Their model and adapter folders are read by modelFiles.ts.
 
-import type { ParseArgsOptionsConfig } from "node:util";
 import { z } from "zod";
 import { BACKENDS, type BackendName } from "../core/protocol";
-import { CliError, command } from "./cliError";
+import { CliError, command, type CommandSpec } from "./cliError";
 import { loadEngine } from "./tfjsNode";
 
 /** The engine module, loaded lazily (see tfjsNode.ts for why). */
@@ -43,14 +42,12 @@ export function idList(flag: string, allowNegative = false) {
     .transform((s) => s.split(",").map(Number));
 }
 
-/** An engine command: COMMON_OPTIONS and `options` parsed, validated with `flags`, handed to `body`. */
+/** An engine command: `command` with COMMON_OPTIONS, which every engine command accepts. */
 export function engineCommand<S extends z.ZodType>(
-  help: string,
-  options: ParseArgsOptionsConfig,
-  flags: S,
+  spec: Omit<CommandSpec<S>, "prefix">,
   body: (f: z.infer<S>) => Promise<number>,
 ): (argv: string[]) => Promise<number> {
-  return command({ prefix: "", help, options: { ...COMMON_OPTIONS, ...options }, flags }, body);
+  return command({ prefix: "", ...spec, options: { ...COMMON_OPTIONS, ...spec.options } }, body);
 }
 
 /** The CLI's next step after a backend could not start: the other --backend values it accepts. */

@@ -22,58 +22,53 @@ const Flags = z
     "give both --instruction-template and --response-template, or neither",
   );
 
-const OPTIONS = { json: { type: "boolean" }, "instruction-template": { type: "string" }, "response-template": { type: "string" } } as const;
-
-export const run = command(
-  { prefix: "dataset: ", help: HELP, options: OPTIONS, flags: Flags, positionals: true },
-  async (f, positionals) => {
-    if (positionals.length !== 1) throw new CliError("dataset: give exactly one FILE");
-    const file = positionals[0];
-    const { size } = readOrFail(`dataset: cannot read ${file}`, () => statSync(file));
-    const templates =
-      f["instruction-template"] !== undefined
-        ? { instruction: f["instruction-template"], response: f["response-template"] as string }
-        : undefined;
-    const result = await readDataset(
-      { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
-      { templates, yieldToEventLoop: async () => {} },
+export const run = command({ prefix: "dataset: ", help: HELP, flags: Flags, positionals: true }, async (f, positionals) => {
+  if (positionals.length !== 1) throw new CliError("dataset: give exactly one FILE");
+  const file = positionals[0];
+  const { size } = readOrFail(`dataset: cannot read ${file}`, () => statSync(file));
+  const templates =
+    f["instruction-template"] !== undefined
+      ? { instruction: f["instruction-template"], response: f["response-template"] as string }
+      : undefined;
+  const result = await readDataset(
+    { name: basename(file), size, bytes: createReadStream(file, { highWaterMark: 1 << 20 }) },
+    { templates, yieldToEventLoop: async () => {} },
+  );
+  // Tool use read from the file: how many calls the assistants make, and how many results answer them.
+  const allTurns = result.examples.flatMap((e) => e.turns);
+  const toolCalls = allTurns.reduce((n, t) => n + (t.toolCalls?.length ?? 0), 0);
+  const toolResults = allTurns.filter((t) => t.role === "tool").length;
+  if (f.json) {
+    const out = {
+      file: result.fileName,
+      container: result.container,
+      format: result.format,
+      examples: result.examples.length,
+      turns: result.turns,
+      tool_calls: toolCalls,
+      tool_results: toolResults,
+      records: result.records,
+      skipped: result.skipped,
+      errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
+        reason,
+        line,
+        column,
+        ...(row !== undefined ? { row } : {}),
+        path,
+        message,
+      })),
+      errors_omitted: result.errorsOmitted,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    for (const e of result.errors) process.stdout.write(`${formatDatasetError(result.fileName, e)}\n`);
+    if (result.errorsOmitted) process.stdout.write(`… and ${result.errorsOmitted} more problems\n`);
+    const skipped = Object.entries(result.skipped)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    process.stdout.write(
+      `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${toolCalls ? `, ${toolCalls} tool calls, ${toolResults} tool results` : ""}${skipped ? `; skipped ${skipped}` : ""}\n`,
     );
-    // Tool use read from the file: how many calls the assistants make, and how many results answer them.
-    const allTurns = result.examples.flatMap((e) => e.turns);
-    const toolCalls = allTurns.reduce((n, t) => n + (t.toolCalls?.length ?? 0), 0);
-    const toolResults = allTurns.filter((t) => t.role === "tool").length;
-    if (f.json) {
-      const out = {
-        file: result.fileName,
-        container: result.container,
-        format: result.format,
-        examples: result.examples.length,
-        turns: result.turns,
-        tool_calls: toolCalls,
-        tool_results: toolResults,
-        records: result.records,
-        skipped: result.skipped,
-        errors: result.errors.map(({ reason, line, column, row, path, message }) => ({
-          reason,
-          line,
-          column,
-          ...(row !== undefined ? { row } : {}),
-          path,
-          message,
-        })),
-        errors_omitted: result.errorsOmitted,
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
-    } else {
-      for (const e of result.errors) process.stdout.write(`${formatDatasetError(result.fileName, e)}\n`);
-      if (result.errorsOmitted) process.stdout.write(`… and ${result.errorsOmitted} more problems\n`);
-      const skipped = Object.entries(result.skipped)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(", ");
-      process.stdout.write(
-        `${result.fileName}: ${result.container ?? "?"} / ${result.format ?? "no recognised format"}: ${result.examples.length} examples, ${result.turns} turns${toolCalls ? `, ${toolCalls} tool calls, ${toolResults} tool results` : ""}${skipped ? `; skipped ${skipped}` : ""}\n`,
-      );
-    }
-    return result.examples.length > 0 ? 0 : 2;
-  },
-);
+  }
+  return result.examples.length > 0 ? 0 : 2;
+});

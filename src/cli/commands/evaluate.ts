@@ -19,7 +19,7 @@ const Flags = z.object({
   json: z.boolean().default(false),
 });
 
-export const run = engineCommand(HELP, { data: { type: "string" }, adapter: { type: "string" } }, Flags, async (f) => {
+export const run = engineCommand({ help: HELP, flags: Flags }, async (f) => {
   const engine = await engineWithBackend(backendFor(f.backend, f.model));
   const model = await loadModelDir(engine, modelFolder(f.model));
   // The adapter first: one with added tokens grows the vocabulary the data uses.

@@ -54,17 +54,7 @@ const Flags = z
 type Flags = z.infer<typeof Flags>;
 
 export const run = engineCommand(
-  `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
-  {
-    data: { type: "string" },
-    out: { type: "string" },
-    "base-model": { type: "string" },
-    revision: { type: "string" },
-    "base-model-only": { type: "boolean" },
-    ...TRAINER_FLAG_OPTIONS,
-    ...SETTINGS_OPTIONS,
-  },
-  Flags,
+  { help: `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`, flags: Flags, options: { ...TRAINER_FLAG_OPTIONS, ...SETTINGS_OPTIONS } },
   async (f) => {
     // The bundled model's files are copied as they are; a folder's config.json is read by the engine
     // (on the cpu backend: the export trains nothing).

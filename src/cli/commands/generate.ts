@@ -102,55 +102,41 @@ function conversationTurns(file: string): Turn[] {
   return conversationOf({ ...record, messages: answered }, file, "generate").turns.slice(0, -1);
 }
 
-export const run = engineCommand(
-  HELP,
-  {
-    "input-ids": { type: "string" },
-    prompt: { type: "string", multiple: true },
-    "messages-file": { type: "string" },
-    "max-new-tokens": { type: "string" },
-    adapter: { type: "string" },
-    "no-eos-stop": { type: "boolean" },
-    "do-sample": { type: "boolean" },
-    ...Object.fromEntries(NUMBER_FLAGS.map((e) => [e.field.flag, { type: "string" as const }])),
-  },
-  Flags,
-  async (f) => {
-    const conversations =
-      f.prompt?.map((text): Turn[] => [{ role: "user", content: text }]) ??
-      (f["messages-file"] !== undefined ? [conversationTurns(f["messages-file"])] : null);
-    const defaultMax = f.prompt !== undefined ? DEFAULT_STATE.training.maxNewTokens : DEFAULT_GENERATION.maxNewTokens;
-    const { maxNewTokens, ...sampling } = generationSettings(f, f["max-new-tokens"] ?? defaultMax);
-    const engine = await engineWithBackend(backendFor(f.backend, f.model));
-    const { model, tokenizer } = await loadAnyModel(engine, f.model);
-    if (conversations !== null) {
-      const flag = f.prompt !== undefined ? "--prompt" : "--messages-file";
-      if (!tokenizer)
-        throw new CliError(
-          `${flag} needs --model default, or a model folder or GGUF that carries its tokenizer (${f.model} has none); use --input-ids`,
-        );
-      const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-      for (const turns of conversations) {
-        const { inputIds, stopIds } = defaultPrompt(tokenizer, turns);
-        const { tokens, finish } = await engine.generate(model, inputIds, {
-          maxNewTokens,
-          eosTokenIds: stopIds,
-          stopAtEos: !f["no-eos-stop"],
-          lora,
-          sampling,
-        });
-        const text = tokenizer.decode(tokens);
-        process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens, finish })}\n` : `${text}\n`);
-      }
-      return 0;
-    }
-    const ids = f["input-ids"] as number[];
-    // The adapter first: one with added tokens grows the vocabulary those ids may use.
+export const run = engineCommand({ help: HELP, flags: Flags }, async (f) => {
+  const conversations =
+    f.prompt?.map((text): Turn[] => [{ role: "user", content: text }]) ??
+    (f["messages-file"] !== undefined ? [conversationTurns(f["messages-file"])] : null);
+  const defaultMax = f.prompt !== undefined ? DEFAULT_STATE.training.maxNewTokens : DEFAULT_GENERATION.maxNewTokens;
+  const { maxNewTokens, ...sampling } = generationSettings(f, f["max-new-tokens"] ?? defaultMax);
+  const engine = await engineWithBackend(backendFor(f.backend, f.model));
+  const { model, tokenizer } = await loadAnyModel(engine, f.model);
+  if (conversations !== null) {
+    const flag = f.prompt !== undefined ? "--prompt" : "--messages-file";
+    if (!tokenizer)
+      throw new CliError(
+        `${flag} needs --model default, or a model folder or GGUF that carries its tokenizer (${f.model} has none); use --input-ids`,
+      );
     const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
-    const bad = ids.find((id) => id >= model.config.vocabSize);
-    if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
-    const { tokens, finish } = await engine.generate(model, ids, { maxNewTokens, stopAtEos: !f["no-eos-stop"], lora, sampling });
-    process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens, finish })}\n` : `${tokens.join(",")}\n`);
+    for (const turns of conversations) {
+      const { inputIds, stopIds } = defaultPrompt(tokenizer, turns);
+      const { tokens, finish } = await engine.generate(model, inputIds, {
+        maxNewTokens,
+        eosTokenIds: stopIds,
+        stopAtEos: !f["no-eos-stop"],
+        lora,
+        sampling,
+      });
+      const text = tokenizer.decode(tokens);
+      process.stdout.write(f.json ? `${JSON.stringify({ text, new_tokens: tokens, finish })}\n` : `${text}\n`);
+    }
     return 0;
-  },
-);
+  }
+  const ids = f["input-ids"] as number[];
+  // The adapter first: one with added tokens grows the vocabulary those ids may use.
+  const lora = f.adapter ? await loadAdapterDir(engine, model, f.adapter) : null;
+  const bad = ids.find((id) => id >= model.config.vocabSize);
+  if (bad !== undefined) throw new CliError(`--input-ids: token id ${bad} is outside the vocabulary (size ${model.config.vocabSize})`);
+  const { tokens, finish } = await engine.generate(model, ids, { maxNewTokens, stopAtEos: !f["no-eos-stop"], lora, sampling });
+  process.stdout.write(f.json ? `${JSON.stringify({ new_tokens: tokens, finish })}\n` : `${tokens.join(",")}\n`);
+  return 0;
+});

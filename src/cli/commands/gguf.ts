@@ -27,9 +27,7 @@ const Flags = z.object({
   json: z.boolean().default(false),
 });
 
-const OPTIONS = { adapter: { type: "string" }, type: { type: "string" }, out: { type: "string" }, name: { type: "string" } } as const;
-
-export const run = engineCommand(HELP, OPTIONS, Flags, async (f) => {
+export const run = engineCommand({ help: HELP, flags: Flags }, async (f) => {
   const engine = await loadEngine();
   const { dir, plan, tokenizer: files } = await exportSources(engine, f);
   const tokenizerJson = JSON.parse(files["tokenizer.json"]) as unknown;

@@ -97,23 +97,7 @@ function checkTemplateIds(flag: string, typed: string[] | undefined, tokenizer: 
   );
 }
 
-const OPTIONS = {
-  tokenizer: { type: "string" },
-  text: { type: "string" },
-  "text-file": { type: "string" },
-  strategy: { type: "string" },
-  "insert-markers": { type: "boolean" },
-  "marker-start": { type: "string" },
-  "marker-end": { type: "string" },
-  "response-template": { type: "string" },
-  "response-template-ids": { type: "string" },
-  "instruction-template": { type: "string" },
-  "instruction-template-ids": { type: "string" },
-  "add-special-token": { type: "string", multiple: true },
-  json: { type: "boolean" },
-} as const;
-
-const runText = command({ prefix: "mask: ", help: HELP, options: OPTIONS, flags: Flags }, (flags) => {
+const runText = command({ prefix: "mask: ", help: HELP, flags: Flags }, (flags) => {
   const text = readText(flags);
   const base = loadTokenizerDir(flags.tokenizer);
   const response = template(flags["response-template"], flags["response-template-ids"]);

@@ -29,14 +29,7 @@ const Flags = z.object({
   json: z.boolean().optional(),
 });
 
-const OPTIONS = {
-  tokenizer: { type: "string" },
-  "messages-file": { type: "string" },
-  strategy: { type: "string" },
-  json: { type: "boolean" },
-} as const;
-
-export const runConversationMask = command({ prefix: "mask: ", help: CONVERSATION_HELP, options: OPTIONS, flags: Flags }, (flags) => {
+export const runConversationMask = command({ prefix: "mask: ", help: CONVERSATION_HELP, flags: Flags }, (flags) => {
   const file = flags["messages-file"];
   const value = readMessagesJson(file);
   const example: ChatExample = { id: file, ...conversationOf(Array.isArray(value) ? { messages: value } : value, file, "mask") };

@@ -36,14 +36,6 @@ const Flags = z.object({
   json: z.boolean().optional(),
 });
 
-const OPTIONS = {
-  tokenizer: { type: "string" },
-  trainer: { type: "string" },
-  "trainer-option": { type: "string", multiple: true },
-  "messages-file": { type: "string" },
-  json: { type: "boolean" },
-} as const;
-
 /** The JSON in --messages-file, or a CliError saying why it cannot be read (`command`: who asks, "mask"). */
 export function readMessagesJson(file: string, command = "mask"): unknown {
   const text = readOrFail(`${command}: cannot read --messages-file ${file}`, () => readFileSync(file, "utf8"));
@@ -58,7 +50,7 @@ export function conversationOf(record: unknown, file: string, command: string): 
   return { turns: outcome.turns, ...(outcome.tools ? { tools: outcome.tools } : {}) };
 }
 
-export const runTrainerMask = command({ prefix: "mask: ", help: TRAINER_HELP, options: OPTIONS, flags: Flags }, (flags) => {
+export const runTrainerMask = command({ prefix: "mask: ", help: TRAINER_HELP, flags: Flags }, (flags) => {
   const file = flags["messages-file"];
   const row = parseTrainerInput(readMessagesJson(file));
   if (typeof row === "string") throw new CliError(`mask: --messages-file ${file}: ${row}`);

@@ -24,14 +24,7 @@ const Flags = z.object({
   json: z.boolean().default(false),
 });
 
-const OPTIONS = {
-  adapter: { type: "string" },
-  out: { type: "string" },
-  dtype: { type: "string" },
-  "shard-bytes": { type: "string" },
-} as const;
-
-export const run = engineCommand(HELP, OPTIONS, Flags, async (f) => {
+export const run = engineCommand({ help: HELP, flags: Flags }, async (f) => {
   const engine = await loadEngine();
   const { dir, adapter, plan, tokenizer } = await exportSources(engine, f);
   const lora = engine.parseAdapterConfig(adapter!.config);

@@ -20,13 +20,8 @@ strategy), cuts each example to max_seq_length and packs the examples into rows 
 --json prints {"rows": [{"length", "sequences": [{"example", "length"}]}], "sequences", "tokens",
 "efficiency"}: "example" is the 0-based index of the dataset's example, efficiency = tokens / (rows × max_seq_length).`;
 
-const OPTIONS = {
-  tokenizer: { type: "string" },
-  data: { type: "string" },
-  [TRAINING_FIELDS.maxSeqLength.flag]: { type: "string" },
-  [TRAINING_FIELDS.packing.flag]: { type: "string" },
-  json: { type: "boolean" },
-} as const;
+/** The two settings pack reads, passed through to settingsFromFlags. */
+const OPTIONS = { [TRAINING_FIELDS.maxSeqLength.flag]: { type: "string" }, [TRAINING_FIELDS.packing.flag]: { type: "string" } } as const;
 
 const Flags = z
   .object({

@@ -107,7 +107,7 @@ function encode(positionals: string[], json: boolean): number {
   return 0;
 }
 
-const OPTIONS = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = { help: { type: "boolean", short: "h" } } as const;
 const Flags = z.object({ json: z.boolean().default(false) });
 
 export const run = command({ prefix: "share: ", help: HELP, options: OPTIONS, flags: Flags, positionals: true }, (f, positionals) => {

@@ -53,16 +53,7 @@ const Flags = z
   .refine((f) => f.steps === undefined || f.epochs === undefined, "give --steps or --epochs, not both");
 
 export const run = engineCommand(
-  `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`,
-  {
-    data: { type: "string" },
-    out: { type: "string" },
-    "resume-from-checkpoint": { type: "string" },
-    "eval-data": { type: "string" },
-    ...TRAINER_FLAG_OPTIONS,
-    ...SETTINGS_OPTIONS,
-  },
-  Flags,
+  { help: `${USAGE}\n${settingsHelp(DEFAULT_STATE.training)}`, flags: Flags, options: { ...TRAINER_FLAG_OPTIONS, ...SETTINGS_OPTIONS } },
   async (f) => {
     // A checkpoint that is not there is refused before the model loads.
     const checkpoint = f["resume-from-checkpoint"] === undefined ? null : readCheckpointDir(f["resume-from-checkpoint"]);
