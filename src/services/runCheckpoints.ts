@@ -42,9 +42,18 @@ export const checkpointBytes = (files: CheckpointBuffers) => CHECKPOINT_FILE_NAM
 
 /** SHA-256 over every file with its name and length before it, so bytes moved between files are caught too. */
 async function checksum(files: CheckpointBuffers): Promise<string> {
-  // A Blob writes its strings as UTF-8, as TextEncoder does.
-  const parts = CHECKPOINT_FILE_NAMES.flatMap((name) => [`${name}:${files[name].byteLength}\n`, files[name]]);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await new Blob(parts).arrayBuffer()));
+  const encoder = new TextEncoder();
+  const parts = CHECKPOINT_FILE_NAMES.flatMap((name) => [
+    encoder.encode(`${name}:${files[name].byteLength}\n`),
+    new Uint8Array(files[name]),
+  ]);
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.byteLength;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
