@@ -126,14 +126,10 @@ export async function downloadHubModel(options: DownloadHubModelOptions): Promis
     if (h.head === "missing") await cache.put(repoFileUrl(repo, h.file), new Blob([]).stream()).catch(() => {});
   }
   const planned = heads.flatMap((h) => (h.head === "missing" ? [] : [{ file: h.file, kind: h.kind, size: h.head.size }]));
-  await checkSizes(repo, options, planned, [...weightBlobs.values()]);
+  const needed = await checkSizes(repo, options, planned, [...weightBlobs.values()]);
 
   // Download: JSON first (small, and a wrong model shows up there), then the weights.
-  const tracker = new ProgressTracker(
-    planned.reduce((sum, p) => sum + (p.size ?? 0), 0),
-    options.onProgress,
-    options.now,
-  );
+  const tracker = new ProgressTracker(needed, options.onProgress, options.now);
   for (const p of planned.filter((p) => p.kind === "json")) jsonValues.set(p.file, await downloadJson(repo, cache, p, tracker));
   for (const p of planned.filter((p) => p.kind === "weights")) weightBlobs.set(p.file, await downloadWeights(repo, cache, p, tracker));
 
@@ -180,13 +176,13 @@ async function resolveWeightFiles(
   return { files: shardsOfIndex(index, where), fetchedIndex: true };
 }
 
-/** The limit and the storage quota, checked before any weight byte is fetched. */
+/** The limit and the storage quota, checked before any weight byte is fetched; returns the bytes to download. */
 async function checkSizes(
   repo: HubRepo,
   options: DownloadHubModelOptions,
   planned: ReadonlyArray<PlannedFile & { kind: "json" | "weights" }>,
   cachedWeights: Blob[],
-): Promise<void> {
+): Promise<number> {
   const weightBytes =
     planned.filter((p) => p.kind === "weights").reduce((sum, p) => sum + (p.size ?? 0), 0) +
     cachedWeights.reduce((sum, b) => sum + b.size, 0);
@@ -212,4 +208,5 @@ async function checkSizes(
       where,
     );
   }
+  return needed;
 }
