@@ -164,9 +164,10 @@ function turnList(
   const list = arrayField(value, path);
   if (!Array.isArray(list)) return list;
   const turns: SourcedTurn[] = [];
-  const expected = `expected one of ${Object.keys(roles)
-    .map((r) => `"${r}"`)
-    .join(", ")}`;
+  const expected = () =>
+    `expected one of ${Object.keys(roles)
+      .map((r) => `"${r}"`)
+      .join(", ")}`;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const at = `${path}[${i}]`;
@@ -174,11 +175,10 @@ function turnList(
       return problem("wrong-type", at, `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}`);
     const roleKey = roleKeys.find((k) => own(item, k));
     if (roleKey === undefined)
-      return { reason: "missing-field", path: `${at}.${roleKeys[0]}`, message: `turn ${i + 1} has no "${roleKeys[0]}"; ${expected}` };
+      return problem("missing-field", `${at}.${roleKeys[0]}`, `turn ${i + 1} has no "${roleKeys[0]}"; ${expected()}`);
     const raw = item[roleKey];
     const role = typeof raw === "string" && own(roles, raw) ? roles[raw] : undefined;
-    if (role === undefined)
-      return { reason: "unknown-role", path: `${at}.${roleKey}`, message: `unknown role ${JSON.stringify(raw)}; ${expected}` };
+    if (role === undefined) return problem("unknown-role", `${at}.${roleKey}`, `unknown role ${JSON.stringify(raw)}; ${expected()}`);
     const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
     const turn =
       raw === "function_call" ? shareGptCall(item[contentKey], `${at}.${contentKey}`) : messageTurn(item, role, at, contentKey, skipped);
