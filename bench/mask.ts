@@ -14,19 +14,14 @@ import { median, timed, type Row } from "./engine";
 const TURN = '\n\n### Human: How do you say "dog" in Spanish?\n\n### Assistant: perro, ¿verdad? 🐕';
 
 export function maskBench(tokenizer: PlaygroundTokenizer, sizes: readonly number[] = [2_000, 20_000, 200_000]): Row[] {
-  const prepared = prepareMasking(
-    tokenizer,
-    { kind: "text", templates: NOTEBOOK_TEMPLATES },
-    {
-      strategy: "completion-only",
-      markerStart: null,
-      markerEnd: null,
-      insertMarkers: false,
-      responseTemplate: { text: NOTEBOOK_TEMPLATES.response },
-      instructionTemplate: { text: "" },
-      addedSpecialTokens: [],
-    },
-  );
+  const prepared = prepareMasking(tokenizer, DEFAULT_FORMATTING, {
+    ...DEFAULT_MASKING,
+    strategy: "completion-only",
+    markerStart: null,
+    insertMarkers: false,
+    responseTemplate: { text: NOTEBOOK_TEMPLATES.response },
+    instructionTemplate: { text: "" },
+  });
   maskText(TURN, prepared, 1); // warm-up: the tokenizer's caches and the JIT
   return sizes.map((chars) => {
     const text = TURN.repeat(Math.ceil(chars / TURN.length)).slice(0, chars);

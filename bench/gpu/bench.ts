@@ -97,14 +97,7 @@ if (values["torch-spec"]) {
 }
 
 /** What each trainer step left: its loss and time, the GPU work it recorded, the GPU bytes after it. */
-interface StepLog {
-  ms: number;
-  loss: number;
-  dispatches: number | null;
-  submits: number | null;
-  gpuBytes: number | null;
-}
-const log: StepLog[] = [];
+const log: Array<{ ms: number; loss: number; dispatches: number | null; submits: number | null; gpuBytes: number | null }> = [];
 let trainable = 0;
 
 /** The engine as measureSteps uses it, with every trainer step logged and the adapter's size taken. */
