@@ -125,25 +125,12 @@ function toolWarnings(example: ChatExample, prepared: PreparedMasking, exampleNu
 /** `exampleNumber` is 1-based, as the user counts, and only used in messages. */
 export function maskExample(example: ChatExample, prepared: PreparedMasking, exampleNumber: number): MaskedExampleWithText {
   if (prepared.strategy === "chat-template") return maskByChatTemplate(example, prepared, exampleNumber);
-  if (prepared.formatting.kind === "chat-template") {
-    // Chat-template text under a text strategy: markers are a text-template notion, so none are inserted.
-    const text = renderChat(prepared.tokenizer, example.turns, false, example.tools);
-    const r = withTurnFlags(
-      example,
-      strategyLabels(text, { ...prepared, insert: null }, exampleNumber),
-      prepared,
-      exampleNumber,
-      (t) => t.content,
-    );
-    return { ...r, warnings: [...toolWarnings(example, prepared, exampleNumber), ...r.warnings] };
-  }
-  return withTurnFlags(
-    example,
-    strategyLabels(formatText(example, prepared.templates), prepared, exampleNumber),
-    prepared,
-    exampleNumber,
-    turnBody,
-  );
+  // Chat-template text under a text strategy: markers are a text-template notion, so none are inserted.
+  const chatText = prepared.formatting.kind === "chat-template";
+  const text = chatText ? renderChat(prepared.tokenizer, example.turns, false, example.tools) : formatText(example, prepared.templates);
+  const labelled = strategyLabels(text, chatText ? { ...prepared, insert: null } : prepared, exampleNumber);
+  const r = withTurnFlags(example, labelled, prepared, exampleNumber, chatText ? (t) => t.content : turnBody);
+  return chatText ? { ...r, warnings: [...toolWarnings(example, prepared, exampleNumber), ...r.warnings] } : r;
 }
 
 /**
