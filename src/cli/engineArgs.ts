@@ -18,8 +18,7 @@ export const COMMON_OPTIONS = {
 
 // The protocol's backends but WebGL, which tfjs offers only in a browser.
 const NODE_BACKENDS = z.enum(BACKENDS).exclude(["webgl"]).options;
-const nodeBackend = z.enum(NODE_BACKENDS, { error: `--backend must be one of ${NODE_BACKENDS.join(", ")}` });
-export const backendFlag = nodeBackend.optional();
+export const backendFlag = z.enum(NODE_BACKENDS, { error: `--backend must be one of ${NODE_BACKENDS.join(", ")}` }).optional();
 
 /**
  * The backend when --backend is not given: cpu for model folders (exact, and what the fixture

@@ -21,14 +21,9 @@ function readJson(path: string): unknown {
 export function loadTokenizerDir(dir: string): PlaygroundTokenizer {
   const folder = dir === "default" ? BUNDLED_MODEL_FOLDER : resolve(dir);
   const name = dir === "default" ? BUNDLED_TOKENIZER.name : dir;
-  try {
-    return PlaygroundTokenizer.fromFiles({
-      name,
-      tokenizerJson: readJson(join(folder, "tokenizer.json")),
-      tokenizerConfig: readJson(join(folder, "tokenizer_config.json")),
-    });
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message);
-  }
+  return PlaygroundTokenizer.fromFiles({
+    name,
+    tokenizerJson: readJson(join(folder, "tokenizer.json")),
+    tokenizerConfig: readJson(join(folder, "tokenizer_config.json")),
+  });
 }

@@ -71,18 +71,14 @@ export const run = engineCommand(
   },
 );
 
-/** The bundled model's folder as it ships in public/ (config, weights, tokenizer), copied whole. */
-function bundledModelFiles(): ExportFile[] {
-  return BUNDLED_MODEL_FILES.map((name) => ({
-    path: `${BUNDLED_MODEL_DIR}/${name}`,
-    bytes: new Uint8Array(readFileSync(path.join(BUNDLED_MODEL_FOLDER, name))),
-  }));
-}
-
 async function defaultExport(f: Flags): Promise<ExportFile[]> {
   const base = loadTokenizerDir("default");
   const settings = settingsFromFlags(f, DEFAULT_STATE.training);
-  const weights = bundledModelFiles();
+  // The bundled model's folder as it ships in public/ (config, weights, tokenizer), copied whole.
+  const weights = BUNDLED_MODEL_FILES.map((name) => ({
+    path: `${BUNDLED_MODEL_DIR}/${name}`,
+    bytes: new Uint8Array(readFileSync(path.join(BUNDLED_MODEL_FOLDER, name))),
+  }));
   if (f["base-model-only"]) return weights;
   const preset = trainerChoiceFromFlags("export", f);
   const { chats, data, view } = await defaultTrainingData(f.data!, base, settings, preset);

@@ -60,10 +60,8 @@ const Flags = z
   )
   .refine((f) => f["input-ids"] === undefined || f["max-new-tokens"] !== undefined, "--max-new-tokens N is required with --input-ids");
 
-type FlagValues = z.infer<typeof Flags>;
-
 /** The generation settings the flags give, each read and bounded as the chat panel's form reads it. */
-function generationSettings(f: FlagValues, maxNewTokens: number): GenerationSettings {
+function generationSettings(f: z.infer<typeof Flags>, maxNewTokens: number): GenerationSettings {
   const settings: GenerationSettings = { ...DEFAULT_GENERATION, doSample: f["do-sample"], maxNewTokens };
   const values = f as Record<string, unknown>;
   for (const { key, field } of NUMBER_FLAGS) {

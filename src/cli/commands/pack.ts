@@ -48,13 +48,9 @@ export const run = command({ prefix: "pack: ", help: HELP, options: OPTIONS, fla
   );
   const summary = packingSummary(rows, settings.maxSeqLength);
   if (f.json) {
-    const out = {
-      rows: rows.map((r) => ({ length: r.length, sequences: r.sequences.map(({ example, length }) => ({ example, length })) })),
-      sequences: summary.sequences,
-      tokens: summary.tokens,
-      efficiency: summary.efficiency,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    const out = rows.map((r) => ({ length: r.length, sequences: r.sequences.map(({ example, length }) => ({ example, length })) }));
+    const { sequences, tokens, efficiency } = summary;
+    process.stdout.write(`${JSON.stringify({ rows: out, sequences, tokens, efficiency })}\n`);
     return 0;
   }
   for (const [i, r] of rows.entries()) process.stdout.write(`${rowLine(r, i)}\n`);
