@@ -118,10 +118,20 @@ export const failWith =
     process.exit(2);
   };
 
+/** The flags of the benches that train a named shape (bench:page, the GPU bench); `steps`: their default. */
+export function namedShapeOptions(steps: string) {
+  return {
+    model: { type: "string", default: "smollm2-135m" },
+    ...workloadOptions("sft"),
+    backend: { type: "string", default: "webgpu" },
+    steps: { type: "string", default: steps },
+    narrow: { type: "boolean", default: false },
+  } as const;
+}
+
 /**
- * The flags of the benches that train a named shape (bench:page, the GPU bench), checked: --steps a
- * whole number, --model one of NAMED_SHAPES, --backend one of `backends`; the workload's shape, and the
- * model's config (narrowed with --narrow).
+ * Those flags checked: --steps a whole number, --model one of NAMED_SHAPES, --backend one of
+ * `backends`; the workload's shape, and the model's config (narrowed with --narrow).
  */
 export function namedShapeRun(
   values: { model: string; backend: string; steps: string; narrow: boolean } & Parameters<typeof workloadShape>[0],

@@ -14,18 +14,14 @@ import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { createServer } from "vite";
-import { failWith, namedShapeRun, workloadOptions } from "./engine";
+import { failWith, namedShapeOptions, namedShapeRun } from "./engine";
 import { GPU_COUNTERS } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
 import { BACKENDS } from "../src/core/protocol";
 
 const { values } = parseArgs({
   options: {
-    model: { type: "string", default: "smollm2-135m" },
-    ...workloadOptions("sft"),
-    backend: { type: "string", default: "webgpu" },
-    steps: { type: "string", default: "2" },
-    narrow: { type: "boolean", default: false },
+    ...namedShapeOptions("2"),
     json: { type: "boolean", default: false },
   },
 });

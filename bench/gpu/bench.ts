@@ -15,23 +15,19 @@ import {
   failWith,
   measureSteps,
   median,
+  namedShapeOptions,
   namedShapeRun,
   syntheticWorkload,
   torchStepSpec,
   WARM_UP,
   wholeNumber,
-  workloadOptions,
 } from "../engine";
 import { GPU_COUNTERS } from "../synthetic";
 
 const { values } = parseArgs({
   options: {
-    model: { type: "string", default: "smollm2-135m" },
-    ...workloadOptions("sft"),
-    backend: { type: "string", default: "webgpu" },
-    steps: { type: "string", default: "10" },
+    ...namedShapeOptions("10"),
     "warm-up": { type: "string", default: String(WARM_UP.minSteps) },
-    narrow: { type: "boolean", default: false },
     "torch-spec": { type: "boolean", default: false },
   },
 });
