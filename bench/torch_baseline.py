@@ -1,6 +1,6 @@
 """The bench's PyTorch side: the same LoRA training step in PyTorch, for the ratio the bench prints.
 
-Two ways in, one spec (bench/run.ts's TorchBaseline and bench/gpu/bench.ts --torch-spec write it: the
+Two ways in, one spec (bench/run.ts's torchBaseline and bench/gpu/bench.ts --torch-spec write it: the
 model folder or a named shape's config for random weights, the tokenized examples, LoRA r / alpha /
 targets, learning rate, batch, warm-up steps):
 - `npm run bench -- --baseline torch` (this CPU): one JSON spec line on stdin; warms up, prints
