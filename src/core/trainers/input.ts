@@ -4,7 +4,7 @@
 // (conversational prompt-completion) or {"prompt": "...", "completion": "..."} (plain text). A message
 // that only calls tools may have content null, as OpenAI writes it.
 import { z } from "zod";
-import type { TrainerInput } from "./types";
+import type { TrainerInput, TrainerTools } from "./types";
 
 const Message = z
   .looseObject({ role: z.string(), content: z.string().nullish() })
@@ -15,14 +15,13 @@ const Message = z
   .transform((m) => ({ ...m, content: m.content ?? "" }));
 const Messages = z.array(Message).min(1, "the message list is empty");
 
-type ToolList = Array<Record<string, unknown>>;
-const isToolList = (v: unknown): v is ToolList =>
+const isToolList = (v: unknown): v is TrainerTools =>
   Array.isArray(v) && v.every((t) => typeof t === "object" && t !== null && !Array.isArray(t));
 
 /** The tools column: JSON-schema function descriptions, as a list or (ShareGPT, glaive) as its JSON text. */
 const Tools = z
   .unknown()
-  .transform((value, ctx): { tools?: ToolList } => {
+  .transform((value, ctx): { tools?: TrainerTools } => {
     if (value === undefined || value === null) return {};
     let tools: unknown = value;
     if (typeof value === "string") {

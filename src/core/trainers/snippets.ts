@@ -34,8 +34,9 @@ const ROW_COMMENT: Record<RowShape, string> = {
   text: '{"prompt": "...### Assistant:", "completion": " ..."}',
 };
 
-function kwargs(values: Values, keys: readonly string[], format: (k: string, v: unknown) => string = (k, v) => py(v)): string[] {
-  return keys.map((k) => `    ${k}=${format(k, values[k])},`);
+/** `    key=value,` lines; a collator's *_template may be written as ids. */
+function kwargs(values: Values, keys: readonly string[]): string[] {
+  return keys.map((k) => `    ${k}=${k.endsWith("_template") ? templateValue(values[k]) : py(values[k])},`);
 }
 
 function trl(values: Values, row: RowShape): string {
@@ -56,7 +57,7 @@ function trlCollator(values: Values, row: RowShape): string {
     "",
     `# dataset rows: ${ROW_COMMENT[row]}`,
     "collator = DataCollatorForCompletionOnlyLM(",
-    ...kwargs(values, Object.keys(values), (k, v) => (k.endsWith("_template") ? templateValue(v) : py(v))),
+    ...kwargs(values, Object.keys(values)),
     "    tokenizer=tokenizer,",
     ")",
     "trainer = SFTTrainer(model=model, args=SFTConfig(), train_dataset=dataset, data_collator=collator, processing_class=tokenizer)",
