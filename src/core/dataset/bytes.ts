@@ -22,10 +22,9 @@ export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> 
   for await (const chunk of source as AsyncIterable<Uint8Array>) if (chunk.length) yield chunk;
 }
 
-export const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
-
+/** The UTF-8 byte order mark, EF BB BF. */
 export function startsWithBom(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** Index of the first byte that does not start (or continue) a valid UTF-8 sequence, or -1. */
