@@ -4,18 +4,9 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { LrSchedulerType } from "../core/settings/trainerDefaults";
-import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs } from "./kernels/adamw";
+import { ADAMW, SUM_OF_SQUARES, type AdamWAttrs, type AdamWOptions } from "./kernels/adamw";
 import { ADAMW_GATHER, ADAMW_NORM, ADAMW_UPDATE, flatOffsets, withGradientSink } from "./kernels/gpuAdamW";
 import { fusedKernelActive, runHostKernel } from "./kernels/host";
-
-export interface AdamWOptions {
-  /** Peak learning rate. */
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-}
 
 /**
  * get_warmup_steps (transformers TrainingArguments): warmup_steps when > 0, else warmup_ratio of the

@@ -18,14 +18,20 @@ registerHostKernel<object>(
   },
 );
 
-export interface AdamWAttrs {
-  /** Variables in the update. */
-  n: number;
+/** torch.optim.AdamW's hyper-parameters. */
+export interface AdamWOptions {
+  /** Peak learning rate. */
   lr: number;
   beta1: number;
   beta2: number;
   eps: number;
   weightDecay: number;
+}
+
+/** One update's: the options at this step's learning rate, and what the step adds. */
+export interface AdamWAttrs extends AdamWOptions {
+  /** Variables in the update. */
+  n: number;
   /** The bias corrections 1 − βᵗ. */
   bc1: number;
   bc2: number;
