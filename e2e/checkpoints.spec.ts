@@ -119,7 +119,11 @@ test("a run cut off by a reload resumes from its last checkpoint with the uninte
   const saved = Number(await line.getAttribute("data-step"));
   console.log(`reloaded at step ${shown} (asked ${at}); newest checkpoint: step ${saved}; ${await line.textContent()}`);
   expect(saved).toBeGreaterThan(0);
-  expect(shown - saved).toBeLessThanOrEqual(SAVE_STEPS);
+  // The page writes a checkpoint while training goes on (runCheckpoints.ts), a few steps of the default
+  // model: reloaded just past a multiple of SAVE_STEPS, that checkpoint may still be in flight, and the
+  // newest kept is the one before it.
+  const due = Math.floor(shown / SAVE_STEPS) * SAVE_STEPS;
+  expect([due, due - SAVE_STEPS]).toContain(saved);
   for (const [width, height] of [
     [1440, 900],
     [390, 844],
