@@ -71,7 +71,7 @@ export function trainingDataFor(setup: RunSetup, maxSeqLength: number) {
 }
 
 /** Hands a run's data to the worker; resolves once it started (or restored) the run, rejects with why (recorded on the run too). */
-function postStart(
+function startInWorker(
   runId: string,
   { data, tokenizer }: Extract<ReturnType<typeof trainingDataFor>, { data: unknown }>,
   settings: TrainingSettings,
@@ -143,7 +143,7 @@ export async function startRun(
     ...(setup.trainer ? { trainer: setup.trainer } : {}),
   });
   // A refusal is recorded on the run.
-  postStart(runId, got, settings).catch(() => undefined);
+  startInWorker(runId, got, settings).catch(() => undefined);
   return runId;
 }
 
@@ -253,7 +253,7 @@ export async function resumeFromCheckpoint(runId: string, train = true): Promise
     };
   });
   try {
-    await postStart(runId, got, run.settings, { resumeFrom: { step: found.step, files: found.files, train } });
+    await startInWorker(runId, got, run.settings, { resumeFrom: { step: found.step, files: found.files, train } });
     return true;
   } catch (err) {
     return refuse((err as Error).message);
