@@ -184,8 +184,8 @@ function decoderLayer(
   let attn: tf.Tensor2D; // [B·T, nH·d]
   let kv: LayerCache | null = null;
   // Row attention reads the projections' rows; Qwen3's per-head norm is then applied to them as rows
-  // of d (the fused norm, one program each way; on wasm and cpu the host layer has it, llamaHostLayer.ts).
-  if (cache === undefined && (gpuRopeAttentionApplies(d) || (hostKernelsActive() && !c.qkNorm))) {
+  // of d (the fused norm, one program each way). A pass with a KV cache attends over it by heads.
+  if (cache === undefined && (gpuRopeAttentionApplies(d) || hostKernelsActive())) {
     const headNorm = (rows: tf.Tensor2D, n: number, name: string) =>
       tf.reshape(rmsNorm(tf.reshape(rows, [B * T * n, d]), weight(ctx, `${sa}.${name}.weight`), c.normEps), [B * T, n * d]) as tf.Tensor2D;
     const [qn, kn] = c.qkNorm ? [headNorm(qRows, c.numHeads, "q_norm"), headNorm(kRows, c.numKvHeads, "k_norm")] : [qRows, kRows];

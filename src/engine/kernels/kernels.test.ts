@@ -17,7 +17,7 @@ import {
   type FrozenLinear,
 } from "../layers";
 import { causalLmLossFromHidden } from "../loss";
-import { hostKernelsActive } from "./host";
+import { hostKernelsActive, setHostKernels } from "./host";
 import { hostRowAttention } from "./rowAttention";
 import { headsOf, valueAndGrads, values } from "./compare.testutil";
 
@@ -47,7 +47,7 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
     await expectSame((x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)]);
   });
 
-  it("attention: causal and padding bias, grouped-query heads, ALiBi-style per-head bias", async () => {
+  it("attention over a KV cache (forward only): causal and padding bias, grouped-query heads, ALiBi-style per-head bias", async () => {
     await setBackend(backend);
     const causal = (B: number, T: number, pad: number) =>
       tf.tensor4d(
@@ -58,15 +58,31 @@ describe.each(["cpu", "wasm"] as const)("host kernels on %s", (backend) => {
         }),
         [B, 1, T, T],
       );
-    const run = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor) =>
-      attention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, bias);
+    // Generation's pass: no gradient is taken, so only the values are compared.
+    const expectSameValues = async (bias: tf.Tensor, [q, k, v]: tf.Tensor[]) => {
+      const run = async (host: boolean) => {
+        setHostKernels(host);
+        const out = attention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, bias);
+        setHostKernels(true);
+        const data = Array.from(await out.data());
+        out.dispose();
+        return data;
+      };
+      const [host, composed] = [await run(true), await run(false)];
+      expect(host.length).toBe(q.size);
+      host.forEach((x, i) => expect(x).toBeCloseTo(composed[i], 4));
+      tf.dispose([q, k, v]);
+    };
     // Llama-like: 4 query heads over 2 kv heads, batch 2 with the second example right-padded.
     const bias = causal(2, 5, 2);
-    await expectSame((q, k, v) => run(q, k, v, bias), [values([2, 4, 5, 3], 1), values([2, 2, 5, 3], 2), values([2, 2, 5, 3], 3)]);
+    await expectSameValues(bias, [values([2, 4, 5, 3], 1), values([2, 2, 5, 3], 2), values([2, 2, 5, 3], 3)]);
+    // A generated token: one query over five cached keys (the last row of the causal bias).
+    const last = tf.slice(bias, [0, 0, 4, 0], [2, 1, 1, 5]);
+    await expectSameValues(last, [values([2, 4, 1, 3], 8), values([2, 2, 5, 3], 9), values([2, 2, 5, 3], 10)]);
     // BLOOM-like: a full per-head bias [B, nH, T, Tk].
     const perHead = tf.add(causal(1, 4, 0), values([1, 2, 4, 4], 4));
-    await expectSame((q, k, v) => run(q, k, v, perHead), [values([1, 2, 4, 8], 5), values([1, 2, 4, 8], 6), values([1, 2, 4, 8], 7)]);
-    tf.dispose([bias, perHead]);
+    await expectSameValues(perHead, [values([1, 2, 4, 8], 5), values([1, 2, 4, 8], 6), values([1, 2, 4, 8], 7)]);
+    tf.dispose([bias, last, perHead]);
   });
 
   it("row attention: Llama's q, k, v rows with rotary embeddings and BLOOM's fused rows, as reshape, rotate and attend", async () => {
