@@ -5,16 +5,7 @@
 // src/axolotl/utils/schemas/{config,peft,training,model}.py. Values are written as JSON scalars, which
 // YAML reads unchanged, so the test can parse them back exactly.
 import type { ExportInput } from "./types";
-import {
-  BUNDLED_MODEL_DIR,
-  EVAL_TOKENIZED_FILE,
-  TOKENIZED_FILE,
-  exportSplit,
-  loraConfigOf,
-  playgroundConfig,
-  trainingArgumentsOf,
-  trainableTokenIndices,
-} from "./config";
+import { BUNDLED_MODEL_DIR, EVAL_TOKENIZED_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
 
 export const AXOLOTL_FILE = "axolotl.yaml";
 
@@ -30,10 +21,10 @@ function scalar(v: unknown): string {
 
 /** The `key: value` lines whose values a test reads back; comments and the dataset list are added around them. */
 export function axolotlValues(input: ExportInput): Array<[string, unknown]> {
-  const lora = loraConfigOf(input.settings, trainableTokenIndices(input));
-  const evaluated = exportSplit(input).eval.length > 0;
-  const args = trainingArgumentsOf(input.settings, evaluated);
+  // The run as playground_config.json has it, so axolotl trains what train.py and trl_sft.py train.
   const config = playgroundConfig(input);
+  const { lora_config: lora, training_arguments: args } = config;
+  const evaluated = config.data.eval_examples > 0;
   const targets = lora.target_modules;
   // null: a key this run does not write.
   const values: Array<[string, unknown] | null> = [
@@ -116,7 +107,7 @@ export function axolotlYaml(input: ExportInput): string {
     `  - path: ${scalar(TOKENIZED_FILE)}`,
     "    ds_type: json",
     "    type:",
-    ...(exportSplit(input).eval.length
+    ...(playgroundConfig(input).data.eval_examples > 0
       ? ["test_datasets:", `  - path: ${scalar(EVAL_TOKENIZED_FILE)}`, "    ds_type: json", "    split: train", "    type:"]
       : []),
     "dataset_prepared_path: last_run_prepared",

@@ -22,7 +22,7 @@ export const EVAL_TOKENIZED_FILE = "data/eval_tokenized.jsonl";
 export const BUNDLED_MODEL_DIR = "base-model";
 
 /** LoraConfig; the table's trainNewTokenRows becomes `trainableTokenIndices`. */
-export function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: number[] | null): Record<string, unknown> {
+function loraConfigOf(settings: TrainingSettings, trainableTokenIndices: number[] | null): Record<string, unknown> {
   return {
     ...toHf(settings).loraConfig,
     // The playground's LoRA has no bias and adapts a causal LM (engine/adapter.ts writes the same).
@@ -43,10 +43,10 @@ export function exportSplit(input: Pick<ExportInput, "examples" | "settings">): 
 }
 
 /** TrainingArguments; eval_strategy only with an eval split, since Trainer refuses one without an eval_dataset. */
-export function trainingArgumentsOf(settings: TrainingSettings, evaluated = settings.evalSplit > 0): Record<string, unknown> {
-  const { evalArguments } = toHf(settings);
+function trainingArgumentsOf(settings: TrainingSettings, evaluated: boolean): Record<string, unknown> {
+  const { trainingArguments, evalArguments } = toHf(settings);
   return {
-    ...toHf(settings).trainingArguments,
+    ...trainingArguments,
     ...ENGINE_TRAINER_CHOICES,
     ...(evaluated ? evalArguments : { eval_strategy: "no" }),
     // The scripts save the adapter once at the end (save_embedding_layers=False, see train.py).
@@ -64,14 +64,14 @@ export function embeddingRows(input: Pick<ExportInput, "modelVocabSize" | "added
 }
 
 /** The rows the engine trains when "train added-token embeddings" is on: from the first added id to the end. */
-export function trainableTokenIndices(input: ExportInput): number[] | null {
+function trainableTokenIndices(input: ExportInput): number[] | null {
   const added = Object.values(input.addedTokens);
   if (!input.settings.lora.trainNewTokenRows || added.length === 0) return null;
   const start = Math.min(...added);
   return Array.from({ length: embeddingRows(input) - start }, (_, i) => start + i);
 }
 
-export function playgroundConfig(input: ExportInput): Record<string, unknown> {
+export function playgroundConfig(input: ExportInput) {
   const m = input.model;
   const baseModel = m.kind === "hub" ? m.id : m.kind === "bundled" ? BUNDLED_MODEL_DIR : m.name;
   const split = exportSplit(input);
