@@ -8,25 +8,16 @@ import type { BackendFallback, BackendName } from "../core/protocol";
 export const NO_BACKEND_NEXT_STEP = "Reload the page; if it happens again, open the playground in a recent Chrome or Edge.";
 
 /**
- * What helps after a backend was passed over: a browser with WebGPU (WebGPU failed), or putting a
- * backend first in the backend choice: the software WebGPU adapter that auto passed over, to use it
- * anyway, or the backend that did start, to skip the failed one next time.
+ * What helps after `skipped` was passed over and the page went on to `running` (null: still starting),
+ * in words: a browser with WebGPU (WebGPU failed), or putting a backend first in the backend choice:
+ * the software WebGPU adapter that auto passed over, to use it anyway, or the backend that did start
+ * (wasm while none has), to skip the failed one next time.
  */
-export type BackendRemedy = { kind: "webgpu-browser" } | { kind: "choose-first"; backend: BackendName; anyway: boolean };
-
-/** `running`: the backend the page went on to (null: still starting). */
-export function backendRemedy(skipped: Pick<BackendFallback, "backend" | "kind">, running: BackendName | null): BackendRemedy {
-  if (skipped.kind === "software") return { kind: "choose-first", backend: skipped.backend, anyway: true };
-  if (skipped.backend === "webgpu") return { kind: "webgpu-browser" };
-  return { kind: "choose-first", backend: running ?? "wasm", anyway: false };
-}
-
-/** The remedy in words, after `skipped` was passed over and the page went on to `running`. */
 export function backendFallbackNextStep(skipped: Pick<BackendFallback, "backend" | "kind">, running: BackendName | null): string {
   const instead = running ? `Training runs on ${running} instead` : "The worker tries the next backend";
-  const remedy = backendRemedy(skipped, running);
-  if (remedy.kind === "webgpu-browser")
+  if (skipped.kind === "software")
+    return `${instead} (auto); to train on this adapter anyway, choose "${skipped.backend} first" beside the backend.`;
+  if (skipped.backend === "webgpu")
     return `${instead}; to train on the GPU, open the playground in a browser with WebGPU (a recent Chrome or Edge).`;
-  if (remedy.anyway) return `${instead} (auto); to train on this adapter anyway, choose "${remedy.backend} first" beside the backend.`;
-  return `${instead}; to skip ${skipped.backend} at the next start, choose "${remedy.backend} first" beside the backend.`;
+  return `${instead}; to skip ${skipped.backend} at the next start, choose "${running ?? "wasm"} first" beside the backend.`;
 }
