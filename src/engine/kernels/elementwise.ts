@@ -1,13 +1,13 @@
-// Element-wise pieces of the decoder layers as host kernels, forward and backward: rotary
-// embeddings, SwiGLU's silu(gate)·up and BLOOM's tanh GELU. Each replaces a chain of five to ten
-// ops (and as many saved copies for the tape) with one kernel each way.
+// Element-wise pieces of the decoder layers as host kernels: SwiGLU's silu(gate)·up and BLOOM's tanh
+// GELU forward and backward, rotary embeddings forward (generation's pass over its KV cache; training
+// rotates inside row attention). Each replaces a chain of five to ten ops (and as many saved copies
+// for the tape) with one kernel each way.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { registerHostKernel, runHostKernel } from "./host";
 import { withSimd } from "./simd/simd";
 
 const ROPE = "PlaygroundRope";
-const ROPE_GRAD = "PlaygroundRopeGrad";
 export const SWIGLU = "PlaygroundSwiglu";
 export const SWIGLU_GRAD = "PlaygroundSwigluGrad";
 export const GELU = "PlaygroundBloomGelu";
@@ -15,29 +15,18 @@ export const GELU_GRAD = "PlaygroundBloomGeluGrad";
 
 /**
  * x [B, n, T, d], cos/sin [T, d] (or [B·T, d]: each batch row's own positions, for packed rows):
- * y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁);
- * `transpose` applies the transposed map (the backward). The SIMD module's rope, which row attention
- * calls on its head-major copies too.
+ * y = x·cos + rotate_half(x)·sin with rotate_half(x) = cat(−x₂, x₁). The SIMD module's rope, which
+ * row attention calls on its head-major copies too.
  */
-function rope(x: Float32Array, cos: Float32Array, sin: Float32Array, out: Float32Array, shape: number[], transpose: boolean) {
-  const [, n, T, d] = shape;
-  const span = cos.length === T * d ? 0 : n * T;
-  withSimd((k, m) => {
-    const [px, pc, ps, po] = [m.put(x), m.put(cos), m.put(sin), m.zeros(x.length)];
-    k.rope(px, pc, ps, po, x.length / d, T, d, transpose, span);
-    m.get(po, out);
-  });
-}
-
 registerHostKernel<object>(
   ROPE,
   ([x]) => [x],
-  ([x, cos, sin], [y], _a, shapes) => rope(x, cos, sin, y, shapes[0], false),
-);
-registerHostKernel<object>(
-  ROPE_GRAD,
-  ([dy]) => [dy],
-  ([dy, cos, sin], [dx], _a, shapes) => rope(dy, cos, sin, dx, shapes[0], true),
+  ([x, cos, sin], [y], _a, [[, n, T, d]]) =>
+    withSimd((k, m) => {
+      const [px, pc, ps, py] = [m.put(x), m.put(cos), m.put(sin), m.zeros(x.length)];
+      k.rope(px, pc, ps, py, x.length / d, T, d, false, cos.length === T * d ? 0 : n * T);
+      m.get(py, y);
+    }),
 );
 
 // gate, up → silu(gate)·up and σ(gate), which the backward reuses (exp is the costly part).
@@ -90,14 +79,6 @@ registerHostKernel<object>(
   },
 );
 
-tf.registerGradient({
-  kernelName: ROPE,
-  inputsToSave: ["0", "1", "2"],
-  gradFunc: (dy, [, cos, sin]) => {
-    const [dx] = runHostKernel(ROPE_GRAD, [dy as tf.Tensor, cos, sin]);
-    return { "0": () => dx };
-  },
-});
 tf.registerGradient({
   kernelName: SWIGLU,
   inputsToSave: ["0", "1"],
