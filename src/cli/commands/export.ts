@@ -39,8 +39,6 @@ const Flags = z
     "base-model": z.string().optional(),
     revision: z.string().default("main"),
     "base-model-only": z.boolean().default(false),
-    steps: z.string().optional(),
-    epochs: z.string().optional(),
     backend: backendFlag,
     json: z.boolean().default(false),
   })

@@ -42,10 +42,8 @@ const Flags = z
     model: modelFlag,
     data: z.string({ error: "--data FILE is required" }),
     out: z.string({ error: "--out DIR is required (where the PEFT adapter is written)" }),
-    steps: z.string().optional(),
     "resume-from-checkpoint": z.string().optional(),
     "eval-data": z.string().optional(),
-    epochs: z.string().optional(),
     backend: backendFlag,
     json: z.boolean().default(false),
   })
