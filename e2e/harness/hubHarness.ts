@@ -3,8 +3,8 @@ import { downloadHubModel } from "../../src/core/hub/download";
 import { browserEnvironment } from "../../src/services/environment";
 
 // The page's Cache API wrapper, under the names the specs call (a localhost page always has caches).
-const cache = browserEnvironment().hubCache!;
-const hub = { downloadHubModel, openBrowserHubCache: () => cache.open(), estimateBrowserStorage: () => cache.estimate() };
+const env = browserEnvironment();
+const hub = { downloadHubModel, openBrowserHubCache: () => env.hubCache!.open(), estimateBrowserStorage: env.estimateStorage };
 declare global {
   interface Window {
     hub: typeof hub;

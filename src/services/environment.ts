@@ -31,13 +31,9 @@ export interface PageLocation {
   onHashChange(fn: () => void): () => void;
 }
 
-/** Downloaded hub files kept between page loads (the Cache API), and the quota left for them. */
+/** Downloaded hub files kept between page loads (the Cache API). */
 export interface HubCacheStorage {
   open(): Promise<HubCache>;
-  /** Drops every stored hub file; false when there was none. */
-  clear(): Promise<boolean>;
-  /** null where the browser does not say (no StorageManager). */
-  estimate(): Promise<StorageEstimate | null>;
 }
 
 export interface Environment {
@@ -146,8 +142,6 @@ function browserHubCache(storage: CacheStorage): HubCacheStorage {
         },
       };
     },
-    clear: () => storage.delete(HUB_CACHE_NAME),
-    estimate: estimateStorage,
   };
 }
 

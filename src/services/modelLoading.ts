@@ -154,7 +154,8 @@ async function loadFromRepo(
       ...options,
       // The bundled files come with the app (the browser's HTTP cache keeps them); hub files are kept.
       cache: options.cache ?? createMemoryHubCache(),
-      estimateQuota: () => environment().hubCache?.estimate() ?? Promise.resolve(null),
+      // The quota left for the files a Cache API would keep (none without one).
+      estimateQuota: async () => (environment().hubCache ? environment().estimateStorage() : null),
       signal: controller.signal,
       onProgress: (progress) => modelLoadChanged({ progress }),
     });
