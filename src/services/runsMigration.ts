@@ -37,7 +37,6 @@ function legacyRuns(storage: KeyValueStorage | null): { index: RunsIndex; texts:
 export interface MovedRuns {
   /** The database's order with localStorage's runs first (they are older). */
   index: RunsIndex;
-  migrated: number;
   /** Why the move failed: the runs are then shown from localStorage, which keeps them. */
   error: string | null;
   notInDatabase: string[];
@@ -64,11 +63,10 @@ export async function moveLegacyRuns(
       { kind: "put", store: "meta", key: INDEX_KEY, value: merged },
     ]);
     for (const key of old.keys) legacy!.removeItem(key);
-    return { index: merged, migrated: moved.length, error: null, notInDatabase: [] };
+    return { index: merged, error: null, notInDatabase: [] };
   } catch (err) {
     return {
       index: merged,
-      migrated: 0,
       error: `The runs an earlier version kept in localStorage could not be moved into the browser's database (${errorMessage(err)}); they are shown from localStorage, which keeps them until a move works.`,
       notInDatabase: moved.map(([id]) => id),
     };

@@ -34,8 +34,6 @@ export const adapterBytes = (a: Pick<StoredAdapter, "configJson" | "safetensors"
 export interface LoadedRuns extends SavedRuns {
   /** Records that could not be read: still stored, not shown. */
   skipped: Array<{ id: string; reason: string }>;
-  /** Runs moved from localStorage into the database by this load. */
-  migrated: number;
   /** Why the move from localStorage failed (those runs are shown from localStorage, which keeps them). */
   migrationError: string | null;
   /** Runs shown but not in the database (a failed move): the next save writes them. */
@@ -100,7 +98,6 @@ export async function loadStoredRuns(db: Database, legacy: KeyValueStorage | nul
     runOrder: [...listed, ...unlisted],
     baselineRunId: baseline && runs[baseline] ? baseline : null,
     skipped,
-    migrated: moved?.migrated ?? 0,
     migrationError: moved?.error ?? null,
     notInDatabase,
     recordBytes,
