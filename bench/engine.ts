@@ -181,23 +181,8 @@ export function defaultWorkload(engine: Engine, tokenizer: PlaygroundTokenizer):
   };
 }
 
-export interface StepRow {
-  model: string;
-  backend: string;
-  ms_per_step: number;
-  steps_per_s: number;
-  tokens_per_step: number;
-  trained_tokens_per_step: number;
-  kernels_per_step: number;
-  peak_bytes: number;
-  lora: { r: number; lora_alpha: number; target_modules: string[] | string | null };
-  batch: number;
-  steps: number;
-  /** Untimed steps before them (WARM_UP); the PyTorch baseline warms up as many. */
-  warm_up_steps: number;
-  /** The synthetic step's shape (see StepShape); absent for the page's own first run. */
-  shape?: StepShape;
-}
+/** measureSteps' row: one JSON object of `npm run bench --json`. */
+export type StepRow = Awaited<ReturnType<typeof measureSteps>>;
 
 /**
  * Training before measuring: first allocations, wasm's packed matrices, and V8's JIT, which
@@ -313,7 +298,7 @@ export async function measureSteps(
   steps: number,
   warmUp = WARM_UP,
   interleave: Interleave | null = null,
-): Promise<StepRow> {
+) {
   await engine.setBackend(backend as BackendName);
   const model = await work.build();
   const lora = engine.createLora(model, work.lora, 1);
@@ -367,7 +352,9 @@ export async function measureSteps(
       lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
       batch,
       steps: times.length,
+      // Untimed steps before them (WARM_UP); the PyTorch baseline warms up as many.
       warm_up_steps: warmUpSteps,
+      // The synthetic step's shape (see StepShape); absent for the page's own first run.
       ...(work.shape ? { shape: work.shape } : {}),
     };
   } finally {
