@@ -45,35 +45,28 @@ function useDeferredInputs() {
   return { ...deferred, lags };
 }
 
-export function useMaskView(strategy?: StrategyName, range?: RowRange): MaskViewState {
-  const { examples, formatting, masking, version, lags } = useDeferredInputs();
-  const result = useMemo(() => {
-    const tokenizer = currentTokenizer();
-    if (version === 0 || tokenizer === null) return null;
-    const options = strategy === undefined ? masking : { ...masking, strategy };
-    const start = range?.start ?? 0;
-    return computeMaskView(tokenizer, examples.slice(start, range?.end), formatting, options, start);
-  }, [examples, formatting, masking, version, strategy, range?.start, range?.end]);
-  return { result, pending: lags(["examples", "formatting", "masking", "version"]) };
-}
-
 /** What one side of the token view shows: a masking strategy, or a trainer preset when `trainer` is set. */
 export interface ViewSide {
   strategy: StrategyName;
   trainer: TrainerName | null;
 }
 
-/** The mask view of one side: the strategy's, or the trainer's with its options from the trainer slice. */
-export function useSideView(side: ViewSide, range?: RowRange): MaskViewState {
-  const strategyView = useMaskView(side.strategy, range);
+/**
+ * The mask view of one side (of the masking as set, when `side` is absent): the strategy's, or the
+ * trainer's with its options from the trainer slice.
+ */
+export function useMaskView(side?: ViewSide, range?: RowRange): MaskViewState {
   const { examples, formatting, masking, trainer, version, lags } = useDeferredInputs();
+  // A strategy's view does not change with the trainer's options.
+  const options = side?.trainer ? trainer : null;
   const result = useMemo(() => {
     const tokenizer = currentTokenizer();
-    const choice = trainerChoice(trainer, side.trainer);
-    if (choice === null || version === 0 || tokenizer === null) return null;
+    if (version === 0 || tokenizer === null) return null;
     const start = range?.start ?? 0;
-    return computeTrainerView(tokenizer, examples.slice(start, range?.end), formatting, masking, choice, start);
-  }, [examples, formatting, masking, trainer, version, side.trainer, range?.start, range?.end]);
-  if (side.trainer === null) return strategyView;
-  return { result, pending: lags(["examples", "formatting", "masking", "trainer", "version"]) };
+    const rows = examples.slice(start, range?.end);
+    const choice = side && options ? trainerChoice(options, side.trainer) : null;
+    if (choice) return computeTrainerView(tokenizer, rows, formatting, masking, choice, start);
+    return computeMaskView(tokenizer, rows, formatting, side ? { ...masking, strategy: side.strategy } : masking, start);
+  }, [examples, formatting, masking, options, version, side?.strategy, side?.trainer, range?.start, range?.end]);
+  return { result, pending: lags(["examples", "formatting", "masking", "version"]) || (options !== null && lags(["trainer"])) };
 }

@@ -9,7 +9,7 @@ import { flatLength } from "../../core/flatExamples";
 import { tokenizedInWorker, tokenizedList } from "../../services/datasetTokens";
 import { usePlayground } from "../../store/playgroundStore";
 import type { DatasetTokens } from "../../store/state";
-import { useSideView, type RowRange, type ViewSide } from "../../store/useMaskView";
+import { useMaskView, type RowRange, type ViewSide } from "../../store/useMaskView";
 import { CompareTokens, ExampleTokens, repeatedWarningCodes } from "../tokens/ExampleTokens";
 import { DatasetStats, exampleRowId, jumpToExample } from "../data/DatasetStats";
 import { WarningBox } from "../tokens/WarningBox";
@@ -61,8 +61,8 @@ export function ExampleList() {
     () => (compare.enabled ? { strategy: compare.strategy, trainer: compare.trainer } : first),
     [compare.enabled, compare.strategy, compare.trainer, first],
   );
-  const { result, pending } = useSideView(first, range);
-  const { result: second } = useSideView(other, range);
+  const { result, pending } = useMaskView(first, range);
+  const { result: second } = useMaskView(other, range);
   const maxSeqLength = usePlayground((s) => s.training.maxSeqLength);
   const tokens = usePlayground((s) => s.datasetTokens);
   const viewed = useMemo(() => (result?.ok && !windowed ? tokenizedViews(result.view.examples) : null), [result, windowed]);
