@@ -1,6 +1,4 @@
-// Small readers of a parsed record's values, shared by the record converters.
-
-export const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+// Small readers of parsed JSON values (dataset records, tokenizer files, trainer rows).
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,7 +1,7 @@
 // One record (a parsed JSON object, CSV row or Parquet row) → turns, for each record format the
 // hub's SFT datasets use. The first recognised record fixes the file's format; see readers.
 import type { ChatExample, Role, TextTemplates, ToolCall } from "../types";
-import { isPlainRecord, own, typeName } from "./recordValues";
+import { isPlainRecord, typeName } from "./recordValues";
 import { toolCallList, toolCallOf, toolsOf } from "./toolCalls";
 import { checkContent, checkConversation, splitText, problem, type RecordProblem, type SourcedTurn } from "./turns";
 import type { RecordFormat } from "./types";
@@ -24,7 +24,7 @@ export const FORMAT_FIELDS: Record<RecordFormat, string> = {
 };
 
 export function detectFormat(record: Record<string, unknown>): RecordFormat | null {
-  for (const [key, format] of FORMAT_KEYS) if (own(record, key) && record[key] !== undefined) return format;
+  for (const [key, format] of FORMAT_KEYS) if (Object.hasOwn(record, key) && record[key] !== undefined) return format;
   return null;
 }
 
@@ -38,7 +38,7 @@ type Converted = { turns: SourcedTurn[] } | RecordProblem;
 /** A string field; `required` false turns a missing field into "". */
 function stringField(record: Record<string, unknown>, key: string, required: boolean): string | RecordProblem {
   const path = `.${key}`;
-  if (!own(record, key) || record[key] === undefined || (record[key] === null && !required)) {
+  if (!Object.hasOwn(record, key) || record[key] === undefined || (record[key] === null && !required)) {
     return required ? { reason: "missing-field", path, message: `missing field "${key}"; expected a string` } : "";
   }
   const v = record[key];
@@ -61,7 +61,7 @@ interface Content {
 
 /** A typed part's string: Hugging Face's `text`, LLaMA-Factory's `value`. */
 function partText(part: Record<string, unknown>, at: string): string | RecordProblem {
-  const key = own(part, "text") ? "text" : "value";
+  const key = Object.hasOwn(part, "text") ? "text" : "value";
   if (typeof part[key] === "string") return part[key];
   return problem(
     part[key] === undefined ? "missing-field" : "wrong-type",
@@ -173,13 +173,13 @@ function turnList(
     const at = `${path}[${i}]`;
     if (!isPlainRecord(item))
       return problem("wrong-type", at, `turn ${i + 1} is ${typeName(item)}; expected an object with ${roleKeys[0]} and ${contentKeys[0]}`);
-    const roleKey = roleKeys.find((k) => own(item, k));
+    const roleKey = roleKeys.find((k) => Object.hasOwn(item, k));
     if (roleKey === undefined)
       return problem("missing-field", `${at}.${roleKeys[0]}`, `turn ${i + 1} has no "${roleKeys[0]}"; ${expected()}`);
     const raw = item[roleKey];
-    const role = typeof raw === "string" && own(roles, raw) ? roles[raw] : undefined;
+    const role = typeof raw === "string" && Object.hasOwn(roles, raw) ? roles[raw] : undefined;
     if (role === undefined) return problem("unknown-role", `${at}.${roleKey}`, `unknown role ${JSON.stringify(raw)}; ${expected()}`);
-    const contentKey = contentKeys.find((k) => own(item, k)) ?? contentKeys[0];
+    const contentKey = contentKeys.find((k) => Object.hasOwn(item, k)) ?? contentKeys[0];
     const turn =
       raw === "function_call" ? shareGptCall(item[contentKey], `${at}.${contentKey}`) : messageTurn(item, role, at, contentKey, skipped);
     if ("reason" in turn) return turn;
@@ -235,7 +235,7 @@ function alpaca(record: Record<string, unknown>): Converted {
 
 /** TRL's prompt/completion: both strings, or both conversational (lists of messages). */
 function promptCompletion(record: Record<string, unknown>, skipped: SkippedPart[]): Converted {
-  if (!own(record, "completion"))
+  if (!Object.hasOwn(record, "completion"))
     return problem("missing-field", ".completion", 'missing field "completion"; expected a string (or a list of messages)');
   const part = (key: string, role: Role): Converted => {
     const v = record[key];
@@ -322,7 +322,7 @@ export function convertRecord(
   const problem = checkContent(turns) ?? checkConversation(turns, rolePath);
   if (problem) return { format, ...problem };
   const out: RecordOutcome = { format, turns: turns.map(({ path: _path, ...turn }) => turn), skipped };
-  if (own(record, "tools") && record.tools !== null && record.tools !== undefined) {
+  if (Object.hasOwn(record, "tools") && record.tools !== null && record.tools !== undefined) {
     const tools = toolsOf(record.tools, ".tools");
     if ("reason" in tools) return { format, ...tools };
     if (tools.length > 0) out.tools = tools;

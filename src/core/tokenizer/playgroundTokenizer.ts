@@ -1,6 +1,7 @@
 // A Hugging Face tokenizer (tokenizer.json + tokenizer_config.json) with what the playground needs on
 // top: special-token ids, runtime `add_special_tokens`, display strings, and the chat template.
 import { Tokenizer } from "@huggingface/tokenizers";
+import { isPlainRecord } from "../dataset/recordValues";
 
 export interface TokenizerFiles {
   /** Shown to the user: a hub id, a folder name, or "bundled Qwen3". */
@@ -28,22 +29,18 @@ interface TokenizerJsonShape {
   added_tokens?: AddedTokenJson[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** tokenizer_config.json stores special tokens as strings or as AddedToken dicts. */
 function configTokenText(token: unknown): string | null {
   if (typeof token === "string") return token;
-  return isRecord(token) && typeof token.content === "string" ? token.content : null;
+  return isPlainRecord(token) && typeof token.content === "string" ? token.content : null;
 }
 
 function validateFiles(files: TokenizerFiles): { json: TokenizerJsonShape; config: Record<string, unknown> } {
   const { tokenizerJson, tokenizerConfig, name } = files;
-  if (!isRecord(tokenizerJson) || !isRecord(tokenizerJson.model)) {
+  if (!isPlainRecord(tokenizerJson) || !isPlainRecord(tokenizerJson.model)) {
     throw new TokenizerLoadError(`${name}: tokenizer.json has no "model" object; load the tokenizer.json file of a Hugging Face model.`);
   }
-  if (!isRecord(tokenizerConfig)) {
+  if (!isPlainRecord(tokenizerConfig)) {
     throw new TokenizerLoadError(`${name}: tokenizer_config.json must hold a JSON object.`);
   }
   return { json: tokenizerJson as unknown as TokenizerJsonShape, config: tokenizerConfig };

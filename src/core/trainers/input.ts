@@ -4,6 +4,7 @@
 // (conversational prompt-completion) or {"prompt": "...", "completion": "..."} (plain text). A message
 // that only calls tools may have content null, as OpenAI writes it.
 import { z } from "zod";
+import { isPlainRecord } from "../dataset/recordValues";
 import type { TrainerInput, TrainerTools } from "./types";
 
 const Message = z
@@ -15,8 +16,7 @@ const Message = z
   .transform((m) => ({ ...m, content: m.content ?? "" }));
 const Messages = z.array(Message).min(1, "the message list is empty");
 
-const isToolList = (v: unknown): v is TrainerTools =>
-  Array.isArray(v) && v.every((t) => typeof t === "object" && t !== null && !Array.isArray(t));
+const isToolList = (v: unknown): v is TrainerTools => Array.isArray(v) && v.every(isPlainRecord);
 
 /** The tools column: JSON-schema function descriptions, as a list or (ShareGPT, glaive) as its JSON text. */
 const Tools = z
