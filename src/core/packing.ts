@@ -168,15 +168,8 @@ export function sequenceNumbers(positionIds: readonly number[]): number[] {
   return positionIds.map((p, t) => (t === 0 || p !== positionIds[t - 1] + 1 ? ++n : n));
 }
 
-export interface PackingSummary {
-  rows: number;
-  sequences: number;
-  tokens: number;
-  /** tokens / (rows × max_seq_length): the share of the rows' positions that hold a token. */
-  efficiency: number;
-}
-
-export function packingSummary(rows: readonly RowPlan[], maxSeqLength: number): PackingSummary {
+/** Rows, sequences and tokens; efficiency = tokens / (rows × max_seq_length), the share of the rows' positions that hold a token. */
+export function packingSummary(rows: readonly RowPlan[], maxSeqLength: number) {
   const tokens = rows.reduce((n, r) => n + r.length, 0);
   const sequences = rows.reduce((n, r) => n + r.sequences.length, 0);
   return { rows: rows.length, sequences, tokens, efficiency: rows.length ? tokens / (rows.length * maxSeqLength) : 0 };
