@@ -64,19 +64,12 @@ const encoder = new TextEncoder();
 const tensorBytes = (t: GgufTensorInfo) => typeBytes(t.type, product(t.shape));
 const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
-export interface GgufLayout {
-  /** Everything before the data section, padded to the alignment. */
-  header: Uint8Array;
-  /** Each tensor's offset in the data section. */
-  offsets: number[];
-  /** Each tensor's bytes (before the padding that aligns the next). */
-  sizes: number[];
-  /** The data section's length: the last tensor's end, padded. */
-  dataBytes: number;
-}
-
-/** The header for `tensors` written in the given order, each padded to the alignment. */
-export function ggufLayout(metadata: GgufMetadata, tensors: readonly GgufTensorInfo[]): GgufLayout {
+/**
+ * The header for `tensors` written in the given order, each padded to the alignment: everything before
+ * the data section (padded), each tensor's offset in the data section and its bytes (before the padding
+ * that aligns the next), and the data section's length (the last tensor's end, padded).
+ */
+export function ggufLayout(metadata: GgufMetadata, tensors: readonly GgufTensorInfo[]) {
   const parts: Uint8Array[] = [encoder.encode(GGUF_MAGIC)];
   const number = (kind: NumberKind, x: number) => {
     const bytes = new Uint8Array(NUMBERS[kind].size);
