@@ -159,7 +159,7 @@ export function ChatPanel() {
         Prompts are formatted as the examples are trained (Formatting and strategy above), so a fine-tuned run answers as it learned to.
         Changing who answers starts a new conversation.
       </p>
-      <div className="row chat-sources">
+      <div className="row">
         {sources.map((s, side) => (
           <SourcePicker key={side} side={side} value={s} runs={runs} />
         ))}
