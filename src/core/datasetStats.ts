@@ -34,21 +34,7 @@ export interface LengthBin {
   count: number;
 }
 
-export interface DatasetStats {
-  examples: number;
-  tokens: number;
-  trained: number;
-  lengths: { min: number; median: number; max: number };
-  histogram: LengthBin[];
-  /** Examples longer than max_seq_length, and the tokens (and trained tokens) the cut drops. */
-  truncated: { examples: number; tokensCut: number; trainedCut: number };
-  /** Indexes of examples whose response template was not found (all masked). */
-  templateNotFound: number[];
-  /** Indexes of examples with no trained token, whatever the reason. */
-  nothingTrained: number[];
-  /** Indexes of examples whose text repeats an earlier example's. */
-  duplicates: number[];
-}
+export type DatasetStats = ReturnType<typeof datasetStats>;
 
 /** Bin edges at a round step, so that the bars read as "0–64, 64–128, …"; at most `maxBins` bars. */
 function histogram(lengths: ArrayLike<number> & Iterable<number>, max: number, maxBins: number): LengthBin[] {
@@ -61,7 +47,7 @@ function histogram(lengths: ArrayLike<number> & Iterable<number>, max: number, m
   return bins;
 }
 
-export function datasetStats(examples: TokenizedExamples, maxSeqLength: number, maxBins = 16): DatasetStats {
+export function datasetStats(examples: TokenizedExamples, maxSeqLength: number, maxBins = 16) {
   const { tokens, trained, textKeys, templateNotFound } = examples;
   const count = flatCount(tokens);
   const lengths = new Int32Array(count);
@@ -94,9 +80,13 @@ export function datasetStats(examples: TokenizedExamples, maxSeqLength: number, 
     trained: trainedTotal,
     lengths: { min: sorted[0] ?? 0, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0, max },
     histogram: histogram(lengths, max, maxBins),
+    // Examples longer than max_seq_length, and the tokens (and trained tokens) the cut drops.
     truncated: { examples: truncatedExamples, tokensCut, trainedCut },
+    // Indexes of examples whose response template was not found (all masked).
     templateNotFound: notFound,
+    // Indexes of examples with no trained token, whatever the reason.
     nothingTrained,
+    // Indexes of examples whose text repeats an earlier example's.
     duplicates,
   };
 }
