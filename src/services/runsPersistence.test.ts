@@ -16,8 +16,8 @@ import {
   RunsNotSavedError,
   RunsWriter,
   storageErrorMessage,
-  type SavedRuns,
 } from "./runsPersistence";
+import type { SavedRuns } from "../store/state";
 
 const saved = (runs: RunRecord[], baselineRunId: string | null = null): SavedRuns => ({
   runs: Object.fromEntries(runs.map((r) => [r.id, r])),

@@ -14,16 +14,11 @@ import { errorMessage } from "../core/workerEnvelope";
 import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
 import { decodeRun, encodeRun } from "./runCodec";
 import type { RunRecord } from "../store/runRecord";
+import type { SavedRuns } from "../store/state";
 import { clearJournal, journalWrites, readJournal, runDeletion, type RunsJournal } from "./runsJournal";
 import { asIndex, INDEX_KEY, moveLegacyRuns, type RunsIndex } from "./runsMigration";
 
 export { INDEX_KEY, RUNS_STORAGE_KEY } from "./runsMigration";
-
-export interface SavedRuns {
-  runs: Record<string, RunRecord>;
-  runOrder: string[];
-  baselineRunId: string | null;
-}
 
 /** A run's PEFT files as the worker exports them, and the step they were trained to. */
 const storedAdapterSchema = z.object({ configJson: z.string(), safetensors: z.instanceof(ArrayBuffer), step: z.number() });

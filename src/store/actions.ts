@@ -4,7 +4,6 @@
 import type { PlaygroundSnapshot } from "../core/playgroundState";
 import { snapshotPatch } from "./playgroundSnapshot";
 import { usePlayground } from "./playgroundStore";
-import type { RunRecord } from "./runRecord";
 import type {
   AutosaveStatus,
   EngineStatus,
@@ -12,6 +11,7 @@ import type {
   Notice,
   PlaygroundState,
   RunsStorageState,
+  SavedRuns,
   TeacherForcedResult,
 } from "./state";
 
@@ -50,10 +50,7 @@ export function teacherForcedChanged(index: number, result: TeacherForcedResult 
 export const runsStorageChanged = (update: Partial<RunsStorageState>) => set((s) => ({ runsStorage: { ...s.runsStorage, ...update } }));
 
 /** The database's runs join those started while it was read (there should be none), newest last. */
-export function storedRunsLoaded(
-  loaded: { runs: Record<string, RunRecord>; runOrder: string[]; baselineRunId: string | null },
-  storage: Partial<RunsStorageState>,
-): void {
+export function storedRunsLoaded(loaded: SavedRuns, storage: Partial<RunsStorageState>): void {
   set((s) => ({
     runs: { ...loaded.runs, ...s.runs },
     runOrder: [...loaded.runOrder.filter((id) => !s.runs[id]), ...s.runOrder],

@@ -17,15 +17,10 @@ import type { RunRecord } from "./runRecord";
 
 // The training conversations and the holdout prompt (examplesSlice.ts).
 
-export interface Holdout {
-  prompt: string;
-  /** The answer the notebook hoped to see generated (`bueno`). */
-  expected: string;
-}
+/** The holdout prompt, and the answer the notebook hoped to see generated (`bueno`). */
+export type Holdout = PlaygroundSnapshot["holdout"];
 
-export interface ExamplesSlice {
-  examples: ChatExample[];
-  holdout: Holdout;
+export interface ExamplesSlice extends Pick<PlaygroundSnapshot, "examples" | "holdout"> {
   setTurn: (example: number, turn: number, patch: Partial<Turn>) => void;
   /** The tools a conversation offers; undefined removes them. */
   setTools: (example: number, tools: ChatExample["tools"]) => void;
@@ -47,9 +42,7 @@ export interface CompareSettings {
   trainer: TrainerName | null;
 }
 
-export interface SettingsSlice {
-  formatting: Formatting;
-  masking: MaskingOptions;
+export interface SettingsSlice extends Pick<PlaygroundSnapshot, "formatting" | "masking"> {
   compare: CompareSettings;
   setFormatting: (formatting: Formatting) => void;
   setMasking: (patch: Partial<MaskingOptions>) => void;
@@ -85,9 +78,7 @@ export interface TokenizerSlice {
 
 // The model and the training settings (settingsSlice.ts).
 
-export interface TrainingSettingsSlice {
-  model: ModelSource;
-  training: TrainingSettings;
+export interface TrainingSettingsSlice extends Pick<PlaygroundSnapshot, "model" | "training"> {
   setModel: (model: ModelSource) => void;
   setTraining: (patch: Partial<Omit<TrainingSettings, "lora">>) => void;
   setLora: (patch: Partial<LoraSettings>) => void;
@@ -280,6 +271,9 @@ export interface RunsSlice {
   setBaseline: (id: string | null) => void;
   setCurrentRun: (id: string | null) => void;
 }
+
+/** What the browser's database keeps of the runs (services/runsPersistence.ts). */
+export type SavedRuns = Pick<RunsSlice, "runs" | "runOrder" | "baselineRunId">;
 
 // The notebook replay's progress (replaySlice.ts).
 
