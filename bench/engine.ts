@@ -88,11 +88,7 @@ export function workloadShape(
   if (base === undefined) fail(`--workload ${values.workload} is not known; give ${Object.keys(WORKLOADS).join(" or ")}.`);
   const count = (flag: SizeFlag, fallback: number) => {
     const v = values[flag];
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < (flag === "trained" ? 0 : 1))
-      fail(`--${flag} ${v} is not a whole number of at least ${flag === "trained" ? 0 : 1}.`);
-    return n;
+    return v === undefined ? fallback : wholeNumber(flag, v, fail, flag === "trained" ? 0 : 1);
   };
   const targets = values.targets === undefined ? base.targets : values.targets === "all-linear" ? "all-linear" : values.targets.split(",");
   const shape: StepShape = {
@@ -147,10 +143,10 @@ export function namedShapeRun(
   return { steps, shape: workloadShape(values, fail), config: values.narrow ? narrowConfig(named) : named };
 }
 
-/** `--flag`'s value as a whole number of at least 1. */
-export function wholeNumber(flag: string, value: string, fail: (message: string) => never): number {
+/** `--flag`'s value as a whole number of at least `min`. */
+export function wholeNumber(flag: string, value: string, fail: (message: string) => never, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) fail(`--${flag} ${value} is not a whole number of at least 1.`);
+  if (!Number.isInteger(n) || n < min) fail(`--${flag} ${value} is not a whole number of at least ${min}.`);
   return n;
 }
 
