@@ -11,7 +11,7 @@ import { flattenExamples } from "../core/flatExamples";
 import { buildTrainingData, exampleCutLength, stopIdsOf, type TrainingData } from "../core/trainingData";
 import type { ChatExample, Turn } from "../core/types";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import { presetTrainingRows, trainerExampleViews, type TrainerChoice } from "../core/trainers/trainerView";
+import { presetTrainingRows, trainerExampleView, type TrainerChoice } from "../core/trainers/trainerView";
 import { CliError } from "./cliError";
 
 export const DEFAULT_MODEL_FLAG = "default";
@@ -48,7 +48,8 @@ export async function defaultTrainingData(
 
 /** `--trainer`: each conversation as the tool labels it (mask --trainer's ids and labels), less the rows it drops. */
 function presetRows(tokenizer: PlaygroundTokenizer, chats: readonly ChatExample[], trainer: TrainerChoice) {
-  const kept = presetTrainingRows(trainerExampleViews(tokenizer, chats, DEFAULT_STATE.formatting, trainer), trainer.trainer);
+  const views = chats.map((chat, index) => trainerExampleView(tokenizer, chat, index, DEFAULT_STATE.formatting, trainer));
+  const kept = presetTrainingRows(views, trainer.trainer);
   if ("error" in kept)
     throw new CliError(
       `--trainer ${trainer.trainer}: ${kept.error} Fix or remove that conversation in the data file, or train under another --trainer.`,

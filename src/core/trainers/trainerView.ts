@@ -66,16 +66,6 @@ export function trainerExampleView(
   return { index, text: tokenizer.decode(inputIds), inputIds, labels, chips, trainedCount, warnings, outcome };
 }
 
-/** Every example under `choice`, as the mask view shows them (the CLI's and the tests' uncached view). */
-export function trainerExampleViews(
-  tokenizer: PlaygroundTokenizer,
-  examples: readonly ChatExample[],
-  formatting: Formatting,
-  choice: TrainerChoice,
-): TrainerExampleView[] {
-  return examples.map((example, index) => trainerExampleView(tokenizer, example, index, formatting, choice));
-}
-
 const outcomeOf = (view: ExampleView): TrainerOutcome => ("outcome" in view ? (view as TrainerExampleView).outcome : "kept");
 
 /**
