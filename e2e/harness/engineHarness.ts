@@ -207,13 +207,15 @@ function kernelCases(): KernelCase[] {
     ...widths.map((out, j) => values([out, 3], 55 + j)),
   ];
   const largeFrozen = groupFrozen([70, 20, 20], 130);
+  // The norm's weights, frozen as LoRA leaves them (the tape asks for no gradient of theirs): RMSNorm's, LayerNorm's.
+  const normWeightsOf = (width: number, centred: boolean) => [values([width], 60), ...(centred ? [values([width], 61)] : [])];
+  const [rmsWeights, layerWeights] = [normWeightsOf(130, false), normWeightsOf(130, true)];
   // The norm and the LoRA linears after it (normLinears: on WebGPU the norm and DOWN in one program),
-  // the outputs and the residual stream side by side. Inputs x, the norm's weights, the A's, the B's.
+  // the outputs and the residual stream side by side. Inputs x, the A's, the B's.
   const normThenLinears =
     (widths: number[], centred: boolean) =>
-    (x: tf.Tensor, ...rest: tf.Tensor[]) => {
-      const normWeights = rest.slice(0, centred ? 2 : 1);
-      const ab = rest.slice(normWeights.length);
+    (x: tf.Tensor, ...ab: tf.Tensor[]) => {
+      const normWeights = centred ? layerWeights : rmsWeights;
       const paths = widths.map((_, j) => `layer.proj${j}`);
       const ctx: LayerContext = {
         // Biases with LayerNorm (BLOOM's linears have them), none with RMSNorm (Llama's).
@@ -237,10 +239,10 @@ function kernelCases(): KernelCase[] {
       return tf.concat([...outs, residual], 1);
     };
   // Llama's MLP with its norm (on WebGPU one op: the gating in gate/up's program and its gradient in
-  // down's): hidden 130, intermediate 70, 70 rows. Inputs x, the norm's weight, then A and B of gate, up, down.
+  // down's): hidden 130, intermediate 70, 70 rows. Inputs x, then A and B of gate, up, down (the norm's weight frozen).
   // Weights (and A, B) a tenth of values()' scale, as a model's are: the gating multiplies two products of 130 terms.
   const mlpFrozen = [values([70, 130], 62), values([70, 130], 63), values([130, 70], 64)].map((w) => tf.mul(w, 0.1));
-  const mlp = (x: tf.Tensor, normWeight: tf.Tensor, ...ab: tf.Tensor[]) => {
+  const mlp = (x: tf.Tensor, ...ab: tf.Tensor[]) => {
     const paths = ["gate_proj", "up_proj", "down_proj"].map((n) => `mlp.${n}`);
     const ctx: LayerContext = {
       weights: new Map(paths.map((p, j) => [`${p}.weight`, mlpFrozen[j]])),
@@ -254,55 +256,43 @@ function kernelCases(): KernelCase[] {
       },
       dropoutSeed: null,
     };
-    return swiglu(ctx, "mlp", x as tf.Tensor2D, [normWeight], 1e-5);
+    return swiglu(ctx, "mlp", x as tf.Tensor2D, rmsWeights, 1e-5);
   };
   const mlpInputs = () => [
     values([70, 130], 65),
-    values([130], 66),
     ...[
       [130, 70],
       [130, 70],
       [70, 130],
     ].flatMap(([inner, out], j) => [values([3, inner], 67 + j), values([out, 3], 70 + j)].map((t) => tf.mul(t, 0.1))),
   ];
-  const normInputs = (widths: number[], centred: boolean) => {
-    const [x, ...ab] = groupInputs(widths, 130, 70);
-    return [x, values([130], 60), ...(centred ? [values([130], 61)] : []), ...ab];
-  };
+  // The norms' own cases: frozen weights for rows of 200, 4 (per head), 130 and 12 (longer and shorter than a workgroup).
+  const [w200, w4, w70] = [values([200], 2), values([4], 4), values([70], 22)];
+  const [ln130, ln12] = [
+    [values([130], 6), values([130], 7)],
+    [values([12], 6), values([12], 7)],
+  ];
   const bloomHeads = (qkv: tf.Tensor) =>
     [0, 1, 2].map((part) => headsOf(qkv, [B, T, nH, d], part, 3)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   return [
-    ["RMSNorm, rows of 200", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-5), [values([6, 200], 1), values([200], 2)], []],
-    ["RMSNorm per head", RMS_NORM, (x, w) => rmsNorm(x, w, 1e-6), [values([1, 3, 2, 4], 3), values([4], 4)], []],
-    // Rows longer and shorter than a workgroup (64 threads).
-    [
-      "LayerNorm, rows of 130",
-      LAYER_NORM,
-      (x, w, b) => layerNorm(x, w, b, 1e-5),
-      [values([5, 130], 5), values([130], 6), values([130], 7)],
-      [],
-    ],
-    [
-      "LayerNorm, rows of 12",
-      LAYER_NORM,
-      (x, w, b) => layerNorm(x, w, b, 1e-5),
-      [values([5, 12], 5), values([12], 6), values([12], 7)],
-      [],
-    ],
+    ["RMSNorm, rows of 200", RMS_NORM, (x) => rmsNorm(x, w200, 1e-5), [values([6, 200], 1)], [w200]],
+    ["RMSNorm per head", RMS_NORM, (x) => rmsNorm(x, w4, 1e-6), [values([1, 3, 2, 4], 3)], [w4]],
+    ["LayerNorm, rows of 130", LAYER_NORM, (x) => layerNorm(x, ln130[0], ln130[1], 1e-5), [values([5, 130], 5)], ln130],
+    ["LayerNorm, rows of 12", LAYER_NORM, (x) => layerNorm(x, ln12[0], ln12[1], 1e-5), [values([5, 12], 5)], []],
     // The norm and the residual stream side by side: x's gradient sums both (on WebGPU in the norm's program).
     [
       "RMSNorm with its residual stream",
       NORM_INPUT_GRAD,
-      (x, w) => tf.concat(normResidual(x as tf.Tensor2D, [w], 1e-5), 1),
-      [values([6, 70], 21), values([70], 22)],
-      [],
+      (x) => tf.concat(normResidual(x as tf.Tensor2D, [w70], 1e-5), 1),
+      [values([6, 70], 21)],
+      [w70],
     ],
     [
       "LayerNorm with its residual stream",
       NORM_INPUT_GRAD,
-      (x, w, b) => tf.concat(normResidual(x as tf.Tensor2D, [w, b], 1e-5), 1),
-      [values([5, 12], 23), values([12], 24), values([12], 25)],
-      [],
+      (x) => tf.concat(normResidual(x as tf.Tensor2D, ln12, 1e-5), 1),
+      [values([5, 12], 23)],
+      ln12,
     ],
     ["BLOOM's GELU", GELU, (x) => bloomGelu(x), [values([3, 9], 4)], []],
     ["SwiGLU", SWIGLU, (g, u) => swigluProduct(g, u), [values([4, 7], 2), values([4, 7], 3)], []],
@@ -351,17 +341,17 @@ function kernelCases(): KernelCase[] {
       "RMSNorm then a LoRA group of two (the norm and DOWN in one program), with the residual stream",
       NORM_DOWN,
       normThenLinears([70, 20], false),
-      normInputs([70, 20], false),
+      groupInputs([70, 20], 130, 70),
       [],
     ],
     [
       "LayerNorm then a LoRA linear with a bias, with the residual stream",
       NORM_DOWN,
       normThenLinears([70], true),
-      normInputs([70], true),
-      largeFrozen.flatMap((f) => [f.w, f.b]),
+      groupInputs([70], 130, 70),
+      [...largeFrozen.flatMap((f) => [f.w, f.b]), ...layerWeights],
     ],
-    ["Llama's MLP with its norm (SwiGLU between the LoRA linears)", NORM_DOWN, mlp, mlpInputs(), mlpFrozen],
+    ["Llama's MLP with its norm (SwiGLU between the LoRA linears)", NORM_DOWN, mlp, mlpInputs(), [...mlpFrozen, ...rmsWeights]],
     ["row attention, Llama's rows (GQA, rotary, padded)", ROW_ATTENTION, llamaRows(tables), llamaInputs(), [tables.cos, tables.sin]],
     [
       "row attention, Llama's packed rows (per-row rotary)",

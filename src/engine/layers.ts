@@ -23,7 +23,7 @@ import {
 } from "./kernels/gpuLoraGroup";
 import { fusedKernelActive, hostKernelsActive, runHostKernel } from "./kernels/host";
 import { LORA, LORA_GRAD, type LoraAttrs } from "./kernels/lora";
-import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM } from "./kernels/norms";
+import { hostLayerNorm, hostRmsNorm, LAYER_NORM, NORM_INPUT_GRAD, RMS_NORM } from "./kernels/norms";
 import type { LayerContext, RopeScaling } from "./modelTypes";
 import type { StorageDtype } from "./safetensors";
 import { gatherBlockRows } from "./vocabBlocks";
@@ -214,11 +214,7 @@ function gpuLoraGroup(x: tf.Tensor2D, members: GroupMember[], scaling: number, {
       const grads: Record<string, () => tf.Tensor> = { "0": hGrad };
       groupDADB(u, h, gs, down, scaling, [...as, ...bs]).forEach((d, i) => (grads[String(1 + i)] = () => d)); // dA_0 …, dB_0 …
       if (residual) grads[String(1 + 2 * k)] = () => tf.clone(gs[0]); // shares dy's data: no dispatch
-      if (norm) {
-        const [dx, ...dNorm] = normGrads(hGrad, (dys as tf.Tensor[])[k], xs, normWeights, norm.eps);
-        grads["0"] = dx;
-        dNorm.forEach((d, i) => (grads[String(1 + 2 * k + i)] = d));
-      }
+      if (norm) grads["0"] = normInputGrad(hGrad, (dys as tf.Tensor[])[k], xs, normWeights, norm.eps);
       return grads;
     },
     inputs,
@@ -396,7 +392,7 @@ export function normResidual(x: tf.Tensor2D, normWeights: tf.Tensor[], eps: numb
     },
     backwardsFunc: (dys, [xs]) => {
       const [dh, dr] = dys as tf.Tensor[];
-      return Object.fromEntries(normGrads(() => dh, dr, xs, normWeights, eps).map((f, i) => [String(i), f]));
+      return { "0": normInputGrad(() => dh, dr, xs, normWeights, eps) };
     },
     inputs,
   });
@@ -404,16 +400,11 @@ export function normResidual(x: tf.Tensor2D, normWeights: tf.Tensor[], eps: numb
 }
 
 /**
- * The gradients of [norm(x), x] given the norm output's `dh` and the residual stream's `dr`: x's (both
- * summed in NORM_INPUT_GRAD's program), the norm's weight's and LayerNorm's bias's, each made when asked.
+ * x's gradient of [norm(x), x] given the norm output's `dh` and the residual stream's `dr`, both summed
+ * in NORM_INPUT_GRAD's program, made when asked. The norm's weights never train (kernels/norms.ts).
  */
-function normGrads(dh: () => tf.Tensor, dr: tf.Tensor, xs: tf.Tensor, normWeights: tf.Tensor[], eps: number): Array<() => tf.Tensor> {
-  const attrs = { eps, centred: normWeights.length === 2 };
-  return [
-    () => runHostKernel(NORM_INPUT_GRAD, [dh(), xs, normWeights[0], dr], attrs)[0],
-    () => runHostKernel(NORM_WEIGHT_GRAD, [dh(), xs], attrs)[0],
-    ...(attrs.centred ? [() => tf.sum(dh(), 0)] : []), // db = Σ_rows dh
-  ];
+function normInputGrad(dh: () => tf.Tensor, dr: tf.Tensor, xs: tf.Tensor, normWeights: tf.Tensor[], eps: number): () => tf.Tensor {
+  return () => runHostKernel(NORM_INPUT_GRAD, [dh(), xs, normWeights[0], dr], { eps, centred: normWeights.length === 2 })[0];
 }
 
 /** SiLU(x) = x·σ(x). */
@@ -474,8 +465,8 @@ function gpuSwigluMlp(x: tf.Tensor2D, members: GroupMember[], scaling: number, n
       const dGU = groupDADB(uGU, h, dGateUp, downGU, scaling, [gate.A, up.A, gate.B, up.B]); // dA_gate, dA_up, dB_gate, dB_up
       let dh: tf.Tensor2D | null = null;
       const hGrad = () => (dh ??= groupDx(dGateUp, [gate, up], uGU, scaling));
-      const [dx, ...dNorm] = normGrads(hGrad, g, xs, norm.weights, norm.eps); // the residual's gradient is g
-      return Object.fromEntries([dx, ...[...dGU, dAd, dBd].map((d) => () => d), ...dNorm].map((f, i) => [String(i), f]));
+      const dx = normInputGrad(hGrad, g, xs, norm.weights, norm.eps); // the residual's gradient is g
+      return Object.fromEntries([dx, ...[...dGU, dAd, dBd].map((d) => () => d)].map((f, i) => [String(i), f]));
     },
     inputs,
   });

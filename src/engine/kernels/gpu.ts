@@ -1,15 +1,15 @@
 // WebGPU implementations of some host kernels (the same kernel names, registered for the webgpu
-// backend): RMSNorm and LayerNorm with their backward, BLOOM's GELU and SwiGLU with theirs. Composed
-// from tfjs ops, a LayerNorm is about nine dispatches forward and twenty backward; here it is one and
-// one (its weight frozen, as LoRA leaves it), and each element-wise chain is one. WGSL programs run through tfjs-webgpu's program runner
-// (`runWebGPUProgram`), which declares the inputs (by `variableNames`), `result` and the uniforms;
-// every program must read each input it binds (see normBackward).
+// backend): RMSNorm and LayerNorm with their input's gradient (a norm's weight never trains with
+// LoRA), BLOOM's GELU and SwiGLU with their backward. Composed from tfjs ops, a LayerNorm is about
+// nine dispatches forward and twenty backward; here it is one and one, and each element-wise chain is
+// one. WGSL programs run through tfjs-webgpu's program runner (`runWebGPUProgram`), which declares
+// the inputs (by `variableNames`), `result` and the uniforms; every program must read each input it binds.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { BLOOM_GELU, GELU, GELU_GRAD, SWIGLU, SWIGLU_GRAD } from "./elementwise";
 import { elementwise, GROUP, perRow, registerGpu, ROW_STATS, size, threadsProgram, type Uniform, type WebGPUBackend } from "./gpuProgram";
 import { dims } from "./attention";
-import { LAYER_NORM, NORM_INPUT_GRAD, NORM_WEIGHT_GRAD, RMS_NORM, type NormGradAttrs } from "./norms";
+import { LAYER_NORM, NORM_INPUT_GRAD, RMS_NORM, type NormGradAttrs } from "./norms";
 import { BIAS, ROW_ATTENTION, ROW_ATTENTION_GRAD, type RowAttentionAttrs } from "./rowAttention";
 import { ropeRowAttention, ropeRowAttentionGrad } from "./gpuRopeAttention";
 import "./gpuAdamW";
@@ -70,56 +70,9 @@ function normInputGrad(b: WebGPUBackend, inputs: tf.TensorInfo[], { eps, centred
   return b.runWebGPUProgram(program, inputs, "float32", normUniforms(H, eps));
 }
 
-/**
- * dy, x → dw = Σ_rows dy·x̂ (norms.ts's NORM_WEIGHT_GRAD): the rows' statistics, then a thread per
- * column. Only a trained norm weight asks for it, which LoRA never has.
- */
-function normWeightGrad(b: WebGPUBackend, [dy, x]: tf.TensorInfo[], { eps, centred }: NormGradAttrs): tf.TensorInfo {
-  const H = x.shape[x.shape.length - 1];
-  const rows = size(x.shape) / H;
-  const stats = b.runWebGPUProgram(
-    perRow(
-      `norm_stats_${centred}`,
-      ["x"],
-      [rows, 2],
-      rows,
-      `${ROW_STATS(centred)}
-      if (localId.x == 0u) { result[n * 2] = mean; result[n * 2 + 1] = rstd; }`,
-      "eps : f32,",
-    ),
-    [x],
-    "float32",
-    normUniforms(H, eps),
-  );
-  const dw = b.runWebGPUProgram(
-    elementwise(
-      "norm_weight_grad",
-      ["dy", "x", "stats"],
-      [H],
-      `
-      var s = 0.0;
-      for (var r = 0; r < uniforms.rows; r = r + 1) {
-        let i = r * uniforms.H + c;
-        s = s + dy[i] * (x[i] - stats[r * 2]) * stats[r * 2 + 1];
-      }
-      result[c] = s;`,
-      "rows : i32,",
-    ),
-    [dy, x, stats],
-    "float32",
-    [
-      { type: "int32", data: [H] },
-      { type: "int32", data: [rows] },
-    ],
-  );
-  b.disposeData(stats.dataId);
-  return dw;
-}
-
 registerGpu(RMS_NORM, ([x, w], b, { eps }) => normForward(b, x, w, null, eps));
 registerGpu(LAYER_NORM, ([x, w, bias], b, { eps }) => normForward(b, x, w, bias, eps));
 registerGpu<NormGradAttrs>(NORM_INPUT_GRAD, (inputs, b, attrs) => normInputGrad(b, inputs, attrs));
-registerGpu<NormGradAttrs>(NORM_WEIGHT_GRAD, (inputs, b, attrs) => normWeightGrad(b, inputs, attrs));
 
 const gelu = (x: string) => `tanh(${BLOOM_GELU.sqrt2OverPi} * ${x} * (1.0 + ${BLOOM_GELU.cubic} * ${x} * ${x}))`;
 const one = (b: WebGPUBackend, key: string, inputs: tf.TensorInfo[], names: string[], body: string) =>

@@ -1,6 +1,7 @@
-// RMSNorm and LayerNorm over the last axis as host kernels, forward and backward: one kernel each
-// way instead of about a dozen ops forward and twenty backward (RMSNorm's in SIMD, assembly/index.ts).
-// The backward recomputes the per-row statistics from x rather than saving them (a row costs one pass).
+// RMSNorm and LayerNorm over the last axis as host kernels, forward and the input's gradient: one
+// kernel each way instead of about a dozen ops forward and twenty backward (RMSNorm's in SIMD,
+// assembly/index.ts). The backward recomputes the per-row statistics from x rather than saving them
+// (a row costs one pass).
 
 import * as tf from "@tensorflow/tfjs-core";
 import { fusedKernelActive, registerHostKernel, runHostKernel } from "./host";
@@ -37,16 +38,16 @@ registerHostKernel<NormAttrs>(
     }),
 );
 
-// Inputs dy, x, w → dx, dw: dx = r·w·dy − x·r³/H · Σ w·dy·x; dw = Σ_rows dy·x·r.
+// Inputs dy, x, w → dx: dx = r·w·dy − x·r³/H · Σ w·dy·x. The SIMD kernel makes the weight's
+// gradient dw = Σ_rows dy·x·r in the same pass; nothing reads it (see NORM_INPUT_GRAD).
 registerHostKernel<NormAttrs>(
   RMS_NORM_GRAD,
-  ([dy, , w]) => [dy, w],
-  ([dy, x, w], [dx, dw], { eps }) =>
+  ([dy]) => [dy],
+  ([dy, x, w], [dx], { eps }) =>
     withSimd((k, m) => {
       const [pdy, px, pw, pdx, pdw] = [m.put(dy), m.put(x), m.put(w), m.zeros(dy.length), m.zeros(w.length)];
       k.rmsNormGrad(pdy, px, pw, pdx, pdw, x.length / w.length, w.length, eps);
       m.get(pdx, dx);
-      m.get(pdw, dw);
     }),
 );
 
@@ -63,12 +64,11 @@ registerHostKernel<NormAttrs>(
   },
 );
 
-// Inputs dy, x, w → dx, dw, db, with g = dy·w and x̂ = (x − mean)·rstd:
-// dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)); dw = Σ_rows dy·x̂; db = Σ_rows dy.
+// Inputs dy, x, w → dx, with g = dy·w and x̂ = (x − mean)·rstd: dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)).
 registerHostKernel<NormAttrs>(
   LAYER_NORM_GRAD,
-  ([dy, , w]) => [dy, w, w],
-  ([dy, x, w], [dx, dw, db], { eps }) => {
+  ([dy]) => [dy],
+  ([dy, x, w], [dx], { eps }) => {
     const H = w.length;
     for (let n = 0; n < x.length / H; n++) {
       const o = n * H;
@@ -80,42 +80,28 @@ registerHostKernel<NormAttrs>(
         sumG += g;
         sumGX += g * (x[o + i] - mean) * r;
       }
-      for (let i = 0; i < H; i++) {
-        const xhat = (x[o + i] - mean) * r;
-        dx[o + i] = r * (dy[o + i] * w[i] - sumG / H - (xhat * sumGX) / H);
-        dw[i] += dy[o + i] * xhat;
-        db[i] += dy[o + i];
-      }
+      for (let i = 0; i < H; i++) dx[o + i] = r * (dy[o + i] * w[i] - sumG / H - ((x[o + i] - mean) * r * sumGX) / H);
     }
   },
 );
 
 /**
- * The backward in parts, for a backend that implements them (kernels/gpu.ts on WebGPU): the input's
- * gradient (NORM_INPUT_GRAD: dx, a row at a time), the weight's (NORM_WEIGHT_GRAD: dw, a sum over the
- * rows) and LayerNorm's bias's (a tfjs sum). The tape asks only for the gradients of inputs that lead to a
- * trained variable, and a norm's weight never trains with LoRA (only the adapter's tensors are
- * variables), so each part runs lazily, when asked: a frozen norm's backward is one program.
+ * The input's gradient as its own kernel, for a backend that implements it (kernels/gpu.ts on WebGPU;
+ * layers.normResidual adds the residual stream's gradient in it). Only the input's: the tape asks for
+ * the gradients of inputs that lead to a trained variable, and a norm's weight and bias never train
+ * with LoRA (only the adapter's tensors are variables), so a frozen norm's backward is one program.
  */
 export const NORM_INPUT_GRAD = "PlaygroundNormInputGrad";
-export const NORM_WEIGHT_GRAD = "PlaygroundNormWeightGrad";
 
 export interface NormGradAttrs extends NormAttrs {
-  /** LayerNorm (subtracts the mean; its weight's gradient comes with the bias's) rather than RMSNorm. */
+  /** LayerNorm (subtracts the mean) rather than RMSNorm. */
   centred: boolean;
 }
 
 function normGrad(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor, attrs: NormAttrs, centred: boolean): Record<string, () => tf.Tensor> {
   const a: NormGradAttrs = { eps: attrs.eps, centred };
-  if (fusedKernelActive(NORM_INPUT_GRAD)) {
-    return {
-      "0": () => runHostKernel(NORM_INPUT_GRAD, [dy, x, w], a)[0],
-      "1": () => runHostKernel(NORM_WEIGHT_GRAD, [dy, x], a)[0],
-      ...(centred ? { "2": () => tf.sum(tf.reshape(dy, [-1, w.shape[0]]), 0) } : {}), // db = Σ_rows dy
-    };
-  }
-  const [dx, dw, db] = runHostKernel(centred ? LAYER_NORM_GRAD : RMS_NORM_GRAD, [dy, x, w], attrs);
-  return { "0": () => dx, "1": () => dw, ...(centred ? { "2": () => db } : {}) };
+  const kernel = fusedKernelActive(NORM_INPUT_GRAD) ? NORM_INPUT_GRAD : centred ? LAYER_NORM_GRAD : RMS_NORM_GRAD;
+  return { "0": () => runHostKernel(kernel, [dy, x, w], a)[0] };
 }
 
 tf.registerGradient({
