@@ -3,12 +3,16 @@
 import { NOTEBOOK_TEMPLATES } from "./chat/textFormat";
 import { DEFAULT_EXAMPLES, DEFAULT_FORMATTING, DEFAULT_HOLDOUT, DEFAULT_MASKING } from "./defaults";
 import { NOTEBOOK_LORA, NOTEBOOK_TRAINING, type TrainingSettings } from "./settings/trainingSettings";
-import type { ChatExample, Formatting, MaskingOptions } from "./types";
+import type { z } from "zod";
+import type { PlaygroundStateSchema } from "./share/schema";
+import type { MaskingOptions } from "./types";
 
 export { NOTEBOOK_LORA, NOTEBOOK_TRAINING, type LoraSettings, type TrainingSettings } from "./settings/trainingSettings";
 
+/** The playground as the share schema (share/schema.ts) reads it at every boundary. */
+export type PlaygroundSnapshot = z.infer<typeof PlaygroundStateSchema>;
 /** Where the model comes from. */
-export type ModelSource = { kind: "bundled" } | { kind: "hub"; id: string; revision: string };
+export type ModelSource = PlaygroundSnapshot["model"];
 
 /**
  * Settings for the bundled default model (tiny-translator, 1.4M parameters), chosen by replaying the
@@ -42,15 +46,6 @@ export const BUNDLED_MODEL_MASKING: MaskingOptions = {
   responseTemplate: { text: NOTEBOOK_TEMPLATES.response.trim() },
   instructionTemplate: { text: NOTEBOOK_TEMPLATES.instruction.trim() },
 };
-
-export interface PlaygroundSnapshot {
-  examples: ChatExample[];
-  holdout: { prompt: string; expected: string };
-  formatting: Formatting;
-  masking: MaskingOptions;
-  model: ModelSource;
-  training: TrainingSettings;
-}
 
 export const DEFAULT_STATE: PlaygroundSnapshot = {
   examples: DEFAULT_EXAMPLES,

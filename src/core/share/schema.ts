@@ -5,7 +5,6 @@ import { z } from "zod";
 import { ChatExampleSchema } from "../chat/exampleSchema";
 import { clip, quoteClipped } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
-import type { PlaygroundSnapshot } from "../playgroundState";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
 import { HUB_MODEL_ID } from "../hub/hubHttp";
 import { STRATEGIES } from "../types";
@@ -56,7 +55,7 @@ export const PlaygroundStateSchema = z.strictObject({
   masking: MaskingSchema,
   model: ModelSchema,
   training: TrainingSettingsSchema,
-}) satisfies z.ZodType<PlaygroundSnapshot>;
+});
 
 /** `"a", "b", "c" and 497 more`: unknown keys as a message shows them, each clipped. */
 export function listKeys(keys: readonly string[], shown = 3): string {
