@@ -4,6 +4,9 @@
 // other drags (text over a runs table row) pass by.
 import { useState, type DragEvent } from "react";
 
+/** Whether a drag carries files (not text or a link); for React's drag events and the page's. */
+export const hasFiles = (e: { dataTransfer: DataTransfer | null }) => e.dataTransfer?.types.includes("Files") ?? false;
+
 export function useFileDrop(onFiles: (files: File[]) => void, takes: (e: DragEvent) => boolean = () => true) {
   const [dragging, setDragging] = useState(false);
   const handlers = {

@@ -3,8 +3,7 @@
 // the page then leaves the drop to them.
 import { useEffect, useState } from "react";
 import { readDatasetFiles } from "../../services/datasetReading";
-
-const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
+import { hasFiles } from "../common/useFileDrop";
 
 export function DropOverlay() {
   const [over, setOver] = useState(false);
@@ -40,16 +39,13 @@ export function DropOverlay() {
       const files = [...(e.dataTransfer?.files ?? [])];
       if (files.length > 0) readDatasetFiles(files);
     };
-    window.addEventListener("dragenter", enter);
-    window.addEventListener("dragleave", leave);
-    window.addEventListener("dragover", overPage);
-    window.addEventListener("drop", drop);
-    return () => {
-      window.removeEventListener("dragenter", enter);
-      window.removeEventListener("dragleave", leave);
-      window.removeEventListener("dragover", overPage);
-      window.removeEventListener("drop", drop);
-    };
+    const listening = new AbortController();
+    const { signal } = listening;
+    window.addEventListener("dragenter", enter, { signal });
+    window.addEventListener("dragleave", leave, { signal });
+    window.addEventListener("dragover", overPage, { signal });
+    window.addEventListener("drop", drop, { signal });
+    return () => listening.abort();
   }, []);
 
   if (!over) return null;

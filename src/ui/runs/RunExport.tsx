@@ -1,20 +1,12 @@
 // A run's way out of the tab and back: "export ⤓" downloads it as a training project for transformers +
 // PEFT, TRL and axolotl; "trainer log" (or dropping a trainer_state.json on the row) draws the loss that
 // training logged over the run's own curve.
-import { useState, type DragEvent } from "react";
+import { useState } from "react";
 import { clearTrainerLog, exportRun, importTrainerState } from "../../services/exportActions";
 import type { RunRecord } from "../../store/runRecord";
 import { FilePicker } from "../common/FilePicker";
 import { settle } from "../common/settle";
-import { useFileDrop } from "../common/useFileDrop";
 import { ModelExport } from "./ModelExport";
-
-const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
-
-/** Row handlers that take a dropped trainer_state.json (and keep it from the page-wide dataset drop). */
-export function useTrainerStateDrop(runId: string, onError: (message: string | null) => void) {
-  return useFileDrop(([file]) => file && settle(importTrainerState(runId, file), onError), hasFiles);
-}
 
 export function RunExport({ run, onError }: { run: RunRecord; onError: (message: string | null) => void }) {
   const [busy, setBusy] = useState(false);

@@ -9,9 +9,11 @@ import { usePlayground } from "../../store/playgroundStore";
 import { inProgress, lastEvalLoss, RUN_LIMITS, runWallMs, type RunRecord } from "../../store/runRecord";
 import { downloadRunFile } from "../../services/runFiles";
 import { deleteRun, downloadAdapter } from "../../services/trainingActions";
-import { RunExport, useTrainerStateDrop } from "./RunExport";
+import { importTrainerState } from "../../services/exportActions";
+import { RunExport } from "./RunExport";
 import { RunsStorage, storedBytes } from "./RunsStorage";
 import { settle } from "../common/settle";
+import { hasFiles, useFileDrop } from "../common/useFileDrop";
 import "../training/training.css";
 
 function seconds(ms: number): string {
@@ -83,7 +85,8 @@ interface RunRowProps {
 function RunRow({ run, bytes, current, overlaid, isBaseline, baseline }: RunRowProps) {
   const { toggleOverlay, setBaseline, setCurrentRun } = usePlayground.getState();
   const [error, setError] = useState<string | null>(null);
-  const drop = useTrainerStateDrop(run.id, setError);
+  // A trainer_state.json dropped on the row (and kept from the page-wide dataset drop).
+  const drop = useFileDrop(([file]) => file && settle(importTrainerState(run.id, file), setError), hasFiles);
   const id = run.id;
   const ms = runWallMs(run);
   const step = run.steps.at(-1)?.step ?? 0;
