@@ -61,18 +61,6 @@ async function* csvRecords(
   if (open) yield { line: open.line, text: open.parts.join("\n"), firstLine: open.parts[0] };
 }
 
-/** The first column name used twice (empty names are ignored columns, so they may repeat). */
-function firstDuplicate(names: string[]): { first: number; twice: number } | null {
-  const seen = new Map<string, number>();
-  for (let k = 0; k < names.length; k++) {
-    if (names[k] === "") continue;
-    const first = seen.get(names[k]);
-    if (first !== undefined) return { first, twice: k };
-    seen.set(names[k], k);
-  }
-  return null;
-}
-
 function splitFields(text: string, delimiter: string): { fields: string[]; error: string | null } {
   const parsed = Papa.parse<string[]>(text, { delimiter, newline: "\n", header: false, skipEmptyLines: false });
   const error = parsed.errors[0];
@@ -108,10 +96,11 @@ export async function readCsv(
         );
         return;
       }
-      const duplicate = firstDuplicate(names);
-      if (duplicate !== null) {
+      // The first column name used twice (empty names are ignored columns, so they may repeat).
+      const twice = names.findIndex((n, k) => n !== "" && names.indexOf(n) < k);
+      if (twice >= 0) {
         // Which of the two columns a row means is a guess either way, so ask rather than pick one.
-        const { first, twice } = duplicate;
+        const first = names.indexOf(names[twice]);
         c.fail(
           "no-header",
           `the header names column ${JSON.stringify(clip(names[twice]))} twice (columns ${first + 1} and ${twice + 1}); expected each name once: rename or remove one of them`,
