@@ -140,14 +140,12 @@ export async function readCsv(
       );
       continue;
     }
-    const record: Record<string, string> = Object.create(null);
-    header.forEach((h, k) => {
-      if (h !== "") record[h] = fields[k];
-    });
+    // An empty column name is an ignored column; fromEntries keeps a "__proto__" column as a field.
+    const record = Object.fromEntries(header.flatMap((h, k) => (h === "" ? [] : [[h, fields[k]]])));
     const at = header;
     ingestRecord(
       c,
-      { ...record },
+      record,
       { index: row - 1, row, where: `row ${row}`, locate: () => ({ line, column: 1 }), fieldColumn: (f) => cols[at.indexOf(f)] },
       templates,
     );
