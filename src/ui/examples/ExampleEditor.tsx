@@ -1,11 +1,19 @@
 // Editing one conversation: each turn's role and text, an assistant's tool calls, the tools offered;
 // add/remove turns; reorder or remove the example.
 import { memo } from "react";
-import { ROLES, type ChatExample, type Role } from "../../core/types";
+import { toolCallList, toolsOf } from "../../core/dataset/toolCalls";
+import { ROLES, type ChatExample, type Role, type ToolCall } from "../../core/types";
 import { usePlayground } from "../../store/playgroundStore";
 import { JsonField } from "./JsonField";
-import { NEW_TOOL, NEW_TOOL_CALL, readCalls, readTools } from "./ToolFields";
 import { Options } from "../common/Options";
+
+/** A call to start from when "+ tool call" is pressed. */
+const NEW_TOOL_CALL: ToolCall = { name: "function_name", arguments: {} };
+/** A tool to start from when "+ tools" is pressed. */
+const NEW_TOOL = {
+  type: "function",
+  function: { name: "function_name", description: "What it does", parameters: { type: "object", properties: {} } },
+};
 
 interface Props {
   example: ChatExample;
@@ -28,7 +36,7 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
           label={`Tools offered (${example.tools.length}), as JSON schemas`}
           testId={`tools-${index}`}
           value={example.tools}
-          read={readTools}
+          read={toolsOf}
           onCommit={(tools) => setTools(index, tools)}
         />
       ) : null}
@@ -66,7 +74,7 @@ export const ExampleEditor = memo(function ExampleEditor({ example, index, count
               label="Tool calls"
               testId={`tool-calls-${index}-${t}`}
               value={turn.toolCalls}
-              read={readCalls}
+              read={toolCallList}
               onCommit={(toolCalls) => setTurn(index, t, { toolCalls: toolCalls.length > 0 ? toolCalls : undefined })}
             />
           ) : null}

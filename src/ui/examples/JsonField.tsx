@@ -1,14 +1,18 @@
 // Tool calls and tool lists are edited as JSON: the text is kept as typed while it does not parse
 // or does not read as calls / tools (with the reader's own message under it), and committed when it does.
 import { useEffect, useRef, useState } from "react";
+import type { RecordProblem } from "../../core/dataset/turns";
 
 interface Props<T> {
   label: string;
   testId: string;
-  value: T;
-  /** The dataset reader's own check: the value, or a message saying what is wrong and where. */
-  read: (json: unknown) => { value: T } | { message: string };
-  onCommit: (value: T) => void;
+  value: T[];
+  /**
+   * The dataset reader's own check (core/dataset/toolCalls.ts), so the editor accepts what a dataset
+   * file may hold and says the same thing when it cannot: the value, or what is wrong and where.
+   */
+  read: (json: unknown, path: string) => T[] | RecordProblem;
+  onCommit: (value: T[]) => void;
 }
 
 export function JsonField<T>({ label, testId, value, read, onCommit }: Props<T>) {
@@ -17,7 +21,7 @@ export function JsonField<T>({ label, testId, value, read, onCommit }: Props<T>)
   const [error, setError] = useState<string | null>(null);
   // What this field last committed: its own edit coming back as `value` leaves the typed text (and
   // the caret) alone; a change from elsewhere (a dataset, undo) replaces it unless it is being fixed.
-  const committed = useRef<T | null>(null);
+  const committed = useRef<T[] | null>(null);
   useEffect(() => {
     if (error === null && value !== committed.current) setDraft(shown);
   }, [value, shown, error]);
@@ -30,14 +34,14 @@ export function JsonField<T>({ label, testId, value, read, onCommit }: Props<T>)
       setError(`not JSON yet: ${(err as Error).message}`);
       return;
     }
-    const r = read(json);
-    if ("message" in r) {
-      setError(r.message);
+    const r = read(json, "$");
+    if (!Array.isArray(r)) {
+      setError(`${r.path}: ${r.message}`);
       return;
     }
     setError(null);
-    committed.current = r.value;
-    onCommit(r.value);
+    committed.current = r;
+    onCommit(r);
   };
   return (
     <label className="json-field">
