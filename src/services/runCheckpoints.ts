@@ -6,6 +6,7 @@
 // before a resume: a damaged checkpoint is reported with its run and step and the one before is used.
 //   store "checkpoints"  "RUN_ID/STEP" → StoredCheckpoint
 import { CHECKPOINT_FILE_NAMES } from "../core/checkpointFiles";
+import { concatBytes } from "../core/concatBytes";
 import { formatBytes } from "../core/dataset/bytes";
 import type { CheckpointBuffers, FromWorker } from "../core/protocol";
 import { errorMessage } from "../core/workerEnvelope";
@@ -47,13 +48,7 @@ async function checksum(files: CheckpointBuffers): Promise<string> {
     encoder.encode(`${name}:${files[name].byteLength}\n`),
     new Uint8Array(files[name]),
   ]);
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", concatBytes(parts) as Uint8Array<ArrayBuffer>));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
