@@ -60,6 +60,9 @@ export interface ChoiceField extends FieldBase {
 
 export type SettingField = NumberField | BooleanField | NameListField | ChoiceField;
 
+/** A `seed` setting (training's, the sampler's): any 32-bit unsigned integer, as the engine's generators take it. */
+export const SEED_FIELD = { kind: "number", label: "seed", name: "seed", flag: "seed", min: 0, max: 2 ** 32 - 1, step: 1 } as const;
+
 /** "a whole number ≥ 1 and ≤ 512", "a number > 0 and ≤ 1": the bounds in words, for every message. */
 export function describeBounds(f: NumberField): string {
   const lower = `${f.minExclusive ? ">" : "≥"} ${f.min}`;

@@ -3,7 +3,7 @@
 // GenerationConfig's own (do_sample=False, temperature=1.0, top_k=50, top_p=1.0,
 // repetition_penalty=1.0), so a chat decodes greedily as `model.generate()` does out of the box.
 import { z } from "zod";
-import { defaults, shapeOf, type FieldValues, type SettingField } from "./fields";
+import { defaults, SEED_FIELD, shapeOf, type FieldValues, type SettingField } from "./fields";
 
 export const GENERATION_FIELDS = {
   doSample: {
@@ -73,14 +73,8 @@ export const GENERATION_FIELDS = {
     help: "The maximum number of tokens to generate, ignoring the prompt; generation also stops at EOS or the end marker.",
   },
   seed: {
-    kind: "number",
-    label: "seed",
-    name: "seed",
-    flag: "seed",
+    ...SEED_FIELD,
     default: 0,
-    min: 0,
-    max: 2 ** 32 - 1,
-    step: 1,
     help: "Seed of the sampler's draws: the same seed, prompt and settings give the same answer (not torch's draws for that seed).",
   },
 } satisfies Record<string, SettingField>;

@@ -6,7 +6,7 @@
 // Bounds are what the engine can train, not what is sensible: a learning rate of 1 is allowed, 0 is
 // not (AdamW would not move). Changing a bound here changes it at every boundary at once.
 import { z } from "zod";
-import { defaults, shapeOf, type SettingField } from "./fields";
+import { defaults, SEED_FIELD, shapeOf, type SettingField } from "./fields";
 
 /** PEFT's module names: a Python identifier path such as q_proj or mlp.down_proj, or "all-linear". */
 const MODULE_NAME = /^[\w.-]{1,200}$/;
@@ -200,14 +200,8 @@ export const TRAINING_FIELDS = {
     help: "Run an evaluation (loss without gradients on the eval examples) every this many steps, with eval_strategy steps.",
   },
   seed: {
-    kind: "number",
-    label: "seed",
-    name: "seed",
-    flag: "seed",
+    ...SEED_FIELD,
     default: 1,
-    min: 0,
-    max: 2 ** 32 - 1,
-    step: 1,
     help: "Random seed set at the beginning of training: LoRA initialisation, dropout and shuffling.",
   },
   saveSteps: {
