@@ -13,7 +13,7 @@ export const AXOLOTL_FILE = "axolotl.yaml";
  * JSON, except that a number in exponent form gets a dot ("5e-5" → "5.0e-5"): PyYAML (YAML 1.1), which
  * axolotl reads its config with, takes "5e-5" for a string, but "5.0e-5" for a float, as JSON does.
  */
-function scalar(v: unknown): string {
+export function scalar(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(scalar).join(", ")}]`;
   const json = JSON.stringify(v);
   return typeof v === "number" && /^-?\d+e/i.test(json) ? json.replace(/e/i, ".0e") : json;

@@ -2,6 +2,7 @@
 // (TRL: Python; axolotl and LLaMA-Factory: YAML; Unsloth: its function call), with the option
 // values in force. Every option comes from the tool's table; only where each goes is written here.
 import type { TrainerName } from ".";
+import { scalar } from "../export/axolotl";
 import { parseOptions } from "./options";
 import type { RowShape } from "./pageRow";
 import { trainerInfo, optionPairs, type TrainerChoice } from "./trainerView";
@@ -14,13 +15,6 @@ function py(v: unknown): string {
   if (typeof v === "boolean") return v ? "True" : "False";
   if (Array.isArray(v)) return `[${v.map(py).join(", ")}]`;
   return typeof v === "number" ? String(v) : JSON.stringify(v);
-}
-
-/** A YAML flow scalar; strings double-quoted (JSON's escapes are YAML's). */
-function yaml(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `[${v.map(yaml).join(", ")}]`;
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
 /** TRL's templates are Union[str, list[int]]: a value written as ids is the list. */
@@ -72,12 +66,12 @@ function axolotl(values: Values): string {
   const top = entries.filter(([k]) => AXOLOTL_TOP_LEVEL.has(k));
   const dataset = entries.filter(([k]) => !AXOLOTL_TOP_LEVEL.has(k));
   return [
-    ...top.map(([k, v]) => `${k}: ${yaml(v)}`),
+    ...top.map(([k, v]) => `${k}: ${scalar(v)}`),
     "datasets:",
     "  - path: data.jsonl  # rows with a messages list",
     "    type: chat_template",
     "    field_messages: messages",
-    ...dataset.map(([k, v]) => `    ${k}: ${yaml(v)}`),
+    ...dataset.map(([k, v]) => `    ${k}: ${scalar(v)}`),
   ].join("\n");
 }
 
@@ -89,7 +83,7 @@ function llamaFactory(values: Values): string {
       if (v !== null) lines.push(`# efficient_eos=${py(v)}: set on the template, register_template(..., efficient_eos=${py(v)})`);
     } else if (v === null) {
       if (k === "template") lines.push("# template: none given, parsed from the tokenizer's chat template");
-    } else lines.push(`${k}: ${yaml(v)}`);
+    } else lines.push(`${k}: ${scalar(v)}`);
   }
   return lines.join("\n");
 }
