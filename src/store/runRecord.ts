@@ -139,11 +139,10 @@ export function addGenerations(list: RunGenerations[], g: RunGenerations): RunGe
 
 /** Running stretches are closed into wallMs when the run leaves "running". */
 export function withStatus(run: RunRecord, status: RunStatus, now = Date.now()): Partial<RunRecord> {
-  const wasRunning = run.runningSince !== null;
   const running = status === "running";
   return {
     status,
-    wallMs: wasRunning && !running ? run.wallMs + (now - run.runningSince!) : run.wallMs,
+    wallMs: running ? run.wallMs : runWallMs(run, now),
     runningSince: running ? (run.runningSince ?? now) : null,
   };
 }
