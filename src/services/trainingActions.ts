@@ -189,15 +189,13 @@ export async function requestTeacherForced(index: number, inputIds: number[]): P
   const s = store();
   const run = s.currentRunId ? s.runs[s.currentRunId] : undefined;
   const runId = run?.adapterInWorker ? run.id : null;
-  const tokenizer = currentTokenizer();
   teacherForcedChanged(index, "loading");
   try {
     const got = trainingDataFor(currentSetup(), exampleCutLength(s.training));
     if ("error" in got) throw new Error(got.error);
     await ensureCurrentModel();
     const predictions = await bridge.teacherForced(runId, inputIds);
-    const tok = got.tokenizer ?? tokenizer;
-    const texts = predictions.map((id) => tok.displayToken(id));
+    const texts = predictions.map((id) => got.tokenizer.displayToken(id));
     teacherForcedChanged(index, { runLabel: run && runId ? run.label : "base model", inputIds, predictions, texts });
   } catch (err) {
     teacherForcedChanged(index, { error: `Teacher-forced view failed: ${(err as Error).message}` });
