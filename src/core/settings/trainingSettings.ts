@@ -15,6 +15,8 @@ const MODULE_NAME = /^[\w.-]{1,200}$/;
 const STEPS = { kind: "number", max: 10_000_000, step: 1 } as const;
 /** A share from 0 to 1. */
 const FRACTION = { kind: "number", min: 0, max: 1, step: "any" } as const;
+/** A share from 0 up to but not 1 (all of the examples held out, all of the inputs dropped), in steps of 0.05. */
+const SHARE_BELOW_ONE = { kind: "number", min: 0, max: 1, maxExclusive: true, step: 0.05 } as const;
 
 export const TRAINING_FIELDS = {
   epochs: {
@@ -165,16 +167,12 @@ export const TRAINING_FIELDS = {
     help: "Log every this many steps (the CLI's lines and the export's trainer_state.json; the loss logged is the mean since the last log). The page charts every step.",
   },
   evalSplit: {
-    kind: "number",
+    ...SHARE_BELOW_ONE,
     label: "eval split",
     // No TrainingArguments name: the fraction held out is datasets' train_test_split(test_size) (axolotl's val_set_size).
     name: null,
     flag: "eval-split",
     default: 0,
-    min: 0,
-    max: 1,
-    maxExclusive: true,
-    step: 0.05,
     addedLater: true,
     help: "Fraction of the examples held out for evaluation (rounded up, chosen by the seed); 0 = no split. Their loss is measured, never trained on.",
   },
@@ -273,15 +271,11 @@ export const LORA_FIELDS = {
     help: "The alpha parameter for Lora scaling: the update is scaled by lora_alpha / r (or / sqrt(r) with rsLoRA).",
   },
   loraDropout: {
-    kind: "number",
+    ...SHARE_BELOW_ONE,
     label: "lora_dropout",
     name: "lora_dropout",
     flag: "lora-dropout",
     default: 0,
-    min: 0,
-    max: 1,
-    maxExclusive: true,
-    step: 0.05,
     help: "The dropout probability for Lora layers (on the adapter's input, during training only).",
   },
   targetModules: {
