@@ -3,14 +3,14 @@
 // lost device, or paused before a reload).
 import { formatBytes } from "../../core/dataset/bytes";
 import { resumeFromCheckpoint } from "../../services/trainingActions";
-import { inProgress, type RunRecord } from "../../store/runRecord";
+import type { RunRecord } from "../../store/runRecord";
 
 /** A run that stopped short of its plan and whose training state is only in its checkpoint. */
-export const resumable = (run: RunRecord) =>
+const resumable = (run: RunRecord) =>
   run.checkpoint !== undefined &&
   !run.adapterInWorker &&
   run.checkpoint.step < run.totalSteps &&
-  (run.status === "interrupted" || run.status === "failed" || run.status === "paused");
+  (run.status === "interrupted" || run.status === "failed");
 
 export function CheckpointLine({ run }: { run: RunRecord }) {
   const c = run.checkpoint;
@@ -24,7 +24,7 @@ export function CheckpointLine({ run }: { run: RunRecord }) {
         Checkpoint at step <strong>{c.step}</strong> · {formatBytes(c.bytes)} · taken in {Math.round(c.takeMs)} ms, written in{" "}
         {Math.round(c.writeMs)} ms
       </span>
-      {resumable(run) && !inProgress(run) ? (
+      {resumable(run) ? (
         <button
           type="button"
           className="secondary"
