@@ -5,6 +5,9 @@
 import { z } from "zod";
 import { defaults, SEED_FIELD, shapeOf, type FieldValues, type SettingField } from "./fields";
 
+/** What the logits are divided by (temperature, repetition penalty): any positive number up to 100. */
+const LOGIT_DIVISOR = { kind: "number", min: 0, minExclusive: true, max: 100 } as const;
+
 export const GENERATION_FIELDS = {
   doSample: {
     kind: "boolean",
@@ -15,14 +18,11 @@ export const GENERATION_FIELDS = {
     help: "Whether or not to use sampling; use greedy decoding otherwise (temperature, top_k and top_p apply only when sampling).",
   },
   temperature: {
-    kind: "number",
+    ...LOGIT_DIVISOR,
     label: "temperature",
     name: "temperature",
     flag: "temperature",
     default: 1,
-    min: 0,
-    minExclusive: true,
-    max: 100,
     step: 0.1,
     help: "The value used to modulate the next token probabilities (logits are divided by it before the softmax).",
   },
@@ -50,14 +50,11 @@ export const GENERATION_FIELDS = {
     help: "If < 1, only the smallest set of most probable tokens with probabilities that add up to top_p or higher are kept.",
   },
   repetitionPenalty: {
-    kind: "number",
+    ...LOGIT_DIVISOR,
     label: "repetition_penalty",
     name: "repetition_penalty",
     flag: "repetition-penalty",
     default: 1,
-    min: 0,
-    minExclusive: true,
-    max: 100,
     step: 0.05,
     help: "The parameter for repetition penalty (1.0 = none): logits of tokens already in the prompt or the answer are divided by it (multiplied when negative).",
   },
