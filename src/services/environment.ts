@@ -13,11 +13,7 @@ import { browserDatabase, memoryDatabase, memoryEstimate, type Database, type Me
 export type { Database, DatabaseStore, DatabaseWrite } from "./environmentDatabase";
 
 /** The part of localStorage the playground uses; setItem throws when the quota is exceeded. */
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+export type KeyValueStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 export interface PageLocation {
   /** e.g. "https://example.org" (empty outside a browser). */
@@ -71,9 +67,7 @@ export interface FileSink {
   abort(): Promise<void>;
 }
 
-type SavePicker = (options: { suggestedName: string }) => Promise<{
-  createWritable(): Promise<{ write(b: BufferSource): Promise<void>; close(): Promise<void>; abort(): Promise<void> }>;
-}>;
+type SavePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>;
 
 async function pickFile(fileName: string): Promise<FileSink | null> {
   const picker = typeof window === "undefined" ? undefined : (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
