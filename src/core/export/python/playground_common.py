@@ -189,10 +189,6 @@ class PadCollator:
         return {key: torch.tensor([list(f[key]) + [pad] * (length - len(f[key])) for f in features]) for key, pad in self.pads.items()}
 
 
-def world_size():
-    return int(os.environ.get("WORLD_SIZE", "1"))
-
-
 def training_arguments(config, cls, output_dir, bf16, **extra):
     """playground_config.json's training_arguments as TrainingArguments (or TRL's SFTConfig, its subclass).
 
@@ -202,7 +198,7 @@ def training_arguments(config, cls, output_dir, bf16, **extra):
     """
     kwargs = dict(config["training_arguments"])
     batch = kwargs["per_device_train_batch_size"]
-    n = world_size()
+    n = int(os.environ.get("WORLD_SIZE", "1"))  # processes, as torchrun and accelerate launch set it
     if n > 1 and batch % n == 0:
         kwargs["per_device_train_batch_size"] = batch // n
     elif n > 1:
