@@ -23,7 +23,7 @@
 // empty (the config loader always fills train_on_eos, so it is not reachable from a config file).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, result, showTokens, warn } from "./common";
+import { failed, result, showTokens } from "./common";
 import { bool, choice, list, str, type OptionValues } from "./options";
 import { renderTemplate } from "../chat/chatTemplate";
 import {
@@ -115,16 +115,17 @@ function eotIds(tokenizer: PlaygroundTokenizer, source: string, options: Axolotl
   let tokens = options.eot_tokens ?? (eos === null ? [] : [eos]);
   if (tokens.length === 1 && tokens[0] === eos) {
     if (!source.includes(eos) && !source.includes("eos_token")) {
-      warnings.push(
-        warn(
-          "trainer-stop-token-untrained",
-          `axolotl warns: "EOS token '${eos}' not found in chat_template; the turn terminator won't be trained. Set \`eot_tokens\` to your template's turn-ending token."`,
-        ),
-      );
+      warnings.push({
+        code: "trainer-stop-token-untrained",
+        message: `axolotl warns: "EOS token '${eos}' not found in chat_template; the turn terminator won't be trained. Set \`eot_tokens\` to your template's turn-ending token."`,
+      });
     }
   } else {
     for (const t of tokens.filter((t) => !source.includes(t)))
-      warnings.push(warn("trainer-option-ignored", `axolotl warns: "EOT token '${t}' not found in chat_template." It is not used.`));
+      warnings.push({
+        code: "trainer-option-ignored",
+        message: `axolotl warns: "EOT token '${t}' not found in chat_template." It is not used.`,
+      });
     tokens = tokens.filter((t) => source.includes(t));
     for (const t of tokens) {
       const ids = tokenizer.encode(t, false);
@@ -206,10 +207,10 @@ function lateSpanWarning(tokenizer: PlaygroundTokenizer, ids: readonly number[],
   let at = -1;
   for (let p = span.start; p >= 0 && at < 0; p--) if (content.every((id, k) => ids[p + k] === id)) at = p;
   const shift = at >= 0 ? ` ${span.start - at} tokens late` : "";
-  return warn(
-    "trainer-late-turn-span",
-    `Turn ${index + 1}: axolotl finds a turn's tokens in the conversation rendered only up to that turn (find_turn), and this template renders that prefix differently from the whole conversation (Qwen3 writes the empty <think> block only on the last assistant turn), so the span lands${shift} in the real input ids: it trains ${showTokens(tokenizer, labelled)} instead of ${showTokens(tokenizer, content)} (axolotl#3088). No axolotl option moves the span; a template that renders every assistant turn the same way (chat_template=jinja with chat_template_jinja=...) avoids it.`,
-  );
+  return {
+    code: "trainer-late-turn-span",
+    message: `Turn ${index + 1}: axolotl finds a turn's tokens in the conversation rendered only up to that turn (find_turn), and this template renders that prefix differently from the whole conversation (Qwen3 writes the empty <think> block only on the last assistant turn), so the span lands${shift} in the real input ids: it trains ${showTokens(tokenizer, labelled)} instead of ${showTokens(tokenizer, content)} (axolotl#3088). No axolotl option moves the span; a template that renders every assistant turn the same way (chat_template=jinja with chat_template_jinja=...) avoids it.`,
+  };
 }
 
 export function maskAxolotl(tokenizer: PlaygroundTokenizer, input: TrainerInput, options: AxolotlOptions): TrainerExample {

@@ -2,7 +2,7 @@
 // in warnings, comparing with the tokenizer's own template.
 import { ChatTemplateError, renderTemplate } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
-import { IGNORE_INDEX, type MaskWarning, type WarningCode } from "../types";
+import { IGNORE_INDEX, type MaskWarning } from "../types";
 import type { TrainerExample, TrainerMessage, TrainerOutcome, TrainerTools } from "./types";
 
 export function result(
@@ -24,10 +24,6 @@ export function failed(tokenizer: PlaygroundTokenizer, inputIds: number[], messa
     [{ code: "trainer-error", message }],
     "error",
   );
-}
-
-export function warn(code: WarningCode, message: string): MaskWarning {
-  return { code, message };
 }
 
 export function trainedCount(labels: readonly number[]): number {

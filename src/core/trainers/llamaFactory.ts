@@ -19,7 +19,7 @@
 //   appended to the system prompt by format_tools (template.py _encode 149-164).
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, ownTemplateDifference, result, showTokens, warn } from "./common";
+import { failed, ownTemplateDifference, result, showTokens } from "./common";
 import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot } from "./llamaFactoryTemplates";
 import { functionText, toolsText, type FunctionCall } from "./llamaFactoryTools";
 import { pythonJsonDumps } from "./pythonJson";
@@ -206,21 +206,19 @@ export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerI
   const messages = inputMessages(input, "llamafactory");
   const aligned = align(messages);
   if (typeof aligned === "string") {
-    const w = warn(
-      "trainer-row-dropped",
-      `LLaMA-Factory skips this row ("Skipping this abnormal example", then "Dropped invalid example"): ${aligned}.`,
-    );
+    const w: MaskWarning = {
+      code: "trainer-row-dropped",
+      message: `LLaMA-Factory skips this row ("Skipping this abnormal example", then "Dropped invalid example"): ${aligned}.`,
+    };
     return { ...failed(tokenizer, [], w.message), warnings: [w], outcome: "dropped" };
   }
   const eosId = eosOf(tokenizer, template);
   const warnings: MaskWarning[] = [];
   if (aligned.droppedText.length > 0) {
-    warnings.push(
-      warn(
-        "trainer-tool-text-dropped",
-        `LLaMA-Factory's converter replaces the content of an assistant turn that has tool_calls with the calls alone (converter.py 259-263), so the text of message ${aligned.droppedText.join(", ")} is not trained or even seen. Put that text in its own assistant turn, or give the calls in the content as the template's tool format writes them.`,
-      ),
-    );
+    warnings.push({
+      code: "trainer-tool-text-dropped",
+      message: `LLaMA-Factory's converter replaces the content of an assistant turn that has tool_calls with the calls alone (converter.py 259-263), so the text of message ${aligned.droppedText.join(", ")} is not trained or even seen. Put that text in its own assistant turn, or give the calls in the content as the template's tool format writes them.`,
+    });
   }
   let pairs = encodePairs(tokenizer, template, aligned, options, eosId, inputTools(input));
   if (options.mask_history) pairs = [...pairs].reverse(); // "high priority for last turns"
@@ -256,12 +254,10 @@ export function maskLlamaFactory(tokenizer: PlaygroundTokenizer, input: TrainerI
   const diff = ownTemplateDifference(tokenizer, messages, undefined, inputIds);
   if (diff) {
     const { at, own } = diff;
-    warnings.push(
-      warn(
-        "trainer-template-swapped",
-        `LLaMA-Factory formats the row with its ${template.name} template's slots, not the tokenizer's chat template, and the ids differ from what ${tokenizer.name}'s own template renders from position ${at} (${showTokens(tokenizer, inputIds.slice(at, at + 4))} against ${showTokens(tokenizer, own.slice(at, at + 4))}).${template.reasoning ? " A reasoning template gives every answer without a thought the empty <think> block; Qwen3's own template writes it on the last answer only." : ""}`,
-      ),
-    );
+    warnings.push({
+      code: "trainer-template-swapped",
+      message: `LLaMA-Factory formats the row with its ${template.name} template's slots, not the tokenizer's chat template, and the ids differ from what ${tokenizer.name}'s own template renders from position ${at} (${showTokens(tokenizer, inputIds.slice(at, at + 4))} against ${showTokens(tokenizer, own.slice(at, at + 4))}).${template.reasoning ? " A reasoning template gives every answer without a thought the empty <think> block; Qwen3's own template writes it on the last answer only." : ""}`,
+    });
   }
   return result(tokenizer, inputIds, labels, warnings);
 }

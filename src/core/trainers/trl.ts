@@ -15,7 +15,7 @@
 import { ChatTemplateError, renderTemplate, renderWithGenerationSpans } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, isPrefix, labelsFromMasks, ownTemplateDifference, result, showTokens, trainedCount, warn, withEos } from "./common";
+import { failed, isPrefix, labelsFromMasks, ownTemplateDifference, result, showTokens, trainedCount, withEos } from "./common";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
 import { assistantMask } from "./assistantMask";
 import { sha256Hex } from "./sha256";
@@ -71,10 +71,10 @@ function chooseTemplate(tokenizer: PlaygroundTokenizer, options: TrlOptions): Te
       error: `TRL recognises this template as its ${known.name}.jinja and swaps in ${known.training}.jinja, which the playground does not reproduce.`,
     };
   }
-  const swapped = warn(
-    "trainer-template-swapped",
-    `assistant_only_loss: ${tokenizer.name}'s template has no {% generation %} blocks but is TRL's ${known.name}.jinja, so TRL trains with its ${known.training}.jinja instead (get_training_chat_template).`,
-  );
+  const swapped: MaskWarning = {
+    code: "trainer-template-swapped",
+    message: `assistant_only_loss: ${tokenizer.name}'s template has no {% generation %} blocks but is TRL's ${known.name}.jinja, so TRL trains with its ${known.training}.jinja instead (get_training_chat_template).`,
+  };
   return { source: TRL_TRAINING_TEMPLATES[known.training], warnings: [swapped] };
 }
 
@@ -133,7 +133,7 @@ function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: 
     inputIds,
     completionMask: inputIds.map((_id, k) => (k < promptLength ? 0 : 1)),
     assistantMasks,
-    warnings: isPrefix(promptIds, inputIds) ? [] : [warn("trainer-prefix-mismatch", PREFIX_MISMATCH)],
+    warnings: isPrefix(promptIds, inputIds) ? [] : [{ code: "trainer-prefix-mismatch", message: PREFIX_MISMATCH }],
   };
 }
 
@@ -163,12 +163,11 @@ export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, opt
     warnings.push(...inputIdsChange(tokenizer, input, t.inputIds));
   }
   if (options.assistant_only_loss && source !== null && !stopTokenTrained(tokenizer, source)) {
-    warnings.push(
-      warn(
-        "trainer-stop-token-untrained",
+    warnings.push({
+      code: "trainer-stop-token-untrained",
+      message:
         'TRL warns: "The chat template does not include the assistant turn\'s end-of-turn token in the loss mask; the model may not learn to stop." Move the end-of-turn token inside the {% generation %} block.',
-      ),
-    );
+    });
   }
   if (t.assistantMasks !== null && !t.assistantMasks.includes(1)) {
     return failed(
@@ -179,12 +178,11 @@ export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, opt
   }
   const completionOnly = options.completion_only_loss ?? input.kind !== "messages";
   if (options.completion_only_loss === true && t.completionMask === null) {
-    warnings.push(
-      warn(
-        "trainer-option-ignored",
+    warnings.push({
+      code: "trainer-option-ignored",
+      message:
         "completion_only_loss=true does nothing for a messages row: only prompt-completion rows have a completion mask, so TRL trains every token it is not told to mask. Use assistant_only_loss=true, or give the row as {prompt, completion}.",
-      ),
-    );
+    });
   }
   const masks = [...(completionOnly && t.completionMask ? [t.completionMask] : []), ...(t.assistantMasks ? [t.assistantMasks] : [])];
   let inputIds = t.inputIds;
@@ -195,12 +193,10 @@ export function maskTrl(tokenizer: PlaygroundTokenizer, input: TrainerInput, opt
   }
   if (options.padding_free && labels.length > 0) labels[0] = IGNORE_INDEX;
   if (options.max_length !== null && trainedCount(labels) === 0) {
-    warnings.push(
-      warn(
-        "trainer-row-dropped",
-        `TRL drops this row ("Dropping fully masked examples"): after truncation to max_length=${options.max_length} no token is trained, so it could only add a zero loss.`,
-      ),
-    );
+    warnings.push({
+      code: "trainer-row-dropped",
+      message: `TRL drops this row ("Dropping fully masked examples"): after truncation to max_length=${options.max_length} no token is trained, so it could only add a zero loss.`,
+    });
     return result(tokenizer, inputIds, labels, warnings, "dropped");
   }
   return result(tokenizer, inputIds, labels, warnings);
@@ -212,9 +208,9 @@ function inputIdsChange(tokenizer: PlaygroundTokenizer, input: TrainerInput, ids
   if (diff === null) return [];
   const { at, own } = diff;
   return [
-    warn(
-      "trainer-template-swapped",
-      `The training template changes the input ids themselves: ${ids.length} tokens against ${own.length} with ${tokenizer.name}'s own template, first different at position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))}). The model trains on text its own template does not produce at inference (for Qwen3: the <think> block on every earlier assistant turn).`,
-    ),
+    {
+      code: "trainer-template-swapped",
+      message: `The training template changes the input ids themselves: ${ids.length} tokens against ${own.length} with ${tokenizer.name}'s own template, first different at position ${at} (${showTokens(tokenizer, ids.slice(at, at + 4))}). The model trains on text its own template does not produce at inference (for Qwen3: the <think> block on every earlier assistant turn).`,
+    },
   ];
 }

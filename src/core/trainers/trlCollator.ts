@@ -12,7 +12,7 @@ import { completionOnlyLabels } from "../masking/completionOnly";
 import { diagnoseTemplate, explainMismatch } from "../masking/templateDiagnosis";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, result, showTokens, warn, withEos } from "./common";
+import { failed, result, showTokens, withEos } from "./common";
 import { bool, str, type OptionValues } from "./options";
 import { renderTemplate } from "../chat/chatTemplate";
 import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
@@ -48,14 +48,14 @@ function notFound(
   templateIdList: number[],
   value: string,
   which: "response" | "instruction",
-) {
+): MaskWarning {
   const head = `TRL warns: "Could not find ${which} key \`${value}\` in the following instance … This instance will be ignored in loss calculation." Every label is -100.`;
   const pad = tokenizer.padId;
   if (pad !== null && templateIdList.includes(pad)) {
-    return warn(
-      "template-not-found",
-      `${head} The ${which} template contains the pad token ${showTokens(tokenizer, [pad])} (id ${pad}); the collator sets every pad id in the labels to -100 before it searches them, so a template holding it can never match (trl#1191). Use a pad token the template does not contain, or a ${which}_template without it.`,
-    );
+    return {
+      code: "template-not-found",
+      message: `${head} The ${which} template contains the pad token ${showTokens(tokenizer, [pad])} (id ${pad}); the collator sets every pad id in the labels to -100 before it searches them, so a template holding it can never match (trl#1191). Use a pad token the template does not contain, or a ${which}_template without it.`,
+    };
   }
   // The template-versus-context picture goes with the warning, as the completion-only strategy's does.
   const mismatch = diagnoseTemplate(tokenizer, ids, templateIdList, which);
@@ -64,10 +64,8 @@ function notFound(
     mismatch && mismatch.inContext.start >= 0 ? mismatch.inContext.ids.filter((_id, i) => !mismatch.mergedPositions.includes(i)) : [];
   const fix = kept.length > 0 ? ` Here that is ${which}_template=[${kept.join(",")}] (${showTokens(tokenizer, kept)}).` : "";
   return {
-    ...warn(
-      which === "response" ? "template-not-found" : "instruction-template-not-found",
-      `${head}${explainMismatch(tokenizer, mismatch)}${fix} (trl#1820, trl#588)`,
-    ),
+    code: which === "response" ? "template-not-found" : "instruction-template-not-found",
+    message: `${head}${explainMismatch(tokenizer, mismatch)}${fix} (trl#1820, trl#588)`,
     template: which,
     ...(mismatch ? { mismatch } : {}),
   };
@@ -99,12 +97,10 @@ export function maskTrlCollator(tokenizer: PlaygroundTokenizer, input: TrainerIn
   if (options.padding_free && labels.length > 0) labels[0] = IGNORE_INDEX;
   const eos = tokenizer.eosId;
   if (eos !== null && tokenizer.padId === eos && ids.includes(eos)) {
-    warnings.push(
-      warn(
-        "pad-is-eos",
-        `The pad token of ${tokenizer.name} is its EOS ${showTokens(tokenizer, [eos])} (id ${eos}); the collator masks every pad id, so no EOS is ever trained and the model does not learn to stop (trl#1623, trl#976). Set tokenizer.pad_token to a token other than the EOS.`,
-      ),
-    );
+    warnings.push({
+      code: "pad-is-eos",
+      message: `The pad token of ${tokenizer.name} is its EOS ${showTokens(tokenizer, [eos])} (id ${eos}); the collator masks every pad id, so no EOS is ever trained and the model does not learn to stop (trl#1623, trl#976). Set tokenizer.pad_token to a token other than the EOS.`,
+    });
   }
   // ≤ 0.19 keeps fully masked rows: they add nothing to the loss but still take a place in the batch.
   return result(tokenizer, ids, labels, warnings);

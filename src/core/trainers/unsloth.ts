@@ -17,7 +17,7 @@
 //   <tool_response>); under any other header (Llama 3.1's "ipython") it trains with the answer before it.
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import { failed, result, showTokens, trainedCount, warn } from "./common";
+import { failed, result, showTokens, trainedCount } from "./common";
 import { bool, str, type OptionValues } from "./options";
 import { renderTemplate } from "../chat/chatTemplate";
 import { chatTemplateParts, findCommonTokenIds, type MarkerIds } from "./unslothParts";
@@ -161,24 +161,20 @@ export function maskUnsloth(tokenizer: PlaygroundTokenizer, input: TrainerInput,
   }
   const warnings: MaskWarning[] = [];
   if (options.instruction_part === null) {
-    warnings.push(
-      warn(
-        "trainer-markers-detected",
-        `Unsloth auto-detected instruction_part = ${JSON.stringify(instruction)} and response_part = ${JSON.stringify(response)}.`,
-      ),
-    );
+    warnings.push({
+      code: "trainer-markers-detected",
+      message: `Unsloth auto-detected instruction_part = ${JSON.stringify(instruction)} and response_part = ${JSON.stringify(response)}.`,
+    });
   }
   const trainedResults = trainedToolResults(tokenizer, messages, ids, labels);
   if (trainedResults.length > 0) {
-    warnings.push(
-      warn(
-        "trainer-tool-result-trained",
-        `Unsloth trains ${trainedResults.length === 1 ? "a tool result" : `${trainedResults.length} tool results`} (${JSON.stringify(trainedResults[0].content.slice(0, 40))}): the template writes it after the response marker ${JSON.stringify(response)} and before any instruction marker ${JSON.stringify(instruction)}, so it falls in the answer's span. The model learns to write the tool's output itself. Pass an instruction_part that also starts tool results, or mask them before training.`,
-      ),
-    );
+    warnings.push({
+      code: "trainer-tool-result-trained",
+      message: `Unsloth trains ${trainedResults.length === 1 ? "a tool result" : `${trainedResults.length} tool results`} (${JSON.stringify(trainedResults[0].content.slice(0, 40))}): the template writes it after the response marker ${JSON.stringify(response)} and before any instruction marker ${JSON.stringify(instruction)}, so it falls in the answer's span. The model learns to write the tool's output itself. Pass an instruction_part that also starts tool results, or mask them before training.`,
+    });
   }
   if (trainedCount(labels) === 0) {
-    warnings.push(warn("trainer-row-dropped", droppedMessage(tokenizer, text, response, a)));
+    warnings.push({ code: "trainer-row-dropped", message: droppedMessage(tokenizer, text, response, a) });
     return result(tokenizer, ids, labels, warnings, "dropped");
   }
   return result(tokenizer, ids, labels, warnings);
