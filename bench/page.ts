@@ -11,13 +11,13 @@
 // --narrow keeps depth, heads and vocabulary and shrinks the widths (bench/synthetic.ts's
 // narrowConfig), so that SwiftShader runs a step in seconds; the counts are the same.
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { createServer } from "vite";
 import { failWith, namedShapeOptions, namedShapeRun } from "./engine";
 import { GPU_COUNTERS } from "./synthetic";
 import type { PageBenchRequest } from "../e2e/harness/benchHarness";
 import { BACKENDS } from "../src/core/protocol";
+import playwrightConfig from "../playwright.config";
 
 const { values } = parseArgs({
   options: {
@@ -54,9 +54,6 @@ async function runInPage(page: Page, href: string) {
   }
 }
 
-const systemChromium = "/usr/bin/chromium";
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM ?? (existsSync(systemChromium) ? systemChromium : undefined);
-
 // Its own optimizer cache, so that this server never re-optimises under another dev server's feet.
 const server = await createServer({
   logLevel: (process.env.BENCH_PAGE_LOG ?? "error") as "error" | "info",
@@ -65,12 +62,9 @@ const server = await createServer({
 });
 await server.listen();
 const url = server.resolvedUrls?.local[0] ?? fail("Vite's dev server gave no address.");
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  // As playwright.config.ts: WebGPU (SwiftShader on a machine without a GPU) needs the unsafe flag.
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--enable-unsafe-webgpu"],
-});
+// The e2e tests' browser (playwright.config.ts): Debian's Chromium where there is one, with WebGPU's unsafe flag
+// (SwiftShader on a machine without a GPU).
+const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
 try {
   const page = await browser.newPage();
   await page.addInitScript(GPU_COUNTERS);
