@@ -31,19 +31,12 @@ export class Collector {
   fatal = false;
   bytesRead = 0;
   private lastYield = Date.now();
-  private readonly maxErrors: number;
-  private readonly sliceMs: number;
-  private readonly yieldFn: () => Promise<void>;
 
   constructor(
     readonly fileName: string,
     readonly totalBytes: number | null,
     private readonly options: ReadOptions,
-  ) {
-    this.maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
-    this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
-    this.yieldFn = options.yieldToEventLoop ?? macrotask;
-  }
+  ) {}
 
   addExample(example: ChatExample): void {
     this.examplesTotal++;
@@ -70,7 +63,7 @@ export class Collector {
   }
 
   private note(error: DatasetError): void {
-    if (this.errors.length < this.maxErrors) this.errors.push(error);
+    if (this.errors.length < (this.options.maxErrors ?? DEFAULT_MAX_ERRORS)) this.errors.push(error);
     else this.errorsOmitted += 1;
   }
 
@@ -86,8 +79,8 @@ export class Collector {
   /** Yields when a slice of work is used up; cheap to call per record. */
   async pace(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastYield < this.sliceMs) return;
-    await this.yieldFn();
+    if (now - this.lastYield < (this.options.sliceMs ?? DEFAULT_SLICE_MS)) return;
+    await (this.options.yieldToEventLoop ?? macrotask)();
     this.lastYield = Date.now();
   }
 
