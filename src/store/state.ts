@@ -8,7 +8,7 @@ import type { StorageEstimate } from "../core/hub/download";
 import type { HubProgress } from "../core/hub/progress";
 import type { ExperimentId } from "../core/notebook/experiments";
 import type { LoraSettings, ModelSource, PlaygroundSnapshot, TrainingSettings } from "../core/playgroundState";
-import type { BackendChoice, BackendFallback, BackendName, ModelInfo } from "../core/protocol";
+import type { BackendChoice, BackendName, FromWorker, ModelInfo } from "../core/protocol";
 import type { TrainerName } from "../core/trainers";
 import type { RowShape } from "../core/trainers/pageRow";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
@@ -179,12 +179,10 @@ export interface SharingSlice {
 
 // The engine as the training panel shows it (trainingSlice.ts).
 
-export interface EngineStatus {
+/** The worker's "backend" report (why it fell back, the WebGPU adapter in use), and what became of the worker. */
+export interface EngineStatus extends Pick<Extract<FromWorker, { type: "backend" }>, "fallbacks" | "adapter"> {
   /** null until the worker answered init. */
   backend: BackendName | null;
-  fallbacks: BackendFallback[];
-  /** The WebGPU adapter in use, when the backend is webgpu. */
-  adapter: { description: string; software: boolean } | null;
   /** The worker crashed or could not start; cleared when a new one starts. */
   workerError: string | null;
 }
