@@ -78,6 +78,8 @@ export class AdamW {
   private gathered: tf.Tensor[] | null = null;
   /** The gradients the last collect()'s backward wrote into `flat` itself (by data, with their offsets). */
   private written = new Map<tf.DataId, number>();
+  /** Each variable's offset in a third of `flat`, and a third's length. */
+  private readonly layout: { offsets: number[]; total: number };
   /** Number of updates applied so far (torch's per-parameter `step`). */
   t = 0;
 
@@ -86,13 +88,10 @@ export class AdamW {
     private opts: AdamWOptions,
   ) {
     const flat = fusedKernelActive(ADAMW_UPDATE);
-    this.flat = flat ? tf.zeros([3 * this.total()]) : null;
+    this.layout = flatOffsets(vars.map((v) => v.shape));
+    this.flat = flat ? tf.zeros([3 * this.layout.total]) : null;
     this.m = flat ? [] : vars.map((v) => tf.zerosLike(v));
     this.v = flat ? [] : vars.map((v) => tf.zerosLike(v));
-  }
-
-  private total(): number {
-    return flatOffsets(this.vars.map((v) => v.shape)).total;
   }
 
   /**
@@ -102,7 +101,7 @@ export class AdamW {
   gradientNorm(grads: tf.Tensor[]): tf.Scalar {
     if (!this.flat) return globalNormTensor(grads);
     this.gather(grads);
-    return tf.tidy(() => tf.sqrt(runHostKernel(ADAMW_NORM, [this.flat!], { total: this.total() })[0]) as tf.Scalar);
+    return tf.tidy(() => tf.sqrt(runHostKernel(ADAMW_NORM, [this.flat!], { total: this.layout.total })[0]) as tf.Scalar);
   }
 
   /**
@@ -112,14 +111,14 @@ export class AdamW {
    */
   collect<T>(f: () => T): T {
     if (!this.flat) return f();
-    const { offsets } = flatOffsets(this.vars.map((v) => v.shape));
+    const { offsets } = this.layout;
     const sink = { state: this.flat, offsets: new Map<tf.Tensor, number>(this.vars.map((v, i) => [v, offsets[i]])), written: new Map() };
     this.written = sink.written;
     return withGradientSink(sink, f);
   }
 
   private gather(grads: tf.Tensor[]): void {
-    const { offsets } = flatOffsets(this.vars.map((v) => v.shape));
+    const { offsets } = this.layout;
     const copy = grads.flatMap((g, i) => (this.written.get(g.dataId) === offsets[i] ? [] : [i]));
     if (copy.length > 0)
       runHostKernel(ADAMW_GATHER, [this.flat!, ...copy.map((i) => grads[i])], { offsets: copy.map((i) => offsets[i]) })[0].dispose(); // the state, shared
@@ -187,7 +186,7 @@ export class AdamW {
     const read = (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
     if (!this.flat) return { step: this.t, expAvg: await read(this.m), expAvgSq: await read(this.v) };
     const all = (await this.flat.data()) as Float32Array;
-    const { offsets, total } = flatOffsets(this.vars.map((v) => v.shape));
+    const { offsets, total } = this.layout;
     const third = (k: number) => this.vars.map((v, i) => all.slice(k * total + offsets[i], k * total + offsets[i] + v.size));
     return { step: this.t, expAvg: third(1), expAvgSq: third(2) };
   }
@@ -202,7 +201,7 @@ export class AdamW {
       );
     this.t = state.step;
     if (this.flat) {
-      const { offsets, total } = flatOffsets(this.vars.map((v) => v.shape));
+      const { offsets, total } = this.layout;
       const all = new Float32Array(3 * total);
       offsets.forEach((o, i) => {
         all.set(state.expAvg[i], total + o);
