@@ -15,7 +15,7 @@ export class ChatTemplateError extends Error {
 
 export interface AssistantSpans {
   text: string;
-  /** Character ranges [start, end) of `text` that belong to assistant turns. */
+  /** Character ranges [start, end) of `text` that belong to assistant turns, in order. */
   spans: Array<[number, number]>;
   /** Set when the prefix renderings were not prefixes of the whole conversation. */
   prefixMismatch: boolean;

@@ -1,17 +1,13 @@
 // Assistant-only masking from the tokenizer's chat template: train the tokens whose characters lie in
 // an assistant span (generation blocks, or prefix rendering), mask the rest.
-import { assistantSpans, type Tools } from "../chat/chatTemplate";
+import { assistantSpans, type AssistantSpans, type Tools } from "../chat/chatTemplate";
 import { tokenOffsets } from "../tokenizer/charOffsets";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type Turn } from "../types";
 
-export interface ChatTemplateMaskResult {
-  text: string;
-  /** Each assistant turn's [start, end) characters in `text`, in order. */
-  spans: Array<[number, number]>;
+export interface ChatTemplateMaskResult extends AssistantSpans {
   inputIds: number[];
   labels: number[];
-  prefixMismatch: boolean;
 }
 
 export function chatTemplateMask(tokenizer: PlaygroundTokenizer, turns: readonly Turn[], tools?: Tools): ChatTemplateMaskResult {
