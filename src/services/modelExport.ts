@@ -47,7 +47,6 @@ async function exportJob(runId: string, format: ModelExportFormat, ggufType: Ggu
   const got = trainingDataFor({ examples: s.examples, formatting: s.formatting, masking: s.masking }, exampleCutLength(run.settings));
   if ("error" in got) throw new Error(`Cannot export ${run.label}: ${got.error}`);
   const { spec } = currentModelSpec();
-  if (spec.kind !== "files") throw new Error("The loaded model has no weights files to merge into; load the model again.");
   const adapter = await adapterFiles(runId);
   const prepared = got.view.prepared;
   const chat = chatFormat(prepared);

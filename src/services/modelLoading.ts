@@ -44,7 +44,7 @@ function applyDefaultsFor(kind: "bundled" | "files"): void {
 }
 
 /** The spec to train now: the weights of the model loaded last. */
-export function currentModelSpec(): { key: string; spec: ModelSpec } {
+export function currentModelSpec(): NonNullable<typeof filesModel> {
   if (!filesModel) throw new Error("The chosen model is not loaded yet: load it (or pick the bundled default) before training.");
   return filesModel;
 }
