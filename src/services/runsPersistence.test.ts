@@ -65,11 +65,11 @@ describe("runs in the database", () => {
     const { env, writer } = setup();
     const a = testRun("a", "finished");
     const adapter = testAdapter(1000);
-    writer.keepAdapter("a", adapter);
-    expect(writer.unsavedAdapter("a")).toBe(adapter);
+    writer.unsavedAdapters.set("a", adapter);
+    expect(writer.unsavedAdapters.get("a")).toBe(adapter);
     const withAdapter = { ...a, storedAdapter: { step: 2, bytes: 1000 + adapter.configJson.length } };
     expect(await writer.save(saved([withAdapter, testRun("b", "stopped")]))).toMatchObject({ adapters: 1 });
-    expect(writer.unsavedAdapter("a")).toBeUndefined();
+    expect(writer.unsavedAdapters.get("a")).toBeUndefined();
 
     const back = await reload(env);
     expect(back.runs.a.storedAdapter).toEqual({ step: 2, bytes: 1027 });
@@ -185,7 +185,7 @@ describe("moving localStorage's runs into the database", () => {
 describe("the journal a closing page left in localStorage", () => {
   it("goes into the database first: newer records, deletions (with their adapters), the order; then it is removed", async () => {
     const { env, writer } = setup();
-    writer.keepAdapter("gone", testAdapter());
+    writer.unsavedAdapters.set("gone", testAdapter());
     await writer.save(saved([testRun("a", "running"), { ...testRun("gone", "finished"), storedAdapter: { step: 2, bytes: 91 } }]));
     const newer = { ...testRun("a", "running"), steps: [step(1), step(2), step(3)] };
     const journal = writer.uncommitted(saved([newer]))!;
@@ -217,18 +217,18 @@ describe("a full storage", () => {
     const a = testRun("a", "finished");
     const big = { ...testRun("big", "finished", 2), storedAdapter: { step: 2, bytes: 5000 } };
     const { env, writer } = setup();
-    writer.keepAdapter("big", testAdapter(5000));
+    writer.unsavedAdapters.set("big", testAdapter(5000));
     await writer.save(saved([a, big]));
     env.memoryDatabase.quotaBytes = env.memoryDatabase.usage() + 100;
     const c = { ...testRun("c", "finished", 3), storedAdapter: { step: 2, bytes: 2027 } };
-    writer.keepAdapter("c", testAdapter(2000));
+    writer.unsavedAdapters.set("c", testAdapter(2000));
     const err = await writer.save(saved([a, big, c])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunsNotSavedError);
     const notSaved = err as RunsNotSavedError;
     expect(notSaved.runIds).toEqual(["c"]);
     expect(notSaved.adapterIds).toEqual(["c"]);
     expect(env.memoryDatabase.items.get("runs")!.has("c")).toBe(false); // all or nothing
-    expect(writer.unsavedAdapter("c")).toBeDefined(); // still served from memory
+    expect(writer.unsavedAdapters.get("c")).toBeDefined(); // still served from memory
 
     const message = storageErrorMessage(notSaved, {
       what: "run c and its adapter",

@@ -127,7 +127,8 @@ export class RunsWriter {
   private readonly committed = new Map<string, RunRecord>();
   /** Runs the database may hold: a deleted run is removed from the database on the next save. */
   private readonly inDatabase = new Set<string>();
-  private readonly adapters = new Map<string, StoredAdapter>();
+  /** Adapters kept with the next save; until it commits (or while refused) they are served from here. */
+  readonly unsavedAdapters = new Map<string, StoredAdapter>();
   private readonly adaptersInFlight = new Set<string>();
   private readonly sizes = new Map<string, number>();
   private lastIndex = "";
@@ -146,16 +147,6 @@ export class RunsWriter {
     this.lastIndex = JSON.stringify({ runOrder: loaded.runOrder, baselineRunId: loaded.baselineRunId });
   }
 
-  /** Keeps `adapter` for `runId` with the next save; until then (or while refused) it is served from memory. */
-  keepAdapter(runId: string, adapter: StoredAdapter): void {
-    this.adapters.set(runId, adapter);
-  }
-
-  /** The adapter of `runId` not yet written. */
-  unsavedAdapter(runId: string): StoredAdapter | undefined {
-    return this.adapters.get(runId);
-  }
-
   /** Each stored record's size (characters of JSON), without its adapter. */
   recordBytes(): Record<string, number> {
     return Object.fromEntries(this.sizes);
@@ -170,7 +161,7 @@ export class RunsWriter {
       this.written.delete(id);
       this.sizes.delete(id);
     }
-    for (const id of this.adapters.keys()) if (!saved.runs[id]) this.adapters.delete(id);
+    for (const id of this.unsavedAdapters.keys()) if (!saved.runs[id]) this.unsavedAdapters.delete(id);
     const put: Array<[string, RunRecord]> = [];
     for (const id of saved.runOrder) {
       const run = saved.runs[id];
@@ -182,7 +173,7 @@ export class RunsWriter {
       this.inDatabase.add(id);
       this.sizes.set(id, text.length);
     }
-    const adapters = [...this.adapters].filter(([id]) => !this.adaptersInFlight.has(id));
+    const adapters = [...this.unsavedAdapters].filter(([id]) => !this.adaptersInFlight.has(id));
     for (const [id, adapter] of adapters) {
       writes.push({ kind: "put", store: "adapters", key: id, value: adapter });
       this.adaptersInFlight.add(id);
@@ -199,7 +190,7 @@ export class RunsWriter {
         this.committed.delete(id);
       }
       for (const [id, run] of put) this.committed.set(id, run);
-      for (const [id, adapter] of adapters) if (this.adapters.get(id) === adapter) this.adapters.delete(id);
+      for (const [id, adapter] of adapters) if (this.unsavedAdapters.get(id) === adapter) this.unsavedAdapters.delete(id);
       return wrote;
     } catch (err) {
       for (const [id, run] of put) if (this.written.get(id) === run) this.written.delete(id);

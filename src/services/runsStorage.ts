@@ -222,7 +222,7 @@ async function keepAdapterFromWorker(runId: string): Promise<void> {
 
 /** Keeps `adapter` with the run and saves at once: a finished run's adapter is the thing worth keeping. */
 export function keepAdapter(runId: string, adapter: StoredAdapter): void {
-  if (session) session.writer.keepAdapter(runId, adapter);
+  if (session) session.writer.unsavedAdapters.set(runId, adapter);
   else memoryAdapters.set(runId, adapter);
   store().updateRun(runId, () => ({ storedAdapter: { step: adapter.step, bytes: adapterBytes(adapter) } }));
   void flush();
@@ -238,7 +238,7 @@ export async function adapterFiles(runId: string): Promise<StoredAdapter> {
   const step = run.steps.at(-1)?.step ?? 0;
   const fromWorker = async () => ({ ...(await bridge.exportAdapter(runId)), step });
   if (run.adapterInWorker && run.storedAdapter?.step !== step) return fromWorker();
-  const unsaved = session?.writer.unsavedAdapter(runId) ?? memoryAdapters.get(runId);
+  const unsaved = session?.writer.unsavedAdapters.get(runId) ?? memoryAdapters.get(runId);
   if (unsaved) return unsaved;
   const kept = run.storedAdapter && session ? await loadAdapter(session.writer.db, runId) : null;
   if (kept) return kept;
