@@ -346,6 +346,7 @@ export async function measureSteps(
       kernels_per_step: profile.kernels.length,
       peak_bytes: profile.peakBytes,
       lora: { r: work.lora.r, lora_alpha: work.lora.lora_alpha, target_modules: work.lora.target_modules },
+      trainable_parameters: trainable,
       batch,
       steps: times.length,
       // Untimed steps before them (WARM_UP); the PyTorch baseline warms up as many.

@@ -94,9 +94,8 @@ if (values["torch-spec"]) {
 
 /** What each trainer step left: its loss and time, the GPU work it recorded, the GPU bytes after it. */
 const log: Array<{ ms: number; loss: number; dispatches: number | null; submits: number | null; gpuBytes: number | null }> = [];
-let trainable = 0;
 
-/** The engine as measureSteps uses it, with every trainer step logged and the adapter's size taken. */
+/** The engine as measureSteps uses it, with every trainer step logged. */
 class LoggedTrainer extends engine.Trainer {
   override async step() {
     const before = gpuCounts && { ...gpuCounts };
@@ -112,15 +111,7 @@ class LoggedTrainer extends engine.Trainer {
     return r;
   }
 }
-const logged: typeof engine = {
-  ...engine,
-  Trainer: LoggedTrainer,
-  createLora: (...args: Parameters<typeof engine.createLora>) => {
-    const lora = engine.createLora(...args);
-    trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
-    return lora;
-  },
-};
+const logged: typeof engine = { ...engine, Trainer: LoggedTrainer };
 
 // Imported after loadEngine, so that under tsx it is the engine's own copy of the module (tfjsNode.ts).
 const { describeAdapter } = await import("../../src/engine/backend");
@@ -142,7 +133,6 @@ try {
       dispatches_per_step: perStep("dispatches"),
       submits_per_step: perStep("submits"),
       losses: log.slice(0, 3).map((s) => s.loss),
-      trainable_parameters: trainable,
       // tfjs-webgpu's buffers, its pool of freed ones included: it only grows, so the last is the peak.
       gpu_bytes_allocated: values.backend === "webgpu" ? Math.max(...gpuBytes) : null,
     }),
