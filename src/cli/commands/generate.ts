@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CliError } from "../cliError";
 import { DEFAULT_STATE } from "../../core/playgroundState";
 import { readNumber, type NumberField } from "../../core/settings/fields";
-import { DEFAULT_GENERATION, GENERATION_ENTRIES, type GenerationSettings } from "../../core/settings/generationSettings";
+import { DEFAULT_GENERATION, GENERATION_ENTRIES, GENERATION_FIELDS, type GenerationSettings } from "../../core/settings/generationSettings";
 import type { Turn } from "../../core/types";
 import { isPlainRecord } from "../../core/dataset/recordValues";
 import { defaultPrompt } from "../defaultSetup";
@@ -71,8 +71,7 @@ function generationSettings(f: z.infer<typeof Flags>, maxNewTokens: number): Gen
     if (!read.ok) throw new CliError(`--${field.flag} ${read.message}`);
     Object.assign(settings, { [key]: read.value });
   }
-  const max = GENERATION_ENTRIES.find((e) => e.key === "maxNewTokens")?.field as NumberField;
-  const readMax = readNumber(max, String(maxNewTokens));
+  const readMax = readNumber(GENERATION_FIELDS.maxNewTokens, String(maxNewTokens));
   if (!readMax.ok) throw new CliError(`--max-new-tokens ${readMax.message}`);
   return settings;
 }
