@@ -53,7 +53,11 @@ export function templateMessage(t: Turn): TemplateMessage {
   return message;
 }
 
-/** A message as apply_chat_template takes it: role, content and any extra keys the template reads. */
+/**
+ * A message as apply_chat_template takes it and as a dataset row holds it: role, content and any extra
+ * keys the template or a trainer reads (tool_calls, axolotl's `training` flag through
+ * `message_field_training`, Qwen3's `reasoning_content`).
+ */
 export type TemplateMessage = { role: string; content: string; [key: string]: unknown };
 
 export interface RenderOptions {

@@ -25,16 +25,8 @@ import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens } from "./common";
 import { bool, choice, list, str, type OptionValues } from "./options";
-import { renderTemplate } from "../chat/chatTemplate";
-import {
-  inputMessages,
-  inputTools,
-  TrainerOptionError,
-  type TrainerExample,
-  type TrainerInput,
-  type TrainerMessage,
-  type TrainerTools,
-} from "./types";
+import { renderTemplate, type TemplateMessage } from "../chat/chatTemplate";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerTools } from "./types";
 
 const WHICH = ["all", "turn", "last", "none"] as const;
 type Which = (typeof WHICH)[number];
@@ -65,16 +57,16 @@ const ROLES: Record<string, string> = {
 const mapRole = (role: string) => (Object.hasOwn(ROLES, role) ? ROLES[role] : role);
 
 interface Turn {
-  message: TrainerMessage;
+  message: TemplateMessage;
   training: boolean | null;
 }
 
 /** get_conversation_thread + transform_message: roles mapped, the training flag read off the message. */
-function conversation(messages: readonly TrainerMessage[], options: AxolotlOptions): Turn[] {
+function conversation(messages: readonly TemplateMessage[], options: AxolotlOptions): Turn[] {
   const field = options.message_field_training;
   let turns = messages.map((m) => {
     const { role, content, ...rest } = m;
-    const message: TrainerMessage = { role: mapRole(role), content };
+    const message: TemplateMessage = { role: mapRole(role), content };
     if (typeof rest.reasoning_content === "string") message.reasoning_content = rest.reasoning_content;
     for (const key of ["tool_call_id", "name"] as const) if (rest[key] !== undefined && rest[key] !== null) message[key] = rest[key];
     if (Array.isArray(rest.tool_calls) && rest.tool_calls.length > 0) message.tool_calls = rest.tool_calls.map(parsedArguments);

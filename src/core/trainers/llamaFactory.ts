@@ -17,6 +17,7 @@
 //   into one observation, and a function turn is an answer: trained, written by the template's
 //   format_function (llamaFactoryTools.ts); an observation is a prompt: masked. The tools list is
 //   appended to the system prompt by format_tools (template.py _encode 149-164).
+import type { TemplateMessage } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, ownTemplateDifference, result, showTokens } from "./common";
@@ -24,15 +25,7 @@ import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot 
 import { functionText, toolsText, type FunctionCall } from "./llamaFactoryTools";
 import { pythonJsonDumps } from "./pythonJson";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
-import {
-  inputMessages,
-  inputTools,
-  TrainerOptionError,
-  type TrainerExample,
-  type TrainerInput,
-  type TrainerMessage,
-  type TrainerTools,
-} from "./types";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerTools } from "./types";
 
 export const LLAMA_FACTORY_OPTIONS = {
   template: str(null, `a registered template (${Object.keys(LF_TEMPLATES).join(", ")}); none: parsed from the tokenizer's chat template`),
@@ -79,7 +72,7 @@ interface Aligned {
 
 const ROLES: Record<string, Role> = { user: "user", assistant: "assistant", function: "function" };
 
-function calls(message: TrainerMessage): FunctionCall[] | null {
+function calls(message: TemplateMessage): FunctionCall[] | null {
   if (!Array.isArray(message.tool_calls) || message.tool_calls.length === 0) return null;
   return message.tool_calls.map((c) => {
     const fn = (c as { function?: { name?: unknown; arguments?: unknown } }).function ?? {};
@@ -88,7 +81,7 @@ function calls(message: TrainerMessage): FunctionCall[] | null {
 }
 
 /** OpenAIDatasetConverter: a leading system turn, then user/observation and assistant/function alternating. */
-function align(messages: readonly TrainerMessage[]): Aligned | string {
+function align(messages: readonly TemplateMessage[]): Aligned | string {
   let rest = messages;
   let system = "";
   if (rest.length > 0 && rest[0].role === "system") {

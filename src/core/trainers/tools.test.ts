@@ -7,14 +7,15 @@ import { maskWithTrainer } from ".";
 import { parseTrainerInput } from "./input";
 import { trainerRow } from "./pageRow";
 import { trainedRuns, withTemplate } from "./trainers.testutil";
-import { TrainerOptionError, type TrainerInput, type TrainerMessage } from "./types";
+import type { TemplateMessage } from "../chat/chatTemplate";
+import { TrainerOptionError, type TrainerInput } from "./types";
 
 const TOOL = {
   type: "function",
   function: { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
 };
 const call = (args: unknown) => ({ type: "function", id: "c1", function: { name: "get_weather", arguments: args } });
-const CHAT: TrainerMessage[] = [
+const CHAT: TemplateMessage[] = [
   { role: "user", content: "Weather in Madrid?" },
   { role: "assistant", content: "", tool_calls: [call({ city: "Madrid" })] },
   { role: "tool", content: "31 C", tool_call_id: "c1", name: "get_weather" },
@@ -60,7 +61,7 @@ describe("trainer presets on tool calls", () => {
   });
 
   it("LLaMA-Factory writes calls with the template's tool format, trains them, merges results and masks them", () => {
-    const messages: TrainerMessage[] = [
+    const messages: TemplateMessage[] = [
       CHAT[0],
       { role: "assistant", content: "Let me check.", tool_calls: [call({ city: "Madrid" }), call({ city: "Lima" })] },
       { role: "tool", content: "31 C" },

@@ -3,9 +3,10 @@
 import { readQwen3Files } from "../testing/bundledTokenizer";
 import { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX } from "../types";
-import type { TrainerExample, TrainerInput, TrainerMessage } from "./types";
+import type { TemplateMessage } from "../chat/chatTemplate";
+import type { TrainerExample, TrainerInput } from "./types";
 
-export const CHAT: TrainerMessage[] = [
+export const CHAT: TemplateMessage[] = [
   { role: "system", content: "You translate to Spanish." },
   { role: "user", content: "How do you say dog?" },
   { role: "assistant", content: "Dog is perro in Spanish." },
@@ -13,7 +14,7 @@ export const CHAT: TrainerMessage[] = [
   { role: "assistant", content: "gato" },
 ];
 
-export const messages = (m: TrainerMessage[] = CHAT): TrainerInput => ({ kind: "messages", messages: m });
+export const messages = (m: TemplateMessage[] = CHAT): TrainerInput => ({ kind: "messages", messages: m });
 
 /** The decoded text of each run of consecutive trained positions. */
 export function trainedRuns(tokenizer: PlaygroundTokenizer, r: TrainerExample): string[] {

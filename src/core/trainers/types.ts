@@ -1,17 +1,8 @@
 // What a trainer preset takes and returns. The input is a dataset row as the tools read it (a
 // message list, or TRL's prompt-completion forms); the output is the MaskedExample every masking
 // strategy returns, plus what the tool does with the row.
+import type { TemplateMessage } from "../chat/chatTemplate";
 import type { MaskedExample } from "../types";
-
-/**
- * One message as a dataset row holds it: role, content and any extra keys, kept because tools read
- * them (axolotl's `training` flag through `message_field_training`, Qwen3's `reasoning_content`).
- */
-export interface TrainerMessage {
-  role: string;
-  content: string;
-  [key: string]: unknown;
-}
 
 /**
  * A dataset row in the three shapes TRL documents (docs/source/dataset_formats.md): conversational
@@ -20,8 +11,8 @@ export interface TrainerMessage {
  * read by them as its prompt followed by its completion.
  */
 export type TrainerInput =
-  | { kind: "messages"; messages: TrainerMessage[]; tools?: TrainerTools }
-  | { kind: "prompt-completion"; prompt: TrainerMessage[]; completion: TrainerMessage[]; tools?: TrainerTools }
+  | { kind: "messages"; messages: TemplateMessage[]; tools?: TrainerTools }
+  | { kind: "prompt-completion"; prompt: TemplateMessage[]; completion: TemplateMessage[]; tools?: TrainerTools }
   | { kind: "text-prompt-completion"; prompt: string; completion: string };
 
 /**
@@ -52,7 +43,7 @@ export class TrainerOptionError extends Error {
 }
 
 /** The message list a tool that only reads conversations sees for a row. */
-export function inputMessages(input: TrainerInput, tool: string): TrainerMessage[] {
+export function inputMessages(input: TrainerInput, tool: string): TemplateMessage[] {
   switch (input.kind) {
     case "messages":
       return input.messages;

@@ -19,10 +19,10 @@ import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens, trainedCount } from "./common";
 import { bool, str, type OptionValues } from "./options";
-import { renderTemplate } from "../chat/chatTemplate";
+import { renderTemplate, type TemplateMessage } from "../chat/chatTemplate";
 import { chatTemplateParts, findCommonTokenIds, type MarkerIds } from "./unslothParts";
 import { tokenOffsets } from "../tokenizer/charOffsets";
-import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerMessage } from "./types";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 export const UNSLOTH_OPTIONS = {
   instruction_part: str(
@@ -117,12 +117,12 @@ function droppedMessage(tokenizer: PlaygroundTokenizer, text: string, response: 
 /** The tool results whose characters, found in order in the decoded row, fall on a trained token. */
 function trainedToolResults(
   tokenizer: PlaygroundTokenizer,
-  messages: readonly TrainerMessage[],
+  messages: readonly TemplateMessage[],
   ids: readonly number[],
   labels: readonly number[],
 ) {
   const { text, starts } = tokenOffsets(tokenizer, ids);
-  const trained: TrainerMessage[] = [];
+  const trained: TemplateMessage[] = [];
   let cursor = 0;
   for (const m of messages) {
     const at = m.content === "" ? -1 : text.indexOf(m.content, cursor);
