@@ -8,7 +8,7 @@ import type { TokenizedBatch } from "../core/dataset/tokenizedBatch";
 import { copyPositions, flatLength } from "../core/flatExamples";
 import { macrotask } from "../core/macrotask";
 import type { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
-import type { ChatExample, Formatting, MaskingOptions } from "../core/types";
+import type { ChatExample } from "../core/types";
 import { store, usePlayground } from "../store/playgroundStore";
 import { currentTokenizer } from "../store/tokenizerHolder";
 import { createDatasetWorkerClient } from "./datasetWorker";
@@ -30,10 +30,6 @@ interface Held {
 let held: Held | null = null;
 /** Bumped by every new request, so a superseded one stops at its next batch. */
 let generation = 0;
-
-function keyOf(version: number, formatting: Formatting, masking: MaskingOptions): string {
-  return JSON.stringify([version, formatting, masking]);
-}
 
 /** Whether the summary and training data of `examples` come from the worker rather than the page. */
 export const tokenizedInWorker = (examples: readonly ChatExample[]) => examples.length > FULL_VIEW_LIMIT;
@@ -110,7 +106,7 @@ export async function tokenizeExamples(examples: ChatExample[]): Promise<void> {
   const s = store();
   const tokenizer = currentTokenizer();
   if (tokenizer === null || s.tokenizer.version === 0) return;
-  const key = keyOf(s.tokenizer.version, s.formatting, s.masking);
+  const key = JSON.stringify([s.tokenizer.version, s.formatting, s.masking]);
   if (held?.key !== key) held = { key, byExample: new WeakMap() };
   const byExample = held.byExample;
   const missing: number[] = [];
