@@ -100,13 +100,12 @@ function templateNotFound(text: ExperimentResult | undefined): Conclusion {
 function newRows(special: ExperimentResult | undefined, markers: ExperimentResult | undefined): Conclusion {
   const claim =
     "Templates added as special tokens start from untrained embedding rows, so the task is learned more slowly (notebook In [55]).";
-  const other = ran(markers) ? markers : undefined;
-  if (!ran(special) || !other) return { claim, measured: "special tokens or markers did not train", verdict: "inconclusive" };
-  const measured = `all answers right with special tokens ${learnedAt(special)} (final loss ${special.finalLoss?.toFixed(3)}), with markers ${learnedAt(other)} (final loss ${other.finalLoss?.toFixed(3)})`;
+  if (!ran(special) || !ran(markers)) return { claim, measured: "special tokens or markers did not train", verdict: "inconclusive" };
+  const measured = `all answers right with special tokens ${learnedAt(special)} (final loss ${special.finalLoss?.toFixed(3)}), with markers ${learnedAt(markers)} (final loss ${markers.finalLoss?.toFixed(3)})`;
   const s = special.firstAllMatchStep ?? Number.POSITIVE_INFINITY;
-  const o = other.firstAllMatchStep ?? Number.POSITIVE_INFINITY;
+  const o = markers.firstAllMatchStep ?? Number.POSITIVE_INFINITY;
   if (s !== o) return { claim, measured, verdict: s > o ? "supports" : "contradicts" };
-  const [ls, lo] = [special.finalLoss ?? 0, other.finalLoss ?? 0];
+  const [ls, lo] = [special.finalLoss ?? 0, markers.finalLoss ?? 0];
   return { claim, measured, verdict: ls === lo ? "inconclusive" : ls > lo ? "supports" : "contradicts" };
 }
 
