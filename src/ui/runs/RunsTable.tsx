@@ -199,9 +199,8 @@ export function RunsTable() {
   const baselineId = usePlayground((s) => s.baselineRunId);
   const currentId = usePlayground((s) => s.currentRunId);
   const recordBytes = usePlayground((s) => s.runsStorage.recordBytes);
-  const baseline = baselineId ? runs[baselineId] : undefined;
-  const baselineMs = baseline ? runWallMs(baseline) : 0;
-  const baselineSteps = baseline?.steps.at(-1)?.step ?? 0;
+  const baselineRun = baselineId ? runs[baselineId] : undefined;
+  const baseline = baselineRun ? { ms: runWallMs(baselineRun), steps: baselineRun.steps.at(-1)?.step ?? 0 } : null;
   return (
     <section id="runs" className="panel runs" aria-label="Runs">
       <h2>Runs</h2>
@@ -241,7 +240,7 @@ export function RunsTable() {
                   current={id === currentId}
                   overlaid={overlay.includes(id)}
                   isBaseline={id === baselineId}
-                  baseline={baseline ? { ms: baselineMs, steps: baselineSteps } : null}
+                  baseline={baseline}
                 />
               ))}
             </tbody>
