@@ -47,13 +47,11 @@ export class PendingCalls<Result> {
     return { id, answered };
   }
 
-  /** Settles the call `answer` is for; false when none waits for that id (a late answer after a give-up). */
-  settle(answer: Answer<Result>): boolean {
+  /** Settles the call `answer` is for; a late answer, after its call was given up, settles nothing. */
+  settle(answer: Answer<Result>): void {
     const call = this.take(answer.id);
-    if (!call) return false;
-    if (answer.type === "reply") call.resolve(answer.result);
-    else call.reject(new Error(answer.message));
-    return true;
+    if (answer.type === "reply") call?.resolve(answer.result);
+    else call?.reject(new Error(answer.message));
   }
 
   /** Rejects one call with `message` (its request could not be posted, or its answer was unreadable). */
@@ -68,10 +66,6 @@ export class PendingCalls<Result> {
     const calls = [...this.pending.values()];
     this.pending.clear();
     for (const call of calls) call.reject(new WorkerStoppedError(message(call.what), reason));
-  }
-
-  get size(): number {
-    return this.pending.size;
   }
 
   private take(id: number): Pending<Result> | undefined {
