@@ -21,19 +21,7 @@ export interface PromptCase {
   inputIds: number[];
 }
 
-export interface TrainingData {
-  /** The examples as trained (cut to max_seq_length), one after another: what the training worker gets. */
-  flat: FlatExamples;
-  /** The same, an array per example (exports, the CLI); made on first use, as a long list's take a while. */
-  readonly examples: TrainExample[];
-  prompts: PromptCase[];
-  stopIds: number[];
-  newTokenIds: number[];
-  /** len(tokenizer) including added tokens: the model's embedding must have this many rows. */
-  vocabSize: number;
-  /** Examples cut to max_seq_length, by 1-based number. */
-  truncated: number[];
-}
+export type TrainingData = ReturnType<typeof buildTrainingData>;
 
 /** Ids that end an answer: the tokenizer's EOS and the end marker when markers are in the text. */
 export function stopIdsOf(prepared: PreparedMasking): number[] {
@@ -90,7 +78,7 @@ export function buildTrainingData(
   examples: readonly ChatExample[],
   holdout: { prompt: string; expected: string },
   maxSeqLength: number,
-): TrainingData {
+) {
   const tok = prepared.tokenizer;
   const truncated: number[] = [];
   for (let k = 0; k < flatCount(tokens); k++) if (flatLength(tokens, k) > maxSeqLength) truncated.push(k + 1);
@@ -109,14 +97,18 @@ export function buildTrainingData(
     prompts.push(prompt("holdout", [{ role: "user", content: holdout.prompt }], holdout.prompt, holdout.expected));
   }
   return {
+    // The examples as trained (cut to max_seq_length), one after another: what the training worker gets.
     flat,
+    // The same, an array per example (exports, the CLI); made on first use, as a long list's take a while.
     get examples() {
       return (unflat ??= unflattenExamples(flat));
     },
     prompts,
     stopIds: stopIdsOf(prepared),
     newTokenIds: Object.values(prepared.addedTokens),
+    // len(tokenizer) including added tokens: the model's embedding must have this many rows.
     vocabSize: tok.vocabSize,
+    // Examples cut to max_seq_length, by 1-based number.
     truncated,
   };
 }
