@@ -48,10 +48,6 @@ export function RunsStorage() {
   const order = usePlayground((s) => s.runOrder);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const done = (r: ImportReport) => {
-    setReport(r);
-    setError(null);
-  };
   return (
     <>
       <div className="row runs-files">
@@ -61,7 +57,7 @@ export function RunsStorage() {
           accept=".zip,.json,application/zip,application/json"
           multiple
           inputTestId="import-runs-input"
-          onFiles={(files) => void importRunFiles(files).then(done, (err: Error) => setError(err.message))}
+          onFiles={(files) => settle(importRunFiles(files).then(setReport), setError)}
           className="small secondary"
           title="Add runs from files that “file ⤓” or “all ⤓” downloaded: their settings, curves, answers and adapters"
           data-testid="import-runs"
