@@ -25,8 +25,8 @@ import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, result, showTokens } from "./common";
 import { bool, choice, list, str, type OptionValues } from "./options";
-import { renderTemplate, type TemplateMessage } from "../chat/chatTemplate";
-import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerTools } from "./types";
+import { renderTemplate, type TemplateMessage, type Tools } from "../chat/chatTemplate";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 const WHICH = ["all", "turn", "last", "none"] as const;
 type Which = (typeof WHICH)[number];
@@ -148,13 +148,7 @@ function chooseTemplate(tokenizer: PlaygroundTokenizer, options: AxolotlOptions)
   return options.chat_template_jinja;
 }
 
-function encode(
-  tokenizer: PlaygroundTokenizer,
-  source: string,
-  turns: readonly Turn[],
-  realLastIndex: number,
-  tools: TrainerTools | undefined,
-): number[] {
+function encode(tokenizer: PlaygroundTokenizer, source: string, turns: readonly Turn[], realLastIndex: number, tools: Tools): number[] {
   const messages = turns.map((t) => t.message);
   return tokenizer.encode(renderTemplate(source, tokenizer, messages, { kwargs: { real_last_index: realLastIndex, tools } }), false);
 }
@@ -166,13 +160,7 @@ interface Span {
   prefixIds: number[];
 }
 
-function findTurn(
-  tokenizer: PlaygroundTokenizer,
-  source: string,
-  turns: readonly Turn[],
-  index: number,
-  tools: TrainerTools | undefined,
-): Span | null {
+function findTurn(tokenizer: PlaygroundTokenizer, source: string, turns: readonly Turn[], index: number, tools: Tools): Span | null {
   const turn = turns[index].message;
   // "mistral/gemma3 does not output message if it contains only system message"
   if (index === 0 && turn.role === "system" && tokenizer.name.toLowerCase().includes("mistral")) return null;

@@ -1,9 +1,9 @@
 // Small pieces every trainer preset shares: building the result, combining masks, describing tokens
 // in warnings, comparing with the tokenizer's own template.
-import { ChatTemplateError, renderTemplate, type TemplateMessage } from "../chat/chatTemplate";
+import { ChatTemplateError, renderTemplate, type TemplateMessage, type Tools } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
-import type { TrainerExample, TrainerOutcome, TrainerTools } from "./types";
+import type { TrainerExample, TrainerOutcome } from "./types";
 
 export function result(
   tokenizer: PlaygroundTokenizer,
@@ -56,7 +56,7 @@ export function withEos(completion: string, eos: string | null): string {
 export function ownTemplateDifference(
   tokenizer: PlaygroundTokenizer,
   messages: readonly TemplateMessage[],
-  tools: TrainerTools | undefined,
+  tools: Tools,
   ids: readonly number[],
 ): { at: number; own: number[] } | null {
   if (tokenizer.chatTemplate === null) return null;

@@ -5,7 +5,8 @@
 // that only calls tools may have content null, as OpenAI writes it.
 import { z } from "zod";
 import { isPlainRecord } from "../dataset/recordValues";
-import type { TrainerInput, TrainerTools } from "./types";
+import type { Tools } from "../chat/chatTemplate";
+import type { TrainerInput } from "./types";
 
 const Message = z
   .looseObject({ role: z.string(), content: z.string().nullish() })
@@ -16,12 +17,12 @@ const Message = z
   .transform((m) => ({ ...m, content: m.content ?? "" }));
 const Messages = z.array(Message).min(1, "the message list is empty");
 
-const isToolList = (v: unknown): v is TrainerTools => Array.isArray(v) && v.every(isPlainRecord);
+const isToolList = (v: unknown): v is Array<Record<string, unknown>> => Array.isArray(v) && v.every(isPlainRecord);
 
 /** The tools column: JSON-schema function descriptions, as a list or (ShareGPT, glaive) as its JSON text. */
-const Tools = z
+const ToolsColumn = z
   .unknown()
-  .transform((value, ctx): { tools?: TrainerTools } => {
+  .transform((value, ctx): { tools?: Tools } => {
     if (value === undefined || value === null) return {};
     let tools: unknown = value;
     if (typeof value === "string") {
@@ -42,10 +43,10 @@ const Tools = z
 const Row = z.union([
   Messages.transform((messages): TrainerInput => ({ kind: "messages", messages })),
   z
-    .strictObject({ messages: Messages, tools: Tools })
+    .strictObject({ messages: Messages, tools: ToolsColumn })
     .transform((r): TrainerInput => ({ kind: "messages", messages: r.messages, ...(r.tools ?? {}) })),
   z
-    .strictObject({ prompt: Messages, completion: Messages, tools: Tools })
+    .strictObject({ prompt: Messages, completion: Messages, tools: ToolsColumn })
     .transform((r): TrainerInput => ({ kind: "prompt-completion", prompt: r.prompt, completion: r.completion, ...(r.tools ?? {}) })),
   z.strictObject({ prompt: z.string(), completion: z.string() }).transform((r): TrainerInput => ({ kind: "text-prompt-completion", ...r })),
 ]);

@@ -17,7 +17,7 @@
 //   into one observation, and a function turn is an answer: trained, written by the template's
 //   format_function (llamaFactoryTools.ts); an observation is a prompt: masked. The tools list is
 //   appended to the system prompt by format_tools (template.py _encode 149-164).
-import type { TemplateMessage } from "../chat/chatTemplate";
+import type { TemplateMessage, Tools } from "../chat/chatTemplate";
 import type { PlaygroundTokenizer } from "../tokenizer/playgroundTokenizer";
 import { IGNORE_INDEX, type MaskWarning } from "../types";
 import { failed, ownTemplateDifference, result, showTokens } from "./common";
@@ -25,7 +25,7 @@ import { fill, LF_TEMPLATES, parseTemplate, slotIds, type LfTemplate, type Slot 
 import { functionText, toolsText, type FunctionCall } from "./llamaFactoryTools";
 import { pythonJsonDumps } from "./pythonJson";
 import { bool, int, optionalBool, str, type OptionValues } from "./options";
-import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput, type TrainerTools } from "./types";
+import { inputMessages, inputTools, TrainerOptionError, type TrainerExample, type TrainerInput } from "./types";
 
 export const LLAMA_FACTORY_OPTIONS = {
   template: str(null, `a registered template (${Object.keys(LF_TEMPLATES).join(", ")}); none: parsed from the tokenizer's chat template`),
@@ -159,7 +159,7 @@ function encodePairs(
   aligned: Aligned,
   options: LlamaFactoryOptions,
   eosId: number | null,
-  tools: TrainerTools | undefined,
+  tools: Tools,
 ): Array<[number[], number[]]> {
   const messages = aligned.messages.map((m) => ({ ...m }));
   const thinking = options.enable_thinking;

@@ -1,7 +1,7 @@
 // What a trainer preset takes and returns. The input is a dataset row as the tools read it (a
 // message list, or TRL's prompt-completion forms); the output is the MaskedExample every masking
 // strategy returns, plus what the tool does with the row.
-import type { TemplateMessage } from "../chat/chatTemplate";
+import type { TemplateMessage, Tools } from "../chat/chatTemplate";
 import type { MaskedExample } from "../types";
 
 /**
@@ -11,18 +11,13 @@ import type { MaskedExample } from "../types";
  * read by them as its prompt followed by its completion.
  */
 export type TrainerInput =
-  | { kind: "messages"; messages: TemplateMessage[]; tools?: TrainerTools }
-  | { kind: "prompt-completion"; prompt: TemplateMessage[]; completion: TemplateMessage[]; tools?: TrainerTools }
+  | { kind: "messages"; messages: TemplateMessage[]; tools?: Tools }
+  | { kind: "prompt-completion"; prompt: TemplateMessage[]; completion: TemplateMessage[]; tools?: Tools }
+  // A plain-text row has its tools in its text.
   | { kind: "text-prompt-completion"; prompt: string; completion: string };
 
-/**
- * The row's `tools` column (JSON-schema function descriptions), which every tool hands to the chat
- * template as apply_chat_template(tools=...) does; a plain-text row has its tools in its text.
- */
-export type TrainerTools = Array<Record<string, unknown>>;
-
 /** The tools a row offers, or none. */
-export function inputTools(input: TrainerInput): TrainerTools | undefined {
+export function inputTools(input: TrainerInput): Tools {
   return input.kind === "text-prompt-completion" || !input.tools || input.tools.length === 0 ? undefined : input.tools;
 }
 
