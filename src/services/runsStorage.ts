@@ -27,8 +27,6 @@ const SAVE_EVERY_MS = 1000;
 /** The storage estimate is read again after a save at most this often (and after every adapter or deletion). */
 const ESTIMATE_EVERY_MS = 10_000;
 
-const report = runsStorageChanged;
-
 interface Session {
   env: Environment;
   writer: RunsWriter;
@@ -50,7 +48,7 @@ export async function startRunsStorage(): Promise<void> {
   await stopRunsStorage();
   const env = environment();
   const db = env.database;
-  const inMemory = (notice: string) => report({ status: "memory", notices: [notice] });
+  const inMemory = (notice: string) => runsStorageChanged({ status: "memory", notices: [notice] });
   if (!db) return inMemory("This browser gives the page no database (IndexedDB), so runs and adapters last only as long as this tab.");
   let loaded: LoadedRuns;
   try {
@@ -146,14 +144,14 @@ export function flush(): Promise<void> {
         clearJournal(s.env.storage);
         s.journals = 0;
       }
-      if (store().runsStorage.saveError !== null) report({ saveError: null });
+      if (store().runsStorage.saveError !== null) runsStorageChanged({ saveError: null });
       const bytes = s.writer.recordBytes();
-      if (JSON.stringify(bytes) !== JSON.stringify(store().runsStorage.recordBytes)) report({ recordBytes: bytes });
+      if (JSON.stringify(bytes) !== JSON.stringify(store().runsStorage.recordBytes)) runsStorageChanged({ recordBytes: bytes });
       void refreshEstimate(wrote.adapters > 0 || wrote.deleted > 0);
     },
     async (err: unknown) => {
       const estimate = (await s.env.estimateStorage().catch(() => null)) ?? store().runsStorage.estimate;
-      report({ saveError: unsavedMessage(err, s.writer, estimate), estimate });
+      runsStorageChanged({ saveError: unsavedMessage(err, s.writer, estimate), estimate });
     },
   );
 }
@@ -189,7 +187,7 @@ async function refreshEstimate(force: boolean): Promise<void> {
   if (!s || (!force && Date.now() - s.lastEstimateAt < ESTIMATE_EVERY_MS)) return;
   s.lastEstimateAt = Date.now();
   const estimate = await s.env.estimateStorage().catch(() => null);
-  if (estimate) report({ estimate });
+  if (estimate) runsStorageChanged({ estimate });
 }
 
 /** Asks the worker for the run's adapter and keeps it with the run (again if the run ended again meanwhile). */
@@ -212,7 +210,7 @@ async function keepAdapterFromWorker(runId: string): Promise<void> {
     } while (s.exporting.get(runId));
   } catch (err) {
     const label = store().runs[runId]?.label ?? runId;
-    report({
+    runsStorageChanged({
       saveError: `The adapter of ${label} could not be read from the worker to keep it (${(err as Error).message}); download it with "adapter ⤓" while the worker still holds it.`,
     });
   } finally {
@@ -254,6 +252,6 @@ export async function discardUnreadableRuns(): Promise<void> {
   const ids = store().runsStorage.skippedIds;
   if (!s || ids.length === 0) return;
   await s.writer.discard(ids);
-  report({ skippedIds: [], notices: store().runsStorage.notices.filter((n) => !ids.some((id) => n.includes(id))) });
+  runsStorageChanged({ skippedIds: [], notices: store().runsStorage.notices.filter((n) => !ids.some((id) => n.includes(id))) });
   void refreshEstimate(true);
 }
