@@ -3,14 +3,14 @@ import { describe, expect, it } from "vitest";
 import { qwen3Tokenizer } from "../testing/bundledTokenizer";
 import { maskWithTrainer, TRAINERS } from ".";
 import { parseTrainerInput } from "./input";
-import { defaults, parseOptions } from "./options";
+import { parseOptions } from "./options";
 import { AXOLOTL_OPTIONS } from "./axolotl";
 import { CHAT, messages } from "./trainers.testutil";
 import { TRL_COLLATOR_OPTIONS } from "./trlCollator";
 
 describe("trainer options", () => {
   it("defaults are the tools' own", () => {
-    expect(defaults(AXOLOTL_OPTIONS)).toEqual({
+    expect(parseOptions("axolotl", AXOLOTL_OPTIONS, [])).toEqual({
       roles_to_train: ["assistant"],
       train_on_inputs: false,
       train_on_eos: "turn",

@@ -78,13 +78,9 @@ export function int(value: number | null, help: string): OptionSpec<number | nul
   };
 }
 
-export function defaults<T extends OptionTable>(table: T): OptionValues<T> {
-  return Object.fromEntries(Object.entries(table).map(([k, spec]) => [k, spec.default])) as OptionValues<T>;
-}
-
 /** `pairs` are KEY=VALUE strings; the value is everything after the first `=`. */
 export function parseOptions<T extends OptionTable>(tool: string, table: T, pairs: readonly string[]): OptionValues<T> {
-  const values: Record<string, unknown> = defaults(table);
+  const values: Record<string, unknown> = Object.fromEntries(Object.entries(table).map(([k, spec]) => [k, spec.default]));
   const seen = new Set<string>();
   const known = Object.keys(table);
   for (const pair of pairs) {
