@@ -49,25 +49,6 @@ export interface DownloadHubModelOptions {
   now?: () => number;
 }
 
-export interface HubModelFiles {
-  modelId: string;
-  revision: string;
-  config: unknown;
-  /** null when the repository has no generation_config.json. */
-  generationConfig: unknown | null;
-  tokenizerJson: unknown;
-  tokenizerConfig: unknown;
-  /**
-   * Safetensors files in shard order, as Blobs read back from the cache: a Cache API Blob is backed
-   * by disk, so the page never holds the raw weights and the engine's float32 copy at once (the
-   * engine's forEachTensor reads a Blob tensor by tensor).
-   */
-  weights: Array<{ file: string; blob: Blob }>;
-  /** Files fetched over the network by this call, and files served from the cache. */
-  downloadedFiles: string[];
-  cachedFiles: string[];
-}
-
 export const TOKENIZER_NEEDED =
   "The playground needs the model's own tokenizer files; pick a model that has them, or load the tokenizer by dropping tokenizer.json and tokenizer_config.json on the page.";
 
@@ -79,7 +60,7 @@ const JSON_FILES: ReadonlyArray<{ file: string; required: string }> = [
   { file: "generation_config.json", required: "" },
 ];
 
-export async function downloadHubModel(options: DownloadHubModelOptions): Promise<HubModelFiles> {
+export async function downloadHubModel(options: DownloadHubModelOptions) {
   const repo = hubRepo(options);
   const { cache } = options;
   const cachedFiles: string[] = [];
@@ -137,10 +118,15 @@ export async function downloadHubModel(options: DownloadHubModelOptions): Promis
     modelId: repo.modelId,
     revision: repo.revision,
     config: jsonValues.get("config.json"),
+    // null when the repository has no generation_config.json.
     generationConfig: jsonValues.get("generation_config.json") ?? null,
     tokenizerJson: jsonValues.get("tokenizer.json"),
     tokenizerConfig: jsonValues.get("tokenizer_config.json"),
+    // Safetensors files in shard order, as Blobs read back from the cache: a Cache API Blob is backed
+    // by disk, so the page never holds the raw weights and the engine's float32 copy at once (the
+    // engine's forEachTensor reads a Blob tensor by tensor).
     weights: weightFiles.files.map((file) => ({ file, blob: weightBlobs.get(file)! })),
+    // Files fetched over the network by this call, and files served from the cache.
     downloadedFiles: [...(weightFiles.fetchedIndex ? [WEIGHTS_INDEX_FILE] : []), ...planned.map((p) => p.file)],
     cachedFiles,
   };
