@@ -2,7 +2,7 @@
 // Face folder (zip) or a GGUF for llama.cpp and Ollama (store/modelExport.ts), with progress and cancel.
 import { useRef, useState } from "react";
 import { GGUF_OUT_TYPES, type GgufOutType } from "../../core/export/gguf/quantise";
-import type { ModelExportFormat } from "../../core/export/modelExportProtocol";
+import { MODEL_EXPORT_FORMATS, type ModelExportFormat } from "../../core/export/modelExportProtocol";
 import { exportModel } from "../../services/modelExport";
 import type { RunRecord } from "../../store/runRecord";
 import { Options } from "../common/Options";
@@ -39,7 +39,7 @@ export function ModelExport({ run, onError }: { run: RunRecord; onError: (messag
     );
   return (
     <>
-      {(["merged", "gguf"] as const).map((format) => (
+      {MODEL_EXPORT_FORMATS.map((format) => (
         <button
           key={format}
           type="button"
