@@ -8,7 +8,7 @@ import { inProgress, runRecordSchema, runWallMs, type RunRecord } from "../store
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function parseJson(text: string): Decoded<unknown> {
+export function parseJson(text: string): Decoded<unknown> {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {

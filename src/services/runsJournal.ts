@@ -5,6 +5,7 @@
 // database and removes the key; a save that commits after it was written removes it too.
 import type { DatabaseWrite, KeyValueStorage } from "./environment";
 import { z } from "zod";
+import { parseJson } from "./runCodec";
 import { INDEX_KEY, runsIndexSchema } from "./runsMigration";
 
 export const JOURNAL_KEY = "finetuning-playground.runs.unsaved";
@@ -20,11 +21,8 @@ export type RunsJournal = z.infer<typeof journalSchema>;
 export function readJournal(storage: KeyValueStorage | null): RunsJournal | null {
   const text = storage?.getItem(JOURNAL_KEY);
   if (!text) return null;
-  try {
-    return journalSchema.safeParse(JSON.parse(text)).data ?? null;
-  } catch {
-    return null;
-  }
+  const json = parseJson(text);
+  return json.ok ? (journalSchema.safeParse(json.value).data ?? null) : null;
 }
 
 /** Writes the journal; false when localStorage refuses it (full or blocked): the database's last save then stands. */

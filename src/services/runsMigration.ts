@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { errorMessage } from "../core/workerEnvelope";
 import type { Database, DatabaseWrite, KeyValueStorage } from "./environment";
+import { parseJson } from "./runCodec";
 
 export const RUNS_STORAGE_KEY = "finetuning-playground.runs.v1";
 /** The runs' order and baseline, under "index" in the database's meta store. */
@@ -19,12 +20,9 @@ export const asIndex = (value: unknown): RunsIndex | null => runsIndexSchema.saf
 function legacyRuns(storage: KeyValueStorage | null): { index: RunsIndex; texts: Map<string, string>; keys: string[] } | null {
   const text = storage?.getItem(RUNS_STORAGE_KEY);
   if (!storage || !text) return null;
-  let index: RunsIndex | null = null;
-  try {
-    index = asIndex(JSON.parse(text));
-  } catch {
-    // a damaged list: its runs cannot be found, and the keys are left where they are
-  }
+  // A damaged list: its runs cannot be found, and the keys are left where they are.
+  const json = parseJson(text);
+  const index = json.ok ? asIndex(json.value) : null;
   if (!index) return null;
   const texts = new Map<string, string>();
   for (const id of index.runOrder) {
