@@ -6,7 +6,7 @@ import type { DatasetResult } from "../core/dataset/types";
 import type { TokenizedExamples } from "../core/datasetStats";
 import type { StorageEstimate } from "../core/hub/download";
 import type { HubProgress } from "../core/hub/progress";
-import type { ExperimentId } from "../core/notebook/experiments";
+import type { ExperimentResult } from "../core/notebook/conclusions";
 import type { LoraSettings, ModelSource, PlaygroundSnapshot, TrainingSettings } from "../core/playgroundState";
 import type { BackendChoice, BackendName, FromWorker, ModelInfo } from "../core/protocol";
 import type { TrainerName } from "../core/trainers";
@@ -275,18 +275,11 @@ export type SavedRuns = Pick<RunsSlice, "runs" | "runOrder" | "baselineRunId">;
 
 // The notebook replay's progress (replaySlice.ts).
 
-export interface ReplayStep {
-  id: ExperimentId;
+/** An experiment as it goes: what its result (core/notebook/conclusions.ts) takes from before and after the run, and the run. */
+export interface ReplayStep extends Pick<ExperimentResult, "id" | "skipped" | "trainedTokens" | "eosTrained" | "promptGuessRate"> {
   runId: string | null;
-  /** Why it was not trained (nothing to learn, no markers), or null. */
-  skipped: string | null;
   /** Why it could not start or failed, or null. */
   error: string | null;
-  /** Labels the loss counts in one pass over the examples, and whether one is the end-of-answer token. */
-  trainedTokens: number;
-  eosTrained: boolean;
-  /** Teacher-forced share of the holdout prompt's next tokens guessed right after training. */
-  promptGuessRate: number | null;
 }
 
 export interface ReplayProgress {
