@@ -3,14 +3,9 @@
 // for its id. A worker that crashes, sends what the page cannot read, or is stopped rejects the
 // read in progress, so the page never waits for an answer that cannot come.
 import type { TokenizedBatch } from "../core/dataset/tokenizedBatch";
-import type { DatasetResult } from "../core/dataset/types";
+import type { DatasetResult, WorkerReadOptions } from "../core/dataset/types";
 import type { ChatExample } from "../core/types";
-import {
-  parseFromDatasetWorker,
-  type DatasetRequest,
-  type DatasetWorkerResult,
-  type WorkerReadOptions,
-} from "../core/dataset/workerProtocol";
+import { parseFromDatasetWorker, type DatasetRequest, type DatasetWorkerResult } from "../core/dataset/workerProtocol";
 import { PendingCalls } from "./pendingCalls";
 
 export type OnProgress = (bytesRead: number, totalBytes: number | null) => void;

@@ -2,7 +2,6 @@
 // cross a worker boundary by structured clone.
 import { z } from "zod";
 import { ChatExampleSchema } from "../chat/exampleSchema";
-import type { TextTemplates } from "../types";
 
 /** How a file stores its records. */
 export const CONTAINERS = ["jsonl", "json", "csv", "tsv", "parquet"] as const;
@@ -38,7 +37,7 @@ export type FileProblem = (typeof FILE_PROBLEMS)[number];
 export const RECORD_NOTES = ["part-skipped"] as const;
 export type RecordNote = (typeof RECORD_NOTES)[number];
 
-const count = z.number().int().min(0);
+export const count = z.number().int().min(0);
 
 const datasetErrorSchema = z.strictObject({
   reason: z.enum([...SKIP_REASONS, ...FILE_PROBLEMS, ...RECORD_NOTES]),
@@ -81,24 +80,32 @@ export const datasetResultSchema = z.strictObject({
 });
 export type DatasetResult = z.infer<typeof datasetResultSchema>;
 
-export interface DatasetLimits {
-  /** Largest file read line by line (JSONL, CSV, TSV). */
-  maxStreamBytes: number;
-  /** Largest file that must be held whole in memory (a JSON array, Parquet). */
-  maxWholeFileBytes: number;
-}
+/** The knobs of a read that can cross postMessage (no callbacks), checked where they reach the dataset worker. */
+export const workerReadOptionsSchema = z.strictObject({
+  /** Templates that split a `text` record into turns (default: the notebook's). */
+  templates: z.strictObject({ instruction: z.string(), response: z.string() }).optional(),
+  limits: z
+    .strictObject({
+      /** Largest file read line by line (JSONL, CSV, TSV). */
+      maxStreamBytes: count.optional(),
+      /** Largest file that must be held whole in memory (a JSON array, Parquet). */
+      maxWholeFileBytes: count.optional(),
+    })
+    .optional(),
+  /** Errors listed before the rest are only counted (default 100). */
+  maxErrors: count.optional(),
+  /** Keep only the first this-many usable examples (the rest are counted in examplesTotal). */
+  maxExamples: count.optional(),
+});
+export type WorkerReadOptions = z.infer<typeof workerReadOptionsSchema>;
+export type DatasetLimits = Required<NonNullable<WorkerReadOptions["limits"]>>;
 
 export const DEFAULT_LIMITS: DatasetLimits = {
   maxStreamBytes: 1024 ** 3, // 1 GiB: streamed, only the examples are kept
   maxWholeFileBytes: 256 * 1024 ** 2, // 256 MiB: bytes + decoded text + parsed values all at once
 };
 
-export interface ReadOptions {
-  /** Templates that split a `text` record into turns (default: the notebook's). */
-  templates?: TextTemplates;
-  limits?: Partial<DatasetLimits>;
-  /** Errors listed before the rest are only counted (default 100). */
-  maxErrors?: number;
+export interface ReadOptions extends WorkerReadOptions {
   /** Called as bytes are consumed; totalBytes is null when the size is not known up front. */
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   /**
@@ -109,8 +116,6 @@ export interface ReadOptions {
   yieldToEventLoop?: () => Promise<void>;
   /** Milliseconds of work between yields (default 25). */
   sliceMs?: number;
-  /** Keep only the first this-many usable examples (the rest are counted in examplesTotal). */
-  maxExamples?: number;
   /** Stop early: the result so far is returned with an `unreadable` error. */
   signal?: AbortSignal;
 }

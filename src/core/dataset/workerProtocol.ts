@@ -13,22 +13,10 @@ import { PlaygroundTokenizer, type TokenizerFiles } from "../tokenizer/playgroun
 import { readDataset } from "./read";
 import { tokenizeBatch, type TokenizedBatch } from "./tokenizedBatch";
 import type { Formatting, MaskingOptions } from "../types";
-import { datasetResultSchema, type ReadOptions } from "./types";
-
-/** Options that can cross postMessage (no callbacks). */
-export type WorkerReadOptions = Pick<ReadOptions, "templates" | "limits" | "maxErrors" | "maxExamples">;
-
-const count = z.number().int().min(0);
-
-const readOptionsSchema = z.strictObject({
-  templates: z.strictObject({ instruction: z.string(), response: z.string() }).optional(),
-  limits: z.strictObject({ maxStreamBytes: count.optional(), maxWholeFileBytes: count.optional() }).optional(),
-  maxErrors: count.optional(),
-  maxExamples: count.optional(),
-}) satisfies z.ZodType<WorkerReadOptions>;
+import { count, datasetResultSchema, workerReadOptionsSchema } from "./types";
 
 export const datasetRequestSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("read"), name: z.string(), file: z.instanceof(Blob), options: readOptionsSchema }),
+  z.strictObject({ type: z.literal("read"), name: z.string(), file: z.instanceof(Blob), options: workerReadOptionsSchema }),
   /** Stops the read posted under `readId` early; that read is answered with what it read so far. */
   z.strictObject({ type: z.literal("cancel"), readId: requestId }),
   /**
