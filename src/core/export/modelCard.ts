@@ -1,5 +1,6 @@
 // README.md of a merged model folder: the Hugging Face model card (YAML front matter the hub reads:
 // base_model, library_name, tags) and what was merged, from what run, and how it was checked.
+import { scalar } from "./axolotl";
 
 export interface ModelCardInput {
   /** Hub id, folder name or "the playground's bundled model". */
@@ -19,8 +20,6 @@ export interface ModelCardInput {
   };
 }
 
-const yamlString = (s: string) => JSON.stringify(s);
-
 export function modelCard(input: ModelCardInput): string {
   const { lora, run } = input;
   const scaling = lora.useRslora
@@ -29,7 +28,7 @@ export function modelCard(input: ModelCardInput): string {
   const targets = lora.targetModules === null ? "the architecture's default" : [lora.targetModules].flat().join(", ");
   const lines = [
     "---",
-    `base_model: ${yamlString(input.baseModel)}`,
+    `base_model: ${scalar(input.baseModel)}`,
     "library_name: transformers",
     "tags:",
     "  - lora",
