@@ -8,7 +8,7 @@
 import type { StorageEstimate } from "../core/hub/download";
 import type { HubCache } from "../core/hub/hubCache";
 import type { HubFetch } from "../core/hub/hubHttp";
-import { browserDatabase, memoryDatabase, memoryEstimate, type Database, type MemoryDatabase } from "./environmentDatabase";
+import { browserDatabase, memoryDatabase, type Database, type MemoryDatabase } from "./environmentDatabase";
 
 export type { Database, DatabaseStore, DatabaseWrite } from "./environmentDatabase";
 
@@ -269,7 +269,7 @@ export function fakeEnvironment(options: FakeOptions = {}): FakeEnvironment {
     storedItems: items,
     database: options.database === "none" ? null : db,
     memoryDatabase: db,
-    estimateStorage: async () => memoryEstimate(db),
+    estimateStorage: async () => ({ usage: db.usage(), quota: db.quotaBytes }),
     clipboardWrites,
     clipboard:
       options.clipboard === "none"

@@ -4,7 +4,6 @@
 // quota for tests. Only environment.ts imports this file; the rest of the code gets a Database from
 // environment().database.
 import { openDB, type IDBPDatabase } from "idb";
-import type { StorageEstimate } from "../core/hub/download";
 
 /**
  * The database's object stores: run records (JSON text), adapters (PEFT's two files), the runs' order,
@@ -125,9 +124,4 @@ export function memoryDatabase(quotaBytes = 1024 ** 3): MemoryDatabase {
     },
   };
   return db;
-}
-
-/** The memory stand-in's usage against its quota, as navigator.storage.estimate() reports the site's. */
-export function memoryEstimate(db: MemoryDatabase): StorageEstimate {
-  return { usage: db.usage(), quota: db.quotaBytes };
 }
