@@ -94,14 +94,12 @@ function unsloth(values: Values): string {
   return [
     "from unsloth.chat_templates import train_on_responses_only",
     "",
-    auto ? "# instruction_part and response_part not given: detected from the chat template" : "",
+    ...(auto ? ["# instruction_part and response_part not given: detected from the chat template"] : []),
     "trainer = train_on_responses_only(",
     "    trainer,",
     ...kwargs(values, keys),
     ")",
-  ]
-    .filter((line, i) => line !== "" || i === 1)
-    .join("\n");
+  ].join("\n");
 }
 
 const SNIPPETS: Record<TrainerName, (values: Values, row: RowShape) => string> = {
