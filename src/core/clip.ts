@@ -10,8 +10,3 @@ export function clip(text: string, max = MAX_ECHO_CHARS): string {
   if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? "")) end--;
   return `${text.slice(0, end)}…`;
 }
-
-/** JSON.stringify of a string, clipped: `"kkkk…"`. */
-export function quoteClipped(text: string, max = MAX_ECHO_CHARS): string {
-  return JSON.stringify(clip(text, max));
-}

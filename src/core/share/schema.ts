@@ -3,7 +3,7 @@
 // The long arrays stop at their first bad entry, so a hostile link is refused in milliseconds.
 import { z } from "zod";
 import { ChatExampleSchema } from "../chat/exampleSchema";
-import { clip, quoteClipped } from "../clip";
+import { clip } from "../clip";
 import { firstIssueArray } from "../firstIssueArray";
 import { TRAINING_FIELDS, TrainingSettingsSchema } from "../settings/trainingSettings";
 import { HUB_MODEL_ID } from "../hub/hubHttp";
@@ -61,7 +61,7 @@ export const PlaygroundStateSchema = z.strictObject({
 export function listKeys(keys: readonly string[], shown = 3): string {
   const listed = keys
     .slice(0, shown)
-    .map((k) => quoteClipped(k))
+    .map((k) => JSON.stringify(clip(k)))
     .join(", ");
   return keys.length > shown ? `${listed} and ${keys.length - shown} more` : listed;
 }
