@@ -163,8 +163,8 @@ function encodePairs(
 ): Array<[number[], number[]]> {
   const messages = aligned.messages.map((m) => ({ ...m }));
   const thinking = options.enable_thinking;
+  const discardHistory = options.mask_history && !options.preserve_thinking;
   if (template.reasoning) {
-    const discardHistory = options.mask_history && !options.preserve_thinking;
     for (let i = 1; i < messages.length; i += 2) {
       if (thinking === false || (discardHistory && i < messages.length - 2))
         messages[i].content = removeThought(template, messages[i].content);
@@ -180,7 +180,6 @@ function encodePairs(
   });
   if (template.reasoning) {
     const thoughtIds = tokenizer.encode(template.thoughtWords.join(""), false);
-    const discardHistory = options.mask_history && !options.preserve_thinking;
     const turnIndices = discardHistory ? [messages.length - 2] : messages.map((_m, i) => i).filter((i) => i % 2 === 0);
     for (const i of turnIndices) {
       const answer = messages[i + 1].content;
