@@ -7,10 +7,6 @@ import { environment } from "../services/environment";
 import { selectSnapshot, snapshotPatch } from "./playgroundSnapshot";
 import type { PlaygroundState, SharingSlice } from "./state";
 
-export function playgroundFileName(date = new Date()): string {
-  return `playground-${date.toISOString().slice(0, 10)}.json`;
-}
-
 /** Characters of the turns and holdout: a lower bound on the JSON size, cheap on 100k examples. */
 export function textChars(state: PlaygroundSnapshot): number {
   let n = state.holdout.prompt.length + state.holdout.expected.length;
@@ -62,7 +58,7 @@ export const createSharingSlice: StateCreator<PlaygroundState, [], [], SharingSl
   dismissShare: () => set({ share: { kind: "idle" } }),
 
   exportPlayground: () => {
-    const fileName = playgroundFileName();
+    const fileName = `playground-${new Date().toISOString().slice(0, 10)}.json`;
     const text = exportStateFile(selectSnapshot(get()));
     set({
       fileNotice: {
