@@ -77,10 +77,9 @@ function startInWorker(
   settings: TrainingSettings,
   resume: Pick<Extract<ToWorkerSent, { type: "start" }>, "resumeFrom"> = {},
 ): Promise<void> {
-  bridge.registerRunDecoder(runId, tokenizer, data.stopIds);
   const prompts = data.prompts.map((p) => ({ kind: p.kind, inputIds: p.inputIds }));
   const { flat: examples, stopIds, newTokenIds } = data;
-  return bridge.postStart({ type: "start", runId, examples, prompts, settings, stopIds, newTokenIds, ...resume });
+  return bridge.postStart({ type: "start", runId, examples, prompts, settings, stopIds, newTokenIds, ...resume }, tokenizer);
 }
 
 let runCounter = 0;

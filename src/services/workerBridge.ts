@@ -134,10 +134,6 @@ export async function ensureModel(key: string, spec: ModelSpec): Promise<ModelIn
   return info;
 }
 
-export function registerRunDecoder(runId: string, tokenizer: PlaygroundTokenizer, stopIds: number[]): void {
-  decoders.set(runId, { tokenizer, stopIds });
-}
-
 /** A run's error, recorded like the worker's run-error: the run fails unless it already ended. */
 function recordRunError(runId: string, error: RunError): void {
   store().updateRun(runId, (r) => ({
@@ -167,9 +163,11 @@ export function sendRunCommand(type: "pause" | "resume" | "stop" | "delete-run",
  * Starts a run, or restores one from a checkpoint (`msg.resumeFrom`): its flat examples (a
  * 52,000-example list's are ~60 MB) and the checkpoint's buffers are handed over, not copied. The
  * run is "running" (or "stopped", restored without training) once the worker accepts it; resolves
- * then, rejects with the worker's reason, which is also recorded on the run ("failed").
+ * then, rejects with the worker's reason, which is also recorded on the run ("failed"). The run's
+ * generations are decoded with `tokenizer`, the one it is started with.
  */
-export async function postStart(msg: Extract<ToWorkerSent, { type: "start" }>): Promise<void> {
+export async function postStart(msg: Extract<ToWorkerSent, { type: "start" }>, tokenizer: PlaygroundTokenizer): Promise<void> {
+  decoders.set(msg.runId, { tokenizer, stopIds: msg.stopIds });
   const flat = "offsets" in msg.examples ? [msg.examples.inputIds.buffer, msg.examples.labels.buffer, msg.examples.offsets.buffer] : [];
   try {
     const r = await call(msg, [...flat, ...(msg.resumeFrom ? Object.values(msg.resumeFrom.files) : [])]);
