@@ -97,17 +97,13 @@ function stopTokenTrained(tokenizer: PlaygroundTokenizer, source: string): boole
   return false;
 }
 
-interface Tokenized {
-  inputIds: number[];
-  completionMask: number[] | null;
-  assistantMasks: number[] | null;
-  warnings: MaskWarning[];
-}
+const PREFIX_MISMATCH: MaskWarning = {
+  code: "trainer-prefix-mismatch",
+  message:
+    'TRL warns: "Mismatch between tokenized prompt and the start of tokenized prompt+completion." The prompt tokenized alone is not a prefix of prompt + completion (the two merged at the boundary), so completion_mask, which counts the prompt\'s tokens, is off by the merge.',
+};
 
-const PREFIX_MISMATCH =
-  'TRL warns: "Mismatch between tokenized prompt and the start of tokenized prompt+completion." The prompt tokenized alone is not a prefix of prompt + completion (the two merged at the boundary), so completion_mask, which counts the prompt\'s tokens, is off by the merge.';
-
-function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: TrainerInput, options: TrlOptions): Tokenized {
+function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: TrainerInput, options: TrlOptions) {
   let inputIds: number[];
   let promptIds: number[] | null = null;
   let assistantMasks: number[] | null = null;
@@ -133,7 +129,7 @@ function tokenize(tokenizer: PlaygroundTokenizer, source: string | null, input: 
     inputIds,
     completionMask: inputIds.map((_id, k) => (k < promptLength ? 0 : 1)),
     assistantMasks,
-    warnings: isPrefix(promptIds, inputIds) ? [] : [{ code: "trainer-prefix-mismatch", message: PREFIX_MISMATCH }],
+    warnings: isPrefix(promptIds, inputIds) ? [] : [PREFIX_MISMATCH],
   };
 }
 
