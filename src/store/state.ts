@@ -34,12 +34,15 @@ export interface ExamplesSlice extends Pick<PlaygroundSnapshot, "examples" | "ho
 
 // Formatting, masking and the compare view (settingsSlice.ts).
 
-export interface CompareSettings {
-  enabled: boolean;
-  /** The strategy shown under each example next to `masking.strategy`. */
+/** What one side of the token view shows: a masking strategy, or a trainer preset when `trainer` is set (its options: the trainer slice's). */
+export interface ViewSide {
   strategy: StrategyName;
-  /** A trainer preset shown on the second side instead of `strategy` (its options: the trainer slice's). */
   trainer: TrainerName | null;
+}
+
+/** The second side, shown under each example next to the masking's strategy when enabled. */
+export interface CompareSettings extends ViewSide {
+  enabled: boolean;
 }
 
 export interface SettingsSlice extends Pick<PlaygroundSnapshot, "formatting" | "masking"> {

@@ -2,12 +2,13 @@
 // through useDeferredValue, so a keystroke or a click paints at once and the chips follow (a
 // strategy switch re-renders every chip; 50 examples × 200 tokens is ~10k of them).
 import { useDeferredValue, useMemo } from "react";
-import type { TrainerName } from "../core/trainers";
-import type { StrategyName } from "../core/types";
 import { computeMaskView, computeTrainerView, type MaskViewResult } from "./maskViewMemo";
 import { usePlayground } from "./playgroundStore";
 import { trainerChoice } from "./trainerSlice";
 import { currentTokenizer } from "./tokenizerHolder";
+import type { ViewSide } from "./state";
+
+export type { ViewSide };
 
 /** The rows a view is for: [start, end) of the examples; all of them when absent. */
 export interface RowRange {
@@ -43,12 +44,6 @@ function useDeferredInputs() {
   };
   const lags = (keys: Array<keyof typeof live>) => keys.some((k) => deferred[k] !== live[k]);
   return { ...deferred, lags };
-}
-
-/** What one side of the token view shows: a masking strategy, or a trainer preset when `trainer` is set. */
-export interface ViewSide {
-  strategy: StrategyName;
-  trainer: TrainerName | null;
 }
 
 /**
