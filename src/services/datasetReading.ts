@@ -41,9 +41,7 @@ async function read(id: number, file: File, options: WorkerReadOptions): Promise
     const message =
       err instanceof WorkerStoppedError
         ? `Reading ${d.fileName} stopped after ${d.bytesRead.toLocaleString("en-US")} bytes: ${err.reason.replace(/\.$/, "")}. Your examples are unchanged; try a smaller file or split this one.`
-        : err instanceof Error
-          ? err.message
-          : String(err);
+        : errorMessage(err);
     show({ phase: "stopped", fileName: d.fileName, tone: "error", message });
   }
 }
