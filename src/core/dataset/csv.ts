@@ -28,17 +28,11 @@ function fieldColumns(firstLine: string, delimiter: string): number[] {
   return cols;
 }
 
-interface CsvRecord {
-  line: number;
-  text: string;
-  firstLine: string;
-}
-
 async function* csvRecords(
   source: ByteSource,
   c: Collector,
   maxBytes: number,
-): AsyncGenerator<CsvRecord | { notUtf8: string; line: number; column: number }> {
+): AsyncGenerator<{ line: number; text: string; firstLine: string } | { notUtf8: string; line: number; column: number }> {
   let open: { line: number; parts: string[]; quotes: number } | null = null;
   for await (const ev of guardedLines(source, c, maxBytes)) {
     if (ev.kind === "not-utf8") {
