@@ -1,6 +1,7 @@
 // Reading a dataset file in the dataset worker (workers/dataset.worker.ts) with progress, into the
 // store's preview (datasetSlice.ts); nothing replaces the examples until the user says so.
 import type { WorkerReadOptions } from "../core/dataset/types";
+import { errorMessage } from "../core/workerEnvelope";
 import { MAX_PAGE_EXAMPLES } from "../store/datasetSlice";
 import { store } from "../store/playgroundStore";
 import type { DatasetLoad } from "../store/state";
