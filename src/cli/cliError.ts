@@ -63,6 +63,17 @@ export function command<S extends z.ZodType>(
   };
 }
 
+/** `run()`, its error of one of `kinds` (of any kind, without kinds) a CliError `prefix: the error's message`. */
+export function asCliError<T>(prefix: string, run: () => T, ...kinds: Array<abstract new (...args: never[]) => Error>): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof Error && (kinds.length === 0 || kinds.some((k) => err instanceof k)))
+      throw new CliError(`${prefix}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** `read()`, its failure a CliError: `what (ENOENT)`, or the error's message where it has no code. */
 export function readOrFail<T>(what: string, read: () => T): T {
   try {

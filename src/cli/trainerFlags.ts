@@ -5,7 +5,7 @@ import { TRAINER_NAMES, TRAINERS } from "../core/trainers";
 import { parseOptions } from "../core/trainers/options";
 import { trainerInfo, type TrainerChoice } from "../core/trainers/trainerView";
 import { TrainerOptionError } from "../core/trainers/types";
-import { CliError } from "./cliError";
+import { asCliError, CliError } from "./cliError";
 
 export const TRAINER_FLAG_OPTIONS = {
   trainer: { type: "string" },
@@ -34,12 +34,7 @@ export function trainerChoiceFromFlags(command: string, f: Readonly<Record<strin
   const trainer = TRAINERS.find((t) => t.name === f.trainer)?.name;
   if (trainer === undefined)
     throw new CliError(`${command}: --trainer must be one of ${TRAINER_NAMES.join(", ")}, got "${String(f.trainer)}"`);
-  try {
-    parseOptions(trainer, trainerInfo(trainer).options, pairs);
-  } catch (err) {
-    if (err instanceof TrainerOptionError) throw new CliError(`${command}: ${err.message}`);
-    throw err;
-  }
+  asCliError(command, () => parseOptions(trainer, trainerInfo(trainer).options, pairs), TrainerOptionError);
   const options = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
   return { trainer, options, row: "messages" };
 }

@@ -9,7 +9,7 @@ import { DEFAULT_MASKING } from "../../core/defaults";
 import { maskExample } from "../../core/masking/maskExample";
 import { prepareMasking } from "../../core/masking/prepare";
 import { STRATEGIES, type ChatExample, type Formatting } from "../../core/types";
-import { CliError, command } from "../cliError";
+import { asCliError, command } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { printMask } from "./maskColours";
 import { conversationOf, readMessagesJson } from "./maskTrainer";
@@ -38,13 +38,7 @@ export const runConversationMask = command({ prefix: "mask: ", help: CONVERSATIO
   // The plain layout: no markers inserted (the markers strategy inserts its own).
   const options = { ...DEFAULT_MASKING, strategy: flags.strategy, insertMarkers: false };
   const prepared = prepareMasking(loadTokenizerDir(flags.tokenizer), formatting, options);
-  let masked;
-  try {
-    masked = maskExample(example, prepared, 1);
-  } catch (err) {
-    if (err instanceof ChatTemplateError) throw new CliError(`mask: ${err.message}`);
-    throw err;
-  }
+  const masked = asCliError("mask", () => maskExample(example, prepared, 1), ChatTemplateError);
   const warnings = [...prepared.warnings, ...masked.warnings].map((w) => w.message);
   const out = { text: masked.text, input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings };
   return printMask(flags.json, prepared.tokenizer, out);

@@ -11,7 +11,7 @@ import { parseTrainerInput } from "../../core/trainers/input";
 import { describeOptions } from "../../core/trainers/options";
 import { TrainerOptionError } from "../../core/trainers/types";
 import type { ChatExample } from "../../core/types";
-import { CliError, command, readOrFail } from "../cliError";
+import { asCliError, CliError, command, readOrFail } from "../cliError";
 import { loadTokenizerDir } from "../tokenizerDir";
 import { printMask } from "./maskColours";
 
@@ -55,13 +55,12 @@ export const runTrainerMask = command({ prefix: "mask: ", help: TRAINER_HELP, fl
   const row = parseTrainerInput(readMessagesJson(file));
   if (typeof row === "string") throw new CliError(`mask: --messages-file ${file}: ${row}`);
   const tokenizer = loadTokenizerDir(flags.tokenizer);
-  let masked;
-  try {
-    masked = maskWithTrainer(flags.trainer, tokenizer, row, flags["trainer-option"]);
-  } catch (err) {
-    if (err instanceof TrainerOptionError || err instanceof ChatTemplateError) throw new CliError(`mask: ${err.message}`);
-    throw err;
-  }
+  const masked = asCliError(
+    "mask",
+    () => maskWithTrainer(flags.trainer, tokenizer, row, flags["trainer-option"]),
+    TrainerOptionError,
+    ChatTemplateError,
+  );
   const warnings = masked.warnings.map((w) => w.message);
   const out = { input_ids: masked.inputIds, labels: masked.labels, tokens: masked.tokens, warnings, outcome: masked.outcome };
   return printMask(flags.json, tokenizer, out, `; ${flags.trainer}: ${masked.outcome}`);

@@ -19,7 +19,7 @@ import { StepLogger, type StepLogLine } from "../../core/stepLog";
 import type { TrainingSettings } from "../../core/settings/trainingSettings";
 import type { TrainExample } from "../../core/types";
 import { readCheckpointDir, writeCheckpointDir } from "../checkpointDir";
-import { CliError } from "../cliError";
+import { asCliError, CliError } from "../cliError";
 import type { CausalLM, LoraAdapter, Trainer } from "../../engine/index";
 
 const USAGE = `usage: npm run -s cli -- train --model DIR|default --data FILE --out DIR [settings] [--resume-from-checkpoint DIR] [--backend cpu|wasm|webgpu] [--json]
@@ -95,12 +95,7 @@ function logText(line: StepLogLine, totalSteps: number): string {
 
 /** The training examples and the Trainer's evaluation plan: --eval-data's examples, or --eval-split of the data. */
 function evaluationOf(data: TrainExample[], evalData: TrainExample[] | null, settings: TrainingSettings) {
-  let sets: { train: TrainExample[]; eval: TrainExample[] };
-  try {
-    sets = evaluationSets(data, evalData, settings);
-  } catch (err) {
-    throw new CliError(`--eval-split / --eval-data: ${(err as Error).message}`);
-  }
+  const sets = asCliError("--eval-split / --eval-data", () => evaluationSets(data, evalData, settings));
   return { train: sets.train, plan: { examples: sets.eval, ...toHf(settings).evalArguments } };
 }
 
@@ -123,14 +118,13 @@ function resume(
   { dir, files }: ReturnType<typeof readCheckpointDir>,
   json: boolean,
 ): StepLogLine[] {
-  try {
-    const checkpoint = engine.parseCheckpoint(run.model, run.lora, files, dir);
-    engine.restoreCheckpoint(run.model, run.lora, run.trainer, checkpoint, dir);
-    if (!json) process.stdout.write(`resumed from ${dir} at step ${checkpoint.state.globalStep}\n`);
-    return [...checkpoint.log];
-  } catch (err) {
-    throw new CliError(`--resume-from-checkpoint: ${(err as Error).message}`);
-  }
+  const checkpoint = asCliError("--resume-from-checkpoint", () => {
+    const parsed = engine.parseCheckpoint(run.model, run.lora, files, dir);
+    engine.restoreCheckpoint(run.model, run.lora, run.trainer, parsed, dir);
+    return parsed;
+  });
+  if (!json) process.stdout.write(`resumed from ${dir} at step ${checkpoint.state.globalStep}\n`);
+  return [...checkpoint.log];
 }
 
 /**
