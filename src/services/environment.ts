@@ -27,11 +27,6 @@ export interface PageLocation {
   onHashChange(fn: () => void): () => void;
 }
 
-/** Downloaded hub files kept between page loads (the Cache API). */
-export interface HubCacheStorage {
-  open(): Promise<HubCache>;
-}
-
 export interface Environment {
   /** null when the browser refuses local storage (private mode, blocked site data) or outside one. */
   storage: KeyValueStorage | null;
@@ -51,8 +46,8 @@ export interface Environment {
      */
     pickFile(fileName: string): Promise<FileSink | null>;
   };
-  /** null without the Cache API (an insecure origin): hub models are then downloaded every time. */
-  hubCache: HubCacheStorage | null;
+  /** Hub files kept between page loads (the Cache API); null without it (an insecure origin): downloaded every time. */
+  hubCache: { open(): Promise<HubCache> } | null;
   /** Fires when the page is hidden or closed: the last chance to save, on mobile often the only one. */
   lifecycle: { onHidden(fn: () => void): () => void };
   /** The app's own files (public/, under the base URL), such as the bundled model's folder. */
@@ -120,7 +115,7 @@ function browserStorage(): KeyValueStorage | null {
   }
 }
 
-function browserHubCache(storage: CacheStorage): HubCacheStorage {
+function browserHubCache(storage: CacheStorage): NonNullable<Environment["hubCache"]> {
   return {
     async open() {
       const cache = await storage.open(HUB_CACHE_NAME);
