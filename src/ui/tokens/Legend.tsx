@@ -1,5 +1,5 @@
 // What the chip styles mean. Colours are Okabe-Ito (colour-blind safe) and every meaning also has a
-// non-colour cue: strikethrough, outline, dashed border with a star, ring.
+// non-colour cue: hatching, outline, dashed border with a star, ring.
 export function Legend({ compare }: { compare: boolean }) {
   return (
     <div className="legend" data-testid="legend" aria-label="Legend">

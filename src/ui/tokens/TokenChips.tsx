@@ -1,4 +1,4 @@
-// One example's tokens as chips: trained (blue) or masked (grey, struck through), special tokens
+// One example's tokens as chips: trained (blue) or masked (grey, hatched), special tokens
 // outlined, runtime-added tokens dashed with a star, compare-mode differences ringed.
 import { memo } from "react";
 import type { TokenChip } from "../../core/maskView";
