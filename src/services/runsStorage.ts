@@ -105,20 +105,16 @@ function changed(s: PlaygroundState, prev: PlaygroundState): void {
   schedule();
   // A deleted run's checkpoints go with it (they are kept apart from its record, one per step).
   if (Object.keys(prev.runs).some((id) => !s.runs[id])) void forgetCheckpoints((id) => id in store().runs).catch(() => {});
-  for (const id of Object.keys(s.runs)) {
-    const run = s.runs[id];
-    const before = prev.runs[id];
-    if (run === before || run.status === before?.status) continue;
-    if (keepsAdapter(run) && run.adapterInWorker) void keepAdapterFromWorker(id);
-  }
+  // A run that just finished, stopped or paused: its adapter is kept.
+  for (const [id, run] of Object.entries(s.runs))
+    if (run.status !== prev.runs[id]?.status && keepsAdapter(run) && run.adapterInWorker) void keepAdapterFromWorker(id);
 }
 
 /** The page is hidden or closing: what the database has not committed goes to localStorage at once, then a save starts. */
 function hidden(): void {
   const s = session;
   if (!s) return;
-  const { runs, runOrder, baselineRunId } = store();
-  const journal = s.writer.uncommitted({ runs, runOrder, baselineRunId });
+  const journal = s.writer.uncommitted(store());
   if (journal && writeJournal(s.env.storage, journal)) s.journals++;
   void flush();
 }
@@ -133,8 +129,8 @@ export function flush(): Promise<void> {
   if (!s) return Promise.resolve();
   if (s.timer !== null) clearTimeout(s.timer);
   s.timer = null;
-  const { runs, runOrder, baselineRunId } = store();
-  const saved = { runs, runOrder, baselineRunId };
+  // The state as it is now (the store replaces it on every change), for the save and the check after it.
+  const saved = store();
   const journals = s.journals;
   return s.writer.save(saved).then(
     (wrote) => {
