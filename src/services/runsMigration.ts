@@ -32,24 +32,15 @@ function legacyRuns(storage: KeyValueStorage | null): { index: RunsIndex; texts:
   return { index, texts, keys: [RUNS_STORAGE_KEY, ...index.runOrder.map((id) => `${RUNS_STORAGE_KEY}.${id}`)] };
 }
 
-export interface MovedRuns {
-  /** The database's order with localStorage's runs first (they are older). */
-  index: RunsIndex;
-  /** Why the move failed: the runs are then shown from localStorage, which keeps them. */
-  error: string | null;
-  notInDatabase: string[];
-}
-
-/** Moves localStorage's runs into the database (and into `records`, what the load shows); null when there are none. */
-export async function moveLegacyRuns(
-  db: Database,
-  legacy: KeyValueStorage | null,
-  records: Map<string, unknown>,
-  index: RunsIndex | null,
-): Promise<MovedRuns | null> {
+/**
+ * Moves localStorage's runs into the database (and into `records`, what the load shows); null when
+ * there are none. A failed move says why, and the runs are then shown from localStorage, which keeps them.
+ */
+export async function moveLegacyRuns(db: Database, legacy: KeyValueStorage | null, records: Map<string, unknown>, index: RunsIndex | null) {
   const old = legacyRuns(legacy);
   if (!old) return null;
   const moved = [...old.texts].filter(([id]) => !records.has(id));
+  // The database's order with localStorage's runs first: they are older.
   const merged: RunsIndex = {
     runOrder: [...new Set([...old.index.runOrder, ...(index?.runOrder ?? [])])],
     baselineRunId: index?.baselineRunId ?? old.index.baselineRunId,
