@@ -16,8 +16,6 @@ export interface PresetTraining {
   view: MaskView;
   /** The settings the run's prompts and stop ids come from. */
   prompting: PreparedMasking;
-  /** 1-based numbers of the examples the tool drops. */
-  dropped: number[];
 }
 
 export function presetTraining(
@@ -40,5 +38,5 @@ export function presetTraining(
   const plain = { ...setup.masking, strategy: "full" as const, insertMarkers: false, addedSpecialTokens: [] };
   const prompts = computeMaskView(tokenizer, [], formatting, plain);
   if (!prompts.ok) return { error: `The prompts cannot be formatted for ${label}: ${prompts.error}` };
-  return { label, rows: kept.rows, view: tv.view, prompting: prompts.view.prepared, dropped: kept.dropped };
+  return { label, rows: kept.rows, view: tv.view, prompting: prompts.view.prepared };
 }
