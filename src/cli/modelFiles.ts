@@ -6,9 +6,10 @@ import { existsSync, openAsBlob, readFileSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE, shardsOfIndex } from "../core/hub/weightIndex";
 import { PlaygroundTokenizer } from "../core/tokenizer/playgroundTokenizer";
 import type { BaseCheckpoint, CausalLM, LoraAdapter } from "../engine/index";
-import { CliError } from "./cliError";
+import { CliError, readOrFail } from "./cliError";
 import type { Engine } from "./engineArgs";
 import { BUNDLED_MODEL_FOLDER, loadTokenizerDir } from "./tokenizerDir";
 
@@ -20,11 +21,16 @@ function requireFile(file: string, what: string): void {
 }
 
 /** config.json and model.safetensors (or the shards model.safetensors.index.json names), the weights as Blobs. */
-export async function baseCheckpoint(engine: Engine, dir: string): Promise<BaseCheckpoint & { config: string }> {
+export async function baseCheckpoint(dir: string): Promise<BaseCheckpoint & { config: string }> {
   const configFile = path.join(dir, "config.json");
   requireFile(configFile, "--model must be a folder with config.json and model.safetensors");
-  const indexFile = path.join(dir, "model.safetensors.index.json");
-  const files = existsSync(indexFile) ? engine.shardFilesFromIndex(readFileSync(indexFile, "utf8")) : ["model.safetensors"];
+  const indexFile = path.join(dir, WEIGHTS_INDEX_FILE);
+  const files = existsSync(indexFile)
+    ? shardsOfIndex(
+        readOrFail(`${indexFile} is not valid JSON`, () => JSON.parse(readFileSync(indexFile, "utf8")) as unknown),
+        (why) => new CliError(`${indexFile} ${why}; it should map tensor names to the .safetensors shards beside it.`),
+      )
+    : [SINGLE_WEIGHTS_FILE];
   const shards = [];
   for (const name of files.map((f) => path.join(dir, f))) {
     requireFile(name, "the model folder needs its safetensors weights (PyTorch .bin files are not supported)");
@@ -35,7 +41,7 @@ export async function baseCheckpoint(engine: Engine, dir: string): Promise<BaseC
 
 /** A model folder, loaded a tensor at a time: only one tensor's raw bytes are in memory at once. */
 export async function loadModelDir(engine: Engine, dir: string): Promise<CausalLM> {
-  const { config, shards } = await baseCheckpoint(engine, dir);
+  const { config, shards } = await baseCheckpoint(dir);
   return engine.loadModelFromFiles(config, shards);
 }
 
@@ -119,6 +125,6 @@ export async function exportSources(engine: Engine, f: { model: string; adapter?
   const adapter = f.adapter ? adapterCheckpoint(f.adapter) : null;
   const tokenizer = tokenizerFiles(dir, f.adapter);
   // A tokenizer with added tokens (an adapter folder saved with its tokenizer) needs their rows, as resize_token_embeddings.
-  const plan = await engine.planMerge(await baseCheckpoint(engine, dir), adapter, tokenizerSize(tokenizer["tokenizer.json"]));
+  const plan = await engine.planMerge(await baseCheckpoint(dir), adapter, tokenizerSize(tokenizer["tokenizer.json"]));
   return { dir, adapter, plan, tokenizer };
 }

@@ -11,7 +11,7 @@ export type { Architecture, ModelConfig, Family } from "./modelTypes";
 export { ARCHITECTURES, SUPPORTED_ARCHITECTURES, DEFAULT_TARGET_MODULES, architectureFor, architectureByName } from "./architectures";
 export { AdapterError, BackendError, ConfigError, EngineError, MissingTensorError, SafetensorsError } from "./errors";
 export { readSafetensors, writeSafetensors, readHeader, SAFETENSORS_LIMITS, type F32Tensor, type StorageDtype } from "./safetensors";
-export { forEachTensor, readAllTensors, shardFilesFromIndex, type SafetensorsSource } from "./safetensorsSources";
+export { forEachTensor, readAllTensors, type SafetensorsSource } from "./safetensorsSources";
 export {
   loadModelFromFiles,
   disposeModel,

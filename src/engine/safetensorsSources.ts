@@ -3,7 +3,6 @@
 // widen tensor by tensor, so at no time do we hold the whole raw file and its float32 copy together —
 // only one tensor's raw bytes at a time.
 
-import { SafetensorsError } from "./errors";
 import {
   decodeTensor,
   parseHeader,
@@ -58,13 +57,4 @@ export async function openSafetensors(source: SafetensorsSource, sourceName: str
   const header = parseHeader(await blobBytes(blob, 8, 8 + n), blob.size - 8 - n, sourceName);
   const at = (e: TensorEntry) => blobBytes(blob, header.dataStart + e.begin, header.dataStart + e.end);
   return { header, read: async (e) => decodeTensor(e, await at(e)), bytes: at };
-}
-
-/** The `model.safetensors.index.json` of a sharded checkpoint: tensor name → shard file name. */
-export function shardFilesFromIndex(indexJson: string | object): string[] {
-  const index = (typeof indexJson === "string" ? JSON.parse(indexJson) : indexJson) as { weight_map?: Record<string, string> };
-  if (!index.weight_map || typeof index.weight_map !== "object") {
-    throw new SafetensorsError(`model.safetensors.index.json has no "weight_map" object; it should map tensor names to shard files.`);
-  }
-  return [...new Set(Object.values(index.weight_map))].sort();
 }

@@ -9,7 +9,7 @@ import type { HubCache } from "./hubCache";
 import { headFile, hubRepo, repoFileUrl, whereOf, type HubFetch, type HubRepo } from "./hubHttp";
 import { ProgressTracker, type HubProgress } from "./progress";
 import { parseJsonFile } from "./verify";
-import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE, shardsOfIndex } from "./weightIndex";
+import { badHubIndex, SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE, shardsOfIndex } from "./weightIndex";
 
 export interface StorageEstimate {
   quota: number;
@@ -149,7 +149,7 @@ async function resolveWeightFiles(
   const where = { modelId: repo.modelId, revision: repo.revision };
   if (await fromCache(SINGLE_WEIGHTS_FILE)) return { files: [SINGLE_WEIGHTS_FILE] };
   const cachedIndex = await fromCache(WEIGHTS_INDEX_FILE);
-  if (cachedIndex) return { files: shardsOfIndex(await parseCached(repo, WEIGHTS_INDEX_FILE, cachedIndex), where) };
+  if (cachedIndex) return { files: shardsOfIndex(await parseCached(repo, WEIGHTS_INDEX_FILE, cachedIndex), badHubIndex(where)) };
   const single = await headFile(repo, SINGLE_WEIGHTS_FILE);
   if (single !== "missing") return { files: [SINGLE_WEIGHTS_FILE], singleSize: single.size };
   const indexHead = await headFile(
@@ -159,7 +159,7 @@ async function resolveWeightFiles(
   );
   if (indexHead === "missing") throw new Error("unreachable: a required file is never missing");
   const index = await downloadJson(repo, cache, { file: WEIGHTS_INDEX_FILE, size: indexHead.size }, new ProgressTracker(0, undefined));
-  return { files: shardsOfIndex(index, where), fetchedIndex: true };
+  return { files: shardsOfIndex(index, badHubIndex(where)), fetchedIndex: true };
 }
 
 /** The limit and the storage quota, checked before any weight byte is fetched; returns the bytes to download. */

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useCpu } from "../fixtures.testutil";
 import { forward } from "../model";
 import { loadModelFromFiles, disposeModel } from "../weights";
-import { shardFilesFromIndex } from "../safetensorsSources";
+import { shardsOfIndex } from "../../core/hub/weightIndex";
 import { caseFiles, collect, IDS, maxDiff, type Case } from "./export.testutil";
 import { mergedFolderFiles } from "./hfFolder";
 import { planMerge } from "./merge";
@@ -49,7 +49,7 @@ describe("merge", () => {
     const files = mergedFolderFiles(await planMerge(base, adapter), { ...folderOptions, shardBytes: 20_000 });
     const index = files.find((f) => f.path === "model.safetensors.index.json")!;
     const indexJson = JSON.parse(new TextDecoder().decode(await collect(index)));
-    const shardNames = shardFilesFromIndex(indexJson);
+    const shardNames = shardsOfIndex(indexJson, (why) => new Error(why));
     expect(shardNames.length).toBeGreaterThan(1);
     expect(shardNames[0]).toMatch(/^model-00001-of-0000\d\.safetensors$/);
     const sources = await Promise.all(shardNames.map(async (n) => ({ name: n, source: await collect(files.find((f) => f.path === n)!) })));
