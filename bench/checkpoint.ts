@@ -26,7 +26,7 @@ export async function checkpointBench(engine: Engine, work: Workload, backend: s
       const parsed = engine.parseCheckpoint(model, lora, files, "bench");
       engine.restoreCheckpoint(model, lora, trainer, parsed, "bench");
     });
-    const parameters = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
+    const parameters = engine.trainableParameterCount(lora);
     const mb = Object.values(files).reduce((n, f) => n + f.byteLength, 0) / 1e6;
     const what = `${work.model} checkpoint, ${(parameters / 1e6).toFixed(2)}M LoRA parameters`;
     return [

@@ -300,7 +300,7 @@ export async function measureSteps(
   const lora = engine.createLora(model, work.lora, 1);
   // What the page's worker would refuse, the bench refuses too, instead of aborting mid-step.
   const batch = work.args.per_device_train_batch_size ?? 1;
-  const trainable = engine.trainableVariables(lora).reduce((n, v) => n + v.size, 0);
+  const trainable = engine.trainableParameterCount(lora);
   const lengths = work.examples.map((e) => e.inputIds.length);
   const refusal = engine.trainingMemoryRefusal(model, lengths, batch, trainable, engine.memoryLimits());
   if (refusal) {

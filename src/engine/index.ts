@@ -21,7 +21,7 @@ export {
   type NamedSource,
   type LoadOptions,
 } from "./weights";
-export { createLora, disposeLora, resolveTargets, trainableVariables, type LoraAdapter, type LoraConfig } from "./lora";
+export { createLora, disposeLora, resolveTargets, trainableParameterCount, type LoraAdapter, type LoraConfig } from "./lora";
 export { forward, forwardWithCache, type ForwardOptions } from "./model";
 export { causalLmLoss, countedTokens } from "./loss";
 export { IGNORE_INDEX } from "../core/types";

@@ -72,6 +72,9 @@ export function trainableVariables(lora: LoraAdapter): tf.Variable[] {
   return vars;
 }
 
+/** The adapter's trainable parameters (PEFT's print_trainable_parameters). */
+export const trainableParameterCount = (lora: LoraAdapter): number => trainableVariables(lora).reduce((n, v) => n + v.size, 0);
+
 export function disposeLora(lora: LoraAdapter): void {
   for (const v of trainableVariables(lora)) v.dispose();
 }

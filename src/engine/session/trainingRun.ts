@@ -8,7 +8,7 @@ import { toHf } from "../../core/settings/hf";
 import type { TrainingSettings } from "../../core/playgroundState";
 import type { TrainExample } from "../../core/types";
 import { generateGreedy } from "../generate";
-import { createLora, disposeLora, trainableVariables, type LoraAdapter } from "../lora";
+import { createLora, disposeLora, trainableParameterCount, type LoraAdapter } from "../lora";
 import { Trainer } from "../trainer";
 import { checkpointFiles, parseCheckpoint, restoreCheckpoint } from "../checkpoint";
 import type { CausalLM } from "../weights";
@@ -101,7 +101,7 @@ export class TrainingRun {
   }
 
   get trainableParameters(): number {
-    return trainableVariables(this.lora).reduce((n, v) => n + v.size, 0);
+    return trainableParameterCount(this.lora);
   }
 
   /** Greedy answers for every prompt, with the adapter as it is now. */
