@@ -1,7 +1,7 @@
 // The runs table's export and bring-back: a run as a training project (.zip) for transformers + PEFT,
 // TRL and axolotl (core/export), and a trainer_state.json from such a training drawn over the run.
 import { BUNDLED_MODEL_FILES, bundledFile } from "../core/bundledModel";
-import { BUNDLED_MODEL_DIR, exportFiles, type ExportFile, type ExportInput, type ExportModel } from "../core/export/index";
+import { BUNDLED_MODEL_DIR, exportFiles, type ExportFile, type ExportInput } from "../core/export/index";
 import { trainingDataFingerprint } from "../core/export/data";
 import { parseTrainerState } from "../core/export/trainerState";
 import { zipExport } from "../core/export/zip";
@@ -20,13 +20,6 @@ export function exportFolderName(label: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
   return `playground-${slug || "run"}`;
-}
-
-function exportModel(): ExportModel {
-  const s = store();
-  if (s.droppedModelName !== null) return { kind: "folder", name: s.droppedModelName };
-  if (s.model.kind === "hub") return { kind: "hub", id: s.model.id, revision: s.model.revision };
-  return { kind: "bundled" };
 }
 
 /** What the export is made of, or why this run cannot be exported as it was trained. */
@@ -57,7 +50,8 @@ export function runExportInput(run: RunRecord): ExportInput {
     chats: s.examples,
     examples: data.examples,
     truncated: data.truncated,
-    model: exportModel(),
+    // A dropped folder keeps model.kind "bundled"; the hub and bundled sources are the export's own.
+    model: s.droppedModelName !== null ? { kind: "folder", name: s.droppedModelName } : s.model,
     tokenizerName: view.prepared.tokenizer.name,
     addedTokens: view.prepared.addedTokens,
     padTokenId: view.prepared.tokenizer.padId,
