@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { NOTEBOOK_TRAINING } from "../core/playgroundState";
 import { fakeEnvironment, type FakeEnvironment } from "./environment";
 import { encodeRun } from "./runCodec";
-import { JOURNAL_KEY } from "./runsJournal";
+import { JOURNAL_KEY, runDeletion } from "./runsJournal";
 import { addGenerations, RUN_LIMITS, thinSteps, type RunRecord } from "../store/runRecord";
 import { testAdapter, testRun, testStep as step } from "./testing/runFixtures";
 import {
@@ -118,7 +118,7 @@ describe("runs in the database", () => {
     writer2.loaded(back);
     await writer2.save(saved([back.runs.b]));
     expect([...env.memoryDatabase.items.get("runs")!.keys()].sort()).toEqual(["a", "b", "c"]);
-    await writer2.discard(["a", "c"]);
+    await env.database!.write(["a", "c"].flatMap(runDeletion));
     expect([...env.memoryDatabase.items.get("runs")!.keys()]).toEqual(["b"]);
   });
 

@@ -214,11 +214,6 @@ export class RunsWriter {
     if (Object.keys(records).length === 0 && deleted.length === 0) return null;
     return { runOrder: saved.runOrder, baselineRunId: saved.baselineRunId, records, deleted };
   }
-
-  /** Removes records that could not be read (and their adapters) from the database. */
-  discard(ids: string[]): Promise<void> {
-    return this.db.write(ids.flatMap(runDeletion));
-  }
 }
 
 export const isQuotaError = (err: unknown) => {

@@ -19,7 +19,7 @@ import {
   type LoadedRuns,
   type StoredAdapter,
 } from "./runsPersistence";
-import { clearJournal, writeJournal } from "./runsJournal";
+import { clearJournal, runDeletion, writeJournal } from "./runsJournal";
 import { forgetCheckpoints } from "./runCheckpoints";
 import * as bridge from "./workerBridge";
 
@@ -247,7 +247,7 @@ export async function discardUnreadableRuns(): Promise<void> {
   const s = session;
   const ids = store().runsStorage.skippedIds;
   if (!s || ids.length === 0) return;
-  await s.writer.discard(ids);
+  await s.writer.db.write(ids.flatMap(runDeletion));
   runsStorageChanged({ skippedIds: [], notices: store().runsStorage.notices.filter((n) => !ids.some((id) => n.includes(id))) });
   void refreshEstimate(true);
 }
