@@ -117,14 +117,10 @@ export async function loadBundledModelIfChosen(): Promise<void> {
   if (bundledModelChosen(store())) await loadBundledModel();
 }
 
+/** The Cache API's hub files, else (an insecure origin, Firefox's private mode) a memory cache: downloaded every time. */
 async function hubCache(): Promise<HubCache> {
   const browser = environment().hubCache;
-  try {
-    if (browser) return await browser.open();
-  } catch {
-    // The Cache API refused (e.g. Firefox's private mode): as without one below.
-  }
-  return createMemoryHubCache(); // no Cache API (e.g. an insecure origin): download every time
+  return (await browser?.open().catch(() => null)) ?? createMemoryHubCache();
 }
 
 export async function loadHubModel(modelId: string, revision = "main"): Promise<void> {
