@@ -27,12 +27,11 @@ function runEnded(runId: string): Promise<RunRecord | undefined> {
   return new Promise((resolve) => {
     const check = () => {
       const run = store().runs[runId];
-      if (run && inProgress(run)) return false;
+      if (run && inProgress(run)) return;
       unsubscribe();
       resolve(run);
-      return true;
     };
-    const unsubscribe = usePlayground.subscribe(() => void check());
+    const unsubscribe = usePlayground.subscribe(check);
     check();
   });
 }
