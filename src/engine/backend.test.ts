@@ -1,5 +1,5 @@
 // A backend that cannot run here is a BackendError with a kind, and its message names no remedy
-// of the CLI's or the page's: each caller adds its own (src/cli/engineArgs.ts, src/store/backendAdvice.ts).
+// of the CLI's or the page's: each caller adds its own (src/cli/engineArgs.ts, src/services/backendAdvice.ts).
 import { describe, expect, it } from "vitest";
 import { setBackend } from "./backend";
 import { BackendError, EngineError } from "./errors";
