@@ -6,18 +6,9 @@
 // YAML reads unchanged, so the test can parse them back exactly.
 import type { ExportInput } from "./types";
 import { BUNDLED_MODEL_DIR, EVAL_TOKENIZED_FILE, TOKENIZED_FILE, playgroundConfig } from "./config";
+import { scalar } from "./yamlScalar";
 
 export const AXOLOTL_FILE = "axolotl.yaml";
-
-/**
- * JSON, except that a number in exponent form gets a dot ("5e-5" → "5.0e-5"): PyYAML (YAML 1.1), which
- * axolotl reads its config with, takes "5e-5" for a string, but "5.0e-5" for a float, as JSON does.
- */
-export function scalar(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(scalar).join(", ")}]`;
-  const json = JSON.stringify(v);
-  return typeof v === "number" && /^-?\d+e/i.test(json) ? json.replace(/e/i, ".0e") : json;
-}
 
 /** The `key: value` lines whose values a test reads back; comments and the dataset list are added around them. */
 export function axolotlValues(input: ExportInput): Array<[string, unknown]> {

@@ -1,6 +1,6 @@
 // README.md of a merged model folder: the Hugging Face model card (YAML front matter the hub reads:
 // base_model, library_name, tags) and what was merged, from what run, and how it was checked.
-import { scalar } from "./axolotl";
+import { scalar } from "./yamlScalar";
 
 export interface ModelCardInput {
   /** Hub id, folder name or "the playground's bundled model". */

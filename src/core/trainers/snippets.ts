@@ -2,7 +2,7 @@
 // (TRL: Python; axolotl and LLaMA-Factory: YAML; Unsloth: its function call), with the option
 // values in force. Every option comes from the tool's table; only where each goes is written here.
 import type { TrainerName } from ".";
-import { scalar } from "../export/axolotl";
+import { scalar } from "../export/yamlScalar";
 import { parseOptions } from "./options";
 import type { RowShape } from "./pageRow";
 import { trainerInfo, optionPairs, type TrainerChoice } from "./trainerView";
